@@ -1,0 +1,127 @@
+/* checks.h - the article's decision tree, one source file per section.
+ *
+ * A check section reads the platform and appends findings; it never prints.
+ * Sections run in article order (dx_run_checks) and share what they learned
+ * through struct dx_facts, so a later section can depend on an earlier one
+ * (connectivity runs only when Sense runs, for example). The order of check
+ * IDs in dx_check_table is the order of the verdict.
+ */
+#ifndef DX_CHECKS_H
+#define DX_CHECKS_H
+
+#include <stdint.h>
+#include <cjson/cJSON.h>
+#include "finding.h"
+#include "platform.h"
+
+/* Registry paths the checks read. */
+#define DX_KEY_CURRENTVERSION "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
+#define DX_KEY_ATP "HKLM\\SOFTWARE\\Microsoft\\Windows Advanced Threat Protection"
+#define DX_KEY_ATP_STATUS DX_KEY_ATP "\\Status"
+#define DX_KEY_ATP_POLICY "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Advanced Threat Protection"
+#define DX_KEY_DEFENDER_POLICY "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Defender"
+#define DX_KEY_DATACOLLECTION "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\DataCollection"
+#define DX_KEY_WINHTTP "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections"
+#define DX_KEY_ASR_RULES DX_KEY_DEFENDER_POLICY "\\Windows Defender Exploit Guard\\ASR\\Rules"
+#define DX_KEY_SIGNATURES "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Signature Updates"
+#define DX_KEY_SERVICES "HKLM\\SYSTEM\\CurrentControlSet\\Services"
+#define DX_KEY_ENROLLMENTS "HKLM\\SOFTWARE\\Microsoft\\Enrollments"
+#define DX_KEY_CBS_PACKAGES "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\Packages"
+
+#define DX_LOG_APPLICATION "Application"
+#define DX_LOG_SENSE "Microsoft-Windows-SENSE/Operational"
+#define DX_LOG_MDM "Microsoft-Windows-DeviceManagement-Enterprise-Diagnostics-Provider/Admin"
+
+/* Options of one run that checks may consult (network ones mostly). */
+struct dx_options {
+	const char *anchors_path;      /* --anchors PEM, NULL = built-in roots */
+	const char **connect_to;       /* --connect-to rules */
+	size_t n_connect_to;
+	int timeout_ms;                /* --timeout, global network deadline */
+	const char *service_tags_path; /* --service-tags */
+	int no_network;                /* skip the probe (local checks only) */
+	int fixture_mode;              /* diagnosing a fixture, not this device */
+};
+
+/* What the sections learned, for later sections and the report's device
+ * block. Strings are "" when unknown. */
+struct dx_facts {
+	char hostname[256];
+	char product[128];       /* ProductName */
+	char edition[64];        /* EditionID */
+	char install_type[32];   /* InstallationType: Client, Server, Server Core */
+	char display_version[32];
+	uint32_t build, ubr;
+	int is_server;
+	int os_known;            /* the OS facts could be read */
+	int os_supported;        /* in scope for this procedure */
+
+	int sense_exists;        /* -1 unknown, 0 missing (1060), 1 exists */
+	int sense_state;         /* 1..7, 0 unknown */
+	int sense_start_type;    /* -1 unknown */
+	char sense_version[64];
+
+	int mdav_state;          /* WinDefend state, 0 unknown/missing */
+	char mdav_platform[64];
+	char mdav_signatures[64];
+
+	char onboarding_method[32]; /* "script-gpo-mecm", "intune", "mdfc", "unknown" */
+	int streamlined;            /* -1 unknown, 0 standard, 1 streamlined */
+	char geo[8];                /* "US", "EU", ... from OnboardedInfo */
+	char datacenter[64];
+	char org_id[64];
+	char winhttp_proxy[256];    /* "" = direct */
+	char static_proxy[256];     /* TelemetryProxyServer */
+};
+
+/* Data files (embedded at build time, replaceable by the user). */
+struct dx_data {
+	cJSON *destinations;  /* data/destinations.json */
+	cJSON *baselines;     /* data/baselines.json */
+};
+
+struct dx_ctx {
+	const struct dx_platform *p;
+	const struct dx_options *opt;
+	const struct dx_data *data;
+	struct dx_facts facts;
+	struct dx_findings findings;
+};
+
+/* The sections, in article order. */
+void dx_check_os(struct dx_ctx *c);         /* check_os.c: os.* */
+void dx_check_sense(struct dx_ctx *c);      /* check_sense.c: sense.*, sense.missing.* */
+void dx_check_onboarding(struct dx_ctx *c); /* check_onboarding.c: onboarding.* */
+void dx_check_asr(struct dx_ctx *c);        /* check_asr.c: asr.psexec-block */
+void dx_check_mdav(struct dx_ctx *c);       /* check_mdav.c: mdav.* */
+void dx_check_agent(struct dx_ctx *c);      /* check_agent.c: agent.* */
+void dx_check_reonboard(struct dx_ctx *c);  /* check_reonboard.c: reonboard.plan */
+void dx_check_verdict(struct dx_ctx *c);    /* verdict.c: verdict */
+
+/* Optional section hooks registered by other components (the network
+ * probe): NULL when the component is not built in. */
+extern void (*dx_check_net_hook)(struct dx_ctx *c);
+
+/* Runs every section in order and sorts the findings. */
+void dx_run_checks(struct dx_ctx *c);
+
+/* One row of the article-order table. */
+struct dx_check_id {
+	const char *id;
+	const char *section;  /* "prerequisites", "sense", "connectivity", ... */
+};
+extern const struct dx_check_id dx_check_table[];
+extern const size_t dx_check_table_len;
+/* Position of an ID in the table, or a large number when unknown. */
+int dx_check_order(const char *id);
+
+/* Helpers shared by the sections. */
+/* Records a failed primitive as evidence on a finding: "<what>": "<status>
+ * (<code>): <reason>". */
+void dx_ev_err(struct dx_finding *f, const char *what, enum dx_status s,
+	       const struct dx_err *err);
+/* Compares dotted versions "a.b.c.d" numerically: <0, 0, >0. A missing
+ * part counts as 0. Non-numeric input compares as 0 parts. */
+int dx_vercmp(const char *a, const char *b);
+
+#endif

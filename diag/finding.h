@@ -1,0 +1,54 @@
+/* finding.h - what a check concludes: plain data, no I/O, no formatting.
+ *
+ * A finding is a check ID from shared/spec/diagnosis.md, a severity, an
+ * optional variant (which message of the catalog applies, e.g. the event ID
+ * of onboarding.event or the failure class of net.endpoint) and evidence:
+ * a JSON object of what was looked at and what came back. Titles, details
+ * and guidance are rendered from the message catalog by the reports, so a
+ * check never writes prose.
+ *
+ * Ownership: a dx_findings list owns its findings and their evidence.
+ */
+#ifndef DX_FINDING_H
+#define DX_FINDING_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+enum dx_severity { DX_SEV_INFO = 0, DX_SEV_WARNING = 1, DX_SEV_ERROR = 2 };
+const char *dx_severity_name(enum dx_severity s); /* "info", ... */
+
+struct dx_finding {
+	char id[64];            /* check ID, e.g. "sense.stopped" */
+	char variant[48];       /* message variant, "" for the default */
+	enum dx_severity severity;
+	cJSON *evidence;        /* JSON object, owned */
+	int order;              /* article order (from the check table) */
+	size_t seq;             /* emission order, breaks ties */
+};
+
+struct dx_findings {
+	struct dx_finding *items;
+	size_t count, cap;
+};
+
+/* Appends a finding and returns it (its evidence is an empty object the
+ * caller fills), or NULL when out of memory. `order` is looked up from the
+ * check table by ID. */
+struct dx_finding *dx_add(struct dx_findings *f, const char *id,
+			  enum dx_severity sev, const char *variant);
+/* First finding with this ID, or NULL. */
+const struct dx_finding *dx_find(const struct dx_findings *f, const char *id);
+/* Sorts by article order, then emission order (stable, deterministic). */
+void dx_findings_sort(struct dx_findings *f);
+void dx_findings_free(struct dx_findings *f);
+
+/* Evidence helpers: each adds one member to the finding's evidence. */
+void dx_ev_str(struct dx_finding *f, const char *key, const char *val);
+void dx_ev_num(struct dx_finding *f, const char *key, double val);
+void dx_ev_bool(struct dx_finding *f, const char *key, int val);
+/* printf-style string member. */
+void dx_ev_fmt(struct dx_finding *f, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

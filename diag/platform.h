@@ -1,0 +1,237 @@
+/* platform.h - the questions the diagnosis asks a Windows device.
+ *
+ * One table of primitives that mirror Windows itself (SQLite's VFS is the
+ * model). Two instances exist: the real Win32 one (platform_win32.c, the only
+ * file that includes windows.h) and the fake one built from a JSON fixture
+ * (platform_fake.c). A third, platform_faults.c, wraps either of them and
+ * makes chosen calls fail, so error paths can be tested.
+ *
+ * Contract for every primitive:
+ *   - returns a enum dx_status; DX_OK means the out-parameters are filled;
+ *   - on any other status, `err` (caller-owned, may not be NULL) holds the
+ *     Win32 error code (0 when there is none) and a one-line human reason
+ *     that can be shown to the user as evidence;
+ *   - out-parameters that own memory are released with the matching
+ *     dx_*_free() below, also after a failure (they are then empty).
+ * Registry key paths are written "HKLM\\SOFTWARE\\..." and compared without
+ * regard to case, as Windows does. Strings are UTF-8.
+ */
+#ifndef DX_PLATFORM_H
+#define DX_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum dx_status {
+	DX_OK = 0,
+	DX_NOT_FOUND,     /* key, value, service (1060), file, host (NXDOMAIN) */
+	DX_ACCESS_DENIED, /* Win32 error 5: e.g. a key only SYSTEM can read */
+	DX_TRANSIENT,     /* try again later: RPC busy, DNS SERVFAIL */
+	DX_TIMEOUT,       /* the operation ran out of time (DNS) */
+	DX_BAD_DATA,      /* the answer exists but cannot be used */
+	DX_UNSUPPORTED,   /* this platform cannot answer this question */
+};
+
+/* Win32 error codes the layer speaks in. */
+#define DX_ERROR_FILE_NOT_FOUND 2u
+#define DX_ERROR_ACCESS_DENIED 5u
+#define DX_ERROR_INVALID_DATA 13u
+#define DX_ERROR_SERVICE_DOES_NOT_EXIST 1060u
+#define DX_ERROR_RETRY 1237u
+#define DX_WSAHOST_NOT_FOUND 11001u
+#define DX_WSATRY_AGAIN 11002u
+#define DX_WSAETIMEDOUT 10060u
+
+/* The reason a primitive failed: caller-owned evidence (redis's anet style). */
+struct dx_err {
+	uint32_t code;   /* Win32 error code, 0 if none */
+	char text[256];  /* human reason, never empty after a failure */
+};
+
+const char *dx_status_name(enum dx_status s);
+/* Fills err with code and a printf-style reason; returns `s` for chaining. */
+enum dx_status dx_fail(struct dx_err *err, enum dx_status s, uint32_t code,
+		       const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* ---- registry ---------------------------------------------------------- */
+
+/* Windows REG_* type numbers. */
+enum dx_regtype {
+	DX_REG_NONE = 0,
+	DX_REG_SZ = 1,
+	DX_REG_EXPAND_SZ = 2,
+	DX_REG_BINARY = 3,
+	DX_REG_DWORD = 4,
+	DX_REG_MULTI_SZ = 7,
+	DX_REG_QWORD = 11,
+};
+
+const char *dx_regtype_name(enum dx_regtype t);   /* "REG_SZ", ... */
+int dx_regtype_parse(const char *name);            /* -1 when unknown */
+
+/* A typed registry value. For SZ/EXPAND_SZ `data` is NUL-terminated UTF-8
+ * (len excludes the NUL); MULTI_SZ is the strings each NUL-terminated, one
+ * after the other, len covering them all; BINARY is raw bytes; DWORD/QWORD
+ * are in `num` (data NULL). Freed with dx_regval_free. */
+struct dx_regval {
+	enum dx_regtype type;
+	uint64_t num;
+	unsigned char *data;
+	size_t len;
+};
+void dx_regval_free(struct dx_regval *v);
+
+/* A list of owned strings (subkey names, value names, paths, addresses). */
+struct dx_strlist {
+	char **items;
+	size_t count;
+};
+void dx_strlist_free(struct dx_strlist *l);
+int dx_strlist_push(struct dx_strlist *l, const char *s); /* 0 ok, -1 OOM */
+
+/* ---- services ---------------------------------------------------------- */
+
+/* SERVICE_* states as sc.exe prints them. */
+enum dx_svc_state {
+	DX_SVC_STOPPED = 1,
+	DX_SVC_START_PENDING = 2,
+	DX_SVC_STOP_PENDING = 3,
+	DX_SVC_RUNNING = 4,
+	DX_SVC_CONTINUE_PENDING = 5,
+	DX_SVC_PAUSE_PENDING = 6,
+	DX_SVC_PAUSED = 7,
+};
+const char *dx_svc_state_name(int state);       /* "RUNNING", ... */
+const char *dx_svc_start_name(int start_type);  /* "AUTO_START", ... */
+
+/* What the service control manager says of one service. */
+struct dx_svc {
+	int state;         /* 1..7 */
+	int start_type;    /* 0 boot, 1 system, 2 auto, 3 demand, 4 disabled */
+	char image_path[520];
+};
+
+/* ---- event logs -------------------------------------------------------- */
+
+enum dx_evlevel { DX_EV_CRITICAL = 1, DX_EV_ERROR = 2, DX_EV_WARNING = 3,
+		  DX_EV_INFO = 4, DX_EV_VERBOSE = 5 };
+const char *dx_evlevel_name(int level);
+
+struct dx_event {
+	char *log;       /* "Application", "Microsoft-Windows-SENSE/Operational" */
+	char *provider;  /* "WDATPOnboarding" */
+	uint32_t id;
+	int level;       /* enum dx_evlevel */
+	int64_t time;    /* seconds since the Unix epoch, UTC */
+	char *message;   /* rendered message text, may be empty */
+};
+struct dx_eventlist {
+	struct dx_event *items;
+	size_t count;
+};
+void dx_eventlist_free(struct dx_eventlist *l);
+
+/* ---- the primitives ---------------------------------------------------- */
+
+/* One platform: a const table of operations and its private state. */
+struct dx_platform_ops {
+	int version;       /* 1 */
+	const char *name;  /* "win32", "fake", "faults" */
+
+	/* Reads one value. DX_NOT_FOUND when the key or the value is absent
+	 * (err->code 2). value "" reads the key's default value. */
+	enum dx_status (*reg_read)(void *ctx, const char *key, const char *value,
+				   struct dx_regval *out, struct dx_err *err);
+	/* Lists the names of a key's subkeys, or of its values. */
+	enum dx_status (*reg_subkeys)(void *ctx, const char *key,
+				      struct dx_strlist *out, struct dx_err *err);
+	enum dx_status (*reg_values)(void *ctx, const char *key,
+				     struct dx_strlist *out, struct dx_err *err);
+
+	/* Queries a service. A service that does not exist is DX_NOT_FOUND
+	 * with err->code 1060. */
+	enum dx_status (*svc_query)(void *ctx, const char *name,
+				    struct dx_svc *out, struct dx_err *err);
+
+	/* Files. Paths are Windows paths ("C:\\Program Files\\..."),
+	 * environment variables already expanded by the caller. */
+	enum dx_status (*file_exists)(void *ctx, const char *path, int *is_dir,
+				      struct dx_err *err);
+	/* The fixed file version "a.b.c.d" of an executable. */
+	enum dx_status (*file_version)(void *ctx, const char *path,
+				       char out[64], struct dx_err *err);
+	/* Entry names (not paths) of a directory. */
+	enum dx_status (*dir_list)(void *ctx, const char *path,
+				   struct dx_strlist *out, struct dx_err *err);
+
+	/* Events of `log` whose provider is `provider` (NULL: any), whose ID is
+	 * `id` (0: any), and that were written at or after `since` (0: any),
+	 * newest first, at most `max`. */
+	enum dx_status (*events_query)(void *ctx, const char *log,
+				       const char *provider, uint32_t id,
+				       int64_t since, size_t max,
+				       struct dx_eventlist *out,
+				       struct dx_err *err);
+
+	/* Resolves a host name to numeric addresses ("192.0.2.1", "::1").
+	 * DX_NOT_FOUND = NXDOMAIN, DX_TRANSIENT = SERVFAIL, DX_TIMEOUT. */
+	enum dx_status (*resolve)(void *ctx, const char *host,
+				  struct dx_strlist *out, struct dx_err *err);
+
+	/* The device's clock, seconds since the Unix epoch, UTC. */
+	int64_t (*now)(void *ctx);
+
+	/* The device's host name (for the report). */
+	enum dx_status (*hostname)(void *ctx, char out[256], struct dx_err *err);
+
+	/* Releases ctx. */
+	void (*close)(void *ctx);
+};
+
+struct dx_platform {
+	const struct dx_platform_ops *ops;
+	void *ctx;
+};
+
+/* Thin wrappers: the rest of the code never calls ops directly. Each one
+ * guarantees err->text is set when the result is not DX_OK. */
+enum dx_status dx_reg_read(const struct dx_platform *p, const char *key,
+			   const char *value, struct dx_regval *out,
+			   struct dx_err *err);
+enum dx_status dx_reg_subkeys(const struct dx_platform *p, const char *key,
+			      struct dx_strlist *out, struct dx_err *err);
+enum dx_status dx_reg_values(const struct dx_platform *p, const char *key,
+			     struct dx_strlist *out, struct dx_err *err);
+enum dx_status dx_svc_query(const struct dx_platform *p, const char *name,
+			    struct dx_svc *out, struct dx_err *err);
+enum dx_status dx_file_exists(const struct dx_platform *p, const char *path,
+			      int *is_dir, struct dx_err *err);
+enum dx_status dx_file_version(const struct dx_platform *p, const char *path,
+			       char out[64], struct dx_err *err);
+enum dx_status dx_dir_list(const struct dx_platform *p, const char *path,
+			   struct dx_strlist *out, struct dx_err *err);
+enum dx_status dx_events_query(const struct dx_platform *p, const char *log,
+			       const char *provider, uint32_t id, int64_t since,
+			       size_t max, struct dx_eventlist *out,
+			       struct dx_err *err);
+enum dx_status dx_resolve(const struct dx_platform *p, const char *host,
+			  struct dx_strlist *out, struct dx_err *err);
+int64_t dx_now(const struct dx_platform *p);
+enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
+			   struct dx_err *err);
+void dx_platform_close(struct dx_platform *p);
+
+/* Typed helpers built on dx_reg_read. A value of the wrong type is
+ * DX_BAD_DATA with the type seen in err. */
+enum dx_status dx_reg_dword(const struct dx_platform *p, const char *key,
+			    const char *value, uint32_t *out, struct dx_err *err);
+/* REG_SZ or REG_EXPAND_SZ into a caller buffer (truncation is DX_BAD_DATA). */
+enum dx_status dx_reg_string(const struct dx_platform *p, const char *key,
+			     const char *value, char *out, size_t outsz,
+			     struct dx_err *err);
+
+/* Case-insensitive ASCII comparison, as Windows compares key names. */
+int dx_strieq(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# setup.sh - installs the Debian 12 packages the project needs. Idempotent:
+# packages already present are not downloaded again. Run as root (or with
+# sudo available).
+set -euo pipefail
+
+PKGS=(
+  meson ninja-build pkg-config gcc python3
+  libcriterion-dev libcjson-dev libmbedtls-dev libmicrohttpd-dev
+  curl ca-certificates
+)
+# The Windows build and the Wine tests (scripts/fetch-windows-deps.sh).
+if [ "${MDEDIAG_NO_WINDOWS:-0}" != 1 ]; then
+  PKGS+=(mingw-w64 wine wine64 dpkg-dev)
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  echo "setup: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup: Debian packages present" >&2
