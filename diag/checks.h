@@ -98,9 +98,7 @@ void dx_check_agent(struct dx_ctx *c);      /* check_agent.c: agent.* */
 void dx_check_reonboard(struct dx_ctx *c);  /* check_reonboard.c: reonboard.plan */
 void dx_check_verdict(struct dx_ctx *c);    /* verdict.c: verdict */
 
-/* Optional section hooks registered by other components (the network
- * probe): NULL when the component is not built in. */
-extern void (*dx_check_net_hook)(struct dx_ctx *c);
+void dx_check_net(struct dx_ctx *c);        /* check_net.c: net.* (probe) */
 
 /* Runs every section in order and sorts the findings. */
 void dx_run_checks(struct dx_ctx *c);
