@@ -2,8 +2,9 @@
  *
  * tests/wine/load-fixture.py copies it to a fixture's service image path
  * (e.g. MsSense.exe) and registers it with `sc create`. Started with
- * `sc start NAME [STATE]`, it reports STATE (2..7, default 4 = RUNNING) to
- * the service control manager and stays there until SERVICE_CONTROL_STOP,
+ * `sc start NAME`, it reports the state given as the DWORD MdediagTestState
+ * under its service key (or as its first start argument; 2..7, default
+ * 4 = RUNNING) and stays there until SERVICE_CONTROL_STOP,
  * so a fixture can put Sense or WinDefend in any state the checks read.
  * Its version resource (svc.rc) is what load-fixture patches to give the
  * copy the fixture's file version. Run outside the SCM it exits 2.
@@ -51,8 +52,19 @@ static DWORD WINAPI svc_control(DWORD control, DWORD type, void *data, void *ctx
 
 static void WINAPI svc_main(DWORD argc, wchar_t **argv)
 {
-	DWORD state = SERVICE_RUNNING;
+	DWORD state = SERVICE_RUNNING, want = 0, size = sizeof(want);
+	wchar_t key[300];
 
+	/* Wine's sc start does not pass arguments: the state to report is
+	 * the DWORD MdediagTestState under the service's own key. */
+	if (argc > 0 && argv[0]) {
+		_snwprintf(key, 300, L"SYSTEM\\CurrentControlSet\\Services\\%ls", argv[0]);
+		key[299] = L'\0';
+		if (RegGetValueW(HKEY_LOCAL_MACHINE, key, L"MdediagTestState",
+				 RRF_RT_REG_DWORD, NULL, &want, &size) == ERROR_SUCCESS &&
+		    want >= SERVICE_START_PENDING && want <= SERVICE_PAUSED)
+			state = want;
+	}
 	if (argc > 1) {
 		unsigned long s = wcstoul(argv[1], NULL, 10);
 
@@ -63,7 +75,13 @@ static void WINAPI svc_main(DWORD argc, wchar_t **argv)
 	if (!svc_handle)
 		return;
 	svc_stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
-	svc_report(state);
+	/* Wine's StartService waits for RUNNING (any other first state is
+	 * error 1053), so report RUNNING and move to the wanted state after. */
+	svc_report(SERVICE_RUNNING);
+	if (state != SERVICE_RUNNING) {
+		Sleep(300);
+		svc_report(state);
+	}
 	WaitForSingleObject(svc_stop_event, INFINITE);
 	svc_report(SERVICE_STOPPED);
 }

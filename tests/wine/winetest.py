@@ -1,0 +1,599 @@
+#!/usr/bin/env python3
+"""winetest.py - runs the Windows build under Wine against device fixtures.
+
+One Wine prefix per build directory (BUILD_WIN/wine/prefix), created once
+(~7 s) and snapshotted; every test restores the snapshot's registry, loads
+its fixture (registry values, services backed by tests/wine/svc.c, files
+with version resources) and runs its programs in it. Tests sharing the
+prefix must run one at a time (Meson: is_parallel: false).
+
+  winetest.py --build-win DIR load FIXTURE
+      reset the prefix and load FIXTURE (for poking at it by hand:
+      WINEPREFIX=DIR/wine/prefix wine ...)
+  winetest.py --build-win DIR probe FIXTURE
+      load FIXTURE, ask platform_probe.exe about every registry value,
+      service and file in it and about things that are absent; fail on any
+      answer that differs from the fixture
+  winetest.py --build-win DIR imports EXE...
+      fail unless every DLL the EXEs import is a system DLL
+  winetest.py --build-win DIR conform --native MDEDIAG FIXTURE
+      load FIXTURE, run mdediag.exe in the prefix (real Win32 platform)
+      and `MDEDIAG --fixture FIXTURE` (fake platform), compare findings
+
+The fixture format is the one of docs/fixture.md: `registry` (key ->
+value name -> string | integer | {"type": "REG_...", "data"/"hex": ...}),
+`services` (name -> {"state", "start_type", "image_path"}), `files`
+(Windows path -> {"version": "a.b.c.d"} | {"type": "dir"} | {}).
+Sections Wine cannot model (events, network facts) are ignored here.
+
+Exit status: 0 pass, 1 fail, 77 skipped (no Wine or no cross build), as
+Meson expects.
+"""
+import argparse
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import time
+
+SKIP = 77
+ROOTS = {
+    'HKLM': 'HKEY_LOCAL_MACHINE', 'HKEY_LOCAL_MACHINE': 'HKEY_LOCAL_MACHINE',
+    'HKCU': 'HKEY_CURRENT_USER', 'HKEY_CURRENT_USER': 'HKEY_CURRENT_USER',
+    'HKU': 'HKEY_USERS', 'HKEY_USERS': 'HKEY_USERS',
+    'HKCR': 'HKEY_CLASSES_ROOT', 'HKEY_CLASSES_ROOT': 'HKEY_CLASSES_ROOT',
+}
+START_NAMES = {0: 'boot', 1: 'system', 2: 'auto', 3: 'demand', 4: 'disabled'}
+# Values a fresh Wine prefix has under CurrentVersion that a fixture's
+# device may not: removed unless the fixture gives them, so the real
+# platform and the fake one see the same key.
+WINE_CURRENTVERSION = ['CSDVersion', 'CurrentBuild', 'CurrentBuildNumber',
+                       'CurrentType', 'CurrentVersion', 'ProductName',
+                       'CurrentMajorVersionNumber', 'CurrentMinorVersionNumber']
+KEY_CURRENTVERSION = r'HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
+SYSTEM_DLLS = {
+    'kernel32.dll', 'advapi32.dll', 'user32.dll', 'ws2_32.dll', 'wevtapi.dll',
+    'version.dll', 'msvcrt.dll', 'bcrypt.dll', 'crypt32.dll', 'iphlpapi.dll',
+    'shell32.dll', 'ole32.dll', 'secur32.dll', 'ntdll.dll', 'dnsapi.dll',
+    'winhttp.dll', 'userenv.dll', 'shlwapi.dll', 'gdi32.dll', 'rpcrt4.dll',
+    'ucrtbase.dll', 'normaliz.dll',
+}
+SYSTEM_DLL_PREFIXES = ('api-ms-win-',)
+
+
+class Fail(Exception):
+    pass
+
+
+def log(msg):
+    print(f'winetest: {msg}', file=sys.stderr, flush=True)
+
+
+# ---- the prefix ---------------------------------------------------------
+
+class Prefix:
+    """The shared Wine prefix of one cross build directory."""
+
+    def __init__(self, build_win):
+        self.build_win = os.path.abspath(build_win)
+        self.top = os.path.join(self.build_win, 'wine')
+        self.path = os.path.join(self.top, 'prefix')
+        self.snap = os.path.join(self.top, 'snapshot')
+        self.env = dict(os.environ, WINEPREFIX=self.path, WINEDEBUG='-all')
+        self.env.pop('DISPLAY', None)
+        self.drive_c = os.path.join(self.path, 'drive_c')
+
+    def run(self, args, check=True, input=None, timeout=60):
+        r = subprocess.run(args, env=self.env, input=input, capture_output=True,
+                           timeout=timeout)
+        if check and r.returncode != 0:
+            raise Fail(f'{" ".join(args)}: exit {r.returncode}: '
+                       f'{r.stderr.decode(errors="replace")[-500:]}')
+        return r
+
+    def stop(self):
+        for a in ('-k', '-w'):
+            subprocess.run(['wineserver', a], env=self.env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def start(self):
+        # Background Wine processes inherit our stdio: start them first,
+        # detached, so test programs are not held up (notes/toolchain.md).
+        subprocess.run(['wineserver', '-p', '60'], env=self.env,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        subprocess.run(['wine', 'cmd', '/c', 'exit'], env=self.env,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+    def ensure(self):
+        """Creates the prefix and its snapshot once per build directory."""
+        if os.path.exists(os.path.join(self.snap, 'system.reg')):
+            return
+        t0 = time.time()
+        shutil.rmtree(self.top, ignore_errors=True)
+        os.makedirs(self.path)
+        self.start()  # creates the prefix (wineboot) with detached stdio
+        self.run(['wine', 'winecfg', '-v', 'win10'], timeout=60)
+        self.stop()
+        os.makedirs(self.snap)
+        for f in ('system.reg', 'user.reg', 'userdef.reg'):
+            shutil.copy2(os.path.join(self.path, f), self.snap)
+        log(f'created prefix {self.path} in {time.time() - t0:.1f} s')
+
+    def reset(self):
+        """Back to the snapshot: registry restored, fixture files removed."""
+        self.ensure()
+        self.stop()
+        for f in ('system.reg', 'user.reg', 'userdef.reg'):
+            shutil.copy2(os.path.join(self.snap, f), self.path)
+        created = os.path.join(self.top, 'created.json')
+        if os.path.exists(created):
+            with open(created) as fh:
+                for p in sorted(json.load(fh), key=len, reverse=True):
+                    if os.path.isdir(p) and not os.path.islink(p):
+                        shutil.rmtree(p, ignore_errors=True)
+                    elif os.path.lexists(p):
+                        os.unlink(p)
+            os.unlink(created)
+        self.start()
+
+    def unix_path(self, winpath, create_dirs=False, created=None):
+        """C:\\A\\b -> <prefix>/drive_c/<existing case of A>/b."""
+        p = winpath.replace('/', '\\')
+        if len(p) < 3 or p[1:3] != ':\\' or p[0].upper() != 'C':
+            raise Fail(f'{winpath}: only C:\\ paths can be loaded')
+        cur = self.drive_c
+        parts = [x for x in p[3:].split('\\') if x]
+        for i, part in enumerate(parts):
+            match = None
+            if os.path.isdir(cur):
+                for name in os.listdir(cur):
+                    if name.lower() == part.lower():
+                        match = name
+                        break
+            nxt = os.path.join(cur, match or part)
+            last = i == len(parts) - 1
+            if create_dirs and not last and not os.path.isdir(nxt):
+                os.mkdir(nxt)
+                if created is not None:
+                    created.append(nxt)
+            cur = nxt
+        return cur
+
+
+# ---- fixture -> Wine ----------------------------------------------------
+
+def reg_key(path):
+    root, _, rest = path.partition('\\')
+    if root.upper() not in ROOTS:
+        raise Fail(f'registry key {path}: unknown root')
+    return ROOTS[root.upper()] + ('\\' + rest if rest else '')
+
+
+def reg_escape(s):
+    return s.replace('\\', '\\\\').replace('"', '\\"')
+
+
+def hexbytes(b):
+    return ','.join(f'{x:02x}' for x in b)
+
+
+def typed(v, where):
+    """A fixture value -> (REG type name, python data)."""
+    if isinstance(v, bool):
+        raise Fail(f'{where}: a boolean is not a registry value')
+    if isinstance(v, str):
+        return 'REG_SZ', v
+    if isinstance(v, int):
+        return 'REG_DWORD', v
+    if isinstance(v, dict) and 'type' in v:
+        t = v['type']
+        if t == 'REG_BINARY':
+            return t, bytes.fromhex(v.get('hex', v.get('data', '')))
+        if t in ('REG_SZ', 'REG_EXPAND_SZ'):
+            return t, v['data']
+        if t == 'REG_MULTI_SZ':
+            return t, list(v['data'])
+        if t in ('REG_DWORD', 'REG_QWORD'):
+            return t, int(v['data'])
+        if t == 'REG_NONE':
+            return t, bytes.fromhex(v.get('hex', ''))
+    raise Fail(f'{where}: unsupported registry value {v!r}')
+
+
+def reg_line(name, t, data):
+    lhs = '@' if name == '' else f'"{reg_escape(name)}"'
+    if t == 'REG_SZ':
+        return f'{lhs}="{reg_escape(data)}"'
+    if t == 'REG_DWORD':
+        return f'{lhs}=dword:{data & 0xffffffff:08x}'
+    if t == 'REG_QWORD':
+        return f'{lhs}=hex(b):{hexbytes(struct.pack("<Q", data))}'
+    if t == 'REG_EXPAND_SZ':
+        return f'{lhs}=hex(2):{hexbytes((data + chr(0)).encode("utf-16-le"))}'
+    if t == 'REG_MULTI_SZ':
+        blob = ''.join(s + '\0' for s in data) + '\0'
+        return f'{lhs}=hex(7):{hexbytes(blob.encode("utf-16-le"))}'
+    if t == 'REG_BINARY':
+        return f'{lhs}=hex:{hexbytes(data)}'
+    if t == 'REG_NONE':
+        return f'{lhs}=hex(0):{hexbytes(data)}'
+    raise Fail(f'type {t}')
+
+
+def write_reg(path, sections):
+    """sections: list of (key, [lines]). Written UTF-16 with BOM: Wine's
+    `reg import` takes hex(2)/hex(7) bytes raw only from Unicode files."""
+    out = ['Windows Registry Editor Version 5.00', '']
+    for key, lines in sections:
+        out.append(f'[{key}]')
+        out.extend(lines)
+        out.append('')
+    with open(path, 'wb') as fh:
+        fh.write(b'\xff\xfe' + '\r\n'.join(out).encode('utf-16-le'))
+
+
+def image_file(image_path):
+    """The executable of a service command line: quotes and args removed,
+    the usual environment variables expanded."""
+    p = image_path.strip()
+    if p.startswith('"'):
+        p = p[1:].split('"', 1)[0]
+    else:
+        low = p.lower()
+        i = low.find('.exe')
+        if i >= 0:
+            p = p[:i + 4]
+    for var, val in (('%systemroot%', 'C:\\windows'), ('%windir%', 'C:\\windows'),
+                     ('%programfiles%', 'C:\\Program Files'),
+                     ('%programdata%', 'C:\\ProgramData')):
+        if p.lower().startswith(var):
+            p = val + p[len(var):]
+    return p
+
+
+def set_version(path, version):
+    """Rewrites the fixed file version of a copy of svc.exe."""
+    parts = [int(x) for x in version.split('.')]
+    if len(parts) != 4 or any(not 0 <= x <= 0xffff for x in parts):
+        raise Fail(f'{path}: bad version {version}')
+    with open(path, 'r+b') as fh:
+        blob = fh.read()
+        i = blob.find(struct.pack('<I', 0xFEEF04BD))
+        if i < 0:
+            raise Fail(f'{path}: no VS_FIXEDFILEINFO to patch')
+        ms = parts[0] << 16 | parts[1]
+        ls = parts[2] << 16 | parts[3]
+        fh.seek(i + 8)
+        fh.write(struct.pack('<IIII', ms, ls, ms, ls))
+
+
+def load(prefix, fixture_path, svc_exe):
+    """Resets the prefix and writes the fixture into it."""
+    with open(fixture_path) as fh:
+        fx = json.load(fh)
+    prefix.reset()
+    t0 = time.time()
+    created = []
+    ours = []  # files that are copies of svc.exe
+
+    def save_created():
+        with open(os.path.join(prefix.top, 'created.json'), 'w') as fh:
+            json.dump(created, fh)
+
+    try:
+        # Files first: a service image path may also be a versioned file.
+        services = fx.get('services', {}) or {}
+        images = {}
+        for name, s in services.items():
+            img = s.get('image_path') or f'C:\\mdediag-test\\{name}.exe'
+            images[name] = img
+            f = prefix.unix_path(image_file(img), create_dirs=True, created=created)
+            if os.path.exists(f):
+                raise Fail(f'service {name}: image {img} would overwrite a Wine file')
+            shutil.copy2(svc_exe, f)
+            created.append(f)
+            ours.append(f)
+        for wpath, spec in (fx.get('files', {}) or {}).items():
+            spec = spec or {}
+            f = prefix.unix_path(wpath, create_dirs=True, created=created)
+            if spec.get('type') == 'dir':
+                if not os.path.isdir(f):
+                    os.makedirs(f)
+                    created.append(f)
+                continue
+            if not os.path.exists(f):
+                if 'version' in spec:
+                    shutil.copy2(svc_exe, f)
+                else:
+                    open(f, 'wb').close()
+                created.append(f)
+                ours.append(f)
+            elif f not in ours:
+                raise Fail(f'file {wpath} exists in the Wine prefix already')
+            if 'version' in spec:
+                set_version(f, spec['version'])
+        save_created()
+
+        # Services: created through the SCM (its database is only read from
+        # the registry at boot), then the registry, then started.
+        bat = ['@echo off']
+        for name, s in services.items():
+            st = int(s.get('start_type', 3))
+            # sc parses its command line like CommandLineToArgvW: \" is a quote.
+            binpath = images[name].replace('"', '\\"')
+            bat.append(f'sc create "{name}" binPath= "{binpath}" '
+                       f'start= {START_NAMES.get(st, "demand")} >nul')
+        sections = []
+        reg = fx.get('registry', {}) or {}
+        for key, values in reg.items():
+            lines = []
+            if key.lower() == KEY_CURRENTVERSION.lower():
+                given = {n.lower() for n in values}
+                lines += [f'"{n}"=-' for n in WINE_CURRENTVERSION
+                          if n.lower() not in given]
+            for name, v in (values or {}).items():
+                t, data = typed(v, f'registry {key}\\{name}')
+                lines.append(reg_line(name, t, data))
+            sections.append((reg_key(key), lines))
+        # Test-only: raw .reg lines for data a fixture cannot express
+        # (strings without terminator, DWORDs of odd size, huge values).
+        for key, raws in (fx.get('x-raw-reg', {}) or {}).items():
+            lines = []
+            for raw in raws:
+                if isinstance(raw, dict):
+                    lines.append(f'"{raw["name"]}"=hex:' + ','.join(['00'] * raw['zero_bytes']))
+                else:
+                    lines.append(raw)
+            sections.append((reg_key(key), lines))
+        for name, s in services.items():
+            state = int(s.get('state', 1))
+            if state not in (1, 4):
+                sections.append((reg_key(f'HKLM\\SYSTEM\\CurrentControlSet\\Services\\{name}'),
+                                 [f'"MdediagTestState"=dword:{state:08x}']))
+        regfile = os.path.join(prefix.top, 'fixture.reg')
+        write_reg(regfile, sections)
+        bat.append(f'reg import "Z:{regfile.replace("/", chr(92))}" >nul 2>nul')
+        bat.append('if errorlevel 1 echo reg-import-failed')
+        for name, s in services.items():
+            if int(s.get('state', 1)) != 1:
+                bat.append(f'sc start "{name}" >nul')
+        batfile = os.path.join(prefix.top, 'fixture.bat')
+        with open(batfile, 'w') as fh:
+            fh.write('\r\n'.join(bat) + '\r\n')
+        r = prefix.run(['wine', 'cmd', '/c', 'Z:' + batfile.replace('/', '\\')],
+                       check=False, input=b'')
+        if b'reg-import-failed' in r.stdout:
+            raise Fail('reg import failed')
+        # Services settle asynchronously (svc.c moves to its state 0.3 s
+        # after RUNNING): wait until the SCM reports what the fixture says.
+        want = {n: int(s.get('state', 1)) for n, s in services.items()}
+        deadline = time.time() + 10
+        while want:
+            for name in list(want):
+                q = prefix.run(['wine', 'sc', 'query', name], check=False)
+                for line in q.stdout.decode(errors='replace').splitlines():
+                    if 'STATE' in line and line.split(':')[1].split()[0] == str(want[name]):
+                        del want[name]
+            if want and time.time() > deadline:
+                raise Fail(f'services did not reach their states: {want}')
+            if want:
+                time.sleep(0.2)
+    finally:
+        save_created()
+    log(f'loaded {os.path.basename(fixture_path)} in {time.time() - t0:.1f} s')
+    return fx
+
+
+# ---- the tests ----------------------------------------------------------
+
+def probe_expectations(fx):
+    """(query line, expected answer subset) for everything in a fixture,
+    plus absent things."""
+    cases = []
+    for key, values in (fx.get('registry', {}) or {}).items():
+        for name, v in (values or {}).items():
+            t, data = typed(v, name)
+            exp = {'status': 'OK', 'type': t}
+            if t in ('REG_BINARY', 'REG_NONE'):
+                exp['hex'] = data.hex()
+            else:
+                exp['data'] = data
+            cases.append((f'reg\t{key}\t{name}', exp))
+            # Keys are case-insensitive, as on Windows.
+            cases.append((f'reg\t{key.upper()}\t{name}', exp))
+        cases.append((f'values\t{key}', {'status': 'OK', 'names_include': list(values)}))
+        cases.append((f'reg\t{key}\tMdediagNoSuchValue', {'status': 'NOT_FOUND', 'code': 2}))
+        parent, _, leaf = key.rpartition('\\')
+        cases.append((f'subkeys\t{parent}', {'status': 'OK', 'names_include': [leaf]}))
+    for name, s in (fx.get('services', {}) or {}).items():
+        exp = {'status': 'OK', 'state': int(s.get('state', 1)),
+               'start_type': int(s.get('start_type', 3))}
+        if s.get('image_path'):
+            exp['image_path'] = s['image_path']
+        cases.append((f'svc\t{name}', exp))
+    for path, spec in (fx.get('files', {}) or {}).items():
+        spec = spec or {}
+        isdir = spec.get('type') == 'dir'
+        cases.append((f'exists\t{path}', {'status': 'OK', 'is_dir': int(isdir)}))
+        if 'version' in spec:
+            cases.append((f'version\t{path}', {'status': 'OK', 'version': spec['version']}))
+        parent, _, leaf = path.rpartition('\\')
+        cases.append((f'dir\t{parent}', {'status': 'OK', 'names_include': [leaf]}))
+    cases += [
+        ('reg\tHKLM\\SOFTWARE\\MdediagNoSuchKey\tX', {'status': 'NOT_FOUND', 'code': 2}),
+        ('reg\tHKXX\\SOFTWARE\tX', {'status': 'BAD_DATA'}),
+        ('subkeys\tHKLM\\SOFTWARE\\MdediagNoSuchKey', {'status': 'NOT_FOUND', 'code': 2}),
+        ('svc\tMdediagNoSuchService', {'status': 'NOT_FOUND', 'code': 1060}),
+        ('exists\tC:\\MdediagNoSuchDir\\x.exe', {'status': 'NOT_FOUND', 'code': 2}),
+        ('version\tC:\\MdediagNoSuchDir\\x.exe', {'status': 'NOT_FOUND', 'code': 2}),
+        ('version\tC:\\windows', {'status': 'BAD_DATA'}),
+        ('dir\tC:\\MdediagNoSuchDir', {'status': 'NOT_FOUND', 'code': 2}),
+        # Wine stubs the Event Log API: the layer must say so, not crash.
+        ('events\tApplication\tWDATPOnboarding\t0\t0\t10', {'status': 'UNSUPPORTED'}),
+        ('events\tMicrosoft-Windows-SENSE/Operational\t-\t0\t0\t10', {'status': 'UNSUPPORTED'}),
+        ('resolve\tlocalhost', {'status': 'OK', 'addresses_include': ['127.0.0.1']}),
+        ('hostname', {'status': 'OK'}),
+        ('now', {'status': 'OK'}),
+    ]
+    return cases
+
+
+def check_answer(q, exp, got):
+    bad = []
+    for k, v in exp.items():
+        if k.endswith('_include'):
+            have = got.get(k[:-len('_include')])
+            if not isinstance(have, list) or any(x not in have for x in v):
+                bad.append(f'{k[:-8]}: {have!r} lacks {v!r}')
+        elif got.get(k) != v:
+            bad.append(f'{k}: got {got.get(k)!r}, want {v!r}')
+    if got.get('status') not in ('OK', None) and not got.get('reason'):
+        bad.append('failure without a reason')
+    return [f'{q!r}: {b} ({got.get("reason", "")})' for b in bad]
+
+
+def cmd_probe(args, prefix):
+    fx = load(prefix, args.fixture, args.svc)
+    cases = probe_expectations(fx)
+    extra = []
+    if args.extra:
+        with open(args.extra) as fh:
+            extra = [(c['q'], c['expect']) for c in json.load(fh)]
+    cases += extra
+    stdin = ''.join(q + '\n' for q, _ in cases).encode()
+    r = prefix.run(['wine', args.probe], check=False, input=stdin)
+    lines = r.stdout.decode(errors='replace').splitlines()
+    if len(lines) != len(cases):
+        raise Fail(f'probe answered {len(lines)} of {len(cases)} questions '
+                   f'(exit {r.returncode}): {r.stderr.decode(errors="replace")[-300:]}')
+    bad = []
+    for (q, exp), line in zip(cases, lines):
+        got = json.loads(line)
+        if got.get('q') != q:
+            bad.append(f'answer out of order: {got.get("q")!r} for {q!r}')
+            continue
+        bad += check_answer(q, exp, got)
+    for b in bad:
+        print('FAIL', b)
+    print(f'{len(cases) - len(bad)}/{len(cases)} platform answers as expected')
+    return 1 if bad else 0
+
+
+def dll_imports(exe):
+    r = subprocess.run(['x86_64-w64-mingw32-objdump', '-p', exe], capture_output=True,
+                       text=True, check=True)
+    return sorted({l.split('DLL Name:')[1].strip().lower()
+                   for l in r.stdout.splitlines() if 'DLL Name:' in l})
+
+
+def cmd_imports(args, prefix):
+    rc = 0
+    for exe in args.exes:
+        dlls = dll_imports(exe)
+        bad = [d for d in dlls if d not in SYSTEM_DLLS and not d.startswith(SYSTEM_DLL_PREFIXES)]
+        print(f'{os.path.basename(exe)}: {os.path.getsize(exe)} bytes, imports {", ".join(dlls)}')
+        if bad:
+            print(f'FAIL {exe} imports non-system DLLs: {", ".join(bad)}')
+            rc = 1
+    return rc
+
+
+def findings_of(report):
+    """id -> (severity, evidence) of a JSON report."""
+    out = {}
+    for f in report.get('findings', []):
+        out.setdefault(f['id'], []).append((f.get('severity'), f.get('evidence', {})))
+    return out
+
+
+def cmd_conform(args, prefix):
+    fx = load(prefix, args.fixture, args.svc)
+    opts = ['--format', 'json'] + (args.mdediag_args or [])
+    r_win = prefix.run(['wine', args.exe] + opts, check=False, timeout=120)
+    r_fake = subprocess.run([args.native, '--fixture', args.fixture] + opts,
+                            capture_output=True, timeout=120)
+    try:
+        win = json.loads(r_win.stdout)
+        fake = json.loads(r_fake.stdout)
+    except ValueError as e:
+        raise Fail(f'not JSON: {e}; win32 stderr {r_win.stderr[-300:]!r}; '
+                   f'fake stderr {r_fake.stderr[-300:]!r}')
+    fw, ff = findings_of(win), findings_of(fake)
+    ignore = set(args.ignore or [])
+    bad = []
+    for fid in sorted(set(fw) | set(ff)):
+        if fid in ignore:
+            continue
+        a, b = fw.get(fid), ff.get(fid)
+        if a is None or b is None:
+            bad.append(f'{fid}: only in the {"fake" if a is None else "win32"} run')
+            continue
+        if [s for s, _ in a] != [s for s, _ in b]:
+            bad.append(f'{fid}: severities win32 {[s for s, _ in a]} fake {[s for s, _ in b]}')
+        for (_, ea), (_, eb) in zip(a, b):
+            for k in sorted(set(ea) & set(eb)):
+                if ea[k] != eb[k]:
+                    bad.append(f'{fid}: evidence {k}: win32 {ea[k]!r} fake {eb[k]!r}')
+    if r_win.returncode != r_fake.returncode:
+        bad.append(f'exit status: win32 {r_win.returncode} fake {r_fake.returncode}')
+    for b in bad:
+        print('FAIL', b)
+    print(f'{os.path.basename(args.fixture)}: {len(set(fw) | set(ff))} finding IDs, '
+          f'{len(bad)} differences')
+    return 1 if bad else 0
+
+
+def cmd_load(args, prefix):
+    load(prefix, args.fixture, args.svc)
+    print(f'WINEPREFIX={prefix.path}')
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--build-win', required=True, help='the MinGW cross build directory')
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    p = sub.add_parser('load')
+    p.add_argument('fixture')
+    p = sub.add_parser('probe')
+    p.add_argument('fixture')
+    p.add_argument('--extra', help='JSON list of {"q", "expect"} cases')
+    p = sub.add_parser('imports')
+    p.add_argument('exes', nargs='+')
+    p = sub.add_parser('conform')
+    p.add_argument('--native', required=True, help='the native mdediag')
+    p.add_argument('--ignore', action='append', help='finding ID not compared')
+    p.add_argument('fixture')
+    p.add_argument('mdediag_args', nargs='*')
+    args = ap.parse_args()
+
+    bw = os.path.abspath(args.build_win)
+    args.svc = os.path.join(bw, 'tests', 'wine', 'svc.exe')
+    args.probe = os.path.join(bw, 'tests', 'wine', 'platform_probe.exe')
+    args.exe = os.path.join(bw, 'diag', 'mdediag.exe')
+    if args.cmd == 'imports':
+        if shutil.which('x86_64-w64-mingw32-objdump') is None:
+            log('skipped: no x86_64-w64-mingw32-objdump')
+            return SKIP
+        return cmd_imports(args, None)
+    if shutil.which('wine') is None or not os.path.exists(args.svc):
+        log(f'skipped: no wine or no cross build in {bw} (see docs/windows.md)')
+        return SKIP
+    prefix = Prefix(bw)
+    try:
+        return {'load': cmd_load, 'probe': cmd_probe, 'conform': cmd_conform}[args.cmd](args, prefix)
+    except Fail as e:
+        print(f'FAIL {e}')
+        return 1
+    finally:
+        # `load` leaves the prefix running for a person to look at.
+        if args.cmd != 'load':
+            prefix.stop()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
