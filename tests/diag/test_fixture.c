@@ -93,3 +93,55 @@ Test(fixture, accepts_every_documented_form)
 	cr_expect_str_eq(fx->hostname, "H");
 	dx_fixture_free(fx);
 }
+
+/* Mutations of a real fixture (flipped bytes, cuts, inserted structure)
+ * either load or are rejected with a path; none crash (the suite also runs
+ * under AddressSanitizer). */
+Test(fixture, mutated_fixtures_never_crash, .timeout = 60)
+{
+	char path[512];
+	size_t len;
+	snprintf(path, sizeof path, "%s/fixtures/devices/sense-stopped-event15.json", SOURCE_ROOT);
+	char *orig = slurp(path, &len);
+	cr_assert_not_null(orig);
+	char *buf = malloc(len + 16);
+	unsigned seed = 12345;
+	int rejected = 0;
+	static const char inserts[] = "{}[]\",:\\0-e.9 \x01\xff";
+	for (int i = 0; i < 3000; i++) {
+		memcpy(buf, orig, len);
+		size_t n = len;
+		int edits = 1 + (int)((seed = seed * 1103515245 + 12345) >> 16) % 4;
+		for (int k = 0; k < edits; k++) {
+			seed = seed * 1103515245 + 12345;
+			size_t at = (seed >> 8) % n;
+			switch ((seed >> 4) % 3) {
+			case 0: buf[at] = inserts[(seed >> 20) % (sizeof inserts - 1)]; break;
+			case 1: n = at + 1; break;
+			default: buf[at] ^= (char)(1u << ((seed >> 12) % 8)); break;
+			}
+		}
+		char err[1024] = "";
+		struct dx_fixture *fx = dx_fixture_parse(buf, n, "m", err, sizeof err);
+		if (!fx) {
+			rejected++;
+			cr_assert(strncmp(err, "m: $", 4) == 0, "no path in: %s", err);
+		} else {
+			/* accepted: it must also diagnose without trouble */
+			struct dx_platform p;
+			struct dx_data data;
+			struct dx_options opt = {.no_network = 1};
+			cr_assert_eq(dx_data_load(&data, NULL, err, sizeof err), 0);
+			cr_assert_eq(dx_platform_fixture_open(&p, fx), 0);
+			struct dx_ctx c = {.p = &p, .opt = &opt, .data = &data};
+			dx_run_checks(&c);
+			cr_assert_not_null(dx_find(&c.findings, "verdict"));
+			dx_findings_free(&c.findings);
+			dx_platform_close(&p);
+			dx_data_free(&data);
+		}
+	}
+	cr_expect_gt(rejected, 1000);
+	free(buf);
+	free(orig);
+}
