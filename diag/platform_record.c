@@ -14,6 +14,21 @@
 #include "fixture.h"
 #include "platform_record.h"
 
+#ifdef _WIN32
+/* win32 branch: MinGW's C runtime (msvcrt) has no strndup. */
+static char *strndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *d = malloc(len + 1);
+
+	if (d) {
+		memcpy(d, s, len);
+		d[len] = '\0';
+	}
+	return d;
+}
+#endif
+
 #define MAX_ENUM 2000 /* entries recorded per enumeration */
 
 struct rec {
