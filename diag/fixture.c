@@ -753,6 +753,9 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 		{"transient", DX_TRANSIENT, DX_ERROR_RETRY},
 		{"timeout", DX_TIMEOUT, DX_WSAETIMEDOUT},
 		{"bad-data", DX_BAD_DATA, DX_ERROR_INVALID_DATA},
+		/* win32 branch: what the real platform answers where an API is
+		 * missing (events under Wine), so conformance can model it. */
+		{"unsupported", DX_UNSUPPORTED, 120 /* ERROR_CALL_NOT_IMPLEMENTED */},
 	};
 	struct dx_fixture *fx = ld->fx;
 	if (want(ld, faults, cJSON_IsArray(faults), "an array of fault rules"))
@@ -799,7 +802,7 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 		pop(ld, m);
 		push(ld, "error", 0);
 		if (!e)
-			return fail(ld, "missing (access-denied, not-found, transient, timeout, bad-data)");
+			return fail(ld, "missing (access-denied, not-found, transient, timeout, bad-data, unsupported)");
 		if (get_string(ld, e, 31, &s))
 			return -1;
 		ok = 0;
@@ -810,7 +813,7 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 				ok = 1;
 			}
 		if (!ok)
-			return fail(ld, "unknown error \"%s\" (access-denied, not-found, transient, timeout, bad-data)", s);
+			return fail(ld, "unknown error \"%s\" (access-denied, not-found, transient, timeout, bad-data, unsupported)", s);
 		pop(ld, m);
 		uint64_t u;
 		if (a) {

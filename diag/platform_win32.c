@@ -1046,6 +1046,9 @@ static enum dx_status dx_w32_events_query(void *ctx, const char *log,
 		    dx_w32_wine_version()) {
 			const char *wine = dx_w32_wine_version();
 
+			/* No code from the stub: say what it means. */
+			if (code == ERROR_SUCCESS)
+				code = ERROR_CALL_NOT_IMPLEMENTED;
 			st = dx_fail(err, DX_UNSUPPORTED, code,
 				     "EvtQuery(%s): the Windows Event Log API is not "
 				     "implemented here%s%s%s (error %lu)", log,

@@ -32,6 +32,7 @@ Meson expects.
 import argparse
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -324,7 +325,8 @@ def load(prefix, fixture_path, svc_exe):
         for name, s in services.items():
             st = int(s.get('start_type', 3))
             # sc parses its command line like CommandLineToArgvW: \" is a quote.
-            binpath = images[name].replace('"', '\\"')
+            # In a .bat, %% is a literal % (ImagePath keeps %ProgramFiles%).
+            binpath = images[name].replace('"', '\\"').replace('%', '%%')
             bat.append(f'sc create "{name}" binPath= "{binpath}" '
                        f'start= {START_NAMES.get(st, "demand")} >nul')
         sections = []
@@ -503,18 +505,62 @@ def cmd_imports(args, prefix):
 
 
 def findings_of(report):
-    """id -> (severity, evidence) of a JSON report."""
+    """id -> [(severity, evidence)] of a JSON report."""
     out = {}
     for f in report.get('findings', []):
         out.setdefault(f['id'], []).append((f.get('severity'), f.get('evidence', {})))
     return out
 
 
+STATUS_RE = re.compile(r'^(ok|not-found|access-denied|transient|timeout|bad-data|unsupported)'
+                       r' \(Win32 error (\d+)\)')
+CODE_RE = re.compile(r'(?:error|FAILED)\s+(\d+)')
+
+
+def same_evidence(a, b):
+    """Equal, except that the human reason of a failed primitive (which
+    each platform words its own way) is compared by status and Win32 code
+    only: "not-found (Win32 error 2): <reason>"."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_evidence(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_evidence(a[k], b[k]) for k in a)
+    if isinstance(a, str) and isinstance(b, str) and a != b:
+        ma, mb = STATUS_RE.match(a), STATUS_RE.match(b)
+        if ma or mb:
+            return bool(ma and mb) and ma.groups() == mb.groups()
+        ca, cb = CODE_RE.findall(a), CODE_RE.findall(b)
+        return bool(ca) and ca == cb
+    return a == b
+
+
+def fake_twin(fx, path):
+    """The fixture the fake platform diagnoses for comparison: what Wine
+    cannot model is made unavailable the way the real platform reports it
+    (event logs: unsupported), and the clock is the real one."""
+    twin = dict(fx)
+    twin.pop('events', None)
+    twin['faults'] = [{'primitive': 'events_query', 'target': '*', 'error': 'unsupported'}]
+    twin['clock'] = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
+    with open(path, 'w') as fh:
+        json.dump(twin, fh, indent=1)
+
+
 def cmd_conform(args, prefix):
-    fx = load(prefix, args.fixture, args.svc)
+    with open(args.fixture) as fh:
+        fx = json.load(fh)
+    if fx.get('faults'):
+        # Fault rules are the fake platform's; Wine has no way to deny.
+        print(f'{os.path.basename(args.fixture)}: skipped: fault rules cannot be loaded into Wine')
+        return SKIP
+    if fx.get('events'):
+        print(f'note: {len(fx["events"])} events not compared (Wine stubs the Event Log API)')
+    load(prefix, args.fixture, args.svc)
+    twin = os.path.join(prefix.top, 'fake-twin.json')
+    fake_twin(fx, twin)
     opts = ['--format', 'json'] + (args.mdediag_args or [])
     r_win = prefix.run(['wine', args.exe] + opts, check=False, timeout=120)
-    r_fake = subprocess.run([args.native, '--fixture', args.fixture] + opts,
+    r_fake = subprocess.run([args.native, '--fixture', twin] + opts,
                             capture_output=True, timeout=120)
     try:
         win = json.loads(r_win.stdout)
@@ -522,6 +568,8 @@ def cmd_conform(args, prefix):
     except ValueError as e:
         raise Fail(f'not JSON: {e}; win32 stderr {r_win.stderr[-300:]!r}; '
                    f'fake stderr {r_fake.stderr[-300:]!r}')
+    with open(os.path.join(prefix.top, 'win32-report.json'), 'wb') as fh:
+        fh.write(r_win.stdout)
     fw, ff = findings_of(win), findings_of(fake)
     ignore = set(args.ignore or [])
     bad = []
@@ -535,15 +583,20 @@ def cmd_conform(args, prefix):
         if [s for s, _ in a] != [s for s, _ in b]:
             bad.append(f'{fid}: severities win32 {[s for s, _ in a]} fake {[s for s, _ in b]}')
         for (_, ea), (_, eb) in zip(a, b):
-            for k in sorted(set(ea) & set(eb)):
-                if ea[k] != eb[k]:
+            for k in sorted(set(ea) | set(eb)):
+                if k not in ea or k not in eb:
+                    bad.append(f'{fid}: evidence {k} only in the {"fake" if k not in ea else "win32"} run')
+                elif not same_evidence(ea[k], eb[k]):
                     bad.append(f'{fid}: evidence {k}: win32 {ea[k]!r} fake {eb[k]!r}')
+    vw, vf = win.get('verdict', {}).get('id'), fake.get('verdict', {}).get('id')
+    if vw != vf:
+        bad.append(f'verdict: win32 {vw} fake {vf}')
     if r_win.returncode != r_fake.returncode:
         bad.append(f'exit status: win32 {r_win.returncode} fake {r_fake.returncode}')
     for b in bad:
         print('FAIL', b)
     print(f'{os.path.basename(args.fixture)}: {len(set(fw) | set(ff))} finding IDs, '
-          f'{len(bad)} differences')
+          f'verdict {vw}, {len(bad)} differences')
     return 1 if bad else 0
 
 
