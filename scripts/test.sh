@@ -33,6 +33,20 @@ if [ $asan = 1 ]; then
     run_suite build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug || status=1
 fi
 
+# win32 branch: the Windows build (MinGW cross, mbedTLS/cJSON from Debian's
+# source packages) and its Wine tests, which compare mdediag.exe under Wine
+# with the native build above (docs/windows.md). MDEDIAG_NO_WINDOWS=1 skips.
+if [ "${MDEDIAG_NO_WINDOWS:-0}" != 1 ]; then
+  if bash scripts/fetch-windows-deps.sh; then
+    mkdir -p build-win/wine
+    unset DISPLAY  # Wine headless
+    WINEPREFIX="$PWD/build-win/wine/prefix" WINEDEBUG=-all \
+      run_suite build-win --cross-file cross/mingw64.txt || status=1
+  else
+    status=1
+  fi
+fi
+
 # One line for CI: count Criterion assertions' tests, TAP subtests and other
 # tests from each build's testlog.json.
 python3 - "${builds[@]}" <<'PY'

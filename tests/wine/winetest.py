@@ -16,9 +16,11 @@ prefix must run one at a time (Meson: is_parallel: false).
       answer that differs from the fixture
   winetest.py --build-win DIR imports EXE...
       fail unless every DLL the EXEs import is a system DLL
-  winetest.py --build-win DIR conform --native MDEDIAG FIXTURE
+  winetest.py --build-win DIR conform [--native MDEDIAG] FIXTURE [-- ARGS]
       load FIXTURE, run mdediag.exe in the prefix (real Win32 platform)
-      and `MDEDIAG --fixture FIXTURE` (fake platform), compare findings
+      and `MDEDIAG --fixture TWIN` (fake platform), compare findings; TWIN
+      is FIXTURE as Wine can model it (fake_twin). Fixtures with fault
+      rules are skipped: Wine cannot deny a read.
 
 The fixture format is the one of docs/fixture.md: `registry` (key ->
 value name -> string | integer | {"type": "REG_...", "data"/"hex": ...}),
@@ -114,8 +116,11 @@ class Prefix:
         if os.path.exists(os.path.join(self.snap, 'system.reg')):
             return
         t0 = time.time()
-        shutil.rmtree(self.top, ignore_errors=True)
-        os.makedirs(self.path)
+        # A prefix Meson's setup made (its exe_wrapper sanity check) is
+        # fresh: keep it; anything else without a snapshot is rebuilt.
+        if not os.path.exists(os.path.join(self.path, 'system.reg')):
+            shutil.rmtree(self.path, ignore_errors=True)
+        os.makedirs(self.path, exist_ok=True)
         self.start()  # creates the prefix (wineboot) with detached stdio
         self.run(['wine', 'winecfg', '-v', 'win10'], timeout=60)
         self.stop()
@@ -547,6 +552,9 @@ def fake_twin(fx, path):
 
 
 def cmd_conform(args, prefix):
+    if not os.path.exists(args.native):
+        print(f'skipped: no native mdediag at {args.native} (build it, or set MDEDIAG_NATIVE)')
+        return SKIP
     with open(args.fixture) as fh:
         fx = json.load(fh)
     if fx.get('faults'):
@@ -608,7 +616,8 @@ def cmd_load(args, prefix):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--build-win', required=True, help='the MinGW cross build directory')
+    ap.add_argument('--build-win', required=True,
+                    help='the MinGW cross build directory ($MDEDIAG_BUILD_WIN wins)')
     sub = ap.add_subparsers(dest='cmd', required=True)
     p = sub.add_parser('load')
     p.add_argument('fixture')
@@ -618,13 +627,15 @@ def main():
     p = sub.add_parser('imports')
     p.add_argument('exes', nargs='+')
     p = sub.add_parser('conform')
-    p.add_argument('--native', required=True, help='the native mdediag')
+    p.add_argument('--native', help='the native mdediag (default $MDEDIAG_NATIVE)')
     p.add_argument('--ignore', action='append', help='finding ID not compared')
     p.add_argument('fixture')
     p.add_argument('mdediag_args', nargs='*')
     args = ap.parse_args()
+    if args.cmd == 'conform':
+        args.native = os.path.abspath(args.native or os.environ.get('MDEDIAG_NATIVE', ''))
 
-    bw = os.path.abspath(args.build_win)
+    bw = os.path.abspath(os.environ.get('MDEDIAG_BUILD_WIN') or args.build_win)
     args.svc = os.path.join(bw, 'tests', 'wine', 'svc.exe')
     args.probe = os.path.join(bw, 'tests', 'wine', 'platform_probe.exe')
     args.exe = os.path.join(bw, 'diag', 'mdediag.exe')
