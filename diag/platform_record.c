@@ -73,6 +73,7 @@ static const char *error_name(enum dx_status s)
 	case DX_TRANSIENT: return "transient";
 	case DX_TIMEOUT: return "timeout";
 	case DX_BAD_DATA: return "bad-data";
+	case DX_UNSUPPORTED: return "unsupported"; /* win32 branch: events under Wine */
 	default: return NULL;
 	}
 }

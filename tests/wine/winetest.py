@@ -21,6 +21,10 @@ prefix must run one at a time (Meson: is_parallel: false).
       and `MDEDIAG --fixture TWIN` (fake platform), compare findings; TWIN
       is FIXTURE as Wine can model it (fake_twin). Fixtures with fault
       rules are skipped: Wine cannot deny a read.
+  winetest.py --build-win DIR collect [--native MDEDIAG] FIXTURE
+      load FIXTURE, run `mdediag.exe collect` in the prefix, replay the
+      collected fixture with the native MDEDIAG: same findings as the live
+      mdediag.exe run
 
 The fixture format is the one of docs/fixture.md: `registry` (key ->
 value name -> string | integer | {"type": "REG_...", "data"/"hex": ...}),
@@ -551,6 +555,71 @@ def fake_twin(fx, path):
         json.dump(twin, fh, indent=1)
 
 
+def compare_reports(win, win_rc, fake, fake_rc, ignore=None):
+    """Differences between the win32 run's report and the fake run's:
+    finding IDs, severities, evidence (same_evidence), verdict, exit status.
+    Prints each as a FAIL line and returns them."""
+    fw, ff = findings_of(win), findings_of(fake)
+    ignore = set(ignore or [])
+    bad = []
+    for fid in sorted(set(fw) | set(ff)):
+        if fid in ignore:
+            continue
+        a, b = fw.get(fid), ff.get(fid)
+        if a is None or b is None:
+            bad.append(f'{fid}: only in the {"fake" if a is None else "win32"} run')
+            continue
+        if [s for s, _ in a] != [s for s, _ in b]:
+            bad.append(f'{fid}: severities win32 {[s for s, _ in a]} fake {[s for s, _ in b]}')
+        for (_, ea), (_, eb) in zip(a, b):
+            for k in sorted(set(ea) | set(eb)):
+                if k not in ea or k not in eb:
+                    bad.append(f'{fid}: evidence {k} only in the {"fake" if k not in ea else "win32"} run')
+                elif not same_evidence(ea[k], eb[k]):
+                    bad.append(f'{fid}: evidence {k}: win32 {ea[k]!r} fake {eb[k]!r}')
+    vw, vf = win.get('verdict', {}).get('id'), fake.get('verdict', {}).get('id')
+    if vw != vf:
+        bad.append(f'verdict: win32 {vw} fake {vf}')
+    if win_rc != fake_rc:
+        bad.append(f'exit status: win32 {win_rc} fake {fake_rc}')
+    for b in bad:
+        print('FAIL', b)
+    return bad
+
+
+def cmd_collect(args, prefix):
+    """Collect on the Wine "device", replay the collected fixture natively:
+    the replay must diagnose what the live run diagnosed."""
+    if not os.path.exists(args.native):
+        print(f'skipped: no native mdediag at {args.native}')
+        return SKIP
+    with open(args.fixture) as fh:
+        fx = json.load(fh)
+    if fx.get('faults'):
+        print(f'{os.path.basename(args.fixture)}: skipped: fault rules cannot be loaded into Wine')
+        return SKIP
+    load(prefix, args.fixture, args.svc)
+    opts = ['--no-network'] + (args.mdediag_args or [])
+    r_col = prefix.run(['wine', args.exe, 'collect'] + opts, check=False, timeout=120)
+    collected = os.path.join(prefix.top, 'collected.json')
+    with open(collected, 'wb') as fh:
+        fh.write(r_col.stdout)
+    if r_col.returncode != 0:
+        raise Fail(f'mdediag.exe collect: exit {r_col.returncode}: {r_col.stderr[-300:]!r}')
+    r_live = prefix.run(['wine', args.exe, '--format', 'json'] + opts, check=False, timeout=120)
+    r_replay = subprocess.run([args.native, '--fixture', collected, '--format', 'json'] + opts,
+                              capture_output=True, timeout=120)
+    try:
+        live, replay = json.loads(r_live.stdout), json.loads(r_replay.stdout)
+    except ValueError as e:
+        raise Fail(f'not JSON: {e}; replay stderr {r_replay.stderr[-300:]!r}')
+    bad = compare_reports(live, r_live.returncode, replay, r_replay.returncode)
+    print(f'{os.path.basename(args.fixture)}: collected {len(r_col.stdout)} bytes, live verdict '
+          f'{live.get("verdict", {}).get("id")}, replay {replay.get("verdict", {}).get("id")}, '
+          f'{len(bad)} differences')
+    return 1 if bad else 0
+
+
 def cmd_conform(args, prefix):
     if not os.path.exists(args.native):
         print(f'skipped: no native mdediag at {args.native} (build it, or set MDEDIAG_NATIVE)')
@@ -578,33 +647,9 @@ def cmd_conform(args, prefix):
                    f'fake stderr {r_fake.stderr[-300:]!r}')
     with open(os.path.join(prefix.top, 'win32-report.json'), 'wb') as fh:
         fh.write(r_win.stdout)
-    fw, ff = findings_of(win), findings_of(fake)
-    ignore = set(args.ignore or [])
-    bad = []
-    for fid in sorted(set(fw) | set(ff)):
-        if fid in ignore:
-            continue
-        a, b = fw.get(fid), ff.get(fid)
-        if a is None or b is None:
-            bad.append(f'{fid}: only in the {"fake" if a is None else "win32"} run')
-            continue
-        if [s for s, _ in a] != [s for s, _ in b]:
-            bad.append(f'{fid}: severities win32 {[s for s, _ in a]} fake {[s for s, _ in b]}')
-        for (_, ea), (_, eb) in zip(a, b):
-            for k in sorted(set(ea) | set(eb)):
-                if k not in ea or k not in eb:
-                    bad.append(f'{fid}: evidence {k} only in the {"fake" if k not in ea else "win32"} run')
-                elif not same_evidence(ea[k], eb[k]):
-                    bad.append(f'{fid}: evidence {k}: win32 {ea[k]!r} fake {eb[k]!r}')
-    vw, vf = win.get('verdict', {}).get('id'), fake.get('verdict', {}).get('id')
-    if vw != vf:
-        bad.append(f'verdict: win32 {vw} fake {vf}')
-    if r_win.returncode != r_fake.returncode:
-        bad.append(f'exit status: win32 {r_win.returncode} fake {r_fake.returncode}')
-    for b in bad:
-        print('FAIL', b)
-    print(f'{os.path.basename(args.fixture)}: {len(set(fw) | set(ff))} finding IDs, '
-          f'verdict {vw}, {len(bad)} differences')
+    bad = compare_reports(win, r_win.returncode, fake, r_fake.returncode, args.ignore)
+    print(f'{os.path.basename(args.fixture)}: {len(findings_of(win))} finding IDs, '
+          f'verdict {win.get("verdict", {}).get("id")}, {len(bad)} differences')
     return 1 if bad else 0
 
 
@@ -626,13 +671,17 @@ def main():
     p.add_argument('--extra', help='JSON list of {"q", "expect"} cases')
     p = sub.add_parser('imports')
     p.add_argument('exes', nargs='+')
+    p = sub.add_parser('collect')
+    p.add_argument('--native', help='the native mdediag (default $MDEDIAG_NATIVE)')
+    p.add_argument('fixture')
+    p.add_argument('mdediag_args', nargs='*')
     p = sub.add_parser('conform')
     p.add_argument('--native', help='the native mdediag (default $MDEDIAG_NATIVE)')
     p.add_argument('--ignore', action='append', help='finding ID not compared')
     p.add_argument('fixture')
     p.add_argument('mdediag_args', nargs='*')
     args = ap.parse_args()
-    if args.cmd == 'conform':
+    if args.cmd in ('conform', 'collect'):
         args.native = os.path.abspath(args.native or os.environ.get('MDEDIAG_NATIVE', ''))
 
     bw = os.path.abspath(os.environ.get('MDEDIAG_BUILD_WIN') or args.build_win)
@@ -649,7 +698,8 @@ def main():
         return SKIP
     prefix = Prefix(bw)
     try:
-        return {'load': cmd_load, 'probe': cmd_probe, 'conform': cmd_conform}[args.cmd](args, prefix)
+        return {'load': cmd_load, 'probe': cmd_probe, 'conform': cmd_conform,
+                'collect': cmd_collect}[args.cmd](args, prefix)
     except Fail as e:
         print(f'FAIL {e}')
         return 1
