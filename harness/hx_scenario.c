@@ -12,6 +12,7 @@
 #include "hx_scenario.h"
 
 #define HX_MAX_ARGS 160
+#define HX_MAX_EXTRA 16
 #define HX_REPORT_MAX (16u << 20)
 #define HX_STDERR_MAX (64u << 10)
 #define HX_CLOUD_START_MS 5000
@@ -196,6 +197,7 @@ struct run {
 	char rules[HX_MAX_ARGS][600];
 	int nrules;
 	char timeout[32];
+	char extra[HX_MAX_EXTRA][PATH_MAX + 64];
 };
 
 /* Starts the mock cloud and reads its ports line. 0 or -1 + sc->why. */
@@ -283,10 +285,19 @@ static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run
 		argv[n++] = "--no-network";
 	}
 	const cJSON *e;
+	int k = 0;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sc->json, "mdediag_args")) {
-		if (n >= HX_MAX_ARGS - 1)
+		if (n >= HX_MAX_ARGS - 1 || k == HX_MAX_EXTRA)
 			break;
-		argv[n++] = e->valuestring;
+		/* "{scenario_dir}" lets a scenario pass its own data files. */
+		const char *at = strstr(e->valuestring, "{scenario_dir}");
+		if (at)
+			snprintf(r->extra[k], sizeof r->extra[k], "%.*s%s%s",
+				 (int)(at - e->valuestring), e->valuestring, sc->dir,
+				 at + strlen("{scenario_dir}"));
+		else
+			snprintf(r->extra[k], sizeof r->extra[k], "%s", e->valuestring);
+		argv[n++] = r->extra[k++];
 	}
 	argv[n] = NULL;
 	if (o->verbose) {

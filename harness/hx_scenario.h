@@ -7,7 +7,8 @@
  *    config, omitted = local only, mdediag runs with --no-network},
  *    "connect_to": ["HOST:PORT:127.0.0.1:{refuse}", ...] extra rules put
  *    before the mock cloud's own ({https} {http} {refuse} {control}
- *    {proxy:NAME} are replaced by its ports), "mdediag_args": [...],
+ *    {proxy:NAME} are replaced by its ports), "mdediag_args": [...] ("{scenario_dir}"
+ *    is replaced by the scenario directory),
  *    "expect": {see hx_match.h}} */
 #ifndef HX_SCENARIO_H
 #define HX_SCENARIO_H
