@@ -280,7 +280,7 @@ static void serve_requests(struct mc_conn *c, const char *tls_host, const struct
 	while(!c->srv->stopping) {
 		struct mc_req r;
 		const char *host;
-		int rc = mc_http_read_head(c, &r, mc_now_ms() + (first ? c->cfg->to.header_ms : c->cfg->to.idle_ms),
+		int rc = mc_http_read_head(c, &r, mc_now_ms() + c->cfg->to.idle_ms,
 					   c->cfg->to.header_ms);
 		if(rc == 0) {
 			if(first)
