@@ -408,6 +408,11 @@ void mc_front_https(struct mc_conn *c, const struct mc_faults *faults, const cha
 		return;
 	}
 	c->ssl_on = 1;
+	if(c->pre_off < c->pre_len) {
+		mc_conn_log(c, NULL, host, 0, 0, "data after the ClientHello in its packet");
+		return;
+	}
+	c->pre_len = c->pre_off = 0;	/* `in` reuses the memory from here */
 	if(f.mask & (1u << MC_F_RESET)) {
 		struct mc_req r;
 		/* after-handshake: wait briefly for the request so the client

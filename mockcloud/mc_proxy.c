@@ -210,7 +210,7 @@ void mc_proxy_serve(struct mc_conn *c)
 			 * to the tunnel */
 			if(port == 443) {
 				size_t n = c->in_len < sizeof(c->pre) ? c->in_len : sizeof(c->pre);
-				memcpy(c->pre, c->in, n);
+				memmove(c->pre, c->in, n);
 				c->pre_len = n;
 				c->pre_off = 0;
 				c->in_len = 0;

@@ -4,7 +4,11 @@
  * while a verified TLS request must still succeed; then the server must
  * return to its baseline file-descriptor count, with peak RSS <= 64 MB.
  *
- *   mc_stress PID HTTPS_PORT HTTP_PORT ROOT_PEM */
+ *   mc_stress PID HTTPS_PORT HTTP_PORT ROOT_PEM [N_TLS]
+ *
+ * N_TLS (default 500, at most 1000) sessions are held open; one in ten
+ * is a full handshake, the others resume a session (the server's session
+ * cache), which keeps the test fast on two cores. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -23,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define N_TLS 500
+#define N_TLS_MAX 1000
 #define N_GARBAGE 200
 #define N_SLOW 150
 #define N_VANISH 150
@@ -105,8 +109,8 @@ struct tls_client {
 	mbedtls_net_context net;
 };
 
-static int tls_open(struct tls_client *t, int port, const char *host, mbedtls_x509_crt *ca,
-		    int stop_after_hello)
+static int tls_open_s(struct tls_client *t, int port, const char *host, mbedtls_x509_crt *ca,
+		      int stop_after_hello, const mbedtls_ssl_session *resume)
 {
 	int rc;
 	mbedtls_ssl_config_init(&t->conf);
@@ -124,6 +128,8 @@ static int tls_open(struct tls_client *t, int port, const char *host, mbedtls_x5
 	if(mbedtls_ssl_setup(&t->ssl, &t->conf) || mbedtls_ssl_set_hostname(&t->ssl, host))
 		return -1;
 	mbedtls_ssl_set_bio(&t->ssl, &t->net, mbedtls_net_send, mbedtls_net_recv, NULL);
+	if(resume)
+		mbedtls_ssl_set_session(&t->ssl, resume);
 	if(stop_after_hello) {
 		while(t->ssl.state <= MBEDTLS_SSL_CLIENT_HELLO)
 			if((rc = mbedtls_ssl_handshake_step(&t->ssl)))
@@ -134,6 +140,12 @@ static int tls_open(struct tls_client *t, int port, const char *host, mbedtls_x5
 		rc = mbedtls_ssl_handshake(&t->ssl);
 	while(rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
 	return rc;
+}
+
+static int tls_open(struct tls_client *t, int port, const char *host, mbedtls_x509_crt *ca,
+		    int stop_after_hello)
+{
+	return tls_open_s(t, port, host, ca, stop_after_hello, NULL);
 }
 
 static void tls_close(struct tls_client *t)
@@ -177,7 +189,9 @@ static int server_closed(int fd)
 
 int main(int argc, char **argv)
 {
-	static struct tls_client tls[N_TLS];
+	static struct tls_client tls[N_TLS_MAX];
+	int N_TLS = 500;
+	mbedtls_ssl_session saved;
 	static int garbage[N_GARBAGE], slow[N_SLOW];
 	mbedtls_x509_crt ca;
 	int pid, https, http, base, peak_fds, n_ok = 0, closed, i;
@@ -185,11 +199,15 @@ int main(int argc, char **argv)
 	char msg[256];
 	struct rlimit rl = { 8192, 8192 };
 
-	if(argc != 5) {
-		fprintf(stderr, "usage: mc_stress PID HTTPS_PORT HTTP_PORT ROOT_PEM\n");
+	if(argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: mc_stress PID HTTPS_PORT HTTP_PORT ROOT_PEM [N_TLS]\n");
 		return 2;
 	}
 	setrlimit(RLIMIT_NOFILE, &rl);
+	if(argc == 6)
+		N_TLS = atoi(argv[5]);
+	if(N_TLS < 1 || N_TLS > N_TLS_MAX)
+		return 2;
 	pid = atoi(argv[1]);
 	https = atoi(argv[2]);
 	http = atoi(argv[3]);
@@ -237,8 +255,18 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	for(i = 0; i < N_TLS; i++)
-		n_ok += tls_open(&tls[i], https, i % 2 ? "winatp-gw-neu.microsoft.com" : "go.microsoft.com", NULL, 0) == 0;
+	mbedtls_ssl_session_init(&saved);
+	for(i = 0; i < N_TLS; i++) {
+		int full = i % 10 == 0;
+		int rc = tls_open_s(&tls[i], https, i % 2 ? "winatp-gw-neu.microsoft.com" : "go.microsoft.com",
+				    NULL, 0, full ? NULL : &saved);
+		n_ok += rc == 0;
+		if(rc == 0 && full) {
+			mbedtls_ssl_session_free(&saved);
+			mbedtls_ssl_session_init(&saved);
+			mbedtls_ssl_get_session(&tls[i].ssl, &saved);
+		}
+	}
 	snprintf(msg, sizeof(msg), "%d of %d TLS sessions established and held open (%ld ms)", n_ok, N_TLS, now_ms() - t0);
 	check(n_ok == N_TLS, msg);
 	check(verified_get(https, &ca) == 200, "under load: a verified GET /test still answers 200");
