@@ -64,13 +64,18 @@ struct mc_conn {
 	mbedtls_ssl_context ssl;
 	int ssl_setup, ssl_on;
 	const struct mc_leaf *leaf;	/* what the SNI callback presents */
-	unsigned char pre[8192];	/* bytes read before TLS (ClientHello) */
+	/* pre: bytes read before TLS (the ClientHello) for mbedTLS; in: the
+	 * plaintext head of the next request. They share memory: pre is
+	 * consumed by the handshake before in is first used, and a proxy
+	 * moves in's leftover into pre (memmove) then empties in. */
+	union {
+		unsigned char pre[MC_HEAD_MAX];
+		char in[MC_HEAD_MAX];
+	};
 	size_t pre_len, pre_off;
 	int64_t io_deadline;		/* deadline for the mbedTLS callbacks */
 	char sni[256];
-	/* plaintext input: head of the next request and what follows */
-	char in[MC_HEAD_MAX];
-	size_t in_len;
+	size_t in_len;			/* bytes in `in` */
 	char via[320];			/* Via header value when proxied */
 	int intercepted;		/* TLS terminated by an intercepting proxy */
 };

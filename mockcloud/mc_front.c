@@ -280,7 +280,7 @@ static void serve_requests(struct mc_conn *c, const char *tls_host, const struct
 	while(!c->srv->stopping) {
 		struct mc_req r;
 		const char *host;
-		int rc = mc_http_read_head(c, &r, mc_now_ms() + (first ? c->cfg->to.header_ms : c->cfg->to.idle_ms),
+		int rc = mc_http_read_head(c, &r, mc_now_ms() + c->cfg->to.idle_ms,
 					   c->cfg->to.header_ms);
 		if(rc == 0) {
 			if(first)
@@ -408,6 +408,11 @@ void mc_front_https(struct mc_conn *c, const struct mc_faults *faults, const cha
 		return;
 	}
 	c->ssl_on = 1;
+	if(c->pre_off < c->pre_len) {
+		mc_conn_log(c, NULL, host, 0, 0, "data after the ClientHello in its packet");
+		return;
+	}
+	c->pre_len = c->pre_off = 0;	/* `in` reuses the memory from here */
 	if(f.mask & (1u << MC_F_RESET)) {
 		struct mc_req r;
 		/* after-handshake: wait briefly for the request so the client

@@ -113,7 +113,7 @@ void mc_proxy_serve(struct mc_conn *c)
 		char host[256], path[2048];
 		int port, rc, is_connect;
 
-		rc = mc_http_read_head(c, &r, mc_now_ms() + (first ? c->cfg->to.header_ms : c->cfg->to.idle_ms),
+		rc = mc_http_read_head(c, &r, mc_now_ms() + c->cfg->to.idle_ms,
 				       c->cfg->to.header_ms);
 		if(rc == 0) {
 			if(first)
@@ -210,7 +210,7 @@ void mc_proxy_serve(struct mc_conn *c)
 			 * to the tunnel */
 			if(port == 443) {
 				size_t n = c->in_len < sizeof(c->pre) ? c->in_len : sizeof(c->pre);
-				memcpy(c->pre, c->in, n);
+				memmove(c->pre, c->in, n);
 				c->pre_len = n;
 				c->pre_off = 0;
 				c->in_len = 0;
