@@ -121,5 +121,15 @@ void dx_ev_err(struct dx_finding *f, const char *what, enum dx_status s,
 /* Compares dotted versions "a.b.c.d" numerically: <0, 0, >0. A missing
  * part counts as 0. Non-numeric input compares as 0 parts. */
 int dx_vercmp(const char *a, const char *b);
+/* "2026-11-20T08:00:00Z" for seconds since the epoch. */
+void dx_format_time(int64_t t, char out[32]);
+/* Expands %ProgramFiles%, %ProgramData%, %SystemRoot% as the device
+ * defines them (registry, with Windows' defaults) and drops the quotes
+ * around a service's image path. */
+void dx_expand_path(struct dx_ctx *c, const char *in, char *out, size_t sz);
+/* strcasestr, which MinGW lacks. */
+const char *dx_strcasestr(const char *hay, const char *needle);
+/* A finding already emitted, to add evidence to; NULL when absent. */
+struct dx_finding *dx_find_mut(struct dx_findings *f, const char *id);
 
 #endif
