@@ -521,6 +521,20 @@ static void category_findings(struct dx_ctx *c, const struct target *t, size_t n
 	}
 }
 
+/* Which roots counted as expected: the --anchors file, or the built-in list. */
+static void expected_roots(struct dx_ctx *c, struct dx_finding *f)
+{
+	cJSON *arr;
+	if (c->opt->anchors_path) {
+		dx_ev_fmt(f, "expected_roots", "--anchors %s", c->opt->anchors_path);
+		return;
+	}
+	arr = cJSON_AddArrayToObject(f->evidence, "expected_roots");
+	for (int i = 0; arr && dx_roots[i].name; i++)
+		if (dx_roots[i].embedded)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(dx_roots[i].name));
+}
+
 /* net.tls-inspection and the three proxy findings: one each, naming what
  * was seen and which destinations it hit. */
 static void cause_findings(struct dx_ctx *c, const struct target *t, size_t n)
@@ -551,6 +565,7 @@ static void cause_findings(struct dx_ctx *c, const struct target *t, size_t n)
 					roots = cJSON_AddArrayToObject(f->evidence, "roots");
 					dx_ev_str(f, "issuer", p->issuer);
 					dx_ev_str(f, "root", p->root);
+					expected_roots(c, f);
 				} else {
 					proxies = cJSON_AddArrayToObject(f->evidence, "proxies");
 					dx_ev_fmt(f, "proxy", "%s:%d", t[i].r.hp.host, t[i].r.hp.port);

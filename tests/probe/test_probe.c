@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <criterion/criterion.h>
+#include <mbedtls/x509_crt.h>
 #include "probe.h"
+#include "roots.h"
 #include "sock.h"
 #include "srv.h"
 
@@ -274,4 +276,39 @@ Test(classes, reachable_statuses_follow_the_client_analyzer)
 		cr_expect_not(dx_http_reachable(bad[i]), "%d", bad[i]);
 	cr_expect_str_eq(dx_probe_class_name(DX_PR_TLS_INTERCEPTED), "tls-intercepted");
 	cr_expect_str_eq(dx_probe_class_name(DX_PR_PROXY_AUTH), "proxy-auth");
+}
+
+Test(roots, all_five_expected_roots_are_embedded_and_parse)
+{
+	mbedtls_x509_crt chain;
+	int n = 0;
+	mbedtls_x509_crt_init(&chain);
+	cr_assert_eq(mbedtls_x509_crt_parse(&chain, (const unsigned char *)dx_roots_pem,
+					    dx_roots_pem_len), 0);
+	for (const mbedtls_x509_crt *c = &chain; c && c->raw.len; c = c->next)
+		n++;
+	cr_expect_eq(n, 5);
+	for (int i = 0; dx_roots[i].name; i++)
+		cr_expect(dx_roots[i].embedded, "%s not embedded", dx_roots[i].name);
+	mbedtls_x509_crt_free(&chain);
+}
+
+Test(roots, builtin_roots_call_a_foreign_chain_interception)
+{
+	struct dx_probe p;
+	struct dx_probe_config cfg = {dx_roots_pem, dx_roots_pem_len, 3000, 0, 0};
+	char err[200];
+	start(CFG_FAULTS);
+	memset(&p, 0, sizeof p);
+	dx_probe_init(&p);
+	p.host = "ok.test";
+	p.port = 443;
+	p.tls = 1;
+	p.path = "/";
+	snprintf(p.addr, sizeof p.addr, "127.0.0.1");
+	p.addr_port = S.https;
+	cr_assert_eq(dx_probe_run(&p, 1, &cfg, err, sizeof err), 0);
+	cr_expect_eq(p.result, DX_PR_TLS_INTERCEPTED, "%s", p.reason);
+	cr_expect(strstr(p.root, "MDE Test Root"), "%s", p.root);
+	stop();
 }
