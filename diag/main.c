@@ -173,8 +173,6 @@ int main(int argc, char **argv)
 	c.p = &p;
 	c.opt = &a.opt;
 	c.data = &data;
-	struct dx_err herr;
-	dx_hostname(&p, c.facts.hostname, &herr);
 	dx_run_checks(&c);
 
 	struct dx_report_meta meta = {pname, a.fixture ? a.fixture : ""};
