@@ -80,7 +80,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	c->jobs = cpus > 0 ? (int)(cpus < HX_MAX_JOBS ? cpus : HX_MAX_JOBS) : 1;
 	c->o.timeout_s = 30;
-	c->o.net_timeout_s = 2;
+	c->o.net_timeout_s = 5;
 	snprintf(spec, sizeof spec, "%s/../shared/spec/diagnosis.md", HX_SOURCE_ROOT);
 	snprintf(dir, sizeof dir, "%s/fixtures/scenarios", HX_SOURCE_ROOT);
 	snprintf(diag, sizeof diag, "%s/diag/mdediag", HX_BUILD_ROOT);
