@@ -333,35 +333,40 @@ int main(int argc, char **argv)
 	struct hx_idlist *spec = calloc(1, sizeof *spec);
 	struct hx_scenario **sc = NULL;
 	char err[1024];
+	int rc = 2;
+	long n = 0;
 	if (!spec || parse_cli(argc, argv, &c))
-		return 2;
+		goto out;
 	signal(SIGPIPE, SIG_IGN);
 	if (c.o.wine)
 		setenv("WINEDEBUG", "-all", 1);
 	if (hx_spec_load(c.spec, spec, err, sizeof err)) {
 		fprintf(stderr, "harness: spec: %s (use --spec FILE)\n", err);
-		return 2;
+		goto out;
 	}
-	long n = discover(&c, &sc);
-	if (n < 0)
-		return 2;
-	if (n == 0) {
-		fprintf(stderr, "harness: no scenario selected in %s\n", c.dir);
-		return 2;
+	n = discover(&c, &sc);
+	if (n <= 0) {
+		if (n == 0)
+			fprintf(stderr, "harness: no scenario selected in %s\n", c.dir);
+		n = 0;
+		goto out;
 	}
 	if (c.list) {
 		for (long i = 0; i < n; i++)
 			printf("%s\t%s\n", sc[i]->name,
 			       cJSON_GetObjectItemCaseSensitive(sc[i]->json, "branch")->valuestring);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	/* Longest first, so the slow ones do not form the tail: scenarios whose
 	 * cloud blackholes a host cost a whole probe timeout, other network
 	 * scenarios a few hundred TLS milliseconds, local ones almost nothing.
 	 * The run order is a copy; sc stays sorted by name for the reports. */
 	struct hx_scenario **order = calloc((size_t)n, sizeof *order);
-	if (!order)
-		return 3;
+	if (!order) {
+		rc = 3;
+		goto out;
+	}
 	size_t k = 0;
 	for (int cost = 2; cost >= 0; cost--)
 		for (long i = 0; i < n; i++)
@@ -392,7 +397,7 @@ int main(int argc, char **argv)
 	printf("\n%ld scenarios: %ld passed, %zu failed; %zu of %zu spec IDs covered%s; "
 	       "%.1f s wall, -j %d\n", n, n - (long)failed, failed, spec->n - uncovered,
 	       spec->n, full ? "" : " (subset run: coverage not enforced)", wall, jobs);
-	int rc = failed || (full && uncovered) ? 1 : 0;
+	rc = failed || (full && uncovered) ? 1 : 0;
 	if (c.junit && write_junit(c.junit, sc, (size_t)n, wall))
 		rc = 2;
 	if (c.coverage_json &&
@@ -402,6 +407,7 @@ int main(int argc, char **argv)
 	}
 	if (c.update && update_all(sc, (size_t)n))
 		rc = 2;
+out:
 	for (long i = 0; i < n; i++) {
 		hx_scenario_free(sc[i]);
 		free(sc[i]);
