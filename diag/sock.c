@@ -8,6 +8,9 @@
 #include "sock.h"
 
 #ifdef _WIN32
+#ifndef _WIN32_WINNT
+#define _WIN32_WINNT 0x0600 /* inet_pton, WSAPoll: Vista and later */
+#endif
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
