@@ -31,6 +31,18 @@ for f in "$root"/fixtures/malformed/*.json; do
     "[ $rc = 2 ] && [ ! -s $tmp/out ] && grep -q '$f: \\\$' $tmp/err && [ \$(wc -l < $tmp/err) = 1 ]"
 done
 
+# collect then replay: the same findings as diagnosing the source directly
+for f in "$root"/fixtures/devices/*.json; do
+  name=$(basename "$f" .json)
+  [ "$name" = expected-verdicts ] && continue
+  "$bin" collect --fixture "$f" --output "$tmp/c.json" 2>"$tmp/err"
+  rc=$?
+  "$bin" --fixture "$f" --format json --no-network >"$tmp/a.json"
+  "$bin" --fixture "$tmp/c.json" --format json --no-network >"$tmp/b.json" 2>>"$tmp/err"
+  same=$(python3 -c "import json,sys; a,b=(json.load(open(p))['findings'] for p in sys.argv[1:]); print(int(a==b and len(a)>3))" "$tmp/a.json" "$tmp/b.json" 2>/dev/null)
+  check "collect/replay $name: exit 0, same findings" "[ $rc = 0 ] && [ \"$same\" = 1 ]"
+done
+
 "$bin" --fixture /nonexistent.json >/dev/null 2>"$tmp/err"; rc=$?
 check "missing fixture: exit 2" "[ $rc = 2 ] && grep -q 'cannot open' $tmp/err"
 "$bin" >/dev/null 2>"$tmp/err"; rc=$?
