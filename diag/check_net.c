@@ -117,6 +117,17 @@ static void hex_evidence(struct dx_finding *f, const char *key,
 	dx_ev_str(f, key, buf);
 }
 
+/* A value that could not be read: "absent" when it does not exist (whether
+ * its key exists or not is noise here), else the platform's reason. */
+static void ev_absent(struct dx_finding *f, const char *what, enum dx_status st,
+		      const struct dx_err *err)
+{
+	if (st == DX_NOT_FOUND)
+		dx_ev_str(f, what, "absent");
+	else
+		dx_ev_err(f, what, st, err);
+}
+
 static void check_mode(struct dx_ctx *c, struct netplan *np)
 {
 	struct dx_regval v = {0};
@@ -146,7 +157,7 @@ static void check_mode(struct dx_ctx *c, struct netplan *np)
 	} else {
 		f = dx_add(&c->findings, "net.mode", DX_SEV_INFO, "unknown");
 		if (f)
-			dx_ev_err(f, "OnboardedInfo", st, &err);
+			ev_absent(f, "OnboardedInfo", st, &err);
 	}
 	dx_regval_free(&v);
 	if (!f)
@@ -198,7 +209,7 @@ static void check_winhttp(struct dx_ctx *c, struct netplan *np)
 	} else {
 		f = dx_add(&c->findings, "net.proxy.winhttp", DX_SEV_INFO, "direct");
 		if (f)
-			dx_ev_err(f, "WinHttpSettings", st, &err);
+			ev_absent(f, "WinHttpSettings", st, &err);
 	}
 	dx_regval_free(&v);
 	if (!np->wh_ok)
