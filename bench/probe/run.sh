@@ -27,7 +27,7 @@ start_srv() { # $1 = config json
 	rm -f "$W/ports"
 	( sleep 100000 | python3 "$ROOT/tests/probe/testsrv.py" --mkcerts "$B/tests/probe/mkcerts" \
 		--dir "$W" --config "$W/cfg.json" --destinations "$ROOT/data/destinations.json" \
-		> "$W/ports" ) &
+		> "$W/ports" ) 2>/dev/null &
 	SRV=$!
 	while [ ! -s "$W/ports" ]; do sleep 0.05; done
 	HTTPS=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["https"])' "$W/ports")
