@@ -19,6 +19,7 @@
 #include "report.h"
 
 #define MAX_SHOWN 2000 /* code points of one value shown; the JSON has all */
+#define MAX_CELL 400   /* ... in a cell of the results table; evidence has more */
 
 struct hw {
 	FILE *out;
@@ -77,10 +78,11 @@ static void put_text(const struct hw *h, const char *s)
 	put_text_n(h, s, 0);
 }
 
-/* A value from the device: bounded, with a note when cut. */
-static void put_value_text(const struct hw *h, const char *s)
+/* A value from the device: at most `max` code points, with a note when
+ * cut. */
+static void put_value_text_n(const struct hw *h, const char *s, size_t max)
 {
-	size_t left = put_text_n(h, s, MAX_SHOWN);
+	size_t left = put_text_n(h, s, max);
 	if (left) {
 		char note[160];
 		snprintf(note, sizeof note, " … (+%zu)", left);
@@ -90,6 +92,11 @@ static void put_value_text(const struct hw *h, const char *s)
 		put_text(h, ui(h, "truncated"));
 		raw(h, "</span>");
 	}
+}
+
+static void put_value_text(const struct hw *h, const char *s)
+{
+	put_value_text_n(h, s, MAX_SHOWN);
 }
 
 /* Only these class names are ever written for a severity. */
@@ -148,13 +155,15 @@ static const char css[] =
 	"padding:10px 14px}.count b{display:block;font-size:26px}"
 	".count.error{border-top:4px solid var(--err)}.count.warning{border-top:4px solid #f79009}"
 	".count.info{border-top:4px solid var(--ok)}"
-	"tr.error td:nth-child(2){background:var(--err-bg)}tr.warning td:nth-child(2){background:var(--warn-bg)}"
+	"#detailed-results tr.error td:nth-child(2){background:var(--err-bg)}"
+	"#detailed-results tr.warning td:nth-child(2){background:var(--warn-bg)}"
+	"#connectivity-table td:nth-child(3){white-space:nowrap}"
 	"td.res-ok{color:var(--ok);font-weight:600}td.res-bad{color:var(--err);font-weight:600}"
 	"td.res-warn{color:var(--warn);font-weight:600}td.num{text-align:right;white-space:nowrap}"
 	".ev{border:1px solid var(--line);border-radius:6px;padding:10px 14px;margin:0 0 12px;"
 	"break-inside:avoid}.ev h3 .id{font-weight:400;color:var(--muted)}"
 	".ev table td,.ev table th{font-size:12.5px}.ev ol{margin:0;padding-left:20px}"
-	".cut{color:var(--muted);font-style:italic}.note{color:var(--muted)}"
+	".cut{color:var(--muted);font-style:italic}.note{color:var(--muted);font-weight:400}"
 	"a{color:#175cd3}footer{margin-top:28px;color:var(--muted);font-size:12px}"
 	"@media print{body{padding:0;font-size:10.5pt}h2{break-after:avoid}"
 	"tr,.verdict,.count{break-inside:avoid}a{color:inherit;text-decoration:none}"
@@ -480,7 +489,7 @@ static void results_section(const struct hw *h, const cJSON *model, const cJSON 
 		raw(h, "</a></td><td>");
 		put_text(h, str(f, "title"));
 		raw(h, "</td><td>");
-		put_value_text(h, str(f, "detail"));
+		put_value_text_n(h, str(f, "detail"), MAX_CELL);
 		raw(h, "</td><td>");
 		put_text(h, str(f, "guidance"));
 		char *cmd = dx_catalog_render_ev(h->cat, str(f, "id"), str(f, "variant"), "command",
@@ -590,7 +599,7 @@ static void connectivity_section(const struct hw *h, const cJSON *model)
 			put_text(h, res);
 			if (str(ev, "reason")[0]) {
 				raw(h, "<br><span class=\"note\">");
-				put_value_text(h, str(ev, "reason"));
+				put_value_text_n(h, str(ev, "reason"), MAX_CELL);
 				raw(h, "</span>");
 			}
 			raw(h, "</td>");
@@ -681,8 +690,8 @@ int dx_report_html(FILE *out, const cJSON *model, const struct dx_catalog *cat)
 	verdict_section(&h, model);
 	device_section(&h, model);
 	summary_section(&h, model);
-	results_section(&h, model, sorted, n);
 	connectivity_section(&h, model);
+	results_section(&h, model, sorted, n);
 	evidence_section(&h, model, sorted, n);
 
 	raw(&h, "</main>\n<footer>");
