@@ -33,27 +33,6 @@ int dx_vercmp(const char *a, const char *b)
 	return 0;
 }
 
-void dx_format_time(int64_t t, char out[32])
-{
-	int64_t days = t / 86400, secs = t % 86400;
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	/* civil from days (Howard Hinnant) */
-	days += 719468;
-	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-	int64_t doe = days - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t m = mp + (mp < 10 ? 3 : -9);
-	y += m <= 2;
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, (int)m, (int)d,
-		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-}
 
 struct dx_finding *dx_find_mut(struct dx_findings *f, const char *id)
 {

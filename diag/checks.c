@@ -17,6 +17,7 @@ const struct dx_check_id dx_check_table[] = {
 	{"os.home-edition", "prerequisites"},
 	{"os.out-of-scope", "prerequisites"},
 	{"os.supported", "prerequisites"},
+	{"os.unknown", "prerequisites"},
 	/* 2. the Sense service and onboarding */
 	{"sense.missing.server2016-agent", "sense"},
 	{"sense.missing.win11-capability", "sense"},
@@ -29,6 +30,7 @@ const struct dx_check_id dx_check_table[] = {
 	{"sense.stopped", "sense"},
 	{"sense.pending", "sense"},
 	{"sense.running", "sense"},
+	{"sense.unknown", "sense"},
 	{"onboarding.method", "sense"},
 	/* 3. connectivity */
 	{"net.proxy.unreachable", "connectivity"},
@@ -53,6 +55,7 @@ const struct dx_check_id dx_check_table[] = {
 	{"mdav.disabled-by-policy", "antivirus"},
 	{"mdav.stopped", "antivirus"},
 	{"mdav.running", "antivirus"},
+	{"mdav.unknown", "antivirus"},
 	{"agent.sense-version", "agents"},
 	{"agent.mdav-platform", "agents"},
 	{"agent.signatures", "agents"},
@@ -73,6 +76,9 @@ int dx_check_order(const char *id)
 
 void dx_run_checks(struct dx_ctx *c)
 {
+	struct dx_err err;
+	if (dx_hostname(c->p, c->facts.hostname, &err) != DX_OK)
+		c->facts.hostname[0] = '\0';
 	dx_check_os(c);
 	dx_check_sense(c);
 	dx_check_onboarding(c);

@@ -121,8 +121,6 @@ void dx_ev_err(struct dx_finding *f, const char *what, enum dx_status s,
 /* Compares dotted versions "a.b.c.d" numerically: <0, 0, >0. A missing
  * part counts as 0. Non-numeric input compares as 0 parts. */
 int dx_vercmp(const char *a, const char *b);
-/* "2026-11-20T08:00:00Z" for seconds since the epoch. */
-void dx_format_time(int64_t t, char out[32]);
 /* Expands %ProgramFiles%, %ProgramData%, %SystemRoot% as the device
  * defines them (registry, with Windows' defaults) and drops the quotes
  * around a service's image path. */

@@ -161,7 +161,8 @@ static int get_uint(struct ld *ld, const cJSON *j, double max, uint64_t *out)
 		return -1;
 	double d = j->valuedouble;
 	if (d < 0 || d > max || d != (double)(uint64_t)d)
-		return fail(ld, "%g is not a whole number from 0 to %.0f", d, max);
+		return fail(ld, "%.*f is not a whole number from 0 to %.0f",
+			    d == (double)(long long)d ? 0 : 3, d, max);
 	*out = (uint64_t)d;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "data.h"
 #include "fixture.h"
 #include "lang.h"
+#include "platform_record.h"
 #include "report.h"
 #ifdef _WIN32
 #include "platform_win32.h"
@@ -23,8 +24,8 @@ enum { EXIT_CLEAN = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 
 static const char usage[] =
 	"usage: mdediag [--fixture FILE] [--format text|json|html|intune]\n"
-	"               [--output FILE]"
-	"               [--anchors PEM] [--connect-to HOST:PORT:ADDR:PORT]...\n"
+	"               [--output FILE] [--anchors PEM]\n"
+	"               [--connect-to HOST:PORT:ADDR:PORT]...\n"
 	"               [--timeout SECONDS] [--lang en|ja] [--service-tags FILE]\n"
 	"               [--baselines FILE] [--no-network] [--list-checks] [--version]\n"
 	"\n"
@@ -34,13 +35,19 @@ static const char usage[] =
 	"by a JSON fixture (docs/fixture.md). Exit status: 0 no error found,\n"
 	"1 an error was found, 2 bad usage or input, 3 internal failure.\n"
 	"--lang defaults to the locale (LC_ALL, LC_MESSAGES, LANG; the UI language\n"
-	"on Windows). --format intune prints one line for Intune remediations.\n";
+	"on Windows). --format intune prints one line for Intune remediations.\n"
+	"\n"
+	"       mdediag collect [--fixture FILE] [--output FILE]\n"
+	"\n"
+	"Records everything the checks read from this device (or a fixture) as a\n"
+	"fixture, to replay the diagnosis anywhere with --fixture. Reads only.\n";
 
 struct args {
 	const char *fixture, *format, *output, *lang, *baselines;
 	const char *connect_to[MAX_CONNECT_TO];
 	struct dx_options opt;
 	int list_checks;
+	int collect;
 };
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -58,7 +65,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 	a->lang = dx_lang_default();
 	a->opt.timeout_ms = 10000;
 	a->opt.connect_to = a->connect_to;
-	for (int i = 1; i < argc; i++) {
+	int first = 1;
+	if (argc > 1 && strcmp(argv[1], "collect") == 0) {
+		a->collect = 1;
+		a->opt.no_network = 1; /* the network part is not replayable */
+		first = 2;
+	}
+	for (int i = first; i < argc; i++) {
 		const char *o = argv[i];
 		const char **slot = NULL;
 		if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
@@ -175,19 +188,33 @@ int main(int argc, char **argv)
 	}
 	if ((rc = open_platform(&a, &p, &pname)))
 		goto out;
+	if (a.collect) {
+		struct dx_platform rec;
+		if (dx_record_open(&rec, p)) {
+			fprintf(stderr, "mdediag: cannot record this platform\n");
+			rc = EXIT_INTERNAL;
+			goto out;
+		}
+		p = rec;
+	}
 
 	memset(&c, 0, sizeof c);
 	c.p = &p;
 	c.opt = &a.opt;
 	c.data = &data;
-	struct dx_err herr;
-	dx_hostname(&p, c.facts.hostname, &herr);
 	dx_progress_enable(dx_is_terminal(stderr));
 	dx_run_checks(&c);
 	dx_progress_done();
 
 	struct dx_report_meta meta = {pname, a.fixture ? a.fixture : ""};
-	model = dx_report_model(&c, &cat, &meta);
+	if (a.collect) {
+		char desc[600];
+		snprintf(desc, sizeof desc, "Collected by mdediag %s from %s%s (%s platform).",
+			 DX_VERSION, c.facts.hostname, a.fixture ? ", replaying a fixture" : "", pname);
+		model = dx_record_fixture(&p, desc);
+	} else {
+		model = dx_report_model(&c, &cat, &meta);
+	}
 	if (!model) {
 		fprintf(stderr, "mdediag: out of memory\n");
 		rc = EXIT_INTERNAL;
@@ -199,7 +226,7 @@ int main(int argc, char **argv)
 		goto free_ctx;
 	}
 	int wrc;
-	if (strcmp(a.format, "json") == 0)
+	if (strcmp(a.format, "json") == 0 || a.collect)
 		wrc = dx_report_json(out, model);
 	else if (strcmp(a.format, "html") == 0)
 		wrc = dx_report_html(out, model, &cat);
@@ -217,7 +244,7 @@ int main(int argc, char **argv)
 		goto free_ctx;
 	}
 	rc = EXIT_CLEAN;
-	for (size_t i = 0; i < c.findings.count; i++)
+	for (size_t i = 0; !a.collect && i < c.findings.count; i++)
 		if (c.findings.items[i].severity == DX_SEV_ERROR)
 			rc = EXIT_FOUND;
 free_ctx:

@@ -412,8 +412,10 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 	snprintf(lcmd, sizeof lcmd, "  %s", cmdl);
 
 	const char *vsev = str(verdict, "severity");
+	char tagkey[32];
+	snprintf(tagkey, sizeof tagkey, "tag.%s", vsev);
 	snprintf(line, sizeof line, "%s [%s] %s", dx_catalog_ui(cat, "verdict_label"),
-		 dx_catalog_ui(cat, vsev), str(verdict, "id"));
+		 dx_catalog_ui(cat, tagkey), str(verdict, "id"));
 	if (t.color)
 		fputs(strcmp(vsev, "info") ? sev_color(vsev) : C_BOLD, out);
 	{
@@ -453,7 +455,8 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 		char sev[64];
 		if (strcmp(str(f, "id"), "verdict") == 0)
 			continue; /* shown on top */
-		snprintf(sev, sizeof sev, "[%s]", dx_catalog_ui(cat, sv));
+		snprintf(tagkey, sizeof tagkey, "tag.%s", sv);
+		snprintf(sev, sizeof sev, "[%s]", dx_catalog_ui(cat, tagkey));
 		snprintf(line, sizeof line, "%s  %s", str(f, "id"), str(f, "title"));
 		wrap_c(&t, sev, sev_color(sv), line, 10);
 		if (str(f, "detail")[0])

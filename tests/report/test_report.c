@@ -227,7 +227,7 @@ Test(html, no_connectivity_table_without_endpoint_findings)
 	cJSON_DeleteItemFromArray(fs, 2);
 	cJSON_DeleteItemFromArray(fs, 1);
 	char *html = render(dx_report_html, m, &cat);
-	cr_expect_null(strstr(html, "connectivity-table"));
+	cr_expect_null(strstr(html, "id=\"connectivity-table\""));
 	free(html);
 	cJSON_Delete(m);
 	dx_catalog_free(&cat);
