@@ -117,6 +117,17 @@ static void hex_evidence(struct dx_finding *f, const char *key,
 	dx_ev_str(f, key, buf);
 }
 
+/* A value that could not be read: "absent" when it does not exist (whether
+ * its key exists or not is noise here), else the platform's reason. */
+static void ev_absent(struct dx_finding *f, const char *what, enum dx_status st,
+		      const struct dx_err *err)
+{
+	if (st == DX_NOT_FOUND)
+		dx_ev_str(f, what, "absent");
+	else
+		dx_ev_err(f, what, st, err);
+}
+
 static void check_mode(struct dx_ctx *c, struct netplan *np)
 {
 	struct dx_regval v = {0};
@@ -146,7 +157,7 @@ static void check_mode(struct dx_ctx *c, struct netplan *np)
 	} else {
 		f = dx_add(&c->findings, "net.mode", DX_SEV_INFO, "unknown");
 		if (f)
-			dx_ev_err(f, "OnboardedInfo", st, &err);
+			ev_absent(f, "OnboardedInfo", st, &err);
 	}
 	dx_regval_free(&v);
 	if (!f)
@@ -198,7 +209,7 @@ static void check_winhttp(struct dx_ctx *c, struct netplan *np)
 	} else {
 		f = dx_add(&c->findings, "net.proxy.winhttp", DX_SEV_INFO, "direct");
 		if (f)
-			dx_ev_err(f, "WinHttpSettings", st, &err);
+			ev_absent(f, "WinHttpSettings", st, &err);
 	}
 	dx_regval_free(&v);
 	if (!np->wh_ok)
@@ -615,6 +626,130 @@ static int in_prefix(const struct prefix *px, const unsigned char *b, int bits)
 	return 1;
 }
 
+/* ServiceTags files are several MB; parsing one whole with cJSON would
+ * cost several times that in nodes. So the text is scanned, and only each
+ * element of "values" is parsed, one at a time. */
+static size_t skip_ws(const char *s, size_t len, size_t i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	return i;
+}
+
+static size_t skip_str(const char *s, size_t len, size_t i)
+{
+	for (i++; i < len; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return len;
+}
+
+/* End (exclusive) of the JSON value at s[i]; len when unterminated. */
+static size_t skip_value(const char *s, size_t len, size_t i)
+{
+	int depth = 0;
+	if (i < len && s[i] == '"')
+		return skip_str(s, len, i);
+	if (i < len && s[i] != '{' && s[i] != '[') {
+		while (i < len && s[i] != ',' && s[i] != '}' && s[i] != ']')
+			i++;
+		return i;
+	}
+	while (i < len) {
+		char ch = s[i];
+		if (ch == '"') {
+			i = skip_str(s, len, i);
+			continue;
+		}
+		if (ch == '{' || ch == '[')
+			depth++;
+		else if ((ch == '}' || ch == ']') && --depth == 0)
+			return i + 1;
+		i++;
+	}
+	return len;
+}
+
+static int add_prefixes(const cJSON *val, struct prefix **px, size_t *np, size_t *cap)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(val, "name"), *a;
+	const cJSON *props = cJSON_GetObjectItemCaseSensitive(val, "properties");
+	if (!cJSON_IsString(name) ||
+	    (strcmp(name->valuestring, "MicrosoftDefenderForEndpoint") != 0 &&
+	     strcmp(name->valuestring, "OneDsCollector") != 0))
+		return 0;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(props, "addressPrefixes")) {
+		char buf[64], *slash;
+		struct prefix p;
+		if (!cJSON_IsString(a))
+			continue;
+		snprintf(buf, sizeof buf, "%s", a->valuestring);
+		slash = strchr(buf, '/');
+		if (slash)
+			*slash++ = 0;
+		if (dx_addr_bytes(buf, p.b, &p.bits))
+			continue;
+		p.len = slash ? atoi(slash) : p.bits;
+		if (p.len < 0 || p.len > p.bits)
+			continue;
+		if (*np == *cap) {
+			size_t nc = *cap ? *cap * 2 : 256;
+			struct prefix *q = realloc(*px, nc * sizeof *q);
+			if (!q)
+				return -1;
+			*px = q;
+			*cap = nc;
+		}
+		(*px)[(*np)++] = p;
+	}
+	return 0;
+}
+
+/* Collects the two tags' prefixes; -1 when the text is not a ServiceTags
+ * document (no top-level object with a "values" array). */
+static int scan_service_tags(const char *s, size_t len, struct prefix **px, size_t *np,
+			     size_t *cap)
+{
+	size_t i = skip_ws(s, len, 0);
+	int found = 0;
+	if (i >= len || s[i] != '{')
+		return -1;
+	for (i = skip_ws(s, len, i + 1); i < len && s[i] == '"';) {
+		size_t k = i, kend = skip_str(s, len, i);
+		i = skip_ws(s, len, kend);
+		if (i >= len || s[i] != ':')
+			return -1;
+		i = skip_ws(s, len, i + 1);
+		if (kend - k == 8 && strncmp(s + k, "\"values\"", 8) == 0 && i < len && s[i] == '[') {
+			found = 1;
+			for (i = skip_ws(s, len, i + 1); i < len && s[i] != ']';) {
+				size_t e = skip_value(s, len, i);
+				if (e >= len)
+					return -1;
+				if (s[i] == '{') {
+					cJSON *val = cJSON_ParseWithLength(s + i, e - i);
+					int r = val ? add_prefixes(val, px, np, cap) : -1;
+					cJSON_Delete(val);
+					if (r)
+						return -1;
+				}
+				i = skip_ws(s, len, e);
+				if (i < len && s[i] == ',')
+					i = skip_ws(s, len, i + 1);
+			}
+			i = skip_ws(s, len, i + 1);
+		} else {
+			i = skip_ws(s, len, skip_value(s, len, i));
+		}
+		if (i < len && s[i] == ',')
+			i = skip_ws(s, len, i + 1);
+	}
+	return found ? 0 : -1;
+}
+
 static void check_static_ip(struct dx_ctx *c, struct dns_cache *dc,
 			    const struct target *t, size_t n)
 {
@@ -624,48 +759,17 @@ static void check_static_ip(struct dx_ctx *c, struct dns_cache *dc,
 		"by name";
 	size_t len = 0, np = 0, cap = 0, checked = 0, outside = 0;
 	char *text = read_file(c->opt->service_tags_path, 64u << 20, &len);
-	cJSON *root = text ? cJSON_ParseWithLength(text, len) : NULL, *val, *out_arr;
 	struct prefix *px = NULL;
+	int ok = text && scan_service_tags(text, len, &px, &np, &cap) == 0;
+	cJSON *out_arr;
 	struct dx_finding *f;
 
 	free(text);
-	cJSON_ArrayForEach(val, cJSON_GetObjectItemCaseSensitive(root, "values")) {
-		const cJSON *name = cJSON_GetObjectItemCaseSensitive(val, "name"), *a;
-		const cJSON *props = cJSON_GetObjectItemCaseSensitive(val, "properties");
-		if (!cJSON_IsString(name) ||
-		    (strcmp(name->valuestring, "MicrosoftDefenderForEndpoint") != 0 &&
-		     strcmp(name->valuestring, "OneDsCollector") != 0))
-			continue;
-		cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(props, "addressPrefixes")) {
-			char buf[64], *slash;
-			struct prefix p;
-			if (!cJSON_IsString(a))
-				continue;
-			snprintf(buf, sizeof buf, "%s", a->valuestring);
-			slash = strchr(buf, '/');
-			if (slash)
-				*slash++ = 0;
-			if (dx_addr_bytes(buf, p.b, &p.bits))
-				continue;
-			p.len = slash ? atoi(slash) : p.bits;
-			if (p.len < 0 || p.len > p.bits)
-				continue;
-			if (np == cap) {
-				size_t nc = cap ? cap * 2 : 256;
-				struct prefix *q = realloc(px, nc * sizeof *q);
-				if (!q)
-					break;
-				px = q;
-				cap = nc;
-			}
-			px[np++] = p;
-		}
-	}
-	if (!root || np == 0) {
+	if (!ok || np == 0) {
 		f = dx_add(&c->findings, "net.static-ip", DX_SEV_WARNING, "bad-file");
 		if (f) {
 			dx_ev_str(f, "file", c->opt->service_tags_path);
-			dx_ev_str(f, "error", !root ? "not readable as JSON"
+			dx_ev_str(f, "error", !ok ? "not readable as a ServiceTags JSON file"
 						    : "no MicrosoftDefenderForEndpoint or "
 						      "OneDsCollector prefixes");
 		}
@@ -710,7 +814,6 @@ static void check_static_ip(struct dx_ctx *c, struct dns_cache *dc,
 	dx_ev_str(f, "reminder", reminder);
 out:
 	free(px);
-	cJSON_Delete(root);
 }
 
 /* ---- the section ------------------------------------------------------------ */

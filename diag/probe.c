@@ -4,7 +4,7 @@
  * probe is I/O bound and small; a state machine per target keeps the run
  * deterministic, needs no locks around mbedTLS's shared config and RNG,
  * costs ~40 KiB per live TLS session instead of a thread stack, and ports
- * to Winsock's WSAPoll unchanged. The global deadline is a single number
+ * to Winsock unchanged (sock.c). The global deadline is a single number
  * every poll() is bounded by, so a blackholed network costs one timeout.
  *
  * Each target walks: CONNECT (TCP) -> [PROXY: CONNECT host:443 request and

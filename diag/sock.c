@@ -8,6 +8,13 @@
 #include "sock.h"
 
 #ifdef _WIN32
+#ifndef _WIN32_WINNT
+#define _WIN32_WINNT 0x0600 /* inet_pton: Vista and later */
+#endif
+/* select() rather than WSAPoll: WSAPoll does not report a failed
+ * non-blocking connect before Windows 10 2004 (a refused port would look
+ * like a timeout); select() reports it in the except set. */
+#define FD_SETSIZE 256
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
@@ -266,37 +273,59 @@ void dx_sock_close(dx_sock_t s)
 int dx_sock_poll(struct dx_pollfd *fds, size_t n, int timeout_ms)
 {
 #ifdef _WIN32
-	WSAPOLLFD pf[256];
-	typedef WSAPOLLFD pollfd_t;
+	fd_set rd, wr, ex;
+	struct timeval tv;
+	int r;
+	if (n > FD_SETSIZE)
+		return -1; /* the probe never has that many sockets at once */
+	if (n == 0) {
+		Sleep((DWORD)timeout_ms);
+		return 0;
+	}
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_ZERO(&ex);
+	for (size_t i = 0; i < n; i++) {
+		if (fds[i].want & DX_POLL_IN)
+			FD_SET((SOCKET)fds[i].s, &rd);
+		if (fds[i].want & DX_POLL_OUT) {
+			FD_SET((SOCKET)fds[i].s, &wr);
+			FD_SET((SOCKET)fds[i].s, &ex);
+		}
+	}
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	r = select(0, &rd, &wr, &ex, &tv);
+	for (size_t i = 0; i < n; i++) {
+		SOCKET sk = (SOCKET)fds[i].s;
+		fds[i].got = r <= 0 ? 0 :
+			     (FD_ISSET(sk, &rd) ? DX_POLL_IN : 0) |
+			     (FD_ISSET(sk, &wr) ? DX_POLL_OUT : 0) |
+			     (FD_ISSET(sk, &ex) ? DX_POLL_ERR : 0);
+	}
+	return r < 0 ? -1 : r;
 #else
 	struct pollfd pf[256];
-	typedef struct pollfd pollfd_t;
-#endif
-	pollfd_t *p = pf;
 	int r;
-	(void)sizeof(pollfd_t);
 	if (n > sizeof pf / sizeof pf[0])
 		return -1; /* the probe never has that many sockets at once */
 	for (size_t i = 0; i < n; i++) {
-		p[i].fd = fds[i].s;
-		p[i].events = (short)((fds[i].want & DX_POLL_IN ? POLLIN : 0) |
-				      (fds[i].want & DX_POLL_OUT ? POLLOUT : 0));
-		p[i].revents = 0;
+		pf[i].fd = fds[i].s;
+		pf[i].events = (short)((fds[i].want & DX_POLL_IN ? POLLIN : 0) |
+				       (fds[i].want & DX_POLL_OUT ? POLLOUT : 0));
+		pf[i].revents = 0;
 	}
-#ifdef _WIN32
-	r = n ? WSAPoll(p, (ULONG)n, timeout_ms) : (Sleep((DWORD)timeout_ms), 0);
-#else
-	r = poll(p, (nfds_t)n, timeout_ms);
+	r = poll(pf, (nfds_t)n, timeout_ms);
 	if (r < 0 && errno == EINTR)
 		r = 0;
-#endif
 	for (size_t i = 0; i < n; i++) {
-		short re = p[i].revents;
+		short re = pf[i].revents;
 		fds[i].got = (re & POLLIN ? DX_POLL_IN : 0) |
 			     (re & POLLOUT ? DX_POLL_OUT : 0) |
 			     (re & (POLLERR | POLLHUP | POLLNVAL) ? DX_POLL_ERR : 0);
 	}
 	return r;
+#endif
 }
 
 double dx_clock_ms(void)

@@ -11,7 +11,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${1:-$ROOT/build}
 MD=$B/diag/mdediag
 W=$(mktemp -d /tmp/mdediag-bench-XXXXXX)
-trap 'kill $SRV 2>/dev/null; rm -rf "$W"' EXIT
+SRV=
+trap 'stop_srv; rm -rf "$W"' EXIT
 
 # The healthy device, with every name resolving (to an address we never use).
 python3 - "$ROOT/fixtures/devices/healthy-win11.json" "$W/fx.json" <<'PY'
@@ -27,13 +28,17 @@ start_srv() { # $1 = config json
 	rm -f "$W/ports"
 	( sleep 100000 | python3 "$ROOT/tests/probe/testsrv.py" --mkcerts "$B/tests/probe/mkcerts" \
 		--dir "$W" --config "$W/cfg.json" --destinations "$ROOT/data/destinations.json" \
-		> "$W/ports" ) &
+		> "$W/ports" ) 2>/dev/null &
 	SRV=$!
 	while [ ! -s "$W/ports" ]; do sleep 0.05; done
 	HTTPS=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["https"])' "$W/ports")
 	HTTP=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["http"])' "$W/ports")
 }
-stop_srv() { { pkill -P $SRV; kill $SRV; wait $SRV; } 2>/dev/null || true; }
+stop_srv() {
+	[ -n "$SRV" ] || return 0
+	{ pkill -P "$SRV"; kill "$SRV"; wait "$SRV"; } 2>/dev/null || true
+	SRV=
+}
 
 run() { # extra env in $ENV_EXTRA; prints wall seconds
 	s=$(date +%s.%N)

@@ -177,5 +177,10 @@ int main(int argc, char **argv)
 	if ((r = mbedtls_pk_write_key_pem(&rk, (unsigned char *)key, sizeof key)))
 		die("key", r);
 	write_file(dir, "root.key", key, NULL);
+	mbedtls_pk_free(&rk);
+	mbedtls_pk_free(&ik);
+	mbedtls_pk_free(&lk);
+	mbedtls_ctr_drbg_free(&drbg);
+	mbedtls_entropy_free(&entropy);
 	return 0;
 }

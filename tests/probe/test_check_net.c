@@ -423,3 +423,47 @@ Test(check_net, service_tags_inside_and_outside)
 				 ->valuestring, "winatp-gw-cus.microsoft.com 52.9.9.9");
 	teardown();
 }
+
+static const struct dx_finding *static_ip_for(const char *tags_text)
+{
+	static char path[300];
+	FILE *fp;
+	snprintf(path, sizeof path, "%s/tags.json", S.dir);
+	fp = fopen(path, "w");
+	fputs(tags_text, fp);
+	fclose(fp);
+	O.service_tags_path = path;
+	dx_findings_free(&C.findings);
+	dx_check_net(&C);
+	return must("net.static-ip");
+}
+
+Test(check_net, service_tags_scanner_reads_top_level_values_only)
+{
+	static const struct tp_reg reg[] = {{ATP, "OnboardedInfo", DX_REG_SZ,
+					     (const unsigned char *)OB_STD_US, 0}};
+	static const char *bad[] = {
+		"", "not json", "[]", "{\"values\":", "{\"values\":[{\"name\":",
+		"{\"x\":{\"values\":[{\"name\":\"MicrosoftDefenderForEndpoint\","
+		"\"properties\":{\"addressPrefixes\":[\"0.0.0.0/0\"]}}]}}",
+		"{\"values\":[{\"name\":\"Other\",\"properties\":{\"addressPrefixes\":[\"0.0.0.0/0\"]}}]}",
+	};
+	const struct dx_finding *f;
+	setup("{}", reg, 1, NULL, 0);
+	O.no_network = 0;
+	O.timeout_ms = 500; /* nothing to connect to: no --connect-to in this test */
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		f = static_ip_for(bad[i]);
+		cr_expect_eq(f->severity, DX_SEV_WARNING, "case %zu", i);
+		cr_expect_str_eq(f->variant, "bad-file", "case %zu", i);
+	}
+	/* a decoy "values" inside another member and escaped quotes are skipped */
+	f = static_ip_for("{\"changeNumber\":1,\"x\":{\"values\":[]},\"s\":\"a\\\"values\\\"\","
+			  "\"values\":[{\"name\":\"Other\",\"properties\":{}},"
+			  "{\"name\":\"OneDsCollector\",\"properties\":"
+			  "{\"addressPrefixes\":[\"20.0.0.0/8\",\"bogus\",\"1.2.3.4/99\"]}}]}");
+	cr_expect_eq(f->severity, DX_SEV_INFO);
+	cr_expect_eq(evn(f, "prefixes"), 1);
+	cr_expect_gt(evn(f, "addresses_checked"), 0);
+	teardown();
+}

@@ -218,7 +218,9 @@ Test(engine, many_silent_targets_cost_one_deadline)
 	double t0;
 	char err[200];
 	start(CFG_FAULTS);
-	cfg = (struct dx_probe_config){anchors, anchors_len, 500, 0, 0};
+	/* 2 s: room for 20 real handshakes on a loaded (sanitized) machine;
+	 * 20 silent targets would cost 40 s if the deadline were per target. */
+	cfg = (struct dx_probe_config){anchors, anchors_len, 2000, 0, 0};
 	for (int i = 0; i < 40; i++) {
 		memset(&p[i], 0, sizeof p[i]);
 		dx_probe_init(&p[i]);
@@ -231,7 +233,7 @@ Test(engine, many_silent_targets_cost_one_deadline)
 	}
 	t0 = dx_clock_ms();
 	cr_assert_eq(dx_probe_run(p, 40, &cfg, err, sizeof err), 0);
-	cr_expect_lt(dx_clock_ms() - t0, 1200, "took %.0f ms", dx_clock_ms() - t0);
+	cr_expect_lt(dx_clock_ms() - t0, 3000, "took %.0f ms", dx_clock_ms() - t0);
 	for (int i = 0; i < 40; i++)
 		cr_expect_eq(p[i].result, i % 2 ? DX_PR_TIMEOUT : DX_PR_OK, "%d: %s", i,
 			     p[i].reason);
