@@ -93,6 +93,17 @@ static const mbedtls_ecp_group_id curves[] = {
 	MBEDTLS_ECP_DP_SECP521R1, MBEDTLS_ECP_DP_NONE
 };
 
+static const int suites[] = {
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
+	0
+};
+
 int mc_front_tls_init(struct mc_server *s, char *err, size_t errlen)
 {
 	static const char pers[] = "mockcloud-tls";
@@ -119,6 +130,9 @@ int mc_front_tls_init(struct mc_server *s, char *err, size_t errlen)
 	/* mbedTLS 2.28 prefers the largest curve (secp521r1) for ECDHE by
 	 * default, five times the cost of P-256: prefer P-256 like Windows */
 	mbedtls_ssl_conf_curves(&s->tls, curves);
+	/* AES-GCM first (AES-NI), as SChannel and nginx prefer; the leaves
+	 * are ECDSA, so only ECDHE-ECDSA suites can be chosen anyway */
+	mbedtls_ssl_conf_ciphersuites(&s->tls, suites);
 	mbedtls_ssl_cache_set_max_entries(&s->cache, 1000);
 	/* MOCKCLOUD_NO_SESSION_CACHE=1 (benchmarks only): every handshake full */
 	if(!getenv("MOCKCLOUD_NO_SESSION_CACHE"))
