@@ -98,9 +98,7 @@ void dx_check_agent(struct dx_ctx *c);      /* check_agent.c: agent.* */
 void dx_check_reonboard(struct dx_ctx *c);  /* check_reonboard.c: reonboard.plan */
 void dx_check_verdict(struct dx_ctx *c);    /* verdict.c: verdict */
 
-/* Optional section hooks registered by other components (the network
- * probe): NULL when the component is not built in. */
-extern void (*dx_check_net_hook)(struct dx_ctx *c);
+void dx_check_net(struct dx_ctx *c);        /* check_net.c: net.* (probe) */
 
 /* Runs every section in order and sorts the findings. */
 void dx_run_checks(struct dx_ctx *c);
@@ -123,5 +121,13 @@ void dx_ev_err(struct dx_finding *f, const char *what, enum dx_status s,
 /* Compares dotted versions "a.b.c.d" numerically: <0, 0, >0. A missing
  * part counts as 0. Non-numeric input compares as 0 parts. */
 int dx_vercmp(const char *a, const char *b);
+/* Expands %ProgramFiles%, %ProgramData%, %SystemRoot% as the device
+ * defines them (registry, with Windows' defaults) and drops the quotes
+ * around a service's image path. */
+void dx_expand_path(struct dx_ctx *c, const char *in, char *out, size_t sz);
+/* strcasestr, which MinGW lacks. */
+const char *dx_strcasestr(const char *hay, const char *needle);
+/* A finding already emitted, to add evidence to; NULL when absent. */
+struct dx_finding *dx_find_mut(struct dx_findings *f, const char *id);
 
 #endif

@@ -231,6 +231,9 @@ enum dx_status dx_reg_string(const struct dx_platform *p, const char *key,
 			     const char *value, char *out, size_t outsz,
 			     struct dx_err *err);
 
+/* "2026-11-20T08:00:00Z" for seconds since the epoch (UTC). */
+void dx_format_time(int64_t t, char out[32]);
+
 /* Case-insensitive ASCII comparison, as Windows compares key names. */
 int dx_strieq(const char *a, const char *b);
 

@@ -1,0 +1,36 @@
+/* catalog.h - titles, details and guidance for check IDs, from a message
+ * catalog (data/messages-<lang>.json, embedded).
+ *
+ * A catalog entry is looked up as "id/variant" first, then "id". Its
+ * strings are templates: "{key}" is replaced by the finding's evidence
+ * member `key` (numbers as written, arrays joined with "; "), so the prose
+ * lives in data and the checks stay prose-free.
+ */
+#ifndef DX_CATALOG_H
+#define DX_CATALOG_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+#include "finding.h"
+
+struct dx_catalog {
+	cJSON *root;
+	const cJSON *messages;
+};
+
+/* Loads the embedded catalog of `lang` ("en"); 0 or -1 with err. */
+int dx_catalog_load(struct dx_catalog *cat, const char *lang, char *err, size_t errsz);
+void dx_catalog_free(struct dx_catalog *cat);
+
+/* The template `field` ("title", "detail", "guidance") for a finding
+ * (id + variant), or NULL. */
+const char *dx_catalog_template(const struct dx_catalog *cat, const char *id,
+				const char *variant, const char *field);
+/* Renders `field` for `f` with its evidence; the caller frees. Never NULL
+ * unless out of memory: a missing entry renders as "". */
+char *dx_catalog_render(const struct dx_catalog *cat, const struct dx_finding *f,
+			const char *field);
+/* Renders a template against an evidence object; the caller frees. */
+char *dx_render_template(const char *tmpl, const cJSON *evidence);
+
+#endif

@@ -1,0 +1,68 @@
+/* data.c - finds and parses the embedded data files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "data.h"
+
+const struct dx_embedded *dx_embedded_find(const char *name)
+{
+	for (const struct dx_embedded *e = dx_embedded; e->name; e++)
+		if (strcmp(e->name, name) == 0)
+			return e;
+	return NULL;
+}
+
+static cJSON *parse_embedded(const char *name, char *err, size_t errsz)
+{
+	const struct dx_embedded *e = dx_embedded_find(name);
+	cJSON *j = e ? cJSON_ParseWithLength(e->data, e->len) : NULL;
+	if (!j)
+		snprintf(err, errsz, "%s: embedded data file missing or not JSON", name);
+	return j;
+}
+
+static cJSON *parse_file(const char *path, char *err, size_t errsz)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errsz, "%s: cannot open", path);
+		return NULL;
+	}
+	enum { MAX = 1 << 20 };
+	char *buf = malloc(MAX + 1);
+	size_t n = buf ? fread(buf, 1, MAX + 1, f) : 0;
+	fclose(f);
+	cJSON *j = NULL;
+	if (!buf)
+		snprintf(err, errsz, "%s: out of memory", path);
+	else if (n > MAX)
+		snprintf(err, errsz, "%s: larger than %d bytes", path, MAX);
+	else if (!(j = cJSON_ParseWithLength(buf, n)) || !cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		j = NULL;
+		snprintf(err, errsz, "%s: not a JSON object", path);
+	}
+	free(buf);
+	return j;
+}
+
+int dx_data_load(struct dx_data *d, const char *baselines_path, char *err,
+		 size_t errsz)
+{
+	memset(d, 0, sizeof *d);
+	d->destinations = parse_embedded("destinations.json", err, errsz);
+	d->baselines = baselines_path ? parse_file(baselines_path, err, errsz)
+				      : parse_embedded("baselines.json", err, errsz);
+	if (!d->destinations || !d->baselines) {
+		dx_data_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+void dx_data_free(struct dx_data *d)
+{
+	cJSON_Delete(d->destinations);
+	cJSON_Delete(d->baselines);
+	memset(d, 0, sizeof *d);
+}

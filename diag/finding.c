@@ -1,0 +1,151 @@
+/* finding.c - the findings list. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "checks.h"
+#include "finding.h"
+
+const char *dx_severity_name(enum dx_severity s)
+{
+	switch (s) {
+	case DX_SEV_INFO: return "info";
+	case DX_SEV_WARNING: return "warning";
+	case DX_SEV_ERROR: return "error";
+	}
+	return "info";
+}
+
+/* A sink for evidence when memory ran out: callers need not check. */
+static struct dx_finding oom_sink;
+
+struct dx_finding *dx_add(struct dx_findings *f, const char *id,
+			  enum dx_severity sev, const char *variant)
+{
+	if (f->count == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 32;
+		struct dx_finding *grown = realloc(f->items, cap * sizeof *grown);
+		if (!grown)
+			return &oom_sink;
+		f->items = grown;
+		f->cap = cap;
+	}
+	struct dx_finding *x = &f->items[f->count];
+	memset(x, 0, sizeof *x);
+	x->evidence = cJSON_CreateObject();
+	if (!x->evidence)
+		return &oom_sink;
+	snprintf(x->id, sizeof x->id, "%s", id);
+	snprintf(x->variant, sizeof x->variant, "%s", variant ? variant : "");
+	x->severity = sev;
+	x->order = dx_check_order(id);
+	x->seq = f->count;
+	f->count++;
+	return x;
+}
+
+const struct dx_finding *dx_find(const struct dx_findings *f, const char *id)
+{
+	for (size_t i = 0; i < f->count; i++)
+		if (strcmp(f->items[i].id, id) == 0)
+			return &f->items[i];
+	return NULL;
+}
+
+static int by_order(const void *a, const void *b)
+{
+	const struct dx_finding *x = a, *y = b;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void dx_findings_sort(struct dx_findings *f)
+{
+	if (f->count)
+		qsort(f->items, f->count, sizeof *f->items, by_order);
+}
+
+void dx_findings_free(struct dx_findings *f)
+{
+	for (size_t i = 0; i < f->count; i++)
+		cJSON_Delete(f->items[i].evidence);
+	free(f->items);
+	memset(f, 0, sizeof *f);
+}
+
+static void put(struct dx_finding *f, const char *key, cJSON *val)
+{
+	if (!f->evidence || !val) {
+		cJSON_Delete(val);
+		return;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(f->evidence, key);
+	cJSON_AddItemToObject(f->evidence, key, val);
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+		 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F)))
+		return 0;
+	if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F)))
+		return 0;
+	return n;
+}
+
+char *dx_utf8_clean(const char *in)
+{
+	size_t len = strlen(in);
+	char *out = malloc(len * 3 + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const unsigned char *s = (const unsigned char *)in; *s;) {
+		size_t n = utf8_len(s);
+		if (n == 0) {
+			memcpy(o, "\xEF\xBF\xBD", 3); /* U+FFFD */
+			o += 3;
+			s++;
+		} else {
+			memcpy(o, s, n);
+			o += n;
+			s += n;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+void dx_ev_str(struct dx_finding *f, const char *key, const char *val)
+{
+	char *clean = dx_utf8_clean(val ? val : "");
+	put(f, key, clean ? cJSON_CreateString(clean) : NULL);
+	free(clean);
+}
+
+void dx_ev_num(struct dx_finding *f, const char *key, double val)
+{
+	put(f, key, cJSON_CreateNumber(val));
+}
+
+void dx_ev_bool(struct dx_finding *f, const char *key, int val)
+{
+	put(f, key, cJSON_CreateBool(val));
+}
+
+void dx_ev_fmt(struct dx_finding *f, const char *key, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	dx_ev_str(f, key, buf);
+}

@@ -1,0 +1,90 @@
+/* fixture.h - a JSON model of one Windows device (docs/fixture.md).
+ *
+ * dx_fixture_load reads and validates a fixture completely before anything
+ * uses it: a bad fixture gives NULL and one message "FILE: $.json.path:
+ * reason" in the caller's buffer, never a crash. The fake platform
+ * (platform_fake.c) answers from the loaded model; the fault rules are
+ * applied by platform_faults.c.
+ */
+#ifndef DX_FIXTURE_H
+#define DX_FIXTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "platform.h"
+
+/* Bounds on what a fixture may hold: anything larger is rejected. */
+#define DX_FIXTURE_MAX_BYTES (16u << 20)
+#define DX_FIXTURE_MAX_STRING (1u << 20)
+#define DX_FIXTURE_MAX_ITEMS 20000u
+
+struct dx_fx_value {
+	char *name;
+	struct dx_regval v;
+};
+struct dx_fx_key {
+	char *path;
+	struct dx_fx_value *values;
+	size_t nvalues;
+};
+struct dx_fx_service {
+	char *name;
+	struct dx_svc svc;
+};
+struct dx_fx_file {
+	char *path;
+	int is_dir;
+	char *version; /* NULL: no version resource */
+};
+struct dx_fx_dns {
+	char *pattern;  /* "host", "*.suffix" or "*" */
+	enum dx_status status;
+	struct dx_strlist addresses;
+};
+/* A rule of the fault injector: calls of `primitive` whose target matches
+ * fail with `status` after `after` matching calls, `count` times (0 = for
+ * ever). */
+struct dx_fault_rule {
+	char primitive[32];
+	char target[512];   /* case-insensitive; "*" = any; trailing "*" = prefix */
+	enum dx_status status;
+	uint32_t code;
+	unsigned after;
+	unsigned count;
+	unsigned seen;      /* matching calls so far (run-time state) */
+};
+
+struct dx_fixture {
+	char *source;       /* file name, for messages */
+	char *description;
+	char hostname[256];
+	int64_t clock;      /* seconds since the epoch; 0 = not given */
+	struct dx_fx_key *keys; size_t nkeys;
+	struct dx_fx_service *services; size_t nservices;
+	struct dx_fx_file *files; size_t nfiles;
+	struct dx_eventlist events;
+	struct dx_fx_dns *dns; size_t ndns;
+	struct dx_fault_rule *faults; size_t nfaults;
+};
+
+/* Loads FILE; NULL with "FILE: $.path: reason" in err on any problem. */
+struct dx_fixture *dx_fixture_load(const char *file, char *err, size_t errsz);
+/* Same from memory; `name` is used in messages. */
+struct dx_fixture *dx_fixture_parse(const char *text, size_t len,
+				    const char *name, char *err, size_t errsz);
+void dx_fixture_free(struct dx_fixture *fx);
+
+/* Parses "2026-11-20T08:00:00Z"; -1 when malformed. */
+int64_t dx_parse_time(const char *s);
+
+/* The fake platform: answers from `fx`, which it takes over (closing the
+ * platform frees it). Fault rules of the fixture are applied by wrapping
+ * the result with dx_faults_open; dx_platform_fixture_open does both. */
+void dx_platform_fake_open(struct dx_platform *out, struct dx_fixture *fx);
+/* Wraps `inner` so calls matching `rules` fail (the rules are copied). */
+int dx_faults_open(struct dx_platform *out, struct dx_platform inner,
+		   const struct dx_fault_rule *rules, size_t n);
+/* Fake platform + the fixture's fault rules; takes over fx. 0 or -1 (OOM). */
+int dx_platform_fixture_open(struct dx_platform *out, struct dx_fixture *fx);
+
+#endif

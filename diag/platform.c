@@ -1,0 +1,306 @@
+/* platform.c - the wrappers every caller goes through, and the small value
+ * types of platform.h. The wrappers guarantee the error contract: whatever
+ * a backend does, a failure comes back with a reason in err->text. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "platform.h"
+
+const char *dx_status_name(enum dx_status s)
+{
+	switch (s) {
+	case DX_OK: return "ok";
+	case DX_NOT_FOUND: return "not-found";
+	case DX_ACCESS_DENIED: return "access-denied";
+	case DX_TRANSIENT: return "transient";
+	case DX_TIMEOUT: return "timeout";
+	case DX_BAD_DATA: return "bad-data";
+	case DX_UNSUPPORTED: return "unsupported";
+	}
+	return "unknown";
+}
+
+enum dx_status dx_fail(struct dx_err *err, enum dx_status s, uint32_t code,
+		       const char *fmt, ...)
+{
+	va_list ap;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof err->text, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static const struct { enum dx_regtype t; const char *name; } regtypes[] = {
+	{DX_REG_NONE, "REG_NONE"}, {DX_REG_SZ, "REG_SZ"},
+	{DX_REG_EXPAND_SZ, "REG_EXPAND_SZ"}, {DX_REG_BINARY, "REG_BINARY"},
+	{DX_REG_DWORD, "REG_DWORD"}, {DX_REG_MULTI_SZ, "REG_MULTI_SZ"},
+	{DX_REG_QWORD, "REG_QWORD"},
+};
+
+const char *dx_regtype_name(enum dx_regtype t)
+{
+	for (size_t i = 0; i < sizeof regtypes / sizeof regtypes[0]; i++)
+		if (regtypes[i].t == t)
+			return regtypes[i].name;
+	return "REG_UNKNOWN";
+}
+
+int dx_regtype_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof regtypes / sizeof regtypes[0]; i++)
+		if (strcmp(regtypes[i].name, name) == 0)
+			return (int)regtypes[i].t;
+	return -1;
+}
+
+void dx_regval_free(struct dx_regval *v)
+{
+	free(v->data);
+	memset(v, 0, sizeof *v);
+}
+
+void dx_strlist_free(struct dx_strlist *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->count = 0;
+}
+
+int dx_strlist_push(struct dx_strlist *l, const char *s)
+{
+	char *copy = strdup(s);
+	char **grown = realloc(l->items, (l->count + 1) * sizeof *grown);
+	if (!copy || !grown) {
+		free(copy);
+		if (grown)
+			l->items = grown;
+		return -1;
+	}
+	l->items = grown;
+	l->items[l->count++] = copy;
+	return 0;
+}
+
+const char *dx_svc_state_name(int state)
+{
+	static const char *names[] = {"UNKNOWN", "STOPPED", "START_PENDING",
+		"STOP_PENDING", "RUNNING", "CONTINUE_PENDING", "PAUSE_PENDING",
+		"PAUSED"};
+	return state >= 1 && state <= 7 ? names[state] : names[0];
+}
+
+const char *dx_svc_start_name(int start_type)
+{
+	static const char *names[] = {"BOOT_START", "SYSTEM_START",
+		"AUTO_START", "DEMAND_START", "DISABLED"};
+	return start_type >= 0 && start_type <= 4 ? names[start_type] : "UNKNOWN";
+}
+
+const char *dx_evlevel_name(int level)
+{
+	static const char *names[] = {"unknown", "critical", "error", "warning",
+		"information", "verbose"};
+	return level >= 1 && level <= 5 ? names[level] : names[0];
+}
+
+void dx_eventlist_free(struct dx_eventlist *l)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		free(l->items[i].log);
+		free(l->items[i].provider);
+		free(l->items[i].message);
+	}
+	free(l->items);
+	l->items = NULL;
+	l->count = 0;
+}
+
+int dx_strieq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+	return *a == *b;
+}
+
+/* Makes sure a failure carries a reason, whatever the backend did. */
+static enum dx_status checked(enum dx_status s, struct dx_err *err,
+			      const char *what, const char *arg)
+{
+	if (s != DX_OK && err->text[0] == '\0')
+		snprintf(err->text, sizeof err->text, "%s %s: %s", what, arg,
+			 dx_status_name(s));
+	return s;
+}
+
+#define CALL(p, op, err, what, arg, ...)                                      \
+	do {                                                                  \
+		(err)->code = 0;                                              \
+		(err)->text[0] = '\0';                                        \
+		if (!(p)->ops->op)                                            \
+			return dx_fail(err, DX_UNSUPPORTED, 0,                \
+				       "%s: not supported by the %s platform",\
+				       what, (p)->ops->name);                 \
+		return checked((p)->ops->op((p)->ctx, __VA_ARGS__), err, what,\
+			       arg);                                          \
+	} while (0)
+
+enum dx_status dx_reg_read(const struct dx_platform *p, const char *key,
+			   const char *value, struct dx_regval *out,
+			   struct dx_err *err)
+{
+	memset(out, 0, sizeof *out);
+	CALL(p, reg_read, err, "registry read", key, key, value, out, err);
+}
+
+enum dx_status dx_reg_subkeys(const struct dx_platform *p, const char *key,
+			      struct dx_strlist *out, struct dx_err *err)
+{
+	memset(out, 0, sizeof *out);
+	CALL(p, reg_subkeys, err, "registry subkeys", key, key, out, err);
+}
+
+enum dx_status dx_reg_values(const struct dx_platform *p, const char *key,
+			     struct dx_strlist *out, struct dx_err *err)
+{
+	memset(out, 0, sizeof *out);
+	CALL(p, reg_values, err, "registry values", key, key, out, err);
+}
+
+enum dx_status dx_svc_query(const struct dx_platform *p, const char *name,
+			    struct dx_svc *out, struct dx_err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->start_type = -1;
+	CALL(p, svc_query, err, "service query", name, name, out, err);
+}
+
+enum dx_status dx_file_exists(const struct dx_platform *p, const char *path,
+			      int *is_dir, struct dx_err *err)
+{
+	*is_dir = 0;
+	CALL(p, file_exists, err, "file", path, path, is_dir, err);
+}
+
+enum dx_status dx_file_version(const struct dx_platform *p, const char *path,
+			       char out[64], struct dx_err *err)
+{
+	out[0] = '\0';
+	CALL(p, file_version, err, "file version", path, path, out, err);
+}
+
+enum dx_status dx_dir_list(const struct dx_platform *p, const char *path,
+			   struct dx_strlist *out, struct dx_err *err)
+{
+	memset(out, 0, sizeof *out);
+	CALL(p, dir_list, err, "directory", path, path, out, err);
+}
+
+enum dx_status dx_events_query(const struct dx_platform *p, const char *log,
+			       const char *provider, uint32_t id, int64_t since,
+			       size_t max, struct dx_eventlist *out,
+			       struct dx_err *err)
+{
+	memset(out, 0, sizeof *out);
+	CALL(p, events_query, err, "event log", log, log, provider, id, since,
+	     max, out, err);
+}
+
+enum dx_status dx_resolve(const struct dx_platform *p, const char *host,
+			  struct dx_strlist *out, struct dx_err *err)
+{
+	memset(out, 0, sizeof *out);
+	CALL(p, resolve, err, "resolve", host, host, out, err);
+}
+
+int64_t dx_now(const struct dx_platform *p)
+{
+	return p->ops->now ? p->ops->now(p->ctx) : 0;
+}
+
+enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
+			   struct dx_err *err)
+{
+	out[0] = '\0';
+	CALL(p, hostname, err, "host name", "", out, err);
+}
+
+void dx_platform_close(struct dx_platform *p)
+{
+	if (p->ops && p->ops->close)
+		p->ops->close(p->ctx);
+	p->ops = NULL;
+	p->ctx = NULL;
+}
+
+enum dx_status dx_reg_dword(const struct dx_platform *p, const char *key,
+			    const char *value, uint32_t *out, struct dx_err *err)
+{
+	struct dx_regval v;
+	enum dx_status s = dx_reg_read(p, key, value, &v, err);
+	if (s == DX_OK) {
+		if (v.type == DX_REG_DWORD)
+			*out = (uint32_t)v.num;
+		else
+			s = dx_fail(err, DX_BAD_DATA, DX_ERROR_INVALID_DATA,
+				    "%s\\%s is %s, expected REG_DWORD", key,
+				    value, dx_regtype_name(v.type));
+	}
+	dx_regval_free(&v);
+	return s;
+}
+
+enum dx_status dx_reg_string(const struct dx_platform *p, const char *key,
+			     const char *value, char *out, size_t outsz,
+			     struct dx_err *err)
+{
+	struct dx_regval v;
+	enum dx_status s = dx_reg_read(p, key, value, &v, err);
+	out[0] = '\0';
+	if (s != DX_OK)
+		goto out;
+	if (v.type != DX_REG_SZ && v.type != DX_REG_EXPAND_SZ) {
+		s = dx_fail(err, DX_BAD_DATA, DX_ERROR_INVALID_DATA,
+			    "%s\\%s is %s, expected REG_SZ", key, value,
+			    dx_regtype_name(v.type));
+		goto out;
+	}
+	if (v.len >= outsz) {
+		s = dx_fail(err, DX_BAD_DATA, DX_ERROR_INVALID_DATA,
+			    "%s\\%s is %zu bytes long, more than the %zu expected",
+			    key, value, v.len, outsz - 1);
+		goto out;
+	}
+	memcpy(out, v.data, v.len);
+	out[v.len] = '\0';
+out:
+	dx_regval_free(&v);
+	return s;
+}
+
+void dx_format_time(int64_t t, char out[32])
+{
+	int64_t days = t / 86400, secs = t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	/* civil from days (Howard Hinnant) */
+	days += 719468;
+	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	int64_t doe = days - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp + (mp < 10 ? 3 : -9);
+	y += m <= 2;
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, (int)m, (int)d,
+		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+}

@@ -1,0 +1,141 @@
+/* report_json.c - the report model, and its JSON form (the contract of
+ * shared/design.md: findings[].id/severity/evidence, verdict.id, device). */
+#include <stdlib.h>
+#include <string.h>
+#include "report.h"
+
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+	char *clean = dx_utf8_clean(v ? v : "");
+	if (clean)
+		cJSON_AddStringToObject(o, k, clean);
+	free(clean);
+}
+
+static void add_rendered(cJSON *o, const char *k, const struct dx_catalog *cat,
+			 const struct dx_finding *f, const char *field)
+{
+	char *s = dx_catalog_render(cat, f, field);
+	add_str(o, k, s ? s : "");
+	free(s);
+}
+
+static cJSON *device_model(const struct dx_facts *d)
+{
+	char build_ubr[32];
+	cJSON *dev = cJSON_CreateObject(), *sense, *mdav;
+	if (!dev)
+		return NULL;
+	add_str(dev, "hostname", d->hostname);
+	add_str(dev, "product", d->product);
+	add_str(dev, "edition", d->edition);
+	add_str(dev, "installation_type", d->install_type);
+	add_str(dev, "display_version", d->display_version);
+	cJSON_AddNumberToObject(dev, "build", d->build);
+	cJSON_AddNumberToObject(dev, "ubr", d->ubr);
+	snprintf(build_ubr, sizeof build_ubr, "%u.%u", (unsigned)d->build, (unsigned)d->ubr);
+	add_str(dev, "build_ubr", d->os_known ? build_ubr : "");
+	sense = cJSON_AddObjectToObject(dev, "sense");
+	if (sense) {
+		add_str(sense, "exists", d->sense_exists < 0 ? "unknown" : d->sense_exists ? "yes" : "no");
+		add_str(sense, "state", d->sense_state ? dx_svc_state_name(d->sense_state) : "");
+		add_str(sense, "start_type", d->sense_start_type >= 0 ? dx_svc_start_name(d->sense_start_type) : "");
+		add_str(sense, "version", d->sense_version);
+	}
+	mdav = cJSON_AddObjectToObject(dev, "defender_av");
+	if (mdav) {
+		add_str(mdav, "state", d->mdav_state ? dx_svc_state_name(d->mdav_state) : "");
+		add_str(mdav, "platform", d->mdav_platform);
+		add_str(mdav, "signatures", d->mdav_signatures);
+	}
+	add_str(dev, "onboarding_method", d->onboarding_method);
+	add_str(dev, "org_id", d->org_id);
+	add_str(dev, "streamlined", d->streamlined < 0 ? "unknown" : d->streamlined ? "yes" : "no");
+	add_str(dev, "geo", d->geo);
+	add_str(dev, "datacenter", d->datacenter);
+	add_str(dev, "winhttp_proxy", d->winhttp_proxy);
+	add_str(dev, "static_proxy", d->static_proxy);
+	return dev;
+}
+
+cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
+		       const struct dx_report_meta *meta)
+{
+	cJSON *root = cJSON_CreateObject(), *tool, *findings, *summary, *verdict;
+	char when[32];
+	int counts[3] = {0, 0, 0};
+	if (!root)
+		return NULL;
+	tool = cJSON_AddObjectToObject(root, "tool");
+	if (tool) {
+		add_str(tool, "name", "mdediag");
+		add_str(tool, "version", DX_VERSION);
+	}
+	add_str(root, "platform", meta->platform);
+	add_str(root, "source", meta->source);
+	dx_format_time(dx_now(c->p), when);
+	add_str(root, "generated_at", when);
+	cJSON_AddItemToObject(root, "device", device_model(&c->facts));
+
+	const struct dx_finding *vf = dx_find(&c->findings, "verdict");
+	findings = cJSON_AddArrayToObject(root, "findings");
+	for (size_t i = 0; findings && i < c->findings.count; i++) {
+		const struct dx_finding *f = &c->findings.items[i];
+		cJSON *o = cJSON_CreateObject();
+		if (!o)
+			break;
+		add_str(o, "id", f->id);
+		if (f->variant[0])
+			add_str(o, "variant", f->variant);
+		add_str(o, "severity", dx_severity_name(f->severity));
+		add_rendered(o, "title", cat, f, "title");
+		add_rendered(o, "detail", cat, f, "detail");
+		add_rendered(o, "guidance", cat, f, "guidance");
+		cJSON_AddItemToObject(o, "evidence", cJSON_Duplicate(f->evidence, 1));
+		cJSON_AddItemToArray(findings, o);
+		if (f != vf)
+			counts[f->severity]++;
+	}
+	summary = cJSON_AddObjectToObject(root, "summary");
+	if (summary) {
+		cJSON_AddNumberToObject(summary, "error", counts[DX_SEV_ERROR]);
+		cJSON_AddNumberToObject(summary, "warning", counts[DX_SEV_WARNING]);
+		cJSON_AddNumberToObject(summary, "info", counts[DX_SEV_INFO]);
+	}
+
+	/* the verdict: its cause's ID, rendered with the cause's evidence */
+	verdict = cJSON_AddObjectToObject(root, "verdict");
+	const cJSON *cause_id = vf ? cJSON_GetObjectItemCaseSensitive(vf->evidence, "cause") : NULL;
+	const cJSON *cause_var = vf ? cJSON_GetObjectItemCaseSensitive(vf->evidence, "cause_variant") : NULL;
+	const struct dx_finding *cause = NULL;
+	for (size_t i = 0; cJSON_IsString(cause_id) && !cause && i < c->findings.count; i++) {
+		const struct dx_finding *f = &c->findings.items[i];
+		if (strcmp(f->id, cause_id->valuestring) == 0 &&
+		    strcmp(f->variant, cJSON_IsString(cause_var) ? cause_var->valuestring : "") == 0)
+			cause = f;
+	}
+	if (verdict && cause) {
+		add_str(verdict, "id", cause->id);
+		if (cause->variant[0])
+			add_str(verdict, "variant", cause->variant);
+		add_str(verdict, "severity", dx_severity_name(vf->severity));
+		add_rendered(verdict, "title", cat, cause, "title");
+		add_rendered(verdict, "detail", cat, cause, "detail");
+		add_rendered(verdict, "next_step", cat, cause, "guidance");
+		cJSON_AddItemToObject(verdict, "evidence", cJSON_Duplicate(cause->evidence, 1));
+	} else if (verdict) {
+		add_str(verdict, "id", "reonboard.plan");
+		add_str(verdict, "severity", "info");
+	}
+	return root;
+}
+
+int dx_report_json(FILE *out, const cJSON *model)
+{
+	char *s = cJSON_Print(model);
+	if (!s)
+		return -1;
+	int rc = fputs(s, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
+	free(s);
+	return rc;
+}

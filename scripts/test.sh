@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# test.sh - builds and runs every test: the native build, the same suite
+# under AddressSanitizer + UndefinedBehaviorSanitizer, and (when the
+# Windows build is set up) the Wine tests. Ends with "N passed, N failed".
+# Usage: scripts/test.sh [--no-setup] [--no-asan]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+setup=1 asan=1
+for a in "$@"; do
+  case $a in
+    --no-setup) setup=0 ;;
+    --no-asan) asan=0 ;;
+    *) echo "usage: scripts/test.sh [--no-setup] [--no-asan]" >&2; exit 2 ;;
+  esac
+done
+[ $setup = 1 ] && { bash scripts/setup.sh || exit 1; }
+
+builds=()
+run_suite() { # dir [meson setup args...]
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" >"/tmp/mdediag-setup-$$.log" 2>&1 || { cat "/tmp/mdediag-setup-$$.log"; return 1; }
+  fi
+  ninja -C "$dir" || return 1
+  builds+=("$dir")
+  meson test -C "$dir" --print-errorlogs --num-processes 2
+}
+
+status=0
+run_suite build || status=1
+if [ $asan = 1 ]; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    run_suite build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug || status=1
+fi
+
+# One line for CI: count Criterion assertions' tests, TAP subtests and other
+# tests from each build's testlog.json.
+python3 - "${builds[@]}" <<'PY'
+import json, re, sys
+passed = failed = 0
+for d in sys.argv[1:]:
+    try:
+        lines = open(f"{d}/meson-logs/testlog.json").read().splitlines()
+    except OSError:
+        continue
+    for line in lines:
+        t = json.loads(line)
+        out = (t.get("stdout") or "") + (t.get("stderr") or "")
+        ok = t.get("result") in ("OK", "EXPECTEDFAIL", "SKIP")
+        m = re.search(r"Synthesis: Tested: (\d+) \| Passing: (\d+) \| Failing: (\d+) \| Crashing: (\d+)", out)
+        taps = re.findall(r"^(ok|not ok) \d+", out, re.M)
+        if m:
+            passed += int(m.group(2)); failed += int(m.group(3)) + int(m.group(4))
+            if not ok and int(m.group(3)) + int(m.group(4)) == 0: failed += 1
+        elif taps:
+            passed += taps.count("ok"); failed += taps.count("not ok")
+            if not ok and taps.count("not ok") == 0: failed += 1
+        elif ok:
+            passed += 1
+        else:
+            failed += 1
+print(f"{passed} passed, {failed} failed")
+PY
+exit $status

@@ -1,0 +1,152 @@
+/* test_mdav_agent.c - article section 4: mdav.*, agent.* */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <stdio.h>
+#include "helpers.h"
+
+Test(mdav, running_is_info)
+{
+	struct run r;
+	run_device(&r, "healthy-win11");
+	const struct dx_finding *f = finding(&r, "mdav.running", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "state_name"), "RUNNING");
+	run_free(&r);
+}
+
+Test(mdav, disabled_by_each_policy_value_names_the_gpo)
+{
+	const char *names[] = {"mdav-disableantispyware", "mdav-disableantivirus"};
+	const char *values[] = {"DisableAntiSpyware", "DisableAntiVirus"};
+	for (int i = 0; i < 2; i++) {
+		struct run r;
+		run_device(&r, names[i]);
+		const struct dx_finding *f = finding(&r, "mdav.disabled-by-policy", NULL);
+		cr_assert_not_null(f, "%s", names[i]);
+		cr_expect_eq(f->severity, DX_SEV_ERROR);
+		cr_expect_eq(ev_num(f, values[i]), 1);
+		cr_expect_str_eq(ev_str(f, "registry"), "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Defender");
+		cr_expect(strstr(ev_str(f, "gpo"), "Turn off Microsoft Defender Antivirus") != NULL);
+		cr_expect_str_eq(ev_str(f, "state_name"), "STOPPED");
+		cr_expect_null(finding(&r, "mdav.stopped", NULL), "the policy explains the stop");
+		cr_expect_str_eq(verdict_cause(&r), "mdav.disabled-by-policy");
+		run_free(&r);
+	}
+}
+
+Test(mdav, policy_value_zero_is_not_disabling)
+{
+	struct run r;
+	run_short(&r, "{'services': {'WinDefend': {'state': 4}}, 'registry': {'HKLM|SOFTWARE|Policies|Microsoft|Windows Defender': {'DisableAntiSpyware': 0}}}");
+	cr_expect_null(finding(&r, "mdav.disabled-by-policy", NULL));
+	cr_expect_not_null(finding(&r, "mdav.running", NULL));
+	run_free(&r);
+}
+
+Test(mdav, stopped_without_policy_and_missing_service)
+{
+	struct run r;
+	run_device(&r, "mdav-stopped");
+	cr_assert_not_null(finding(&r, "mdav.stopped", NULL));
+	cr_expect_str_eq(verdict_cause(&r), "mdav.stopped");
+	run_free(&r);
+
+	run_short(&r, "{'services': {'Sense': {'state': 4}}}");
+	const struct dx_finding *f = finding(&r, "mdav.stopped", "missing");
+	cr_assert_not_null(f);
+	cr_expect(strstr(ev_str(f, "query"), "1060") != NULL, "%s", ev_str(f, "query"));
+	run_free(&r);
+}
+
+Test(agent, sense_10_8400_is_too_old)
+{
+	struct run r;
+	run_device(&r, "sense-10.8400");
+	const struct dx_finding *f = finding(&r, "agent.sense-version", "old");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DX_SEV_ERROR);
+	cr_expect_str_eq(ev_str(f, "version"), "10.8400.19041.1949");
+	cr_expect_str_eq(ev_str(f, "minimum"), "10.8500");
+	cr_expect_str_eq(ev_str(f, "file"), "C:\\Program Files\\Windows Defender Advanced Threat Protection\\MsSense.exe");
+	cr_expect_str_eq(verdict_cause(&r), "agent.sense-version");
+	run_free(&r);
+}
+
+Test(agent, current_versions_are_info)
+{
+	struct run r;
+	run_device(&r, "healthy-win11");
+	const struct dx_finding *f = finding(&r, "agent.sense-version", NULL);
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DX_SEV_INFO);
+	f = finding(&r, "agent.mdav-platform", NULL);
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DX_SEV_INFO);
+	cr_expect_str_eq(ev_str(f, "version"), "4.18.25100.9002");
+	f = finding(&r, "agent.signatures", NULL);
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DX_SEV_INFO);
+	cr_expect_null(finding(&r, "agent.kb5005292", NULL));
+	run_free(&r);
+}
+
+Test(agent, outdated_platform_and_signatures_are_warnings)
+{
+	struct run r;
+	run_device(&r, "mdav-outdated");
+	const struct dx_finding *f = finding(&r, "agent.mdav-platform", "old");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DX_SEV_WARNING);
+	cr_expect_str_eq(ev_str(f, "version"), "4.18.23110.3");
+	cr_expect_str_eq(ev_str(f, "kb"), "KB4052623");
+	f = finding(&r, "agent.signatures", "old");
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "AVSignatureVersion"), "1.401.1166.0");
+	cr_expect_str_eq(ev_str(f, "kb"), "KB2267602");
+	run_free(&r);
+}
+
+Test(agent, inbox_platform_version_comes_from_msmpeng)
+{
+	struct run r;
+	run_short(&r, "{'services': {'WinDefend': {'state': 4, 'image_path': '\\'C:|Program Files|Windows Defender|MsMpEng.exe\\''}},"
+		      " 'files': {'C:|Program Files|Windows Defender|MsMpEng.exe': {'version': '4.18.1909.6'}}}");
+	const struct dx_finding *f = finding(&r, "agent.mdav-platform", "old");
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "version"), "4.18.1909.6");
+	run_free(&r);
+}
+
+Test(agent, unified_agent_on_2016_uses_install_location_and_needs_kb5005292)
+{
+	struct run r;
+	run_device(&r, "server2016-unified-agent");
+	const struct dx_finding *f = finding(&r, "agent.sense-version", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "version"), "10.8760.25090.1000");
+	f = finding(&r, "agent.kb5005292", NULL);
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DX_SEV_WARNING);
+	cr_expect_eq(ev_num(f, "build"), 14393);
+	run_free(&r);
+}
+
+Test(agent, unreadable_sense_version_is_a_warning)
+{
+	struct run r;
+	run_short(&r, "{'services': {'Sense': {'state': 4}}}");
+	const struct dx_finding *f = finding(&r, "agent.sense-version", "unreadable");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DX_SEV_WARNING);
+	cr_expect_str_eq(ev_str(f, "found_by"), "default location");
+	run_free(&r);
+}
+
+Test(agent, version_compare)
+{
+	cr_expect_lt(dx_vercmp("10.8400.19041.1949", "10.8500"), 0);
+	cr_expect_eq(dx_vercmp("10.8500", "10.8500.0.0"), 0);
+	cr_expect_gt(dx_vercmp("10.8760.1.2", "10.8500"), 0);
+	cr_expect_gt(dx_vercmp("4.18.25100.9002", "4.18.25090.3009"), 0);
+	cr_expect_lt(dx_vercmp("1.9", "1.10"), 0);
+}

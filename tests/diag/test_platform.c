@@ -1,0 +1,194 @@
+/* test_platform.c - the fake platform models Windows, and the fault
+ * injector fails what it is told to. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <stdio.h>
+#include "helpers.h"
+
+static struct dx_platform open_short(const char *text)
+{
+	char err[512];
+	struct dx_platform p;
+	struct dx_fixture *fx = parse_short(text, err, sizeof err);
+	cr_assert_not_null(fx, "%s", err);
+	cr_assert_eq(dx_platform_fixture_open(&p, fx), 0);
+	return p;
+}
+
+Test(fake, registry_is_case_insensitive_and_typed)
+{
+	struct dx_platform p = open_short("{'registry': {'HKEY_LOCAL_MACHINE|SOFTWARE|Test': {'Str': 'abc', 'Num': 7,"
+					  " 'Bin': {'type': 'REG_BINARY', 'hex': '01 02 ff'}, 'Multi': {'type': 'REG_MULTI_SZ', 'data': ['a', 'bc']},"
+					  " 'Q': {'type': 'REG_QWORD', 'data': '0x100000000'}, 'E': {'type': 'REG_EXPAND_SZ', 'data': '%SystemRoot%'}}}}");
+	struct dx_regval v;
+	struct dx_err err;
+	cr_assert_eq(dx_reg_read(&p, "hklm\\software\\TEST", "str", &v, &err), DX_OK, "%s", err.text);
+	cr_expect_eq(v.type, DX_REG_SZ);
+	cr_expect_str_eq((char *)v.data, "abc");
+	dx_regval_free(&v);
+	uint32_t n;
+	cr_expect_eq(dx_reg_dword(&p, "HKLM\\SOFTWARE\\Test", "NUM", &n, &err), DX_OK);
+	cr_expect_eq(n, 7);
+	cr_assert_eq(dx_reg_read(&p, "HKLM\\SOFTWARE\\Test", "Bin", &v, &err), DX_OK);
+	cr_expect_eq(v.len, 3);
+	cr_expect_eq(v.data[2], 0xff);
+	dx_regval_free(&v);
+	cr_assert_eq(dx_reg_read(&p, "HKLM\\SOFTWARE\\Test", "Multi", &v, &err), DX_OK);
+	cr_expect_eq(v.len, 5);
+	cr_expect_eq(memcmp(v.data, "a\0bc\0", 5), 0);
+	dx_regval_free(&v);
+	cr_assert_eq(dx_reg_read(&p, "HKLM\\SOFTWARE\\Test", "Q", &v, &err), DX_OK);
+	cr_expect_eq(v.num, 0x100000000ull);
+	dx_regval_free(&v);
+	cr_expect_eq(dx_reg_dword(&p, "HKLM\\SOFTWARE\\Test", "Str", &n, &err), DX_BAD_DATA);
+	cr_expect(strstr(err.text, "REG_SZ") != NULL);
+	dx_platform_close(&p);
+}
+
+Test(fake, missing_key_and_value_are_not_found_with_reason)
+{
+	struct dx_platform p = open_short("{'registry': {'HKLM|SOFTWARE|A|B': {'x': 1}}}");
+	struct dx_regval v;
+	struct dx_err err;
+	cr_expect_eq(dx_reg_read(&p, "HKLM\\SOFTWARE\\A\\C", "x", &v, &err), DX_NOT_FOUND);
+	cr_expect_eq(err.code, 2);
+	cr_expect(strstr(err.text, "does not exist") != NULL);
+	cr_expect_eq(dx_reg_read(&p, "HKLM\\SOFTWARE\\A", "y", &v, &err), DX_NOT_FOUND);
+	cr_expect(strstr(err.text, "value \"y\"") != NULL, "%s", err.text);
+	struct dx_strlist l;
+	cr_assert_eq(dx_reg_subkeys(&p, "HKLM\\SOFTWARE", &l, &err), DX_OK, "parent keys exist");
+	cr_expect_eq(l.count, 1);
+	cr_expect_str_eq(l.items[0], "A");
+	dx_strlist_free(&l);
+	dx_platform_close(&p);
+}
+
+Test(fake, services_appear_in_the_registry_and_missing_is_1060)
+{
+	struct dx_platform p = open_short("{'services': {'WinDefend': {'state': 1, 'start_type': 3, 'image_path': 'C:|x.exe'}}}");
+	struct dx_svc s;
+	struct dx_err err;
+	cr_assert_eq(dx_svc_query(&p, "windefend", &s, &err), DX_OK);
+	cr_expect_eq(s.state, 1);
+	cr_expect_eq(s.start_type, 3);
+	char path[64];
+	cr_expect_eq(dx_reg_string(&p, "HKLM\\SYSTEM\\CurrentControlSet\\Services\\WinDefend", "ImagePath", path, sizeof path, &err), DX_OK);
+	cr_expect_str_eq(path, "C:\\x.exe");
+	uint32_t start;
+	cr_expect_eq(dx_reg_dword(&p, "HKLM\\SYSTEM\\CurrentControlSet\\Services\\WinDefend", "Start", &start, &err), DX_OK);
+	cr_expect_eq(start, 3);
+	cr_expect_eq(dx_svc_query(&p, "Sense", &s, &err), DX_NOT_FOUND);
+	cr_expect_eq(err.code, 1060);
+	dx_platform_close(&p);
+}
+
+Test(fake, files_versions_and_implied_directories)
+{
+	struct dx_platform p = open_short("{'files': {'C:|A|B|f.exe': {'version': '1.2.3.4'}, 'C:|A|noversion.dll': {}}}");
+	int is_dir;
+	char ver[64];
+	struct dx_err err;
+	cr_expect_eq(dx_file_exists(&p, "c:\\a\\b", &is_dir, &err), DX_OK);
+	cr_expect_eq(is_dir, 1);
+	cr_expect_eq(dx_file_version(&p, "C:\\A\\B\\F.EXE", ver, &err), DX_OK);
+	cr_expect_str_eq(ver, "1.2.3.4");
+	cr_expect_eq(dx_file_version(&p, "C:\\A\\noversion.dll", ver, &err), DX_NOT_FOUND);
+	cr_expect_eq(err.code, 1813);
+	struct dx_strlist l;
+	cr_assert_eq(dx_dir_list(&p, "C:\\A\\", &l, &err), DX_OK);
+	cr_expect_eq(l.count, 2);
+	dx_strlist_free(&l);
+	cr_expect_eq(dx_file_exists(&p, "C:\\Z", &is_dir, &err), DX_NOT_FOUND);
+	dx_platform_close(&p);
+}
+
+Test(fake, dns_exact_then_longest_suffix_then_star)
+{
+	struct dx_platform p = open_short("{'dns': {'a.example.com': ['192.0.2.1'], '*.example.com': ['192.0.2.2'],"
+					  " '*.deep.example.com': {'error': 'servfail'}, 'slow.test': {'error': 'timeout'}, '*': ['127.0.0.1']}}");
+	struct dx_strlist l;
+	struct dx_err err;
+	cr_assert_eq(dx_resolve(&p, "a.example.com", &l, &err), DX_OK);
+	cr_expect_str_eq(l.items[0], "192.0.2.1");
+	dx_strlist_free(&l);
+	cr_assert_eq(dx_resolve(&p, "b.example.com", &l, &err), DX_OK);
+	cr_expect_str_eq(l.items[0], "192.0.2.2");
+	dx_strlist_free(&l);
+	cr_expect_eq(dx_resolve(&p, "x.deep.example.com", &l, &err), DX_TRANSIENT);
+	cr_expect_eq(err.code, 11002);
+	cr_expect_eq(dx_resolve(&p, "slow.test", &l, &err), DX_TIMEOUT);
+	cr_assert_eq(dx_resolve(&p, "other.org", &l, &err), DX_OK);
+	cr_expect_str_eq(l.items[0], "127.0.0.1");
+	dx_strlist_free(&l);
+	dx_platform_close(&p);
+	p = open_short("{}");
+	cr_expect_eq(dx_resolve(&p, "winatp-gw-cus.microsoft.com", &l, &err), DX_NOT_FOUND);
+	cr_expect_eq(err.code, 11001);
+	dx_platform_close(&p);
+}
+
+Test(fake, events_filtered_and_newest_first)
+{
+	struct dx_platform p = open_short("{'events': ["
+		"{'log': 'Application', 'provider': 'A', 'id': 1, 'time': '2026-01-01T00:00:00Z'},"
+		"{'log': 'Application', 'provider': 'A', 'id': 2, 'time': '2026-01-03T00:00:00Z'},"
+		"{'log': 'Application', 'provider': 'B', 'id': 3, 'time': '2026-01-02T00:00:00Z'},"
+		"{'log': 'System', 'provider': 'A', 'id': 4, 'time': '2026-01-02T00:00:00Z'}]}");
+	struct dx_eventlist l;
+	struct dx_err err;
+	cr_assert_eq(dx_events_query(&p, "application", NULL, 0, 0, 10, &l, &err), DX_OK);
+	cr_assert_eq(l.count, 3);
+	cr_expect_eq(l.items[0].id, 2);
+	cr_expect_eq(l.items[1].id, 3);
+	cr_expect_eq(l.items[2].id, 1);
+	dx_eventlist_free(&l);
+	cr_assert_eq(dx_events_query(&p, "Application", "a", 0, dx_parse_time("2026-01-02T00:00:00Z"), 10, &l, &err), DX_OK);
+	cr_expect_eq(l.count, 1);
+	dx_eventlist_free(&l);
+	cr_assert_eq(dx_events_query(&p, "Application", NULL, 0, 0, 1, &l, &err), DX_OK);
+	cr_expect_eq(l.count, 1);
+	dx_eventlist_free(&l);
+	dx_platform_close(&p);
+}
+
+Test(faults, after_and_count_select_which_calls_fail)
+{
+	struct dx_platform p = open_short("{'services': {'Sense': {'state': 4}},"
+					  " 'faults': [{'primitive': 'svc_query', 'target': 'sense', 'error': 'transient', 'after': 1, 'count': 2}]}");
+	struct dx_svc s;
+	struct dx_err err;
+	cr_expect_eq(dx_svc_query(&p, "Sense", &s, &err), DX_OK);
+	cr_expect_eq(dx_svc_query(&p, "Sense", &s, &err), DX_TRANSIENT);
+	cr_expect_eq(err.code, 1237);
+	cr_expect(strstr(err.text, "injected") != NULL);
+	cr_expect_eq(dx_svc_query(&p, "Sense", &s, &err), DX_TRANSIENT);
+	cr_expect_eq(dx_svc_query(&p, "Sense", &s, &err), DX_OK);
+	cr_expect_eq(dx_svc_query(&p, "WinDefend", &s, &err), DX_NOT_FOUND, "other targets pass through");
+	dx_platform_close(&p);
+}
+
+Test(faults, registry_value_and_prefix_targets)
+{
+	struct dx_platform p = open_short("{'registry': {'HKLM|SOFTWARE|A': {'x': 1, 'y': 2}, 'HKLM|SOFTWARE|B': {'z': 3}},"
+					  " 'faults': [{'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|A|y', 'error': 'access-denied'},"
+					  "            {'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|B*', 'error': 'not-found'}]}");
+	uint32_t n;
+	struct dx_err err;
+	cr_expect_eq(dx_reg_dword(&p, "HKLM\\SOFTWARE\\A", "x", &n, &err), DX_OK);
+	cr_expect_eq(dx_reg_dword(&p, "HKLM\\SOFTWARE\\A", "y", &n, &err), DX_ACCESS_DENIED);
+	cr_expect_eq(err.code, 5);
+	cr_expect_eq(dx_reg_dword(&p, "HKLM\\SOFTWARE\\B", "z", &n, &err), DX_NOT_FOUND);
+	dx_platform_close(&p);
+}
+
+Test(time, parse_and_format_round_trip)
+{
+	char out[32];
+	int64_t t = dx_parse_time("2026-11-20T09:00:00Z");
+	cr_expect_eq(t, 1795165200);
+	dx_format_time(t, out);
+	cr_expect_str_eq(out, "2026-11-20T09:00:00Z");
+	cr_expect_eq(dx_parse_time("2024-02-29T23:59:59Z"), 1709251199);
+	cr_expect_eq(dx_parse_time("2026-13-01T00:00:00Z"), -1);
+	cr_expect_eq(dx_parse_time("2026-11-20T09:00:00+09:00"), -1);
+}

@@ -1,0 +1,101 @@
+/* test_report.c - the JSON model, the catalog and the text report. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include "catalog.h"
+#include <stdio.h>
+#include "helpers.h"
+#include "report.h"
+
+static char *render(const char *device, int json)
+{
+	struct run r;
+	struct dx_catalog cat;
+	char err[256], *buf = NULL;
+	size_t len = 0;
+	run_device(&r, device);
+	cr_assert_eq(dx_catalog_load(&cat, "en", err, sizeof err), 0, "%s", err);
+	struct dx_report_meta meta = {"fake", device};
+	cJSON *m = dx_report_model(&r.c, &cat, &meta);
+	cr_assert_not_null(m);
+	FILE *f = open_memstream(&buf, &len);
+	cr_assert_eq(json ? dx_report_json(f, m) : dx_report_text(f, m, 80), 0);
+	fclose(f);
+	cJSON_Delete(m);
+	dx_catalog_free(&cat);
+	run_free(&r);
+	return buf;
+}
+
+Test(report, json_is_deterministic_and_has_the_contract_fields)
+{
+	char *a = render("sense-stopped-event15", 1), *b = render("sense-stopped-event15", 1);
+	cr_expect_str_eq(a, b);
+	cJSON *j = cJSON_Parse(a);
+	cr_assert_not_null(j);
+	const cJSON *v = cJSON_GetObjectItem(j, "verdict");
+	cr_expect_str_eq(cJSON_GetObjectItem(v, "id")->valuestring, "onboarding.event");
+	cr_expect_str_eq(cJSON_GetObjectItem(v, "variant")->valuestring, "15");
+	cr_expect(strstr(cJSON_GetObjectItem(v, "next_step")->valuestring, "ELAM") != NULL);
+	const cJSON *fs = cJSON_GetObjectItem(j, "findings");
+	cr_assert(cJSON_IsArray(fs));
+	const cJSON *f;
+	cJSON_ArrayForEach(f, fs) {
+		cr_expect(cJSON_IsString(cJSON_GetObjectItem(f, "id")));
+		cr_expect(cJSON_IsString(cJSON_GetObjectItem(f, "severity")));
+		cr_expect(cJSON_IsObject(cJSON_GetObjectItem(f, "evidence")));
+		cr_expect(strlen(cJSON_GetObjectItem(f, "title")->valuestring) > 0, "%s has no title",
+			  cJSON_GetObjectItem(f, "id")->valuestring);
+		cr_expect(strchr(cJSON_GetObjectItem(f, "detail")->valuestring, '{') == NULL, "unfilled template");
+	}
+	const cJSON *dev = cJSON_GetObjectItem(j, "device");
+	cr_expect_str_eq(cJSON_GetObjectItem(dev, "hostname")->valuestring, "PC-EV15-01");
+	cr_expect_str_eq(cJSON_GetObjectItem(j, "generated_at")->valuestring, "2026-11-20T09:00:00Z");
+	cJSON_Delete(j);
+	free(a);
+	free(b);
+}
+
+Test(report, text_fits_80_columns_and_leads_with_the_verdict)
+{
+	char *t = render("sense-missing-win11-24h2", 0);
+	cr_expect(strstr(t, "VERDICT [error] sense.missing.win11-capability") != NULL);
+	cr_expect(strstr(t, "Next step:") != NULL);
+	for (char *line = t; line && *line;) {
+		char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		cr_expect_leq(n, 80, "line too long: %.*s", (int)n, line);
+		line = nl ? nl + 1 : NULL;
+	}
+	free(t);
+}
+
+Test(report, every_check_id_has_an_english_title)
+{
+	struct dx_catalog cat;
+	char err[256];
+	cr_assert_eq(dx_catalog_load(&cat, "en", err, sizeof err), 0);
+	for (size_t i = 0; i < dx_check_table_len; i++) {
+		const char *id = dx_check_table[i].id;
+		if (strncmp(id, "net.", 4) == 0)
+			continue; /* the connectivity catalog comes with the probe */
+		cr_expect_not_null(dx_catalog_template(&cat, id, NULL, "title"), "%s has no title", id);
+	}
+	dx_catalog_free(&cat);
+}
+
+Test(report, templates_fill_from_evidence_and_bound_output)
+{
+	cJSON *ev = cJSON_Parse("{\"a\": \"x\", \"n\": 5, \"b\": true, \"l\": [\"p\", 2]}");
+	char *s = dx_render_template("{a}-{n}-{b}-{l}-{missing}-{", ev);
+	cr_expect_str_eq(s, "x-5-yes-p; 2-?-{");
+	free(s);
+	cJSON_Delete(ev);
+}
+
+Test(report, invalid_utf8_in_evidence_becomes_replacement_chars)
+{
+	char *c = dx_utf8_clean("ok\xff\xc3(\xe2\x82\xac");
+	cr_expect_str_eq(c, "ok\xEF\xBF\xBD\xEF\xBF\xBD(\xe2\x82\xac");
+	free(c);
+}

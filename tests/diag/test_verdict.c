@@ -1,0 +1,105 @@
+/* test_verdict.c - asr.psexec-block, reonboard.plan and the verdict. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <stdio.h>
+#include "helpers.h"
+
+Test(asr, block_mode_is_a_warning_sz_or_dword)
+{
+	const char *forms[] = {"'1'", "1"};
+	for (int i = 0; i < 2; i++) {
+		char fx[512];
+		struct run r;
+		snprintf(fx, sizeof fx, "{'registry': {'HKLM|SOFTWARE|Policies|Microsoft|Windows Defender|Windows Defender Exploit Guard|ASR|Rules':"
+			 " {'d1e49aac-8f56-4280-b9ba-993a6d77406c': %s}}}", forms[i]);
+		run_short(&r, fx);
+		const struct dx_finding *f = finding(&r, "asr.psexec-block", NULL);
+		cr_assert_not_null(f);
+		cr_expect_eq(f->severity, DX_SEV_WARNING);
+		cr_expect_eq(ev_num(f, "action"), 1);
+		cr_expect_str_eq(ev_str(f, "rule"), "d1e49aac-8f56-4280-b9ba-993a6d77406c");
+		run_free(&r);
+	}
+}
+
+Test(asr, audit_mode_is_fine)
+{
+	struct run r;
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Policies|Microsoft|Windows Defender|Windows Defender Exploit Guard|ASR|Rules':"
+		      " {'D1E49AAC-8F56-4280-B9BA-993A6D77406C': '2'}}}");
+	cr_expect_null(finding(&r, "asr.psexec-block", NULL));
+	run_free(&r);
+}
+
+Test(reonboard, plan_only_when_nothing_is_wrong_with_real_paths)
+{
+	struct run r;
+	run_device(&r, "asr-psexec-block");
+	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DX_SEV_INFO);
+	cr_expect_str_eq(ev_str(f, "cyber_folder"), "C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	cr_expect_str_eq(ev_str(f, "senseGuid"), "present");
+	cr_expect_str_eq(ev_str(f, "identity_key"), "absent");
+	cr_expect_str_eq(ev_str(f, "onboarding_method"), "script-gpo-mecm");
+	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(f->evidence, "steps");
+	cr_assert(cJSON_IsArray(steps));
+	cr_expect_eq(cJSON_GetArraySize(steps), 8);
+	cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(f->evidence, "executed")));
+	cr_expect_str_eq(verdict_cause(&r), "reonboard.plan");
+	run_free(&r);
+
+	run_device(&r, "sense-stopped-event30");
+	cr_expect_null(finding(&r, "reonboard.plan", NULL));
+	run_free(&r);
+}
+
+Test(reonboard, program_data_is_read_from_the_device)
+{
+	struct run r;
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': 'D:|PD'}}}");
+	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
+	if (f) /* this device has errors (no Sense): no plan, nothing to check */
+		cr_expect_str_eq(ev_str(f, "cyber_folder"), "D:\\PD\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	run_free(&r);
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'},"
+		      " 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': 'D:|PD'},"
+		      " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}},"
+		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}},"
+		      " 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}}}");
+	f = finding(&r, "reonboard.plan", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "cyber_folder"), "D:\\PD\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	run_free(&r);
+}
+
+Test(verdict, first_error_in_article_order)
+{
+	/* Home edition + Sense stopped + MDAV disabled: the edition comes first */
+	struct run r;
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Core'},"
+		      " 'HKLM|SOFTWARE|Policies|Microsoft|Windows Defender': {'DisableAntiVirus': 1}},"
+		      " 'services': {'Sense': {'state': 1}, 'WinDefend': {'state': 1}}}");
+	cr_expect_str_eq(verdict_cause(&r), "os.home-edition");
+	const struct dx_finding *v = finding(&r, "verdict", NULL);
+	cr_expect_eq(v->severity, DX_SEV_ERROR);
+	cr_expect_geq(ev_num(v, "errors"), 3);
+	/* the findings are sorted in article order, verdict last */
+	cr_expect_str_eq(r.c.findings.items[r.c.findings.count - 1].id, "verdict");
+	for (size_t i = 1; i < r.c.findings.count; i++)
+		cr_expect_leq(r.c.findings.items[i - 1].order, r.c.findings.items[i].order);
+	run_free(&r);
+}
+
+Test(verdict, the_check_table_names_every_spec_id_once)
+{
+	for (size_t i = 0; i < dx_check_table_len; i++)
+		for (size_t k = i + 1; k < dx_check_table_len; k++)
+			cr_expect_str_neq(dx_check_table[i].id, dx_check_table[k].id);
+	cr_expect_lt(dx_check_order("os.home-edition"), dx_check_order("sense.stopped"));
+	cr_expect_lt(dx_check_order("onboarding.event"), dx_check_order("sense.stopped"));
+	cr_expect_lt(dx_check_order("sense.missing.win11-capability"), dx_check_order("sense.missing"));
+	cr_expect_lt(dx_check_order("sense.stopped"), dx_check_order("mdav.disabled-by-policy"));
+	cr_expect_lt(dx_check_order("mdav.disabled-by-policy"), dx_check_order("agent.sense-version"));
+	cr_expect_eq(dx_check_order("verdict"), (int)dx_check_table_len - 1);
+}
