@@ -353,6 +353,20 @@ void mc_front_http(struct mc_conn *c, const struct mc_faults *faults, const char
 	serve_requests(c, connect_host, faults, 0);
 }
 
+/* after-handshake reset: waits briefly for the request so the client
+ * sees the reset while reading the answer. Out of line: its request
+ * buffer stays off the stack of every other connection. */
+static __attribute__((noinline)) void reset_after_request(struct mc_conn *c, const char *host,
+							   unsigned mask)
+{
+	struct mc_req r;
+	mc_http_read_head(c, &r, mc_now_ms() + 2000, 2000);
+	mc_conn_log(c, r.line, host, 0, mask & ((1u << MC_F_RESET) | (1u << MC_F_FLAKY)),
+		    "reset after the handshake");
+	mc_close_rst(c->fd);
+	c->fd = -1;
+}
+
 void mc_front_https(struct mc_conn *c, const struct mc_faults *faults, const char *connect_host,
 		    int intercept)
 {
@@ -442,14 +456,7 @@ void mc_front_https(struct mc_conn *c, const struct mc_faults *faults, const cha
 	}
 	c->pre_len = c->pre_off = 0;	/* `in` reuses the memory from here */
 	if(f.mask & (1u << MC_F_RESET)) {
-		struct mc_req r;
-		/* after-handshake: wait briefly for the request so the client
-		 * sees the reset while reading the answer */
-		mc_http_read_head(c, &r, mc_now_ms() + 2000, 2000);
-		mc_conn_log(c, r.line, host, 0, f.mask & ((1u << MC_F_RESET) | (1u << MC_F_FLAKY)),
-			    "reset after the handshake");
-		mc_close_rst(c->fd);
-		c->fd = -1;
+		reset_after_request(c, host, f.mask);
 		return;
 	}
 	f.mask &= ~((1u << MC_F_SILENT) | (1u << MC_F_RESET) | (1u << MC_F_REFUSE));
