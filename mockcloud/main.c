@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 	}
 
 	/* One malloc arena per core, not per thread: RSS with 1,000 threads. */
-	mallopt(M_ARENA_MAX, 2);
+	{ const char *ar = getenv("MOCKCLOUD_ARENAS"); mallopt(M_ARENA_MAX, ar ? atoi(ar) : 2); }
 	if(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);

@@ -64,20 +64,21 @@ struct mc_conn {
 	mbedtls_ssl_context ssl;
 	int ssl_setup, ssl_on;
 	const struct mc_leaf *leaf;	/* what the SNI callback presents */
-	/* pre: bytes read before TLS (the ClientHello) for mbedTLS; in: the
-	 * plaintext head of the next request. They share memory: pre is
-	 * consumed by the handshake before in is first used, and a proxy
-	 * moves in's leftover into pre (memmove) then empties in. */
-	union {
-		unsigned char pre[MC_HEAD_MAX];
-		char in[MC_HEAD_MAX];
-	};
 	size_t pre_len, pre_off;
 	int64_t io_deadline;		/* deadline for the mbedTLS callbacks */
 	char sni[256];
 	size_t in_len;			/* bytes in `in` */
 	char via[320];			/* Via header value when proxied */
 	int intercepted;		/* TLS terminated by an intercepting proxy */
+	/* pre: bytes read before TLS (the ClientHello) for mbedTLS; in: the
+	 * plaintext head of the next request. They share memory: pre is
+	 * consumed by the handshake before in is first used, and a proxy
+	 * moves in's leftover into pre (memmove) then empties in. Last in the
+	 * struct and never zeroed, so pages no one writes stay out of RSS. */
+	union {
+		unsigned char pre[MC_HEAD_MAX];
+		char in[MC_HEAD_MAX];
+	};
 };
 
 /* A parsed request head. */

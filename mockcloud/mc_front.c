@@ -88,6 +88,22 @@ static int sni_cb(void *p, mbedtls_ssl_context *ssl, const unsigned char *name, 
 					   (mbedtls_pk_context *)&c->leaf->key);
 }
 
+static const mbedtls_ecp_group_id curves[] = {
+	MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP384R1,
+	MBEDTLS_ECP_DP_SECP521R1, MBEDTLS_ECP_DP_NONE
+};
+
+static const int suites[] = {
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
+	0
+};
+
 int mc_front_tls_init(struct mc_server *s, char *err, size_t errlen)
 {
 	static const char pers[] = "mockcloud-tls";
@@ -111,8 +127,16 @@ int mc_front_tls_init(struct mc_server *s, char *err, size_t errlen)
 	}
 	mbedtls_ssl_conf_rng(&s->tls, mbedtls_ctr_drbg_random, &s->drbg);
 	mbedtls_ssl_conf_sni(&s->tls, sni_cb, s);
+	/* mbedTLS 2.28 prefers the largest curve (secp521r1) for ECDHE by
+	 * default, five times the cost of P-256: prefer P-256 like Windows */
+	mbedtls_ssl_conf_curves(&s->tls, curves);
+	/* AES-GCM first (AES-NI), as SChannel and nginx prefer; the leaves
+	 * are ECDSA, so only ECDHE-ECDSA suites can be chosen anyway */
+	mbedtls_ssl_conf_ciphersuites(&s->tls, suites);
 	mbedtls_ssl_cache_set_max_entries(&s->cache, 1000);
-	mbedtls_ssl_conf_session_cache(&s->tls, &s->cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
+	/* MOCKCLOUD_NO_SESSION_CACHE=1 (benchmarks only): every handshake full */
+	if(!getenv("MOCKCLOUD_NO_SESSION_CACHE"))
+		mbedtls_ssl_conf_session_cache(&s->tls, &s->cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
 	return 0;
 }
 
@@ -176,6 +200,10 @@ static int read_client_hello(struct mc_conn *c, int64_t deadline)
 					memcpy(c->sni, p + 5, nl);
 					c->sni[nl] = 0;
 					mc_lower(c->sni);
+					/* an IP literal is not a host name (RFC 6066):
+					 * treat it as no SNI; the Host header decides */
+					if(strspn(c->sni, "0123456789.") == nl)
+						c->sni[0] = 0;
 				}
 			}
 			return 1;
@@ -325,6 +353,20 @@ void mc_front_http(struct mc_conn *c, const struct mc_faults *faults, const char
 	serve_requests(c, connect_host, faults, 0);
 }
 
+/* after-handshake reset: waits briefly for the request so the client
+ * sees the reset while reading the answer. Out of line: its request
+ * buffer stays off the stack of every other connection. */
+static __attribute__((noinline)) void reset_after_request(struct mc_conn *c, const char *host,
+							   unsigned mask)
+{
+	struct mc_req r;
+	mc_http_read_head(c, &r, mc_now_ms() + 2000, 2000);
+	mc_conn_log(c, r.line, host, 0, mask & ((1u << MC_F_RESET) | (1u << MC_F_FLAKY)),
+		    "reset after the handshake");
+	mc_close_rst(c->fd);
+	c->fd = -1;
+}
+
 void mc_front_https(struct mc_conn *c, const struct mc_faults *faults, const char *connect_host,
 		    int intercept)
 {
@@ -414,14 +456,7 @@ void mc_front_https(struct mc_conn *c, const struct mc_faults *faults, const cha
 	}
 	c->pre_len = c->pre_off = 0;	/* `in` reuses the memory from here */
 	if(f.mask & (1u << MC_F_RESET)) {
-		struct mc_req r;
-		/* after-handshake: wait briefly for the request so the client
-		 * sees the reset while reading the answer */
-		mc_http_read_head(c, &r, mc_now_ms() + 2000, 2000);
-		mc_conn_log(c, r.line, host, 0, f.mask & ((1u << MC_F_RESET) | (1u << MC_F_FLAKY)),
-			    "reset after the handshake");
-		mc_close_rst(c->fd);
-		c->fd = -1;
+		reset_after_request(c, host, f.mask);
 		return;
 	}
 	f.mask &= ~((1u << MC_F_SILENT) | (1u << MC_F_RESET) | (1u << MC_F_REFUSE));

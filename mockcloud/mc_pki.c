@@ -6,6 +6,7 @@
 #include "mc_pki.h"
 #include "mc_util.h"
 
+#include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/error.h>
 #include <mbedtls/hmac_drbg.h>
@@ -305,6 +306,15 @@ static int mint(struct mc_pki *pki, enum mc_leaf_kind kind, const char *name,
 		rc = mbedtls_x509_crt_parse_der(&leaf->chain, der, der_len);
 	if(!rc && kind != MC_LEAF_INTERCEPT)
 		rc = mbedtls_x509_crt_parse_der(&leaf->chain, pki->inter_der, pki->inter_len);
+	if(!rc) {
+		/* One signature now, under the cache lock: mbedTLS caches the
+		 * key's fixed-point table on first use, which must not race
+		 * between connection threads sharing this key. */
+		unsigned char hash[32] = { 1 }, sig[MBEDTLS_ECDSA_MAX_LEN];
+		size_t slen;
+		rc = mbedtls_pk_sign(&leaf->key, MBEDTLS_MD_SHA256, hash, sizeof(hash), sig, &slen,
+				     mbedtls_hmac_drbg_random, &d);
+	}
 	mbedtls_hmac_drbg_free(&d);
 	if(rc) {
 		mbedtls_x509_crt_free(&leaf->chain);

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,10 +101,11 @@ static void *accept_main(void *arg)
 				mc_sleep_ms(50);	/* out of fds: let connections end */
 			continue;
 		}
-		if(atomic_load(&s->active) >= MC_MAX_CONNS || !(c = calloc(1, sizeof(*c)))) {
+		if(atomic_load(&s->active) >= MC_MAX_CONNS || !(c = malloc(sizeof(*c)))) {
 			mc_close_rst(fd);
 			continue;
 		}
+		memset(c, 0, offsetof(struct mc_conn, in));
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		c->srv = s;
 		c->fd = fd;

@@ -111,8 +111,9 @@ check "flaky times=2: two resets then 200" [ "$r1" = 35 -a "$r2" = 35 -a "$RC" =
 # --- the journal names the faults ---
 ctl GET /journal
 echo "$BODY" > "$T/journal.json"
+seen=" $(python3 -c "import json,sys; print(' '.join(sorted({n for e in json.load(open(sys.argv[1])) if e['fault'] for n in e['fault'].split(',')})))" "$T/journal.json") "
 for f in reset silent delay bandwidth status tls-fail wrong-name expired intercept flaky; do
-	check "journal names fault $f" python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if any(e['fault'] and sys.argv[2] in e['fault'].split(',') for e in j) else 1)" "$T/journal.json" "$f"
+	check "journal names fault $f" has "$seen" " $f "
 done
 check "journal records SNI, request line and status" python3 -c "
 import json,sys; j=json.load(open(sys.argv[1]))

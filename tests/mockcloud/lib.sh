@@ -72,8 +72,7 @@ checke() {
 }
 
 has() { case "$1" in *"$2"*) return 0;; *) return 1;; esac; }
-ge() { python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= float(sys.argv[2]) else 1)" "$1" "$2"; }
-lt() { python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$1" "$2"; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
 
 # issuer_cn HOST [PROXY-PORT]: the issuer CN the TLS server presents for HOST.
 issuer_cn() {

@@ -16,6 +16,10 @@
 #include <mbedtls/entropy.h>
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
+
+/* P-256 for ECDHE, as Windows and curl offer first (mbedTLS 2.28 would
+ * otherwise prefer secp521r1) */
+static const mbedtls_ecp_group_id p256[] = { MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_NONE };
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -122,6 +126,7 @@ static int tls_open_s(struct tls_client *t, int port, const char *host, mbedtls_
 	mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
 				    MBEDTLS_SSL_PRESET_DEFAULT);
 	mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &drbg);
+	mbedtls_ssl_conf_curves(&t->conf, p256);
 	mbedtls_ssl_conf_authmode(&t->conf, ca ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE);
 	if(ca)
 		mbedtls_ssl_conf_ca_chain(&t->conf, ca, NULL);

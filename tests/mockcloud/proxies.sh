@@ -31,12 +31,17 @@ sys.exit(0 if 'proxy.contoso.local:8080:127.0.0.1:%d' % r['proxies']['open'] in 
 # The proxy is reached by its advertised name through the connect-to rules.
 # curl resolves a proxy name itself (connect-to does not apply to it), so
 # the advertised name maps to its port here the way the ready line says.
+declare -A PXPORT
+while read -r as port; do PXPORT[$as]=$port; done < <(python3 -c '
+import json,sys; r=json.load(open(sys.argv[1]))
+for c in r["connect_to"]:
+    h,p,_,port=c.split(":")
+    if h: print(h+":"+p, port)' "$T/ready")
 pfetch() {
-	local px=$1 port; shift
-	port=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print([c.split(":")[3] for c in r["connect_to"] if c.startswith(sys.argv[2]+":")][0])' "$T/ready" "$px")
+	local px=$1; shift
 	# through a proxy the proxy maps targets: no connect-to (curl would
 	# CONNECT to the rewritten address instead)
-	NO_CONNECT_TO=1 fetch "$@" --proxy "http://127.0.0.1:$port"
+	NO_CONNECT_TO=1 fetch "$@" --proxy "http://127.0.0.1:${PXPORT[$px]}"
 }
 
 # --- allow ---
