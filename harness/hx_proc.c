@@ -197,9 +197,11 @@ int hx_proc_first_line(struct hx_proc *p, long long deadline_ms)
 	}
 }
 
-int hx_proc_wait(struct hx_proc *p, long long deadline_ms)
+int hx_proc_wait(struct hx_proc *p, long long deadline_ms, struct hx_proc *also)
 {
 	for (;;) {
+		if (also && also->pid)
+			pump(also, 0);
 		long long left = deadline_ms - hx_now_ms();
 		if (left <= 0) {
 			p->timed_out = 1;

@@ -52,8 +52,10 @@ int hx_proc_first_line(struct hx_proc *p, long long deadline_ms);
 
 /* Drains both pipes until EOF and reaps the child, all before the
  * deadline; past it, kills the process group (SIGKILL) and reaps.
+ * `also` (may be NULL) is a sibling still running, e.g. the mock cloud:
+ * its pipes are drained meanwhile so it never blocks on a full pipe.
  * Returns 0 when the child exited on its own, -1 when it was killed. */
-int hx_proc_wait(struct hx_proc *p, long long deadline_ms);
+int hx_proc_wait(struct hx_proc *p, long long deadline_ms, struct hx_proc *also);
 
 /* Sends SIGTERM to the group, waits up to grace_ms, then SIGKILL; always
  * reaps and closes the pipes. */

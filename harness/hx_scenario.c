@@ -311,7 +311,7 @@ static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run
 		return;
 	}
 	r->diag_started = 1;
-	if (hx_proc_wait(&r->diag, deadline)) {
+	if (hx_proc_wait(&r->diag, deadline, r->cloud_started ? &r->cloud : NULL)) {
 		snprintf(sc->why, sizeof sc->why, "mdediag did not finish within %g s (killed)",
 			 o->timeout_s);
 		return;
