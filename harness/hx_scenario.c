@@ -257,6 +257,23 @@ static int start_cloud(struct hx_scenario *sc, const struct hx_opts *o, struct r
 	return 0;
 }
 
+/* --keep: mdediag's stdout and stderr next to the fixture, as they came. */
+static void keep_output(const struct run *r)
+{
+	static const char *const names[] = {"report.json", "mdediag.stderr"};
+	const struct hx_buf *bufs[] = {&r->diag.out, &r->diag.err};
+	for (int i = 0; i < 2; i++) {
+		char path[PATH_MAX + 32];
+		snprintf(path, sizeof path, "%s/%s", r->tmp, names[i]);
+		FILE *f = fopen(path, "w");
+		if (!f)
+			continue;
+		if (bufs[i]->len)
+			fwrite(bufs[i]->data, 1, bufs[i]->len, f);
+		fclose(f);
+	}
+}
+
 static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run *r,
 		     long long deadline)
 {
@@ -317,6 +334,8 @@ static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run
 		return;
 	}
 	sc->exit_code = hx_proc_exit_code(&r->diag);
+	if (o->keep)
+		keep_output(r);
 	if (r->diag.err.data)
 		sc->stderr_text = strdup(r->diag.err.data);
 	if (r->diag.out.truncated) {
