@@ -239,16 +239,17 @@ out:
 	return rc;
 }
 
-/* 2: a host is blackholed (costs the probe's timeout), 1: network, 0: local. */
+/* 2: a host is blackholed or delayed (costs up to the probe's timeout),
+ * 1: network, 0: local. */
 static int expected_cost(const struct hx_scenario *s)
 {
 	const cJSON *cloud = cJSON_GetObjectItemCaseSensitive(s->json, "cloud");
 	if (!cloud)
 		return 0;
 	char *text = cJSON_PrintUnformatted(cloud);
-	int silent = text && strstr(text, "\"silent\"") != NULL;
+	int slow = text && (strstr(text, "\"silent\"") || strstr(text, "\"delay\""));
 	cJSON_free(text);
-	return silent ? 2 : 1;
+	return slow ? 2 : 1;
 }
 
 static void print_result(const struct hx_scenario *s)
