@@ -69,9 +69,72 @@ int hx_json_merge(cJSON *dst, const cJSON *src)
 	return 0;
 }
 
+/* Re-indents compact JSON the way the scenario files are written (one
+ * space per level, "key": value, empty containers as {} and []), so that
+ * --update gives a diff of what changed, not of the formatting. */
+static char *pretty(const char *c)
+{
+	size_t depth = 0, n = 0, cap = strlen(c) * 2 + 64;
+	char *out = malloc(cap);
+	int in_str = 0;
+	for (const char *p = c; out && *p; p++) {
+		if (n + depth + 4 > cap) {
+			char *o = realloc(out, cap *= 2);
+			if (!o) {
+				free(out);
+				return NULL;
+			}
+			out = o;
+		}
+		char ch = *p;
+		if (in_str) {
+			out[n++] = ch;
+			if (ch == '\\' && p[1])
+				out[n++] = *++p;
+			else if (ch == '"')
+				in_str = 0;
+			continue;
+		}
+		if (ch == '"') {
+			in_str = 1;
+			out[n++] = ch;
+		} else if ((ch == '{' || ch == '[') && (p[1] == '}' || p[1] == ']')) {
+			out[n++] = ch;
+			out[n++] = *++p;
+		} else if (ch == '{' || ch == '[') {
+			out[n++] = ch;
+			out[n++] = '\n';
+			depth++;
+			for (size_t i = 0; i < depth; i++)
+				out[n++] = ' ';
+		} else if (ch == '}' || ch == ']') {
+			out[n++] = '\n';
+			depth--;
+			for (size_t i = 0; i < depth; i++)
+				out[n++] = ' ';
+			out[n++] = ch;
+		} else if (ch == ',') {
+			out[n++] = ',';
+			out[n++] = '\n';
+			for (size_t i = 0; i < depth; i++)
+				out[n++] = ' ';
+		} else if (ch == ':') {
+			out[n++] = ':';
+			out[n++] = ' ';
+		} else {
+			out[n++] = ch;
+		}
+	}
+	if (out)
+		out[n] = '\0';
+	return out;
+}
+
 int hx_json_write(const char *path, const cJSON *json, char *err, size_t errsz)
 {
-	char *text = cJSON_Print(json);
+	char *compact = cJSON_PrintUnformatted(json);
+	char *text = compact ? pretty(compact) : NULL;
+	cJSON_free(compact);
 	if (!text) {
 		snprintf(err, errsz, "%s: out of memory", path);
 		return -1;
@@ -82,7 +145,7 @@ int hx_json_write(const char *path, const cJSON *json, char *err, size_t errsz)
 		bad = 1;
 	if (bad)
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-	cJSON_free(text);
+	free(text);
 	return bad ? -1 : 0;
 }
 

@@ -125,6 +125,16 @@ static int score(const cJSON *want, const cJSON *have, char *miss, size_t misssz
 	return s;
 }
 
+int hx_finding_matches(const cJSON *want, const cJSON *have)
+{
+	char miss[400];
+	const char *w = str_member(want, "id"), *h = str_member(have, "id");
+	if (!w || !h || strcmp(w, h) != 0)
+		return 0;
+	score(want, have, miss, sizeof miss);
+	return miss[0] == '\0';
+}
+
 static int check_finding(const cJSON *want, const cJSON *findings, size_t idx,
 			 char *why, size_t whysz)
 {

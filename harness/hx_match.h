@@ -27,6 +27,10 @@ int hx_match(const cJSON *expect, const cJSON *report, int exit_code,
  * `have` (see above). */
 int hx_value_matches(const cJSON *want, const cJSON *have);
 
+/* Does one actual finding satisfy one expected finding (id, severity,
+ * variant, evidence as above)? */
+int hx_finding_matches(const cJSON *want, const cJSON *have);
+
 /* Does the report hold a finding with this id? */
 int hx_report_has(const cJSON *report, const char *id);
 

@@ -4,9 +4,12 @@
  * Kept reviewable: verdict (and its variant), exit status, and one entry per
  * distinct finding with id, severity, variant and a few key evidence
  * members. Evidence keys come from the old expectation when it had the same
- * finding (id and variant), else from a short preferred list. Informational
- * net.endpoint findings (one per reachable destination) and the "verdict"
- * finding itself are left out; the old "absent" list is kept. */
+ * finding (id and variant), else from a short preferred list. Every error
+ * and warning is listed; informational findings only when an old expected
+ * finding matched them (so what the scenario cared about stays, and the
+ * dozens of "reachable" endpoints do not flood the file); the "verdict"
+ * finding is left out (expect.verdict says it); "absent" is kept, minus
+ * IDs that now appear. */
 #ifndef HX_UPDATE_H
 #define HX_UPDATE_H
 
