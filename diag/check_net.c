@@ -232,9 +232,14 @@ static void check_static(struct dx_ctx *c, struct netplan *np)
 	if (st == DX_NOT_FOUND)
 		return; /* not set: the spec emits nothing */
 	if (st != DX_OK) {
+		/* unreadable (wrong type, too long, denied): Sense cannot use
+		 * it either, so it is malformed for our purpose */
 		f = dx_add(&c->findings, "net.proxy.static", DX_SEV_WARNING, "malformed");
-		if (f)
-			dx_ev_err(f, "TelemetryProxyServer", st, &err);
+		if (f) {
+			dx_ev_str(f, "value", "");
+			dx_ev_err(f, "error", st, &err);
+			dx_ev_str(f, "effect", "Sense cannot use this value; it falls back to WinHTTP");
+		}
 		return;
 	}
 	snprintf(c->facts.static_proxy, sizeof c->facts.static_proxy, "%s", val);
