@@ -24,6 +24,27 @@
 #define MAX_DEST 128
 #define DEFAULT_TIMEOUT_MS 10000
 
+/* "a, b, c (+N)": the first hosts of a list, for a sentence; the whole
+ * list stays in the evidence array. */
+static void add_hosts_summary(struct dx_finding *f, const cJSON *hosts)
+{
+	char buf[400] = "";
+	size_t o = 0;
+	int n = cJSON_GetArraySize(hosts), i = 0;
+	const cJSON *h;
+	cJSON_ArrayForEach(h, hosts) {
+		if (i == 3)
+			break;
+		o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, "%s%s",
+				      i ? ", " : "", h->valuestring);
+		i++;
+	}
+	if (n > 3 && o < sizeof buf)
+		snprintf(buf + o, sizeof buf - o, " (+%d)", n - 3);
+	dx_ev_str(f, "hosts_summary", buf);
+	dx_ev_num(f, "host_count", n);
+}
+
 /* The proxy Sense would use for one scheme, and why. */
 struct route {
 	int use;                 /* 0 direct */
@@ -232,9 +253,14 @@ static void check_static(struct dx_ctx *c, struct netplan *np)
 	if (st == DX_NOT_FOUND)
 		return; /* not set: the spec emits nothing */
 	if (st != DX_OK) {
+		/* unreadable (wrong type, too long, denied): Sense cannot use
+		 * it either, so it is malformed for our purpose */
 		f = dx_add(&c->findings, "net.proxy.static", DX_SEV_WARNING, "malformed");
-		if (f)
-			dx_ev_err(f, "TelemetryProxyServer", st, &err);
+		if (f) {
+			dx_ev_str(f, "value", "");
+			dx_ev_err(f, "error", st, &err);
+			dx_ev_str(f, "effect", "Sense cannot use this value; it falls back to WinHTTP");
+		}
 		return;
 	}
 	snprintf(c->facts.static_proxy, sizeof c->facts.static_proxy, "%s", val);
@@ -602,6 +628,8 @@ static void cause_findings(struct dx_ctx *c, const struct target *t, size_t n)
 				add_unique(proxies, px);
 			}
 		}
+		if (f)
+			add_hosts_summary(f, hosts);
 	}
 }
 

@@ -27,6 +27,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "probe.h"
+#include "report.h"
 #include "sock.h"
 
 #define IN_CAP 8192     /* reply headers (+ a little block-page body) */
@@ -795,6 +796,15 @@ static void run_loop(struct dx_probe *t, size_t n, struct engine *e, int timeout
 			break;
 		}
 		wait = (int)(deadline - now) + 1;
+		/* wake a few times a second for the progress line (a no-op
+		 * unless stderr is a terminal) */
+		if (wait > 250)
+			wait = 250;
+		size_t done = 0;
+		for (size_t i = 0; i < n; i++)
+			done += t[i].result != DX_PR_PENDING;
+		dx_progress("probing %zu destinations: %zu done, %.0f s left", n, done,
+			    (deadline - now) / 1000.0);
 		if (dx_sock_poll(fds, nf, wait) < 0)
 			continue;
 		for (size_t k = 0; k < nf; k++)

@@ -293,7 +293,12 @@ cJSON *mc_server_connect_to(struct mc_server *s, const struct mc_config *cfg)
 	cJSON *arr = cJSON_CreateArray();
 	char rule[600];
 	for(int i = 0; i < cfg->nhosts; i++) {
-		if(!(cfg->hosts[i].faults.mask & (1u << MC_F_REFUSE)))
+		/* No rule for patterns (curl-style rules name one host) nor for a
+		 * flaky refuse (the kernel refuses without telling us, so the
+		 * attempts could not be counted): those reach the front, which
+		 * resets them while the fault applies. */
+		if(!(cfg->hosts[i].faults.mask & (1u << MC_F_REFUSE)) ||
+		   (cfg->hosts[i].faults.mask & (1u << MC_F_FLAKY)) || cfg->hosts[i].name[0] == '*')
 			continue;
 		cJSON_AddItemToArray(arr, cJSON_CreateString(
 			mc_fmt(rule, sizeof(rule), "%s:443:127.0.0.1:%d", cfg->hosts[i].name, s->refuse_port)));

@@ -24,8 +24,9 @@ int mc_server_set_faults(struct mc_server *s, const char *host, const cJSON *fau
 /* Back to the start configuration; clears the journal. */
 int mc_server_reset(struct mc_server *s, char *err, size_t errlen);
 
-/* The curl-style --connect-to rules for cfg: refused hosts first, then
- * proxies' advertised addresses, then the :443 and :80 catch-alls. */
+/* The curl-style --connect-to rules for cfg: refused hosts first (exact
+ * names without flaky), then proxies' advertised addresses, then the :443
+ * and :80 catch-alls. */
 cJSON *mc_server_connect_to(struct mc_server *s, const struct mc_config *cfg);
 
 /* Binds every listener (127.0.0.1, port 0) for the proxies of cfg and

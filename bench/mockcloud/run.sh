@@ -3,6 +3,7 @@
 # side by side in one run, loopback only, ECDSA P-256 keys everywhere:
 #   1. keep-alive HTTPS requests/s          (wrk, 1 thread, 8 connections)
 #   2. new TLS handshakes/s                 (wrk with "Connection: close")
+#      and, for information, resumed ones (session cache on in both servers)
 #   3. intercepted HTTPS connections/s      (proxybench: CONNECT + TLS + GET)
 #   4. peak RSS with 1,000 open TLS sessions (+500 bad/idle connections)
 # Medians of RUNS (default 3) runs of DUR (default 3) seconds each.
@@ -39,11 +40,17 @@ MC=$!; PIDS+=($MC)
 for _ in $(seq 1 100); do [ -s "$T/ready" ] && break; sleep 0.05; done
 MC_HTTPS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["https"])' "$T/ready")
 MC_PROXY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["proxies"]["mitm"])' "$T/ready")
+# a second one with its session cache, for resumed handshakes
+"$B/mockcloud/mockcloud" --config "$T/mc.json" --seed 1 --ca-dir "$T/caR" > "$T/readyR" &
+PIDS+=($!)
+for _ in $(seq 1 100); do [ -s "$T/readyR" ] && break; sleep 0.05; done
+MC_RHTTPS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["https"])' "$T/readyR")
 
 # --- nginx: TLS 1.2 (mbedTLS 2.28 has no 1.3), ECDHE-ECDSA, P-256, no session reuse ---
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
 	-subj "/CN=$HOST" -addext "subjectAltName=DNS:$HOST" -keyout "$T/ng.key" -out "$T/ng.crt" 2>/dev/null
 NG_PORT=$(free_port)
+NG_RPORT=$(free_port)
 mkdir -p "$T/ng"
 cat > "$T/nginx.conf" <<CONF
 user root;
@@ -65,6 +72,17 @@ http {
     ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256;
     ssl_ecdh_curve prime256v1;
     ssl_session_cache off;
+    ssl_session_tickets off;
+    location /test { return 200 "OK"; }
+  }
+  server {
+    listen 127.0.0.1:$NG_RPORT ssl;
+    ssl_certificate $T/ng.crt;
+    ssl_certificate_key $T/ng.key;
+    ssl_protocols TLSv1.2;
+    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256;
+    ssl_ecdh_curve prime256v1;
+    ssl_session_cache shared:SSL:10m;
     ssl_session_tickets off;
     location /test { return 200 "OK"; }
   }
@@ -94,12 +112,15 @@ wrk_rps() { # wrk_rps PORT [extra header]
 		sed -n 's/^Requests\/sec: *//p'
 }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A R
 for i in $(seq 1 "$RUNS"); do
 	R[mc_ka]+=" $(wrk_rps "$MC_HTTPS")"
 	R[ng_ka]+=" $(wrk_rps "$NG_PORT")"
 	R[mc_hs]+=" $(wrk_rps "$MC_HTTPS" -H 'Connection: close')"
 	R[ng_hs]+=" $(wrk_rps "$NG_PORT" -H 'Connection: close')"
+	R[mc_rs]+=" $(wrk_rps "$MC_RHTTPS" -H 'Connection: close')"
+	R[ng_rs]+=" $(wrk_rps "$NG_RPORT" -H 'Connection: close')"
 	R[mc_px]+=" $("$T/proxybench" "$MC_PROXY" "$HOST:443" "$HOST" 4 "$DUR" | cut -d' ' -f1)"
 	R[mi_px]+=" $("$T/proxybench" "$MITM_PORT" "127.0.0.1:$NG_PORT" "$HOST" 4 "$DUR" | cut -d' ' -f1)"
 done
@@ -120,7 +141,9 @@ echo "| measure | mockcloud | reference | ratio | goal | runs (mockcloud / refer
 echo "|---|---:|---:|---:|---|---|"
 echo "| keep-alive HTTPS req/s | $(m mc_ka) | nginx $(m ng_ka) | $(ratio "$(m mc_ka)" "$(m ng_ka)") | >= 0.5 | ${R[mc_ka]} / ${R[ng_ka]} |"
 echo "| new TLS handshakes/s | $(m mc_hs) | nginx $(m ng_hs) | $(ratio "$(m mc_hs)" "$(m ng_hs)") | >= 0.5 | ${R[mc_hs]} / ${R[ng_hs]} |"
+echo "| (info) resumed TLS handshakes/s | $(m mc_rs) | nginx $(m ng_rs) | $(ratio "$(m mc_rs)" "$(m ng_rs)") | – | ${R[mc_rs]} / ${R[ng_rs]} |"
 echo "| intercepted HTTPS conns/s | $(m mc_px) | mitmproxy $(m mi_px) | $(ratio "$(m mc_px)" "$(m mi_px)") | >= 10 | ${R[mc_px]} / ${R[mi_px]} |"
 echo
+echo "load average before/after: $LOAD0 / $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "mockcloud peak RSS during the throughput runs: $MC_HWM"
 echo "1,000 open TLS sessions + 500 bad/idle connections: $RSS_LINE"

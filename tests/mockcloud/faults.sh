@@ -20,7 +20,9 @@ cat > "$T/config.json" <<'JSON'
   "winatp-gw-aus.microsoft.com": {"faults": [{"type": "reset"}, {"type": "flaky", "times": 2}]},
   "*.wd.microsoft.com": {"faults": [{"type": "status", "code": 503}, {"type": "delay", "ms": 100}]},
   "ctldl.windowsupdate.com": {"faults": [{"type": "reset"}]},
-  "www.microsoft.com": {"faults": [{"type": "status", "code": 500}]}
+  "www.microsoft.com": {"faults": [{"type": "status", "code": 500}]},
+  "unitedstates.urs.microsoft.com": {"faults": [{"type": "refuse"}, {"type": "flaky", "times": 1}]},
+  "*.smartscreen.microsoft.com": {"faults": [{"type": "refuse"}]}
  }
 }
 JSON
@@ -44,6 +46,15 @@ check "plain HTTP CRL host answers 404 on port 80" [ "$RC" = 0 -a "$CODE" = 404 
 fetch https://winatp-gw-cus.microsoft.com/test
 check "refuse: curl gets ECONNREFUSED (exit 7)" [ "$RC" = 7 ]
 check "refuse: the rule targets the refuse port" has "$ERR" "port $REFUSE"
+
+check "refuse: no connect-to rule for a flaky refuse or a pattern" python3 -c "
+import json,sys; c=json.load(open(sys.argv[1]))['connect_to']
+sys.exit(0 if not any(r.startswith(('unitedstates.urs.', '*.')) for r in c) else 1)" "$T/ready"
+fetch https://unitedstates.urs.microsoft.com/; r1=$RC
+fetch https://unitedstates.urs.microsoft.com/
+check "refuse + flaky 1: reset once through the front, then 404" [ "$r1" = 35 -a "$RC" = 0 -a "$CODE" = 404 ]
+fetch https://nav.smartscreen.microsoft.com/
+check "refuse on a pattern: reset at the front (exit 35)" [ "$RC" = 35 ]
 
 # --- reset ---
 fetch https://winatp-gw-eus.microsoft.com/test

@@ -9,6 +9,8 @@ CHECKS=0
 
 cleanup() {
 	if [ -n "$MC_PID" ]; then kill -TERM "$MC_PID" 2>/dev/null; wait "$MC_PID" 2>/dev/null; fi
+	# MC_STDERR=FILE keeps the server's stderr (sanitizer runs, debugging)
+	[ -n "${MC_STDERR:-}" ] && cat "$T/stderr" >> "$MC_STDERR" 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT

@@ -13,7 +13,8 @@ import tempfile
 import time
 from html.parser import HTMLParser
 
-from common import (FIXTURES, HOSTILE, OUTDIR, check, diag, finish, net_model, render)
+from common import (FIXTURES, HOSTILE, OUTDIR, check, diag, finish, net_model, real_net_model,
+                    render)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -65,7 +66,7 @@ def main():
         sys.exit(77)
     shots = os.path.join(OUTDIR, "screenshots")
     os.makedirs(shots, exist_ok=True)
-    model = net_model()
+    model = real_net_model() or net_model()  # a real probe run when the mock cloud is built
     cases = [
         # name, html bytes, texts the verdict must hold, sections that must exist
         ("sense-stopped-event15-en", diag(os.path.join(FIXTURES, "sense-stopped-event15.json"), "html")[0],

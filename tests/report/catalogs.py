@@ -21,10 +21,7 @@ ENGLISH_OK = {"System-wide WinHTTP proxy", "Sense version", "DNS", "TCP", "TLS",
               "SmartScreen", "winhttp_direct", "ID", "MDAV"}
 # Known gaps, to be fixed where the evidence is made (a gap that closes
 # fails the test until it is removed from here, like Wine's todo_wine):
-# check_mdav.c records only the disabling value that is set, so the other
-# one renders as "?".
-KNOWN_GAPS = {("mdav.disabled-by-policy", "detail", "DisableAntiVirus"),
-              ("mdav.disabled-by-policy", "detail", "DisableAntiSpyware")}
+KNOWN_GAPS = set()
 
 
 def lookup(cat, fid, variant, field):

@@ -45,9 +45,49 @@ def diag(fixture, fmt, lang="en", env=None):
     return p.stdout, p.returncode
 
 
+def real_net_model():
+    """The report of a real run with network findings, or None when the mock
+    cloud is not built: mdediag probes a healthy device whose static proxy
+    re-signs TLS like an inspection appliance. Returns the model's path."""
+    mockcloud = os.environ.get("MOCKCLOUD", "")
+    if not os.path.exists(mockcloud):
+        return None
+    import shutil
+    import tempfile
+    tmp = tempfile.mkdtemp(prefix="report-net-")
+    cfg = os.path.join(tmp, "cloud.json")
+    json.dump({"proxies": [{"name": "corp", "as": "proxy.contoso.local:8080", "mode": "intercept"}]},
+              open(cfg, "w"))
+    fx = json.load(open(os.path.join(FIXTURES, "healthy-win11.json")))
+    fx["registry"]["HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\DataCollection"] = {
+        "TelemetryProxyServer": "proxy.contoso.local:8080"}
+    fx["dns"] = {"*": ["127.0.0.1"]}
+    fxp = os.path.join(tmp, "device.json")
+    json.dump(fx, open(fxp, "w"))
+    cloud = subprocess.Popen([mockcloud, "--config", cfg, "--seed", "7", "--ca-dir", tmp],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        ready = json.loads(cloud.stdout.readline())
+        args = [MDEDIAG, "--fixture", fxp, "--format", "json", "--anchors", ready["ca"], "--timeout", "10"]
+        for rule in ready["connect_to"]:
+            args += ["--connect-to", rule]
+        p = run(args)
+        out = os.path.join(OUTDIR, "model-tls-inspection-real.json")
+        open(out, "wb").write(p.stdout)
+        model = json.loads(p.stdout)
+        if model["verdict"]["id"] != "net.tls-inspection":
+            fail("real TLS-inspection run: verdict %s" % model["verdict"]["id"])
+        return out
+    finally:
+        cloud.terminate()
+        cloud.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def net_model():
     """The synthetic report with the probe's network findings (TLS
-    inspection), written to the build tree; returns its path."""
+    inspection) and hostile strings, written to the build tree; returns its
+    path."""
     base = os.path.join(OUTDIR, "base-healthy.json")
     out = os.path.join(OUTDIR, "model-tls-inspection.json")
     data, _ = diag(os.path.join(FIXTURES, "healthy-win11.json"), "json")

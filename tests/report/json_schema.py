@@ -6,7 +6,7 @@ import copy
 import json
 import os
 
-from common import LANGS, check, diag, finish, fixtures, name, net_model, render
+from common import LANGS, check, diag, finish, fixtures, name, net_model, real_net_model, render
 from minischema import validate
 
 SCHEMA = json.load(open(os.environ["SCHEMA"], encoding="utf-8"))
@@ -31,6 +31,11 @@ def main():
     errs = validate(net, SCHEMA)
     check(not errs, "tls model: " + "; ".join(errs[:5]))
     checked += 1
+    real = real_net_model()  # a real probe against the mock cloud
+    if real:
+        errs = validate(json.load(open(real)), SCHEMA)
+        check(not errs, "real probe report: " + "; ".join(errs[:5]))
+        checked += 1
 
     # broken on purpose: each must be rejected
     def broken(label, mutate, base):

@@ -70,9 +70,11 @@ def main():
     net = [
         {"id": "net.tls-inspection", "severity": "error", "evidence": {
             "hosts": ["winatp-gw-cus.microsoft.com", "winatp-gw-eus.microsoft.com"],
+            "hosts_summary": "winatp-gw-cus.microsoft.com, winatp-gw-eus.microsoft.com", "host_count": 2,
             "issuers": [ISSUER], "roots": [ROOT], "issuer": ISSUER, "root": ROOT}},
         {"id": "net.proxy.denied", "severity": "error", "evidence": {
             "hosts": ["automatedirstrprdcus.blob.core.windows.net"],
+            "hosts_summary": "automatedirstrprdcus.blob.core.windows.net", "host_count": 1,
             "proxies": ["proxy.contoso.local:8080"], "proxy": "proxy.contoso.local:8080",
             "proxy_source": "winhttp", "address": "127.0.0.1", "reason": "proxy answered 403",
             "status_line": "HTTP/1.1 403 Forbidden", "block_title": "Access Denied"}},
