@@ -17,6 +17,9 @@ int dx_catalog_load(struct dx_catalog *cat, const char *lang, char *err, size_t 
 	}
 	cat->root = cJSON_ParseWithLength(e->data, e->len);
 	cat->messages = cJSON_GetObjectItemCaseSensitive(cat->root, "messages");
+	cat->ui = cJSON_GetObjectItemCaseSensitive(cat->root, "ui");
+	const cJSON *l = cJSON_GetObjectItemCaseSensitive(cat->root, "lang");
+	cat->lang = cJSON_IsString(l) ? l->valuestring : lang;
 	if (!cJSON_IsObject(cat->messages)) {
 		snprintf(err, errsz, "%s: not a message catalog", name);
 		dx_catalog_free(cat);
@@ -129,4 +132,18 @@ char *dx_catalog_render(const struct dx_catalog *cat, const struct dx_finding *f
 {
 	const char *t = dx_catalog_template(cat, f->id, f->variant, field);
 	return dx_render_template(t ? t : "", f->evidence);
+}
+
+char *dx_catalog_render_ev(const struct dx_catalog *cat, const char *id,
+			   const char *variant, const char *field,
+			   const cJSON *evidence)
+{
+	const char *t = dx_catalog_template(cat, id, variant, field);
+	return dx_render_template(t ? t : "", evidence);
+}
+
+const char *dx_catalog_ui(const struct dx_catalog *cat, const char *key)
+{
+	const cJSON *s = cat ? cJSON_GetObjectItemCaseSensitive(cat->ui, key) : NULL;
+	return cJSON_IsString(s) ? s->valuestring : key;
 }

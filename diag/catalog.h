@@ -16,9 +16,11 @@
 struct dx_catalog {
 	cJSON *root;
 	const cJSON *messages;
+	const cJSON *ui;        /* labels of the reports ("ui" object), may be NULL */
+	const char *lang;       /* "en", "ja" */
 };
 
-/* Loads the embedded catalog of `lang` ("en"); 0 or -1 with err. */
+/* Loads the embedded catalog of `lang` ("en", "ja"); 0 or -1 with err. */
 int dx_catalog_load(struct dx_catalog *cat, const char *lang, char *err, size_t errsz);
 void dx_catalog_free(struct dx_catalog *cat);
 
@@ -30,6 +32,16 @@ const char *dx_catalog_template(const struct dx_catalog *cat, const char *id,
  * unless out of memory: a missing entry renders as "". */
 char *dx_catalog_render(const struct dx_catalog *cat, const struct dx_finding *f,
 			const char *field);
+/* Renders `field` of the entry id(/variant) against `evidence`: for
+ * renderers that start from the report model rather than a finding. "" when
+ * there is no such template; the caller frees. Optional fields besides the
+ * three above: "command" (the exact command of the next step). */
+char *dx_catalog_render_ev(const struct dx_catalog *cat, const char *id,
+			   const char *variant, const char *field,
+			   const cJSON *evidence);
+/* A label of the reports ("ui" object of the catalog, e.g. "verdict"), or
+ * `key` itself when the catalog has none. Never NULL. */
+const char *dx_catalog_ui(const struct dx_catalog *cat, const char *key);
 /* Renders a template against an evidence object; the caller frees. */
 char *dx_render_template(const char *tmpl, const cJSON *evidence);
 

@@ -27,9 +27,13 @@ void dx_check_mdav(struct dx_ctx *c)
 	if (disabled) {
 		f = dx_add(&c->findings, "mdav.disabled-by-policy", DX_SEV_ERROR, NULL);
 		dx_ev_str(f, "registry", DX_KEY_DEFENDER_POLICY);
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < 2; i++) {
 			if (vs[i] == DX_OK)
 				dx_ev_num(f, names[i], vals[i]);
+			else
+				dx_ev_str(f, names[i], vs[i] == DX_NOT_FOUND ? "not set"
+					  : dx_status_name(vs[i]));
+		}
 		dx_ev_str(f, "gpo", GPO_PATH);
 	} else if (s == DX_OK && svc.state == DX_SVC_RUNNING) {
 		f = dx_add(&c->findings, "mdav.running", DX_SEV_INFO, NULL);

@@ -82,6 +82,7 @@ void dx_run_checks(struct dx_ctx *c)
 	dx_check_os(c);
 	dx_check_sense(c);
 	dx_check_onboarding(c);
+	dx_check_net(c);
 	dx_check_asr(c);
 	dx_check_mdav(c);
 	dx_check_agent(c);

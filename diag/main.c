@@ -11,6 +11,7 @@
 #include "checks.h"
 #include "data.h"
 #include "fixture.h"
+#include "lang.h"
 #include "platform_record.h"
 #include "report.h"
 #ifdef _WIN32
@@ -22,9 +23,10 @@
 enum { EXIT_CLEAN = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 
 static const char usage[] =
-	"usage: mdediag [--fixture FILE] [--format text|json] [--output FILE]\n"
-	"               [--anchors PEM] [--connect-to HOST:PORT:ADDR:PORT]...\n"
-	"               [--timeout SECONDS] [--lang en] [--service-tags FILE]\n"
+	"usage: mdediag [--fixture FILE] [--format text|json|html|intune]\n"
+	"               [--output FILE] [--anchors PEM]\n"
+	"               [--connect-to HOST:PORT:ADDR:PORT]...\n"
+	"               [--timeout SECONDS] [--lang en|ja] [--service-tags FILE]\n"
 	"               [--baselines FILE] [--no-network] [--list-checks] [--version]\n"
 	"\n"
 	"Diagnoses why a device onboarded to Microsoft Defender for Endpoint does\n"
@@ -32,6 +34,8 @@ static const char usage[] =
 	"Windows machine it runs on; --fixture FILE diagnoses a device described\n"
 	"by a JSON fixture (docs/fixture.md). Exit status: 0 no error found,\n"
 	"1 an error was found, 2 bad usage or input, 3 internal failure.\n"
+	"--lang defaults to the locale (LC_ALL, LC_MESSAGES, LANG; the UI language\n"
+	"on Windows). --format intune prints one line for Intune remediations.\n"
 	"\n"
 	"       mdediag collect [--fixture FILE] [--output FILE]\n"
 	"\n"
@@ -58,7 +62,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 {
 	memset(a, 0, sizeof *a);
 	a->format = "text";
-	a->lang = "en";
+	a->lang = dx_lang_default();
 	a->opt.timeout_ms = 10000;
 	a->opt.connect_to = a->connect_to;
 	int first = 1;
@@ -113,8 +117,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 			return bad_usage("%s needs a value", o), 2;
 		*slot = argv[++i];
 	}
-	if (strcmp(a->format, "text") && strcmp(a->format, "json"))
-		return bad_usage("--format %s: expected text or json", a->format), 2;
+	if (strcmp(a->format, "text") && strcmp(a->format, "json") &&
+	    strcmp(a->format, "html") && strcmp(a->format, "intune"))
+		return bad_usage("--format %s: expected text, json, html or intune", a->format), 2;
+	if (!dx_lang_supported(a->lang))
+		return bad_usage("--lang %s: expected en or ja", a->lang), 2;
 	a->opt.fixture_mode = a->fixture != NULL;
 	return 0;
 }
@@ -195,7 +202,9 @@ int main(int argc, char **argv)
 	c.p = &p;
 	c.opt = &a.opt;
 	c.data = &data;
+	dx_progress_enable(dx_is_terminal(stderr));
 	dx_run_checks(&c);
+	dx_progress_done();
 
 	struct dx_report_meta meta = {pname, a.fixture ? a.fixture : ""};
 	if (a.collect) {
@@ -216,8 +225,17 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto free_ctx;
 	}
-	int wrc = strcmp(a.format, "json") == 0 || a.collect ? dx_report_json(out, model)
-							     : dx_report_text(out, model, 80);
+	int wrc;
+	if (strcmp(a.format, "json") == 0 || a.collect)
+		wrc = dx_report_json(out, model);
+	else if (strcmp(a.format, "html") == 0)
+		wrc = dx_report_html(out, model, &cat);
+	else if (strcmp(a.format, "intune") == 0)
+		wrc = dx_report_intune(out, model, &cat);
+	else {
+		struct dx_text_opts to = {80, out == stdout && dx_color_wanted(stdout)};
+		wrc = dx_report_text_opts(out, model, &cat, &to);
+	}
 	if (out != stdout && fclose(out))
 		wrc = -1;
 	if (wrc) {

@@ -23,9 +23,67 @@ struct dx_report_meta {
 cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 		       const struct dx_report_meta *meta);
 
-/* Writers; 0 or -1 on an I/O error. */
+/* Writers; 0 or -1 on an I/O error. They read only the model (and the
+ * catalog for labels and commands), so a synthetic model renders as well as
+ * a real run's. Everything from the model is treated as hostile: invalid
+ * UTF-8, control characters and bidi overrides are neutralised, and the HTML
+ * escapes all of it. */
 int dx_report_json(FILE *out, const cJSON *model);
-/* Text for people, at most `width` columns (80 on a terminal). */
+
+/* Options of the text report. */
+struct dx_text_opts {
+	int width;  /* display columns (CJK counts 2); below 40 means 40 */
+	int color;  /* ANSI colours: the caller decides (dx_color_wanted) */
+};
+/* Text for people: no line wider than o->width display columns. */
+int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *cat,
+			const struct dx_text_opts *o);
+/* The same in English labels, no colour (kept for existing callers). */
 int dx_report_text(FILE *out, const cJSON *model, int width);
+
+/* One self-contained HTML page (inline CSS, no scripts, no external
+ * resources), printable: verdict, device information, summary, detailed
+ * results, connectivity table, evidence. */
+int dx_report_html(FILE *out, const cJSON *model, const struct dx_catalog *cat);
+
+/* The Intune remediation output: one line of at most DX_INTUNE_MAX bytes
+ * (newline included) with the verdict and the key evidence. */
+#define DX_INTUNE_MAX 2048
+int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat);
+
+/* 1 when colour should be used on `f`: it is a terminal, NO_COLOR is not
+ * set (any value, https://no-color.org) and TERM is not "dumb". */
+int dx_color_wanted(FILE *f);
+/* 1 when `f` is a terminal that understands "\r" and erase-line (TERM is
+ * not "dumb"): the condition of the progress line. */
+int dx_is_terminal(FILE *f);
+
+/* Progress while the network probe runs: one line on stderr, rewritten in
+ * place ("\r", erase line), only when enabled. main() enables it when
+ * stderr is a terminal; everything else (tests, pipes, CI logs, --format
+ * json > file) sees nothing. dx_progress() formats like printf, cuts the
+ * line to 79 columns and neutralises control characters; it is cheap
+ * enough to call on every state change of the probe but should be called
+ * at most a few times a second. dx_progress_done() erases the line; call
+ * it before anything else is printed on stderr. Not thread-safe: call from
+ * one thread (the probe's poll loop). */
+void dx_progress_enable(int on);
+void dx_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void dx_progress_done(void);
+
+/* Helpers shared by the writers. */
+/* Decodes one UTF-8 sequence at s (not at its NUL): returns its length and
+ * the code point, or length 1 and U+FFFD for an invalid byte. */
+size_t dx_utf8_decode(const char *s, unsigned *cp);
+/* 1 for code points a report must not pass through: C0/C1 controls (tab
+ * and newline excepted), DEL, bidi embeddings/overrides/isolates. */
+int dx_cp_unsafe(unsigned cp);
+/* Display columns of a code point: 2 for East Asian wide/fullwidth, 0 for
+ * combining marks, else 1. */
+int dx_cp_width(unsigned cp);
+/* Display columns of a UTF-8 string (unsafe and invalid count 1). */
+int dx_display_width(const char *s);
+/* The section of the check table ("prerequisites", ...) for an ID. */
+const char *dx_check_section(const char *id);
 
 #endif

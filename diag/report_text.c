@@ -1,8 +1,180 @@
-/* report_text.c - the report for people: the verdict and the next step on
- * top, then every finding with its evidence, wrapped to the width given. */
+/* report_text.c - the report for people in a terminal: the verdict and the
+ * next step on top, then every finding with its evidence, wrapped to a
+ * width in display columns (CJK counts 2, so Japanese fits too). Also the
+ * helpers every writer shares (UTF-8, widths, colour, progress line). */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#ifdef _WIN32
+#include <io.h>
+#define dx_isatty(f) _isatty(_fileno(f))
+#else
+#include <unistd.h>
+#define dx_isatty(f) isatty(fileno(f))
+#endif
+
+/* ---- shared helpers ----------------------------------------------------- */
+
+size_t dx_utf8_decode(const char *str, unsigned *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned c = s[0], min;
+	size_t n;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2, c &= 0x1F, min = 0x80;
+	else if (c >= 0xE0 && c <= 0xEF)
+		n = 3, c &= 0x0F, min = 0x800;
+	else if (c >= 0xF0 && c <= 0xF4)
+		n = 4, c &= 0x07, min = 0x10000;
+	else
+		goto bad;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			goto bad;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		goto bad;
+	*cp = c;
+	return n;
+bad:
+	*cp = 0xFFFD;
+	return 1;
+}
+
+int dx_cp_unsafe(unsigned cp)
+{
+	if (cp == '\t' || cp == '\n')
+		return 0;
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x200E || cp == 0x200F || cp == 0x061C;
+}
+
+int dx_cp_width(unsigned cp)
+{
+	/* combining marks and zero-width characters */
+	if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200D) ||
+	    (cp >= 0xFE00 && cp <= 0xFE0F))
+		return 0;
+	/* East Asian Wide and Fullwidth (the ranges that matter here) */
+	if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+	    (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+	    (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+	    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+	    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+	    (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD))
+		return 2;
+	return 1;
+}
+
+int dx_display_width(const char *s)
+{
+	int w = 0;
+	unsigned cp;
+	while (s && *s) {
+		s += dx_utf8_decode(s, &cp);
+		w += dx_cp_unsafe(cp) ? 1 : dx_cp_width(cp);
+	}
+	return w;
+}
+
+const char *dx_check_section(const char *id)
+{
+	int i = dx_check_order(id);
+	return i >= 0 && (size_t)i < dx_check_table_len ? dx_check_table[i].section : "other";
+}
+
+int dx_color_wanted(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	if (nc && nc[0])
+		return 0;
+	if (!dx_isatty(f))
+		return 0;
+#ifdef _WIN32
+	/* The classic console shows escape codes raw unless VT mode is on;
+	 * Windows Terminal (WT_SESSION) and mintty (TERM) interpret them. */
+	if (!getenv("WT_SESSION") && !(term && term[0]))
+		return 0;
+#endif
+	return !(term && strcmp(term, "dumb") == 0);
+}
+
+int dx_is_terminal(FILE *f)
+{
+	const char *term = getenv("TERM");
+	return dx_isatty(f) && !(term && strcmp(term, "dumb") == 0);
+}
+
+/* ---- progress line ------------------------------------------------------ */
+
+static int progress_on, progress_shown;
+
+void dx_progress_enable(int on)
+{
+	progress_on = on;
+}
+
+void dx_progress(const char *fmt, ...)
+{
+	char raw[512], line[512];
+	size_t o = 0;
+	int w = 0;
+	unsigned cp;
+	va_list ap;
+	if (!progress_on)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	for (const char *p = raw; *p;) {
+		size_t n = dx_utf8_decode(p, &cp);
+		int cw = dx_cp_unsafe(cp) || cp == '\n' || cp == '\t' ? 1 : dx_cp_width(cp);
+		if (w + cw > 79 || o + n >= sizeof line)
+			break;
+		if (dx_cp_unsafe(cp) || cp == '\n' || cp == '\t' || cp == 0xFFFD)
+			line[o++] = cp == '\t' || cp == '\n' ? ' ' : '?';
+		else
+			memcpy(line + o, p, n), o += n;
+		w += cw;
+		p += n;
+	}
+	line[o] = '\0';
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	progress_shown = 1;
+}
+
+void dx_progress_done(void)
+{
+	if (progress_on && progress_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	progress_shown = 0;
+}
+
+/* ---- the text report ---------------------------------------------------- */
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_RED "\033[1;31m"
+#define C_YELLOW "\033[33m"
+#define C_GREEN "\033[32m"
+
+struct tw {
+	FILE *out;
+	int width, color;
+	const struct dx_catalog *cat;
+};
 
 static const char *str(const cJSON *o, const char *k)
 {
@@ -10,48 +182,158 @@ static const char *str(const cJSON *o, const char *k)
 	return cJSON_IsString(j) ? j->valuestring : "";
 }
 
-/* Prints `text` wrapped at `width`, every line indented by `indent`, the
- * first line prefixed by `lead` (which must fit in the indent). Control
- * characters are shown as '?', so device data cannot drive the terminal. */
-static void wrap(FILE *out, const char *lead, const char *text, int indent, int width)
+static const char *sev_color(const char *sev)
 {
-	int col = 0, avail = width - indent;
-	if (avail < 20)
-		avail = 20;
-	fprintf(out, "%-*s", indent, lead);
-	for (const char *p = text; *p;) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
+	return strcmp(sev, "error") == 0 ? C_RED : strcmp(sev, "warning") == 0 ? C_YELLOW : C_GREEN;
+}
+
+/* Closing punctuation that must not start a line (a small kinsoku rule):
+ * it stays with the character before it. */
+static int is_closer(unsigned cp)
+{
+	return cp == 0x3001 || cp == 0x3002 || cp == 0xFF0C || cp == 0xFF0E ||
+	       cp == 0x300D || cp == 0x300F || cp == 0xFF09 || cp == 0x3011 ||
+	       cp == 0x30FC || cp == 0xFF1A || cp == 0xFF01 || cp == 0xFF1F;
+}
+
+/* Writes one code point safely: unsafe ones (and U+FFFD from invalid
+ * bytes) as '?', tabs as a space. */
+static void put_cp(FILE *out, const char *p, size_t n, unsigned cp)
+{
+	if (cp == '\t')
+		fputc(' ', out);
+	else if (dx_cp_unsafe(cp) || cp == 0xFFFD)
+		fputc('?', out);
+	else
+		fwrite(p, 1, n, out);
+}
+
+static int cp_cols(unsigned cp)
+{
+	return dx_cp_unsafe(cp) || cp == '\t' ? 1 : dx_cp_width(cp);
+}
+
+/* The next unit of text at p: a run of narrow non-space characters (a
+ * word), or one wide character with the closers after it. Returns its
+ * length in bytes and its width in *w. */
+static size_t next_unit(const char *p, int *w)
+{
+	unsigned cp;
+	size_t n = dx_utf8_decode(p, &cp), len = n;
+	*w = cp_cols(cp);
+	if (dx_cp_width(cp) == 2 && !dx_cp_unsafe(cp)) {
+		for (;;) {
+			unsigned c2;
+			size_t m;
+			if (!p[len])
+				break;
+			m = dx_utf8_decode(p + len, &c2);
+			if (!is_closer(c2))
+				break;
+			len += m;
+			*w += 2;
+		}
+		return len;
+	}
+	while (p[len] && p[len] != ' ' && p[len] != '\n') {
+		unsigned c2;
+		size_t m = dx_utf8_decode(p + len, &c2);
+		if (dx_cp_width(c2) == 2 && !dx_cp_unsafe(c2)) {
+			/* a word followed by "、" or "。" keeps them */
+			while (p[len] && (m = dx_utf8_decode(p + len, &c2), is_closer(c2)))
+				len += m, *w += 2;
 			break;
-		if (*p == '\n') {
-			fprintf(out, "\n%*s", indent, "");
-			col = 0;
+		}
+		len += m;
+		*w += cp_cols(c2);
+	}
+	return len;
+}
+
+static void pad(FILE *out, int n)
+{
+	while (n-- > 0)
+		fputc(' ', out);
+}
+
+/* Prints `text` wrapped at the width, every line indented by `indent`
+ * columns, the first line prefixed by `lead` (coloured with `lead_color`
+ * when colour is on). A word longer than the line is cut; wide characters
+ * break anywhere (but closers stay with the character before them). */
+static void wrap_c(struct tw *t, const char *lead, const char *lead_color, const char *text,
+		   int indent)
+{
+	FILE *out = t->out;
+	int col = 0, avail = t->width - indent, lw = dx_display_width(lead);
+	if (avail < 20)
+		avail = 20, indent = t->width - 20;
+	if (t->color && lead_color && lead[0])
+		fputs(lead_color, out);
+	for (const char *p = lead; *p;) {
+		unsigned cp;
+		size_t n = dx_utf8_decode(p, &cp);
+		put_cp(out, p, n, cp);
+		p += n;
+	}
+	if (t->color && lead_color && lead[0])
+		fputs(C_RESET, out);
+	if (lw >= indent && lw > 0) {
+		/* a lead wider than the indent gets its own line */
+		fputc('\n', out);
+		lw = 0;
+	}
+	pad(out, indent - lw);
+	int space = 0;
+	for (const char *p = text; *p;) {
+		if (*p == ' ') {
+			space = col > 0;
 			p++;
 			continue;
 		}
-		size_t n = strcspn(p, " \n");
-		/* count display columns roughly: UTF-8 continuation bytes are free */
-		int w = 0;
-		for (size_t i = 0; i < n; i++)
-			w += ((unsigned char)p[i] & 0xC0) != 0x80;
-		if (col && col + 1 + w > avail) {
-			fprintf(out, "\n%*s", indent, "");
-			col = 0;
-		} else if (col) {
+		if (*p == '\n') {
+			fputc('\n', out);
+			pad(out, indent);
+			col = space = 0;
+			p++;
+			continue;
+		}
+		int w;
+		size_t n = next_unit(p, &w);
+		int need = w + (space ? 1 : 0);
+		if (col && col + need > avail) {
+			fputc('\n', out);
+			pad(out, indent);
+			col = space = 0;
+		} else if (space) {
 			fputc(' ', out);
 			col++;
 		}
-		for (size_t i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)p[i];
-			fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, out);
+		space = 0;
+		/* emit the unit, cutting it where it does not fit */
+		for (size_t i = 0; i < n;) {
+			unsigned cp;
+			size_t m = dx_utf8_decode(p + i, &cp);
+			int cw = cp_cols(cp);
+			if (col + cw > avail) {
+				fputc('\n', out);
+				pad(out, indent);
+				col = 0;
+			}
+			put_cp(out, p + i, m, cp);
+			col += cw;
+			i += m;
 		}
-		col += w;
 		p += n;
 	}
 	fputc('\n', out);
 }
 
+static void wrap(struct tw *t, const char *lead, const char *text, int indent)
+{
+	wrap_c(t, lead, NULL, text, indent);
+}
+
+/* Scalars of an evidence object as "k=v; k=v", bounded. */
 static void evidence_line(char *buf, size_t sz, const cJSON *ev)
 {
 	size_t o = 0;
@@ -65,8 +347,10 @@ static void evidence_line(char *buf, size_t sz, const cJSON *ev)
 			snprintf(val, sizeof val, "%s", m->valuestring);
 		else if (cJSON_IsBool(m))
 			snprintf(val, sizeof val, "%s", cJSON_IsTrue(m) ? "yes" : "no");
-		else
+		else if (cJSON_IsNumber(m))
 			snprintf(val, sizeof val, "%g", m->valuedouble);
+		else
+			snprintf(val, sizeof val, "null");
 		o += (size_t)snprintf(buf + o, o < sz ? sz - o : 0, "%s%s=%s",
 				      o ? "; " : "", m->string, val);
 		if (o >= sz)
@@ -74,63 +358,132 @@ static void evidence_line(char *buf, size_t sz, const cJSON *ev)
 	}
 }
 
-int dx_report_text(FILE *out, const cJSON *model, int width)
+/* An array member's items: strings as they are, objects as k=v lines. */
+static void evidence_list(struct tw *t, const cJSON *arr)
+{
+	const cJSON *x;
+	int n = 1;
+	char lead[32], line[1024];
+	cJSON_ArrayForEach(x, arr) {
+		snprintf(lead, sizeof lead, "%12s%d.", "", n++);
+		if (cJSON_IsString(x)) {
+			wrap(t, lead, x->valuestring, 16);
+		} else if (cJSON_IsObject(x)) {
+			evidence_line(line, sizeof line, x);
+			wrap(t, lead, line, 16);
+		}
+		if (n > 50) {
+			wrap(t, "", "...", 16);
+			break;
+		}
+	}
+}
+
+int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *cat,
+			const struct dx_text_opts *o)
 {
 	const cJSON *dev = cJSON_GetObjectItemCaseSensitive(model, "device");
 	const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(model, "verdict");
 	const cJSON *sum = cJSON_GetObjectItemCaseSensitive(model, "summary");
 	const cJSON *findings = cJSON_GetObjectItemCaseSensitive(model, "findings");
+	struct tw t = {out, o && o->width >= 40 ? o->width : 40, o && o->color, cat};
 	char line[1024];
 
 	snprintf(line, sizeof line, "mdediag %s - %s%s%s", DX_VERSION, str(dev, "hostname"),
 		 str(model, "source")[0] ? " - fixture " : "", str(model, "source"));
-	wrap(out, "", line, 0, width);
+	wrap_c(&t, "", NULL, line, 0);
 	snprintf(line, sizeof line, "%s %s, build %s (%s)", str(dev, "product"),
 		 str(dev, "edition"), str(dev, "build_ubr"), str(dev, "installation_type"));
-	wrap(out, "", line, 0, width);
+	wrap(&t, "", line, 0);
 	fputc('\n', out);
 
-	snprintf(line, sizeof line, "VERDICT [%s] %s", str(verdict, "severity"), str(verdict, "id"));
-	wrap(out, "", line, 0, width);
+	/* the verdict: labels are as wide as the widest of them */
+	const char *why = dx_catalog_ui(cat, "why"), *next = dx_catalog_ui(cat, "next_step");
+	const char *cmdl = dx_catalog_ui(cat, "command");
+	int lw = dx_display_width(why);
+	if (dx_display_width(next) > lw)
+		lw = dx_display_width(next);
+	if (dx_display_width(cmdl) > lw)
+		lw = dx_display_width(cmdl);
+	int ind = 2 + lw + 2;
+	char lwhy[96], lnext[96], lcmd[96];
+	snprintf(lwhy, sizeof lwhy, "  %s", why);
+	snprintf(lnext, sizeof lnext, "  %s", next);
+	snprintf(lcmd, sizeof lcmd, "  %s", cmdl);
+
+	const char *vsev = str(verdict, "severity");
+	char tagkey[32];
+	snprintf(tagkey, sizeof tagkey, "tag.%s", vsev);
+	snprintf(line, sizeof line, "%s [%s] %s", dx_catalog_ui(cat, "verdict_label"),
+		 dx_catalog_ui(cat, tagkey), str(verdict, "id"));
+	if (t.color)
+		fputs(strcmp(vsev, "info") ? sev_color(vsev) : C_BOLD, out);
+	{
+		struct tw plain = t;
+		plain.color = 0;
+		/* the header line is short; wrap it without inner colour codes */
+		wrap(&plain, "", line, 0);
+	}
+	if (t.color)
+		fputs(C_RESET, out);
 	if (str(verdict, "title")[0])
-		wrap(out, "", str(verdict, "title"), 2, width);
+		wrap(&t, "", str(verdict, "title"), 2);
 	if (str(verdict, "detail")[0])
-		wrap(out, "  Why:", str(verdict, "detail"), 13, width);
+		wrap(&t, lwhy, str(verdict, "detail"), ind);
 	if (str(verdict, "next_step")[0])
-		wrap(out, "  Next step:", str(verdict, "next_step"), 13, width);
+		wrap(&t, lnext, str(verdict, "next_step"), ind);
+	char *cmd = dx_catalog_render_ev(cat, str(verdict, "id"), str(verdict, "variant"),
+					 "command", cJSON_GetObjectItemCaseSensitive(verdict, "evidence"));
+	if (cmd && cmd[0])
+		wrap_c(&t, lcmd, C_BOLD, cmd, ind);
+	free(cmd);
+	const cJSON *vev = cJSON_GetObjectItemCaseSensitive(verdict, "evidence");
+	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(vev, "steps");
+	if (cJSON_IsArray(steps))
+		evidence_list(&t, steps);
 	fputc('\n', out);
 
-	snprintf(line, sizeof line, "FINDINGS: %d error, %d warning, %d info",
-		 cJSON_GetObjectItemCaseSensitive(sum, "error")->valueint,
-		 cJSON_GetObjectItemCaseSensitive(sum, "warning")->valueint,
-		 cJSON_GetObjectItemCaseSensitive(sum, "info")->valueint);
-	wrap(out, "", line, 0, width);
+	char *counts = dx_render_template(dx_catalog_ui(cat, "findings_counts"), sum);
+	snprintf(line, sizeof line, "%s: %s", dx_catalog_ui(cat, "findings_label"),
+		 counts ? counts : "");
+	free(counts);
+	wrap(&t, "", line, 0);
 	const cJSON *f;
 	cJSON_ArrayForEach(f, findings) {
 		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
-		char sev[16];
-		snprintf(sev, sizeof sev, "[%s]", str(f, "severity"));
+		const char *sv = str(f, "severity");
+		char sev[64];
+		if (strcmp(str(f, "id"), "verdict") == 0)
+			continue; /* shown on top */
+		snprintf(tagkey, sizeof tagkey, "tag.%s", sv);
+		snprintf(sev, sizeof sev, "[%s]", dx_catalog_ui(cat, tagkey));
 		snprintf(line, sizeof line, "%s  %s", str(f, "id"), str(f, "title"));
-		wrap(out, sev, line, 10, width);
+		wrap_c(&t, sev, sev_color(sv), line, 10);
 		if (str(f, "detail")[0])
-			wrap(out, "", str(f, "detail"), 10, width);
+			wrap(&t, "", str(f, "detail"), 10);
+		if (strcmp(sv, "info") && str(f, "guidance")[0])
+			wrap(&t, "", str(f, "guidance"), 10);
 		char evl[2048];
 		evidence_line(evl, sizeof evl, ev);
 		if (evl[0])
-			wrap(out, "", evl, 12, width);
+			wrap(&t, "", evl, 12);
 		const cJSON *m;
 		cJSON_ArrayForEach(m, ev) {
-			if (!cJSON_IsArray(m))
-				continue;
-			const cJSON *x;
-			int n = 1;
-			cJSON_ArrayForEach(x, m) {
-				char lead[32];
-				snprintf(lead, sizeof lead, "%12s%d.", "", n++);
-				if (cJSON_IsString(x))
-					wrap(out, lead, x->valuestring, 16, width);
-			}
+			if (cJSON_IsArray(m) && strcmp(m->string, "steps"))
+				evidence_list(&t, m);
 		}
 	}
 	return ferror(out) ? -1 : 0;
+}
+
+int dx_report_text(FILE *out, const cJSON *model, int width)
+{
+	struct dx_text_opts o = {width, 0};
+	struct dx_catalog cat;
+	char err[128];
+	if (dx_catalog_load(&cat, "en", err, sizeof err))
+		return -1;
+	int rc = dx_report_text_opts(out, model, &cat, &o);
+	dx_catalog_free(&cat);
+	return rc;
 }

@@ -14,6 +14,13 @@ if [ "${MDEDIAG_NO_WINDOWS:-0}" != 1 ]; then
   PKGS+=(mingw-w64 wine wine64 dpkg-dev)
 fi
 
+# The report's browser test (tests/report/browser.py): headless Chromium,
+# and CJK fonts so Japanese reports render in its screenshots. About 400 MB;
+# without them that test is skipped (exit 77).
+if [ "${MDEDIAG_NO_BROWSER:-0}" != 1 ]; then
+  PKGS+=(chromium fonts-noto-cjk)
+fi
+
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,945 @@
+/* check_net.c - article section 3: can this device reach the MDE cloud?
+ *
+ * Local facts first (net.mode, net.proxy.winhttp, net.proxy.static), always;
+ * then, only when Sense runs and the network may be used, the probe of
+ * every destination Sense would contact, through the proxy Sense would use,
+ * and the findings that explain the result (net.endpoint per destination,
+ * per-category summaries, proxy and TLS-inspection findings, static IPs).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+#include "netconf.h"
+#include "probe.h"
+#include "roots.h"
+#include "sock.h"
+
+/* Evidence strings are bounded on purpose: truncation is fine there. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+
+#define MAX_DEST 128
+#define DEFAULT_TIMEOUT_MS 10000
+
+/* "a, b, c (+N)": the first hosts of a list, for a sentence; the whole
+ * list stays in the evidence array. */
+static void add_hosts_summary(struct dx_finding *f, const cJSON *hosts)
+{
+	char buf[400] = "";
+	size_t o = 0;
+	int n = cJSON_GetArraySize(hosts), i = 0;
+	const cJSON *h;
+	cJSON_ArrayForEach(h, hosts) {
+		if (i == 3)
+			break;
+		o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, "%s%s",
+				      i ? ", " : "", h->valuestring);
+		i++;
+	}
+	if (n > 3 && o < sizeof buf)
+		snprintf(buf + o, sizeof buf - o, " (+%d)", n - 3);
+	dx_ev_str(f, "hosts_summary", buf);
+	dx_ev_num(f, "host_count", n);
+}
+
+/* The proxy Sense would use for one scheme, and why. */
+struct route {
+	int use;                 /* 0 direct */
+	struct dx_hostport hp;
+	const char *source;      /* "static", "winhttp", "none", "winhttp-bypass" */
+};
+
+struct netplan {
+	struct dx_onboarded ob;
+	int ob_ok;               /* OnboardedInfo decoded */
+	struct dx_winhttp wh;
+	int wh_ok;               /* WinHttpSettings present and decoded */
+	struct dx_hostport sp;
+	int sp_ok;               /* TelemetryProxyServer set and valid */
+};
+
+/* One name resolved through the platform (cached per run). */
+struct dns_entry {
+	char host[256];
+	enum dx_status st;
+	struct dx_err err;
+	struct dx_strlist addrs;
+	double ms;
+};
+struct dns_cache {
+	struct dns_entry *e;
+	size_t n, cap;
+};
+
+static struct dns_entry *resolve(struct dx_ctx *c, struct dns_cache *dc,
+				 const char *host)
+{
+	struct dns_entry *e;
+	double t0;
+	for (size_t i = 0; i < dc->n; i++)
+		if (dx_strieq(dc->e[i].host, host))
+			return &dc->e[i];
+	if (dc->n == dc->cap) {
+		size_t cap = dc->cap ? dc->cap * 2 : 32;
+		struct dns_entry *ne = realloc(dc->e, cap * sizeof *ne);
+		if (!ne)
+			return NULL;
+		dc->e = ne;
+		dc->cap = cap;
+	}
+	e = &dc->e[dc->n++];
+	memset(e, 0, sizeof *e);
+	snprintf(e->host, sizeof e->host, "%s", host);
+	t0 = dx_clock_ms();
+	if (dx_addr_is_numeric(host)) {
+		e->st = dx_strlist_push(&e->addrs, host) ? DX_BAD_DATA : DX_OK;
+	} else {
+		e->st = dx_resolve(c->p, host, &e->addrs, &e->err);
+		if (e->st == DX_OK && e->addrs.count == 0) {
+			e->st = DX_NOT_FOUND;
+			snprintf(e->err.text, sizeof e->err.text, "%s: no addresses", host);
+		}
+	}
+	e->ms = (double)(long)((dx_clock_ms() - t0) * 10 + 0.5) / 10;
+	return e;
+}
+
+static void dns_cache_free(struct dns_cache *dc)
+{
+	for (size_t i = 0; i < dc->n; i++)
+		dx_strlist_free(&dc->e[i].addrs);
+	free(dc->e);
+}
+
+static const char *dns_reason(enum dx_status st)
+{
+	switch (st) {
+	case DX_NOT_FOUND: return "NXDOMAIN";
+	case DX_TRANSIENT: return "SERVFAIL";
+	case DX_TIMEOUT: return "timeout";
+	default: return dx_status_name(st);
+	}
+}
+
+/* ---- local facts --------------------------------------------------------- */
+
+static void hex_evidence(struct dx_finding *f, const char *key,
+			 const unsigned char *b, size_t n)
+{
+	char buf[2 * 128 + 4];
+	size_t m = n > 128 ? 128 : n, j = 0;
+	for (size_t i = 0; i < m; i++)
+		j += (size_t)snprintf(buf + j, sizeof buf - j, "%02x", b[i]);
+	if (n > m)
+		snprintf(buf + j, sizeof buf - j, "...");
+	dx_ev_str(f, key, buf);
+}
+
+/* A value that could not be read: "absent" when it does not exist (whether
+ * its key exists or not is noise here), else the platform's reason. */
+static void ev_absent(struct dx_finding *f, const char *what, enum dx_status st,
+		      const struct dx_err *err)
+{
+	if (st == DX_NOT_FOUND)
+		dx_ev_str(f, what, "absent");
+	else
+		dx_ev_err(f, what, st, err);
+}
+
+static void check_mode(struct dx_ctx *c, struct netplan *np)
+{
+	struct dx_regval v = {0};
+	struct dx_err err = {0};
+	struct dx_finding *f;
+	enum dx_status st = dx_reg_read(c->p, DX_KEY_ATP, "OnboardedInfo", &v, &err);
+
+	memset(&np->ob, 0, sizeof np->ob);
+	np->ob.streamlined = -1;
+	if (st == DX_OK && (v.type == DX_REG_SZ || v.type == DX_REG_EXPAND_SZ) && v.data) {
+		np->ob_ok = dx_onboarded_parse((const char *)v.data, v.len,
+					       cJSON_GetObjectItemCaseSensitive(
+						       c->data->destinations, "geos"),
+					       &np->ob) == 0;
+		if (np->ob_ok)
+			f = dx_add(&c->findings, "net.mode", DX_SEV_INFO,
+				   np->ob.streamlined ? "streamlined" : "standard");
+		else
+			f = dx_add(&c->findings, "net.mode", DX_SEV_WARNING, "malformed");
+		if (f && !np->ob_ok)
+			dx_ev_str(f, "error", np->ob.error);
+	} else if (st == DX_OK) {
+		f = dx_add(&c->findings, "net.mode", DX_SEV_WARNING, "malformed");
+		if (f)
+			dx_ev_fmt(f, "error", "OnboardedInfo is %s, not REG_SZ",
+				  dx_regtype_name(v.type));
+	} else {
+		f = dx_add(&c->findings, "net.mode", DX_SEV_INFO, "unknown");
+		if (f)
+			ev_absent(f, "OnboardedInfo", st, &err);
+	}
+	dx_regval_free(&v);
+	if (!f)
+		return;
+	dx_ev_str(f, "mode", np->ob.streamlined == 1 ? "streamlined"
+			     : np->ob.streamlined == 0 ? "standard" : "unknown");
+	dx_ev_str(f, "geo", np->ob.geo[0] ? np->ob.geo : "unknown");
+	dx_ev_str(f, "dc", np->ob.dc);
+	dx_ev_str(f, "datacenter", np->ob.datacenter);
+	dx_ev_str(f, "partnerGeoLocation", np->ob.partner_geo);
+	dx_ev_str(f, "vortexGeoLocation", np->ob.vortex_geo);
+	dx_ev_str(f, "regions_probed", np->ob.geo[0] ? np->ob.geo : "US, EU, UK");
+	dx_ev_str(f, "lists_probed", np->ob.streamlined == 1 ? "streamlined"
+				     : np->ob.streamlined == 0 ? "standard"
+							       : "streamlined and standard");
+	c->facts.streamlined = np->ob.streamlined;
+	snprintf(c->facts.geo, sizeof c->facts.geo, "%s", np->ob.geo);
+	snprintf(c->facts.datacenter, sizeof c->facts.datacenter, "%s", np->ob.datacenter);
+	if (!c->facts.org_id[0])
+		snprintf(c->facts.org_id, sizeof c->facts.org_id, "%s", np->ob.org_id);
+}
+
+static void check_winhttp(struct dx_ctx *c, struct netplan *np)
+{
+	struct dx_regval v = {0};
+	struct dx_err err = {0};
+	struct dx_finding *f;
+	enum dx_status st = dx_reg_read(c->p, DX_KEY_WINHTTP, "WinHttpSettings", &v, &err);
+
+	if (st == DX_OK && v.type == DX_REG_BINARY) {
+		int ok = dx_winhttp_decode(v.data, v.len, &np->wh) == 0;
+		np->wh_ok = ok;
+		f = dx_add(&c->findings, "net.proxy.winhttp",
+			   ok ? DX_SEV_INFO : DX_SEV_WARNING,
+			   !ok ? "malformed" : np->wh.has_proxy ? "proxy" : "direct");
+		if (f) {
+			hex_evidence(f, "value", v.data, v.len);
+			dx_ev_num(f, "length", (double)v.len);
+			if (!ok)
+				dx_ev_str(f, "error", np->wh.error);
+			else
+				dx_ev_num(f, "flags", np->wh.flags);
+		}
+	} else if (st == DX_OK) {
+		f = dx_add(&c->findings, "net.proxy.winhttp", DX_SEV_WARNING, "malformed");
+		if (f)
+			dx_ev_fmt(f, "error", "WinHttpSettings is %s, not REG_BINARY",
+				  dx_regtype_name(v.type));
+	} else {
+		f = dx_add(&c->findings, "net.proxy.winhttp", DX_SEV_INFO, "direct");
+		if (f)
+			ev_absent(f, "WinHttpSettings", st, &err);
+	}
+	dx_regval_free(&v);
+	if (!np->wh_ok)
+		memset(&np->wh, 0, sizeof np->wh);
+	if (f) {
+		dx_ev_str(f, "proxy", np->wh.has_proxy ? np->wh.proxy : "direct");
+		dx_ev_str(f, "bypass", np->wh.bypass);
+	}
+	snprintf(c->facts.winhttp_proxy, sizeof c->facts.winhttp_proxy, "%s",
+		 np->wh.has_proxy ? np->wh.proxy : "");
+}
+
+static void check_static(struct dx_ctx *c, struct netplan *np)
+{
+	char val[512], perr[128];
+	struct dx_err err = {0};
+	struct dx_finding *f;
+	enum dx_status st = dx_reg_string(c->p, DX_KEY_DATACOLLECTION,
+					  "TelemetryProxyServer", val, sizeof val, &err);
+	if (st == DX_NOT_FOUND)
+		return; /* not set: the spec emits nothing */
+	if (st != DX_OK) {
+		/* unreadable (wrong type, too long, denied): Sense cannot use
+		 * it either, so it is malformed for our purpose */
+		f = dx_add(&c->findings, "net.proxy.static", DX_SEV_WARNING, "malformed");
+		if (f) {
+			dx_ev_str(f, "value", "");
+			dx_ev_err(f, "error", st, &err);
+			dx_ev_str(f, "effect", "Sense cannot use this value; it falls back to WinHTTP");
+		}
+		return;
+	}
+	snprintf(c->facts.static_proxy, sizeof c->facts.static_proxy, "%s", val);
+	if (!val[0])
+		return; /* set but empty: same as unset */
+	np->sp_ok = dx_static_proxy_parse(val, &np->sp, perr, sizeof perr) == 0;
+	f = dx_add(&c->findings, "net.proxy.static", np->sp_ok ? DX_SEV_INFO : DX_SEV_WARNING,
+		   np->sp_ok ? "" : "malformed");
+	if (!f)
+		return;
+	dx_ev_str(f, "value", val);
+	if (np->sp_ok) {
+		dx_ev_str(f, "host", np->sp.host);
+		dx_ev_num(f, "port", np->sp.port);
+	} else {
+		dx_ev_str(f, "error", perr);
+		dx_ev_str(f, "effect", "Sense cannot use this value; it falls back to WinHTTP");
+	}
+}
+
+/* The proxy Sense would use for this destination: the static proxy when
+ * set, else WinHTTP (unless the host is in its bypass list), else direct. */
+static struct route route_for(const struct netplan *np, const struct dx_dest *d)
+{
+	struct route r = {0};
+	r.source = "none";
+	if (np->sp_ok) {
+		r.use = 1;
+		r.hp = np->sp;
+		r.source = "static";
+	} else if (np->wh_ok && np->wh.has_proxy) {
+		if (dx_bypass_match(np->wh.bypass, d->host)) {
+			r.source = "winhttp-bypass";
+		} else if (dx_winhttp_proxy_for(np->wh.proxy, d->tls ? "https" : "http",
+						&r.hp) == 0) {
+			r.use = 1;
+			r.source = "winhttp";
+		}
+	}
+	return r;
+}
+
+/* ---- the probe ------------------------------------------------------------ */
+
+struct target {
+	struct dx_dest d;
+	struct route r;
+	struct dx_probe p;
+	char address[300];       /* where we connected, "addr:port" */
+	char connect_to[300];    /* the --connect-to rule that applied */
+	struct dns_entry *dns;   /* the destination's own name */
+};
+
+static char *read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	size_t n;
+	if (!fp)
+		return NULL;
+	buf = malloc(max + 1);
+	if (!buf) {
+		fclose(fp);
+		return NULL;
+	}
+	n = fread(buf, 1, max + 1, fp);
+	fclose(fp);
+	if (n > max) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+/* Decides where to connect; sets the result when nothing can be sent. */
+static void plan_target(struct dx_ctx *c, struct dns_cache *dc,
+			const struct dx_connect_to *rules, size_t nrules,
+			struct target *t)
+{
+	struct dx_probe *p = &t->p;
+	const char *name = t->r.use ? t->r.hp.host : t->d.host;
+	int port = t->r.use ? t->r.hp.port : t->d.port;
+	struct dns_entry *e = resolve(c, dc, name);
+	char addr[256] = "";
+	int aport = port, rule;
+
+	if (!t->r.use)
+		t->dns = e;
+	if (!e) {
+		p->result = DX_PR_NOT_PROBED;
+		snprintf(p->reason, sizeof p->reason, "out of memory");
+		return;
+	}
+	p->dns_ms = e->ms;
+	if (e->st == DX_OK)
+		snprintf(addr, sizeof addr, "%s", e->addrs.items[0]);
+	rule = dx_connect_to_apply(rules, nrules, name, port, addr, sizeof addr, &aport);
+	if (rule >= 0)
+		snprintf(t->connect_to, sizeof t->connect_to, "%s",
+			 c->opt->connect_to[rule]);
+	if (e->st != DX_OK) {
+		if (t->r.use) {
+			p->result = DX_PR_PROXY_FAILED;
+			p->proxy_connect_failed = 1;
+			snprintf(p->phase, sizeof p->phase, "dns");
+			snprintf(p->reason, sizeof p->reason,
+				 "proxy name %s does not resolve (%s): %s", name,
+				 dns_reason(e->st), e->err.text);
+		} else {
+			p->result = DX_PR_DNS;
+			snprintf(p->phase, sizeof p->phase, "dns");
+			snprintf(p->reason, sizeof p->reason, "%s: %s", dns_reason(e->st),
+				 e->err.text);
+		}
+		return;
+	}
+	if (!dx_addr_is_numeric(addr)) {
+		/* A --connect-to rule may name a host: resolve it too. */
+		struct dns_entry *e2 = resolve(c, dc, addr);
+		if (!e2 || e2->st != DX_OK) {
+			p->result = DX_PR_NOT_PROBED;
+			snprintf(p->reason, sizeof p->reason,
+				 "--connect-to address %s does not resolve", addr);
+			return;
+		}
+		snprintf(addr, sizeof addr, "%s", e2->addrs.items[0]);
+	}
+	snprintf(t->address, sizeof t->address, strchr(addr, ':') ? "[%s]:%d" : "%s:%d",
+		 addr, aport);
+	if (c->opt->fixture_mode && !dx_addr_is_loopback(addr)) {
+		/* Safety net: a fixture describes another machine; never send
+		 * its traffic anywhere but this host's loopback. */
+		p->result = DX_PR_NOT_PROBED;
+		snprintf(p->reason, sizeof p->reason,
+			 "fixture mode: will not connect to non-loopback address %s "
+			 "(map it with --connect-to)", addr);
+		return;
+	}
+	snprintf(p->addr, sizeof p->addr, "%s", addr);
+	p->addr_port = aport;
+	p->via_proxy = t->r.use;
+}
+
+static void add_timing(struct dx_finding *f, const char *key, double ms)
+{
+	if (ms >= 0)
+		dx_ev_num(f, key, ms);
+}
+
+static int failed(const struct target *t)
+{
+	return t->p.result != DX_PR_OK && t->p.result != DX_PR_NOT_PROBED;
+}
+
+static void endpoint_finding(struct dx_ctx *c, const struct target *t)
+{
+	const struct dx_probe *p = &t->p;
+	enum dx_severity sev = p->result == DX_PR_OK ? DX_SEV_INFO
+			       : p->result == DX_PR_NOT_PROBED ? DX_SEV_WARNING
+			       : t->d.required ? DX_SEV_ERROR : DX_SEV_WARNING;
+	struct dx_finding *f = dx_add(&c->findings, "net.endpoint", sev,
+				      dx_probe_class_name(p->result));
+	cJSON *cats;
+	if (!f)
+		return;
+	dx_ev_str(f, "host", t->d.host);
+	dx_ev_num(f, "port", t->d.port);
+	dx_ev_str(f, "category", t->d.category);
+	cats = cJSON_AddArrayToObject(f->evidence, "categories");
+	for (int i = 0; cats && i < t->d.ncats; i++)
+		cJSON_AddItemToArray(cats, cJSON_CreateString(t->d.cats[i]));
+	dx_ev_bool(f, "required", t->d.required);
+	dx_ev_str(f, "result", dx_probe_class_name(p->result));
+	dx_ev_str(f, "id", t->d.id);
+	if (t->d.port == (t->d.tls ? 443 : 80))
+		dx_ev_fmt(f, "url", "%s://%s%s", t->d.tls ? "https" : "http", t->d.host,
+			  t->d.path);
+	else
+		dx_ev_fmt(f, "url", "%s://%s:%d%s", t->d.tls ? "https" : "http", t->d.host,
+			  t->d.port, t->d.path);
+	if (t->address[0])
+		dx_ev_str(f, "address", t->address);
+	if (t->connect_to[0])
+		dx_ev_str(f, "connect_to", t->connect_to);
+	if (t->r.use)
+		dx_ev_fmt(f, "proxy", "%s:%d", t->r.hp.host, t->r.hp.port);
+	else
+		dx_ev_str(f, "proxy", "direct");
+	dx_ev_str(f, "proxy_source", t->r.source);
+	if (t->dns && t->dns->st == DX_OK) {
+		cJSON *a = cJSON_AddArrayToObject(f->evidence, "resolved");
+		for (size_t i = 0; a && i < t->dns->addrs.count; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(t->dns->addrs.items[i]));
+	}
+	add_timing(f, "dns_ms", p->dns_ms);
+	add_timing(f, "connect_ms", p->connect_ms);
+	add_timing(f, "proxy_ms", p->proxy_ms);
+	add_timing(f, "tls_ms", p->tls_ms);
+	add_timing(f, "http_ms", p->http_ms);
+	if (p->phase[0] && p->result != DX_PR_OK)
+		dx_ev_str(f, "phase", p->phase);
+	if (p->reason[0])
+		dx_ev_str(f, "reason", p->reason);
+	if (p->http_status) {
+		dx_ev_num(f, "http_status", p->http_status);
+		dx_ev_num(f, "expected_status", t->d.expect);
+		dx_ev_str(f, "status_line", p->status_line);
+	}
+	if (p->proxy_status_line[0])
+		dx_ev_str(f, "proxy_status_line", p->proxy_status_line);
+	if (p->proxy_authenticate[0])
+		dx_ev_str(f, "proxy_authenticate", p->proxy_authenticate);
+	if (p->proxy_via[0])
+		dx_ev_str(f, "via", p->proxy_via);
+	if (p->proxy_title[0])
+		dx_ev_str(f, "block_title", p->proxy_title);
+	if (p->issuer[0]) {
+		dx_ev_str(f, "issuer", p->issuer);
+		dx_ev_str(f, "root", p->root);
+		dx_ev_str(f, "subject", p->subject);
+	}
+	if (p->tls_detail[0])
+		dx_ev_str(f, "tls_detail", p->tls_detail);
+}
+
+/* Adds `s` to a JSON array of strings unless present. */
+static void add_unique(cJSON *arr, const char *s)
+{
+	const cJSON *it;
+	if (!arr || !s || !*s)
+		return;
+	cJSON_ArrayForEach(it, arr)
+		if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
+			return;
+	cJSON_AddItemToArray(arr, cJSON_CreateString(s));
+}
+
+static void category_findings(struct dx_ctx *c, const struct target *t, size_t n)
+{
+	static const struct { const char *cat, *id; } map[] = {
+		{"cnc", "net.edr-cnc"},       {"cyber", "net.cyber"},
+		{"av-cloud", "net.av-cloud"}, {"sample-upload", "net.sample-upload"},
+		{"autoir", "net.autoir"},     {"smartscreen", "net.smartscreen"},
+		{"crl", "net.crl"},           {"updates", "net.updates"},
+	};
+	for (size_t m = 0; m < sizeof map / sizeof map[0]; m++) {
+		size_t total = 0, nfail = 0, nskip = 0, req_fail = 0;
+		enum dx_severity sev;
+		struct dx_finding *f;
+		cJSON *arr, *classes;
+		for (size_t i = 0; i < n; i++) {
+			int in = 0;
+			for (int k = 0; k < t[i].d.ncats; k++)
+				in |= strcmp(t[i].d.cats[k], map[m].cat) == 0;
+			if (!in)
+				continue;
+			total++;
+			nskip += t[i].p.result == DX_PR_NOT_PROBED;
+			if (failed(&t[i])) {
+				nfail++;
+				req_fail += t[i].d.required;
+			}
+		}
+		if (!total)
+			continue;
+		sev = nfail == 0 ? DX_SEV_INFO : nfail == 1 ? DX_SEV_WARNING : DX_SEV_ERROR;
+		if (strcmp(map[m].cat, "cnc") == 0 && req_fail)
+			sev = DX_SEV_ERROR; /* every CnC host must answer */
+		f = dx_add(&c->findings, map[m].id, sev, nfail ? "failed" : "ok");
+		if (!f)
+			continue;
+		dx_ev_num(f, "destinations", (double)total);
+		dx_ev_num(f, "failed", (double)nfail);
+		dx_ev_num(f, "not_probed", (double)nskip);
+		arr = cJSON_AddArrayToObject(f->evidence, "failed_hosts");
+		classes = cJSON_AddArrayToObject(f->evidence, "classes");
+		for (size_t i = 0; i < n; i++) {
+			int in = 0;
+			for (int k = 0; k < t[i].d.ncats; k++)
+				in |= strcmp(t[i].d.cats[k], map[m].cat) == 0;
+			if (!in || !failed(&t[i]))
+				continue;
+			if (arr) {
+				cJSON *o = cJSON_CreateObject();
+				cJSON_AddStringToObject(o, "host", t[i].d.host);
+				cJSON_AddStringToObject(o, "result",
+							dx_probe_class_name(t[i].p.result));
+				cJSON_AddBoolToObject(o, "required", t[i].d.required);
+				cJSON_AddItemToArray(arr, o);
+			}
+			add_unique(classes, dx_probe_class_name(t[i].p.result));
+		}
+	}
+}
+
+/* Which roots counted as expected: the --anchors file, or the built-in list. */
+static void expected_roots(struct dx_ctx *c, struct dx_finding *f)
+{
+	cJSON *arr;
+	if (c->opt->anchors_path) {
+		dx_ev_fmt(f, "expected_roots", "--anchors %s", c->opt->anchors_path);
+		return;
+	}
+	arr = cJSON_AddArrayToObject(f->evidence, "expected_roots");
+	for (int i = 0; arr && dx_roots[i].name; i++)
+		if (dx_roots[i].embedded)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(dx_roots[i].name));
+}
+
+/* net.tls-inspection and the three proxy findings: one each, naming what
+ * was seen and which destinations it hit. */
+static void cause_findings(struct dx_ctx *c, const struct target *t, size_t n)
+{
+	static const struct { enum dx_probe_class cls; const char *id; int conn; } map[] = {
+		{DX_PR_TLS_INTERCEPTED, "net.tls-inspection", 0},
+		{DX_PR_PROXY_FAILED, "net.proxy.unreachable", 1},
+		{DX_PR_PROXY_AUTH, "net.proxy.auth-required", 0},
+		{DX_PR_PROXY_DENIED, "net.proxy.denied", 0},
+	};
+	for (size_t m = 0; m < sizeof map / sizeof map[0]; m++) {
+		struct dx_finding *f = NULL;
+		cJSON *hosts = NULL, *issuers = NULL, *roots = NULL, *proxies = NULL;
+		for (size_t i = 0; i < n; i++) {
+			const struct dx_probe *p = &t[i].p;
+			char px[300];
+			if (p->result != map[m].cls)
+				continue;
+			if (map[m].conn && !p->proxy_connect_failed)
+				continue; /* a proxy error reply is not "unreachable" */
+			if (!f) {
+				f = dx_add(&c->findings, map[m].id, DX_SEV_ERROR, "");
+				if (!f)
+					return;
+				hosts = cJSON_AddArrayToObject(f->evidence, "hosts");
+				if (map[m].cls == DX_PR_TLS_INTERCEPTED) {
+					issuers = cJSON_AddArrayToObject(f->evidence, "issuers");
+					roots = cJSON_AddArrayToObject(f->evidence, "roots");
+					dx_ev_str(f, "issuer", p->issuer);
+					dx_ev_str(f, "root", p->root);
+					expected_roots(c, f);
+				} else {
+					proxies = cJSON_AddArrayToObject(f->evidence, "proxies");
+					dx_ev_fmt(f, "proxy", "%s:%d", t[i].r.hp.host, t[i].r.hp.port);
+					dx_ev_str(f, "proxy_source", t[i].r.source);
+					if (t[i].address[0])
+						dx_ev_str(f, "address", t[i].address);
+					dx_ev_str(f, "reason", p->reason);
+					if (p->proxy_status_line[0])
+						dx_ev_str(f, "status_line", p->proxy_status_line);
+					if (p->proxy_authenticate[0])
+						dx_ev_str(f, "proxy_authenticate", p->proxy_authenticate);
+					if (p->proxy_via[0])
+						dx_ev_str(f, "via", p->proxy_via);
+					if (p->proxy_title[0])
+						dx_ev_str(f, "block_title", p->proxy_title);
+				}
+			}
+			add_unique(hosts, t[i].d.host);
+			add_unique(issuers, p->issuer);
+			add_unique(roots, p->root);
+			if (proxies) {
+				snprintf(px, sizeof px, "%s:%d", t[i].r.hp.host, t[i].r.hp.port);
+				add_unique(proxies, px);
+			}
+		}
+		if (f)
+			add_hosts_summary(f, hosts);
+	}
+}
+
+/* ---- static IPs (service tags) --------------------------------------------- */
+
+struct prefix {
+	unsigned char b[16];
+	int bits, len;
+};
+
+static int in_prefix(const struct prefix *px, const unsigned char *b, int bits)
+{
+	int full = px->len / 8, rest = px->len % 8;
+	if (px->bits != bits)
+		return 0;
+	if (memcmp(px->b, b, (size_t)full))
+		return 0;
+	if (rest) {
+		unsigned char mask = (unsigned char)(0xff << (8 - rest));
+		return (px->b[full] & mask) == (b[full] & mask);
+	}
+	return 1;
+}
+
+/* ServiceTags files are several MB; parsing one whole with cJSON would
+ * cost several times that in nodes. So the text is scanned, and only each
+ * element of "values" is parsed, one at a time. */
+static size_t skip_ws(const char *s, size_t len, size_t i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	return i;
+}
+
+static size_t skip_str(const char *s, size_t len, size_t i)
+{
+	for (i++; i < len; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return len;
+}
+
+/* End (exclusive) of the JSON value at s[i]; len when unterminated. */
+static size_t skip_value(const char *s, size_t len, size_t i)
+{
+	int depth = 0;
+	if (i < len && s[i] == '"')
+		return skip_str(s, len, i);
+	if (i < len && s[i] != '{' && s[i] != '[') {
+		while (i < len && s[i] != ',' && s[i] != '}' && s[i] != ']')
+			i++;
+		return i;
+	}
+	while (i < len) {
+		char ch = s[i];
+		if (ch == '"') {
+			i = skip_str(s, len, i);
+			continue;
+		}
+		if (ch == '{' || ch == '[')
+			depth++;
+		else if ((ch == '}' || ch == ']') && --depth == 0)
+			return i + 1;
+		i++;
+	}
+	return len;
+}
+
+static int add_prefixes(const cJSON *val, struct prefix **px, size_t *np, size_t *cap)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(val, "name"), *a;
+	const cJSON *props = cJSON_GetObjectItemCaseSensitive(val, "properties");
+	if (!cJSON_IsString(name) ||
+	    (strcmp(name->valuestring, "MicrosoftDefenderForEndpoint") != 0 &&
+	     strcmp(name->valuestring, "OneDsCollector") != 0))
+		return 0;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(props, "addressPrefixes")) {
+		char buf[64], *slash;
+		struct prefix p;
+		if (!cJSON_IsString(a))
+			continue;
+		snprintf(buf, sizeof buf, "%s", a->valuestring);
+		slash = strchr(buf, '/');
+		if (slash)
+			*slash++ = 0;
+		if (dx_addr_bytes(buf, p.b, &p.bits))
+			continue;
+		p.len = slash ? atoi(slash) : p.bits;
+		if (p.len < 0 || p.len > p.bits)
+			continue;
+		if (*np == *cap) {
+			size_t nc = *cap ? *cap * 2 : 256;
+			struct prefix *q = realloc(*px, nc * sizeof *q);
+			if (!q)
+				return -1;
+			*px = q;
+			*cap = nc;
+		}
+		(*px)[(*np)++] = p;
+	}
+	return 0;
+}
+
+/* Collects the two tags' prefixes; -1 when the text is not a ServiceTags
+ * document (no top-level object with a "values" array). */
+static int scan_service_tags(const char *s, size_t len, struct prefix **px, size_t *np,
+			     size_t *cap)
+{
+	size_t i = skip_ws(s, len, 0);
+	int found = 0;
+	if (i >= len || s[i] != '{')
+		return -1;
+	for (i = skip_ws(s, len, i + 1); i < len && s[i] == '"';) {
+		size_t k = i, kend = skip_str(s, len, i);
+		i = skip_ws(s, len, kend);
+		if (i >= len || s[i] != ':')
+			return -1;
+		i = skip_ws(s, len, i + 1);
+		if (kend - k == 8 && strncmp(s + k, "\"values\"", 8) == 0 && i < len && s[i] == '[') {
+			found = 1;
+			for (i = skip_ws(s, len, i + 1); i < len && s[i] != ']';) {
+				size_t e = skip_value(s, len, i);
+				if (e >= len)
+					return -1;
+				if (s[i] == '{') {
+					cJSON *val = cJSON_ParseWithLength(s + i, e - i);
+					int r = val ? add_prefixes(val, px, np, cap) : -1;
+					cJSON_Delete(val);
+					if (r)
+						return -1;
+				}
+				i = skip_ws(s, len, e);
+				if (i < len && s[i] == ',')
+					i = skip_ws(s, len, i + 1);
+			}
+			i = skip_ws(s, len, i + 1);
+		} else {
+			i = skip_ws(s, len, skip_value(s, len, i));
+		}
+		if (i < len && s[i] == ',')
+			i = skip_ws(s, len, i + 1);
+	}
+	return found ? 0 : -1;
+}
+
+static void check_static_ip(struct dx_ctx *c, struct dns_cache *dc,
+			    const struct target *t, size_t n)
+{
+	static const char reminder[] =
+		"SmartScreen, Windows Update and CRL destinations are not covered by "
+		"the MicrosoftDefenderForEndpoint/OneDsCollector service tags: allow them "
+		"by name";
+	size_t len = 0, np = 0, cap = 0, checked = 0, outside = 0;
+	char *text = read_file(c->opt->service_tags_path, 64u << 20, &len);
+	struct prefix *px = NULL;
+	int ok = text && scan_service_tags(text, len, &px, &np, &cap) == 0;
+	cJSON *out_arr;
+	struct dx_finding *f;
+
+	free(text);
+	if (!ok || np == 0) {
+		f = dx_add(&c->findings, "net.static-ip", DX_SEV_WARNING, "bad-file");
+		if (f) {
+			dx_ev_str(f, "file", c->opt->service_tags_path);
+			dx_ev_str(f, "error", !ok ? "not readable as a ServiceTags JSON file"
+						    : "no MicrosoftDefenderForEndpoint or "
+						      "OneDsCollector prefixes");
+		}
+		goto out;
+	}
+	f = dx_add(&c->findings, "net.static-ip", DX_SEV_INFO, "inside");
+	if (!f)
+		goto out;
+	out_arr = cJSON_AddArrayToObject(f->evidence, "outside");
+	for (size_t i = 0; i < n; i++) {
+		const char *cat = t[i].d.category;
+		struct dns_entry *e;
+		if (!strcmp(cat, "smartscreen") || !strcmp(cat, "updates") || !strcmp(cat, "crl"))
+			continue;
+		e = resolve(c, dc, t[i].d.host);
+		if (!e || e->st != DX_OK)
+			continue;
+		for (size_t k = 0; k < e->addrs.count; k++) {
+			unsigned char b[16];
+			int bits, hit = 0;
+			if (dx_addr_bytes(e->addrs.items[k], b, &bits))
+				continue;
+			checked++;
+			for (size_t j = 0; j < np && !hit; j++)
+				hit = in_prefix(&px[j], b, bits);
+			if (!hit) {
+				char s[320];
+				outside++;
+				snprintf(s, sizeof s, "%s %s", t[i].d.host, e->addrs.items[k]);
+				add_unique(out_arr, s);
+			}
+		}
+	}
+	if (outside) {
+		f->severity = DX_SEV_ERROR;
+		snprintf(f->variant, sizeof f->variant, "outside");
+	}
+	dx_ev_str(f, "file", c->opt->service_tags_path);
+	dx_ev_num(f, "prefixes", (double)np);
+	dx_ev_num(f, "addresses_checked", (double)checked);
+	dx_ev_num(f, "addresses_outside", (double)outside);
+	dx_ev_str(f, "reminder", reminder);
+out:
+	free(px);
+}
+
+/* ---- the section ------------------------------------------------------------ */
+
+static void probe_all(struct dx_ctx *c, struct netplan *np)
+{
+	struct dx_dest *dests = calloc(MAX_DEST, sizeof *dests);
+	struct target *t = NULL;
+	struct dx_connect_to *rules = NULL;
+	struct dns_cache dc = {0};
+	struct dx_probe_config cfg = {0};
+	char *anchors = NULL, err[200] = "";
+	const char *anchors_err = NULL;
+	size_t nr = 0, alen = 0;
+	int n;
+
+	if (!dests)
+		return;
+	n = dx_dest_select(c->data->destinations, np->ob.streamlined, np->ob.geo,
+			   np->ob.dc, dests, MAX_DEST);
+	if (n <= 0)
+		goto out;
+	t = calloc((size_t)n, sizeof *t);
+	rules = calloc(c->opt->n_connect_to + 1, sizeof *rules);
+	if (!t || !rules)
+		goto out;
+	for (size_t i = 0; i < c->opt->n_connect_to; i++)
+		if (dx_connect_to_parse(c->opt->connect_to[i], &rules[nr]) == 0)
+			nr++; /* main validates the syntax; skip what it let through */
+
+	if (c->opt->anchors_path) {
+		anchors = read_file(c->opt->anchors_path, 1u << 20, &alen);
+		if (!anchors)
+			anchors_err = "the --anchors file cannot be read";
+		cfg.anchors_pem = anchors;
+		cfg.anchors_len = alen + 1;
+	} else {
+		cfg.anchors_pem = dx_roots_pem;
+		cfg.anchors_len = dx_roots_pem_len;
+	}
+	cfg.timeout_ms = c->opt->timeout_ms > 0 ? c->opt->timeout_ms : DEFAULT_TIMEOUT_MS;
+	cfg.serial = getenv("MDEDIAG_PROBE_SERIAL") && *getenv("MDEDIAG_PROBE_SERIAL") == '1';
+
+	for (int i = 0; i < n; i++) {
+		t[i].d = dests[i];
+		t[i].r = route_for(np, &t[i].d);
+		dx_probe_init(&t[i].p);
+		t[i].p.host = t[i].d.host;
+		t[i].p.port = t[i].d.port;
+		t[i].p.tls = t[i].d.tls;
+		t[i].p.path = t[i].d.path;
+		plan_target(c, &dc, rules, nr, &t[i]);
+		if (anchors_err && t[i].p.result == DX_PR_PENDING && t[i].d.tls) {
+			t[i].p.result = DX_PR_NOT_PROBED;
+			snprintf(t[i].p.reason, sizeof t[i].p.reason, "%s: %s", anchors_err,
+				 c->opt->anchors_path);
+		}
+	}
+	{
+		/* Plain-HTTP targets still run when the anchors are unusable. */
+		struct target *tt = t;
+		struct dx_probe *probes = calloc((size_t)n, sizeof *probes);
+		if (!probes)
+			goto out;
+		for (int i = 0; i < n; i++)
+			probes[i] = tt[i].p;
+		if (anchors_err) {
+			static const char none[] = "";
+			cfg.anchors_pem = dx_roots_pem[0] ? dx_roots_pem : none;
+			cfg.anchors_len = dx_roots_pem[0] ? dx_roots_pem_len : 1;
+		}
+		dx_probe_run(probes, (size_t)n, &cfg, err, sizeof err);
+		for (int i = 0; i < n; i++)
+			tt[i].p = probes[i];
+		free(probes);
+	}
+	for (int i = 0; i < n; i++)
+		endpoint_finding(c, &t[i]);
+	category_findings(c, t, (size_t)n);
+	cause_findings(c, t, (size_t)n);
+	if (c->opt->service_tags_path)
+		check_static_ip(c, &dc, t, (size_t)n);
+out:
+	dns_cache_free(&dc);
+	free(anchors);
+	free(rules);
+	free(t);
+	free(dests);
+}
+
+void dx_check_net(struct dx_ctx *c)
+{
+	struct netplan np;
+	memset(&np, 0, sizeof np);
+	check_mode(c, &np);
+	check_winhttp(c, &np);
+	check_static(c, &np);
+	if (c->facts.sense_state != DX_SVC_RUNNING || c->opt->no_network)
+		return;
+	probe_all(c, &np);
+}

@@ -1,0 +1,904 @@
+/* probe.c - all destinations at once, one poll() loop, one deadline.
+ *
+ * Why one thread and poll() rather than a thread per destination: the
+ * probe is I/O bound and small; a state machine per target keeps the run
+ * deterministic, needs no locks around mbedTLS's shared config and RNG,
+ * costs ~40 KiB per live TLS session instead of a thread stack, and ports
+ * to Winsock unchanged (sock.c). The global deadline is a single number
+ * every poll() is bounded by, so a blackholed network costs one timeout.
+ *
+ * Each target walks: CONNECT (TCP) -> [PROXY: CONNECT host:443 request and
+ * its reply] -> [TLS handshake and chain check] -> HTTP request -> reply
+ * headers -> DONE. Buffers are fixed-size: nothing a server sends can make
+ * memory grow.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+
+#include "probe.h"
+#include "report.h"
+#include "sock.h"
+
+#define IN_CAP 8192     /* reply headers (+ a little block-page body) */
+#define BODY_CAP 4096   /* block-page body we read for its <title> */
+#define OUT_CAP 1024    /* one request */
+#define DEFAULT_ACTIVE 128
+
+enum phase {
+	PH_CONNECT, PH_PROXY_SEND, PH_PROXY_RECV, PH_TLS, PH_HTTP_SEND,
+	PH_HTTP_RECV, PH_DONE,
+};
+static const char *const phase_names[] = {
+	"connect", "proxy", "proxy", "tls", "http", "http", "done",
+};
+
+struct dx_probe_state {
+	dx_sock_t s;
+	enum phase ph;
+	int want;                /* DX_POLL_* this target waits for */
+	double t0;               /* start of the current phase */
+	double t_http;
+	char out[OUT_CAP];
+	size_t outlen, outoff;
+	char in[IN_CAP + 1];
+	size_t inlen;
+	size_t hdr_end;          /* 0 until "\r\n\r\n" seen */
+	size_t body_want;        /* body bytes worth waiting for */
+	size_t pend_off, pend_len; /* bytes after the CONNECT reply, for TLS */
+	mbedtls_ssl_context ssl;
+	int ssl_live;
+	enum dx_sock_rc io_rc;   /* what the socket said under mbedTLS */
+	char io_err[128];
+};
+
+struct engine {
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+	mbedtls_x509_crt anchors;
+	mbedtls_ssl_config conf;
+};
+
+const char *dx_probe_class_name(enum dx_probe_class c)
+{
+	static const char *const names[] = {
+		"pending", "ok", "dns", "refused", "reset", "timeout",
+		"proxy-denied", "proxy-auth", "proxy-failed", "tls-intercepted",
+		"tls-failed", "http-status", "not-probed",
+	};
+	return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "?";
+}
+
+int dx_http_reachable(int status)
+{
+	return status == 200 || status == 400 || status == 404 || status == 405;
+}
+
+void dx_probe_init(struct dx_probe *p)
+{
+	p->result = DX_PR_PENDING;
+	p->phase[0] = p->reason[0] = 0;
+	p->http_status = p->proxy_status = 0;
+	p->status_line[0] = p->proxy_status_line[0] = 0;
+	p->proxy_authenticate[0] = p->proxy_via[0] = p->proxy_title[0] = 0;
+	p->proxy_connect_failed = 0;
+	p->issuer[0] = p->root[0] = p->subject[0] = p->tls_detail[0] = 0;
+	p->dns_ms = p->connect_ms = p->proxy_ms = p->tls_ms = p->http_ms = -1;
+	p->st = NULL;
+}
+
+/* ---- finishing ---------------------------------------------------------- */
+
+static void release(struct dx_probe *p)
+{
+	struct dx_probe_state *st = p->st;
+	if (!st)
+		return;
+	if (st->ssl_live)
+		mbedtls_ssl_free(&st->ssl);
+	dx_sock_close(st->s);
+	free(st);
+	p->st = NULL;
+}
+
+static void finish(struct dx_probe *p, enum dx_probe_class c, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void finish(struct dx_probe *p, enum dx_probe_class c, const char *fmt, ...)
+{
+	va_list ap;
+	p->result = c;
+	if (p->st)
+		snprintf(p->phase, sizeof p->phase, "%s", phase_names[p->st->ph]);
+	va_start(ap, fmt);
+	vsnprintf(p->reason, sizeof p->reason, fmt, ap);
+	va_end(ap);
+	if (p->st)
+		p->st->ph = PH_DONE;
+	release(p);
+}
+
+static double since(double t0)
+{
+	double d = dx_clock_ms() - t0;
+	return d < 0 ? 0 : (double)(long)(d * 10 + 0.5) / 10; /* 0.1 ms */
+}
+
+/* A socket-level failure in a phase, as a class. */
+static void fail_io(struct dx_probe *p, enum dx_sock_rc rc, const char *err)
+{
+	const char *ph = phase_names[p->st->ph];
+	switch (rc) {
+	case DX_SOCK_REFUSED:
+		finish(p, DX_PR_REFUSED, "%s: connection refused", ph);
+		break;
+	case DX_SOCK_RESET:
+		finish(p, DX_PR_RESET, "%s: connection reset by peer", ph);
+		break;
+	case DX_SOCK_CLOSED:
+		finish(p, DX_PR_RESET, "%s: connection closed by peer before a reply", ph);
+		break;
+	case DX_SOCK_TIMEOUT:
+		finish(p, DX_PR_TIMEOUT, "%s: %s", ph, err && *err ? err : "timed out");
+		break;
+	default:
+		finish(p, DX_PR_REFUSED, "%s: %s", ph, err && *err ? err : "socket error");
+		break;
+	}
+}
+
+/* ---- HTTP reply parsing ------------------------------------------------- */
+
+static char *find_crlf2(char *buf, size_t n)
+{
+	for (size_t i = 0; i + 3 < n; i++)
+		if (buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' &&
+		    buf[i + 3] == '\n')
+			return buf + i;
+	return NULL;
+}
+
+/* "HTTP/1.1 403 Forbidden" -> 403 and the line (printable only). */
+static int status_of(const char *buf, size_t n, char *line, size_t linesz)
+{
+	size_t len = 0;
+	int code = 0;
+	while (len < n && buf[len] != '\r' && buf[len] != '\n')
+		len++;
+	if (line) {
+		size_t j = 0;
+		for (size_t i = 0; i < len && j + 1 < linesz; i++)
+			line[j++] = isprint((unsigned char)buf[i]) ? buf[i] : '?';
+		line[j] = 0;
+	}
+	if (len < 12 || strncmp(buf, "HTTP/1.", 7) != 0 || buf[8] != ' ')
+		return 0;
+	for (int i = 9; i < 12; i++) {
+		if (!isdigit((unsigned char)buf[i]))
+			return 0;
+		code = code * 10 + (buf[i] - '0');
+	}
+	return code;
+}
+
+/* Appends every header `name`'s value (within the header block) to dst. */
+static void header_values(const char *hdr, size_t n, const char *name,
+			  char *dst, size_t dstsz)
+{
+	size_t nl = strlen(name), j = strlen(dst);
+	const char *p = hdr, *end = hdr + n;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *le = eol ? eol : end;
+		if ((size_t)(le - p) > nl && strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			const char *v = p + nl + 1;
+			while (v < le && (*v == ' ' || *v == '\t'))
+				v++;
+			if (j && j + 2 < dstsz) {
+				dst[j++] = ',';
+				dst[j++] = ' ';
+			}
+			for (; v < le && *v != '\r' && j + 1 < dstsz; v++)
+				dst[j++] = isprint((unsigned char)*v) ? *v : '?';
+			dst[j] = 0;
+		}
+		p = le + 1;
+	}
+}
+
+static long content_length(const char *hdr, size_t n)
+{
+	char v[32] = "";
+	header_values(hdr, n, "Content-Length", v, sizeof v);
+	return v[0] ? strtol(v, NULL, 10) : -1;
+}
+
+/* The <title> of an HTML body, whitespace folded. */
+static void html_title(const char *body, size_t n, char *dst, size_t dstsz)
+{
+	const char *p = body, *end = body + n, *t = NULL;
+	size_t j = 0;
+	for (; p + 7 <= end; p++)
+		if (strncasecmp(p, "<title>", 7) == 0) {
+			t = p + 7;
+			break;
+		}
+	if (!t)
+		return;
+	for (; t < end && *t != '<' && j + 1 < dstsz; t++) {
+		char ch = isspace((unsigned char)*t) ? ' ' : *t;
+		if (ch == ' ' && (j == 0 || dst[j - 1] == ' '))
+			continue;
+		dst[j++] = isprint((unsigned char)ch) ? ch : '?';
+	}
+	while (j && dst[j - 1] == ' ')
+		j--;
+	dst[j] = 0;
+}
+
+/* ---- the steps ---------------------------------------------------------- */
+
+static void build(struct dx_probe_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void build(struct dx_probe_state *st, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(st->out, sizeof st->out, fmt, ap);
+	va_end(ap);
+	st->outlen = n < 0 ? 0 : (size_t)n >= sizeof st->out ? sizeof st->out - 1 : (size_t)n;
+	st->outoff = 0;
+}
+
+static void start_http(struct dx_probe *p)
+{
+	struct dx_probe_state *st = p->st;
+	if (p->via_proxy && !p->tls) {
+		/* Plain HTTP through a proxy: absolute-form request line. */
+		char hostport[300];
+		if (p->port == 80)
+			snprintf(hostport, sizeof hostport, "%s", p->host);
+		else
+			snprintf(hostport, sizeof hostport, "%s:%d", p->host, p->port);
+		build(st, "GET http://%s%s HTTP/1.1\r\nHost: %s\r\n"
+		      "User-Agent: mdediag-probe\r\nAccept: */*\r\n"
+		      "Proxy-Connection: close\r\nConnection: close\r\n\r\n",
+		      hostport, p->path, hostport);
+	} else {
+		int dflt = p->tls ? 443 : 80;
+		if (p->port == dflt)
+			build(st, "GET %s HTTP/1.1\r\nHost: %s\r\n"
+			      "User-Agent: mdediag-probe\r\nAccept: */*\r\n"
+			      "Connection: close\r\n\r\n", p->path, p->host);
+		else
+			build(st, "GET %s HTTP/1.1\r\nHost: %s:%d\r\n"
+			      "User-Agent: mdediag-probe\r\nAccept: */*\r\n"
+			      "Connection: close\r\n\r\n", p->path, p->host, p->port);
+	}
+	st->ph = PH_HTTP_SEND;
+	st->t_http = dx_clock_ms();
+	st->inlen = st->hdr_end = st->body_want = 0;
+}
+
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+	struct dx_probe_state *st = ctx;
+	size_t n;
+	enum dx_sock_rc rc = dx_sock_send(st->s, buf, len, &n, st->io_err,
+					  sizeof st->io_err);
+	if (rc == DX_SOCK_OK)
+		return (int)n;
+	if (rc == DX_SOCK_AGAIN)
+		return MBEDTLS_ERR_SSL_WANT_WRITE;
+	st->io_rc = rc;
+	return rc == DX_SOCK_RESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+	struct dx_probe_state *st = ctx;
+	size_t n;
+	enum dx_sock_rc rc;
+	if (st->pend_len) { /* bytes the proxy sent right after its 200 */
+		n = len < st->pend_len ? len : st->pend_len;
+		memcpy(buf, st->in + st->pend_off, n);
+		st->pend_off += n;
+		st->pend_len -= n;
+		return (int)n;
+	}
+	rc = dx_sock_recv(st->s, buf, len, &n, st->io_err, sizeof st->io_err);
+	if (rc == DX_SOCK_OK)
+		return (int)n;
+	if (rc == DX_SOCK_AGAIN)
+		return MBEDTLS_ERR_SSL_WANT_READ;
+	st->io_rc = rc;
+	if (rc == DX_SOCK_CLOSED)
+		return 0;
+	return rc == DX_SOCK_RESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+static int start_tls(struct dx_probe *p, struct engine *e)
+{
+	struct dx_probe_state *st = p->st;
+	int r;
+	mbedtls_ssl_init(&st->ssl);
+	st->ssl_live = 1;
+	if ((r = mbedtls_ssl_setup(&st->ssl, &e->conf)) != 0 ||
+	    (r = mbedtls_ssl_set_hostname(&st->ssl, p->host)) != 0) {
+		char buf[100];
+		mbedtls_strerror(r, buf, sizeof buf);
+		st->ph = PH_TLS;
+		finish(p, DX_PR_NOT_PROBED, "TLS setup failed: %s", buf);
+		return -1;
+	}
+	mbedtls_ssl_set_bio(&st->ssl, st, bio_send, bio_recv, NULL);
+	st->ph = PH_TLS;
+	st->t0 = dx_clock_ms();
+	return 0;
+}
+
+/* Chain facts for the evidence: leaf subject and issuer, top of chain. */
+static void chain_facts(struct dx_probe *p)
+{
+	const mbedtls_x509_crt *c = mbedtls_ssl_get_peer_cert(&p->st->ssl);
+	if (!c)
+		return;
+	mbedtls_x509_dn_gets(p->subject, sizeof p->subject, &c->subject);
+	mbedtls_x509_dn_gets(p->issuer, sizeof p->issuer, &c->issuer);
+	while (c->next && c->next->raw.len)
+		c = c->next;
+	mbedtls_x509_dn_gets(p->root, sizeof p->root, &c->issuer);
+}
+
+static void after_handshake(struct dx_probe *p)
+{
+	struct dx_probe_state *st = p->st;
+	uint32_t flags = mbedtls_ssl_get_verify_result(&st->ssl);
+	p->tls_ms = since(st->t0);
+	chain_facts(p);
+	if (flags) {
+		char info[160];
+		char *nl;
+		mbedtls_x509_crt_verify_info(info, sizeof info, "", flags);
+		while ((nl = strchr(info, '\n')) != NULL)
+			*nl = nl[1] ? ';' : 0;
+		snprintf(p->tls_detail, sizeof p->tls_detail, "%s", info);
+		if (flags & (MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_MISSING |
+			     MBEDTLS_X509_BADCERT_SKIP_VERIFY)) {
+			finish(p, DX_PR_TLS_INTERCEPTED,
+			       "certificate chain does not lead to an expected root: "
+			       "issuer \"%s\", root \"%s\"", p->issuer, p->root);
+		} else if (flags & MBEDTLS_X509_BADCERT_EXPIRED) {
+			finish(p, DX_PR_TLS_FAILED, "certificate expired (%s)", p->subject);
+		} else if (flags & MBEDTLS_X509_BADCERT_FUTURE) {
+			finish(p, DX_PR_TLS_FAILED, "certificate not yet valid (%s)", p->subject);
+		} else if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
+			finish(p, DX_PR_TLS_FAILED,
+			       "wrong name: certificate \"%s\" does not cover %s",
+			       p->subject, p->host);
+		} else if (flags & MBEDTLS_X509_BADCERT_REVOKED) {
+			finish(p, DX_PR_TLS_FAILED, "certificate revoked");
+		} else {
+			finish(p, DX_PR_TLS_FAILED, "certificate rejected: %s", info);
+		}
+		return;
+	}
+	start_http(p);
+}
+
+static void handshake_failed(struct dx_probe *p, int r)
+{
+	struct dx_probe_state *st = p->st;
+	char buf[120];
+	p->tls_ms = since(st->t0);
+	if (st->io_rc == DX_SOCK_RESET) {
+		finish(p, DX_PR_RESET, "tls: connection reset during the handshake");
+		return;
+	}
+	if (st->io_rc == DX_SOCK_CLOSED || r == MBEDTLS_ERR_SSL_CONN_EOF) {
+		finish(p, DX_PR_TLS_FAILED,
+		       "handshake failure: the server closed the connection during the handshake");
+		return;
+	}
+	if (st->io_rc != DX_SOCK_OK && st->io_rc != DX_SOCK_AGAIN) {
+		fail_io(p, st->io_rc, st->io_err);
+		return;
+	}
+	mbedtls_strerror(r, buf, sizeof buf);
+	finish(p, DX_PR_TLS_FAILED, "handshake failure: %s (-0x%04x)", buf, (unsigned)-r);
+}
+
+/* Reads into st->in; returns 1 when headers are complete (or the peer
+ * closed), 0 to wait, -1 when the target was finished with an error. */
+static int read_reply(struct dx_probe *p, int tls)
+{
+	struct dx_probe_state *st = p->st;
+	for (;;) {
+		size_t room = IN_CAP - st->inlen, n = 0;
+		int r;
+		if (room == 0)
+			return 1;
+		if (tls) {
+			r = mbedtls_ssl_read(&st->ssl, (unsigned char *)st->in + st->inlen, room);
+			if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) {
+				st->want = r == MBEDTLS_ERR_SSL_WANT_READ ? DX_POLL_IN : DX_POLL_OUT;
+				return 0;
+			}
+			if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
+			    r == MBEDTLS_ERR_SSL_CONN_EOF)
+				return 1;
+			if (r < 0) {
+				if (st->io_rc == DX_SOCK_RESET || st->inlen == 0) {
+					if (st->io_rc != DX_SOCK_OK && st->io_rc != DX_SOCK_AGAIN)
+						fail_io(p, st->io_rc, st->io_err);
+					else {
+						char buf[100];
+						mbedtls_strerror(r, buf, sizeof buf);
+						finish(p, DX_PR_RESET, "http: TLS read failed: %s", buf);
+					}
+					return -1;
+				}
+				return 1;
+			}
+			n = (size_t)r;
+		} else {
+			enum dx_sock_rc rc = dx_sock_recv(st->s, st->in + st->inlen, room, &n,
+							  st->io_err, sizeof st->io_err);
+			if (rc == DX_SOCK_AGAIN) {
+				st->want = DX_POLL_IN;
+				return 0;
+			}
+			if (rc == DX_SOCK_CLOSED)
+				return 1;
+			if (rc != DX_SOCK_OK) {
+				if (st->inlen && rc == DX_SOCK_RESET)
+					return 1; /* a reset after the reply still counts */
+				fail_io(p, rc, st->io_err);
+				return -1;
+			}
+		}
+		st->inlen += n;
+		st->in[st->inlen] = 0;
+		if (!st->hdr_end) {
+			char *e = find_crlf2(st->in, st->inlen);
+			if (e) {
+				long cl;
+				st->hdr_end = (size_t)(e - st->in) + 4;
+				cl = content_length(st->in, st->hdr_end);
+				st->body_want = cl < 0 ? 0 : (size_t)cl > BODY_CAP ? BODY_CAP : (size_t)cl;
+			}
+		}
+		if (st->hdr_end && st->inlen - st->hdr_end >= st->body_want)
+			return 1;
+	}
+}
+
+/* Records the proxy's non-2xx reply and classifies it. */
+static void proxy_refused(struct dx_probe *p)
+{
+	struct dx_probe_state *st = p->st;
+	size_t hdr = st->hdr_end ? st->hdr_end : st->inlen;
+	p->proxy_status = status_of(st->in, st->inlen, p->proxy_status_line,
+				    sizeof p->proxy_status_line);
+	header_values(st->in, hdr, "Proxy-Authenticate", p->proxy_authenticate,
+		      sizeof p->proxy_authenticate);
+	header_values(st->in, hdr, "Via", p->proxy_via, sizeof p->proxy_via);
+	if (st->hdr_end)
+		html_title(st->in + st->hdr_end, st->inlen - st->hdr_end, p->proxy_title,
+			   sizeof p->proxy_title);
+	if (p->proxy_status == 407)
+		finish(p, DX_PR_PROXY_AUTH, "proxy requires authentication: %s",
+		       p->proxy_status_line);
+	else if (p->proxy_status == 403)
+		finish(p, DX_PR_PROXY_DENIED, "proxy denied the request: %s%s%s",
+		       p->proxy_status_line, p->proxy_title[0] ? " - " : "", p->proxy_title);
+	else if (p->proxy_status)
+		finish(p, DX_PR_PROXY_FAILED, "proxy answered %s", p->proxy_status_line);
+	else
+		finish(p, DX_PR_PROXY_FAILED, "proxy sent no HTTP status line (\"%s\")",
+		       p->proxy_status_line);
+}
+
+static void http_done(struct dx_probe *p)
+{
+	struct dx_probe_state *st = p->st;
+	int code;
+	p->http_ms = since(st->t_http);
+	code = status_of(st->in, st->inlen, p->status_line, sizeof p->status_line);
+	if (!code) {
+		if (st->inlen == 0)
+			finish(p, DX_PR_RESET, "http: connection closed before an HTTP reply");
+		else
+			finish(p, DX_PR_HTTP_STATUS, "http: not an HTTP reply (\"%s\")",
+			       p->status_line);
+		return;
+	}
+	if (p->via_proxy && !p->tls && (code == 403 || code == 407 || code == 502 ||
+					code == 503 || code == 504)) {
+		/* Plain HTTP through a proxy: these are the proxy's words. */
+		p->proxy_ms = p->http_ms;
+		proxy_refused(p);
+		return;
+	}
+	p->http_status = code;
+	if (dx_http_reachable(code))
+		finish(p, DX_PR_OK, "%s", "");
+	else
+		finish(p, DX_PR_HTTP_STATUS, "unexpected HTTP status: %s", p->status_line);
+}
+
+/* Advances one target as far as it can go without blocking. */
+static void step(struct dx_probe *p, struct engine *e, int got)
+{
+	struct dx_probe_state *st;
+	while ((st = p->st) != NULL) {
+		switch (st->ph) {
+		case PH_CONNECT: {
+			enum dx_sock_rc rc;
+			if (!(got & (DX_POLL_OUT | DX_POLL_ERR))) {
+				st->want = DX_POLL_OUT;
+				return;
+			}
+			rc = dx_sock_connected(st->s, st->io_err, sizeof st->io_err);
+			p->connect_ms = since(st->t0);
+			if (rc != DX_SOCK_OK) {
+				if (p->via_proxy) {
+					p->proxy_connect_failed = 1;
+					finish(p, DX_PR_PROXY_FAILED, "proxy %s:%d unreachable: %s",
+					       p->addr, p->addr_port,
+					       rc == DX_SOCK_REFUSED ? "connection refused" : st->io_err);
+				} else {
+					fail_io(p, rc, st->io_err);
+				}
+				return;
+			}
+			st->t0 = dx_clock_ms();
+			if (p->via_proxy && p->tls) {
+				build(st, "CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\n"
+				      "User-Agent: mdediag-probe\r\n"
+				      "Proxy-Connection: Keep-Alive\r\n\r\n",
+				      p->host, p->port, p->host, p->port);
+				st->ph = PH_PROXY_SEND;
+			} else if (p->tls) {
+				if (start_tls(p, e))
+					return;
+			} else {
+				start_http(p);
+			}
+			got = DX_POLL_OUT;
+			break;
+		}
+		case PH_PROXY_SEND:
+		case PH_HTTP_SEND: {
+			int r;
+			size_t n = 0;
+			if (st->ph == PH_HTTP_SEND && p->tls) {
+				r = mbedtls_ssl_write(&st->ssl, (unsigned char *)st->out + st->outoff,
+						      st->outlen - st->outoff);
+				if (r == MBEDTLS_ERR_SSL_WANT_WRITE || r == MBEDTLS_ERR_SSL_WANT_READ) {
+					st->want = r == MBEDTLS_ERR_SSL_WANT_READ ? DX_POLL_IN : DX_POLL_OUT;
+					return;
+				}
+				if (r < 0) {
+					fail_io(p, st->io_rc == DX_SOCK_OK ? DX_SOCK_RESET : st->io_rc,
+						st->io_err);
+					return;
+				}
+				n = (size_t)r;
+			} else {
+				enum dx_sock_rc rc = dx_sock_send(st->s, st->out + st->outoff,
+								  st->outlen - st->outoff, &n,
+								  st->io_err, sizeof st->io_err);
+				if (rc == DX_SOCK_AGAIN) {
+					st->want = DX_POLL_OUT;
+					return;
+				}
+				if (rc != DX_SOCK_OK) {
+					fail_io(p, rc, st->io_err);
+					return;
+				}
+			}
+			st->outoff += n;
+			if (st->outoff < st->outlen)
+				continue;
+			st->ph = st->ph == PH_PROXY_SEND ? PH_PROXY_RECV : PH_HTTP_RECV;
+			st->inlen = st->hdr_end = st->body_want = 0;
+			st->want = DX_POLL_IN;
+			return; /* wait for the reply */
+		}
+		case PH_PROXY_RECV: {
+			int r = read_reply(p, 0);
+			if (r <= 0) {
+				if (r < 0 && p->result == DX_PR_RESET)
+					p->result = DX_PR_PROXY_FAILED; /* the proxy dropped us */
+				return;
+			}
+			p->proxy_ms = since(st->t0);
+			{
+				char line[128];
+				int code = status_of(st->in, st->inlen, line, sizeof line);
+				if (code >= 200 && code < 300 && st->hdr_end) {
+					p->proxy_status = code;
+					snprintf(p->proxy_status_line, sizeof p->proxy_status_line,
+						 "%s", line);
+					header_values(st->in, st->hdr_end, "Via", p->proxy_via,
+						      sizeof p->proxy_via);
+					st->pend_off = st->hdr_end;
+					st->pend_len = st->inlen - st->hdr_end;
+					if (start_tls(p, e))
+						return;
+					got = DX_POLL_OUT | DX_POLL_IN;
+					break;
+				}
+				if (st->inlen == 0) {
+					finish(p, DX_PR_PROXY_FAILED,
+					       "proxy closed the connection without answering CONNECT");
+					return;
+				}
+				proxy_refused(p);
+				return;
+			}
+		}
+		case PH_TLS: {
+			int r = mbedtls_ssl_handshake(&st->ssl);
+			if (r == MBEDTLS_ERR_SSL_WANT_READ) {
+				st->want = DX_POLL_IN;
+				return;
+			}
+			if (r == MBEDTLS_ERR_SSL_WANT_WRITE) {
+				st->want = DX_POLL_OUT;
+				return;
+			}
+			if (r != 0) {
+				handshake_failed(p, r);
+				return;
+			}
+			after_handshake(p);
+			got = DX_POLL_OUT;
+			break;
+		}
+		case PH_HTTP_RECV: {
+			int r = read_reply(p, p->tls);
+			if (r <= 0)
+				return;
+			http_done(p);
+			return;
+		}
+		case PH_DONE:
+			return;
+		}
+	}
+}
+
+static void begin(struct dx_probe *p, struct engine *e)
+{
+	struct dx_probe_state *st;
+	enum dx_sock_rc rc;
+	char err[128] = "";
+
+	st = calloc(1, sizeof *st);
+	if (!st) {
+		finish(p, DX_PR_NOT_PROBED, "out of memory");
+		return;
+	}
+	st->s = DX_SOCK_BAD;
+	st->ph = PH_CONNECT;
+	st->t0 = dx_clock_ms();
+	p->st = st;
+	rc = dx_sock_connect(p->addr, p->addr_port, &st->s, err, sizeof err);
+	if (rc == DX_SOCK_AGAIN) {
+		st->want = DX_POLL_OUT;
+		return;
+	}
+	if (rc != DX_SOCK_OK) {
+		p->connect_ms = since(st->t0);
+		if (p->via_proxy) {
+			p->proxy_connect_failed = 1;
+			finish(p, DX_PR_PROXY_FAILED, "proxy %s:%d unreachable: %s", p->addr,
+			       p->addr_port, rc == DX_SOCK_REFUSED ? "connection refused" : err);
+		} else {
+			fail_io(p, rc, err);
+		}
+		return;
+	}
+	step(p, e, DX_POLL_OUT);
+}
+
+/* Classifies whatever is still running when the deadline passes. */
+static void expire(struct dx_probe *p, int timeout_ms)
+{
+	struct dx_probe_state *st = p->st;
+	double t = since(st->t0);
+	switch (st->ph) {
+	case PH_CONNECT:
+		p->connect_ms = t;
+		if (p->via_proxy) {
+			p->proxy_connect_failed = 1;
+			finish(p, DX_PR_PROXY_FAILED,
+			       "proxy %s:%d unreachable: no TCP answer within %d ms",
+			       p->addr, p->addr_port, timeout_ms);
+		} else {
+			finish(p, DX_PR_TIMEOUT, "connect: no TCP answer within %d ms", timeout_ms);
+		}
+		return;
+	case PH_PROXY_SEND:
+	case PH_PROXY_RECV:
+		p->proxy_ms = t;
+		finish(p, DX_PR_TIMEOUT, "proxy: no reply to CONNECT within %d ms", timeout_ms);
+		return;
+	case PH_TLS:
+		p->tls_ms = t;
+		finish(p, DX_PR_TIMEOUT, "tls: handshake not finished within %d ms", timeout_ms);
+		return;
+	default:
+		p->http_ms = since(st->t_http);
+		finish(p, DX_PR_TIMEOUT, "http: no complete reply within %d ms", timeout_ms);
+		return;
+	}
+}
+
+/* Runs targets [0, n) until all are done or the deadline passes. */
+static void run_loop(struct dx_probe *t, size_t n, struct engine *e, int timeout_ms,
+		     size_t max_active)
+{
+	struct dx_pollfd *fds = calloc(max_active, sizeof *fds);
+	size_t *idx = calloc(max_active, sizeof *idx);
+	double deadline = dx_clock_ms() + timeout_ms;
+	size_t next = 0;
+
+	if (!fds || !idx) {
+		for (size_t i = 0; i < n; i++)
+			if (t[i].result == DX_PR_PENDING)
+				finish(&t[i], DX_PR_NOT_PROBED, "out of memory");
+		goto out;
+	}
+	for (;;) {
+		size_t active = 0, nf = 0;
+		double now;
+		int wait;
+		for (size_t i = 0; i < n; i++)
+			active += t[i].st != NULL;
+		while (next < n && active < max_active) {
+			if (t[next].result == DX_PR_PENDING) {
+				begin(&t[next], e);
+				active += t[next].st != NULL;
+			}
+			next++;
+		}
+		for (size_t i = 0; i < n && nf < max_active; i++) {
+			if (!t[i].st)
+				continue;
+			fds[nf].s = t[i].st->s;
+			fds[nf].want = t[i].st->want;
+			idx[nf++] = i;
+		}
+		if (nf == 0 && next >= n)
+			break;
+		now = dx_clock_ms();
+		if (now >= deadline) {
+			for (size_t i = 0; i < n; i++) {
+				if (t[i].st)
+					expire(&t[i], timeout_ms);
+				else if (t[i].result == DX_PR_PENDING)
+					finish(&t[i], DX_PR_TIMEOUT,
+					       "not started before the deadline (%d ms)", timeout_ms);
+			}
+			break;
+		}
+		wait = (int)(deadline - now) + 1;
+		/* wake a few times a second for the progress line (a no-op
+		 * unless stderr is a terminal) */
+		if (wait > 250)
+			wait = 250;
+		size_t done = 0;
+		for (size_t i = 0; i < n; i++)
+			done += t[i].result != DX_PR_PENDING;
+		dx_progress("probing %zu destinations: %zu done, %.0f s left", n, done,
+			    (deadline - now) / 1000.0);
+		if (dx_sock_poll(fds, nf, wait) < 0)
+			continue;
+		for (size_t k = 0; k < nf; k++)
+			if (fds[k].got && t[idx[k]].st)
+				step(&t[idx[k]], e, fds[k].got);
+	}
+out:
+	free(fds);
+	free(idx);
+}
+
+static int engine_init(struct engine *e, const struct dx_probe_config *cfg, char *err,
+		       size_t errsz)
+{
+	static const char pers[] = "mdediag-probe";
+	int r;
+	mbedtls_entropy_init(&e->entropy);
+	mbedtls_ctr_drbg_init(&e->drbg);
+	mbedtls_x509_crt_init(&e->anchors);
+	mbedtls_ssl_config_init(&e->conf);
+	r = mbedtls_ctr_drbg_seed(&e->drbg, mbedtls_entropy_func, &e->entropy,
+				  (const unsigned char *)pers, sizeof pers - 1);
+	if (r) {
+		snprintf(err, errsz, "random generator could not be seeded (-0x%04x)",
+			 (unsigned)-r);
+		return -1;
+	}
+	r = cfg->anchors_pem ? mbedtls_x509_crt_parse(&e->anchors,
+						      (const unsigned char *)cfg->anchors_pem,
+						      cfg->anchors_len)
+			     : -1;
+	/* r > 0 means some certificates were skipped; usable if any parsed. */
+	if (r < 0 || e->anchors.raw.len == 0) {
+		snprintf(err, errsz, "no expected root certificate could be parsed");
+		return -1;
+	}
+	r = mbedtls_ssl_config_defaults(&e->conf, MBEDTLS_SSL_IS_CLIENT,
+					MBEDTLS_SSL_TRANSPORT_STREAM,
+					MBEDTLS_SSL_PRESET_DEFAULT);
+	if (r) {
+		snprintf(err, errsz, "TLS configuration failed (-0x%04x)", (unsigned)-r);
+		return -1;
+	}
+	/* OPTIONAL: finish the handshake even when the chain is not ours, so
+	 * the presented issuer can be named; the verdict is taken after. */
+	mbedtls_ssl_conf_authmode(&e->conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
+	mbedtls_ssl_conf_ca_chain(&e->conf, &e->anchors, NULL);
+	mbedtls_ssl_conf_rng(&e->conf, mbedtls_ctr_drbg_random, &e->drbg);
+	mbedtls_ssl_conf_min_version(&e->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+				     MBEDTLS_SSL_MINOR_VERSION_3);
+	return 0;
+}
+
+static void engine_free(struct engine *e)
+{
+	mbedtls_ssl_config_free(&e->conf);
+	mbedtls_x509_crt_free(&e->anchors);
+	mbedtls_ctr_drbg_free(&e->drbg);
+	mbedtls_entropy_free(&e->entropy);
+}
+
+int dx_probe_run(struct dx_probe *t, size_t n, const struct dx_probe_config *cfg,
+		 char *err, size_t errsz)
+{
+	struct engine *e = calloc(1, sizeof *e);
+	size_t max_active = cfg->max_active ? cfg->max_active : DEFAULT_ACTIVE;
+	char buf[200];
+	int rc = 0;
+
+	if (!err)
+		err = buf, errsz = sizeof buf;
+	err[0] = 0;
+	if (max_active > 200)
+		max_active = 200;
+	if (!e || dx_sock_startup() || engine_init(e, cfg, err, errsz)) {
+		if (!err[0])
+			snprintf(err, errsz, "probe could not start");
+		for (size_t i = 0; i < n; i++)
+			if (t[i].result == DX_PR_PENDING) {
+				t[i].result = DX_PR_NOT_PROBED;
+				snprintf(t[i].reason, sizeof t[i].reason, "%s", err);
+			}
+		rc = -1;
+		goto out;
+	}
+	if (cfg->serial) {
+		for (size_t i = 0; i < n; i++)
+			run_loop(&t[i], 1, e, cfg->timeout_ms, 1);
+	} else {
+		run_loop(t, n, e, cfg->timeout_ms, max_active);
+	}
+out:
+	if (e)
+		engine_free(e);
+	free(e);
+	return rc;
+}

@@ -1,0 +1,149 @@
+/* report_intune.c - the one-line output of an Intune remediation script.
+ *
+ * Intune keeps the first 2,048 characters of a detection script's output
+ * and shows them in the device status column, one row per device. So: one
+ * line, the verdict first (severity, check ID, title), then the key facts
+ * in a fixed order as key=value, then the other errors' IDs. Fields are
+ * separated by " | ". Control characters and invalid UTF-8 become '?' and
+ * '|' inside a value becomes '/', so a fleet export can be split on " | "
+ * reliably; the line is cut on a UTF-8 boundary to DX_INTUNE_MAX bytes
+ * (bytes, not characters: never more than Intune's limit).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "report.h"
+
+struct line {
+	char buf[DX_INTUNE_MAX];
+	size_t len;  /* bytes used, without the NUL */
+	int full;
+};
+
+static const char *str(const cJSON *o, const char *k)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(j) ? j->valuestring : "";
+}
+
+/* Appends s, keeping room for "\n" and the NUL; `sanitise` replaces
+ * control characters, invalid UTF-8 and '|' (the field separator). */
+static void append(struct line *l, const char *s, int sanitise)
+{
+	const size_t cap = DX_INTUNE_MAX - 2; /* "\n" + NUL */
+	unsigned cp;
+	for (const char *p = s; *p && !l->full;) {
+		size_t n = dx_utf8_decode(p, &cp);
+		const char *emit = p;
+		size_t m = n;
+		if (dx_cp_unsafe(cp) || cp == '\n' || cp == '\t' || cp == 0xFFFD)
+			emit = "?", m = 1;
+		else if (cp == '|' && sanitise)
+			emit = "/", m = 1;
+		if (l->len + m > cap) {
+			l->full = 1;
+			break;
+		}
+		memcpy(l->buf + l->len, emit, m);
+		l->len += m;
+		p += n;
+	}
+	l->buf[l->len] = '\0';
+}
+
+static void add(struct line *l, const char *s)
+{
+	append(l, s, 1);
+}
+
+static void field(struct line *l, const char *key, const char *val)
+{
+	if (!val || !val[0])
+		return;
+	append(l, " | ", 0);
+	add(l, key);
+	add(l, "=");
+	add(l, val);
+}
+
+int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat)
+{
+	static struct line l; /* 2 kB: not on the stack of a small thread */
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(model, "verdict");
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(model, "device");
+	const cJSON *sense = cJSON_GetObjectItemCaseSensitive(d, "sense");
+	const cJSON *av = cJSON_GetObjectItemCaseSensitive(d, "defender_av");
+	const cJSON *sum = cJSON_GetObjectItemCaseSensitive(model, "summary");
+	const cJSON *findings = cJSON_GetObjectItemCaseSensitive(model, "findings");
+	char tmp[128];
+	const cJSON *f;
+
+	memset(&l, 0, sizeof l);
+	/* 1. the verdict */
+	const char *sev = str(v, "severity");
+	add(&l, strcmp(sev, "error") == 0 ? "ERROR" : strcmp(sev, "warning") == 0 ? "WARNING" : "OK");
+	add(&l, " ");
+	add(&l, str(v, "id"));
+	if (str(v, "variant")[0]) {
+		add(&l, "/");
+		add(&l, str(v, "variant"));
+	}
+	add(&l, ": ");
+	add(&l, str(v, "title"));
+	/* 2. counts and the key facts, fixed order */
+	snprintf(tmp, sizeof tmp, "%d/%d/%d",
+		 cJSON_GetObjectItemCaseSensitive(sum, "error") ? cJSON_GetObjectItemCaseSensitive(sum, "error")->valueint : 0,
+		 cJSON_GetObjectItemCaseSensitive(sum, "warning") ? cJSON_GetObjectItemCaseSensitive(sum, "warning")->valueint : 0,
+		 cJSON_GetObjectItemCaseSensitive(sum, "info") ? cJSON_GetObjectItemCaseSensitive(sum, "info")->valueint : 0);
+	field(&l, "e/w/i", tmp);
+	field(&l, "host", str(d, "hostname"));
+	snprintf(tmp, sizeof tmp, "%.40s%s%.20s", str(d, "build_ubr"),
+		 str(d, "build_ubr")[0] && str(d, "edition")[0] ? " " : "", str(d, "edition"));
+	field(&l, "os", tmp);
+	field(&l, "sense", strcmp(str(sense, "exists"), "no") == 0 ? "missing" : str(sense, "state"));
+	field(&l, "sense_ver", str(sense, "version"));
+	field(&l, "mdav", str(av, "state"));
+	field(&l, "mdav_platform", str(av, "platform"));
+	field(&l, "sigs", str(av, "signatures"));
+	field(&l, "onboarding", str(d, "onboarding_method"));
+	field(&l, "streamlined", str(d, "streamlined"));
+	field(&l, "winhttp_proxy", str(d, "winhttp_proxy"));
+	field(&l, "static_proxy", str(d, "static_proxy"));
+	/* 3. the failed destinations (host=result, issuer when intercepted) */
+	cJSON_ArrayForEach(f, findings) {
+		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
+		if (strcmp(str(f, "id"), "net.endpoint") || strcmp(str(f, "severity"), "error"))
+			continue;
+		field(&l, "fail", str(ev, "host"));
+		add(&l, "=");
+		add(&l, str(ev, "result"));
+		if (str(ev, "issuer")[0]) {
+			add(&l, " issuer=");
+			add(&l, str(ev, "issuer"));
+		}
+	}
+	/* 4. the other errors' IDs */
+	int first = 1;
+	cJSON_ArrayForEach(f, findings) {
+		if (strcmp(str(f, "severity"), "error") || strcmp(str(f, "id"), "net.endpoint") == 0 ||
+		    strcmp(str(f, "id"), "verdict") == 0)
+			continue;
+		if (strcmp(str(f, "id"), str(v, "id")) == 0 &&
+		    strcmp(str(f, "variant"), str(v, "variant")) == 0)
+			continue;
+		append(&l, first ? " | also=" : ",", 0);
+		add(&l, str(f, "id"));
+		if (str(f, "variant")[0]) {
+			add(&l, "/");
+			add(&l, str(f, "variant"));
+		}
+		first = 0;
+	}
+	/* 5. the next step, last: it is the longest and the first to be cut */
+	char *cmd = dx_catalog_render_ev(cat, str(v, "id"), str(v, "variant"), "command",
+					 cJSON_GetObjectItemCaseSensitive(v, "evidence"));
+	field(&l, "next", cmd && cmd[0] ? cmd : str(v, "next_step"));
+	free(cmd);
+	l.buf[l.len++] = '\n';
+	l.buf[l.len] = '\0';
+	return fputs(l.buf, out) < 0 || ferror(out) ? -1 : 0;
+}

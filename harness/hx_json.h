@@ -1,0 +1,34 @@
+/* hx_json.h - the JSON plumbing of the harness: bounded file loading,
+ * the deep merge of scenario overrides into a fixture, and writing. */
+#ifndef HX_JSON_H
+#define HX_JSON_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+/* Largest JSON file the harness reads (scenario, fixture, report). */
+#define HX_JSON_MAX (8u << 20)
+
+/* Reads a whole file of at most `max` bytes, NUL-terminated. Returns NULL
+ * with the reason in err. The caller frees. */
+char *hx_read_file(const char *path, size_t max, size_t *len, char *err, size_t errsz);
+
+/* Parses the file at path. Returns NULL with "path: reason" (and the byte
+ * offset of a syntax error) in err. The caller frees with cJSON_Delete. */
+cJSON *hx_json_load(const char *path, char *err, size_t errsz);
+
+/* Merges src into dst (both objects): members that are objects on both
+ * sides merge recursively; a null in src deletes the member; anything else
+ * replaces. Names match case-insensitively, as registry keys and values do
+ * on Windows, so an override never creates a duplicate the fixture loader
+ * would reject. src is not modified. Returns 0, -1 when out of memory. */
+int hx_json_merge(cJSON *dst, const cJSON *src);
+
+/* Writes json to path (formatted, newline-terminated). 0 or -1 + err. */
+int hx_json_write(const char *path, const cJSON *json, char *err, size_t errsz);
+
+/* Numbers compare numerically, strings exactly, booleans/null by type,
+ * arrays and objects structurally (object member order ignored). */
+int hx_json_equal(const cJSON *a, const cJSON *b);
+
+#endif

@@ -1,0 +1,413 @@
+/* hx_scenario.c - load, run and judge one scenario (see hx_scenario.h). */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "hx_json.h"
+#include "hx_match.h"
+#include "hx_proc.h"
+#include "hx_scenario.h"
+
+#define HX_MAX_ARGS 160
+#define HX_MAX_EXTRA 16
+#define HX_REPORT_MAX (16u << 20)
+#define HX_STDERR_MAX (64u << 10)
+#define HX_CLOUD_START_MS 5000
+#define HX_CLOUD_STOP_MS 1000
+
+static const char *str_member(const cJSON *o, const char *name)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, name);
+	return cJSON_IsString(j) ? j->valuestring : NULL;
+}
+
+static int string_array(const cJSON *j)
+{
+	const cJSON *e;
+	if (!cJSON_IsArray(j))
+		return 0;
+	cJSON_ArrayForEach(e, j)
+		if (!cJSON_IsString(e))
+			return 0;
+	return 1;
+}
+
+int hx_scenario_load(struct hx_scenario *sc, const char *dir, const char *name,
+		     char *err, size_t errsz)
+{
+	static const char *const allowed[] = {"$comment", "branch", "fixture",
+		"overrides", "cloud", "connect_to", "mdediag_args", "expect", NULL};
+	char path[PATH_MAX + 32];
+	memset(sc, 0, sizeof *sc);
+	sc->exit_code = -1;
+	snprintf(sc->name, sizeof sc->name, "%s", name);
+	snprintf(sc->dir, sizeof sc->dir, "%s", dir);
+	snprintf(path, sizeof path, "%s/scenario.json", dir);
+	if (!(sc->json = hx_json_load(path, err, errsz)))
+		return -1;
+	const cJSON *j = sc->json;
+	const char *bad = NULL;
+	if (!cJSON_IsObject(j))
+		bad = "$: expected an object";
+	for (const cJSON *m = cJSON_IsObject(j) ? j->child : NULL; m && !bad; m = m->next) {
+		int ok = 0;
+		for (const char *const *a = allowed; *a; a++)
+			ok = ok || strcmp(*a, m->string) == 0;
+		if (!ok) {
+			snprintf(err, errsz, "%s: $.%s: unknown member", path, m->string);
+			goto fail;
+		}
+	}
+	if (!bad && !str_member(j, "branch"))
+		bad = "$.branch: missing (one line: the article branch covered)";
+	if (!bad && !str_member(j, "fixture"))
+		bad = "$.fixture: missing (a fixture path)";
+	if (!bad && !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "expect")))
+		bad = "$.expect: missing or not an object";
+	const cJSON *m;
+	if (!bad && (m = cJSON_GetObjectItemCaseSensitive(j, "overrides")) && !cJSON_IsObject(m))
+		bad = "$.overrides: expected an object";
+	if (!bad && (m = cJSON_GetObjectItemCaseSensitive(j, "cloud")) && !cJSON_IsObject(m))
+		bad = "$.cloud: expected an object";
+	if (!bad && (m = cJSON_GetObjectItemCaseSensitive(j, "connect_to")) && !string_array(m))
+		bad = "$.connect_to: expected an array of strings";
+	if (!bad && (m = cJSON_GetObjectItemCaseSensitive(j, "mdediag_args")) && !string_array(m))
+		bad = "$.mdediag_args: expected an array of strings";
+	if (!bad && cJSON_GetObjectItemCaseSensitive(j, "connect_to") &&
+	    !cJSON_GetObjectItemCaseSensitive(j, "cloud"))
+		bad = "$.connect_to: needs a cloud";
+	if (bad) {
+		snprintf(err, errsz, "%s: %s", path, bad);
+		goto fail;
+	}
+	return 0;
+fail:
+	cJSON_Delete(sc->json);
+	sc->json = NULL;
+	return -1;
+}
+
+void hx_scenario_free(struct hx_scenario *sc)
+{
+	cJSON_Delete(sc->json);
+	cJSON_Delete(sc->report);
+	free(sc->stderr_text);
+	sc->json = sc->report = NULL;
+	sc->stderr_text = NULL;
+}
+
+cJSON *hx_scenario_fixture(const struct hx_scenario *sc, char *err, size_t errsz)
+{
+	const char *rel = str_member(sc->json, "fixture");
+	char path[PATH_MAX * 2 + 2];
+	if (rel[0] == '/')
+		snprintf(path, sizeof path, "%s", rel);
+	else
+		snprintf(path, sizeof path, "%s/%s", sc->dir, rel);
+	cJSON *fx = hx_json_load(path, err, errsz);
+	if (!fx)
+		return NULL;
+	if (!cJSON_IsObject(fx)) {
+		snprintf(err, errsz, "%s: not a JSON object", path);
+		goto fail;
+	}
+	const cJSON *ov = cJSON_GetObjectItemCaseSensitive(sc->json, "overrides");
+	if (ov && hx_json_merge(fx, ov)) {
+		snprintf(err, errsz, "out of memory merging the overrides");
+		goto fail;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(sc->json, "cloud")) {
+		/* Names resolve to loopback unless the scenario says otherwise:
+		 * no scenario may send traffic anywhere but 127.0.0.1. */
+		cJSON *dns = cJSON_GetObjectItemCaseSensitive(fx, "dns");
+		if (!dns)
+			dns = cJSON_AddObjectToObject(fx, "dns");
+		if (cJSON_IsObject(dns) && !cJSON_GetObjectItemCaseSensitive(dns, "*")) {
+			cJSON *a = cJSON_CreateArray();
+			cJSON_AddItemToArray(a, cJSON_CreateString("127.0.0.1"));
+			cJSON_AddItemToObject(dns, "*", a);
+		}
+	}
+	return fx;
+fail:
+	cJSON_Delete(fx);
+	return NULL;
+}
+
+int hx_expand_rule(const char *rule, const cJSON *ports, char *out, size_t outsz)
+{
+	size_t n = 0;
+	for (const char *p = rule; *p; p++) {
+		if (*p != '{') {
+			if (n + 1 >= outsz)
+				return -1;
+			out[n++] = *p;
+			continue;
+		}
+		const char *close = strchr(p, '}');
+		if (!close)
+			return -1;
+		char key[128];
+		size_t klen = (size_t)(close - p - 1);
+		if (klen >= sizeof key)
+			return -1;
+		memcpy(key, p + 1, klen);
+		key[klen] = '\0';
+		const cJSON *v;
+		if (strncmp(key, "proxy:", 6) == 0)
+			v = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(ports, "proxies"), key + 6);
+		else
+			v = cJSON_GetObjectItemCaseSensitive(ports, key);
+		if (!cJSON_IsNumber(v))
+			return -1;
+		int w = snprintf(out + n, outsz - n, "%d", v->valueint);
+		if (w < 0 || (size_t)w >= outsz - n)
+			return -1;
+		n += (size_t)w;
+		p = close;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* First line of a text, for one-line messages. */
+static void first_line(const char *text, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%s", text && *text ? text : "(nothing on stderr)");
+	out[strcspn(out, "\n")] = '\0';
+}
+
+struct run {
+	char tmp[PATH_MAX];
+	char fixture[PATH_MAX + 32], cloudcfg[PATH_MAX + 32], cadir[PATH_MAX + 32];
+	struct hx_proc cloud, diag;
+	int cloud_started, diag_started;
+	cJSON *ports;
+	char rules[HX_MAX_ARGS][600];
+	int nrules;
+	char timeout[32];
+	char extra[HX_MAX_EXTRA][PATH_MAX + 64];
+};
+
+/* Starts the mock cloud and reads its ports line. 0 or -1 + sc->why. */
+static int start_cloud(struct hx_scenario *sc, const struct hx_opts *o, struct run *r,
+		       long long deadline)
+{
+	char err[512];
+	const cJSON *cloud = cJSON_GetObjectItemCaseSensitive(sc->json, "cloud");
+	if (hx_json_write(r->cloudcfg, cloud, err, sizeof err)) {
+		snprintf(sc->why, sizeof sc->why, "%s", err);
+		return -1;
+	}
+	char *argv[] = {(char *)o->mockcloud, "--config", r->cloudcfg, "--seed", "1",
+		"--ca-dir", r->cadir, NULL};
+	if (hx_proc_start(&r->cloud, argv, 64 << 10, HX_STDERR_MAX, err, sizeof err)) {
+		snprintf(sc->why, sizeof sc->why, "mockcloud: %s", err);
+		return -1;
+	}
+	r->cloud_started = 1;
+	long long until = hx_now_ms() + HX_CLOUD_START_MS;
+	if (hx_proc_first_line(&r->cloud, until < deadline ? until : deadline)) {
+		hx_proc_stop(&r->cloud, 0);
+		char l[400];
+		first_line(r->cloud.err.data, l, sizeof l);
+		snprintf(sc->why, sizeof sc->why, "mockcloud did not report its ports%s: %s",
+			 r->cloud.timed_out ? " in time" : " (exited)", l);
+		return -1;
+	}
+	r->ports = cJSON_Parse(r->cloud.out.data);
+	const cJSON *ca = cJSON_GetObjectItemCaseSensitive(r->ports, "ca");
+	const cJSON *ct = cJSON_GetObjectItemCaseSensitive(r->ports, "connect_to");
+	if (!cJSON_IsString(ca) || !string_array(ct)) {
+		snprintf(sc->why, sizeof sc->why, "mockcloud's ports line lacks ca/connect_to: %.200s",
+			 r->cloud.out.data);
+		return -1;
+	}
+	/* Scenario rules first: curl's --connect-to uses the first match. */
+	const cJSON *extra = cJSON_GetObjectItemCaseSensitive(sc->json, "connect_to");
+	const cJSON *e;
+	cJSON_ArrayForEach(e, extra) {
+		if (r->nrules == HX_MAX_ARGS / 4 ||
+		    hx_expand_rule(e->valuestring, r->ports, r->rules[r->nrules],
+				   sizeof r->rules[0])) {
+			snprintf(sc->why, sizeof sc->why, "connect_to rule \"%s\": unknown placeholder "
+				 "or too many rules", e->valuestring);
+			return -1;
+		}
+		r->nrules++;
+	}
+	cJSON_ArrayForEach(e, ct) {
+		if (r->nrules == HX_MAX_ARGS / 4) {
+			snprintf(sc->why, sizeof sc->why, "too many connect-to rules");
+			return -1;
+		}
+		snprintf(r->rules[r->nrules++], sizeof r->rules[0], "%s", e->valuestring);
+	}
+	return 0;
+}
+
+/* --keep: mdediag's stdout and stderr next to the fixture, as they came. */
+static void keep_output(const struct run *r)
+{
+	static const char *const names[] = {"report.json", "mdediag.stderr"};
+	const struct hx_buf *bufs[] = {&r->diag.out, &r->diag.err};
+	for (int i = 0; i < 2; i++) {
+		char path[PATH_MAX + 32];
+		snprintf(path, sizeof path, "%s/%s", r->tmp, names[i]);
+		FILE *f = fopen(path, "w");
+		if (!f)
+			continue;
+		if (bufs[i]->len)
+			fwrite(bufs[i]->data, 1, bufs[i]->len, f);
+		fclose(f);
+	}
+}
+
+static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run *r,
+		     long long deadline)
+{
+	char *argv[HX_MAX_ARGS];
+	int n = 0;
+	char err[512];
+	const int has_cloud = r->ports != NULL;
+	if (o->wine)
+		argv[n++] = "wine";
+	argv[n++] = (char *)o->diag;
+	argv[n++] = "--fixture";
+	argv[n++] = r->fixture;
+	argv[n++] = "--format";
+	argv[n++] = "json";
+	snprintf(r->timeout, sizeof r->timeout, "%g", o->net_timeout_s);
+	argv[n++] = "--timeout";
+	argv[n++] = r->timeout;
+	if (has_cloud) {
+		argv[n++] = "--anchors";
+		argv[n++] = cJSON_GetObjectItemCaseSensitive(r->ports, "ca")->valuestring;
+		for (int i = 0; i < r->nrules; i++) {
+			argv[n++] = "--connect-to";
+			argv[n++] = r->rules[i];
+		}
+	} else {
+		argv[n++] = "--no-network";
+	}
+	const cJSON *e;
+	int k = 0;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sc->json, "mdediag_args")) {
+		if (n >= HX_MAX_ARGS - 1 || k == HX_MAX_EXTRA)
+			break;
+		/* "{scenario_dir}" lets a scenario pass its own data files. */
+		const char *at = strstr(e->valuestring, "{scenario_dir}");
+		if (at)
+			snprintf(r->extra[k], sizeof r->extra[k], "%.*s%s%s",
+				 (int)(at - e->valuestring), e->valuestring, sc->dir,
+				 at + strlen("{scenario_dir}"));
+		else
+			snprintf(r->extra[k], sizeof r->extra[k], "%s", e->valuestring);
+		argv[n++] = r->extra[k++];
+	}
+	argv[n] = NULL;
+	if (o->verbose) {
+		fprintf(stderr, "%s:", sc->name);
+		for (int i = 0; i < n; i++)
+			fprintf(stderr, " %s", argv[i]);
+		fputc('\n', stderr);
+	}
+	if (hx_proc_start(&r->diag, argv, HX_REPORT_MAX, HX_STDERR_MAX, err, sizeof err)) {
+		snprintf(sc->why, sizeof sc->why, "%s", err);
+		return;
+	}
+	r->diag_started = 1;
+	if (hx_proc_wait(&r->diag, deadline, r->cloud_started ? &r->cloud : NULL)) {
+		snprintf(sc->why, sizeof sc->why, "mdediag did not finish within %g s (killed)",
+			 o->timeout_s);
+		return;
+	}
+	sc->exit_code = hx_proc_exit_code(&r->diag);
+	if (o->keep)
+		keep_output(r);
+	if (r->diag.err.data)
+		sc->stderr_text = strdup(r->diag.err.data);
+	if (r->diag.out.truncated) {
+		snprintf(sc->why, sizeof sc->why, "mdediag's report is larger than %u bytes",
+			 HX_REPORT_MAX);
+		return;
+	}
+	sc->report = r->diag.out.data ? cJSON_Parse(r->diag.out.data) : NULL;
+	if (!cJSON_IsObject(sc->report)) {
+		char l[400];
+		first_line(r->diag.err.data, l, sizeof l);
+		snprintf(sc->why, sizeof sc->why, "mdediag exit %d without a JSON report: %s",
+			 sc->exit_code, l);
+		cJSON_Delete(sc->report);
+		sc->report = NULL;
+	}
+}
+
+void hx_scenario_run(struct hx_scenario *sc, const struct hx_opts *o)
+{
+	struct run *r = calloc(1, sizeof *r);
+	long long t0 = hx_now_ms();
+	long long deadline = t0 + (long long)(o->timeout_s * 1000);
+	char err[1024];
+	cJSON *fx = NULL;
+	sc->outcome = HX_FAIL;
+	sc->why[0] = '\0';
+	if (!r) {
+		snprintf(sc->why, sizeof sc->why, "out of memory");
+		return;
+	}
+	snprintf(r->tmp, sizeof r->tmp, "%s/hx-%.60s-XXXXXX", o->tmp_root, sc->name);
+	if (!mkdtemp(r->tmp)) {
+		snprintf(sc->why, sizeof sc->why, "mkdtemp %.900s: %s", r->tmp, strerror(errno));
+		r->tmp[0] = '\0';
+		goto out;
+	}
+	snprintf(r->fixture, sizeof r->fixture, "%s/fixture.json", r->tmp);
+	snprintf(r->cloudcfg, sizeof r->cloudcfg, "%s/cloud.json", r->tmp);
+	snprintf(r->cadir, sizeof r->cadir, "%s/ca", r->tmp);
+	if (!(fx = hx_scenario_fixture(sc, err, sizeof err)) ||
+	    hx_json_write(r->fixture, fx, err, sizeof err)) {
+		snprintf(sc->why, sizeof sc->why, "fixture: %.1000s", err);
+		goto out;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(sc->json, "cloud") &&
+	    start_cloud(sc, o, r, deadline))
+		goto out;
+	run_diag(sc, o, r, deadline);
+	if (sc->why[0])
+		goto out;
+	int m = hx_match(cJSON_GetObjectItemCaseSensitive(sc->json, "expect"), sc->report,
+			 sc->exit_code, sc->why, sizeof sc->why);
+	if (m == HX_MATCH_OK)
+		sc->outcome = HX_PASS;
+out:
+	if (r->cloud_started)
+		hx_proc_stop(&r->cloud, HX_CLOUD_STOP_MS);
+	if (r->cloud_started && r->cloud.timed_out && !sc->why[0])
+		snprintf(sc->why, sizeof sc->why, "mockcloud did not stop on SIGTERM (killed)");
+	if (sc->outcome == HX_PASS && sc->why[0])
+		sc->outcome = HX_FAIL;
+	hx_proc_free(&r->cloud);
+	hx_proc_free(&r->diag);
+	cJSON_Delete(r->ports);
+	cJSON_Delete(fx);
+	if (r->tmp[0]) {
+		if (o->keep)
+			snprintf(sc->tmpdir, sizeof sc->tmpdir, "%s", r->tmp);
+		else
+			nftw(r->tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	free(r);
+	sc->seconds = (double)(hx_now_ms() - t0) / 1000.0;
+}

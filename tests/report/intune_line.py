@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""--format intune prints exactly one line of at most 2,048 bytes with the
+verdict and key evidence; exit status 1 when an error finding exists."""
+import json
+import re
+
+from common import LANGS, check, diag, finish, fixtures, name, net_model, render
+
+LIMIT = 2048
+
+
+def line_ok(label, raw):
+    check(raw.endswith(b"\n") and raw.count(b"\n") == 1, "%s: not exactly one line" % label)
+    check(len(raw) <= LIMIT, "%s: %d bytes > %d" % (label, len(raw), LIMIT))
+    try:
+        s = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        check(False, label + ": not UTF-8 (cut inside a character?)")
+        return 3, ""
+    check(not re.search(r"[\x00-\x09\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e]", s),
+          label + ": control characters")
+    return 4, s
+
+
+def main():
+    checked = 0
+    for fx in fixtures():
+        for lang in LANGS:
+            label = "%s/%s" % (name(fx), lang)
+            raw, rc = diag(fx, "intune", lang)
+            n, s = line_ok(label, raw)
+            checked += n
+            model = json.loads(diag(fx, "json", lang)[0])
+            has_error = any(f["severity"] == "error" for f in model["findings"])
+            check(rc == (1 if has_error else 0), "%s: exit %d, errors=%s" % (label, rc, has_error))
+            v = model["verdict"]
+            check(s.startswith(("ERROR " if v["severity"] == "error" else
+                                "WARNING " if v["severity"] == "warning" else "OK ") + v["id"]),
+                  "%s: does not start with the verdict: %r" % (label, s[:60]))
+            check(" | host=" in s, label + ": no host field")
+            checked += 3
+    model = net_model()
+    for lang in LANGS:
+        n, s = line_ok("tls/" + lang, render(model, "intune", lang))
+        checked += n
+        check(s.startswith("ERROR net.tls-inspection"), "tls/%s: verdict missing" % lang)
+        check("fail=winatp-gw-cus.microsoft.com=tls-intercepted issuer=CN=Contoso" in s,
+              "tls/%s: intercepted destination and issuer missing: %s" % (lang, s))
+        checked += 2
+    # a model whose values are huge: still one line, cut on a UTF-8 boundary
+    big = json.load(open(model, encoding="utf-8"))
+    big["device"]["hostname"] = "ホスト" * 1000
+    for f in big["findings"]:
+        if f["id"] == "net.endpoint":
+            f["evidence"]["issuer"] = "CN=発行者|" * 300
+    path = model.replace(".json", "-big.json")
+    json.dump(big, open(path, "w", encoding="utf-8"), ensure_ascii=False)
+    n, s = line_ok("big", render(path, "intune", "ja"))
+    check(len(s.encode()) > 2000, "big: line unexpectedly short (%d)" % len(s.encode()))
+    checked += n + 1
+    finish(checked)
+
+
+if __name__ == "__main__":
+    main()
