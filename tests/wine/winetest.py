@@ -21,6 +21,9 @@ prefix must run one at a time (Meson: is_parallel: false).
       and `MDEDIAG --fixture TWIN` (fake platform), compare findings; TWIN
       is FIXTURE as Wine can model it (fake_twin). Fixtures with fault
       rules are skipped: Wine cannot deny a read.
+      FIXTURE may be a scenario.json: its fixture with its overrides.
+  winetest.py --build-win DIR list-scenarios DEVICES SCENARIOS
+      scenarios whose device (fixture + overrides, DNS aside) is new
   winetest.py --build-win DIR collect [--native MDEDIAG] FIXTURE
       load FIXTURE, run `mdediag.exe collect` in the prefix, replay the
       collected fixture with the native MDEDIAG: same findings as the live
@@ -558,6 +561,55 @@ def fake_twin(fx, path):
         json.dump(twin, fh, indent=1)
 
 
+def merge(base, over):
+    """The harness's overrides (docs/scenarios.md): objects merge member by
+    member (names ignoring case), null deletes, anything else replaces."""
+    if not isinstance(base, dict) or not isinstance(over, dict):
+        return over
+    out = dict(base)
+    for k, v in over.items():
+        match = next((b for b in out if b.lower() == k.lower()), None)
+        if v is None:
+            if match is not None:
+                del out[match]
+        elif match is not None:
+            out[match] = merge(out[match], v)
+        else:
+            out[k] = v
+    return out
+
+
+def device_of(path):
+    """A device fixture, or a scenario.json's fixture with its overrides."""
+    with open(path) as fh:
+        j = json.load(fh)
+    if isinstance(j, dict) and 'branch' in j and 'fixture' in j:
+        with open(os.path.join(os.path.dirname(path), j['fixture'])) as fh:
+            j = merge(json.load(fh), j.get('overrides') or {})
+    return j
+
+
+def cmd_list_scenarios(args):
+    """Scenarios whose device differs from every device fixture and from
+    every earlier scenario's (the network-only ones add nothing here)."""
+    def key(fx):
+        fx = {k: v for k, v in fx.items() if k not in ('dns', 'description')}
+        return json.dumps(fx, sort_keys=True)
+    seen = set()
+    for f in sorted(os.listdir(args.devices)):
+        if f.endswith('.json') and f != 'expected-verdicts.json':
+            seen.add(key(device_of(os.path.join(args.devices, f))))
+    for name in sorted(os.listdir(args.scenarios)):
+        sj = os.path.join(args.scenarios, name, 'scenario.json')
+        if not os.path.exists(sj):
+            continue
+        k = key(device_of(sj))
+        if k not in seen:
+            seen.add(k)
+            print(name)
+    return 0
+
+
 def compare_reports(win, win_rc, fake, fake_rc, ignore=None):
     """Differences between the win32 run's report and the fake run's:
     finding IDs, severities, evidence (same_evidence), verdict, exit status.
@@ -671,8 +723,14 @@ def cmd_conform(args, prefix):
     if not os.path.exists(args.native):
         print(f'skipped: no native mdediag at {args.native} (build it, or set MDEDIAG_NATIVE)')
         return SKIP
-    with open(args.fixture) as fh:
-        fx = json.load(fh)
+    fx = device_of(args.fixture)
+    if fx is not None and args.fixture.endswith('scenario.json'):
+        merged = os.path.join(prefix.top, 'scenario-device.json')
+        os.makedirs(prefix.top, exist_ok=True)
+        with open(merged, 'w') as fh:
+            json.dump(fx, fh, indent=1)
+        args.label = os.path.basename(os.path.dirname(args.fixture))
+        args.fixture = merged
     if fx.get('faults'):
         # Fault rules are the fake platform's; Wine has no way to deny.
         print(f'{os.path.basename(args.fixture)}: skipped: fault rules cannot be loaded into Wine')
@@ -695,7 +753,8 @@ def cmd_conform(args, prefix):
     with open(os.path.join(prefix.top, 'win32-report.json'), 'wb') as fh:
         fh.write(r_win.stdout)
     bad = compare_reports(win, r_win.returncode, fake, r_fake.returncode, args.ignore)
-    print(f'{os.path.basename(args.fixture)}: {len(findings_of(win))} finding IDs, '
+    print(f'{getattr(args, "label", None) or os.path.basename(args.fixture)}: '
+          f'{len(findings_of(win))} finding IDs, '
           f'verdict {win.get("verdict", {}).get("id")}, {len(bad)} differences')
     return 1 if bad else 0
 
@@ -718,6 +777,9 @@ def main():
     p.add_argument('--extra', help='JSON list of {"q", "expect"} cases')
     p = sub.add_parser('imports')
     p.add_argument('exes', nargs='+')
+    p = sub.add_parser('list-scenarios')
+    p.add_argument('devices')
+    p.add_argument('scenarios')
     p = sub.add_parser('scenarios')
     p.add_argument('--harness', required=True, help='the native harness')
     p = sub.add_parser('collect')
@@ -737,6 +799,8 @@ def main():
     args.svc = os.path.join(bw, 'tests', 'wine', 'svc.exe')
     args.probe = os.path.join(bw, 'tests', 'wine', 'platform_probe.exe')
     args.exe = os.path.join(bw, 'diag', 'mdediag.exe')
+    if args.cmd == 'list-scenarios':
+        return cmd_list_scenarios(args)
     if args.cmd == 'imports':
         if shutil.which('x86_64-w64-mingw32-objdump') is None:
             log('skipped: no x86_64-w64-mingw32-objdump')
