@@ -387,14 +387,24 @@ def load(prefix, fixture_path, svc_exe):
             raise Fail('reg import failed')
         # Services settle asynchronously (svc.c moves to its state 0.3 s
         # after RUNNING): wait until the SCM reports what the fixture says.
+        # On a loaded machine Wine's StartService can time out (1053) before
+        # the service process runs: a service still STOPPED is started again.
         want = {n: int(s.get('state', 1)) for n, s in services.items()}
-        deadline = time.time() + 10
+        started = {n: time.time() for n in want}
+        deadline = time.time() + 30
         while want:
             for name in list(want):
                 q = prefix.run(['wine', 'sc', 'query', name], check=False)
+                state = None
                 for line in q.stdout.decode(errors='replace').splitlines():
-                    if 'STATE' in line and line.split(':')[1].split()[0] == str(want[name]):
-                        del want[name]
+                    if 'STATE' in line and ':' in line:
+                        state = line.split(':')[1].split()[0]
+                if state == str(want[name]):
+                    del want[name]
+                elif state == '1' and time.time() - started[name] > 3:
+                    log(f'service {name} still STOPPED: starting it again')
+                    prefix.run(['wine', 'sc', 'start', name], check=False)
+                    started[name] = time.time()
             if want and time.time() > deadline:
                 raise Fail(f'services did not reach their states: {want}')
             if want:
