@@ -497,17 +497,22 @@ def cmd_probe(args, prefix):
     if len(lines) != len(cases):
         raise Fail(f'probe answered {len(lines)} of {len(cases)} questions '
                    f'(exit {r.returncode}): {r.stderr.decode(errors="replace")[-300:]}')
-    bad = []
-    for (q, exp), line in zip(cases, lines):
+    # TAP, one line per question (scripts/test.sh counts them).
+    print(f'1..{len(cases)}')
+    nbad = 0
+    for i, ((q, exp), line) in enumerate(zip(cases, lines), 1):
         got = json.loads(line)
         if got.get('q') != q:
-            bad.append(f'answer out of order: {got.get("q")!r} for {q!r}')
-            continue
-        bad += check_answer(q, exp, got)
-    for b in bad:
-        print('FAIL', b)
-    print(f'{len(cases) - len(bad)}/{len(cases)} platform answers as expected')
-    return 1 if bad else 0
+            bad = [f'answer out of order: {got.get("q")!r} for {q!r}']
+        else:
+            bad = check_answer(q, exp, got)
+        label = q.replace('\t', ' ')
+        print(f'{"not ok" if bad else "ok"} {i} - {label}')
+        for b in bad:
+            print(f'# FAIL {b}')
+        nbad += bool(bad)
+    print(f'# {len(cases) - nbad}/{len(cases)} platform answers as expected')
+    return 1 if nbad else 0
 
 
 def dll_imports(exe):
