@@ -299,7 +299,12 @@ int main(int argc, char **argv)
 
 	hwm = status_kb(pid, "VmHWM:");
 	snprintf(msg, sizeof(msg), "peak RSS %ld KB <= 64 MB with %d connections opened", hwm, N_TLS + N_GARBAGE + N_SLOW + N_VANISH);
-	check(hwm > 0 && hwm <= RSS_LIMIT_KB, msg);
+	/* sanitizer builds keep shadow memory and quarantines: their RSS says
+	 * nothing about the server's, so only the plain build is held to it */
+	if (getenv("MC_SANITIZED") && *getenv("MC_SANITIZED") == '1')
+		printf("# %s: not checked in a sanitizer build\n", msg);
+	else
+		check(hwm > 0 && hwm <= RSS_LIMIT_KB, msg);
 
 	for(i = 0; i < N_TLS; i++)
 		tls_close(&tls[i]);
@@ -317,6 +322,7 @@ int main(int argc, char **argv)
 	}
 	check(verified_get(https, &ca) == 200, "after the storm: a verified GET /test answers 200");
 	printf("%d/%d checks passed (%ld ms)\n", checks - fails, checks, now_ms() - t0);
+	mbedtls_ssl_session_free(&saved);
 	mbedtls_x509_crt_free(&ca);
 	return fails ? 1 : 0;
 }
