@@ -274,6 +274,21 @@ static void keep_output(const struct run *r)
 	}
 }
 
+/* --report-dir: the JSON report as mdediag wrote it, for other tools (the
+ * report tests render every scenario's report in every format). */
+static void save_report(const struct hx_scenario *sc, const struct hx_opts *o,
+			const struct run *r)
+{
+	char path[PATH_MAX + HX_NAME_MAX + 8];
+	snprintf(path, sizeof path, "%s/%s.json", o->report_dir, sc->name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return;
+	if (r->diag.out.len)
+		fwrite(r->diag.out.data, 1, r->diag.out.len, f);
+	fclose(f);
+}
+
 static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run *r,
 		     long long deadline)
 {
@@ -336,6 +351,8 @@ static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run
 	sc->exit_code = hx_proc_exit_code(&r->diag);
 	if (o->keep)
 		keep_output(r);
+	if (o->report_dir)
+		save_report(sc, o, r);
 	if (r->diag.err.data)
 		sc->stderr_text = strdup(r->diag.err.data);
 	if (r->diag.out.truncated) {

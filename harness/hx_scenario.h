@@ -26,6 +26,7 @@ struct hx_opts {
 	double net_timeout_s;	/* mdediag --timeout */
 	const char *tmp_root;	/* where the per-scenario directories go */
 	int keep;		/* keep the temp directories (debugging) */
+	const char *report_dir;	/* write DIR/<name>.json reports, or NULL */
 	int verbose;
 };
 

@@ -38,7 +38,8 @@ static const char usage[] =
 	"usage: harness [--filter SUBSTR] [-j N] [--timeout S] [--net-timeout S]\n"
 	"               [--update] [--junit FILE] [--coverage-json FILE]\n"
 	"               [--diag PATH] [--mockcloud PATH] [--wine] [--spec FILE]\n"
-	"               [--scenarios DIR] [--keep] [--verbose] [--list] [NAME...]\n"
+	"               [--scenarios DIR] [--report-dir DIR] [--keep] [--verbose]\n"
+	"               [--list] [NAME...]\n"
 	"\n"
 	"Runs the scenarios of DIR (default: fixtures/scenarios of the source tree)\n"
 	"against a mock cloud and the real mdediag, prints one line per scenario,\n"
@@ -46,7 +47,8 @@ static const char usage[] =
 	"NAMEs select scenarios by exact name, --filter by substring; --list prints\n"
 	"the selected names and their article branch without running. A full run\n"
 	"fails when a spec ID has no passing scenario. Exit: 0 all passed and\n"
-	"covered, 1 a failure or an uncovered ID, 2 bad usage or scenario files.\n";
+	"covered, 1 a failure or an uncovered ID, 2 bad usage or scenario files.\n"
+	"--report-dir DIR writes each scenario's JSON report to DIR/NAME.json.\n";
 
 struct cli {
 	struct hx_opts o;
@@ -140,6 +142,8 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			c->spec = v, i++;
 		} else if (!strcmp(a, "--scenarios")) {
 			c->dir = v, i++;
+		} else if (!strcmp(a, "--report-dir")) {
+			c->o.report_dir = v, i++;
 		} else if (a[0] == '-') {
 			fprintf(stderr, "harness: unknown option %s\n%s", a, usage);
 			return -1;

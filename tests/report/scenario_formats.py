@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Every scenario of the harness in every format: the harness runs the whole
+suite (real mdediag, real mock cloud) and keeps each JSON report; each one is
+then rendered as text (80 columns, en and ja), HTML and the Intune line, and
+each rendering is checked for what a reader relies on: the verdict first,
+nothing from the device or network turned into markup, the size limits."""
+import glob
+import json
+import os
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+from common import OUTDIR, check, columns, finish, render
+
+HARNESS = os.environ["HARNESS"]
+
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+
+
+def main():
+    out = os.path.join(OUTDIR, "scenario-reports")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    p = subprocess.run([HARNESS, "--report-dir", out], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=600)
+    check(p.returncode == 0, "the scenario suite failed:\n" + p.stdout.decode(errors="replace")[-2000:])
+    checked = 0
+    reports = sorted(glob.glob(os.path.join(out, "*.json")))
+    check(len(reports) >= 40, "only %d scenario reports" % len(reports))
+    for path in reports:
+        label = os.path.splitext(os.path.basename(path))[0]
+        model = json.load(open(path))
+        vid = model["verdict"]["id"]
+        for lang in ("en", "ja"):
+            text = render(path, "text", lang).decode("utf-8")
+            lines = text.splitlines()
+            check(lines and all(columns(l) <= 80 for l in lines),
+                  "%s/%s: text wider than 80 columns" % (label, lang))
+            check(vid in "\n".join(lines[:6]), "%s/%s: verdict %s not on top" % (label, lang, vid))
+            checked += 2
+        html = render(path, "html", "en").decode("utf-8")
+        t = Tags()
+        t.feed(html)
+        check(not (t.tags & {"script", "img", "iframe", "object", "embed", "svg"}),
+              "%s: active markup in the HTML: %s" % (label, t.tags))
+        check('id="verdict"' in html and vid in html, label + ": no verdict in the HTML")
+        line = render(path, "intune", "en")
+        check(line.count(b"\n") == 1 and len(line) <= 2048, label + ": Intune line too long or not one line")
+        check(line.decode("utf-8").split(" ")[1].rstrip(":").split("/")[0] == vid, label + ": Intune line does not lead with the verdict")
+        checked += 4
+    print("%d scenario reports rendered in 3 formats" % len(reports))
+    finish(checked)
+
+
+if __name__ == "__main__":
+    main()
