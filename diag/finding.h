@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
+#include "platform.h" /* DX_PRINTF */
 
 enum dx_severity { DX_SEV_INFO = 0, DX_SEV_WARNING = 1, DX_SEV_ERROR = 2 };
 const char *dx_severity_name(enum dx_severity s); /* "info", ... */
@@ -51,6 +52,6 @@ void dx_ev_bool(struct dx_finding *f, const char *key, int val);
 char *dx_utf8_clean(const char *in);
 /* printf-style string member. */
 void dx_ev_fmt(struct dx_finding *f, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	DX_PRINTF(3, 4);
 
 #endif

@@ -25,7 +25,7 @@ struct ld {
 };
 
 static int fail(struct ld *ld, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	DX_PRINTF(2, 3);
 static int fail(struct ld *ld, const char *fmt, ...)
 {
 	char msg[512];

@@ -22,6 +22,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* printf-style checking. MinGW's default attribute means Microsoft's
+ * printf, which lacks %zu; the build uses the C99 one (_GNU_SOURCE turns on
+ * __USE_MINGW_ANSI_STDIO), so check against that. */
+#if defined(_WIN32)
+#define DX_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#else
+#define DX_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
+
 enum dx_status {
 	DX_OK = 0,
 	DX_NOT_FOUND,     /* key, value, service (1060), file, host (NXDOMAIN) */
@@ -52,7 +61,7 @@ const char *dx_status_name(enum dx_status s);
 /* Fills err with code and a printf-style reason; returns `s` for chaining. */
 enum dx_status dx_fail(struct dx_err *err, enum dx_status s, uint32_t code,
 		       const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+	DX_PRINTF(4, 5);
 
 /* ---- registry ---------------------------------------------------------- */
 

@@ -194,7 +194,7 @@ static void dx_w32_message(DWORD code, char *buf, size_t bufsz)
 /* Fails with the status mapped from `code`: "<what>: <Windows message>
  * (error N)". Returns the status. */
 static enum dx_status dx_w32_fail(struct dx_err *err, DWORD code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	DX_PRINTF(3, 4);
 static enum dx_status dx_w32_fail(struct dx_err *err, DWORD code, const char *fmt, ...)
 {
 	char what[200], msg[160];

@@ -112,7 +112,7 @@ static void release(struct dx_probe *p)
 }
 
 static void finish(struct dx_probe *p, enum dx_probe_class c, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	DX_PRINTF(3, 4);
 static void finish(struct dx_probe *p, enum dx_probe_class c, const char *fmt, ...)
 {
 	va_list ap;
@@ -248,7 +248,7 @@ static void html_title(const char *body, size_t n, char *dst, size_t dstsz)
 /* ---- the steps ---------------------------------------------------------- */
 
 static void build(struct dx_probe_state *st, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	DX_PRINTF(2, 3);
 static void build(struct dx_probe_state *st, const char *fmt, ...)
 {
 	va_list ap;

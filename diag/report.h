@@ -68,7 +68,7 @@ int dx_is_terminal(FILE *f);
  * it before anything else is printed on stderr. Not thread-safe: call from
  * one thread (the probe's poll loop). */
 void dx_progress_enable(int on);
-void dx_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void dx_progress(const char *fmt, ...) DX_PRINTF(1, 2);
 void dx_progress_done(void);
 
 /* Helpers shared by the writers. */
