@@ -8,7 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
+# the scenario suite needs neither Wine nor Chromium: skip their ~3 GB here
+# (scripts/test.sh installs them)
+MDEDIAG_NO_WINDOWS=${MDEDIAG_NO_WINDOWS:-1} MDEDIAG_NO_BROWSER=${MDEDIAG_NO_BROWSER:-1} \
+  bash scripts/setup.sh
 if [ ! -f build/build.ninja ]; then
   meson setup build >/tmp/mdediag-setup-$$.log 2>&1 || { cat /tmp/mdediag-setup-$$.log; exit 1; }
   rm -f /tmp/mdediag-setup-$$.log
