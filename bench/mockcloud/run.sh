@@ -14,6 +14,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${BUILD:-$ROOT/build}
+# MC_EXE=$B/mockcloud/mockcloud-openssl-ecc: the variant with OpenSSL P-256
+MC_EXE=${MC_EXE:-$B/mockcloud/mockcloud}
 RUNS=${RUNS:-3}
 DUR=${DUR:-3}
 HOST=winatp-gw-neu.microsoft.com
@@ -37,13 +39,13 @@ cat > "$T/mc.json" <<JSON
 {"proxies": [{"name": "mitm", "as": "inspect.contoso.local:8080", "mode": "intercept"}]}
 JSON
 # no session cache: "new TLS handshakes" must be full ones (nginx: cache off)
-MOCKCLOUD_NO_SESSION_CACHE=1 "$B/mockcloud/mockcloud" --config "$T/mc.json" --seed 1 --ca-dir "$T/ca" > "$T/ready" &
+MOCKCLOUD_NO_SESSION_CACHE=1 "$MC_EXE" --config "$T/mc.json" --seed 1 --ca-dir "$T/ca" > "$T/ready" &
 MC=$!; PIDS+=($MC)
 for _ in $(seq 1 100); do [ -s "$T/ready" ] && break; sleep 0.05; done
 MC_HTTPS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["https"])' "$T/ready")
 MC_PROXY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["proxies"]["mitm"])' "$T/ready")
 # a second one with its session cache, for resumed handshakes
-"$B/mockcloud/mockcloud" --config "$T/mc.json" --seed 1 --ca-dir "$T/caR" > "$T/readyR" &
+"$MC_EXE" --config "$T/mc.json" --seed 1 --ca-dir "$T/caR" > "$T/readyR" &
 MCR=$!; PIDS+=($MCR)
 for _ in $(seq 1 100); do [ -s "$T/readyR" ] && break; sleep 0.05; done
 MC_RHTTPS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["https"])' "$T/readyR")
@@ -164,7 +166,7 @@ MC_HWM=$(sed -n 's/^VmHWM: *//p' "/proc/$MC/status")
 
 # --- RSS with 1,000 open TLS sessions, on a fresh mock cloud ---
 echo '{"timeouts": {"handshake_ms": 1500, "header_ms": 800, "idle_ms": 20000}}' > "$T/rss.json"
-"$B/mockcloud/mockcloud" --config "$T/rss.json" --ca-dir "$T/ca2" > "$T/ready2" &
+"$MC_EXE" --config "$T/rss.json" --ca-dir "$T/ca2" > "$T/ready2" &
 MC2=$!; PIDS+=($MC2)
 for _ in $(seq 1 100); do [ -s "$T/ready2" ] && break; sleep 0.05; done
 RSS_LINE=$("$B/tests/mockcloud/mc_stress" "$MC2" \
