@@ -10,7 +10,8 @@
  * (X25519 first, then P-256: each server picks by its own preference).
  *
  *   proxybench PROXY_PORT CONNECT_TARGET SNI_HOST THREADS SECONDS
- * Prints: "<connections/s> <errors>". Loopback only. */
+ * Prints: "<connections/s> <errors> <client CPU ms per connection>".
+ * Loopback only. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -125,6 +127,11 @@ int main(int argc, char **argv)
 	stop = 1;
 	for(int i = 0; i < threads; i++)
 		pthread_join(t[i], NULL);
-	printf("%.1f %ld\n", (double)atomic_load(&done) / seconds, atomic_load(&errors));
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+			(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+	long n = atomic_load(&done);
+	printf("%.1f %ld %.3f\n", (double)n / seconds, atomic_load(&errors), n ? cpu_ms / n : 0.0);
 	return 0;
 }

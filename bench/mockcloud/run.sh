@@ -6,7 +6,8 @@
 #      and, for information, resumed ones (session cache on in both servers)
 #   3. intercepted HTTPS connections/s      (proxybench: CONNECT + TLS + GET),
 #      against mitmproxy answering itself (as mockcloud's proxy does) and,
-#      for information, mitmproxy forwarding to the nginx above
+#      for information, mitmproxy forwarding to the nginx above; with 4
+#      client threads and with 32 (where mitmproxy's one core saturates)
 #   4. peak RSS with 1,000 open TLS sessions (+500 bad/idle connections)
 # Medians of RUNS (default 3) runs of DUR (default 3) seconds each.
 # Needs: nginx, mitmproxy (mitmdump), wrk, openssl, a built tree (BUILD=build).
@@ -126,7 +127,7 @@ HZ=$(getconf CLK_TCK)
 # CPU ms per request or connection of the processes in $CPU_OF during the
 # last measurement, appended to C[$1]: load-independent where rates are not
 cpu_per() { C[$1]+=" $(python3 -c 'import sys; t,hz,r,d=map(float,sys.argv[1:]); print("%.3f" % (t*1000/hz/(r*d)) if r else "nan")' "$(( $(ticks $CPU_OF) - T0 ))" "$HZ" "$2" "$DUR")"; }
-declare -A C
+declare -A C K	# K: the benchmark client's own CPU ms per connection
 
 wrk_rps() { # wrk_rps PORT [extra header]
 	local port=$1; shift
@@ -134,11 +135,13 @@ wrk_rps() { # wrk_rps PORT [extra header]
 		sed -n 's/^Requests\/sec: *//p'
 }
 
-px_cps() { # px_cps PROXY_PORT TARGET: connections/s; errors go to stderr
+px_cps() { # px_cps PROXY_PORT TARGET [CLIENT_THREADS]: connections/s; errors go to stderr
 	local out
-	out=$("$T/proxybench" "$1" "$2" "$HOST" 4 "$DUR")
-	[ "${out#* }" = 0 ] || echo "run.sh: proxybench on port $1: ${out#* } failed connections" >&2
-	echo "${out%% *}"
+	local rate err cpu
+	read -r rate err cpu < <("$T/proxybench" "$1" "$2" "$HOST" "${3:-4}" "$DUR")
+	[ "$err" = 0 ] || echo "run.sh: proxybench on port $1: $err failed connections" >&2
+	echo "$cpu" > "$T/pxcpu"
+	echo "$rate"
 }
 measure() { # measure KEY CPU_PIDS -- command...: appends the rate to R[KEY], CPU ms to C[KEY]
 	local key=$1 r; CPU_OF=$2; shift 3
@@ -146,6 +149,7 @@ measure() { # measure KEY CPU_PIDS -- command...: appends the rate to R[KEY], CP
 	r=$("$@")
 	R[$key]+=" $r"
 	cpu_per "$key" "$r"
+	if [ -s "$T/pxcpu" ]; then K[$key]+=" $(cat "$T/pxcpu")"; rm -f "$T/pxcpu"; fi
 }
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -161,6 +165,9 @@ for i in $(seq 1 "$RUNS"); do
 	measure mc_px "$MC" -- px_cps "$MC_PROXY" "$HOST:443"
 	measure mi_px "$MI $NGW" -- px_cps "$MITM_PORT" "127.0.0.1:$NG_PORT"
 	measure ml_px "$ML" -- px_cps "$MITML_PORT" "127.0.0.1:$NG_PORT"
+	# 32 clients: mitmproxy's best (its event loop saturates one core)
+	measure mc_px32 "$MC" -- px_cps "$MC_PROXY" "$HOST:443" 32
+	measure ml_px32 "$ML" -- px_cps "$MITML_PORT" "127.0.0.1:$NG_PORT" 32
 done
 MC_HWM=$(sed -n 's/^VmHWM: *//p' "/proc/$MC/status")
 
@@ -182,6 +189,7 @@ echo "| keep-alive HTTPS req/s | $(m mc_ka) | nginx $(m ng_ka) | $(ratio "$(m mc
 echo "| new TLS handshakes/s | $(m mc_hs) | nginx $(m ng_hs) | $(ratio "$(m mc_hs)" "$(m ng_hs)") | >= 0.5 | ${R[mc_hs]} / ${R[ng_hs]} |"
 echo "| (info) resumed TLS handshakes/s | $(m mc_rs) | nginx $(m ng_rs) | $(ratio "$(m mc_rs)" "$(m ng_rs)") | – | ${R[mc_rs]} / ${R[ng_rs]} |"
 echo "| intercepted HTTPS conns/s (mitmproxy answers itself) | $(m mc_px) | mitmproxy $(m ml_px) | $(ratio "$(m mc_px)" "$(m ml_px)") | >= 10 | ${R[mc_px]} / ${R[ml_px]} |"
+echo "| intercepted HTTPS conns/s, 32 clients (mitmproxy answers itself) | $(m mc_px32) | mitmproxy $(m ml_px32) | $(ratio "$(m mc_px32)" "$(m ml_px32)") | >= 10 | ${R[mc_px32]} / ${R[ml_px32]} |"
 echo "| (info) intercepted, mitmproxy forwards to nginx | $(m mc_px) | mitmproxy $(m mi_px) | $(ratio "$(m mc_px)" "$(m mi_px)") | – | ${R[mc_px]} / ${R[mi_px]} |"
 echo
 echo "Server CPU per request or connection, ms (median; user + system, all threads; mitmproxy forwarding includes nginx's share):"
@@ -192,6 +200,8 @@ echo "| keep-alive request | $(mc mc_ka) | nginx $(mc ng_ka) | ${C[mc_ka]} / ${C
 echo "| new TLS handshake | $(mc mc_hs) | nginx $(mc ng_hs) | ${C[mc_hs]} / ${C[ng_hs]} |"
 echo "| resumed TLS handshake | $(mc mc_rs) | nginx $(mc ng_rs) | ${C[mc_rs]} / ${C[ng_rs]} |"
 echo "| intercepted connection | $(mc mc_px) | mitmproxy $(mc ml_px) (answers itself), $(mc mi_px) (forwards) | ${C[mc_px]} / ${C[ml_px]} / ${C[mi_px]} |"
+echo "| intercepted connection, 32 clients | $(mc mc_px32) | mitmproxy $(mc ml_px32) (answers itself) | ${C[mc_px32]} / ${C[ml_px32]} |"
+echo "| (the client: proxybench, 4 / 32 threads) | $(median ${K[mc_px]}) / $(median ${K[mc_px32]}) | $(median ${K[ml_px]}) / $(median ${K[ml_px32]}) | ${K[mc_px]} / ${K[ml_px]} |"
 echo
 echo "load average before/after: $LOAD0 / $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "mockcloud peak RSS during the throughput runs: $MC_HWM"
