@@ -317,6 +317,7 @@ int main(int argc, char **argv)
 	}
 	check(verified_get(https, &ca) == 200, "after the storm: a verified GET /test answers 200");
 	printf("%d/%d checks passed (%ld ms)\n", checks - fails, checks, now_ms() - t0);
+	mbedtls_ssl_session_free(&saved);
 	mbedtls_x509_crt_free(&ca);
 	return fails ? 1 : 0;
 }
