@@ -2,6 +2,7 @@
  * faults, mbedTLS handshake) and the plain HTTP front, both answering
  * from the destinations table. */
 #include "mc_conn.h"
+#include "mc_ecc.h"
 #include "mc_util.h"
 
 #include <errno.h>
@@ -126,6 +127,8 @@ int mc_front_tls_init(struct mc_server *s, char *err, size_t errlen)
 		return -1;
 	}
 	mbedtls_ssl_conf_rng(&s->tls, mbedtls_ctr_drbg_random, &s->drbg);
+	/* optional: without it every ECDHE key rebuilds G's table (slower) */
+	mc_ecc_init(mbedtls_ctr_drbg_random, &s->drbg);
 	mbedtls_ssl_conf_sni(&s->tls, sni_cb, s);
 	/* mbedTLS 2.28 prefers the largest curve (secp521r1) for ECDHE by
 	 * default, five times the cost of P-256: prefer P-256 like Windows */
@@ -437,9 +440,11 @@ void mc_front_https(struct mc_conn *c, const struct mc_faults *faults, const cha
 	mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
 	c->io_deadline = deadline;
 	tl_conn = c;
+	mc_ecc_in_handshake(1);
 	do
 		rc = mbedtls_ssl_handshake(&c->ssl);
 	while(rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
+	mc_ecc_in_handshake(0);
 	tl_conn = NULL;
 	c->t_hs = mc_now_ms() - t;
 	if(rc) {

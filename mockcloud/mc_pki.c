@@ -273,6 +273,31 @@ int mc_pki_init(struct mc_pki *pki, uint64_t seed, const char *dir, char *err, s
 	return 0;
 }
 
+/* Turns an ECKEY context into an ECDSA one holding the same key, for
+ * signing. mbedTLS 2.28 signs with an ECKEY context through a temporary
+ * ECDSA copy whose group is loaded afresh (eckey_sign_wrap in pk_wrap.c),
+ * so the table of multiples of G built for the signature is thrown away
+ * every time: 0.69 ms per handshake instead of 0.29 ms. An ECDSA context
+ * signs with its own group, which keeps the table from the first
+ * signature on. Certificates must be written before: pkwrite takes ECKEY
+ * contexts only. */
+static int to_ecdsa_key(mbedtls_pk_context *k)
+{
+	mbedtls_pk_context e;
+	int rc;
+	mbedtls_pk_init(&e);
+	rc = mbedtls_pk_setup(&e, mbedtls_pk_info_from_type(MBEDTLS_PK_ECDSA));
+	if(!rc)
+		rc = mbedtls_ecdsa_from_keypair(mbedtls_pk_ec(e), mbedtls_pk_ec(*k));
+	if(rc) {
+		mbedtls_pk_free(&e);
+		return rc;
+	}
+	mbedtls_pk_free(k);
+	*k = e;
+	return 0;
+}
+
 static int mint(struct mc_pki *pki, enum mc_leaf_kind kind, const char *name,
 		struct mc_leaf *leaf)
 {
@@ -306,10 +331,13 @@ static int mint(struct mc_pki *pki, enum mc_leaf_kind kind, const char *name,
 		rc = mbedtls_x509_crt_parse_der(&leaf->chain, der, der_len);
 	if(!rc && kind != MC_LEAF_INTERCEPT)
 		rc = mbedtls_x509_crt_parse_der(&leaf->chain, pki->inter_der, pki->inter_len);
+	if(!rc)
+		rc = to_ecdsa_key(&leaf->key);
 	if(!rc) {
 		/* One signature now, under the cache lock: mbedTLS caches the
-		 * key's fixed-point table on first use, which must not race
-		 * between connection threads sharing this key. */
+		 * key's fixed-point table on first use (in the ECDSA context's
+		 * group), which must not race between connection threads
+		 * sharing this key; afterwards signing only reads it. */
 		unsigned char hash[32] = { 1 }, sig[MBEDTLS_ECDSA_MAX_LEN];
 		size_t slen;
 		rc = mbedtls_pk_sign(&leaf->key, MBEDTLS_MD_SHA256, hash, sizeof(hash), sig, &slen,

@@ -22,7 +22,9 @@ enum mc_leaf_kind {
 };
 
 /* A leaf ready for mbedtls_ssl_set_hs_own_cert: the chain holds the leaf
- * then (for intermediate-signed leaves) the intermediate. */
+ * then (for intermediate-signed leaves) the intermediate; key is an
+ * MBEDTLS_PK_ECDSA context (not ECKEY) so signatures reuse its cached
+ * table of multiples of G. */
 struct mc_leaf {
 	mbedtls_x509_crt chain;
 	mbedtls_pk_context key;

@@ -32,6 +32,10 @@ aki=$(grep -A1 "Authority Key Identifier" "$T/leaf.txt" | tail -1 | tr -d ' ' | 
 check "leaf SKI differs from its issuer's key identifier" [ -n "$ski" -a -n "$aki" -a "$ski" != "$aki" ]
 check "server sends the chain (leaf + intermediate)" [ "$(grep -c 'BEGIN CERT' "$T/sc")" = 2 ]
 check "chain verifies against root.pem" sh -c "grep -q 'Verify return code: 0 (ok)' '$T/sc' || (echo | openssl s_client -connect 127.0.0.1:$HTTPS -servername winatp-gw-neu.microsoft.com -CAfile '$CA' 2>/dev/null | grep -q 'Verify return code: 0 (ok)')"
+# mc_ecc.c: P-256 ECDHE keys come from the executable's
+# mbedtls_ecdh_gen_public, which libmbedcrypto binds to only if exported
+check "ECDHE on P-256, whatever the client offers first" grep -q "Server Temp Key: ECDH, prime256v1" "$T/sc"
+check "the executable exports mbedtls_ecdh_gen_public (mc_ecc.c)" sh -c "nm -D --defined-only '$MOCKCLOUD' | grep -q ' T mbedtls_ecdh_gen_public\$'"
 leaf1=$(openssl x509 -in "$T/leaf.pem" -noout -fingerprint -sha256)
 root1=$(sha256sum < "$T/ca/root.pem")
 
