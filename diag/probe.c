@@ -406,8 +406,11 @@ static void handshake_failed(struct dx_probe *p, int r)
 		return;
 	}
 	if (st->io_rc == DX_SOCK_CLOSED || r == MBEDTLS_ERR_SSL_CONN_EOF) {
-		finish(p, DX_PR_TLS_FAILED,
-		       "handshake failure: the server closed the connection during the handshake");
+		/* dropped without a TLS alert: what a filtering middlebox does
+		 * (a TLS server that refuses the handshake sends an alert); on
+		 * some stacks (Wine) an RST also reads as a plain close */
+		finish(p, DX_PR_RESET,
+		       "tls: connection closed during the handshake, without a TLS alert");
 		return;
 	}
 	if (st->io_rc != DX_SOCK_OK && st->io_rc != DX_SOCK_AGAIN) {
