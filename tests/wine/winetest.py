@@ -694,11 +694,9 @@ def cmd_collect(args, prefix):
 # listed scenario that starts passing fails the test, so the list only
 # shrinks).
 TODO_WINE_SCENARIOS = {
-    # A peer's RST during the TLS handshake reaches the probe as an orderly
-    # close under Wine (recv returns 0, not WSAECONNRESET), so "reset" is
-    # classified "tls-failed".
-    'net-cnc-reset': 'RST during the TLS handshake reads as a close under Wine',
-    'net-sample-upload-blocked': 'RST during the TLS handshake reads as a close under Wine',
+    # empty: the RST-during-handshake gap (an RST reads as an orderly close
+    # under Wine) closed when the probe began to classify a handshake dropped
+    # without a TLS alert as "reset" on every platform.
 }
 
 
