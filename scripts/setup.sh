@@ -29,9 +29,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO=sudo
   echo "setup: installing ${missing[*]}" >&2
-  $SUDO apt-get update -qq
   # with recommends, as measured on this project's machines (Wine and Chromium
-  # rely on some of them)
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  # rely on some of them); a mirror hiccup gets two more tries
+  for try in 1 2 3; do
+    if $SUDO apt-get update -qq &&
+       DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null; then
+      break
+    fi
+    [ $try = 3 ] && { echo "setup: apt-get failed three times" >&2; exit 1; }
+    sleep 10
+  done
 fi
 echo "setup: Debian packages present" >&2
