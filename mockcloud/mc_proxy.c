@@ -214,8 +214,10 @@ void mc_proxy_serve(struct mc_conn *c)
 				c->pre_len = n;
 				c->pre_off = 0;
 				c->in_len = 0;
-				if(px->mode == MC_PX_INTERCEPT)
-					snprintf(c->via, sizeof(c->via), "1.1 %s (" PROXY_AGENT ")", pl->as);
+				/* a long advertised name only shortens the Via header */
+				if(px->mode == MC_PX_INTERCEPT &&
+				   snprintf(c->via, sizeof(c->via), "1.1 %s (" PROXY_AGENT ")", pl->as) >= (int)sizeof(c->via))
+					c->via[sizeof(c->via) - 1] = 0;
 				mc_front_https(c, &f, host, px->mode == MC_PX_INTERCEPT);
 			} else {
 				mc_front_http(c, &f, host);
