@@ -142,6 +142,33 @@ char *dx_catalog_render_ev(const struct dx_catalog *cat, const char *id,
 	return dx_render_template(t ? t : "", evidence);
 }
 
+void dx_catalog_render_steps(const struct dx_catalog *cat, const char *id,
+			     const char *variant, cJSON *evidence)
+{
+	char key[128];
+	const cJSON *m = NULL, *steps, *t;
+	if (variant && variant[0]) {
+		snprintf(key, sizeof key, "%s/%s", id, variant);
+		m = cJSON_GetObjectItemCaseSensitive(cat->messages, key);
+	}
+	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(m, "steps")))
+		m = cJSON_GetObjectItemCaseSensitive(cat->messages, id);
+	steps = cJSON_GetObjectItemCaseSensitive(m, "steps");
+	if (!cJSON_IsArray(steps) || !cJSON_IsObject(evidence))
+		return;
+	cJSON *out = cJSON_CreateArray();
+	if (!out)
+		return;
+	cJSON_ArrayForEach(t, steps) {
+		char *line = cJSON_IsString(t) ? dx_render_template(t->valuestring, evidence) : NULL;
+		if (line)
+			cJSON_AddItemToArray(out, cJSON_CreateString(line));
+		free(line);
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(evidence, "steps");
+	cJSON_AddItemToObject(evidence, "steps", out);
+}
+
 const char *dx_catalog_ui(const struct dx_catalog *cat, const char *key)
 {
 	const cJSON *s = cat ? cJSON_GetObjectItemCaseSensitive(cat->ui, key) : NULL;

@@ -39,6 +39,13 @@ char *dx_catalog_render(const struct dx_catalog *cat, const struct dx_finding *f
 char *dx_catalog_render_ev(const struct dx_catalog *cat, const char *id,
 			   const char *variant, const char *field,
 			   const cJSON *evidence);
+/* Writes the entry's "steps" (an array of templates: the numbered steps of
+ * a plan, e.g. reonboard.plan) rendered against `evidence` into
+ * evidence["steps"], replacing what was there. Nothing happens when the
+ * entry has no steps. Checks emit the paths and commands; the catalog says
+ * them in the report's language. */
+void dx_catalog_render_steps(const struct dx_catalog *cat, const char *id,
+			     const char *variant, cJSON *evidence);
 /* A label of the reports ("ui" object of the catalog, e.g. "verdict"), or
  * `key` itself when the catalog has none. Never NULL. */
 const char *dx_catalog_ui(const struct dx_catalog *cat, const char *key);

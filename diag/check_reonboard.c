@@ -14,12 +14,6 @@ static const char *exists_word(enum dx_status s)
 	     : s == DX_ACCESS_DENIED ? "unreadable without SYSTEM" : "unknown";
 }
 
-static void step(cJSON *steps, const char *fmt, const char *a, const char *b)
-{
-	char line[800];
-	snprintf(line, sizeof line, fmt, a, b);
-	cJSON_AddItemToArray(steps, cJSON_CreateString(line));
-}
 
 void dx_check_reonboard(struct dx_ctx *c)
 {
@@ -45,10 +39,6 @@ void dx_check_reonboard(struct dx_ctx *c)
 	dx_strlist_free(&l);
 
 	const char *method = c->facts.onboarding_method[0] ? c->facts.onboarding_method : "unknown";
-	const char *offboard =
-		strcmp(method, "intune") == 0 ? "the Intune offboarding policy (EDR profile with the offboarding blob)"
-		: strcmp(method, "script-gpo-mecm") == 0 ? "the offboarding package for the method you used (local script, Group Policy or Configuration Manager)"
-		: "the offboarding package from the Defender portal (Settings > Endpoints > Offboarding) for the method you use";
 	dx_ev_str(f, "onboarding_method", method);
 	dx_ev_str(f, "cyber_folder", cyber);
 	dx_ev_fmt(f, "cyber_folder_state", "%s%s", exists_word(cy),
@@ -56,19 +46,16 @@ void dx_check_reonboard(struct dx_ctx *c)
 	dx_ev_str(f, "senseGuid", exists_word(sg));
 	dx_ev_str(f, "anti_spoofing_value", exists_word(as));
 	dx_ev_str(f, "identity_key", exists_word(ik));
-
-	cJSON *steps = cJSON_CreateArray();
-	if (!steps)
-		return;
-	step(steps, "Offboard with %s%s.", offboard, "");
-	step(steps, "Confirm the Sense service has stopped: sc.exe query Sense%s%s", "", "");
-	step(steps, "Open a SYSTEM prompt: PsExec.exe -s cmd.exe%s%s", "", "");
-	step(steps, "Back up %s and the key %s first.", cyber, DX_KEY_ATP);
-	step(steps, "Delete the files: del /q \"%s\\*.*\"%s", cyber, "");
-	step(steps, "Delete the values: reg delete \"%s\" /v senseGuid /f && reg delete \"%s\" /v 7DC0B629-D7F6-4DB3-9BF7-64D5AAF50F1A /f",
-	     DX_KEY_ATP, DX_KEY_ATP);
-	step(steps, "Delete the key: reg delete \"%s\" /f%s", IDENTITY_KEY, "");
-	step(steps, "Reboot, then onboard again with the same method (%s).", method, "");
-	cJSON_AddItemToObject(f->evidence, "steps", steps);
+	/* the exact commands, with this device's paths; the message catalog
+	 * turns them into numbered steps in the report's language */
+	dx_ev_str(f, "atp_key", DX_KEY_ATP);
+	dx_ev_str(f, "identity_key_path", IDENTITY_KEY);
+	dx_ev_str(f, "cmd_query_sense", "sc.exe query Sense");
+	dx_ev_str(f, "cmd_system_prompt", "PsExec.exe -s cmd.exe");
+	dx_ev_fmt(f, "cmd_delete_files", "del /q \"%s\\*.*\"", cyber);
+	dx_ev_fmt(f, "cmd_delete_values",
+		  "reg delete \"%s\" /v senseGuid /f && reg delete \"%s\" /v 7DC0B629-D7F6-4DB3-9BF7-64D5AAF50F1A /f",
+		  DX_KEY_ATP, DX_KEY_ATP);
+	dx_ev_fmt(f, "cmd_delete_key", "reg delete \"%s\" /f", IDENTITY_KEY);
 	dx_ev_bool(f, "executed", 0);
 }

@@ -91,7 +91,9 @@ cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 		add_rendered(o, "title", cat, f, "title");
 		add_rendered(o, "detail", cat, f, "detail");
 		add_rendered(o, "guidance", cat, f, "guidance");
-		cJSON_AddItemToObject(o, "evidence", cJSON_Duplicate(f->evidence, 1));
+		cJSON *ev = cJSON_Duplicate(f->evidence, 1);
+		dx_catalog_render_steps(cat, f->id, f->variant, ev);
+		cJSON_AddItemToObject(o, "evidence", ev);
 		cJSON_AddItemToArray(findings, o);
 		if (f != vf)
 			counts[f->severity]++;
@@ -122,7 +124,9 @@ cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 		add_rendered(verdict, "title", cat, cause, "title");
 		add_rendered(verdict, "detail", cat, cause, "detail");
 		add_rendered(verdict, "next_step", cat, cause, "guidance");
-		cJSON_AddItemToObject(verdict, "evidence", cJSON_Duplicate(cause->evidence, 1));
+		cJSON *ev = cJSON_Duplicate(cause->evidence, 1);
+		dx_catalog_render_steps(cat, cause->id, cause->variant, ev);
+		cJSON_AddItemToObject(verdict, "evidence", ev);
 	} else if (verdict) {
 		add_str(verdict, "id", "reonboard.plan");
 		add_str(verdict, "severity", "info");

@@ -99,3 +99,30 @@ Test(report, invalid_utf8_in_evidence_becomes_replacement_chars)
 	cr_expect_str_eq(c, "ok\xEF\xBF\xBD\xEF\xBF\xBD(\xe2\x82\xac");
 	free(c);
 }
+
+Test(report, reonboard_steps_come_from_the_catalog_in_each_language)
+{
+	struct run r;
+	struct dx_catalog en, ja;
+	char err[256];
+	run_device(&r, "healthy-win11");
+	cr_assert_eq(dx_catalog_load(&en, "en", err, sizeof err), 0);
+	cr_assert_eq(dx_catalog_load(&ja, "ja", err, sizeof err), 0);
+	struct dx_report_meta meta = {"fake", "healthy-win11"};
+	cJSON *m[2] = {dx_report_model(&r.c, &en, &meta), dx_report_model(&r.c, &ja, &meta)};
+	for (int i = 0; i < 2; i++) {
+		const cJSON *steps = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(m[i], "verdict"),
+									     "evidence"), "steps");
+		cr_assert(cJSON_IsArray(steps) && cJSON_GetArraySize(steps) == 8);
+		const char *s5 = cJSON_GetArrayItem(steps, 4)->valuestring;
+		cr_expect(strstr(s5, "del /q \"C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber\\*.*\"") != NULL, "%s", s5);
+		cr_expect(strchr(s5, '{') == NULL, "unfilled template: %s", s5);
+	}
+	cr_expect(strstr(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(m[1], "verdict"),
+		"evidence"), "steps"), 4)->valuestring, "ファイルを削除します") != NULL);
+	cJSON_Delete(m[0]);
+	cJSON_Delete(m[1]);
+	dx_catalog_free(&en);
+	dx_catalog_free(&ja);
+	run_free(&r);
+}

@@ -42,9 +42,11 @@ Test(reonboard, plan_only_when_nothing_is_wrong_with_real_paths)
 	cr_expect_str_eq(ev_str(f, "senseGuid"), "present");
 	cr_expect_str_eq(ev_str(f, "identity_key"), "absent");
 	cr_expect_str_eq(ev_str(f, "onboarding_method"), "script-gpo-mecm");
-	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(f->evidence, "steps");
-	cr_assert(cJSON_IsArray(steps));
-	cr_expect_eq(cJSON_GetArraySize(steps), 8);
+	cr_expect_str_eq(ev_str(f, "cmd_delete_files"),
+			 "del /q \"C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber\\*.*\"");
+	cr_expect_str_eq(ev_str(f, "cmd_delete_key"),
+			 "reg delete \"HKLM\\SOFTWARE\\Microsoft\\Windows Advanced Threat Protection\\48A68F11-7A16-4180-B32C-7F974C7BD783\" /f");
+	cr_expect(strstr(ev_str(f, "cmd_delete_values"), "/v senseGuid /f") != NULL);
 	cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(f->evidence, "executed")));
 	cr_expect_str_eq(verdict_cause(&r), "reonboard.plan");
 	run_free(&r);

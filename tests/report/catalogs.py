@@ -50,10 +50,20 @@ def main():
     checked += 2
     for k, e in en["messages"].items():
         j = ja["messages"].get(k, {})
+        pairs = []
         for field, text in e.items():
-            check(field in j, "ja %s lacks %s" % (k, field))
-            if field not in j:
+            if isinstance(text, list):  # "steps": templates, one per step
+                other = j.get(field, [])
+                check(isinstance(other, list) and len(other) == len(text),
+                      "ja %s.%s: not the same number of steps" % (k, field))
+                pairs += [("%s[%d]" % (field, i), a, b) for i, (a, b) in enumerate(zip(text, other))]
+            else:
+                pairs.append((field, text, j.get(field)))
+        for field, text, jtext in pairs:
+            check(jtext is not None, "ja %s lacks %s" % (k, field))
+            if jtext is None:
                 continue
+            j = dict(j, **{field: jtext})
             check(set(PH.findall(text)) == set(PH.findall(j[field])),
                   "%s.%s: placeholders differ: en %s ja %s" % (k, field, sorted(set(PH.findall(text))),
                                                              sorted(set(PH.findall(j[field])))))

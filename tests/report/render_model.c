@@ -54,12 +54,14 @@ static void rerender(cJSON *model, const struct dx_catalog *cat)
 		for (int i = 0; i < 3; i++)
 			set(f, fields[i], dx_catalog_render_ev(cat, str(f, "id"), str(f, "variant"),
 							       fields[i], ev));
+		dx_catalog_render_steps(cat, str(f, "id"), str(f, "variant"), (cJSON *)ev);
 	}
 	if (v && str(v, "id")[0]) {
 		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(v, "evidence");
 		set(v, "title", dx_catalog_render_ev(cat, str(v, "id"), str(v, "variant"), "title", ev));
 		set(v, "detail", dx_catalog_render_ev(cat, str(v, "id"), str(v, "variant"), "detail", ev));
 		set(v, "next_step", dx_catalog_render_ev(cat, str(v, "id"), str(v, "variant"), "guidance", ev));
+		dx_catalog_render_steps(cat, str(v, "id"), str(v, "variant"), (cJSON *)ev);
 	}
 }
 

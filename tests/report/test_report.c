@@ -118,9 +118,14 @@ Test(catalog, every_english_message_exists_in_japanese)
 	cJSON_ArrayForEach(m, en.messages) {
 		const cJSON *j = cJSON_GetObjectItemCaseSensitive(ja.messages, m->string), *fld;
 		cr_expect(j, "ja lacks %s", m->string);
-		cJSON_ArrayForEach(fld, m)
-			cr_expect(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, fld->string)),
-				  "ja %s lacks %s", m->string, fld->string);
+		cJSON_ArrayForEach(fld, m) {
+			const cJSON *jf = cJSON_GetObjectItemCaseSensitive(j, fld->string);
+			if (cJSON_IsArray(fld)) /* "steps": one template per step */
+				cr_expect(cJSON_IsArray(jf) && cJSON_GetArraySize(jf) == cJSON_GetArraySize(fld),
+					  "ja %s.%s has not the same steps", m->string, fld->string);
+			else
+				cr_expect(cJSON_IsString(jf), "ja %s lacks %s", m->string, fld->string);
+		}
 		n++;
 	}
 	cr_assert_gt(n, 50);
