@@ -11,18 +11,41 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 no() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
 
+# Python reads the reports (one interpreter for all of them): it prints
+# "ok - ..." or "not ok - ..." lines that are numbered here.
+py() {
+  cat >"$tmp/check.py"  # the script comes on stdin; the loop must not run in a subshell
+  while IFS= read -r line; do
+    case $line in
+      "ok - "*) ok "${line#ok - }" ;;
+      *) no "${line#not ok - }" ;;
+    esac
+  done < <(python3 "$tmp/check.py" "$@")
+}
+
 # every device fixture: the expected verdict, exit 1 exactly when an error is found
+names=()
 for f in "$root"/fixtures/devices/*.json; do
   name=$(basename "$f" .json)
   [ "$name" = expected-verdicts ] && continue
-  want=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" \
-         "$root/fixtures/devices/expected-verdicts.json" "$name")
-  "$bin" --fixture "$f" --format json --no-network >"$tmp/out.json" 2>"$tmp/err"
-  rc=$?
-  got=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); e=[f for f in r['findings'] if f['severity']=='error']; print(r['verdict']['id'], 1 if e else 0)" "$tmp/out.json" 2>/dev/null)
-  check "$name: verdict $want, exit matches errors" "[ \"$got\" = \"$want $rc\" ]"
+  names+=("$name")
+  "$bin" --fixture "$f" --format json --no-network >"$tmp/$name.json" 2>"$tmp/$name.err"
+  echo $? >"$tmp/$name.rc"
 done
-
+py "$root/fixtures/devices/expected-verdicts.json" "$tmp" "${names[@]}" <<'PY'
+import json, sys
+want = json.load(open(sys.argv[1]))
+for name in sys.argv[3:]:
+    d = f"{sys.argv[2]}/{name}"
+    try:
+        r = json.load(open(d + ".json"))
+        rc = int(open(d + ".rc").read())
+        errors = any(f["severity"] == "error" for f in r["findings"])
+        good = r["verdict"]["id"] == want[name] and rc == (1 if errors else 0)
+    except Exception as e:
+        good = False
+    print(("ok" if good else "not ok") + f" - {name}: verdict {want[name]}, exit matches errors")
+PY
 # every malformed fixture: exit 2, one line naming the file and a JSON path
 for f in "$root"/fixtures/malformed/*.json; do
   timeout 10 "$bin" --fixture "$f" >"$tmp/out" 2>"$tmp/err"
@@ -32,16 +55,25 @@ for f in "$root"/fixtures/malformed/*.json; do
 done
 
 # collect then replay: the same findings as diagnosing the source directly
-for f in "$root"/fixtures/devices/*.json; do
-  name=$(basename "$f" .json)
-  [ "$name" = expected-verdicts ] && continue
-  "$bin" collect --fixture "$f" --output "$tmp/c.json" 2>"$tmp/err"
-  rc=$?
-  "$bin" --fixture "$f" --format json --no-network >"$tmp/a.json"
-  "$bin" --fixture "$tmp/c.json" --format json --no-network >"$tmp/b.json" 2>>"$tmp/err"
-  same=$(python3 -c "import json,sys; a,b=(json.load(open(p))['findings'] for p in sys.argv[1:]); print(int(a==b and len(a)>3))" "$tmp/a.json" "$tmp/b.json" 2>/dev/null)
-  check "collect/replay $name: exit 0, same findings" "[ $rc = 0 ] && [ \"$same\" = 1 ]"
+for name in "${names[@]}"; do
+  f="$root/fixtures/devices/$name.json"
+  "$bin" collect --fixture "$f" --output "$tmp/$name.collected.json" 2>>"$tmp/collect.err"
+  echo $? >"$tmp/$name.collect.rc"
+  "$bin" --fixture "$tmp/$name.collected.json" --format json --no-network \
+    >"$tmp/$name.replay.json" 2>>"$tmp/collect.err"
 done
+py "$tmp" "${names[@]}" <<'PY'
+import json, sys
+for name in sys.argv[2:]:
+    d = f"{sys.argv[1]}/{name}"
+    try:
+        a = json.load(open(d + ".json"))["findings"]
+        b = json.load(open(d + ".replay.json"))["findings"]
+        good = int(open(d + ".collect.rc").read()) == 0 and a == b and len(a) > 3
+    except Exception:
+        good = False
+    print(("ok" if good else "not ok") + f" - collect/replay {name}: exit 0, same findings")
+PY
 
 "$bin" --fixture /nonexistent.json >/dev/null 2>"$tmp/err"; rc=$?
 check "missing fixture: exit 2" "[ $rc = 2 ] && grep -q 'cannot open' $tmp/err"
