@@ -2,6 +2,7 @@
  * running, and if not, is it turned off by policy (DisableAntiSpyware or
  * DisableAntiVirus = 1 under HKLM\SOFTWARE\Policies\Microsoft\Windows
  * Defender)? */
+#include <stdio.h>
 #include "checks.h"
 
 #define GPO_PATH "Computer Configuration > Administrative Templates > Windows Components > Microsoft Defender Antivirus > Turn off Microsoft Defender Antivirus"
@@ -52,11 +53,21 @@ void dx_check_mdav(struct dx_ctx *c)
 		dx_ev_err(f, "query", s, &err);
 	}
 	/* passive mode explains a quiet MDAV next to a third-party AV */
-	uint32_t passive = 0;
+	uint32_t passive = 0, forced = 0, tamper = 0;
 	if (dx_reg_dword(c->p, "HKLM\\SOFTWARE\\Microsoft\\Windows Defender",
 			 "PassiveMode", &passive, &perr) == DX_OK && passive)
 		dx_ev_num(f, "PassiveMode", passive);
 	if (dx_reg_dword(c->p, DX_KEY_ATP_POLICY, "ForceDefenderPassiveMode",
-			 &passive, &perr) == DX_OK && passive)
-		dx_ev_num(f, "ForceDefenderPassiveMode", passive);
+			 &forced, &perr) == DX_OK && forced)
+		dx_ev_num(f, "ForceDefenderPassiveMode", forced);
+	if (s == DX_OK)
+		snprintf(c->facts.mdav_mode, sizeof c->facts.mdav_mode, "%s",
+			 forced ? "passive (forced)" : passive ? "passive" : "active");
+	/* Tamper protection: 5 on, 4 off (older builds: 1 on, 0 off) */
+	if (dx_reg_dword(c->p, "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Features",
+			 "TamperProtection", &tamper, &perr) == DX_OK) {
+		snprintf(c->facts.tamper_protection, sizeof c->facts.tamper_protection, "%s",
+			 tamper == 5 || tamper == 1 ? "on" : "off");
+		dx_ev_num(f, "TamperProtection", tamper);
+	}
 }

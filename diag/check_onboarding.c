@@ -66,6 +66,10 @@ static void check_state(struct dx_ctx *c)
 		      sizeof c->facts.org_id, &err);
 	if (c->facts.org_id[0])
 		dx_ev_str(f, "OrgID", c->facts.org_id);
+	dx_reg_string(c->p, DX_KEY_ATP, "SenseId", c->facts.device_id,
+		      sizeof c->facts.device_id, &err);
+	if (c->facts.device_id[0])
+		dx_ev_str(f, "SenseId", c->facts.device_id);
 }
 
 static int service_exists(struct dx_ctx *c, const char *name)

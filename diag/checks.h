@@ -51,6 +51,7 @@ struct dx_facts {
 	char edition[64];        /* EditionID */
 	char install_type[32];   /* InstallationType: Client, Server, Server Core */
 	char display_version[32];
+	char arch[16];           /* PROCESSOR_ARCHITECTURE: AMD64, ARM64, x86 */
 	uint32_t build, ubr;
 	int is_server;
 	int os_known;            /* the OS facts could be read */
@@ -64,12 +65,15 @@ struct dx_facts {
 	int mdav_state;          /* WinDefend state, 0 unknown/missing */
 	char mdav_platform[64];
 	char mdav_signatures[64];
+	char mdav_mode[24];      /* "active", "passive", "passive (forced)" */
+	char tamper_protection[8]; /* "on", "off", "" unknown */
 
 	char onboarding_method[32]; /* "script-gpo-mecm", "intune", "mdfc", "unknown" */
 	int streamlined;            /* -1 unknown, 0 standard, 1 streamlined */
 	char geo[8];                /* "US", "EU", ... from OnboardedInfo */
 	char datacenter[64];
 	char org_id[64];
+	char device_id[64];         /* SenseId */
 	char winhttp_proxy[256];    /* "" = direct */
 	char static_proxy[256];     /* TelemetryProxyServer */
 };

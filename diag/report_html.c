@@ -342,6 +342,7 @@ static void device_section(const struct hw *h, const cJSON *model)
 		 str(d, "installation_type")[0] ? " (" : "", str(d, "installation_type"),
 		 str(d, "installation_type")[0] ? ")" : "");
 	kv_row(h, ui(h, "os_edition"), buf, 0);
+	kv_row(h, "OS Architecture", str(d, "architecture"), 0);
 	/* "" means direct once the WinHTTP check ran; unknown before */
 	const char *wh = str(d, "winhttp_proxy");
 	if (!wh[0] && first_finding(findings, "net.proxy.winhttp"))
@@ -353,6 +354,7 @@ static void device_section(const struct hw *h, const cJSON *model)
 	raw(h, "<div><h3>");
 	put_text(h, ui(h, "edr_component_details"));
 	raw(h, "</h3><table class=\"kv\" id=\"edr-component-details\">");
+	kv_row(h, "Device ID", str(d, "device_id"), 0);
 	kv_row(h, "Organization ID", str(d, "org_id"), 0);
 	kv_row(h, "Sense version", str(sense, "version"), 0);
 	if (strcmp(str(sense, "exists"), "no") == 0)
@@ -379,6 +381,8 @@ static void device_section(const struct hw *h, const cJSON *model)
 	kv_row(h, "Defender AV Service Status", str(av, "state"), svc_state(str(av, "state")));
 	kv_row(h, "Defender AV Platform Version", str(av, "platform"), 0);
 	kv_row(h, "Security Intelligence Version", str(av, "signatures"), 0);
+	kv_row(h, "Defender AV mode", str(av, "mode"), 0);
+	kv_row(h, "Is Tamper Protected", str(av, "tamper_protection"), 0);
 	const cJSON *pol = first_finding(findings, "mdav.disabled-by-policy");
 	if (pol) {
 		const cJSON *pev = cJSON_GetObjectItemCaseSensitive(pol, "evidence");

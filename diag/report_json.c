@@ -30,6 +30,7 @@ static cJSON *device_model(const struct dx_facts *d)
 	add_str(dev, "product", d->product);
 	add_str(dev, "edition", d->edition);
 	add_str(dev, "installation_type", d->install_type);
+	add_str(dev, "architecture", d->arch);
 	add_str(dev, "display_version", d->display_version);
 	cJSON_AddNumberToObject(dev, "build", d->build);
 	cJSON_AddNumberToObject(dev, "ubr", d->ubr);
@@ -47,9 +48,12 @@ static cJSON *device_model(const struct dx_facts *d)
 		add_str(mdav, "state", d->mdav_state ? dx_svc_state_name(d->mdav_state) : "");
 		add_str(mdav, "platform", d->mdav_platform);
 		add_str(mdav, "signatures", d->mdav_signatures);
+		add_str(mdav, "mode", d->mdav_mode);
+		add_str(mdav, "tamper_protection", d->tamper_protection);
 	}
 	add_str(dev, "onboarding_method", d->onboarding_method);
 	add_str(dev, "org_id", d->org_id);
+	add_str(dev, "device_id", d->device_id);
 	add_str(dev, "streamlined", d->streamlined < 0 ? "unknown" : d->streamlined ? "yes" : "no");
 	add_str(dev, "geo", d->geo);
 	add_str(dev, "datacenter", d->datacenter);

@@ -150,3 +150,19 @@ Test(agent, version_compare)
 	cr_expect_gt(dx_vercmp("4.18.25100.9002", "4.18.25090.3009"), 0);
 	cr_expect_lt(dx_vercmp("1.9", "1.10"), 0);
 }
+
+Test(mdav, passive_mode_and_tamper_protection_are_facts_with_evidence)
+{
+	struct run r;
+	run_short(&r, "{'services': {'WinDefend': {'state': 4}}, 'registry': {"
+		      "'HKLM|SOFTWARE|Policies|Microsoft|Windows Advanced Threat Protection': {'ForceDefenderPassiveMode': 1},"
+		      "'HKLM|SOFTWARE|Microsoft|Windows Defender': {'PassiveMode': 1},"
+		      "'HKLM|SOFTWARE|Microsoft|Windows Defender|Features': {'TamperProtection': 4}}}");
+	cr_expect_str_eq(r.c.facts.mdav_mode, "passive (forced)");
+	cr_expect_str_eq(r.c.facts.tamper_protection, "off");
+	const struct dx_finding *f = finding(&r, "mdav.running", NULL);
+	cr_assert_not_null(f);
+	cr_expect_eq(ev_num(f, "ForceDefenderPassiveMode"), 1);
+	cr_expect_eq(ev_num(f, "TamperProtection"), 4);
+	run_free(&r);
+}

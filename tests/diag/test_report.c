@@ -126,3 +126,18 @@ Test(report, reonboard_steps_come_from_the_catalog_in_each_language)
 	dx_catalog_free(&ja);
 	run_free(&r);
 }
+
+Test(report, device_block_has_the_client_analyzer_identity_fields)
+{
+	char *a = render("healthy-win11", 1);
+	cJSON *j = cJSON_Parse(a);
+	const cJSON *dev = cJSON_GetObjectItem(j, "device");
+	const cJSON *av = cJSON_GetObjectItem(dev, "defender_av");
+	cr_expect_str_eq(cJSON_GetObjectItem(dev, "architecture")->valuestring, "AMD64");
+	cr_expect_str_eq(cJSON_GetObjectItem(dev, "device_id")->valuestring,
+			 "8f2c1e0d9b7a6c5e4d3f2a1b0c9e8d7f6a5b4c3d");
+	cr_expect_str_eq(cJSON_GetObjectItem(av, "mode")->valuestring, "active");
+	cr_expect_str_eq(cJSON_GetObjectItem(av, "tamper_protection")->valuestring, "on");
+	cJSON_Delete(j);
+	free(a);
+}
