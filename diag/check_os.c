@@ -51,8 +51,6 @@ static void add_os_evidence(struct dx_finding *f, const struct dx_facts *d)
 	dx_ev_fmt(f, "build_ubr", "%u.%u", (unsigned)d->build, (unsigned)d->ubr);
 	dx_ev_str(f, "edition", d->edition);
 	dx_ev_str(f, "installation_type", d->install_type);
-	if (d->arch[0])
-		dx_ev_str(f, "architecture", d->arch);
 	if (d->display_version[0])
 		dx_ev_str(f, "display_version", d->display_version);
 	dx_ev_str(f, "registry", DX_KEY_CURRENTVERSION);
@@ -94,6 +92,7 @@ void dx_check_os(struct dx_ctx *c)
 		      d->display_version, sizeof d->display_version, &err);
 	dx_reg_string(c->p, DX_KEY_CURRENTVERSION, "ProductName", product_name,
 		      sizeof product_name, &err);
+	/* for the report's device block only: not evidence of any branch */
 	dx_reg_string(c->p, "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment",
 		      "PROCESSOR_ARCHITECTURE", d->arch, sizeof d->arch, &err);
 	d->is_server = d->install_type[0]
