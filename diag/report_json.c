@@ -20,6 +20,25 @@ static void add_rendered(cJSON *o, const char *k, const struct dx_catalog *cat,
 	free(s);
 }
 
+/* One finding as the report shows it: id, variant, severity, the prose
+ * rendered from the catalog (guidance under `guidance_key`), and its
+ * evidence with any catalog steps rendered into it. The findings list and
+ * the verdict both use it. */
+static void add_finding(cJSON *o, const struct dx_catalog *cat, const struct dx_finding *f,
+			enum dx_severity sev, const char *guidance_key)
+{
+	add_str(o, "id", f->id);
+	if (f->variant[0])
+		add_str(o, "variant", f->variant);
+	add_str(o, "severity", dx_severity_name(sev));
+	add_rendered(o, "title", cat, f, "title");
+	add_rendered(o, "detail", cat, f, "detail");
+	add_rendered(o, guidance_key, cat, f, "guidance");
+	cJSON *ev = cJSON_Duplicate(f->evidence, 1);
+	dx_catalog_render_steps(cat, f->id, f->variant, ev);
+	cJSON_AddItemToObject(o, "evidence", ev);
+}
+
 static cJSON *device_model(const struct dx_facts *d)
 {
 	char build_ubr[32];
@@ -88,16 +107,7 @@ cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 		cJSON *o = cJSON_CreateObject();
 		if (!o)
 			break;
-		add_str(o, "id", f->id);
-		if (f->variant[0])
-			add_str(o, "variant", f->variant);
-		add_str(o, "severity", dx_severity_name(f->severity));
-		add_rendered(o, "title", cat, f, "title");
-		add_rendered(o, "detail", cat, f, "detail");
-		add_rendered(o, "guidance", cat, f, "guidance");
-		cJSON *ev = cJSON_Duplicate(f->evidence, 1);
-		dx_catalog_render_steps(cat, f->id, f->variant, ev);
-		cJSON_AddItemToObject(o, "evidence", ev);
+		add_finding(o, cat, f, f->severity, "guidance");
 		cJSON_AddItemToArray(findings, o);
 		if (f != vf)
 			counts[f->severity]++;
@@ -121,16 +131,8 @@ cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 			cause = f;
 	}
 	if (verdict && cause) {
-		add_str(verdict, "id", cause->id);
-		if (cause->variant[0])
-			add_str(verdict, "variant", cause->variant);
-		add_str(verdict, "severity", dx_severity_name(vf->severity));
-		add_rendered(verdict, "title", cat, cause, "title");
-		add_rendered(verdict, "detail", cat, cause, "detail");
-		add_rendered(verdict, "next_step", cat, cause, "guidance");
-		cJSON *ev = cJSON_Duplicate(cause->evidence, 1);
-		dx_catalog_render_steps(cat, cause->id, cause->variant, ev);
-		cJSON_AddItemToObject(verdict, "evidence", ev);
+		/* the cause, with the verdict's (worst) severity */
+		add_finding(verdict, cat, cause, vf->severity, "next_step");
 	} else if (verdict) {
 		add_str(verdict, "id", "reonboard.plan");
 		add_str(verdict, "severity", "info");
