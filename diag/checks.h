@@ -125,9 +125,11 @@ void dx_ev_err(struct dx_finding *f, const char *what, enum dx_status s,
 /* Compares dotted versions "a.b.c.d" numerically: <0, 0, >0. A missing
  * part counts as 0. Non-numeric input compares as 0 parts. */
 int dx_vercmp(const char *a, const char *b);
-/* Expands %ProgramFiles%, %ProgramData%, %SystemRoot% as the device
- * defines them (registry, with Windows' defaults) and drops the quotes
- * around a service's image path. */
+/* Expands %ProgramFiles%, %ProgramData% (%ALLUSERSPROFILE%), %SystemRoot%
+ * (%windir%) and %SystemDrive% as the device defines them (registry, with
+ * Windows' defaults; REG_EXPAND_SZ values such as ProfileList\ProgramData =
+ * "%SystemDrive%\ProgramData" are expanded again, at most 4 levels) and
+ * drops the quotes around a service's image path. Unknown variables stay. */
 void dx_expand_path(struct dx_ctx *c, const char *in, char *out, size_t sz);
 /* strcasestr, which MinGW lacks. */
 const char *dx_strcasestr(const char *hay, const char *needle);

@@ -59,19 +59,79 @@ Test(reonboard, plan_only_when_nothing_is_wrong_with_real_paths)
 Test(reonboard, program_data_is_read_from_the_device)
 {
 	struct run r;
-	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': 'D:|PD'}}}");
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': 'D:|PD'}}}}");
 	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
 	if (f) /* this device has errors (no Sense): no plan, nothing to check */
 		cr_expect_str_eq(ev_str(f, "cyber_folder"), "D:\\PD\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
 	run_free(&r);
 	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'},"
-		      " 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': 'D:|PD'},"
+		      " 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': 'D:|PD'}},"
 		      " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}},"
 		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}},"
 		      " 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}}}");
 	f = finding(&r, "reonboard.plan", NULL);
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "cyber_folder"), "D:\\PD\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	run_free(&r);
+}
+
+/* A healthy device whose ProfileList and CurrentVersion are given by `extra`. */
+#define HEALTHY_WITH(extra) \
+	"{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'" extra "}," \
+	" 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}," \
+	" 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': '%SystemDrive%|ProgramData'}}}," \
+	" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}}," \
+	" 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}," \
+	"           'E:|ProgramData|Microsoft|Windows Defender Advanced Threat Protection|Cyber|a.bin': {}," \
+	"           'C:|ProgramData|Microsoft|Windows Defender Advanced Threat Protection|Cyber': {'type': 'dir'}}}"
+
+/* Windows stores ProfileList\ProgramData as REG_EXPAND_SZ
+ * "%SystemDrive%\ProgramData" (RegQueryValueEx does not expand it): the
+ * plan must name the real folder and find it, never print %SystemDrive%. */
+Test(reonboard, program_data_expand_sz_with_system_drive)
+{
+	struct run r;
+	run_short(&r, HEALTHY_WITH(", 'SystemRoot': 'E:|WINDOWS'"));
+	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "cyber_folder"), "E:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	cr_expect_str_eq(ev_str(f, "cyber_folder_state"), "present, not empty");
+	cr_expect(strchr(ev_str(f, "cmd_delete_files"), '%') == NULL, "%s", ev_str(f, "cmd_delete_files"));
+	run_free(&r);
+	/* no SystemRoot value: Windows' default drive C: */
+	run_short(&r, HEALTHY_WITH(""));
+	f = finding(&r, "reonboard.plan", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "cyber_folder"), "C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	cr_expect_str_eq(ev_str(f, "cyber_folder_state"), "present, empty");
+	run_free(&r);
+}
+
+/* healthy-win11 has ProfileList and SystemRoot as Windows stores them. */
+Test(reonboard, healthy_device_with_windows_profile_list)
+{
+	struct run r;
+	run_device(&r, "healthy-win11");
+	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "cyber_folder"), "C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	cr_expect_str_eq(ev_str(f, "cyber_folder_state"), "present, empty");
+	run_free(&r);
+}
+
+/* Substituted values are expanded again, a bounded number of times: a
+ * value that names itself ends, and an unknown variable stays as it is. */
+Test(reonboard, expansion_is_recursive_and_bounded)
+{
+	struct run r;
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'SystemRoot': '%SystemDrive%|W'},"
+		      " 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': '%SystemRoot%|PD|%ProgramData%|%NoSuchVar%'}}}}");
+	char out[600];
+	dx_expand_path(&r.c, "%ProgramData%\\x", out, sizeof out);
+	cr_expect(strlen(out) < sizeof out - 1);
+	cr_expect(strncmp(out, "C:\\W\\PD\\", 8) == 0, "%s", out);
+	cr_expect(strstr(out, "%NoSuchVar%") != NULL, "%s", out);
+	cr_expect(strstr(out, "\\x") != NULL, "%s", out); /* it ended */
 	run_free(&r);
 }
 
