@@ -131,3 +131,30 @@ void dx_expand_path(struct dx_ctx *c, const char *in, char *out, size_t sz)
 		in++;
 	expand(c, in, out, sz, &o, EXPAND_DEPTH, 1);
 }
+
+int dx_event_has(const struct dx_event *e, const char *needle)
+{
+	if (e->message && dx_strcasestr(e->message, needle))
+		return 1;
+	for (size_t i = 0; i < e->strings.count; i++)
+		if (dx_strcasestr(e->strings.items[i], needle))
+			return 1;
+	return 0;
+}
+
+void dx_event_text(const struct dx_event *e, char *out, size_t sz)
+{
+	size_t o;
+	if (!sz)
+		return;
+	out[0] = '\0';
+	if ((e->message && e->message[0]) || !e->strings.count) {
+		snprintf(out, sz, "%s", e->message ? e->message : "");
+		return;
+	}
+	o = (size_t)snprintf(out, sz, "(no message; insertion strings:");
+	for (size_t i = 0; i < e->strings.count && o + 1 < sz; i++)
+		o += (size_t)snprintf(out + o, sz - o, "%s %s", i ? " |" : "", e->strings.items[i]);
+	if (o + 1 < sz)
+		snprintf(out + o, sz - o, ")");
+}

@@ -77,6 +77,8 @@ int dx_check_order(const char *id)
 void dx_run_checks(struct dx_ctx *c)
 {
 	struct dx_err err;
+	/* before the sections: a denied read is explained by it */
+	dx_elevated(c->p, &c->facts.elevated, &err);
 	if (dx_hostname(c->p, c->facts.hostname, &err) != DX_OK)
 		c->facts.hostname[0] = '\0';
 	dx_check_os(c);

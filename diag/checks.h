@@ -56,6 +56,7 @@ struct dx_facts {
 	int is_server;
 	int os_known;            /* the OS facts could be read */
 	int os_supported;        /* in scope for this procedure */
+	int elevated;            /* the process token: -1 unknown, 0 no, 1 yes */
 
 	int sense_exists;        /* -1 unknown, 0 missing (1060), 1 exists */
 	int sense_state;         /* 1..7, 0 unknown */
@@ -131,6 +132,13 @@ int dx_vercmp(const char *a, const char *b);
  * "%SystemDrive%\ProgramData" are expanded again, at most 4 levels) and
  * drops the quotes around a service's image path. Unknown variables stay. */
 void dx_expand_path(struct dx_ctx *c, const char *in, char *out, size_t sz);
+/* 1 when `needle` is in the event's message or one of its insertion
+ * strings (ignoring case): what Windows keeps when it cannot render the
+ * message (EvtFormatMessage 15027/15033, no publisher metadata). */
+int dx_event_has(const struct dx_event *e, const char *needle);
+/* The event as evidence text: its message, or when it has none its
+ * insertion strings, "(no message; insertion strings: a | b)". */
+void dx_event_text(const struct dx_event *e, char *out, size_t sz);
 /* strcasestr, which MinGW lacks. */
 const char *dx_strcasestr(const char *hay, const char *needle);
 /* A finding already emitted, to add evidence to; NULL when absent. */
