@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <cjson/cJSON.h>
+#include "win32_args.h"
 #include "fixture.h"
 
 struct ld {
@@ -1021,7 +1022,7 @@ bad:
 
 struct dx_fixture *dx_fixture_load(const char *file, char *err, size_t errsz)
 {
-	FILE *f = fopen(file, "rb");
+	FILE *f = dx_fopen(file, "rb");
 	char *buf = NULL;
 	struct dx_fixture *fx = NULL;
 	if (!f) {
