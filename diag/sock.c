@@ -118,8 +118,12 @@ static void reason(char *err, size_t errsz, const char *what, int e)
 		/* "connect: No connection could be made because the target
 		 * machine actively refused it (WSAECONNREFUSED, Winsock error
 		 * 10061)" */
-		snprintf(err, errsz, "%s: %s%s(%s%sWinsock error %d)", what, text,
-			 text[0] ? " " : "", name ? name : "", name ? ", " : "", e);
+		snprintf(err, errsz, "%s: %s%s(%s%sWinsock error %d)%s", what, text,
+			 text[0] ? " " : "", name ? name : "", name ? ", " : "", e,
+			 /* Windows answers a reset to its SYN by sending the SYN
+			  * again (twice, 500 ms apart, by default): a refused
+			  * connect takes about a second, not a round trip */
+			 e == WSAECONNREFUSED ? "; the time includes Windows' SYN retries after the reset" : "");
 	}
 #else
 	snprintf(err, errsz, "%s: %s", what, strerror(e));
@@ -276,6 +280,16 @@ enum dx_sock_rc dx_sock_connect(const char *addr, int port, dx_sock_t *out,
 		return DX_SOCK_ERR;
 	}
 	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof one);
+#ifdef _WIN32
+	/* TCP_FAIL_CONNECT_ON_ICMP_ERROR (18, Windows 10 2004 and later; older
+	 * versions refuse the option, which changes nothing): an ICMP
+	 * unreachable fails the connect at once (WSAEHOSTUNREACH...) instead
+	 * of letting Windows retransmit the SYN until the probe's deadline. */
+	{
+		DWORD on = 1;
+		setsockopt(s, IPPROTO_TCP, 18, (const char *)&on, sizeof on);
+	}
+#endif
 #ifdef SO_NOSIGPIPE
 	setsockopt(s, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
 #endif
