@@ -1,8 +1,9 @@
 /* main.c - the scenario harness: runs every scenario of
  * fixtures/scenarios/ against a mock cloud and the real mdediag, prints one
- * line per scenario and the coverage table of the spec's check IDs.
+ * line per scenario and the coverage table of the check IDs that
+ * `mdediag --list-checks` prints (docs/checks.md).
  *
- * Exit status: 0 every scenario passed and (for a full run) every spec ID
+ * Exit status: 0 every scenario passed and (for a full run) every check ID
  * has a passing scenario; 1 a scenario failed or an ID is uncovered;
  * 2 bad usage or a scenario directory that cannot be loaded. */
 #include <dirent.h>
@@ -15,12 +16,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "hx_checks.h"
 #include "hx_coverage.h"
 #include "hx_json.h"
 #include "hx_junit.h"
 #include "hx_proc.h"
 #include "hx_scenario.h"
-#include "hx_spec.h"
 #include "hx_update.h"
 
 #ifndef HX_SOURCE_ROOT
@@ -37,22 +38,23 @@
 static const char usage[] =
 	"usage: harness [--filter SUBSTR] [-j N] [--timeout S] [--net-timeout S]\n"
 	"               [--update] [--junit FILE] [--coverage-json FILE]\n"
-	"               [--diag PATH] [--mockcloud PATH] [--wine] [--spec FILE]\n"
+	"               [--diag PATH] [--mockcloud PATH] [--wine]\n"
 	"               [--scenarios DIR] [--report-dir DIR] [--keep] [--verbose]\n"
 	"               [--list] [NAME...]\n"
 	"\n"
 	"Runs the scenarios of DIR (default: fixtures/scenarios of the source tree)\n"
 	"against a mock cloud and the real mdediag, prints one line per scenario,\n"
-	"then every check ID of the spec with the passing scenarios producing it.\n"
+	"then every check ID of `mdediag --list-checks` with the passing scenarios\n"
+	"producing it.\n"
 	"NAMEs select scenarios by exact name, --filter by substring; --list prints\n"
 	"the selected names and their article branch without running. A full run\n"
-	"fails when a spec ID has no passing scenario. Exit: 0 all passed and\n"
+	"fails when a check ID has no passing scenario. Exit: 0 all passed and\n"
 	"covered, 1 a failure or an uncovered ID, 2 bad usage or scenario files.\n"
 	"--report-dir DIR writes each scenario's JSON report to DIR/NAME.json.\n";
 
 struct cli {
 	struct hx_opts o;
-	const char *filter, *junit, *coverage_json, *spec, *dir;
+	const char *filter, *junit, *coverage_json, *dir;
 	const char *names[HX_MAX_NAMES];
 	int nnames, jobs, update, list;
 };
@@ -78,17 +80,15 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 
 static int parse_cli(int argc, char **argv, struct cli *c)
 {
-	static char spec[PATH_MAX], dir[PATH_MAX], diag[PATH_MAX], mc[PATH_MAX];
+	static char dir[PATH_MAX], diag[PATH_MAX], mc[PATH_MAX];
 	memset(c, 0, sizeof *c);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	c->jobs = cpus > 0 ? (int)(cpus < HX_MAX_JOBS ? cpus : HX_MAX_JOBS) : 1;
 	c->o.timeout_s = 30;
 	c->o.net_timeout_s = 5;
-	snprintf(spec, sizeof spec, "%s/../shared/spec/diagnosis.md", HX_SOURCE_ROOT);
 	snprintf(dir, sizeof dir, "%s/fixtures/scenarios", HX_SOURCE_ROOT);
 	snprintf(diag, sizeof diag, "%s/diag/mdediag", HX_BUILD_ROOT);
 	snprintf(mc, sizeof mc, "%s/mockcloud/mockcloud", HX_BUILD_ROOT);
-	c->spec = spec;
 	c->dir = dir;
 	c->o.diag = diag;
 	c->o.mockcloud = mc;
@@ -138,8 +138,6 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			c->o.diag = v, i++;
 		} else if (!strcmp(a, "--mockcloud")) {
 			c->o.mockcloud = v, i++;
-		} else if (!strcmp(a, "--spec")) {
-			c->spec = v, i++;
 		} else if (!strcmp(a, "--scenarios")) {
 			c->dir = v, i++;
 		} else if (!strcmp(a, "--report-dir")) {
@@ -335,18 +333,19 @@ static int update_all(struct hx_scenario **sc, size_t n)
 int main(int argc, char **argv)
 {
 	struct cli c;
-	struct hx_idlist *spec = calloc(1, sizeof *spec);
+	struct hx_idlist *ids = calloc(1, sizeof *ids);
 	struct hx_scenario **sc = NULL;
 	char err[1024];
 	int rc = 2;
 	long n = 0;
-	if (!spec || parse_cli(argc, argv, &c))
+	if (!ids || parse_cli(argc, argv, &c))
 		goto out;
 	signal(SIGPIPE, SIG_IGN);
 	if (c.o.wine)
 		setenv("WINEDEBUG", "-all", 1);
-	if (hx_spec_load(c.spec, spec, err, sizeof err)) {
-		fprintf(stderr, "harness: spec: %s (use --spec FILE)\n", err);
+	if (hx_checks_from_diag(c.o.diag, c.o.wine, hx_now_ms() + (long long)(c.o.timeout_s * 1000),
+				ids, err, sizeof err)) {
+		fprintf(stderr, "harness: check IDs: %s\n", err);
 		goto out;
 	}
 	n = discover(&c, &sc);
@@ -398,15 +397,15 @@ int main(int argc, char **argv)
 	for (long i = 0; i < n; i++)
 		failed += sc[i]->outcome != HX_PASS;
 	int full = !c.filter && c.nnames == 0;
-	size_t uncovered = hx_coverage_print(stdout, spec, sc, (size_t)n);
-	printf("\n%ld scenarios: %ld passed, %zu failed; %zu of %zu spec IDs covered%s; "
-	       "%.1f s wall, -j %d\n", n, n - (long)failed, failed, spec->n - uncovered,
-	       spec->n, full ? "" : " (subset run: coverage not enforced)", wall, jobs);
+	size_t uncovered = hx_coverage_print(stdout, ids, sc, (size_t)n);
+	printf("\n%ld scenarios: %ld passed, %zu failed; %zu of %zu check IDs covered%s; "
+	       "%.1f s wall, -j %d\n", n, n - (long)failed, failed, ids->n - uncovered,
+	       ids->n, full ? "" : " (subset run: coverage not enforced)", wall, jobs);
 	rc = failed || (full && uncovered) ? 1 : 0;
 	if (c.junit && write_junit(c.junit, sc, (size_t)n, wall))
 		rc = 2;
 	if (c.coverage_json &&
-	    hx_coverage_json(c.coverage_json, spec, sc, (size_t)n, err, sizeof err)) {
+	    hx_coverage_json(c.coverage_json, ids, sc, (size_t)n, err, sizeof err)) {
 		fprintf(stderr, "harness: %s\n", err);
 		rc = 2;
 	}
@@ -418,6 +417,6 @@ out:
 		free(sc[i]);
 	}
 	free(sc);
-	free(spec);
+	free(ids);
 	return rc;
 }

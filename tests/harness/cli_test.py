@@ -2,12 +2,12 @@
 """cli_test.py - the harness from the outside (TAP): JUnit XML validity,
 coverage JSON, failure lines, deadlines, --update, bad scenario files.
 
-usage: cli_test.py HARNESS MDEDIAG MOCKCLOUD SOURCE_ROOT SPEC
+usage: cli_test.py HARNESS MDEDIAG MOCKCLOUD SOURCE_ROOT
 """
 import json, os, shutil, subprocess, sys, tempfile, time
 import xml.dom.minidom
 
-harness, mdediag, mockcloud, root, spec = sys.argv[1:6]
+harness, mdediag, mockcloud, root = sys.argv[1:5]
 devices = os.path.join(root, "fixtures", "devices")
 scenarios = os.path.join(root, "fixtures", "scenarios")
 n = 0
@@ -27,7 +27,7 @@ def ok(cond, name, detail=""):
 
 
 def run(*args, timeout=120):
-    cmd = [harness, "--diag", mdediag, "--mockcloud", mockcloud, "--spec", spec] + list(args)
+    cmd = [harness, "--diag", mdediag, "--mockcloud", mockcloud] + list(args)
     t = time.monotonic()
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     return p, time.monotonic() - t
@@ -93,9 +93,10 @@ try:
     # 4. a hanging mdediag is killed at the scenario deadline.
     sleeper = os.path.join(tmp, "sleeper.sh")
     with open(sleeper, "w") as f:
-        f.write("#!/bin/sh\nsleep 60 &\nsleep 60\n")
+        f.write("#!/bin/sh\n[ \"$1\" = --list-checks ] && { echo verdict; exit 0; }\n"
+                "sleep 60 &\nsleep 60\n")
     os.chmod(sleeper, 0o755)
-    p = subprocess.run([harness, "--diag", sleeper, "--mockcloud", mockcloud, "--spec", spec,
+    p = subprocess.run([harness, "--diag", sleeper, "--mockcloud", mockcloud,
                         "--scenarios", only_ok, "--timeout", "1", "--net-timeout", "0.5"],
                        capture_output=True, text=True, timeout=30)
     ok("FAIL right: mdediag did not finish within 1 s (killed)" in p.stdout,
