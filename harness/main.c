@@ -178,6 +178,9 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		case O_KEEP: c->o.keep = 1; break;
 		case O_LIST: c->list = 1; break;
 		case ':':
+			if (strncmp(bad, "--", 2) == 0 && strchr(bad, '='))	/* MinGW: a flag given "=value" */
+				return usage_error("option '%.*s' takes no value",
+						   (int)strcspn(bad, "="), bad);
 			if (strncmp(bad, "--", 2) == 0)
 				return usage_error("option '%s' needs a value", bad);
 			return usage_error("option '-%c' needs a value", optopt);
