@@ -1,9 +1,10 @@
 /* hx_checks.h - the check IDs the coverage table is judged against, taken
  * from the program under test: `mdediag --list-checks` (docs/checks.md).
  *
- * That output is one line per ID in verdict order: the ID, optionally a TAB
- * and the article section, a newline (CR LF tolerated: mdediag.exe under
- * Wine). IDs are lower-case letters, digits, '.' and '-', starting with a letter. */
+ * That output is one line per ID in verdict order: the ID, then optionally
+ * TAB-separated columns (the article section, ...) this ignores, a newline
+ * (CR LF tolerated: mdediag.exe under Wine). IDs are lower-case letters,
+ * digits, '.' and '-', starting with a letter. */
 #ifndef HX_CHECKS_H
 #define HX_CHECKS_H
 
