@@ -70,6 +70,9 @@ try:
         undocumented = [o for o in opts if o not in page]
         ok(opts and not undocumented, "the page describes every option of mdediag --help",
            "undocumented: %s" % undocumented)
+        th = re.search(r'^\.TH .*"(mdediag [^"]+)"', page, re.M)
+        ok(th and th.group(1) == v.stdout.strip(), "the page's version is the program's",
+           "%s vs %s" % (th and th.group(1), v.stdout.strip()))
 finally:
     shutil.rmtree(dest, ignore_errors=True)
 
