@@ -76,7 +76,7 @@ static int usage_error(const char *fmt, ...)
  * discovered missing halfway through the diagnosis. */
 static int readable(const char *opt, const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = dx_fopen(path, "rb");
 	if (!f)
 		return usage_error("%s %s: %s", opt, path, strerror(errno));
 	fclose(f);
