@@ -19,7 +19,6 @@
 #include "mc_journal.h"
 #include "mc_pki.h"
 
-#define MC_MAX_PROXIES 16
 #define MC_HEAD_MAX 8192	/* request head, bytes */
 #define MC_MAX_CONNS 4096	/* concurrent connections, then close at once */
 

@@ -227,11 +227,13 @@ int mc_http_read_head(struct mc_conn *c, struct mc_req *r, int64_t idle_deadline
 	int64_t head_deadline = c->in_len ? mc_now_ms() + header_ms : 0;
 	memset(r, 0, sizeof(*r));
 	for(;;) {
-		char *e = c->in_len >= 4 ? memmem(c->in, c->in_len, "\r\n\r\n", 4) : NULL;
+		/* the head ends at the first empty line: a LF followed by CRLF
+		 * (which covers CRLF CRLF) or by LF */
+		char *e = c->in_len >= 3 ? memmem(c->in, c->in_len, "\n\r\n", 3) : NULL;
 		char *e2 = c->in_len >= 2 ? memmem(c->in, c->in_len, "\n\n", 2) : NULL;
 		size_t hl = 0;
 		if(e)
-			hl = (size_t)(e - c->in) + 4;
+			hl = (size_t)(e - c->in) + 3;
 		if(e2 && (!hl || (size_t)(e2 - c->in) + 2 < hl))
 			hl = (size_t)(e2 - c->in) + 2;
 		if(hl) {
