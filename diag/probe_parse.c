@@ -32,7 +32,7 @@ int dx_http_status(const char *buf, size_t n, char *line, size_t linesz)
 		line[j] = 0;
 	}
 	/* "HTTP/1." DIGIT SP 3DIGIT, then the end of the line or SP reason
-	 * ("HTTP/1.1 2001" is not a 200) */
+	 * ("HTTP/1.1 2001" is not a 200), the code within 100..599 */
 	if (len < 12 || strncmp(buf, "HTTP/1.", 7) != 0 ||
 	    !isdigit((unsigned char)buf[7]) || buf[8] != ' ' ||
 	    (len > 12 && buf[12] != ' '))
@@ -42,7 +42,7 @@ int dx_http_status(const char *buf, size_t n, char *line, size_t linesz)
 			return 0;
 		code = code * 10 + (buf[i] - '0');
 	}
-	return code;
+	return code >= 100 && code <= 599 ? code : 0; /* RFC 9110 15 */
 }
 
 /* Appends every header `name`'s value (within the header block) to dst. */

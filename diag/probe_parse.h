@@ -24,8 +24,8 @@
 char *dx_http_head_end(char *buf, size_t n);
 
 /* The status code of "HTTP/1.x NNN[ reason]" at the start of buf[0..n),
- * parsed strictly (exactly three digits, then a space or the end of the
- * line), or 0 when the first line is not a status line. When line is not
+ * parsed strictly (exactly three digits from 100 to 599, then a space or
+ * the end of the line), or 0 when the first line is not a status line. When line is not
  * NULL it receives the first line, printable. */
 int dx_http_status(const char *buf, size_t n, char *line, size_t linesz);
 

@@ -399,6 +399,10 @@ int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t e
 	*out = c;
 	c = NULL;
 out:
+	/* names in the message come from the config: one line, printable */
+	for(char *q = err; rc && errlen && *q; q++)
+		if((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = '?';
 	free(seen);
 	cJSON_Delete(root);
 	if(c)

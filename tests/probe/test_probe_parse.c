@@ -24,6 +24,8 @@ Test(probe_parse, status_line_is_parsed_strictly)
 	cr_expect_eq(status("HTTP/1.1  200 OK\r\n"), 0);
 	cr_expect_eq(status("HTTP/1.1 20\r\n"), 0);
 	cr_expect_eq(status("HTTP/2 200\r\n"), 0);
+	cr_expect_eq(status("HTTP/1.1 047 x\r\n"), 0);  /* outside 100..599 */
+	cr_expect_eq(status("HTTP/1.1 600\r\n"), 0);
 	cr_expect_eq(status(""), 0);
 }
 
