@@ -33,6 +33,10 @@ static int fail(struct ld *ld, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* values quoted from the fixture keep the error on one line */
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	snprintf(ld->err, ld->errsz, "%s: %s: %s", ld->file,
 		 ld->path[0] ? ld->path : "$", msg);
 	return -1;

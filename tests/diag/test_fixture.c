@@ -175,3 +175,10 @@ Test(fixture, mutated_fixtures_never_crash, .timeout = 60)
 	free(buf);
 	free(orig);
 }
+
+/* Values quoted in an error keep it on one line (found by fuzz_fixture). */
+Test(fixture, quoted_values_keep_the_error_on_one_line)
+{
+	rejects("{'schema': 'mdediag-fixtu3,\\n re/99'}", "$.schema", "\"mdediag-fixtu3,? re/99\" is not a schema");
+	rejects("{'schema': 'a\\u001b[31mb'}", "$.schema", "\"a?[31mb\"");
+}
