@@ -67,6 +67,8 @@ elif name == "winhttp":
         if isinstance(v, dict) and "hex" in v:
             seed(bytes.fromhex(re.sub(r"[^0-9a-fA-F]", "", v["hex"])))
     proxy, bypass = b"proxy.contoso.com:8080", b"<local>;*.contoso.com"
+    seed(b"\x18\0\0\0\x02\0\0\0\x03\0\0\0" + (17).to_bytes(4, "little") + b"http=a:80;https=b"
+         + b"\0\0\0\0")
     seed(b"\x18\0\0\0\x01\0\0\0\x03\0\0\0" + len(proxy).to_bytes(4, "little") + proxy
          + len(bypass).to_bytes(4, "little") + bypass)
 elif name == "netstr":
@@ -82,6 +84,12 @@ elif name == "onboarded":
     for v in registry_values("OnboardedInfo"):
         if isinstance(v, str):
             seed(v)
+    # the streamlined form and datacenters of each geo, by hand
+    for body in ({"orgId": "o", "partnerGeoLocation": "GW_EU", "datacenter": "WestEurope"},
+                 {"orgId": "o", "vortexGeoLocation": "UK", "datacenter": "UkSouth"},
+                 {"orgId": "o", "vortexGeoLocation": "AU", "datacenter": "AustraliaEast2"},
+                 {"orgId": "o", "partnerGeoLocation": "GW_US", "datacenter": "EastUs2"}):
+        seed(json.dumps({"body": json.dumps(body), "sig": "x"}))
 elif name == "probe_reply":
     for s in ("HTTP/1.1 200 Connection established\r\nVia: 1.1 proxy\r\n\r\n\x16\x03\x03",
               "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\n"
