@@ -120,9 +120,6 @@ static int count_children(const cJSON *j)
 	return n;
 }
 
-/* Every member name and string in the document is UTF-8: the reports
- * (JSON, HTML) carry device strings and must stay well-formed. cJSON's
- * nesting limit bounds the recursion. */
 static int schema_like(const char *s) /* "image_path": shown as .member */
 {
 	if (!(*s >= 'a' && *s <= 'z'))
@@ -133,6 +130,9 @@ static int schema_like(const char *s) /* "image_path": shown as .member */
 	return 1;
 }
 
+/* Every member name and string in the document is UTF-8: the reports
+ * (JSON, HTML) carry device strings and must stay well-formed. cJSON's
+ * nesting limit bounds the recursion. */
 static int check_utf8(struct ld *ld, const cJSON *j)
 {
 	size_t i = 0;
