@@ -14,6 +14,7 @@
 #include "fixture.h"
 #include "platform.h"
 #include "report.h"
+#include "html_tags.h" /* generated: the renderer's own tags and attributes */
 
 static struct dx_data data;
 static struct dx_catalog cats[2];
@@ -63,17 +64,10 @@ static size_t control_at(const char *s, size_t n)
 	return 0;
 }
 
-/* Every '<' opens a tag the renderer writes, with attributes it writes. */
+/* Every '<' opens a tag the renderer writes, with attributes it writes
+ * (both read from diag/report_html.c at build time). */
 static void html_check(const char *h, size_t n)
 {
-	static const char *const tags[] = {
-		"a", "b", "body", "br", "code", "col", "colgroup", "dd", "div", "dl",
-		"dt", "footer", "h1", "h2", "h3", "head", "header", "html", "li",
-		"main", "meta", "ol", "p", "pre", "section", "span", "style", "table",
-		"tbody", "td", "th", "thead", "title", "tr", "ul", NULL};
-	static const char *const attrs[] = {
-		"charset", "class", "content", "href", "http-equiv", "id", "lang",
-		"name", "style", "colspan", "scope", "title", NULL};
 	static const char doctype[] = "<!DOCTYPE html>";
 	FUZZ_ASSERT(n >= sizeof doctype - 1 && memcmp(h, doctype, sizeof doctype - 1) == 0,
 		    "no doctype");
@@ -86,7 +80,7 @@ static void html_check(const char *h, size_t n)
 		size_t t0 = j;
 		while (j < n && ((h[j] >= 'a' && h[j] <= 'z') || (h[j] >= '0' && h[j] <= '9')))
 			j++;
-		FUZZ_ASSERT(in_list(h + t0, j - t0, tags), "live markup at byte %zu: %.40s", i, h + i);
+		FUZZ_ASSERT(in_list(h + t0, j - t0, html_tags), "live markup at byte %zu: %.40s", i, h + i);
 		for (;;) { /* attributes: ' name="value"' */
 			FUZZ_ASSERT(j < n, "tag not closed at byte %zu", i);
 			if (h[j] == '>')
@@ -99,7 +93,7 @@ static void html_check(const char *h, size_t n)
 			size_t a0 = ++j;
 			while (j < n && ((h[j] >= 'a' && h[j] <= 'z') || h[j] == '-'))
 				j++;
-			FUZZ_ASSERT(in_list(h + a0, j - a0, attrs), "attribute at byte %zu: %.40s",
+			FUZZ_ASSERT(in_list(h + a0, j - a0, html_attrs), "attribute at byte %zu: %.40s",
 				    a0, h + a0);
 			FUZZ_ASSERT(j + 1 < n && h[j] == '=' && h[j + 1] == '"', "attribute form at %zu", j);
 			size_t v0 = j + 2;
