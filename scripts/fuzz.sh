@@ -35,7 +35,7 @@ for t in $targets; do
   [ -f "tests/fuzz/dict/$t.dict" ] && dict=(-dict="tests/fuzz/dict/$t.dict")
   log=$w/logs/$(date -u +%Y%m%dT%H%M%SZ).log
   before=$(ls "$w/artifacts" | wc -l)
-  "build-fuzz/tests/fuzz/fuzz_$t" "${dict[@]}" -max_total_time="$secs" -timeout=10 \
+  "build-fuzz/tests/fuzz/fuzz_$t" "${dict[@]}" -max_total_time="$secs" -timeout=30 \
     -rss_limit_mb=2048 -artifact_prefix="$w/artifacts/" -print_final_stats=1 "$@" \
     "$w/corpus" "$w/seeds" >"$log" 2>&1
   rc=$?

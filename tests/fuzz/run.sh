@@ -35,7 +35,7 @@ if ! python3 "$here/make_seeds.py" "$name" "$root" "$work/seeds" >"$work/seeds.l
   exit 0
 fi
 nseeds=$(ls "$work/seeds" | wc -l)
-"$exe" "${dict[@]}" -seed=1 -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+"$exe" "${dict[@]}" -seed=1 -max_total_time="$secs" -timeout=25 -rss_limit_mb=2048 \
   -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
   "$work/corpus" "$work/seeds" >"$work/fuzz.log" 2>&1
 rc=$?
