@@ -33,6 +33,13 @@ if [ $asan = 1 ]; then
     run_suite build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug || status=1
 fi
 
+# The libFuzzer targets (tests/fuzz/, docs/fuzzing.md), when clang is
+# installed: each target's kept findings, then a few seconds of fuzzing from
+# seeds generated from the fixtures. MDEDIAG_NO_FUZZ=1 skips.
+if [ "${MDEDIAG_NO_FUZZ:-0}" != 1 ] && command -v clang >/dev/null; then
+  CC=clang run_suite build-fuzz -Dfuzzing=true || status=1
+fi
+
 # win32 branch: the Windows build (MinGW cross, mbedTLS/cJSON from Debian's
 # source packages) and its Wine tests, which compare mdediag.exe under Wine
 # with the native build above (docs/windows.md). MDEDIAG_NO_WINDOWS=1 skips.
