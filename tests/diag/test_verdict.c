@@ -2,6 +2,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include <stdio.h>
+#include "catalog.h"
+#include "report.h"
 #include "helpers.h"
 
 Test(asr, block_mode_is_a_warning_sz_or_dword)
@@ -345,5 +347,31 @@ Test(verdict, not_elevated_fixture_end_to_end)
 	f = finding(&r, "onboarding.state", NULL);
 	cr_assert_not_null(f);
 	cr_expect_str_eq(f->reason, "access-denied");
+	run_free(&r);
+}
+
+Test(verdict, not_elevated_is_said_once_as_the_next_step)
+{
+	struct run r;
+	struct dx_catalog en;
+	char err[256];
+	run_device(&r, "not-elevated-denied");
+	cr_expect_eq(r.c.facts.elevated, 0);
+	cr_expect_str_eq(finding(&r, "sense.unknown", NULL)->reason, "not-elevated");
+	cr_expect_str_eq(finding(&r, "onboarding.state", "unreadable")->reason, "not-elevated");
+	cr_assert_eq(dx_catalog_load(&en, "en", err, sizeof err), 0);
+	struct dx_report_meta meta = {"fake", "not-elevated-denied"};
+	cJSON *m = dx_report_model(&r.c, &en, &meta);
+	const cJSON *v = cJSON_GetObjectItem(m, "verdict");
+	const cJSON *groups = cJSON_GetObjectItem(v, "to_check");
+	cr_assert_eq(cJSON_GetArraySize(groups), 2);
+	const cJSON *g0 = cJSON_GetArrayItem(groups, 0);
+	cr_expect_str_eq(cJSON_GetObjectItem(g0, "reason")->valuestring, "not-elevated");
+	cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(g0, "ids")), 2);
+	cr_expect_str_eq(cJSON_GetObjectItem(v, "next_step")->valuestring,
+			 cJSON_GetObjectItem(g0, "how")->valuestring);
+	cr_expect(strstr(cJSON_GetObjectItem(v, "next_step")->valuestring, "elevated") != NULL);
+	cJSON_Delete(m);
+	dx_catalog_free(&en);
 	run_free(&r);
 }
