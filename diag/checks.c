@@ -1,7 +1,7 @@
 /* checks.c - the article-order table and the run of all sections.
  *
  * dx_check_table is the troubleshooting article's order (see
- * shared/spec/diagnosis.md) and therefore the verdict's order: the verdict
+ * docs/checks.md) and therefore the verdict's order: the verdict
  * names the first error finding in this order. Within one branch of the
  * article the specific cause stands before the symptom it explains (a
  * WDATPOnboarding error event before "Sense is stopped", the Windows 11

@@ -1,6 +1,6 @@
 /* finding.h - what a check concludes: plain data, no I/O, no formatting.
  *
- * A finding is a check ID from shared/spec/diagnosis.md, a severity, an
+ * A finding is a check ID of docs/checks.md, a severity, an
  * optional variant (which message of the catalog applies, e.g. the event ID
  * of onboarding.event or the failure class of net.endpoint) and evidence:
  * a JSON object of what was looked at and what came back. Titles, details
