@@ -109,6 +109,39 @@ static cJSON *not_determined(const struct dx_ctx *c, const struct dx_catalog *ca
 	return arr;
 }
 
+/* The undetermined checks grouped by reason, in the order of their first
+ * appearance (so the reason of the check the verdict names comes first):
+ * [{reason, how, ids: [...]}]. "Run elevated" is then said once. */
+static cJSON *to_check(const cJSON *nd)
+{
+	cJSON *groups = cJSON_CreateArray();
+	const cJSON *u;
+	cJSON_ArrayForEach(u, nd) {
+		const cJSON *reason = cJSON_GetObjectItemCaseSensitive(u, "reason");
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(u, "id");
+		cJSON *g = NULL, *it;
+		if (!groups || !cJSON_IsString(reason) || !cJSON_IsString(id))
+			continue;
+		cJSON_ArrayForEach(it, groups)
+			if (strcmp(cJSON_GetObjectItemCaseSensitive(it, "reason")->valuestring,
+				   reason->valuestring) == 0)
+				g = it;
+		if (!g) {
+			g = cJSON_CreateObject();
+			if (!g)
+				continue;
+			cJSON_AddStringToObject(g, "reason", reason->valuestring);
+			cJSON_AddItemToObject(g, "how", cJSON_Duplicate(
+				cJSON_GetObjectItemCaseSensitive(u, "how"), 0));
+			cJSON_AddArrayToObject(g, "ids");
+			cJSON_AddItemToArray(groups, g);
+		}
+		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(g, "ids"),
+				     cJSON_CreateString(id->valuestring));
+	}
+	return groups;
+}
+
 cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 		       const struct dx_report_meta *meta)
 {
@@ -168,7 +201,20 @@ cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 	if (verdict && vf) {
 		const cJSON *rule = cJSON_GetObjectItemCaseSensitive(vf->evidence, "rule");
 		add_str(verdict, "rule", cJSON_IsString(rule) ? rule->valuestring : "");
-		cJSON_AddItemToObject(verdict, "not_determined", not_determined(c, cat));
+		cJSON *nd = not_determined(c, cat);
+		cJSON_AddItemToObject(verdict, "not_determined", nd);
+		cJSON_AddItemToObject(verdict, "to_check", to_check(nd));
+		/* rule 3: the next step is how to check what could not be
+		 * checked, said once per reason ("run elevated"), not the
+		 * named check's own advice */
+		if (cJSON_IsString(rule) && strcmp(rule->valuestring, "not-determined") == 0 &&
+		    cJSON_GetArraySize(nd) > 0) {
+			const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(verdict, "to_check"), 0);
+			const cJSON *how = cJSON_GetObjectItemCaseSensitive(first, "how");
+			if (cJSON_IsString(how))
+				cJSON_ReplaceItemInObjectCaseSensitive(verdict, "next_step",
+								      cJSON_CreateString(how->valuestring));
+		}
 	}
 	return root;
 }
