@@ -179,6 +179,16 @@ try:
         ok(f.read() == before and "rewritten" not in p.stdout,
            "--update of a passing scenario changes nothing", p.stdout)
 
+    # 5c. a passing scenario is left alone even when it would gain entries
+    # (here the net.not-tested warning it does not list).
+    lean = os.path.join(tmp, "lean")
+    scenario(lean, "l", {"verdict": "net.not-tested", "exit": 0})
+    path = os.path.join(lean, "l", "scenario.json")
+    before = open(path).read()
+    p, _ = run("--scenarios", lean, "--update")
+    ok(p.returncode == 0 and open(path).read() == before,
+       "--update does not touch a passing scenario", p.stdout + open(path).read())
+
     # 6. a malformed scenario file is bad input (exit 2) naming file and member.
     typo = os.path.join(tmp, "typo")
     scenario(typo, "t", {"verdict": "x"}, fixtrue="x")
