@@ -27,7 +27,8 @@ static const char usage[] =
 	"               [--output FILE] [--anchors PEM]\n"
 	"               [--connect-to HOST:PORT:ADDR:PORT]...\n"
 	"               [--timeout SECONDS] [--lang en|ja] [--service-tags FILE]\n"
-	"               [--baselines FILE] [--no-network] [--list-checks] [--version]\n"
+	"               [--baselines FILE] [--no-network] [--verbose] [--list-checks]\n"
+	"               [--version]\n"
 	"\n"
 	"Diagnoses why a device onboarded to Microsoft Defender for Endpoint does\n"
 	"not appear in the Defender portal. Without --fixture it diagnoses the\n"
@@ -36,6 +37,7 @@ static const char usage[] =
 	"1 an error was found, 2 bad usage or input, 3 internal failure.\n"
 	"--lang defaults to the locale (LC_ALL, LC_MESSAGES, LANG; the UI language\n"
 	"on Windows). --format intune prints one line for Intune remediations.\n"
+	"The text report is a summary; --verbose adds every finding's evidence.\n"
 	"\n"
 	"       mdediag collect [--fixture FILE] [--output FILE]\n"
 	"\n"
@@ -48,6 +50,7 @@ struct args {
 	struct dx_options opt;
 	int list_checks;
 	int collect;
+	int verbose;
 };
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -82,6 +85,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			return -1;
 		} else if (strcmp(o, "--no-network") == 0) {
 			a->opt.no_network = 1;
+			continue;
+		} else if (strcmp(o, "--verbose") == 0 || strcmp(o, "-v") == 0) {
+			a->verbose = 1;
 			continue;
 		} else if (strcmp(o, "--list-checks") == 0) {
 			a->list_checks = 1;
@@ -233,7 +239,7 @@ int main(int argc, char **argv)
 	else if (strcmp(a.format, "intune") == 0)
 		wrc = dx_report_intune(out, model, &cat);
 	else {
-		struct dx_text_opts to = {80, out == stdout && dx_color_wanted(stdout)};
+		struct dx_text_opts to = {80, out == stdout && dx_color_wanted(stdout), a.verbose};
 		wrc = dx_report_text_opts(out, model, &cat, &to);
 	}
 	if (out != stdout && fclose(out))

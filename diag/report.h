@@ -34,8 +34,14 @@ int dx_report_json(FILE *out, const cJSON *model);
 struct dx_text_opts {
 	int width;  /* display columns (CJK counts 2); below 40 means 40 */
 	int color;  /* ANSI colours: the caller decides (dx_color_wanted) */
+	int verbose; /* 0: the summary (verdict, errors and warnings one line
+		      * each, what was not tested, next step); 1: also every
+		      * finding with its evidence */
 };
-/* Text for people: no line wider than o->width display columns. */
+/* Text for people, summary first, the next step and its command last. No
+ * line wider than o->width display columns, except a command, which stands
+ * alone on its line and is never wrapped (pasted, it runs whole). Text from
+ * the model never starts a line: newlines and controls print as '?'. */
 int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *cat,
 			const struct dx_text_opts *o);
 /* The same in English labels, no colour (kept for existing callers). */

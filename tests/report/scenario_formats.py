@@ -33,6 +33,7 @@ def main():
                        stderr=subprocess.STDOUT, timeout=600)
     check(p.returncode == 0, "the scenario suite failed:\n" + p.stdout.decode(errors="replace")[-2000:])
     checked = 0
+    counts = []
     reports = sorted(glob.glob(os.path.join(out, "*.json")))
     check(len(reports) >= 40, "only %d scenario reports" % len(reports))
     for path in reports:
@@ -45,6 +46,10 @@ def main():
             check(lines and all(columns(l) <= 80 for l in lines),
                   "%s/%s: text wider than 80 columns" % (label, lang))
             check(vid in "\n".join(lines[:6]), "%s/%s: verdict %s not on top" % (label, lang, vid))
+            # issue 14: a network diagnosis is a summary a screen can hold
+            if label.startswith("net-"):
+                check(len(lines) <= 60, "%s/%s: %d lines of text (> 60)" % (label, lang, len(lines)))
+                counts.append(len(lines))
             checked += 2
         html = render(path, "html", "en").decode("utf-8")
         t = Tags()
@@ -57,6 +62,8 @@ def main():
         check(line.decode("utf-8").split(" ")[1].rstrip(":").split("/")[0] == vid, label + ": Intune line does not lead with the verdict")
         checked += 4
     print("%d scenario reports rendered in 3 formats" % len(reports))
+    if counts:
+        print("network scenarios: text of %d to %d lines" % (min(counts), max(counts)))
     finish(checked)
 
 

@@ -290,7 +290,7 @@ Test(intune, one_line_within_the_limit_even_with_huge_values)
 
 static int text_writer_ja(FILE *f, const cJSON *m, const struct dx_catalog *cat)
 {
-	struct dx_text_opts o = {80, 0};
+	struct dx_text_opts o = {80, 0, 1};
 	return dx_report_text_opts(f, m, cat, &o);
 }
 
