@@ -4,6 +4,7 @@
  * or bad input (a bad fixture among them), 3 internal failure.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,10 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	const char *pname = "";
 	char err[1024];
+#ifdef SIGPIPE
+	/* A closed pipe is a write error (EPIPE, exit 3), not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+#endif
 	int rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? EXIT_CLEAN : rc;
@@ -232,6 +237,7 @@ int main(int argc, char **argv)
 		goto free_ctx;
 	}
 	int wrc;
+	errno = 0;
 	if (strcmp(a.format, "json") == 0 || a.collect)
 		wrc = dx_report_json(out, model);
 	else if (strcmp(a.format, "html") == 0)
@@ -242,10 +248,16 @@ int main(int argc, char **argv)
 		struct dx_text_opts to = {80, out == stdout && dx_color_wanted(stdout), a.verbose};
 		wrc = dx_report_text_opts(out, model, &cat, &to);
 	}
+	/* A report that did not reach its reader must not look like a clean
+	 * result (Intune reads a lost line as "no issue"): every byte is
+	 * flushed and checked, for stdout as for a file. */
+	if (fflush(out) || ferror(out))
+		wrc = -1;
 	if (out != stdout && fclose(out))
 		wrc = -1;
 	if (wrc) {
-		fprintf(stderr, "mdediag: writing the report failed\n");
+		fprintf(stderr, "mdediag: writing the report failed%s%s\n", errno ? ": " : "",
+			errno ? strerror(errno) : "");
 		rc = EXIT_INTERNAL;
 		goto free_ctx;
 	}
