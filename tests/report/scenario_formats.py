@@ -12,6 +12,7 @@ import subprocess
 from html.parser import HTMLParser
 
 from common import OUTDIR, check, columns, finish, render
+from ja_complete import check_model, check_text
 
 HARNESS = os.environ["HARNESS"]
 
@@ -51,6 +52,9 @@ def main():
                 check(len(lines) <= 60, "%s/%s: %d lines of text (> 60)" % (label, lang, len(lines)))
                 counts.append(len(lines))
             checked += 2
+        # issue 14: the Japanese report has no untranslated value word
+        checked += check_model("scenario " + label, json.loads(render(path, "json", "ja")))
+        checked += check_text("scenario " + label, render(path, "text", "ja").decode("utf-8"))
         html = render(path, "html", "en").decode("utf-8")
         t = Tags()
         t.feed(html)

@@ -332,3 +332,25 @@ Test(progress, one_line_rewritten_in_place_and_erased, .init = cr_redirect_stder
 	fflush(stderr);
 	cr_expect_stderr_eq_str("\r\033[Kprobing a?[2Jb\r\033[K");
 }
+
+/* ---- value words ------------------------------------------------------------- */
+
+Test(values, enumerated_words_are_said_in_the_catalog_language)
+{
+	struct dx_catalog cat = load("ja");
+	cJSON *ev = cJSON_Parse("{\"s\":\"STOPPED\",\"m\":\"script-gpo-mecm\",\"c\":\"present, empty\","
+				"\"x\":\"present, C:\\\\path\",\"e\":\"\",\"b\":true,\"p\":\"C:\\\\Windows\"}");
+	char *r = dx_catalog_render_template(&cat, "{s}|{m}|{c}|{x}|{e}|{b}|{p}", ev);
+	cr_expect_str_eq(r, "停止|スクリプト、グループ ポリシーまたは Configuration Manager|あり、空|"
+			    "present, C:\\path|(空)|はい|C:\\Windows");
+	free(r);
+	/* without a catalog, values stay as they are */
+	r = dx_render_template("{s}|{e}|{b}", ev);
+	cr_expect_str_eq(r, "STOPPED||yes");
+	free(r);
+	cr_expect_str_eq(dx_catalog_value(&cat, "tls-intercepted"), "TLS(SSL) インスペクション");
+	const char *raw = "C:\\nothing";
+	cr_expect(dx_catalog_value(&cat, raw) == raw);
+	cJSON_Delete(ev);
+	dx_catalog_free(&cat);
+}
