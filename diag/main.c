@@ -10,6 +10,7 @@
 #include <string.h>
 #include "catalog.h"
 #include "checks.h"
+#include "console.h"
 #include "data.h"
 #include "fixture.h"
 #include "lang.h"
@@ -238,6 +239,11 @@ int main(int argc, char **argv)
 	}
 	int wrc;
 	errno = 0;
+	/* A Windows console gets UTF-16 through WriteConsoleW (console.h):
+	 * the report is rendered into a buffer first. */
+	FILE *dest = out, *cbuf = out == stdout ? dx_console_buffer(stdout) : NULL;
+	if (cbuf)
+		out = cbuf;
 	if (strcmp(a.format, "json") == 0 || a.collect)
 		wrc = dx_report_json(out, model);
 	else if (strcmp(a.format, "html") == 0)
@@ -245,8 +251,13 @@ int main(int argc, char **argv)
 	else if (strcmp(a.format, "intune") == 0)
 		wrc = dx_report_intune(out, model, &cat);
 	else {
-		struct dx_text_opts to = {80, out == stdout && dx_color_wanted(stdout), a.verbose};
+		struct dx_text_opts to = {80, dest == stdout && dx_color_wanted(stdout), a.verbose};
 		wrc = dx_report_text_opts(out, model, &cat, &to);
+	}
+	if (cbuf) {
+		if (dx_console_flush(cbuf, stdout))
+			wrc = -1;
+		out = stdout;
 	}
 	/* A report that did not reach its reader must not look like a clean
 	 * result (Intune reads a lost line as "no issue"): every byte is

@@ -89,6 +89,13 @@ int dx_cp_unsafe(unsigned cp);
 int dx_cp_width(unsigned cp);
 /* Display columns of a UTF-8 string (unsafe and invalid count 1). */
 int dx_display_width(const char *s);
+/* What the run could not determine, as a new array of {"check", "reason"}
+ * (reason: not-elevated, access-denied, network-not-tested, facts-missing,
+ * transient; said through the catalog's "reason.CODE" label): the model's
+ * "not_determined" list when it has one; for a model without it, the
+ * network part when no destination was probed. The caller frees; NULL
+ * only when out of memory. */
+cJSON *dx_report_not_determined(const cJSON *model);
 /* The section of the check table ("prerequisites", ...) for an ID. */
 const char *dx_check_section(const char *id);
 

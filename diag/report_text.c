@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "console.h"
 #include "report.h"
 #ifdef _WIN32
 #include <io.h>
@@ -91,6 +92,26 @@ const char *dx_check_section(const char *id)
 	return i >= 0 && (size_t)i < dx_check_table_len ? dx_check_table[i].section : "other";
 }
 
+cJSON *dx_report_not_determined(const cJSON *model)
+{
+	const cJSON *nd = cJSON_GetObjectItemCaseSensitive(model, "not_determined"), *f;
+	if (cJSON_IsArray(nd))
+		return cJSON_Duplicate(nd, 1);
+	cJSON *out = cJSON_CreateArray();
+	int probed = 0;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "findings")) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(f, "id");
+		probed |= cJSON_IsString(id) && strcmp(id->valuestring, "net.endpoint") == 0;
+	}
+	if (out && !probed) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "check", "net.*");
+		cJSON_AddStringToObject(x, "reason", "network-not-tested");
+		cJSON_AddItemToArray(out, x);
+	}
+	return out;
+}
+
 int dx_color_wanted(FILE *f)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
@@ -99,9 +120,9 @@ int dx_color_wanted(FILE *f)
 	if (!dx_isatty(f))
 		return 0;
 #ifdef _WIN32
-	/* The classic console shows escape codes raw unless VT mode is on;
-	 * Windows Terminal (WT_SESSION) and mintty (TERM) interpret them. */
-	if (!getenv("WT_SESSION") && !(term && term[0]))
+	/* The classic console shows escape codes raw unless virtual terminal
+	 * processing is on: switch it on, or write none (console.h). */
+	if (!dx_console_vt(f))
 		return 0;
 #endif
 	return !(term && strcmp(term, "dumb") == 0);
@@ -110,7 +131,14 @@ int dx_color_wanted(FILE *f)
 int dx_is_terminal(FILE *f)
 {
 	const char *term = getenv("TERM");
-	return dx_isatty(f) && !(term && strcmp(term, "dumb") == 0);
+	if (!dx_isatty(f) || (term && strcmp(term, "dumb") == 0))
+		return 0;
+#ifdef _WIN32
+	/* "\r\033[K" needs virtual terminal processing (issue 16) */
+	return dx_console_vt(f);
+#else
+	return 1;
+#endif
 }
 
 /* ---- progress line ------------------------------------------------------ */
@@ -588,9 +616,12 @@ static int problems(struct tw *t, const cJSON *findings)
  * and reason code), each reason said through the catalog (reason.CODE). */
 static void not_tested(struct tw *t, const cJSON *model)
 {
-	const cJSON *nd = cJSON_GetObjectItemCaseSensitive(model, "not_determined"), *x;
-	if (!cJSON_IsArray(nd) || !cJSON_GetArraySize(nd))
+	cJSON *nd = dx_report_not_determined(model);
+	const cJSON *x;
+	if (!nd || !cJSON_GetArraySize(nd)) {
+		cJSON_Delete(nd);
 		return;
+	}
 	fputc('\n', t->out);
 	heading(t, dx_catalog_ui(t->cat, "not_tested_label"));
 	cJSON_ArrayForEach(x, nd) {
@@ -599,6 +630,7 @@ static void not_tested(struct tw *t, const cJSON *model)
 		snprintf(line, sizeof line, "%s: %s", str(x, "check"), dx_catalog_ui(t->cat, key));
 		wrap(t, "  -", line, 4);
 	}
+	cJSON_Delete(nd);
 }
 
 int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *cat,
@@ -686,6 +718,8 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 	heading(&t, dx_catalog_ui(cat, "next_step_label"));
 	if (str(verdict, "next_step")[0])
 		wrap(&t, "", str(verdict, "next_step"), 2);
+	if (strcmp(dx_check_section(str(verdict, "id")), "connectivity") == 0)
+		wrap(&t, "", dx_catalog_ui(cat, "url_lists"), 2);
 	steps_list(&t, vev);
 	char *cmd = dx_catalog_render_ev(cat, str(verdict, "id"), str(verdict, "variant"),
 					 "command", vev);
