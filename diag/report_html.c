@@ -143,6 +143,9 @@ static const char css[] =
 	"padding:14px 18px;margin:18px 0;background:var(--ok-bg)}"
 	".verdict.error{border-left-color:var(--err);background:var(--err-bg)}"
 	".verdict.warning{border-left-color:#dc6803;background:var(--warn-bg)}"
+	".notdet{border:1px solid #dc6803;border-left:8px solid #dc6803;border-radius:6px;"
+	"background:var(--warn-bg);padding:10px 16px;margin:12px 0}"
+	".notdet h2{border:0;margin:0 0 6px;padding:0}"
 	".verdict h2{border:0;margin:0 0 6px;padding:0;color:#101828}"
 	".banner{border:1px dashed #dc6803;background:var(--warn-bg);border-radius:6px;"
 	"padding:10px 16px;margin:12px 0}.banner h2{border:0;margin:0 0 4px;padding:0;"
@@ -688,11 +691,18 @@ static void not_tested_section(const struct hw *h, const cJSON *model)
 	raw(h, "</h2><ul>");
 	cJSON_ArrayForEach(x, nd) {
 		char key[96];
+		const char *how = str(x, "how");
 		snprintf(key, sizeof key, "reason.%s", str(x, "reason"));
-		raw(h, "<li><code>");
-		put_text(h, str(x, "check"));
-		raw(h, "</code>: ");
-		put_text(h, ui(h, key));
+		raw(h, "<li>");
+		if (str(x, "title")[0]) {
+			raw(h, "<strong>");
+			put_text(h, str(x, "title"));
+			raw(h, "</strong> ");
+		}
+		raw(h, "<code>");
+		put_text(h, str(x, "id"));
+		raw(h, "</code><br>");
+		put_text(h, how[0] ? how : ui(h, key));
 		raw(h, "</li>");
 	}
 	raw(h, "</ul></section>\n");

@@ -175,6 +175,16 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 	field(&l, "e/w/i", tmp);
 	id_list(&l, findings, "error", "errors");
 	id_list(&l, findings, "warning", "warnings");
+	/* what could not be checked: id(reason) (verdict rule 3) */
+	int first = 1;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(v, "not_determined")) {
+		append(&l, first ? " | not_determined=" : ",", 0);
+		add(&l, str(f, "id"));
+		add(&l, "(");
+		add(&l, str(f, "reason"));
+		add(&l, ")");
+		first = 0;
+	}
 	/* 3. the next step: the command, or the guidance, bounded so the
 	 * device facts after it survive */
 	const cJSON *ns = next_source(v, findings);

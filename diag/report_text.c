@@ -94,18 +94,21 @@ const char *dx_check_section(const char *id)
 
 cJSON *dx_report_not_determined(const cJSON *model)
 {
-	const cJSON *nd = cJSON_GetObjectItemCaseSensitive(model, "not_determined"), *f;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(model, "verdict");
+	const cJSON *nd = cJSON_GetObjectItemCaseSensitive(v, "not_determined"), *f;
 	if (cJSON_IsArray(nd))
 		return cJSON_Duplicate(nd, 1);
+	/* a model from before verdict.not_determined: the network part */
 	cJSON *out = cJSON_CreateArray();
 	int probed = 0;
 	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "findings")) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(f, "id");
-		probed |= cJSON_IsString(id) && strcmp(id->valuestring, "net.endpoint") == 0;
+		probed |= cJSON_IsString(id) && strncmp(id->valuestring, "net.", 4) == 0 &&
+			   strcmp(id->valuestring, "net.mode") && strncmp(id->valuestring, "net.proxy", 9);
 	}
 	if (out && !probed) {
 		cJSON *x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "check", "net.*");
+		cJSON_AddStringToObject(x, "id", "net.*");
 		cJSON_AddStringToObject(x, "reason", "network-not-tested");
 		cJSON_AddItemToArray(out, x);
 	}
@@ -625,9 +628,13 @@ static void not_tested(struct tw *t, const cJSON *model)
 	fputc('\n', t->out);
 	heading(t, dx_catalog_ui(t->cat, "not_tested_label"));
 	cJSON_ArrayForEach(x, nd) {
-		char key[96], line[512];
+		char key[96], line[1024];
+		const char *how = str(x, "how");
 		snprintf(key, sizeof key, "reason.%s", str(x, "reason"));
-		snprintf(line, sizeof line, "%s: %s", str(x, "check"), dx_catalog_ui(t->cat, key));
+		if (!how[0])
+			how = dx_catalog_ui(t->cat, key);
+		snprintf(line, sizeof line, "%s%s%s%s: %s", str(x, "id"), str(x, "title")[0] ? " (" : "",
+			 str(x, "title"), str(x, "title")[0] ? ")" : "", how);
 		wrap(t, "  -", line, 4);
 	}
 	cJSON_Delete(nd);
@@ -676,9 +683,10 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 	if (str(verdict, "detail")[0])
 		wrap(&t, lwhy, str(verdict, "detail"), ind);
 	if (str(verdict, "rule")[0]) {
-		char lrule[96];
-		snprintf(lrule, sizeof lrule, "  %s", dx_catalog_ui(cat, "rule"));
-		wrap(&t, lrule, str(verdict, "rule"), ind);
+		/* the rule in words ("rule.cause-found"), or its code */
+		char key[96];
+		snprintf(key, sizeof key, "rule.%s", str(verdict, "rule"));
+		wrap(&t, "", dx_catalog_ui(cat, key), ind);
 	}
 	char *vcmd = dx_catalog_render_ev(cat, str(verdict, "id"), str(verdict, "variant"),
 					  "command", vev);
