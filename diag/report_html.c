@@ -41,7 +41,7 @@ static const char *ui(const struct hw *h, const char *key)
  * "RUNNING", "tls-intercepted"), or as it is. */
 static const char *val(const struct hw *h, const char *s)
 {
-	return dx_catalog_value(h->cat, s);
+	return s[0] ? dx_catalog_value(h->cat, s) : s; /* "" stays: "not available" */
 }
 
 static void raw(const struct hw *h, const char *s)

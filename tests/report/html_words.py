@@ -37,9 +37,13 @@ def main():
             for w in raw_words:
                 check(not re.search(r"(?<![\w./-])%s(?![\w/-])" % re.escape(w), page),
                       "%s/%s: raw %r in the HTML" % (name(fx), lang, w))
-            # --no-network: the banner says connectivity was not tested
-            check('<section id="not-tested"' in html and "net.*" in html,
-                  "%s/%s: no 'not tested' banner without the network" % (name(fx), lang))
+            # the banner lists what was not determined (verdict.not_determined),
+            # and is absent when there is nothing
+            nd = json.loads(diag(fx, "json", lang)[0])["verdict"].get("not_determined", [])
+            check(('<section id="not-tested"' in html) == bool(nd),
+                  "%s/%s: 'not tested' banner %s" % (name(fx), lang, "missing" if nd else "without cause"))
+            for x in nd:
+                check(x["id"] in html, "%s/%s: %s not in the banner" % (name(fx), lang, x["id"]))
             checked += 1 + len(raw_words)
         model = net_model()
         html = render(model, "html", lang).decode("utf-8")
