@@ -128,7 +128,7 @@ def on_pty(args, env):
 
 def main():
     checked = 0
-    for fx in fixtures():
+    for k, fx in enumerate(fixtures()):
         model = json.loads(diag(fx, "json")[0])
         cmds = commands_of(model)
         for lang in LANGS:
@@ -138,9 +138,10 @@ def main():
             checked += widths_ok(label, text, commands=cmds)
             check("\x1b" not in text, "%s: colour in a pipe" % label)
             checked += 1 + summary_ok(label, text, model, lang)
-            verbose = run([MDEDIAG, "--fixture", fx, "--no-network", "--lang", lang, "--verbose"]).stdout.decode()
-            checked += widths_ok(label + "/verbose", verbose, commands=cmds)
-            checked += verbose_ok(label, text, verbose, model)
+            if lang == LANGS[k % 2]:  # --verbose in one language per fixture, alternating (time)
+                verbose = run([MDEDIAG, "--fixture", fx, "--no-network", "--lang", lang, "--verbose"]).stdout.decode()
+                checked += widths_ok(label + "/verbose", verbose, commands=cmds)
+                checked += verbose_ok(label, text, verbose, model)
     model = net_model()
     cmds = commands_of(json.load(open(model)))
     for lang in LANGS:
