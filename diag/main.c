@@ -251,7 +251,8 @@ int main(int argc, char **argv)
 		return rc < 0 ? EXIT_CLEAN : rc;
 	if (a.list_checks) {
 		for (size_t i = 0; i < dx_check_table_len; i++)
-			printf("%s\t%s\n", dx_check_table[i].id, dx_check_table[i].section);
+			printf("%s\t%s\t%s\n", dx_check_table[i].id, dx_check_table[i].section,
+			       dx_check_table[i].explains ? "can-explain" : "context");
 		return EXIT_CLEAN;
 	}
 	if (dx_data_load(&data, a.baselines, err, sizeof err)) {
