@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 from common import OUTDIR, check, columns, finish, render
 from ja_complete import check_model, check_text
+from text_report import commands_of
 
 HARNESS = os.environ["HARNESS"]
 
@@ -44,8 +45,9 @@ def main():
         for lang in ("en", "ja"):
             text = render(path, "text", lang).decode("utf-8")
             lines = text.splitlines()
-            check(lines and all(columns(l) <= 80 for l in lines),
-                  "%s/%s: text wider than 80 columns" % (label, lang))
+            cmds = commands_of(model)
+            wide = [l for l in lines if columns(l) > 80 and l.strip() not in cmds]
+            check(lines and not wide, "%s/%s: text wider than 80 columns: %r" % (label, lang, wide[:1]))
             check(vid in "\n".join(lines[:6]), "%s/%s: verdict %s not on top" % (label, lang, vid))
             # issue 14: a network diagnosis is a summary a screen can hold
             if label.startswith("net-"):
