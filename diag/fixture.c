@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <cjson/cJSON.h>
+#include "win32_args.h"
 #include "fixture.h"
 
 struct ld {
@@ -677,7 +678,7 @@ static char *dup_member(struct ld *ld, const cJSON *obj, const char *name,
 static int load_events(struct ld *ld, const cJSON *evs)
 {
 	static const char *const allowed[] = {"log", "provider", "id", "level",
-		"time", "message", NULL};
+		"time", "message", "strings", NULL};
 	struct dx_fixture *fx = ld->fx;
 	if (want(ld, evs, cJSON_IsArray(evs), "an array of events"))
 		return -1;
@@ -721,6 +722,26 @@ static int load_events(struct ld *ld, const cJSON *evs)
 		if (get_time(ld, tm, &ev->time))
 			return -1;
 		pop(ld, m);
+		/* the insertion strings, what EvtRender gives as EventData */
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "strings");
+		if (st) {
+			push(ld, "strings", 0);
+			if (want(ld, st, cJSON_IsArray(st), "an array of strings"))
+				return -1;
+			if (count_children(st) > 256)
+				return fail(ld, "more than 256 insertion strings");
+			size_t k = 0;
+			for (const cJSON *a = st->child; a; a = a->next, k++) {
+				size_t q = push_index(ld, k);
+				const char *s;
+				if (get_string(ld, a, DX_FIXTURE_MAX_STRING, &s))
+					return -1;
+				if (dx_strlist_push(&ev->strings, s))
+					return fail(ld, "out of memory");
+				pop(ld, q);
+			}
+			pop(ld, m);
+		}
 		pop(ld, n);
 	}
 	return 0;
@@ -817,7 +838,7 @@ static int load_dns(struct ld *ld, const cJSON *dns)
 
 static const char *const primitives[] = {"reg_read", "reg_subkeys",
 	"reg_values", "svc_query", "file_exists", "file_version", "dir_list",
-	"events_query", "resolve", "hostname", NULL};
+	"events_query", "resolve", "hostname", "elevated", NULL};
 
 static int load_faults(struct ld *ld, const cJSON *faults)
 {
@@ -915,7 +936,7 @@ static int load_root(struct ld *ld, const cJSON *root)
 {
 	static const char *const allowed[] = {"$schema", "schema",
 		"description", "hostname", "clock", "registry", "services",
-		"files", "events", "dns", "faults", NULL};
+		"files", "events", "dns", "faults", "process", NULL};
 	struct dx_fixture *fx = ld->fx;
 	if (want(ld, root, cJSON_IsObject(root), "a JSON object (a device fixture)") ||
 	    check_object(ld, root, "an object") || only_members(ld, root, allowed))
@@ -945,6 +966,23 @@ static int load_root(struct ld *ld, const cJSON *root)
 		n = push(ld, "clock", 0);
 		if (get_time(ld, j, &fx->clock))
 			return -1;
+		pop(ld, n);
+	}
+	fx->elevated = 1; /* mdediag is meant to run from an elevated prompt */
+	if ((j = cJSON_GetObjectItemCaseSensitive(root, "process"))) {
+		static const char *const pallowed[] = {"elevated", NULL};
+		n = push(ld, "process", 0);
+		if (want(ld, j, cJSON_IsObject(j), "an object") ||
+		    only_members(ld, j, pallowed))
+			return -1;
+		const cJSON *el = cJSON_GetObjectItemCaseSensitive(j, "elevated");
+		if (el) {
+			size_t m = push(ld, "elevated", 0);
+			if (want(ld, el, cJSON_IsBool(el), "true or false"))
+				return -1;
+			fx->elevated = cJSON_IsTrue(el);
+			pop(ld, m);
+		}
 		pop(ld, n);
 	}
 	static const struct {
@@ -1060,7 +1098,7 @@ bad:
 
 struct dx_fixture *dx_fixture_load(const char *file, char *err, size_t errsz)
 {
-	FILE *f = fopen(file, "rb");
+	FILE *f = dx_fopen(file, "rb");
 	char *buf = NULL;
 	struct dx_fixture *fx = NULL;
 	if (!f) {

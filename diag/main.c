@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "win32_args.h"
 #include "catalog.h"
 #include "checks.h"
 #include "console.h"
@@ -80,7 +81,7 @@ static int usage_error(const char *fmt, ...)
  * discovered missing halfway through the diagnosis. */
 static int readable(const char *opt, const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = dx_fopen(path, "rb");
 	if (!f)
 		return usage_error("%s %s: %s", opt, path, strerror(errno));
 	fclose(f);
@@ -246,6 +247,7 @@ int main(int argc, char **argv)
 	/* A closed pipe is a write error (EPIPE, exit 3), not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 #endif
+	dx_utf8_args(&argc, &argv); /* Windows: UTF-8 argv on every version */
 	int rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? EXIT_CLEAN : rc;
@@ -298,7 +300,7 @@ int main(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 		goto free_ctx;
 	}
-	if (a.output && !(out = fopen(a.output, "w"))) {
+	if (a.output && !(out = dx_fopen(a.output, "w"))) {
 		fprintf(stderr, "mdediag: cannot write %s: %s\n", a.output, strerror(errno));
 		rc = EXIT_USAGE;
 		goto free_ctx;

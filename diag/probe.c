@@ -687,8 +687,16 @@ static void run_loop(struct dx_probe *t, size_t n, struct engine *e, int timeout
 			done += t[i].result != DX_PR_PENDING;
 		dx_progress("probing %zu destinations: %zu done, %.0f s left", n, done,
 			    (deadline - now) / 1000.0);
-		if (dx_sock_poll(fds, nf, wait) < 0)
+		if (dx_sock_poll(fds, nf, wait) < 0) {
+			/* a poll that fails fails again: retrying would spin
+			 * until the deadline (the sockets stay as they are) */
+			char why[200];
+			dx_sock_poll_error(why, sizeof why);
+			for (size_t k = 0; k < nf; k++)
+				if (t[idx[k]].st)
+					finish(&t[idx[k]], DX_PR_NOT_PROBED, "%s", why);
 			continue;
+		}
 		for (size_t k = 0; k < nf; k++)
 			if (fds[k].got && t[idx[k]].st)
 				step(&t[idx[k]], e, fds[k].got);
