@@ -18,6 +18,7 @@ int dx_catalog_load(struct dx_catalog *cat, const char *lang, char *err, size_t 
 	cat->root = cJSON_ParseWithLength(e->data, e->len);
 	cat->messages = cJSON_GetObjectItemCaseSensitive(cat->root, "messages");
 	cat->ui = cJSON_GetObjectItemCaseSensitive(cat->root, "ui");
+	cat->values = cJSON_GetObjectItemCaseSensitive(cat->root, "values");
 	const cJSON *l = cJSON_GetObjectItemCaseSensitive(cat->root, "lang");
 	cat->lang = cJSON_IsString(l) ? l->valuestring : lang;
 	if (!cJSON_IsObject(cat->messages)) {
@@ -75,11 +76,54 @@ static void put(struct buf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
-static void put_value(struct buf *b, const cJSON *v)
+const char *dx_catalog_value(const struct dx_catalog *cat, const char *raw)
+{
+	const cJSON *s = cat && raw ? cJSON_GetObjectItemCaseSensitive(cat->values, raw) : NULL;
+	return cJSON_IsString(s) ? s->valuestring : raw;
+}
+
+/* A string value in the catalog's words: the whole value, or, for a list
+ * such as "present, empty", each part when every part has a word. */
+static void put_word(struct buf *b, const struct dx_catalog *cat, const char *raw)
+{
+	const char *w = dx_catalog_value(cat, raw);
+	if (w != raw || !cat || !strstr(raw, ", ")) {
+		put(b, w, strlen(w));
+		return;
+	}
+	char part[128];
+	for (const char *p = raw; *p;) {
+		const char *e = strstr(p, ", ");
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n >= sizeof part)
+			goto whole;
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if (dx_catalog_value(cat, part) == part)
+			goto whole;
+		p += n + (e ? 2 : 0);
+	}
+	for (const char *p = raw; *p;) {
+		const char *e = strstr(p, ", ");
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		memcpy(part, p, n);
+		part[n] = '\0';
+		w = dx_catalog_value(cat, part);
+		if (p != raw)
+			put(b, dx_catalog_value(cat, ", "), strlen(dx_catalog_value(cat, ", ")));
+		put(b, w, strlen(w));
+		p += n + (e ? 2 : 0);
+	}
+	return;
+whole:
+	put(b, raw, strlen(raw));
+}
+
+static void put_value(struct buf *b, const struct dx_catalog *cat, const cJSON *v)
 {
 	char num[64];
 	if (cJSON_IsString(v)) {
-		put(b, v->valuestring, strlen(v->valuestring));
+		put_word(b, cat, v->valuestring);
 	} else if (cJSON_IsNumber(v)) {
 		if (v->valuedouble == (double)(long long)v->valuedouble)
 			snprintf(num, sizeof num, "%lld", (long long)v->valuedouble);
@@ -87,14 +131,14 @@ static void put_value(struct buf *b, const cJSON *v)
 			snprintf(num, sizeof num, "%g", v->valuedouble);
 		put(b, num, strlen(num));
 	} else if (cJSON_IsBool(v)) {
-		put(b, cJSON_IsTrue(v) ? "yes" : "no", cJSON_IsTrue(v) ? 3 : 2);
+		put_word(b, cat, cJSON_IsTrue(v) ? "yes" : "no");
 	} else if (cJSON_IsArray(v)) {
 		int first = 1;
 		const cJSON *x;
 		cJSON_ArrayForEach(x, v) {
 			if (!first)
 				put(b, "; ", 2);
-			put_value(b, x);
+			put_value(b, cat, x);
 			first = 0;
 		}
 	} else {
@@ -102,7 +146,7 @@ static void put_value(struct buf *b, const cJSON *v)
 	}
 }
 
-char *dx_render_template(const char *tmpl, const cJSON *evidence)
+static char *render(const struct dx_catalog *cat, const char *tmpl, const cJSON *evidence)
 {
 	struct buf b = {0};
 	put(&b, "", 0);
@@ -119,7 +163,7 @@ char *dx_render_template(const char *tmpl, const cJSON *evidence)
 		key[close - open - 1] = '\0';
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(evidence, key);
 		if (v)
-			put_value(&b, v);
+			put_value(&b, cat, v);
 		else
 			put(&b, "?", 1);
 		p = close + 1;
@@ -127,11 +171,22 @@ char *dx_render_template(const char *tmpl, const cJSON *evidence)
 	return b.p;
 }
 
+char *dx_render_template(const char *tmpl, const cJSON *evidence)
+{
+	return render(NULL, tmpl, evidence);
+}
+
+char *dx_catalog_render_template(const struct dx_catalog *cat, const char *tmpl,
+				 const cJSON *evidence)
+{
+	return render(cat, tmpl, evidence);
+}
+
 char *dx_catalog_render(const struct dx_catalog *cat, const struct dx_finding *f,
 			const char *field)
 {
 	const char *t = dx_catalog_template(cat, f->id, f->variant, field);
-	return dx_render_template(t ? t : "", f->evidence);
+	return render(cat, t ? t : "", f->evidence);
 }
 
 char *dx_catalog_render_ev(const struct dx_catalog *cat, const char *id,
@@ -139,7 +194,7 @@ char *dx_catalog_render_ev(const struct dx_catalog *cat, const char *id,
 			   const cJSON *evidence)
 {
 	const char *t = dx_catalog_template(cat, id, variant, field);
-	return dx_render_template(t ? t : "", evidence);
+	return render(cat, t ? t : "", evidence);
 }
 
 void dx_catalog_render_steps(const struct dx_catalog *cat, const char *id,
@@ -160,7 +215,7 @@ void dx_catalog_render_steps(const struct dx_catalog *cat, const char *id,
 	if (!out)
 		return;
 	cJSON_ArrayForEach(t, steps) {
-		char *line = cJSON_IsString(t) ? dx_render_template(t->valuestring, evidence) : NULL;
+		char *line = cJSON_IsString(t) ? render(cat, t->valuestring, evidence) : NULL;
 		if (line)
 			cJSON_AddItemToArray(out, cJSON_CreateString(line));
 		free(line);

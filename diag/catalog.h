@@ -4,7 +4,12 @@
  * A catalog entry is looked up as "id/variant" first, then "id". Its
  * strings are templates: "{key}" is replaced by the finding's evidence
  * member `key` (numbers as written, arrays joined with "; "), so the prose
- * lives in data and the checks stay prose-free.
+ * lives in data and the checks stay prose-free. A string value (or yes/no
+ * for a boolean) that the catalog's "values" object names is said in the
+ * catalog's words ("not set" -> "未設定", "script-gpo-mecm" -> "script, Group
+ * Policy or Configuration Manager"), the empty string included, so no word
+ * of the tool's own reaches a sentence raw; anything else (paths, hosts,
+ * versions: what the device said) is written as it is.
  */
 #ifndef DX_CATALOG_H
 #define DX_CATALOG_H
@@ -17,6 +22,7 @@ struct dx_catalog {
 	cJSON *root;
 	const cJSON *messages;
 	const cJSON *ui;        /* labels of the reports ("ui" object), may be NULL */
+	const cJSON *values;    /* words for enumerated values ("values"), may be NULL */
 	const char *lang;       /* "en", "ja" */
 };
 
@@ -49,7 +55,15 @@ void dx_catalog_render_steps(const struct dx_catalog *cat, const char *id,
 /* A label of the reports ("ui" object of the catalog, e.g. "verdict"), or
  * `key` itself when the catalog has none. Never NULL. */
 const char *dx_catalog_ui(const struct dx_catalog *cat, const char *key);
-/* Renders a template against an evidence object; the caller frees. */
+/* Renders a template against an evidence object; the caller frees.
+ * Values as they are (no catalog words). */
 char *dx_render_template(const char *tmpl, const cJSON *evidence);
+/* The same, values in the catalog's words. */
+char *dx_catalog_render_template(const struct dx_catalog *cat, const char *tmpl,
+				 const cJSON *evidence);
+/* The catalog's word for an enumerated value ("RUNNING", "cnc",
+ * "tls-intercepted", "not set", ""), or `raw` itself (the same pointer)
+ * when it has none. */
+const char *dx_catalog_value(const struct dx_catalog *cat, const char *raw);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "win32_args.h"
 #include "catalog.h"
 #include "checks.h"
+#include "console.h"
 #include "data.h"
 #include "fixture.h"
 #include "lang.h"
@@ -31,7 +33,8 @@ static const char usage[] =
 	"               [--output FILE] [--anchors PEM]\n"
 	"               [--connect-to HOST:PORT:ADDR:PORT]...\n"
 	"               [--timeout SECONDS] [--lang en|ja] [--service-tags FILE]\n"
-	"               [--baselines FILE] [--no-network] [--list-checks] [--version]\n"
+	"               [--baselines FILE] [--no-network] [--verbose] [--list-checks]\n"
+	"               [--version]\n"
 	"\n"
 	"Diagnoses why a device onboarded to Microsoft Defender for Endpoint does\n"
 	"not appear in the Defender portal. Without --fixture it diagnoses the\n"
@@ -45,7 +48,8 @@ static const char usage[] =
 	"the locale (LC_ALL, LC_MESSAGES, LANG; the UI language on Windows).\n"
 	"--format intune prints one line for Intune remediations. --list-checks\n"
 	"prints every check ID and its article section, TAB-separated, in verdict\n"
-	"order. Options take values as --opt VALUE or --opt=VALUE.\n"
+	"order. Options take values as --opt VALUE or --opt=VALUE. The text\n"
+	"report is a summary; --verbose adds every finding with its evidence.\n"
 	"\n"
 	"       mdediag collect [--fixture FILE] [--output FILE]\n"
 	"\n"
@@ -58,6 +62,7 @@ struct args {
 	struct dx_options opt;
 	int list_checks;
 	int collect;
+	int verbose;
 };
 
 /* A usage error: one line and the hint on stderr; returns EXIT_USAGE. */
@@ -85,7 +90,7 @@ static int readable(const char *opt, const char *path)
 
 enum {
 	O_FIXTURE = 256, O_FORMAT, O_OUTPUT, O_LANG, O_ANCHORS, O_SERVICE_TAGS,
-	O_BASELINES, O_TIMEOUT, O_CONNECT_TO, O_NO_NETWORK, O_LIST_CHECKS, O_VERSION,
+	O_BASELINES, O_TIMEOUT, O_CONNECT_TO, O_NO_NETWORK, O_LIST_CHECKS, O_VERSION, O_VERBOSE,
 };
 
 /* The whole command line, in one place (argv as UTF-8 strings). Returns 0
@@ -105,6 +110,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"connect-to", required_argument, NULL, O_CONNECT_TO},
 		{"no-network", no_argument, NULL, O_NO_NETWORK},
+		{"verbose", no_argument, NULL, O_VERBOSE},
 		{"list-checks", no_argument, NULL, O_LIST_CHECKS},
 		{"version", no_argument, NULL, O_VERSION},
 		{NULL, 0, NULL, 0},
@@ -135,6 +141,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			printf("mdediag %s\n", DX_VERSION);
 			return -1;
 		case O_NO_NETWORK: a->opt.no_network = 1; break;
+		case O_VERBOSE: a->verbose = 1; break;
 		case O_LIST_CHECKS: a->list_checks = 1; break;
 		case O_FIXTURE: a->fixture = optarg; break;
 		case O_FORMAT: a->format = optarg; break;
@@ -236,6 +243,10 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	const char *pname = "";
 	char err[1024];
+#ifdef SIGPIPE
+	/* A closed pipe is a write error (EPIPE, exit 3), not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+#endif
 	dx_utf8_args(&argc, &argv); /* Windows: UTF-8 argv on every version */
 	int rc = parse_args(argc, argv, &a);
 	if (rc)
@@ -295,6 +306,12 @@ int main(int argc, char **argv)
 		goto free_ctx;
 	}
 	int wrc;
+	errno = 0;
+	/* A Windows console gets UTF-16 through WriteConsoleW (console.h):
+	 * the report is rendered into a buffer first. */
+	FILE *dest = out, *cbuf = out == stdout ? dx_console_buffer(stdout) : NULL;
+	if (cbuf)
+		out = cbuf;
 	if (strcmp(a.format, "json") == 0 || a.collect)
 		wrc = dx_report_json(out, model);
 	else if (strcmp(a.format, "html") == 0)
@@ -302,13 +319,24 @@ int main(int argc, char **argv)
 	else if (strcmp(a.format, "intune") == 0)
 		wrc = dx_report_intune(out, model, &cat);
 	else {
-		struct dx_text_opts to = {80, out == stdout && dx_color_wanted(stdout)};
+		struct dx_text_opts to = {80, dest == stdout && dx_color_wanted(stdout), a.verbose};
 		wrc = dx_report_text_opts(out, model, &cat, &to);
 	}
+	if (cbuf) {
+		if (dx_console_flush(cbuf, stdout))
+			wrc = -1;
+		out = stdout;
+	}
+	/* A report that did not reach its reader must not look like a clean
+	 * result (Intune reads a lost line as "no issue"): every byte is
+	 * flushed and checked, for stdout as for a file. */
+	if (fflush(out) || ferror(out))
+		wrc = -1;
 	if (out != stdout && fclose(out))
 		wrc = -1;
 	if (wrc) {
-		fprintf(stderr, "mdediag: writing the report failed\n");
+		fprintf(stderr, "mdediag: writing the report failed%s%s\n", errno ? ": " : "",
+			errno ? strerror(errno) : "");
 		rc = EXIT_INTERNAL;
 		goto free_ctx;
 	}

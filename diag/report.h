@@ -34,8 +34,14 @@ int dx_report_json(FILE *out, const cJSON *model);
 struct dx_text_opts {
 	int width;  /* display columns (CJK counts 2); below 40 means 40 */
 	int color;  /* ANSI colours: the caller decides (dx_color_wanted) */
+	int verbose; /* 0: the summary (verdict, errors and warnings one line
+		      * each, what was not tested, next step); 1: also every
+		      * finding with its evidence */
 };
-/* Text for people: no line wider than o->width display columns. */
+/* Text for people, summary first, the next step and its command last. No
+ * line wider than o->width display columns, except a command, which stands
+ * alone on its line and is never wrapped (pasted, it runs whole). Text from
+ * the model never starts a line: newlines and controls print as '?'. */
 int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *cat,
 			const struct dx_text_opts *o);
 /* The same in English labels, no colour (kept for existing callers). */
@@ -83,6 +89,13 @@ int dx_cp_unsafe(unsigned cp);
 int dx_cp_width(unsigned cp);
 /* Display columns of a UTF-8 string (unsafe and invalid count 1). */
 int dx_display_width(const char *s);
+/* What the run could not determine, as a new array of {"check", "reason"}
+ * (reason: not-elevated, access-denied, network-not-tested, facts-missing,
+ * transient; said through the catalog's "reason.CODE" label): the model's
+ * "not_determined" list when it has one; for a model without it, the
+ * network part when no destination was probed. The caller frees; NULL
+ * only when out of memory. */
+cJSON *dx_report_not_determined(const cJSON *model);
 /* The section of the check table ("prerequisites", ...) for an ID. */
 const char *dx_check_section(const char *id);
 

@@ -37,6 +37,13 @@ static const char *ui(const struct hw *h, const char *key)
 	return dx_catalog_ui(h->cat, key);
 }
 
+/* An enumerated value in the catalog's words ("script-gpo-mecm",
+ * "RUNNING", "tls-intercepted"), or as it is. */
+static const char *val(const struct hw *h, const char *s)
+{
+	return s[0] ? dx_catalog_value(h->cat, s) : s; /* "" stays: "not available" */
+}
+
 static void raw(const struct hw *h, const char *s)
 {
 	fputs(s, h->out);
@@ -140,6 +147,9 @@ static const char css[] =
 	"background:var(--warn-bg);padding:10px 16px;margin:12px 0}"
 	".notdet h2{border:0;margin:0 0 6px;padding:0}"
 	".verdict h2{border:0;margin:0 0 6px;padding:0;color:#101828}"
+	".banner{border:1px dashed #dc6803;background:var(--warn-bg);border-radius:6px;"
+	"padding:10px 16px;margin:12px 0}.banner h2{border:0;margin:0 0 4px;padding:0;"
+	"color:var(--warn);font-size:16px}.banner ul{margin:0;padding-left:20px}"
 	".verdict .cause{font-size:19px;font-weight:600;margin:2px 0 10px}"
 	".verdict dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 14px;margin:0}"
 	".verdict dt{font-weight:600;color:#344054}.verdict dd{margin:0}"
@@ -279,6 +289,11 @@ static void verdict_section(const struct hw *h, const cJSON *model)
 		put_text(h, ui(h, "next_step"));
 		raw(h, "</dt><dd>");
 		put_text(h, str(v, "next_step"));
+		if (strcmp(dx_check_section(id), "connectivity") == 0) {
+			raw(h, "<br><span class=\"note\">");
+			put_text(h, ui(h, "url_lists"));
+			raw(h, "</span>");
+		}
 		const cJSON *steps = cJSON_GetObjectItemCaseSensitive(ev, "steps");
 		if (cJSON_IsArray(steps))
 			put_json_value(h, steps, 0);
@@ -294,25 +309,6 @@ static void verdict_section(const struct hw *h, const cJSON *model)
 	}
 	free(cmd);
 	raw(h, "</dl></section>\n");
-	/* the "not determined" banner: what could not be checked, and how */
-	const cJSON *nd = cJSON_GetObjectItemCaseSensitive(v, "not_determined"), *u;
-	if (cJSON_GetArraySize(nd) > 0) {
-		raw(h, "<section id=\"not-determined\" class=\"notdet\"><h2>");
-		put_text(h, ui(h, "not_determined_title"));
-		raw(h, "</h2><ul>");
-		cJSON_ArrayForEach(u, nd) {
-			raw(h, "<li><strong>");
-			put_text(h, str(u, "title"));
-			raw(h, "</strong> <code>");
-			put_text(h, str(u, "id"));
-			raw(h, "</code> (");
-			put_text(h, str(u, "reason"));
-			raw(h, ")<br>");
-			put_text(h, str(u, "how"));
-			raw(h, "</li>");
-		}
-		raw(h, "</ul></section>\n");
-	}
 }
 
 /* One row of a two-column details table. `state` colours the value:
@@ -382,8 +378,8 @@ static void device_section(const struct hw *h, const cJSON *model)
 	if (strcmp(str(sense, "exists"), "no") == 0)
 		kv_row(h, "Sense service Status", ui(h, "service_missing"), -1);
 	else
-		kv_row(h, "Sense service Status", str(sense, "state"), svc_state(str(sense, "state")));
-	kv_row(h, "Sense service StartType", str(sense, "start_type"), 0);
+		kv_row(h, "Sense service Status", val(h, str(sense, "state")), svc_state(str(sense, "state")));
+	kv_row(h, "Sense service StartType", val(h, str(sense, "start_type")), 0);
 	const char *sp = str(d, "static_proxy");
 	kv_row(h, "Sense Service Discovered Proxy", sp[0] ? sp : ui(h, "none_configured"), 0);
 	const char *st = str(d, "streamlined");
@@ -393,18 +389,18 @@ static void device_section(const struct hw *h, const cJSON *model)
 	snprintf(buf, sizeof buf, "%s%s%s", str(d, "geo"),
 		 str(d, "geo")[0] && str(d, "datacenter")[0] ? " / " : "", str(d, "datacenter"));
 	kv_row(h, "Device Datacenter Location", buf, 0);
-	kv_row(h, ui(h, "onboarding_method"), str(d, "onboarding_method"), 0);
+	kv_row(h, ui(h, "onboarding_method"), val(h, str(d, "onboarding_method")), 0);
 	raw(h, "</table></div>");
 
 	/* AV Component Details */
 	raw(h, "<div><h3>");
 	put_text(h, ui(h, "av_component_details"));
 	raw(h, "</h3><table class=\"kv\" id=\"av-component-details\">");
-	kv_row(h, "Defender AV Service Status", str(av, "state"), svc_state(str(av, "state")));
+	kv_row(h, "Defender AV Service Status", val(h, str(av, "state")), svc_state(str(av, "state")));
 	kv_row(h, "Defender AV Platform Version", str(av, "platform"), 0);
 	kv_row(h, "Security Intelligence Version", str(av, "signatures"), 0);
-	kv_row(h, "Defender AV mode", str(av, "mode"), 0);
-	kv_row(h, "Is Tamper Protected", str(av, "tamper_protection"), 0);
+	kv_row(h, "Defender AV mode", val(h, str(av, "mode")), 0);
+	kv_row(h, "Is Tamper Protected", val(h, str(av, "tamper_protection")), 0);
 	const cJSON *pol = first_finding(findings, "mdav.disabled-by-policy");
 	if (pol) {
 		const cJSON *pev = cJSON_GetObjectItemCaseSensitive(pol, "evidence");
@@ -419,8 +415,8 @@ static void device_section(const struct hw *h, const cJSON *model)
 			snprintf(v2, sizeof v2, "%d", dav->valueint);
 		else if (cJSON_IsString(dav))
 			snprintf(v2, sizeof v2, "%.60s", dav->valuestring);
-		kv_row(h, "DisableAntiSpyware", v1, strcmp(v1, "1") == 0 ? -1 : 0);
-		kv_row(h, "DisableAntiVirus", v2, strcmp(v2, "1") == 0 ? -1 : 0);
+		kv_row(h, "DisableAntiSpyware", val(h, v1), strcmp(v1, "1") == 0 ? -1 : 0);
+		kv_row(h, "DisableAntiVirus", val(h, v2), strcmp(v2, "1") == 0 ? -1 : 0);
 	} else if (first_finding(findings, "mdav.running") || first_finding(findings, "mdav.stopped")) {
 		kv_row(h, "DisableAntiSpyware", ui(h, "not_set"), 0);
 	}
@@ -572,6 +568,9 @@ static void connectivity_section(const struct hw *h, const cJSON *model)
 		}
 		raw(h, "</p>");
 	}
+	raw(h, "<p class=\"note\" id=\"url-lists\">");
+	put_text(h, ui(h, "url_lists"));
+	raw(h, "</p>");
 	raw(h, "<table id=\"connectivity-table\"><thead><tr>");
 	static const char *const cols[] = {"col_destination", "col_category", "col_required",
 					   "col_result", "DNS", "TCP", "Proxy", "TLS", "HTTP",
@@ -610,11 +609,11 @@ static void connectivity_section(const struct hw *h, const cJSON *model)
 						continue;
 					if (!first)
 						raw(h, ", ");
-					put_text(h, x->valuestring);
+					put_text(h, val(h, x->valuestring));
 					first = 0;
 				}
 			} else {
-				put_text(h, str(ev, "category"));
+				put_text(h, val(h, str(ev, "category")));
 			}
 			raw(h, "</td><td>");
 			put_text(h, ui(h, cJSON_IsTrue(req) ? "required" : cJSON_IsFalse(req) ? "optional"
@@ -622,7 +621,7 @@ static void connectivity_section(const struct hw *h, const cJSON *model)
 			fprintf(h->out, "</td><td class=\"%s\">",
 				strcmp(res, "ok") == 0 ? "res-ok"
 				: strcmp(str(f, "severity"), "error") == 0 ? "res-bad" : "res-warn");
-			put_text(h, res);
+			put_text(h, val(h, res));
 			if (str(ev, "reason")[0]) {
 				raw(h, "<br><span class=\"note\">");
 				put_value_text_n(h, str(ev, "reason"), MAX_CELL);
@@ -676,6 +675,40 @@ static void evidence_section(const struct hw *h, const cJSON *model, const cJSON
 	raw(h, "</section>\n");
 }
 
+/* The "not tested" banner: what the run could not determine and why
+ * (dx_report_not_determined), right under the verdict, so nobody reads a
+ * clean page as a clean device. Nothing when everything was tested. */
+static void not_tested_section(const struct hw *h, const cJSON *model)
+{
+	cJSON *nd = dx_report_not_determined(model);
+	const cJSON *x;
+	if (!nd || !cJSON_GetArraySize(nd)) {
+		cJSON_Delete(nd);
+		return;
+	}
+	raw(h, "<section id=\"not-tested\" class=\"banner\"><h2>");
+	put_text(h, ui(h, "not_tested_title"));
+	raw(h, "</h2><ul>");
+	cJSON_ArrayForEach(x, nd) {
+		char key[96];
+		const char *how = str(x, "how");
+		snprintf(key, sizeof key, "reason.%s", str(x, "reason"));
+		raw(h, "<li>");
+		if (str(x, "title")[0]) {
+			raw(h, "<strong>");
+			put_text(h, str(x, "title"));
+			raw(h, "</strong> ");
+		}
+		raw(h, "<code>");
+		put_text(h, str(x, "id"));
+		raw(h, "</code><br>");
+		put_text(h, how[0] ? how : ui(h, key));
+		raw(h, "</li>");
+	}
+	raw(h, "</ul></section>\n");
+	cJSON_Delete(nd);
+}
+
 int dx_report_html(FILE *out, const cJSON *model, const struct dx_catalog *cat)
 {
 	struct hw h = {out, cat};
@@ -714,6 +747,7 @@ int dx_report_html(FILE *out, const cJSON *model, const struct dx_catalog *cat)
 	raw(&h, "</p></header>\n<main>\n");
 
 	verdict_section(&h, model);
+	not_tested_section(&h, model);
 	device_section(&h, model);
 	summary_section(&h, model);
 	connectivity_section(&h, model);

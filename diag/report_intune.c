@@ -2,8 +2,9 @@
  *
  * Intune keeps the first 2,048 characters of a detection script's output
  * and shows them in the device status column, one row per device. So: one
- * line, the verdict first (severity, check ID, title), then the key facts
- * in a fixed order as key=value, then the other errors' IDs. Fields are
+ * line, the verdict first (severity, check ID, title), then the counts,
+ * the IDs of the errors and of the warnings, the next step (bounded), the
+ * key facts in a fixed order as key=value, the failed destinations. Fields are
  * separated by " | ". Control characters and invalid UTF-8 become '?' and
  * '|' inside a value becomes '/', so a fleet export can be split on " | "
  * reliably; the line is cut on a UTF-8 boundary to DX_INTUNE_MAX bytes
@@ -65,6 +66,83 @@ static void field(struct line *l, const char *key, const char *val)
 	add(l, val);
 }
 
+/* A field cut to `max` bytes (on a UTF-8 boundary, "..." marking the cut),
+ * so a long next step leaves room for the device facts after it. */
+static void field_max(struct line *l, const char *key, const char *val, size_t max)
+{
+	char cut[1024];
+	size_t n = strlen(val ? val : "");
+	if (n <= max || max + 4 > sizeof cut) {
+		field(l, key, val);
+		return;
+	}
+	while (max > 0 && ((unsigned char)val[max] & 0xC0) == 0x80)
+		max--; /* not inside a character */
+	memcpy(cut, val, max);
+	memcpy(cut + max, "...", 4);
+	field(l, key, cut);
+}
+
+/* "errors=" or "warnings=": the IDs (with variant) of the findings of that
+ * severity in report order (the article's), each once, "(N)" when it
+ * repeats (net.endpoint). */
+static void id_list(struct line *l, const cJSON *findings, const char *sev, const char *key)
+{
+	const cJSON *f, *g;
+	int first = 1;
+	cJSON_ArrayForEach(f, findings) {
+		char id[160];
+		int dup = 0, count = 0;
+		if (strcmp(str(f, "severity"), sev) || strcmp(str(f, "id"), "verdict") == 0)
+			continue;
+		cJSON_ArrayForEach(g, findings) {
+			int same = strcmp(str(g, "severity"), sev) == 0 &&
+				   strcmp(str(g, "id"), str(f, "id")) == 0 &&
+				   strcmp(str(g, "variant"), str(f, "variant")) == 0;
+			if (g == f)
+				break;
+			dup |= same;
+		}
+		if (dup)
+			continue;
+		for (g = f; g; g = g->next)
+			count += strcmp(str(g, "severity"), sev) == 0 &&
+				 strcmp(str(g, "id"), str(f, "id")) == 0 &&
+				 strcmp(str(g, "variant"), str(f, "variant")) == 0;
+		snprintf(id, sizeof id, "%.80s%s%.60s", str(f, "id"), str(f, "variant")[0] ? "/" : "",
+			 str(f, "variant"));
+		if (first) {
+			append(l, " | ", 0);
+			add(l, key);
+			add(l, "=");
+		} else {
+			add(l, ",");
+		}
+		add(l, id);
+		if (count > 1) {
+			snprintf(id, sizeof id, "(%d)", count);
+			add(l, id);
+		}
+		first = 0;
+	}
+}
+
+/* The finding the next step should come from: the verdict's cause, or,
+ * when the verdict is only the re-onboarding plan, the first error or
+ * warning (its fix comes before the plan). */
+static const cJSON *next_source(const cJSON *verdict, const cJSON *findings)
+{
+	const cJSON *f;
+	if (strcmp(str(verdict, "id"), "reonboard.plan"))
+		return verdict;
+	for (int s = 0; s < 2; s++)
+		cJSON_ArrayForEach(f, findings)
+			if (strcmp(str(f, "severity"), s ? "warning" : "error") == 0 &&
+			    strcmp(str(f, "id"), "verdict") && strcmp(str(f, "id"), "reonboard.plan"))
+				return f;
+	return verdict;
+}
+
 int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat)
 {
 	static struct line l; /* 2 kB: not on the stack of a small thread */
@@ -89,12 +167,33 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 	}
 	add(&l, ": ");
 	add(&l, str(v, "title"));
-	/* 2. counts and the key facts, fixed order */
+	/* 2. counts, then the errors' and the warnings' IDs */
 	snprintf(tmp, sizeof tmp, "%d/%d/%d",
 		 cJSON_GetObjectItemCaseSensitive(sum, "error") ? cJSON_GetObjectItemCaseSensitive(sum, "error")->valueint : 0,
 		 cJSON_GetObjectItemCaseSensitive(sum, "warning") ? cJSON_GetObjectItemCaseSensitive(sum, "warning")->valueint : 0,
 		 cJSON_GetObjectItemCaseSensitive(sum, "info") ? cJSON_GetObjectItemCaseSensitive(sum, "info")->valueint : 0);
 	field(&l, "e/w/i", tmp);
+	id_list(&l, findings, "error", "errors");
+	id_list(&l, findings, "warning", "warnings");
+	/* what could not be checked: id(reason) (verdict rule 3) */
+	int first = 1;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(v, "not_determined")) {
+		append(&l, first ? " | not_determined=" : ",", 0);
+		add(&l, str(f, "id"));
+		add(&l, "(");
+		add(&l, str(f, "reason"));
+		add(&l, ")");
+		first = 0;
+	}
+	/* 3. the next step: the command, or the guidance, bounded so the
+	 * device facts after it survive */
+	const cJSON *ns = next_source(v, findings);
+	char *cmd = dx_catalog_render_ev(cat, str(ns, "id"), str(ns, "variant"), "command",
+					 cJSON_GetObjectItemCaseSensitive(ns, "evidence"));
+	const char *guid = ns == v ? str(v, "next_step") : str(ns, "guidance");
+	field_max(&l, "next", cmd && cmd[0] ? cmd : guid, 600);
+	free(cmd);
+	/* 4. the key facts, fixed order */
 	field(&l, "host", str(d, "hostname"));
 	snprintf(tmp, sizeof tmp, "%.40s%s%.20s", str(d, "build_ubr"),
 		 str(d, "build_ubr")[0] && str(d, "edition")[0] ? " " : "", str(d, "edition"));
@@ -108,7 +207,8 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 	field(&l, "streamlined", str(d, "streamlined"));
 	field(&l, "winhttp_proxy", str(d, "winhttp_proxy"));
 	field(&l, "static_proxy", str(d, "static_proxy"));
-	/* 3. the failed destinations (host=result, issuer when intercepted) */
+	/* 5. the failed required destinations (host=result, issuer when
+	 * intercepted), last: there can be dozens */
 	cJSON_ArrayForEach(f, findings) {
 		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
 		if (strcmp(str(f, "id"), "net.endpoint") || strcmp(str(f, "severity"), "error"))
@@ -121,38 +221,6 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 			add(&l, str(ev, "issuer"));
 		}
 	}
-	/* 4. the other errors' IDs */
-	int first = 1;
-	cJSON_ArrayForEach(f, findings) {
-		if (strcmp(str(f, "severity"), "error") || strcmp(str(f, "id"), "net.endpoint") == 0 ||
-		    strcmp(str(f, "id"), "verdict") == 0)
-			continue;
-		if (strcmp(str(f, "id"), str(v, "id")) == 0 &&
-		    strcmp(str(f, "variant"), str(v, "variant")) == 0)
-			continue;
-		append(&l, first ? " | also=" : ",", 0);
-		add(&l, str(f, "id"));
-		if (str(f, "variant")[0]) {
-			add(&l, "/");
-			add(&l, str(f, "variant"));
-		}
-		first = 0;
-	}
-	/* 5. what could not be checked: id(reason) */
-	first = 1;
-	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(v, "not_determined")) {
-		append(&l, first ? " | not_determined=" : ",", 0);
-		add(&l, str(f, "id"));
-		add(&l, "(");
-		add(&l, str(f, "reason"));
-		add(&l, ")");
-		first = 0;
-	}
-	/* 6. the next step, last: it is the longest and the first to be cut */
-	char *cmd = dx_catalog_render_ev(cat, str(v, "id"), str(v, "variant"), "command",
-					 cJSON_GetObjectItemCaseSensitive(v, "evidence"));
-	field(&l, "next", cmd && cmd[0] ? cmd : str(v, "next_step"));
-	free(cmd);
 	l.buf[l.len++] = '\n';
 	l.buf[l.len] = '\0';
 	return fputs(l.buf, out) < 0 || ferror(out) ? -1 : 0;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "console.h"
 #include "report.h"
 #ifdef _WIN32
 #include <io.h>
@@ -91,6 +92,29 @@ const char *dx_check_section(const char *id)
 	return i >= 0 && (size_t)i < dx_check_table_len ? dx_check_table[i].section : "other";
 }
 
+cJSON *dx_report_not_determined(const cJSON *model)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(model, "verdict");
+	const cJSON *nd = cJSON_GetObjectItemCaseSensitive(v, "not_determined"), *f;
+	if (cJSON_IsArray(nd))
+		return cJSON_Duplicate(nd, 1);
+	/* a model from before verdict.not_determined: the network part */
+	cJSON *out = cJSON_CreateArray();
+	int probed = 0;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "findings")) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(f, "id");
+		probed |= cJSON_IsString(id) && strncmp(id->valuestring, "net.", 4) == 0 &&
+			   strcmp(id->valuestring, "net.mode") && strncmp(id->valuestring, "net.proxy", 9);
+	}
+	if (out && !probed) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "id", "net.*");
+		cJSON_AddStringToObject(x, "reason", "network-not-tested");
+		cJSON_AddItemToArray(out, x);
+	}
+	return out;
+}
+
 int dx_color_wanted(FILE *f)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
@@ -99,9 +123,9 @@ int dx_color_wanted(FILE *f)
 	if (!dx_isatty(f))
 		return 0;
 #ifdef _WIN32
-	/* The classic console shows escape codes raw unless VT mode is on;
-	 * Windows Terminal (WT_SESSION) and mintty (TERM) interpret them. */
-	if (!getenv("WT_SESSION") && !(term && term[0]))
+	/* The classic console shows escape codes raw unless virtual terminal
+	 * processing is on: switch it on, or write none (console.h). */
+	if (!dx_console_vt(f))
 		return 0;
 #endif
 	return !(term && strcmp(term, "dumb") == 0);
@@ -110,7 +134,14 @@ int dx_color_wanted(FILE *f)
 int dx_is_terminal(FILE *f)
 {
 	const char *term = getenv("TERM");
-	return dx_isatty(f) && !(term && strcmp(term, "dumb") == 0);
+	if (!dx_isatty(f) || (term && strcmp(term, "dumb") == 0))
+		return 0;
+#ifdef _WIN32
+	/* "\r\033[K" needs virtual terminal processing (issue 16) */
+	return dx_console_vt(f);
+#else
+	return 1;
+#endif
 }
 
 /* ---- progress line ------------------------------------------------------ */
@@ -170,6 +201,10 @@ void dx_progress_done(void)
 #define C_YELLOW "\033[33m"
 #define C_GREEN "\033[32m"
 
+/* At most this many lines per check ID in the summary (net.endpoint can
+ * have dozens); the rest is counted, and --verbose shows every one. */
+#define SUMMARY_PER_ID 4
+
 struct tw {
 	FILE *out;
 	int width, color;
@@ -196,13 +231,14 @@ static int is_closer(unsigned cp)
 	       cp == 0x30FC || cp == 0xFF1A || cp == 0xFF01 || cp == 0xFF1F;
 }
 
-/* Writes one code point safely: unsafe ones (and U+FFFD from invalid
- * bytes) as '?', tabs as a space. */
+/* Writes one code point safely: unsafe ones, newlines (text from the model
+ * never breaks a line: a crafted value cannot forge a report line) and
+ * U+FFFD from invalid bytes as '?', tabs as a space. */
 static void put_cp(FILE *out, const char *p, size_t n, unsigned cp)
 {
 	if (cp == '\t')
 		fputc(' ', out);
-	else if (dx_cp_unsafe(cp) || cp == 0xFFFD)
+	else if (dx_cp_unsafe(cp) || cp == '\n' || cp == 0xFFFD)
 		fputc('?', out);
 	else
 		fwrite(p, 1, n, out);
@@ -210,7 +246,7 @@ static void put_cp(FILE *out, const char *p, size_t n, unsigned cp)
 
 static int cp_cols(unsigned cp)
 {
-	return dx_cp_unsafe(cp) || cp == '\t' ? 1 : dx_cp_width(cp);
+	return dx_cp_unsafe(cp) || cp == '\t' || cp == '\n' ? 1 : dx_cp_width(cp);
 }
 
 /* The next unit of text at p: a run of narrow non-space characters (a
@@ -235,7 +271,7 @@ static size_t next_unit(const char *p, int *w)
 		}
 		return len;
 	}
-	while (p[len] && p[len] != ' ' && p[len] != '\n') {
+	while (p[len] && p[len] != ' ') {
 		unsigned c2;
 		size_t m = dx_utf8_decode(p + len, &c2);
 		if (dx_cp_width(c2) == 2 && !dx_cp_unsafe(c2)) {
@@ -256,6 +292,16 @@ static void pad(FILE *out, int n)
 		fputc(' ', out);
 }
 
+static void put_text(FILE *out, const char *s)
+{
+	for (const char *p = s; *p;) {
+		unsigned cp;
+		size_t n = dx_utf8_decode(p, &cp);
+		put_cp(out, p, n, cp);
+		p += n;
+	}
+}
+
 /* Prints `text` wrapped at the width, every line indented by `indent`
  * columns, the first line prefixed by `lead` (coloured with `lead_color`
  * when colour is on). A word longer than the line is cut; wide characters
@@ -269,12 +315,7 @@ static void wrap_c(struct tw *t, const char *lead, const char *lead_color, const
 		avail = 20, indent = t->width - 20;
 	if (t->color && lead_color && lead[0])
 		fputs(lead_color, out);
-	for (const char *p = lead; *p;) {
-		unsigned cp;
-		size_t n = dx_utf8_decode(p, &cp);
-		put_cp(out, p, n, cp);
-		p += n;
-	}
+	put_text(out, lead);
 	if (t->color && lead_color && lead[0])
 		fputs(C_RESET, out);
 	if (lw >= indent && lw > 0) {
@@ -287,13 +328,6 @@ static void wrap_c(struct tw *t, const char *lead, const char *lead_color, const
 	for (const char *p = text; *p;) {
 		if (*p == ' ') {
 			space = col > 0;
-			p++;
-			continue;
-		}
-		if (*p == '\n') {
-			fputc('\n', out);
-			pad(out, indent);
-			col = space = 0;
 			p++;
 			continue;
 		}
@@ -333,24 +367,93 @@ static void wrap(struct tw *t, const char *lead, const char *text, int indent)
 	wrap_c(t, lead, NULL, text, indent);
 }
 
-/* Scalars of an evidence object as "k=v; k=v", bounded. */
-static void evidence_line(char *buf, size_t sz, const cJSON *ev)
+/* One line, never more: `lead` then `text`, cut with "..." at the width. */
+static void one_line(struct tw *t, const char *lead, const char *lead_color, int indent,
+		     const char *text)
+{
+	FILE *out = t->out;
+	int col = dx_display_width(lead), avail = t->width;
+	if (t->color && lead_color)
+		fputs(lead_color, out);
+	put_text(out, lead);
+	if (t->color && lead_color)
+		fputs(C_RESET, out);
+	if (col < indent)
+		pad(out, indent - col), col = indent;
+	else
+		fputc(' ', out), col++;
+	int total = col + dx_display_width(text);
+	for (const char *p = text; *p;) {
+		unsigned cp;
+		size_t n = dx_utf8_decode(p, &cp);
+		int cw = cp_cols(cp);
+		if (total > avail && col + cw > avail - 3) {
+			fputs("...", out);
+			break;
+		}
+		put_cp(out, p, n, cp);
+		col += cw;
+		p += n;
+	}
+	fputc('\n', out);
+}
+
+/* A command on a line of its own, indented, never wrapped or cut: pasted
+ * into a console it runs whole. Sanitised like everything else. */
+static void command_line(struct tw *t, const char *cmd, int indent)
+{
+	pad(t->out, indent);
+	if (t->color)
+		fputs(C_BOLD, t->out);
+	put_text(t->out, cmd);
+	if (t->color)
+		fputs(C_RESET, t->out);
+	fputc('\n', t->out);
+}
+
+static void scalar_text(char *val, size_t sz, const cJSON *m, const struct dx_catalog *cat)
+{
+	if (cJSON_IsString(m))
+		snprintf(val, sz, "%s", m->valuestring);
+	else if (cJSON_IsBool(m))
+		snprintf(val, sz, "%s", dx_catalog_ui(cat, cJSON_IsTrue(m) ? "yes" : "no"));
+	else if (cJSON_IsNumber(m))
+		snprintf(val, sz, "%g", m->valuedouble);
+	else
+		snprintf(val, sz, "null");
+}
+
+/* Scalars of an evidence object as "k=v; k=v", bounded; arrays of scalars
+ * keep their label ("categories=cnc, edr"). */
+static void evidence_line(char *buf, size_t sz, const cJSON *ev, const struct dx_catalog *cat)
 {
 	size_t o = 0;
 	const cJSON *m;
 	buf[0] = '\0';
 	cJSON_ArrayForEach(m, ev) {
-		if (cJSON_IsArray(m) || cJSON_IsObject(m))
-			continue; /* shown on their own lines */
 		char val[300];
-		if (cJSON_IsString(m))
-			snprintf(val, sizeof val, "%s", m->valuestring);
-		else if (cJSON_IsBool(m))
-			snprintf(val, sizeof val, "%s", cJSON_IsTrue(m) ? "yes" : "no");
-		else if (cJSON_IsNumber(m))
-			snprintf(val, sizeof val, "%g", m->valuedouble);
-		else
-			snprintf(val, sizeof val, "null");
+		if (cJSON_IsObject(m))
+			continue; /* shown on their own lines */
+		if (cJSON_IsArray(m)) {
+			const cJSON *x;
+			size_t vo = 0;
+			int scalars = 1;
+			val[0] = '\0';
+			cJSON_ArrayForEach(x, m) {
+				char one[200];
+				if (cJSON_IsArray(x) || cJSON_IsObject(x)) {
+					scalars = 0;
+					break;
+				}
+				scalar_text(one, sizeof one, x, cat);
+				vo += (size_t)snprintf(val + vo, vo < sizeof val ? sizeof val - vo : 0,
+						       "%s%s", vo ? ", " : "", one);
+			}
+			if (!scalars || strcmp(m->string, "steps") == 0)
+				continue; /* lists of objects: their own lines */
+		} else {
+			scalar_text(val, sizeof val, m, cat);
+		}
 		o += (size_t)snprintf(buf + o, o < sz ? sz - o : 0, "%s%s=%s",
 				      o ? "; " : "", m->string, val);
 		if (o >= sz)
@@ -358,25 +461,183 @@ static void evidence_line(char *buf, size_t sz, const cJSON *ev)
 	}
 }
 
-/* An array member's items: strings as they are, objects as k=v lines. */
-static void evidence_list(struct tw *t, const cJSON *arr)
+/* An array of objects: one line per item, labelled "key[n]:". */
+static void evidence_list(struct tw *t, const char *key, const cJSON *arr)
 {
 	const cJSON *x;
 	int n = 1;
-	char lead[32], line[1024];
+	char lead[96], line[1024];
 	cJSON_ArrayForEach(x, arr) {
-		snprintf(lead, sizeof lead, "%12s%d.", "", n++);
-		if (cJSON_IsString(x)) {
-			wrap(t, lead, x->valuestring, 16);
-		} else if (cJSON_IsObject(x)) {
-			evidence_line(line, sizeof line, x);
-			wrap(t, lead, line, 16);
-		}
+		if (!cJSON_IsObject(x))
+			continue;
+		snprintf(lead, sizeof lead, "%12s%.60s[%d]:", "", key, n++);
+		evidence_line(line, sizeof line, x, t->cat);
+		wrap(t, lead, line, 16);
 		if (n > 50) {
 			wrap(t, "", "...", 16);
 			break;
 		}
 	}
+}
+
+/* A plan's steps, numbered; a step that ends with one of the evidence's
+ * commands (cmd_* members) prints the command on its own line. */
+static void steps_list(struct tw *t, const cJSON *ev)
+{
+	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(ev, "steps"), *s;
+	int n = 1;
+	if (!cJSON_IsArray(steps))
+		return;
+	cJSON_ArrayForEach(s, steps) {
+		char lead[16], *text;
+		const char *cmd = NULL;
+		const cJSON *m;
+		if (!cJSON_IsString(s))
+			continue;
+		cJSON_ArrayForEach(m, ev) {
+			size_t sl = strlen(s->valuestring), cl;
+			if (!cJSON_IsString(m) || strncmp(m->string, "cmd_", 4) ||
+			    !(cl = strlen(m->valuestring)) || cl > sl)
+				continue;
+			if (strcmp(s->valuestring + sl - cl, m->valuestring) == 0)
+				cmd = m->valuestring;
+		}
+		snprintf(lead, sizeof lead, "  %d.", n++);
+		text = strdup(s->valuestring);
+		if (!text)
+			continue;
+		if (cmd)
+			text[strlen(text) - strlen(cmd)] = '\0';
+		wrap(t, lead, text, 6);
+		if (cmd)
+			command_line(t, cmd, 6);
+		free(text);
+	}
+}
+
+static void heading(struct tw *t, const char *label)
+{
+	if (t->color)
+		fputs(C_BOLD, t->out);
+	put_text(t->out, label);
+	if (t->color)
+		fputs(C_RESET, t->out);
+	fputc('\n', t->out);
+}
+
+/* Every finding with its evidence (--verbose). */
+static void details(struct tw *t, const cJSON *findings)
+{
+	const cJSON *f;
+	char tagkey[32], sev[64], line[1024];
+	cJSON_ArrayForEach(f, findings) {
+		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
+		const char *sv = str(f, "severity");
+		if (strcmp(str(f, "id"), "verdict") == 0)
+			continue; /* shown on top */
+		snprintf(tagkey, sizeof tagkey, "tag.%s", sv);
+		snprintf(sev, sizeof sev, "[%s]", dx_catalog_ui(t->cat, tagkey));
+		snprintf(line, sizeof line, "%s  %s", str(f, "id"), str(f, "title"));
+		wrap_c(t, sev, sev_color(sv), line, 10);
+		if (str(f, "detail")[0])
+			wrap(t, "", str(f, "detail"), 10);
+		if (strcmp(sv, "info") && str(f, "guidance")[0])
+			wrap(t, "", str(f, "guidance"), 10);
+		char evl[2048];
+		evidence_line(evl, sizeof evl, ev, t->cat);
+		if (evl[0])
+			wrap(t, "", evl, 12);
+		const cJSON *m;
+		cJSON_ArrayForEach(m, ev) {
+			if (cJSON_IsArray(m) && strcmp(m->string, "steps"))
+				evidence_list(t, m->string, m);
+			else if (cJSON_IsObject(m)) {
+				char lead[96];
+				snprintf(lead, sizeof lead, "%12s%.60s:", "", m->string);
+				evidence_line(evl, sizeof evl, m, t->cat);
+				wrap(t, lead, evl, 16);
+			}
+		}
+		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(ev, "steps")))
+			steps_list(t, ev);
+	}
+}
+
+/* The errors and warnings, one line each, errors first; at most
+ * SUMMARY_PER_ID lines per check ID, the rest counted. Returns the number
+ * of findings listed. */
+static int problems(struct tw *t, const cJSON *findings)
+{
+	static const char *const sevs[] = {"error", "warning"};
+	int listed = 0;
+	for (int s = 0; s < 2; s++) {
+		const cJSON *f;
+		char tagkey[32], sev[64], line[1024];
+		snprintf(tagkey, sizeof tagkey, "tag.%s", sevs[s]);
+		snprintf(sev, sizeof sev, "  [%s]", dx_catalog_ui(t->cat, tagkey));
+		cJSON_ArrayForEach(f, findings) {
+			const cJSON *g;
+			int before = 0, after = 0, seen = 0;
+			if (strcmp(str(f, "severity"), sevs[s]) || strcmp(str(f, "id"), "verdict") == 0)
+				continue;
+			/* how many of the same ID and severity came before, and after */
+			cJSON_ArrayForEach(g, findings) {
+				if (g == f) {
+					seen = 1;
+					continue;
+				}
+				if (strcmp(str(g, "id"), str(f, "id")) || strcmp(str(g, "severity"), sevs[s]))
+					continue;
+				if (seen)
+					after++;
+				else
+					before++;
+			}
+			if (before >= SUMMARY_PER_ID)
+				continue;
+			snprintf(line, sizeof line, "%s  %s", str(f, "id"), str(f, "title"));
+			one_line(t, sev, sev_color(sevs[s]), 12, line);
+			listed++;
+			if (before == SUMMARY_PER_ID - 1 && after > 0) {
+				char *more = NULL;
+				cJSON *ev = cJSON_CreateObject();
+				if (ev) {
+					cJSON_AddNumberToObject(ev, "count", after);
+					cJSON_AddStringToObject(ev, "id", str(f, "id"));
+					more = dx_render_template(dx_catalog_ui(t->cat, "more_findings"), ev);
+				}
+				one_line(t, "", NULL, 12, more ? more : "...");
+				free(more);
+				cJSON_Delete(ev);
+			}
+		}
+	}
+	return listed;
+}
+
+/* What could not be determined: the model's "not_determined" list (check
+ * and reason code), each reason said through the catalog (reason.CODE). */
+static void not_tested(struct tw *t, const cJSON *model)
+{
+	cJSON *nd = dx_report_not_determined(model);
+	const cJSON *x;
+	if (!nd || !cJSON_GetArraySize(nd)) {
+		cJSON_Delete(nd);
+		return;
+	}
+	fputc('\n', t->out);
+	heading(t, dx_catalog_ui(t->cat, "not_tested_label"));
+	cJSON_ArrayForEach(x, nd) {
+		char key[96], line[1024];
+		const char *how = str(x, "how");
+		snprintf(key, sizeof key, "reason.%s", str(x, "reason"));
+		if (!how[0])
+			how = dx_catalog_ui(t->cat, key);
+		snprintf(line, sizeof line, "%s%s%s%s: %s", str(x, "id"), str(x, "title")[0] ? " (" : "",
+			 str(x, "title"), str(x, "title")[0] ? ")" : "", how);
+		wrap(t, "  -", line, 4);
+	}
+	cJSON_Delete(nd);
 }
 
 int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *cat,
@@ -386,31 +647,23 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 	const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(model, "verdict");
 	const cJSON *sum = cJSON_GetObjectItemCaseSensitive(model, "summary");
 	const cJSON *findings = cJSON_GetObjectItemCaseSensitive(model, "findings");
+	const cJSON *vev = cJSON_GetObjectItemCaseSensitive(verdict, "evidence");
 	struct tw t = {out, o && o->width >= 40 ? o->width : 40, o && o->color, cat};
 	char line[1024];
 
 	snprintf(line, sizeof line, "mdediag %s - %s%s%s", DX_VERSION, str(dev, "hostname"),
 		 str(model, "source")[0] ? " - fixture " : "", str(model, "source"));
-	wrap_c(&t, "", NULL, line, 0);
+	wrap(&t, "", line, 0);
 	snprintf(line, sizeof line, "%s %s, build %s (%s)", str(dev, "product"),
 		 str(dev, "edition"), str(dev, "build_ubr"), str(dev, "installation_type"));
 	wrap(&t, "", line, 0);
 	fputc('\n', out);
 
-	/* the verdict: labels are as wide as the widest of them */
-	const char *why = dx_catalog_ui(cat, "why"), *next = dx_catalog_ui(cat, "next_step");
-	const char *cmdl = dx_catalog_ui(cat, "command");
-	int lw = dx_display_width(why);
-	if (dx_display_width(next) > lw)
-		lw = dx_display_width(next);
-	if (dx_display_width(cmdl) > lw)
-		lw = dx_display_width(cmdl);
-	int ind = 2 + lw + 2;
-	char lwhy[96], lnext[96], lcmd[96];
+	/* 1. the verdict: labels are as wide as the widest of them */
+	const char *why = dx_catalog_ui(cat, "why");
+	int ind = 2 + dx_display_width(why) + 2;
+	char lwhy[96];
 	snprintf(lwhy, sizeof lwhy, "  %s", why);
-	snprintf(lnext, sizeof lnext, "  %s", next);
-	snprintf(lcmd, sizeof lcmd, "  %s", cmdl);
-
 	const char *vsev = str(verdict, "severity");
 	char tagkey[32];
 	snprintf(tagkey, sizeof tagkey, "tag.%s", vsev);
@@ -421,7 +674,6 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 	{
 		struct tw plain = t;
 		plain.color = 0;
-		/* the header line is short; wrap it without inner colour codes */
 		wrap(&plain, "", line, 0);
 	}
 	if (t.color)
@@ -430,68 +682,66 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 		wrap(&t, "", str(verdict, "title"), 2);
 	if (str(verdict, "detail")[0])
 		wrap(&t, lwhy, str(verdict, "detail"), ind);
-	if (str(verdict, "next_step")[0])
-		wrap(&t, lnext, str(verdict, "next_step"), ind);
-	char *cmd = dx_catalog_render_ev(cat, str(verdict, "id"), str(verdict, "variant"),
-					 "command", cJSON_GetObjectItemCaseSensitive(verdict, "evidence"));
-	if (cmd && cmd[0])
-		wrap_c(&t, lcmd, C_BOLD, cmd, ind);
-	free(cmd);
-	const cJSON *vev = cJSON_GetObjectItemCaseSensitive(verdict, "evidence");
-	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(vev, "steps");
-	if (cJSON_IsArray(steps))
-		evidence_list(&t, steps);
-	/* what could not be checked, and how to check it (verdict rule 3) */
-	const cJSON *nd = cJSON_GetObjectItemCaseSensitive(verdict, "not_determined");
-	if (cJSON_GetArraySize(nd) > 0) {
-		const cJSON *u;
-		fputc('\n', out);
-		wrap(&t, "", dx_catalog_ui(cat, "not_determined_title"), 0);
-		cJSON_ArrayForEach(u, nd) {
-			snprintf(line, sizeof line, "- %s (%s): %s", str(u, "id"), str(u, "reason"),
-				 str(u, "title"));
-			wrap(&t, "", line, 4);
-			wrap(&t, "", str(u, "how"), 4);
-		}
+	if (str(verdict, "rule")[0]) {
+		/* the rule in words ("rule.cause-found"), or its code */
+		char key[96];
+		snprintf(key, sizeof key, "rule.%s", str(verdict, "rule"));
+		wrap(&t, "", dx_catalog_ui(cat, key), ind);
 	}
+	char *vcmd = dx_catalog_render_ev(cat, str(verdict, "id"), str(verdict, "variant"),
+					  "command", vev);
+	if (vcmd && vcmd[0]) {
+		wrap(&t, "", dx_catalog_ui(cat, "command"), 2);
+		command_line(&t, vcmd, 4);
+	}
+	free(vcmd);
 	fputc('\n', out);
 
+	/* 2. each error and warning on one line */
 	char *counts = dx_render_template(dx_catalog_ui(cat, "findings_counts"), sum);
 	snprintf(line, sizeof line, "%s: %s", dx_catalog_ui(cat, "findings_label"),
 		 counts ? counts : "");
 	free(counts);
-	wrap(&t, "", line, 0);
-	const cJSON *f;
-	cJSON_ArrayForEach(f, findings) {
-		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
-		const char *sv = str(f, "severity");
-		char sev[64];
-		if (strcmp(str(f, "id"), "verdict") == 0)
-			continue; /* shown on top */
-		snprintf(tagkey, sizeof tagkey, "tag.%s", sv);
-		snprintf(sev, sizeof sev, "[%s]", dx_catalog_ui(cat, tagkey));
-		snprintf(line, sizeof line, "%s  %s", str(f, "id"), str(f, "title"));
-		wrap_c(&t, sev, sev_color(sv), line, 10);
-		if (str(f, "detail")[0])
-			wrap(&t, "", str(f, "detail"), 10);
-		if (strcmp(sv, "info") && str(f, "guidance")[0])
-			wrap(&t, "", str(f, "guidance"), 10);
-		char evl[2048];
-		evidence_line(evl, sizeof evl, ev);
-		if (evl[0])
-			wrap(&t, "", evl, 12);
-		const cJSON *m;
-		cJSON_ArrayForEach(m, ev) {
-			if (cJSON_IsArray(m) && strcmp(m->string, "steps"))
-				evidence_list(&t, m);
-		}
+	heading(&t, line);
+	if (!problems(&t, findings))
+		wrap(&t, "", dx_catalog_ui(cat, "no_problems"), 2);
+
+	/* 3. what was not tested */
+	not_tested(&t, model);
+
+	/* 4. everything, when asked */
+	if (o && o->verbose) {
+		fputc('\n', out);
+		heading(&t, dx_catalog_ui(cat, "details_label"));
+		details(&t, findings);
 	}
+
+	if (!(o && o->verbose)) {
+		fputc('\n', out);
+		wrap(&t, "", dx_catalog_ui(cat, "verbose_hint"), 0);
+	}
+
+	/* 5. the next step and its command, last */
+	fputc('\n', out);
+	heading(&t, dx_catalog_ui(cat, "next_step_label"));
+	if (str(verdict, "next_step")[0])
+		wrap(&t, "", str(verdict, "next_step"), 2);
+	if (strcmp(dx_check_section(str(verdict, "id")), "connectivity") == 0)
+		wrap(&t, "", dx_catalog_ui(cat, "url_lists"), 2);
+	steps_list(&t, vev);
+	char *cmd = dx_catalog_render_ev(cat, str(verdict, "id"), str(verdict, "variant"),
+					 "command", vev);
+	if (cmd && cmd[0]) {
+		wrap(&t, "", dx_catalog_ui(cat, "command"), 2);
+		command_line(&t, cmd, 4);
+	}
+	free(cmd);
 	return ferror(out) ? -1 : 0;
 }
 
 int dx_report_text(FILE *out, const cJSON *model, int width)
 {
-	struct dx_text_opts o = {width, 0};
+	struct dx_text_opts o = {width, 0, 0};
 	struct dx_catalog cat;
 	char err[128];
 	if (dx_catalog_load(&cat, "en", err, sizeof err))

@@ -96,8 +96,8 @@ def net_model():
     return out
 
 
-def render(model, fmt, lang="en", width=None):
-    args = [RENDER_MODEL, model, fmt, lang] + ([str(width)] if width else [])
+def render(model, fmt, lang="en", width=None, verbose=None):
+    args = [RENDER_MODEL, model, fmt, lang] + ([str(width)] if width else []) + ([verbose] if verbose else [])
     return run(args, check_rc=(0,)).stdout
 
 

@@ -22,6 +22,20 @@ def line_ok(label, raw):
     return 4, s
 
 
+def names_ok(label, s, model):
+    """The line names every error and warning ID (issue 14: mdav-outdated's
+    line named neither warning) and a next step, before the device facts."""
+    fields = dict(f.split("=", 1) for f in s.rstrip("\n").split(" | ")[1:] if "=" in f)
+    for sev, key in (("error", "errors"), ("warning", "warnings")):
+        want = {f["id"] + ("/" + f["variant"] if f.get("variant") else "")
+                for f in model["findings"] if f["severity"] == sev and f["id"] != "verdict"}
+        got = {re.sub(r"\(\d+\)$", "", x) for x in fields.get(key, "").split(",") if x}
+        check(got == want, "%s: %s=%s, want %s" % (label, key, sorted(got), sorted(want)))
+    check(fields.get("next"), label + ": no next step")
+    check(s.index(" | next=") < s.index(" | host="), label + ": the next step comes after the facts")
+    return 4
+
+
 def main():
     checked = 0
     for fx in fixtures():
@@ -38,7 +52,13 @@ def main():
                                 "WARNING " if v["severity"] == "warning" else "OK ") + v["id"]),
                   "%s: does not start with the verdict: %r" % (label, s[:60]))
             check(" | host=" in s, label + ": no host field")
-            checked += 3
+            checked += 3 + names_ok(label, s, model)
+    # the case of issue 14: two warnings, the verdict only the plan
+    s = diag(fixtures()[0].rsplit("/", 1)[0] + "/mdav-outdated.json", "intune")[0].decode()
+    check(re.search(r" \| warnings=[^|]*agent\.mdav-platform/old,agent\.signatures/old", s),
+          "mdav-outdated: warnings not named: " + s)
+    check(re.search(r" \| next=\S", s), "mdav-outdated: no next step: " + s)
+    checked += 2
     model = net_model()
     for lang in LANGS:
         n, s = line_ok("tls/" + lang, render(model, "intune", lang))

@@ -1,6 +1,6 @@
 /* render_model.c - renders a report model read from a JSON file, for tests.
  *
- *   render_model MODEL.json text|html|intune|json en|ja [WIDTH]
+ *   render_model MODEL.json text|html|intune|json en|ja [WIDTH [verbose]]
  *
  * The model's prose (titles, details, guidance, the verdict's) is rendered
  * again from the chosen catalog with each finding's evidence, the way
@@ -93,7 +93,8 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[2], "json") == 0)
 		rc = dx_report_json(stdout, model);
 	else {
-		struct dx_text_opts o = {argc > 4 ? atoi(argv[4]) : 80, 0};
+		struct dx_text_opts o = {argc > 4 ? atoi(argv[4]) : 80, 0,
+					 argc > 5 && strcmp(argv[5], "verbose") == 0};
 		rc = dx_report_text_opts(stdout, model, &cat, &o);
 	}
 	cJSON_Delete(model);

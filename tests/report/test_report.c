@@ -290,7 +290,7 @@ Test(intune, one_line_within_the_limit_even_with_huge_values)
 
 static int text_writer_ja(FILE *f, const cJSON *m, const struct dx_catalog *cat)
 {
-	struct dx_text_opts o = {80, 0};
+	struct dx_text_opts o = {80, 0, 1};
 	return dx_report_text_opts(f, m, cat, &o);
 }
 
@@ -331,4 +331,118 @@ Test(progress, one_line_rewritten_in_place_and_erased, .init = cr_redirect_stder
 	dx_progress_done();
 	fflush(stderr);
 	cr_expect_stderr_eq_str("\r\033[Kprobing a?[2Jb\r\033[K");
+}
+
+/* ---- value words ------------------------------------------------------------- */
+
+Test(values, enumerated_words_are_said_in_the_catalog_language)
+{
+	struct dx_catalog cat = load("ja");
+	cJSON *ev = cJSON_Parse("{\"s\":\"STOPPED\",\"m\":\"script-gpo-mecm\",\"c\":\"present, empty\","
+				"\"x\":\"present, C:\\\\path\",\"e\":\"\",\"b\":true,\"p\":\"C:\\\\Windows\"}");
+	char *r = dx_catalog_render_template(&cat, "{s}|{m}|{c}|{x}|{e}|{b}|{p}", ev);
+	cr_expect_str_eq(r, "停止|スクリプト、グループ ポリシーまたは Configuration Manager|あり、空|"
+			    "present, C:\\path|(空)|はい|C:\\Windows");
+	free(r);
+	/* without a catalog, values stay as they are */
+	r = dx_render_template("{s}|{e}|{b}", ev);
+	cr_expect_str_eq(r, "STOPPED||yes");
+	free(r);
+	cr_expect_str_eq(dx_catalog_value(&cat, "tls-intercepted"), "TLS(SSL) インスペクション");
+	const char *raw = "C:\\nothing";
+	cr_expect(dx_catalog_value(&cat, raw) == raw);
+	cJSON_Delete(ev);
+	dx_catalog_free(&cat);
+}
+
+/* ---- console writer (the seam of the Windows console) ------------------------ */
+
+#include "console.h"
+
+struct fake_console {
+	unsigned short units[3 * DX_CONSOLE_CHUNK];
+	size_t n, calls, max_call;
+	int fail_at; /* the call that fails, 1-based; 0 never */
+};
+
+static int fake_write(void *ctx, const unsigned short *w, size_t n)
+{
+	struct fake_console *c = ctx;
+	c->calls++;
+	if (c->fail_at && (int)c->calls == c->fail_at)
+		return -1;
+	cr_assert_leq(c->n + n, sizeof c->units / sizeof c->units[0]);
+	memcpy(c->units + c->n, w, n * sizeof *w);
+	c->n += n;
+	if (n > c->max_call)
+		c->max_call = n;
+	return 0;
+}
+
+Test(console, utf8_becomes_utf16_with_pairs_and_replacement)
+{
+	static struct fake_console c;
+	struct dx_console_writer w = {fake_write, &c};
+	/* 診断 (BMP), U+1F600 (a pair), an invalid byte, a NUL kept, "\n" */
+	static const char s[] = "A\xe8\xa8\xba\xe6\x96\xad\xf0\x9f\x98\x80\xff" "\0" "\n";
+	memset(&c, 0, sizeof c);
+	cr_assert_eq(dx_console_write_utf8(&w, s, sizeof s - 1), 0);
+	static const unsigned short want[] = {'A', 0x8A3A, 0x65AD, 0xD83D, 0xDE00, 0xFFFD, 0, '\n'};
+	cr_assert_eq(c.n, sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < c.n; i++)
+		cr_expect_eq(c.units[i], want[i], "unit %zu: %04x, want %04x", i, c.units[i], want[i]);
+}
+
+Test(console, a_truncated_sequence_at_the_end_is_one_replacement)
+{
+	static struct fake_console c;
+	struct dx_console_writer w = {fake_write, &c};
+	memset(&c, 0, sizeof c);
+	cr_assert_eq(dx_console_write_utf8(&w, "x\xe8\xa8", 3), 0);
+	cr_assert_geq(c.n, 2);
+	cr_expect_eq(c.units[0], 'x');
+	cr_expect_eq(c.units[1], 0xFFFD);
+}
+
+Test(console, long_text_is_chunked_without_splitting_a_pair)
+{
+	static struct fake_console c;
+	static char s[4 * (DX_CONSOLE_CHUNK + 3)];
+	struct dx_console_writer w = {fake_write, &c};
+	size_t n = 0;
+	memset(&c, 0, sizeof c);
+	s[n++] = 'a'; /* shifts the pairs so one straddles the chunk boundary */
+	while (n + 4 <= sizeof s)
+		memcpy(s + n, "\xf0\x9f\x98\x80", 4), n += 4;
+	cr_assert_eq(dx_console_write_utf8(&w, s, n), 0);
+	cr_expect_gt(c.calls, 1);
+	cr_expect_leq(c.max_call, DX_CONSOLE_CHUNK);
+	cr_expect_eq(c.n, 1 + 2 * ((n - 1) / 4));
+	for (size_t i = 1; i < c.n; i += 2)
+		cr_assert(c.units[i] == 0xD83D && c.units[i + 1] == 0xDE00, "pair split at %zu", i);
+}
+
+Test(console, a_failed_write_is_reported)
+{
+	static struct fake_console c;
+	static char s[3 * DX_CONSOLE_CHUNK];
+	struct dx_console_writer w = {fake_write, &c};
+	memset(&c, 0, sizeof c);
+	memset(s, 'x', sizeof s);
+	c.fail_at = 2;
+	cr_expect_eq(dx_console_write_utf8(&w, s, sizeof s), -1);
+}
+
+Test(console, not_a_console_on_this_system)
+{
+	/* pipes, files and Unix terminals get bytes: no console, no buffer */
+	FILE *f = tmpfile();
+	cr_assert_not_null(f);
+	cr_expect_eq(dx_console_is(f), 0);
+	cr_expect_null(dx_console_buffer(f));
+	cr_expect_eq(dx_console_vt(f), 0); /* a file interprets nothing */
+	cr_expect_eq(dx_console_put(f, "日本", strlen("日本")), 0);
+	fflush(f);
+	cr_expect_eq(ftell(f), (long)strlen("日本"));
+	fclose(f);
 }

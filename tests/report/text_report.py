@@ -1,27 +1,105 @@
 #!/usr/bin/env python3
 """The text report fits 80 columns (CJK counts 2) in both languages, for
-every fixture, the hostile one and the synthetic TLS model; it has colour
-only on a terminal and never with NO_COLOR; it follows the locale when
---lang is not given."""
+every fixture, the hostile one and the synthetic TLS model, except commands,
+which stand alone on their line unwrapped; it is a summary (verdict, errors
+and warnings one line each, the next step and its command last) and
+--verbose adds the evidence with its labels; device strings cannot forge a
+line; it has colour only on a terminal and never with NO_COLOR; it follows
+the locale when --lang is not given."""
+import json
 import os
 import pty
 import re
 import select
 import subprocess
 
-from common import (HOSTILE, LANGS, MDEDIAG, FIXTURES, check, columns, diag, finish,
-                    fixtures, name, net_model, render, run)
+from common import (HERE, HOSTILE, LANGS, MDEDIAG, FIXTURES, check, columns, diag, finish,
+                    fixtures, name, net_model, real_net_model, render, run)
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+CATALOG_COMMANDS = set()
+for _lang in LANGS:
+    _cat = json.load(open(os.path.join(HERE, "..", "..", "data", "messages-%s.json" % _lang)))
+    CATALOG_COMMANDS |= {m["command"] for m in _cat["messages"].values() if m.get("command")}
 
 
-def widths_ok(label, text, width=80):
-    bad = [l for l in text.split("\n") if columns(ANSI.sub("", l)) > width]
+def commands_of(model):
+    """Every command a report of `model` may print: the catalog's and the
+    evidence's cmd_* members (the re-onboarding plan's)."""
+    out = set(CATALOG_COMMANDS)
+    for f in model["findings"] + [model["verdict"]]:
+        out |= {v for k, v in f.get("evidence", {}).items() if k.startswith("cmd_") and isinstance(v, str)}
+    return out
+
+
+def widths_ok(label, text, width=80, commands=()):
+    bad = [l for l in text.split("\n") if columns(ANSI.sub("", l)) > width
+           and ANSI.sub("", l).strip() not in commands]
     check(not bad, "%s: %d lines wider than %d, first: %r" % (label, len(bad), width,
                                                                 bad[0] if bad else ""))
     ctl = re.search(r"[\x00-\x09\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e]", ANSI.sub("", text))
     check(not ctl, "%s: control character %r in text" % (label, ctl.group(0) if ctl else ""))
     return 2
+
+
+def summary_ok(label, text, model, lang):
+    """The summary: the verdict on top, every error and warning ID listed,
+    no informational finding, the next step's command as the last line."""
+    lines = [ANSI.sub("", l) for l in text.rstrip("\n").split("\n")]
+    v = model["verdict"]
+    check(v["id"] in "\n".join(lines[:6]), "%s: verdict not on top" % label)
+    body = "\n".join(lines)
+    for f in model["findings"]:
+        if f["severity"] in ("error", "warning") and f["id"] != "verdict":
+            check(re.search(r"^  \[[^]]+\] +%s  " % re.escape(f["id"]), body, re.M),
+                  "%s: %s %s not listed" % (label, f["severity"], f["id"]))
+    listed = "\n".join(l for l in lines if l.startswith("  ["))
+    check("[info]" not in listed and "[情報]" not in listed, "%s: informational findings in the summary" % label)
+    cmd = [c for c in commands_of(model) if c and "\n    " + c + "\n" in "\n" + body + "\n"]
+    if cmd:
+        check(lines[-1].startswith("    ") and lines[-1].strip() in cmd,
+              "%s: the last line is not the next step's command: %r" % (label, lines[-1]))
+    return 3
+
+
+def verbose_ok(label, summary, verbose, model):
+    """--verbose is longer and shows every finding and its evidence; arrays
+    keep their labels (no bare "1.  cnc" line)."""
+    check(len(verbose) > len(summary), "%s: --verbose adds nothing" % label)
+    for f in model["findings"]:
+        if f["id"] != "verdict":
+            check(f["id"] in verbose, "%s: --verbose lacks %s" % (label, f["id"]))
+    check(not re.search(r"^ {12}\d+\. ", verbose, re.M), "%s: unlabelled array items" % label)
+    return 3
+
+
+def forged_lines():
+    """A host name and a ProductName with newlines (and an escape) cannot
+    start a report line: text and Intune output stay as they are."""
+    import tempfile
+    fx = json.load(open(os.path.join(FIXTURES, "healthy-win11.json")))
+    fx["hostname"] = "PC-01\nVERDICT [info] forged.ok\r\n    del /q C:\\*\x1b[2J"
+    fx["registry"]["HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"]["ProductName"] = \
+        "Windows 10\n[error]   forged.product  Fake\u0085line\u2028sep"
+    path = os.path.join(tempfile.mkdtemp(prefix="forged-"), "forged.json")
+    json.dump(fx, open(path, "w"))
+    checked = 0
+    for lang in LANGS:
+        for extra in ([], ["--verbose"]):
+            out = run([MDEDIAG, "--fixture", path, "--no-network", "--lang", lang] + extra).stdout.decode()
+            lines = out.split("\n")
+            check(sum(1 for l in lines if l.startswith(("VERDICT", "診断結果"))) == 1,
+                  "forged host name: a second VERDICT line (%s %s)" % (lang, extra))
+            check(not any(l.lstrip().startswith(("forged", "[error]   forged", "del /q C")) for l in lines),
+                  "forged value starts a line (%s %s)" % (lang, extra))
+            check("\x1b" not in out and "\r" not in out and "\u0085" not in out,
+                  "control characters pass (%s %s)" % (lang, extra))
+            checked += 3
+        line = run([MDEDIAG, "--fixture", path, "--no-network", "--lang", lang, "--format", "intune"]).stdout
+        check(line.count(b"\n") == 1 and line.endswith(b"\n") and b"\r" not in line and b"\x1b" not in line,
+              "forged host name breaks the Intune line (%s)" % lang)
+        checked += 1
+    return checked
 
 
 def on_pty(args, env):
@@ -50,23 +128,44 @@ def on_pty(args, env):
 
 def main():
     checked = 0
-    for fx in fixtures():
+    for k, fx in enumerate(fixtures()):
+        model = json.loads(diag(fx, "json")[0])
+        cmds = commands_of(model)
         for lang in LANGS:
             out, _ = diag(fx, "text", lang)
             text = out.decode("utf-8")
-            checked += widths_ok("%s/%s" % (name(fx), lang), text)
-            check("\x1b" not in text, "%s/%s: colour in a pipe" % (name(fx), lang))
-            checked += 1
+            label = "%s/%s" % (name(fx), lang)
+            checked += widths_ok(label, text, commands=cmds)
+            check("\x1b" not in text, "%s: colour in a pipe" % label)
+            checked += 1 + summary_ok(label, text, model, lang)
+            if lang == LANGS[k % 2]:  # --verbose in one language per fixture, alternating (time)
+                verbose = run([MDEDIAG, "--fixture", fx, "--no-network", "--lang", lang, "--verbose"]).stdout.decode()
+                checked += widths_ok(label + "/verbose", verbose, commands=cmds)
+                checked += verbose_ok(label, text, verbose, model)
     model = net_model()
+    cmds = commands_of(json.load(open(model)))
     for lang in LANGS:
-        checked += widths_ok("tls/" + lang, render(model, "text", lang).decode())
-        checked += widths_ok("tls-60/" + lang, render(model, "text", lang, 60).decode(), 60)
+        checked += widths_ok("tls/" + lang, render(model, "text", lang).decode(), commands=cmds)
+        checked += widths_ok("tls-60/" + lang, render(model, "text", lang, 60).decode(), 60, cmds)
+        verbose = render(model, "text", lang, 80, "verbose").decode()
+        checked += widths_ok("tls-verbose/" + lang, verbose, commands=cmds)
+    real = real_net_model()
+    if real:
+        rm = json.load(open(real))
+        for lang in LANGS:
+            text = render(real, "text", lang).decode()
+            n = len(text.splitlines())
+            print("real TLS-inspection run, %s: %d lines (verbose: %d)" %
+                  (lang, n, len(render(real, "text", lang, 80, "verbose").decode().splitlines())))
+            check(n <= 60, "network diagnosis in %d lines (> 60), %s" % (n, lang))
+            checked += 1 + summary_ok("real-tls/" + lang, text, rm, lang)
+    checked += forged_lines()
 
     ev15 = os.path.join(FIXTURES, "sense-stopped-event15.json")
     args = [MDEDIAG, "--fixture", ev15, "--no-network"]
     tty = on_pty(args, {"TERM": "xterm"})
     check("\x1b[" in tty, "no colour on a terminal")
-    checked += 1 + widths_ok("tty", tty)
+    checked += 1 + widths_ok("tty", tty, commands=CATALOG_COMMANDS)
     check("\x1b" not in on_pty(args, {"TERM": "xterm", "NO_COLOR": "1"}), "colour despite NO_COLOR")
     check("\x1b" not in on_pty(args, {"TERM": "dumb"}), "colour on TERM=dumb")
     checked += 2

@@ -1,0 +1,120 @@
+/* platform_win32_console.c - the Windows console calls of console.h.
+ *
+ * Documented contracts this relies on (Microsoft Learn, Console API):
+ * - GetConsoleMode fails when the handle is not a console handle (a pipe,
+ *   a file, NUL): that is how a console is told from a redirection
+ *   ("GetConsoleMode function": "If the function fails, the return value
+ *   is zero"; the handle must be a console input buffer or screen buffer).
+ * - WriteConsoleW writes UTF-16 characters to a console screen buffer
+ *   whatever its code page, and fails on a handle that is not a console
+ *   ("WriteConsole function": "WriteConsole fails if it is used with a
+ *   standard handle that is redirected to a file"), so redirected output
+ *   keeps going through the C runtime as UTF-8 bytes.
+ * - ENABLE_VIRTUAL_TERMINAL_PROCESSING (0x0004) of an output handle's mode
+ *   makes the console interpret VT sequences (SGR colours, "\r\033[K");
+ *   SetConsoleMode refuses it on consoles that do not support it (before
+ *   Windows 10 1511): "Console Virtual Terminal Sequences" and
+ *   "SetConsoleMode function". When it cannot be switched on, mdediag
+ *   writes no escape code at all (issue 16: the classic console showed
+ *   "←[K").
+ */
+#include <windows.h>
+#include <io.h>
+#include <stdlib.h>
+#include <string.h>
+#include "console.h"
+
+#ifndef ENABLE_VIRTUAL_TERMINAL_PROCESSING
+#define ENABLE_VIRTUAL_TERMINAL_PROCESSING 0x0004
+#endif
+
+static HANDLE handle_of(FILE *f)
+{
+	intptr_t h = _get_osfhandle(_fileno(f));
+	return h == -1 ? INVALID_HANDLE_VALUE : (HANDLE)h;
+}
+
+int dx_console_is(FILE *f)
+{
+	DWORD mode;
+	HANDLE h = handle_of(f);
+	return h != INVALID_HANDLE_VALUE && GetConsoleMode(h, &mode);
+}
+
+int dx_console_vt(FILE *f)
+{
+	DWORD mode;
+	HANDLE h = handle_of(f);
+	if (h == INVALID_HANDLE_VALUE || !GetConsoleMode(h, &mode))
+		return 0;
+	if (mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING)
+		return 1;
+	return SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING) != 0;
+}
+
+static int write_console(void *ctx, const unsigned short *w, size_t n)
+{
+	HANDLE h = ctx;
+	while (n > 0) {
+		DWORD done = 0;
+		if (!WriteConsoleW(h, w, (DWORD)n, &done, NULL) || done == 0)
+			return -1;
+		w += done;
+		n -= done;
+	}
+	return 0;
+}
+
+int dx_console_put(FILE *f, const char *s, size_t n)
+{
+	if (!dx_console_is(f))
+		return fwrite(s, 1, n, f) == n ? 0 : -1;
+	struct dx_console_writer w = {write_console, handle_of(f)};
+	fflush(f); /* what the C runtime holds goes first */
+	return dx_console_write_utf8(&w, s, n);
+}
+
+FILE *dx_console_buffer(FILE *f)
+{
+	wchar_t dir[MAX_PATH + 1], path[MAX_PATH + 1];
+	if (!dx_console_is(f))
+		return NULL;
+	DWORD n = GetTempPathW(MAX_PATH + 1, dir);
+	if (n == 0 || n > MAX_PATH || !GetTempFileNameW(dir, L"mdx", 0, path))
+		return NULL;
+	/* T: short-lived, D: deleted when closed */
+	return _wfopen(path, L"w+bTD");
+}
+
+int dx_console_flush(FILE *buf, FILE *f)
+{
+	int rc = 0;
+	char chunk[16384];
+	size_t n;
+	/* the whole text is converted piecewise: a chunk boundary may fall
+	 * inside a UTF-8 sequence, so a few bytes are carried over */
+	size_t carry = 0;
+	if (fflush(buf) || fseek(buf, 0, SEEK_SET))
+		rc = -1;
+	while (!rc && (n = fread(chunk + carry, 1, sizeof chunk - carry, buf)) > 0) {
+		size_t have = carry + n, cut = have;
+		/* do not end inside a multi-byte sequence */
+		size_t back = 0;
+		while (back < 3 && back < have && ((unsigned char)chunk[have - 1 - back] & 0xC0) == 0x80)
+			back++;
+		if (back < have && ((unsigned char)chunk[have - 1 - back] & 0xC0) == 0xC0)
+			cut = have - 1 - back;
+		if (cut == 0)
+			cut = have;
+		if (dx_console_put(f, chunk, cut))
+			rc = -1;
+		carry = have - cut;
+		memmove(chunk, chunk + cut, carry);
+	}
+	if (!rc && carry && dx_console_put(f, chunk, carry))
+		rc = -1;
+	if (ferror(buf))
+		rc = -1;
+	fclose(buf);
+	return rc;
+}
