@@ -689,7 +689,24 @@ static void not_tested_section(const struct hw *h, const cJSON *model)
 	raw(h, "<section id=\"not-tested\" class=\"banner\"><h2>");
 	put_text(h, ui(h, "not_tested_title"));
 	raw(h, "</h2><ul>");
-	cJSON_ArrayForEach(x, nd) {
+	/* grouped by reason (verdict.to_check): each remedy said once, then
+	 * the checks it concerns */
+	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(model, "verdict"), "to_check");
+	cJSON_ArrayForEach(x, groups) {
+		const cJSON *id;
+		raw(h, "<li><strong>");
+		put_text(h, str(x, "how"));
+		raw(h, "</strong><br>");
+		cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(x, "ids")) {
+			raw(h, "<code>");
+			put_text(h, cJSON_IsString(id) ? id->valuestring : "");
+			raw(h, "</code> ");
+		}
+		raw(h, "</li>");
+	}
+	const cJSON *items = cJSON_GetArraySize(groups) > 0 ? NULL : nd; /* old models */
+	cJSON_ArrayForEach(x, items) {
 		char key[96];
 		const char *how = str(x, "how");
 		snprintf(key, sizeof key, "reason.%s", str(x, "reason"));

@@ -627,6 +627,25 @@ static void not_tested(struct tw *t, const cJSON *model)
 	}
 	fputc('\n', t->out);
 	heading(t, dx_catalog_ui(t->cat, "not_tested_label"));
+	/* grouped by reason (verdict.to_check): each remedy said once */
+	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(model, "verdict"), "to_check");
+	if (cJSON_GetArraySize(groups) > 0) {
+		cJSON_ArrayForEach(x, groups) {
+			char line[1024] = "";
+			size_t n = 0;
+			const cJSON *id;
+			cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(x, "ids"))
+				if (cJSON_IsString(id) && n < sizeof line)
+					n += (size_t)snprintf(line + n, sizeof line - n, "%s%s",
+							      n ? ", " : "", id->valuestring);
+			if (n < sizeof line)
+				snprintf(line + n, sizeof line - n, ": %s", str(x, "how"));
+			wrap(t, "  -", line, 4);
+		}
+		cJSON_Delete(nd);
+		return;
+	}
 	cJSON_ArrayForEach(x, nd) {
 		char key[96], line[1024];
 		const char *how = str(x, "how");
