@@ -980,6 +980,14 @@ void dx_check_net(struct dx_ctx *c)
 	if (c->facts.sense_state != DX_SVC_RUNNING && c->facts.sense_exists != -1)
 		return;
 	if (c->opt->no_network) {
+		/* net.mode must not claim lists were probed */
+		struct dx_finding *mode = dx_find_mut(&c->findings, "net.mode");
+		if (mode) {
+			cJSON_ReplaceItemInObjectCaseSensitive(mode->evidence, "lists_probed",
+							      cJSON_CreateString("none"));
+			cJSON_ReplaceItemInObjectCaseSensitive(mode->evidence, "regions_probed",
+							      cJSON_CreateString("none"));
+		}
 		struct dx_finding *f = dx_add(&c->findings, "net.not-tested", DX_SEV_WARNING, NULL);
 		dx_ev_str(f, "option", "--no-network");
 		dx_ev_str(f, "effect", "no destination was probed: whether this device reaches the MDE cloud is unknown");
