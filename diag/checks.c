@@ -5,7 +5,8 @@
  * names the first error finding in this order. Within one branch of the
  * article the specific cause stands before the symptom it explains (a
  * WDATPOnboarding error event before "Sense is stopped", the Windows 11
- * capability before "Sense is missing", a denying proxy before "CnC
+ * capability before "Sense is missing", a PAC script that cannot be had or
+ * run before what its fallback then hits, a denying proxy before "CnC
  * unreachable"), so the verdict names what to fix, not what was noticed.
  */
 #include <string.h>
@@ -33,6 +34,10 @@ const struct dx_check_id dx_check_table[] = {
 	{"sense.unknown", "sense"},
 	{"onboarding.method", "sense"},
 	/* 3. connectivity */
+	{"net.pac.unreachable", "connectivity"},
+	{"net.pac.error", "connectivity"},
+	{"net.pac.proxy-denied", "connectivity"},
+	{"net.pac.direct-blocked", "connectivity"},
 	{"net.proxy.unreachable", "connectivity"},
 	{"net.proxy.auth-required", "connectivity"},
 	{"net.proxy.denied", "connectivity"},
@@ -50,6 +55,7 @@ const struct dx_check_id dx_check_table[] = {
 	{"net.mode", "connectivity"},
 	{"net.proxy.winhttp", "connectivity"},
 	{"net.proxy.static", "connectivity"},
+	{"net.proxy.wpad", "connectivity"},
 	{"asr.psexec-block", "connectivity"},
 	/* 4. still not listed */
 	{"mdav.disabled-by-policy", "antivirus"},
