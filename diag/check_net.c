@@ -921,7 +921,7 @@ static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
 		       struct dx_wpad_state *wp)
 {
 	struct dx_wpad_net net = {net_resolve, nr, rules, nrules, c->opt->connect_to,
-				  c->opt->fixture_mode, timeout_ms < 5000 ? timeout_ms : 5000};
+				  c->opt->fixture_mode, timeout_ms / 2 < 5000 ? timeout_ms / 2 : 5000};
 	char ips[512] = "";
 	size_t o = 0;
 	struct dns_entry *me = c->facts.hostname[0] ? resolve(c, nr->dc, c->facts.hostname) : NULL;
