@@ -57,6 +57,7 @@ struct route {
 	char pac_answer[512];    /* the PAC script's answer, "" when not asked */
 	enum dx_pac_rc pac_rc;   /* the script failed for this destination */
 	char pac_error[300];
+	char os_answer[1024];    /* Windows' own WinHttpGetProxyForUrl answer */
 };
 
 struct netplan {
@@ -498,6 +499,8 @@ static void endpoint_finding(struct dx_ctx *c, const struct target *t)
 		dx_ev_str(f, "pac_answer", t->r.pac_answer);
 	if (t->r.pac_rc != DX_PAC_OK)
 		dx_ev_str(f, "pac_error", t->r.pac_error);
+	if (t->r.os_answer[0])
+		dx_ev_str(f, "route_os", t->r.os_answer);
 	if (t->dns && t->dns->st == DX_OK) {
 		cJSON *a = cJSON_AddArrayToObject(f->evidence, "resolved");
 		for (size_t i = 0; a && i < t->dns->addrs.count; i++)
@@ -932,6 +935,27 @@ static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
 	dx_wpad_run(wp, c->p, &net, ips, dx_now(c->p), NULL);
 }
 
+/* Where the platform can run PAC itself (Windows: WinHttpGetProxyForUrl
+ * with the PAC URL WPAD found), its answer is kept as evidence beside
+ * ours. Stops asking after the first failure (each may cost a download
+ * timeout); the fake platform says unsupported at once. */
+static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct dx_dest *d,
+			struct route *r)
+{
+	struct dx_err e = {0};
+	char url[600];
+	enum dx_status st;
+	if (wp->stage == DX_WPAD_SKIPPED || wp->stage == DX_WPAD_NOT_FOUND || wp->os_error[0])
+		return;
+	snprintf(url, sizeof url, "%s://%s%s", d->tls ? "https" : "http", d->host, d->path);
+	st = dx_autoproxy(c->p, url, wp->w.url, r->os_answer, &e);
+	if (st != DX_OK) {
+		r->os_answer[0] = 0;
+		snprintf(wp->os_error, sizeof wp->os_error, "%s",
+			 st == DX_UNSUPPORTED ? "-" : e.text);
+	}
+}
+
 static void wpad_findings(struct dx_ctx *c, const struct netplan *np,
 			  const struct dx_wpad_state *wp, const struct target *t, size_t n)
 {
@@ -1004,6 +1028,7 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	for (int i = 0; i < n; i++) {
 		t[i].d = dests[i];
 		t[i].r = route_for(np, &t[i].d, &wp);
+		wpad_ask_os(c, &wp, &t[i].d, &t[i].r);
 		dx_probe_init(&t[i].p);
 		t[i].p.host = t[i].d.host;
 		t[i].p.port = t[i].d.port;

@@ -106,6 +106,8 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 	dx_ev_str(f, "method", st->w.method[0] ? st->w.method : "unknown");
 	dx_ev_bool(f, "consulted", consulted);
 	dx_ev_str(f, "script_source", st->inline_script ? "platform" : "download");
+	if (st->os_error[0] && strcmp(st->os_error, "-") != 0)
+		dx_ev_str(f, "os_error", st->os_error);
 	if (st->stage == DX_WPAD_UNREACHABLE) {
 		f = dx_add(&c->findings, "net.pac.unreachable", DX_SEV_WARNING, "");
 		if (!f)

@@ -50,6 +50,7 @@ struct dx_wpad_state {
 	enum dx_pac_rc pac_rc;        /* BAD_SCRIPT: the class */
 	struct dx_pac *pac;
 	double load_ms;
+	char os_error[256];           /* the OS's own auto-proxy failed (Windows) */
 };
 
 /* Discovery, download, load. `my_ips` are the device's addresses for
