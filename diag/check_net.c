@@ -947,6 +947,15 @@ static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct
 	enum dx_status st;
 	if (wp->stage == DX_WPAD_SKIPPED || wp->stage == DX_WPAD_NOT_FOUND || wp->os_error[0])
 		return;
+	if ((wp->stage == DX_WPAD_BAD_SCRIPT &&
+	     (wp->pac_rc == DX_PAC_TIMEOUT || wp->pac_rc == DX_PAC_MEMORY)) ||
+	    r->pac_rc == DX_PAC_TIMEOUT || r->pac_rc == DX_PAC_MEMORY) {
+		/* a script that ran away here may hang the OS's evaluator
+		 * (Wine's WinHttpGetProxyForUrl never returns from a loop) */
+		snprintf(wp->os_error, sizeof wp->os_error,
+			 "not asked: the script ran out of time or memory in mdediag's evaluator");
+		return;
+	}
 	snprintf(url, sizeof url, "%s://%s%s", d->tls ? "https" : "http", d->host, d->path);
 	st = dx_autoproxy(c->p, url, wp->w.url, r->os_answer, &e);
 	if (st != DX_OK) {
