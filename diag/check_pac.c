@@ -14,6 +14,12 @@ static int failed(enum dx_probe_class r)
 	return r != DX_PR_OK && r != DX_PR_NOT_PROBED;
 }
 
+/* The route of this destination fell through WPAD to direct. */
+static int fell_back(const struct dx_pac_obs *o)
+{
+	return strcmp(o->route_source, "direct") == 0;
+}
+
 /* A direct connection that did not get through: what "direct is blocked"
  * looks like from the device. */
 static int blocked(enum dx_probe_class r)
@@ -67,7 +73,7 @@ static enum dx_severity fallback_effect(struct dx_finding *f, int consulted,
 	dx_ev_str(f, "effect", "Sense falls back to a direct connection");
 	hosts = cJSON_AddArrayToObject(f->evidence, "failed_hosts");
 	for (size_t i = 0; i < n; i++) {
-		if (!failed(o[i].result))
+		if (!fell_back(&o[i]) || !failed(o[i].result))
 			continue;
 		add_unique(hosts, o[i].host);
 		req_fail |= o[i].required;
@@ -84,8 +90,8 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 		return;
 	if (st->stage == DX_WPAD_NOT_FOUND) {
 		int req_fail = 0;
-		for (size_t i = 0; consulted && i < n; i++)
-			req_fail |= o[i].required && failed(o[i].result);
+		for (size_t i = 0; i < n; i++)
+			req_fail |= fell_back(&o[i]) && o[i].required && failed(o[i].result);
 		/* No WPAD is the normal case; it matters when the direct
 		 * fallback then fails for a Required destination. */
 		f = dx_add(&c->findings, "net.proxy.wpad", req_fail ? DX_SEV_WARNING : DX_SEV_INFO,
@@ -169,7 +175,7 @@ static void call_errors(struct dx_ctx *c, const struct dx_wpad_state *st, int co
 			hosts = cJSON_AddArrayToObject(f->evidence, "hosts");
 		}
 		add_unique(hosts, o[i].host);
-		req |= consulted && o[i].required && failed(o[i].result);
+		req |= fell_back(&o[i]) && o[i].required && failed(o[i].result);
 	}
 	if (!f)
 		return;
@@ -223,9 +229,12 @@ static void decided(struct dx_ctx *c, const struct dx_wpad_state *st,
 	hosts_summary(f, hosts);
 }
 
-void dx_check_pac(struct dx_ctx *c, const struct dx_wpad_state *st, int consulted,
+void dx_check_pac(struct dx_ctx *c, const struct dx_wpad_state *st,
 		  const struct dx_pac_obs *o, size_t n)
 {
+	int consulted = 0;
+	for (size_t i = 0; i < n; i++)
+		consulted |= fell_back(&o[i]) || strcmp(o[i].route_source, "wpad") == 0;
 	discovery(c, st, consulted, o, n);
 	if (st->stage != DX_WPAD_READY)
 		return;

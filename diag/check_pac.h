@@ -24,9 +24,10 @@ struct dx_pac_obs {
 	const char *status_line;   /* the proxy's, for proxy-denied */
 };
 
-/* `consulted`: no manual proxy (static or netsh) decided before WPAD, so
- * its outcome chose the route of every destination. */
-void dx_check_pac(struct dx_ctx *c, const struct dx_wpad_state *st, int consulted,
+/* WPAD was consulted for the destinations whose route_source is "wpad"
+ * (the script decided) or "direct" (nothing decided: WPAD found nothing or
+ * failed); a static or netsh proxy decided the others. */
+void dx_check_pac(struct dx_ctx *c, const struct dx_wpad_state *st,
 		  const struct dx_pac_obs *o, size_t n);
 
 #endif
