@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check_pac.h"
+#include "win32_args.h"
 #include "checks.h"
 #include "netconf.h"
 #include "probe.h"
@@ -373,7 +374,7 @@ struct target {
 
 static char *read_file(const char *path, size_t max, size_t *len)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = dx_fopen(path, "rb");
 	char *buf;
 	size_t n;
 	if (!fp)

@@ -161,6 +161,13 @@ static enum dx_status ft_autoproxy(void *ctx, const char *url, const char *pac_u
 	return s != DX_OK ? s : FORWARD(autoproxy, url, pac_url, out, err);
 }
 
+static enum dx_status ft_elevated(void *ctx, int *out, struct dx_err *err)
+{
+	struct faults *f = ctx;
+	enum dx_status s = inject(f, "elevated", "", NULL, err);
+	return s != DX_OK ? s : FORWARD(elevated, out, err);
+}
+
 static void ft_close(void *ctx)
 {
 	struct faults *f = ctx;
@@ -183,6 +190,7 @@ static const struct dx_platform_ops dx_faults_ops = {
 	.resolve = ft_resolve,
 	.now = ft_now,
 	.hostname = ft_hostname,
+	.elevated = ft_elevated,
 	.close = ft_close,
 	.wpad_detect = ft_wpad_detect,
 	.autoproxy = ft_autoproxy,
