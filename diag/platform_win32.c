@@ -1412,6 +1412,9 @@ out:
 		WinHttpCloseHandle(s);
 	free(wurl);
 	free(wpac);
+	return st;
+}
+
 /* GetTokenInformation(TokenElevation) on the process token (opened with
  * TOKEN_QUERY): TOKEN_ELEVATION.TokenIsElevated is nonzero when the token
  * has elevated privileges (Vista and later). An administrator started
