@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_pac.h"
 #include "win32_args.h"
 #include "checks.h"
 #include "netconf.h"
 #include "probe.h"
 #include "roots.h"
 #include "sock.h"
+#include "wpad.h"
 
 /* Evidence strings are bounded on purpose: truncation is fine there. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -50,7 +52,13 @@ static void add_hosts_summary(struct dx_finding *f, const cJSON *hosts)
 struct route {
 	int use;                 /* 0 direct */
 	struct dx_hostport hp;
-	const char *source;      /* "static", "winhttp", "none", "winhttp-bypass" */
+	const char *source;      /* "static", "winhttp", "none", "winhttp-bypass", "pac" */
+	/* which method decided (docs/connectivity.md "Which route Sense takes") */
+	const char *route_source; /* "static", "netsh", "netsh-bypass", "wpad", "direct" */
+	char pac_answer[512];    /* the PAC script's answer, "" when not asked */
+	enum dx_pac_rc pac_rc;   /* the script failed for this destination */
+	char pac_error[300];
+	char os_answer[1024];    /* Windows' own WinHttpGetProxyForUrl answer */
 };
 
 struct netplan {
@@ -309,22 +317,45 @@ static int os_fetched(const struct dx_dest *d)
 /* The proxy this destination's traffic takes: Sense's own traffic uses the
  * static proxy when set; the OS's CRL downloads use it only with
  * PreferStaticProxyForHttpRequest; else WinHTTP (unless the host is in its
- * bypass list), else direct. */
-static struct route route_for(const struct netplan *np, const struct dx_dest *d)
+ * bypass list), else what the PAC script found by WPAD answers, else
+ * direct. The PAC script is asked for every destination when it loaded,
+ * so its answer is evidence even where a manual proxy wins. */
+static struct route route_for(const struct netplan *np, const struct dx_dest *d,
+			      struct dx_wpad_state *wp)
 {
 	struct route r = {0};
+	struct dx_pac_entry pe;
+	char url[600];
+	int pac_ok = 0;
 	r.source = "none";
+	r.route_source = "direct";
+	if (wp && wp->stage == DX_WPAD_READY) {
+		snprintf(url, sizeof url, "%s://%s%s", d->tls ? "https" : "http", d->host, d->path);
+		pac_ok = dx_wpad_answer(wp, url, d->host, r.pac_answer, sizeof r.pac_answer, &pe,
+					&r.pac_rc, r.pac_error, sizeof r.pac_error) == 0;
+	}
 	if (np->sp_ok && (!os_fetched(d) || np->prefer_static)) {
 		r.use = 1;
 		r.hp = np->sp;
 		r.source = "static";
+		r.route_source = "static";
 	} else if (np->wh_ok && np->wh.has_proxy) {
 		if (dx_bypass_match(np->wh.bypass, d->host)) {
 			r.source = "winhttp-bypass";
+			r.route_source = "netsh-bypass";
 		} else if (dx_winhttp_proxy_for(np->wh.proxy, d->tls ? "https" : "http",
 						&r.hp) == 0) {
 			r.use = 1;
 			r.source = "winhttp";
+			r.route_source = "netsh";
+		}
+	} else if (pac_ok) {
+		r.source = "pac";
+		r.route_source = "wpad";
+		if (pe.kind == DX_PAC_PROXY) {
+			r.use = 1;
+			snprintf(r.hp.host, sizeof r.hp.host, "%s", pe.host);
+			r.hp.port = pe.port;
 		}
 	}
 	return r;
@@ -481,6 +512,17 @@ static void endpoint_finding(struct dx_ctx *c, const struct target *t)
 	else
 		dx_ev_str(f, "proxy", "direct");
 	dx_ev_str(f, "proxy_source", t->r.source);
+	if (t->r.use)
+		dx_ev_fmt(f, "route", "PROXY %s:%d", t->r.hp.host, t->r.hp.port);
+	else
+		dx_ev_str(f, "route", "DIRECT");
+	dx_ev_str(f, "route_source", t->r.route_source);
+	if (t->r.pac_answer[0])
+		dx_ev_str(f, "pac_answer", t->r.pac_answer);
+	if (t->r.pac_rc != DX_PAC_OK)
+		dx_ev_str(f, "pac_error", t->r.pac_error);
+	if (t->r.os_answer[0])
+		dx_ev_str(f, "route_os", t->r.os_answer);
 	if (t->dns && t->dns->st == DX_OK) {
 		cJSON *a = cJSON_AddArrayToObject(f->evidence, "resolved");
 		for (size_t i = 0; a && i < t->dns->addrs.count; i++)
@@ -880,6 +922,103 @@ out:
 	free(px);
 }
 
+/* ---- proxy discovery (WPAD, PAC) -------------------------------------------- */
+
+struct net_resolver {
+	struct dx_ctx *c;
+	struct dns_cache *dc;
+};
+
+/* The probe's cached platform resolver, for the PAC download and script. */
+static enum dx_status net_resolve(void *ud, const char *host, struct dx_strlist *out,
+				  struct dx_err *err)
+{
+	struct net_resolver *nr = ud;
+	struct dns_entry *e = resolve(nr->c, nr->dc, host);
+	if (!e)
+		return dx_fail(err, DX_TRANSIENT, 8, "out of memory");
+	if (e->st != DX_OK) {
+		*err = e->err;
+		return e->st;
+	}
+	for (size_t i = 0; i < e->addrs.count; i++)
+		if (dx_strlist_push(out, e->addrs.items[i]))
+			return dx_fail(err, DX_TRANSIENT, 8, "out of memory");
+	return DX_OK;
+}
+
+/* WPAD discovery, PAC download and load, once per run. */
+static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
+		       const struct dx_connect_to *rules, size_t nrules, int timeout_ms,
+		       struct dx_wpad_state *wp)
+{
+	struct dx_wpad_net net = {net_resolve, nr, rules, nrules, c->opt->connect_to,
+				  c->opt->fixture_mode, timeout_ms / 2 < 5000 ? timeout_ms / 2 : 5000};
+	char ips[512] = "";
+	size_t o = 0;
+	struct dns_entry *me = c->facts.hostname[0] ? resolve(c, nr->dc, c->facts.hostname) : NULL;
+	/* myIpAddress(): the device's own name resolved, as WinHTTP's helper does */
+	for (size_t i = 0; me && me->st == DX_OK && i < me->addrs.count && o < sizeof ips; i++)
+		o += (size_t)snprintf(ips + o, sizeof ips - o, "%s%s", i ? ";" : "",
+				      me->addrs.items[i]);
+	dx_wpad_run(wp, c->p, &net, ips, dx_now(c->p), NULL);
+}
+
+/* Where the platform can run PAC itself (Windows: WinHttpGetProxyForUrl
+ * with the PAC URL WPAD found), its answer is kept as evidence beside
+ * ours. Stops asking after the first failure (each may cost a download
+ * timeout); the fake platform says unsupported at once. */
+static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct dx_dest *d,
+			struct route *r)
+{
+	struct dx_err e = {0};
+	char url[600];
+	enum dx_status st;
+	if (c->opt->fixture_mode || wp->stage == DX_WPAD_SKIPPED ||
+	    wp->stage == DX_WPAD_NOT_FOUND || wp->os_error[0])
+		return; /* a fixture's platform runs no PAC: nothing to compare */
+	if ((wp->stage == DX_WPAD_BAD_SCRIPT &&
+	     (wp->pac_rc == DX_PAC_TIMEOUT || wp->pac_rc == DX_PAC_MEMORY)) ||
+	    r->pac_rc == DX_PAC_TIMEOUT || r->pac_rc == DX_PAC_MEMORY) {
+		/* a script that ran away here may hang the OS's evaluator
+		 * (Wine's WinHttpGetProxyForUrl never returns from a loop) */
+		snprintf(wp->os_error, sizeof wp->os_error,
+			 "not asked: the script ran out of time or memory in mdediag's evaluator");
+		return;
+	}
+	snprintf(url, sizeof url, "%s://%s%s", d->tls ? "https" : "http", d->host, d->path);
+	st = dx_autoproxy(c->p, url, wp->w.url, r->os_answer, &e);
+	if (st != DX_OK) {
+		r->os_answer[0] = 0;
+		snprintf(wp->os_error, sizeof wp->os_error, "%s",
+			 st == DX_UNSUPPORTED ? "-" : e.text);
+	}
+}
+
+static void wpad_findings(struct dx_ctx *c, const struct dx_wpad_state *wp,
+			  const struct target *t, size_t n)
+{
+	struct dx_pac_obs *o = calloc(n + 1, sizeof *o);
+	char (*px)[300] = calloc(n + 1, sizeof *px);
+	if (!o || !px)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		int cnc = 0;
+		for (int k = 0; k < t[i].d.ncats; k++)
+			cnc |= strcmp(t[i].d.cats[k], "cnc") == 0;
+		if (t[i].r.use)
+			snprintf(px[i], sizeof px[i], "%s:%d", t[i].r.hp.host, t[i].r.hp.port);
+		o[i] = (struct dx_pac_obs){t[i].d.host, t[i].d.required, cnc, t[i].r.route_source,
+					   t[i].r.use, px[i], t[i].p.result, t[i].r.pac_answer,
+					   t[i].r.pac_rc, t[i].r.pac_error,
+					   t[i].p.proxy_status_line};
+	}
+	dx_check_pac(c, wp, o, n);
+out:
+	free(o);
+	free(px);
+}
+
 /* ---- the section ------------------------------------------------------------ */
 
 static void probe_all(struct dx_ctx *c, struct netplan *np)
@@ -889,11 +1028,14 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	struct dx_connect_to *rules = NULL;
 	struct dns_cache dc = {0};
 	struct dx_probe_config cfg = {0};
+	struct dx_wpad_state wp;
+	struct net_resolver nres = {c, &dc};
 	char *anchors = NULL, err[200] = "";
 	const char *anchors_err = NULL;
 	size_t nr = 0, alen = 0;
 	int n;
 
+	memset(&wp, 0, sizeof wp);
 	if (!dests)
 		return;
 	n = dx_dest_select(c->data->destinations, np->ob.streamlined, np->ob.geo,
@@ -920,10 +1062,12 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	}
 	cfg.timeout_ms = c->opt->timeout_ms > 0 ? c->opt->timeout_ms : DEFAULT_TIMEOUT_MS;
 	cfg.serial = getenv("MDEDIAG_PROBE_SERIAL") && *getenv("MDEDIAG_PROBE_SERIAL") == '1';
+	wpad_begin(c, &nres, rules, nr, cfg.timeout_ms, &wp);
 
 	for (int i = 0; i < n; i++) {
 		t[i].d = dests[i];
-		t[i].r = route_for(np, &t[i].d);
+		t[i].r = route_for(np, &t[i].d, &wp);
+		wpad_ask_os(c, &wp, &t[i].d, &t[i].r);
 		dx_probe_init(&t[i].p);
 		t[i].p.host = t[i].d.host;
 		t[i].p.port = t[i].d.port;
@@ -958,9 +1102,11 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 		endpoint_finding(c, &t[i]);
 	category_findings(c, t, (size_t)n);
 	cause_findings(c, t, (size_t)n);
+	wpad_findings(c, &wp, t, (size_t)n);
 	if (c->opt->service_tags_path)
 		check_static_ip(c, &dc, t, (size_t)n);
 out:
+	dx_wpad_state_free(&wp);
 	dns_cache_free(&dc);
 	free(anchors);
 	free(rules);

@@ -5,7 +5,8 @@
  * names the first error finding in this order. Within one branch of the
  * article the specific cause stands before the symptom it explains (a
  * WDATPOnboarding error event before "Sense is stopped", the Windows 11
- * capability before "Sense is missing", a denying proxy before "CnC
+ * capability before "Sense is missing", a PAC script that cannot be had or
+ * run before what its fallback then hits, a denying proxy before "CnC
  * unreachable"), so the verdict names what to fix, not what was noticed.
  */
 #include <string.h>
@@ -34,6 +35,10 @@ const struct dx_check_id dx_check_table[] = {
 	{"onboarding.method", "sense", 0},
 	/* 3. connectivity */
 	{"net.not-tested", "connectivity", 1},
+	{"net.pac.unreachable", "connectivity", 1},
+	{"net.pac.error", "connectivity", 1},
+	{"net.pac.proxy-denied", "connectivity", 1},
+	{"net.pac.direct-blocked", "connectivity", 1},
 	{"net.proxy.unreachable", "connectivity", 1},
 	{"net.proxy.auth-required", "connectivity", 1},
 	{"net.proxy.denied", "connectivity", 1},
@@ -51,6 +56,7 @@ const struct dx_check_id dx_check_table[] = {
 	{"net.mode", "connectivity", 0},
 	{"net.proxy.winhttp", "connectivity", 0},
 	{"net.proxy.static", "connectivity", 0},
+	{"net.proxy.wpad", "connectivity", 0},
 	{"asr.psexec-block", "connectivity", 0},
 	/* 4. still not listed */
 	{"mdav.disabled-by-policy", "antivirus", 1},

@@ -836,9 +836,71 @@ static int load_dns(struct ld *ld, const cJSON *dns)
 	return 0;
 }
 
+/* "wpad": {"detect": "dhcp" | "dns" | "not-found" | "timeout",
+ *          "url": "http://...", "script": "function FindProxyForURL..."} */
+static int load_wpad(struct ld *ld, const cJSON *w)
+{
+	static const char *const allowed[] = {"detect", "url", "script", NULL};
+	struct dx_fx_wpad *fw = &ld->fx->wpad;
+	const cJSON *d, *u, *sc;
+	const char *s;
+	size_t n;
+	if (check_object(ld, w, "an object") || only_members(ld, w, allowed))
+		return -1;
+	fw->present = 1;
+	d = cJSON_GetObjectItemCaseSensitive(w, "detect");
+	u = cJSON_GetObjectItemCaseSensitive(w, "url");
+	sc = cJSON_GetObjectItemCaseSensitive(w, "script");
+	n = push(ld, "detect", 0);
+	if (!d)
+		return fail(ld, "missing (dhcp, dns, not-found or timeout)");
+	if (get_string(ld, d, 15, &s))
+		return -1;
+	if (strcmp(s, "dhcp") == 0 || strcmp(s, "dns") == 0) {
+		fw->status = DX_OK;
+		strcpy(fw->method, s);
+	} else if (strcmp(s, "not-found") == 0) {
+		fw->status = DX_NOT_FOUND;
+	} else if (strcmp(s, "timeout") == 0) {
+		fw->status = DX_TIMEOUT;
+	} else {
+		return fail(ld, "\"%s\" is not dhcp, dns, not-found or timeout", s);
+	}
+	pop(ld, n);
+	if (fw->status != DX_OK) {
+		if (u || sc) {
+			push(ld, u ? "url" : "script", 0);
+			return fail(ld, "only meaningful when \"detect\" is dhcp or dns");
+		}
+		return 0;
+	}
+	push(ld, "url", 0);
+	if (!u)
+		return fail(ld, "missing (the PAC URL WPAD found)");
+	if (get_string(ld, u, 1023, &s))
+		return -1;
+	if (strncasecmp(s, "http://", 7) != 0 && strncasecmp(s, "https://", 8) != 0)
+		return fail(ld, "\"%.60s\" is not an http:// or https:// URL", s);
+	for (const char *q = s; *q; q++)
+		if ((unsigned char)*q <= 0x20 || (unsigned char)*q >= 0x7f)
+			return fail(ld, "the URL has a space or a control character");
+	if (!(fw->url = strdup(s)))
+		return fail(ld, "out of memory");
+	pop(ld, n);
+	if (sc) {
+		push(ld, "script", 0);
+		if (get_string(ld, sc, DX_FIXTURE_MAX_STRING, &s))
+			return -1;
+		if (!(fw->script = strdup(s)))
+			return fail(ld, "out of memory");
+		pop(ld, n);
+	}
+	return 0;
+}
+
 static const char *const primitives[] = {"reg_read", "reg_subkeys",
 	"reg_values", "svc_query", "file_exists", "file_version", "dir_list",
-	"events_query", "resolve", "hostname", "elevated", NULL};
+	"events_query", "resolve", "hostname", "elevated", "wpad_detect", "autoproxy", NULL};
 
 static int load_faults(struct ld *ld, const cJSON *faults)
 {
@@ -936,7 +998,7 @@ static int load_root(struct ld *ld, const cJSON *root)
 {
 	static const char *const allowed[] = {"$schema", "schema",
 		"description", "hostname", "clock", "registry", "services",
-		"files", "events", "dns", "faults", "process", NULL};
+		"files", "events", "dns", "wpad", "faults", "process", NULL};
 	struct dx_fixture *fx = ld->fx;
 	if (want(ld, root, cJSON_IsObject(root), "a JSON object (a device fixture)") ||
 	    check_object(ld, root, "an object") || only_members(ld, root, allowed))
@@ -991,7 +1053,7 @@ static int load_root(struct ld *ld, const cJSON *root)
 	} sections[] = {
 		{"registry", load_registry}, {"services", load_services},
 		{"files", load_files}, {"events", load_events},
-		{"dns", load_dns}, {"faults", load_faults},
+		{"dns", load_dns}, {"wpad", load_wpad}, {"faults", load_faults},
 	};
 	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
 		if (!(j = cJSON_GetObjectItemCaseSensitive(root, sections[i].name)))
@@ -1031,6 +1093,8 @@ void dx_fixture_free(struct dx_fixture *fx)
 		dx_strlist_free(&fx->dns[i].addresses);
 	}
 	free(fx->dns);
+	free(fx->wpad.url);
+	free(fx->wpad.script);
 	free(fx->faults);
 	free(fx->description);
 	free(fx->source);

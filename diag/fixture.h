@@ -41,6 +41,14 @@ struct dx_fx_dns {
 	enum dx_status status;
 	struct dx_strlist addresses;
 };
+/* WPAD as the fixture describes it (docs/fixture.md "wpad"). */
+struct dx_fx_wpad {
+	int present;         /* the section exists */
+	enum dx_status status; /* DX_OK found, DX_NOT_FOUND, DX_TIMEOUT */
+	char method[16];     /* "dhcp", "dns" */
+	char *url;           /* the PAC URL (found) */
+	char *script;        /* the PAC file itself, or NULL: served at url */
+};
 /* A rule of the fault injector: calls of `primitive` whose target matches
  * fail with `status` after `after` matching calls, `count` times (0 = for
  * ever). */
@@ -66,6 +74,7 @@ struct dx_fixture {
 	struct dx_fx_file *files; size_t nfiles;
 	struct dx_eventlist events;
 	struct dx_fx_dns *dns; size_t ndns;
+	struct dx_fx_wpad wpad;
 	struct dx_fault_rule *faults; size_t nfaults;
 };
 

@@ -219,6 +219,26 @@ enum dx_status dx_resolve(const struct dx_platform *p, const char *host,
 	CALL(p, resolve, err, "resolve", host, host, out, err);
 }
 
+void dx_wpad_free(struct dx_wpad *w)
+{
+	free(w->script);
+	memset(w, 0, sizeof *w);
+}
+
+enum dx_status dx_wpad_detect(const struct dx_platform *p, struct dx_wpad *out,
+			      struct dx_err *err)
+{
+	memset(out, 0, sizeof *out);
+	CALL(p, wpad_detect, err, "WPAD", "", out, err);
+}
+
+enum dx_status dx_autoproxy(const struct dx_platform *p, const char *url,
+			    const char *pac_url, char out[1024], struct dx_err *err)
+{
+	out[0] = '\0';
+	CALL(p, autoproxy, err, "auto-proxy", url, url, pac_url, out, err);
+}
+
 int64_t dx_now(const struct dx_platform *p)
 {
 	return p->ops->now ? p->ops->now(p->ctx) : 0;

@@ -146,6 +146,25 @@ struct dx_eventlist {
 };
 void dx_eventlist_free(struct dx_eventlist *l);
 
+/* ---- proxy auto-discovery ---------------------------------------------- */
+
+/* What WPAD found: the PAC URL, how, and (when the platform holds it, as a
+ * fixture does) the script itself. Freed with dx_wpad_free. */
+struct dx_wpad {
+	char url[1024];      /* "http://wpad.contoso.local/wpad.dat" */
+	char method[16];     /* "dhcp", "dns", "" when the platform cannot say */
+	char *script;        /* NULL: download `url` */
+	size_t script_len;
+};
+void dx_wpad_free(struct dx_wpad *w);
+
+/* Win32 codes of WinHTTP's auto-proxy calls. */
+#define DX_ERROR_WINHTTP_TIMEOUT 12002u
+#define DX_ERROR_WINHTTP_AUTO_PROXY_SERVICE_ERROR 12178u
+#define DX_ERROR_WINHTTP_BAD_AUTO_PROXY_SCRIPT 12166u
+#define DX_ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT 12167u
+#define DX_ERROR_WINHTTP_AUTODETECTION_FAILED 12180u
+
 /* ---- the primitives ---------------------------------------------------- */
 
 /* One platform: a const table of operations and its private state. */
@@ -206,6 +225,19 @@ struct dx_platform_ops {
 
 	/* Releases ctx. */
 	void (*close)(void *ctx);
+
+	/* Optional (NULL: DX_UNSUPPORTED). WPAD as WinHTTP runs it for
+	 * SYSTEM (DHCP option 252, then DNS "wpad" names): the PAC URL found.
+	 * DX_NOT_FOUND with err->code 12180 (ERROR_WINHTTP_AUTODETECTION_FAILED)
+	 * when there is none, DX_TIMEOUT when discovery timed out. */
+	enum dx_status (*wpad_detect)(void *ctx, struct dx_wpad *out,
+				      struct dx_err *err);
+	/* Optional. The OS's own auto-proxy answer for `url`
+	 * (WinHttpGetProxyForUrl; `pac_url` NULL = auto-detect), in PAC form
+	 * "PROXY host:port; DIRECT". DX_UNSUPPORTED where the platform cannot
+	 * run PAC itself (the fake: mdediag evaluates the script). */
+	enum dx_status (*autoproxy)(void *ctx, const char *url, const char *pac_url,
+				    char out[1024], struct dx_err *err);
 };
 
 struct dx_platform {
@@ -237,6 +269,10 @@ enum dx_status dx_events_query(const struct dx_platform *p, const char *log,
 enum dx_status dx_resolve(const struct dx_platform *p, const char *host,
 			  struct dx_strlist *out, struct dx_err *err);
 int64_t dx_now(const struct dx_platform *p);
+enum dx_status dx_wpad_detect(const struct dx_platform *p, struct dx_wpad *out,
+			      struct dx_err *err);
+enum dx_status dx_autoproxy(const struct dx_platform *p, const char *url,
+			    const char *pac_url, char out[1024], struct dx_err *err);
 enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
 			   struct dx_err *err);
 /* *out 1 elevated, 0 not; -1 and a failure when it cannot be told. */

@@ -401,6 +401,36 @@ static enum dx_status fake_hostname(void *ctx, char out[256], struct dx_err *err
 	return DX_OK;
 }
 
+static enum dx_status fake_wpad_detect(void *ctx, struct dx_wpad *out,
+				       struct dx_err *err)
+{
+	const struct dx_fx_wpad *w = &((const struct dx_fixture *)ctx)->wpad;
+	if (!w->present || w->status == DX_NOT_FOUND)
+		return dx_fail(err, DX_NOT_FOUND, DX_ERROR_WINHTTP_AUTODETECTION_FAILED,
+			       "WPAD found no PAC URL (no DHCP option 252, no wpad DNS name)%s",
+			       w->present ? "" : " (the fixture has no wpad section)");
+	if (w->status != DX_OK)
+		return dx_fail(err, DX_TIMEOUT, DX_ERROR_WINHTTP_TIMEOUT,
+			       "WPAD discovery timed out");
+	snprintf(out->url, sizeof out->url, "%s", w->url);
+	snprintf(out->method, sizeof out->method, "%s", w->method);
+	if (w->script) {
+		out->script_len = strlen(w->script);
+		out->script = malloc(out->script_len + 1);
+		if (!out->script)
+			return dx_fail(err, DX_TRANSIENT, 8, "out of memory");
+		memcpy(out->script, w->script, out->script_len + 1);
+	}
+	return DX_OK;
+}
+
+static enum dx_status fake_autoproxy(void *ctx, const char *url, const char *pac_url,
+				     char out[1024], struct dx_err *err)
+{
+	return dx_fail(err, DX_UNSUPPORTED, 120,
+		       "the fake platform does not run PAC scripts (mdediag evaluates them)");
+}
+
 static enum dx_status fake_elevated(void *ctx, int *out, struct dx_err *err)
 {
 	const struct dx_fixture *fx = ctx;
@@ -429,6 +459,8 @@ static const struct dx_platform_ops dx_fake_ops = {
 	.hostname = fake_hostname,
 	.elevated = fake_elevated,
 	.close = fake_close,
+	.wpad_detect = fake_wpad_detect,
+	.autoproxy = fake_autoproxy,
 };
 
 void dx_platform_fake_open(struct dx_platform *out, struct dx_fixture *fx)

@@ -146,6 +146,21 @@ static enum dx_status ft_hostname(void *ctx, char out[256], struct dx_err *err)
 	return s != DX_OK ? s : FORWARD(hostname, out, err);
 }
 
+static enum dx_status ft_wpad_detect(void *ctx, struct dx_wpad *out, struct dx_err *err)
+{
+	struct faults *f = ctx;
+	enum dx_status s = inject(f, "wpad_detect", "", NULL, err);
+	return s != DX_OK ? s : FORWARD(wpad_detect, out, err);
+}
+
+static enum dx_status ft_autoproxy(void *ctx, const char *url, const char *pac_url,
+				   char out[1024], struct dx_err *err)
+{
+	struct faults *f = ctx;
+	enum dx_status s = inject(f, "autoproxy", url, NULL, err);
+	return s != DX_OK ? s : FORWARD(autoproxy, url, pac_url, out, err);
+}
+
 static enum dx_status ft_elevated(void *ctx, int *out, struct dx_err *err)
 {
 	struct faults *f = ctx;
@@ -177,6 +192,8 @@ static const struct dx_platform_ops dx_faults_ops = {
 	.hostname = ft_hostname,
 	.elevated = ft_elevated,
 	.close = ft_close,
+	.wpad_detect = ft_wpad_detect,
+	.autoproxy = ft_autoproxy,
 };
 
 int dx_faults_open(struct dx_platform *out, struct dx_platform inner,

@@ -34,6 +34,7 @@ static char *strndup(const char *s, size_t n)
 struct rec {
 	struct dx_platform inner;
 	cJSON *registry, *services, *files, *events, *dns, *faults;
+	cJSON *wpad;             /* NULL until WPAD was asked */
 	int64_t clock;
 	char hostname[256];
 	int elevated;       /* -1 not asked or not known */
@@ -377,6 +378,44 @@ static enum dx_status rc_hostname(void *ctx, char out[256], struct dx_err *err)
 	return s;
 }
 
+static enum dx_status rc_wpad_detect(void *ctx, struct dx_wpad *out, struct dx_err *err)
+{
+	struct rec *r = ctx;
+	enum dx_status s;
+	cJSON *w;
+	if (!r->inner.ops->wpad_detect)
+		return dx_fail(err, DX_UNSUPPORTED, 0, "WPAD: not supported");
+	s = INNER(wpad_detect, out, err);
+	if (s != DX_OK && s != DX_NOT_FOUND && s != DX_TIMEOUT) {
+		record_fault(r, "wpad_detect", "", s);
+		return s;
+	}
+	w = cJSON_CreateObject();
+	if (!w)
+		return s;
+	/* a platform that cannot say how is recorded as DNS, the usual way */
+	cJSON_AddStringToObject(w, "detect", s == DX_NOT_FOUND ? "not-found"
+				: s == DX_TIMEOUT ? "timeout"
+				: out->method[0] ? out->method : "dns");
+	if (s == DX_OK) {
+		cJSON_AddStringToObject(w, "url", out->url);
+		if (out->script)
+			cJSON_AddStringToObject(w, "script", out->script);
+	}
+	cJSON_Delete(r->wpad);
+	r->wpad = w;
+	return s;
+}
+
+static enum dx_status rc_autoproxy(void *ctx, const char *url, const char *pac_url,
+				   char out[1024], struct dx_err *err)
+{
+	struct rec *r = ctx;
+	if (!r->inner.ops->autoproxy)
+		return dx_fail(err, DX_UNSUPPORTED, 0, "auto-proxy: not supported");
+	return INNER(autoproxy, url, pac_url, out, err);
+}
+
 static enum dx_status rc_elevated(void *ctx, int *out, struct dx_err *err)
 {
 	struct rec *r = ctx;
@@ -393,6 +432,7 @@ static enum dx_status rc_elevated(void *ctx, int *out, struct dx_err *err)
 static void rc_close(void *ctx)
 {
 	struct rec *r = ctx;
+	cJSON_Delete(r->wpad);
 	dx_platform_close(&r->inner);
 	cJSON_Delete(r->registry);
 	cJSON_Delete(r->services);
@@ -419,6 +459,8 @@ static const struct dx_platform_ops dx_record_ops = {
 	.hostname = rc_hostname,
 	.elevated = rc_elevated,
 	.close = rc_close,
+	.wpad_detect = rc_wpad_detect,
+	.autoproxy = rc_autoproxy,
 };
 
 int dx_record_open(struct dx_platform *out, struct dx_platform inner)
@@ -471,6 +513,8 @@ cJSON *dx_record_fixture(const struct dx_platform *rec, const char *description)
 	cJSON_AddItemToObject(fx, "files", cJSON_Duplicate(r->files, 1));
 	cJSON_AddItemToObject(fx, "events", cJSON_Duplicate(r->events, 1));
 	cJSON_AddItemToObject(fx, "dns", cJSON_Duplicate(r->dns, 1));
+	if (r->wpad)
+		cJSON_AddItemToObject(fx, "wpad", cJSON_Duplicate(r->wpad, 1));
 	if (r->elevated >= 0) {
 		cJSON *pr = cJSON_CreateObject();
 		cJSON_AddBoolToObject(pr, "elevated", r->elevated);

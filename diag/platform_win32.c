@@ -25,6 +25,7 @@
 #include <ws2tcpip.h>
 #include <windows.h>
 #include <winevt.h>
+#include <winhttp.h>
 #include <winver.h>
 
 #include <stdarg.h>
@@ -1278,6 +1279,142 @@ static enum dx_status dx_w32_hostname(void *ctx, char out[256], struct dx_err *e
 	return DX_OK;
 }
 
+/* ---- proxy auto-discovery (WinHTTP) ------------------------------------- */
+
+/* One WinHttpDetectAutoProxyConfigUrl call for one discovery method. */
+static DWORD dx_w32_detect(DWORD flags, char *url, size_t urlsz)
+{
+	LPWSTR w = NULL;
+
+	if (!WinHttpDetectAutoProxyConfigUrl(flags, &w))
+		return GetLastError();
+	if (!w)
+		return ERROR_WINHTTP_AUTODETECTION_FAILED;
+	dx_w32_utf8_into(w, url, urlsz);
+	GlobalFree(w);
+	return url[0] ? 0 : ERROR_WINHTTP_AUTODETECTION_FAILED;
+}
+
+static enum dx_status dx_w32_wpad_detect(void *ctx, struct dx_wpad *out, struct dx_err *err)
+{
+	DWORD e;
+
+	/* DHCP first, then DNS, as WinHTTP's auto-detection does; asked
+	 * separately so the finding can say which one answered. */
+	e = dx_w32_detect(WINHTTP_AUTO_DETECT_TYPE_DHCP, out->url, sizeof(out->url));
+	if (e == 0) {
+		snprintf(out->method, sizeof(out->method), "dhcp");
+		return DX_OK;
+	}
+	e = dx_w32_detect(WINHTTP_AUTO_DETECT_TYPE_DNS_A, out->url, sizeof(out->url));
+	if (e == 0) {
+		snprintf(out->method, sizeof(out->method), "dns");
+		return DX_OK;
+	}
+	out->url[0] = '\0';
+	if (e == ERROR_WINHTTP_AUTODETECTION_FAILED)
+		return dx_fail(err, DX_NOT_FOUND, e,
+			       "WinHttpDetectAutoProxyConfigUrl: no PAC URL found by DHCP or DNS "
+			       "(error %lu)", (unsigned long)e);
+	if (e == ERROR_WINHTTP_TIMEOUT)
+		return dx_fail(err, DX_TIMEOUT, e, "WinHttpDetectAutoProxyConfigUrl: timed out");
+	return dx_w32_fail(err, e, "WinHttpDetectAutoProxyConfigUrl");
+}
+
+/* WinHTTP's proxy list ("a:1;b:2" or space-separated) in PAC form. */
+static void dx_w32_proxy_list(const char *list, char *out, size_t outsz)
+{
+	size_t o = 0;
+	const char *p = list;
+
+	out[0] = '\0';
+	while (*p && o < outsz) {
+		size_t n = strcspn(p, "; \t");
+		if (n)
+			o += (size_t)snprintf(out + o, outsz - o, "%sPROXY %.*s",
+					      o ? "; " : "", (int)n, p);
+		p += n;
+		if (*p)
+			p++;
+	}
+	if (!out[0])
+		snprintf(out, outsz, "DIRECT");
+}
+
+static enum dx_status dx_w32_autoproxy(void *ctx, const char *url, const char *pac_url,
+				       char out[1024], struct dx_err *err)
+{
+	WINHTTP_AUTOPROXY_OPTIONS o;
+	WINHTTP_PROXY_INFO pi;
+	HINTERNET s;
+	wchar_t *wurl = dx_w32_wide(url), *wpac = pac_url ? dx_w32_wide(pac_url) : NULL;
+	enum dx_status st = DX_OK;
+	char proxy[1024];
+	DWORD e;
+
+	out[0] = '\0';
+	memset(&o, 0, sizeof(o));
+	memset(&pi, 0, sizeof(pi));
+	if (!wurl || (pac_url && !wpac)) {
+		free(wurl);
+		free(wpac);
+		return dx_w32_oom(err, "URL");
+	}
+	s = WinHttpOpen(L"mdediag", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
+			WINHTTP_NO_PROXY_BYPASS, 0);
+	if (!s) {
+		st = dx_w32_fail(err, GetLastError(), "WinHttpOpen");
+		goto out;
+	}
+	/* bounds the PAC download and the script's run */
+	WinHttpSetTimeouts(s, 5000, 5000, 5000, 5000);
+	if (pac_url) {
+		o.dwFlags = WINHTTP_AUTOPROXY_CONFIG_URL;
+		o.lpszAutoConfigUrl = wpac;
+	} else {
+		o.dwFlags = WINHTTP_AUTOPROXY_AUTO_DETECT;
+		o.dwAutoDetectFlags = WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
+	}
+	o.fAutoLogonIfChallenged = TRUE;
+	if (!WinHttpGetProxyForUrl(s, wurl, &o, &pi)) {
+		e = GetLastError();
+		switch (e) {
+		case ERROR_WINHTTP_AUTODETECTION_FAILED:
+			st = dx_fail(err, DX_NOT_FOUND, e, "WinHttpGetProxyForUrl: no PAC URL found");
+			break;
+		case ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT:
+			st = dx_fail(err, DX_TRANSIENT, e,
+				     "WinHttpGetProxyForUrl: the PAC file could not be downloaded");
+			break;
+		case ERROR_WINHTTP_BAD_AUTO_PROXY_SCRIPT:
+			st = dx_fail(err, DX_BAD_DATA, e, "WinHttpGetProxyForUrl: the PAC script failed");
+			break;
+		case ERROR_WINHTTP_TIMEOUT:
+			st = dx_fail(err, DX_TIMEOUT, e, "WinHttpGetProxyForUrl: timed out");
+			break;
+		default:
+			st = dx_w32_fail(err, e, "WinHttpGetProxyForUrl");
+		}
+		goto out;
+	}
+	if (pi.dwAccessType == WINHTTP_ACCESS_TYPE_NAMED_PROXY && pi.lpszProxy) {
+		dx_w32_utf8_into(pi.lpszProxy, proxy, sizeof(proxy));
+		dx_w32_proxy_list(proxy, out, 1024);
+	} else {
+		snprintf(out, 1024, "DIRECT");
+	}
+out:
+	if (pi.lpszProxy)
+		GlobalFree(pi.lpszProxy);
+	if (pi.lpszProxyBypass)
+		GlobalFree(pi.lpszProxyBypass);
+	if (s)
+		WinHttpCloseHandle(s);
+	free(wurl);
+	free(wpac);
+	return st;
+}
+
 /* GetTokenInformation(TokenElevation) on the process token (opened with
  * TOKEN_QUERY): TOKEN_ELEVATION.TokenIsElevated is nonzero when the token
  * has elevated privileges (Vista and later). An administrator started
@@ -1328,6 +1465,8 @@ const struct dx_platform_ops dx_win32_ops = {
 	.hostname = dx_w32_hostname,
 	.elevated = dx_w32_elevated,
 	.close = dx_w32_close,
+	.wpad_detect = dx_w32_wpad_detect,
+	.autoproxy = dx_w32_autoproxy,
 };
 
 int dx_platform_win32_open(struct dx_platform *out, struct dx_err *err)

@@ -278,6 +278,81 @@ static int parse_proxy(const cJSON *it, const char *p, struct mc_proxy_cfg *px,
 	return 0;
 }
 
+#define PAC_MAX (16 << 20)
+
+/* {"host", "path", "script", "status", "pad_to", "garbage", "comment"} */
+static int parse_pac(const cJSON *it, const char *p, struct mc_pac *pf, char *err,
+		     size_t errlen)
+{
+	static const char *const known[] = {
+		"host", "path", "script", "status", "pad_to", "garbage", "comment", NULL
+	};
+	const cJSON *h, *path, *sc;
+	int pad = 0, garbage = 0, rc = -1;
+	size_t slen, len;
+	if(!cJSON_IsObject(it))
+		FAIL("%s: must be an object {\"host\", \"path\", \"script\"}", p);
+	if(check_keys(it, known, p, err, errlen))
+		goto out;
+	h = cJSON_GetObjectItemCaseSensitive(it, "host");
+	path = cJSON_GetObjectItemCaseSensitive(it, "path");
+	sc = cJSON_GetObjectItemCaseSensitive(it, "script");
+	if(!cJSON_IsString(h) || !*h->valuestring || strlen(h->valuestring) > 253 ||
+	   strchr(h->valuestring, '/') || strchr(h->valuestring, '*'))
+		FAIL("%s.host: required, an exact host name", p);
+	if(path && (!cJSON_IsString(path) || path->valuestring[0] != '/' ||
+		    strlen(path->valuestring) > 1000))
+		FAIL("%s.path: must be a string starting with \"/\"", p);
+	if(sc && !cJSON_IsString(sc))
+		FAIL("%s.script: must be a string", p);
+	if(get_int(it, "status", 200, 100, 599, p, &pf->status, err, errlen) ||
+	   get_int(it, "pad_to", 0, 0, PAC_MAX, p, &pad, err, errlen) ||
+	   get_int(it, "garbage", 0, 0, PAC_MAX, p, &garbage, err, errlen))
+		goto out;
+	if(garbage && sc)
+		FAIL("%s: \"script\" and \"garbage\" exclude each other", p);
+	slen = sc ? strlen(sc->valuestring) : 0;
+	len = (size_t)garbage + slen;
+	if((size_t)pad > len)
+		len = (size_t)pad;
+	pf->host = mc_lower(dup_str(h->valuestring));
+	pf->path = dup_str(path ? path->valuestring : "/wpad.dat");
+	pf->body = malloc(len + 1);
+	if(!pf->host || !pf->path || !pf->body)
+		FAIL("%s: out of memory", p);
+	if(sc)
+		memcpy(pf->body, sc->valuestring, slen);
+	/* garbage: reproducible non-NUL bytes; pad_to: a trailing comment
+	 * (a valid script stays valid, just large) */
+	for(size_t i = 0; i < (size_t)garbage; i++)
+		pf->body[i] = (char)(1 + (i * 2654435761u >> 13) % 255);
+	if(len > slen + (size_t)garbage) {
+		size_t o = slen + (size_t)garbage;
+		memset(pf->body + o, ' ', len - o);
+		if(len - o >= 3) {
+			pf->body[o] = '\n';
+			pf->body[o + 1] = '/';
+			pf->body[o + 2] = '/';
+		}
+	}
+	pf->body[len] = 0;
+	pf->len = len;
+	rc = 0;
+out:
+	return rc;
+}
+
+const struct mc_pac *mc_config_pac(const struct mc_config *c, const char *host,
+				   const char *path)
+{
+	size_t plen = strcspn(path, "?#");
+	for(int i = 0; host && i < c->npac; i++)
+		if(strcasecmp(c->pac[i].host, host) == 0 && strlen(c->pac[i].path) == plen &&
+		   strncmp(c->pac[i].path, path, plen) == 0)
+			return &c->pac[i];
+	return NULL;
+}
+
 /* FNV-1a */
 static size_t name_hash(const char *s)
 {
@@ -290,13 +365,13 @@ static size_t name_hash(const char *s)
 int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t errlen)
 {
 	static const char *const known[] = {
-		"destinations", "hosts", "proxies", "timeouts", "comment", NULL
+		"destinations", "hosts", "proxies", "timeouts", "pac", "comment", NULL
 	};
 	static const char *const known_to[] = {
 		"handshake_ms", "header_ms", "idle_ms", "silent_ms", NULL
 	};
 	struct mc_config *c = NULL;
-	const cJSON *hosts, *proxies, *to, *it;
+	const cJSON *hosts, *proxies, *to, *it, *pac;
 	int *seen = NULL;	/* hash set of host names, for duplicates */
 	size_t seen_cap = 0;
 	char p[512];
@@ -395,6 +470,21 @@ int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t e
 					FAIL("%s.name: proxy \"%s\" given twice", p, c->proxies[j].name);
 		}
 	}
+	pac = cJSON_GetObjectItemCaseSensitive(c->json, "pac");
+	if(pac && !cJSON_IsArray(pac))
+		FAIL("$.pac: must be an array of PAC files");
+	if(pac) {
+		c->pac = calloc((size_t)cJSON_GetArraySize(pac) + 1, sizeof(*c->pac));
+		if(!c->pac)
+			FAIL("$.pac: out of memory");
+		i = 0;
+		cJSON_ArrayForEach(it, pac) {
+			mc_fmt(p, sizeof(p), "$.pac[%d]", i++);
+			c->npac++;
+			if(parse_pac(it, p, &c->pac[c->npac - 1], err, errlen))
+				goto out;
+		}
+	}
 	rc = 0;
 	*out = c;
 	c = NULL;
@@ -454,6 +544,12 @@ void mc_config_put(struct mc_config *c)
 		free_list(px->allow, px->nallow);
 	}
 	free(c->proxies);
+	for(int i = 0; i < c->npac; i++) {
+		free(c->pac[i].host);
+		free(c->pac[i].path);
+		free(c->pac[i].body);
+	}
+	free(c->pac);
 	free(c->destinations);
 	mc_dest_free(&c->dest);
 	cJSON_Delete(c->json);

@@ -58,6 +58,15 @@ struct mc_proxy_cfg {
 	char *user, *password, *realm;
 };
 
+/* A PAC file served on the plain HTTP front (docs/mockcloud.md "PAC files"). */
+struct mc_pac {
+	char *host;		/* lower case, exact */
+	char *path;		/* "/wpad.dat" */
+	int status;		/* 200, or e.g. 404 */
+	char *body;		/* NUL-terminated, never contains NUL */
+	size_t len;
+};
+
 struct mc_timeouts {
 	int handshake_ms;	/* ClientHello to handshake done */
 	int header_ms;		/* first byte to end of request head (slowloris) */
@@ -77,6 +86,8 @@ struct mc_config {
 	struct mc_proxy_cfg *proxies;
 	int nproxies;
 	struct mc_timeouts to;
+	struct mc_pac *pac;
+	int npac;
 	cJSON *json;		/* the parsed source, owned */
 	struct mc_dest dest;	/* loaded by the server after parsing */
 };
@@ -95,6 +106,10 @@ int mc_config_from_json(cJSON *root, struct mc_config **out,
 /* Parses a faults array at JSON path `path` into f. -1 + err on error. */
 int mc_faults_parse(const cJSON *arr, const char *path,
 		    struct mc_faults *f, char *err, size_t errlen);
+
+/* The PAC file served for host + path (query ignored), or NULL. */
+const struct mc_pac *mc_config_pac(const struct mc_config *c, const char *host,
+				   const char *path);
 
 /* Takes / drops a reference. */
 struct mc_config *mc_config_ref(struct mc_config *c);

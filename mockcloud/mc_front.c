@@ -256,7 +256,25 @@ int mc_front_answer(struct mc_conn *c, const struct mc_req *r, const char *host,
 	unsigned applied = 0;
 	int64_t deadline;
 	char note[160] = "";
+	const struct mc_pac *pac = c->intercepted ? NULL : mc_config_pac(c->cfg, host, path);
 
+	if(pac) {
+		/* a configured PAC file: served as it is (faults that decide the
+		 * connection, such as silent or refuse, applied before) */
+		keep = r->keep_alive && !c->srv->stopping;
+		if(f->mask & (1u << MC_F_DELAY)) {
+			mc_sleep_ms(f->delay_ms);
+			applied |= 1u << MC_F_DELAY;
+		}
+		if(mc_http_respond(c, pac->status, pac->status == 200 ?
+				   "application/x-ns-proxy-autoconfig" : "text/html; charset=utf-8",
+				   NULL, pac->status == 200 ? pac->body : body_for(pac->status, host),
+				   strcmp(r->method, "HEAD") == 0, keep, f->bytes_per_sec,
+				   mc_now_ms() + 30000 + (f->bytes_per_sec ? 600000 : 0)))
+			keep = 0;
+		mc_conn_log(c, r->line, host, pac->status, applied, "PAC file");
+		return keep;
+	}
 	status = mc_dest_status(&c->cfg->dest, host, path, &known, &is_test);
 	if(!known)
 		snprintf(note, sizeof(note), "host not in the destinations table");

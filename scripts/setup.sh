@@ -7,6 +7,7 @@ set -euo pipefail
 PKGS=(
   meson ninja-build pkg-config gcc python3 python3-jsonschema
   libcriterion-dev libcjson-dev libmbedtls-dev libmicrohttpd-dev
+  duktape-dev
   curl ca-certificates man-db
 )
 # The Windows build and the Wine tests (scripts/fetch-windows-deps.sh).

@@ -176,6 +176,62 @@ Test(fixture, mutated_fixtures_never_crash, .timeout = 60)
 	free(orig);
 }
 
+/* The wpad section: what WPAD found, checked member by member, and what the
+ * fake platform answers from it. */
+Test(fixture, wpad_section)
+{
+	char err[1024];
+	struct dx_platform p;
+	struct dx_wpad w;
+	struct dx_err e;
+	struct dx_fixture *fx;
+
+	rejects("{'wpad': {}}", "$.wpad.detect", "missing");
+	rejects("{'wpad': {'detect': 'wins'}}", "$.wpad.detect", "not dhcp, dns");
+	rejects("{'wpad': {'detect': 'dhcp'}}", "$.wpad.url", "missing");
+	rejects("{'wpad': {'detect': 'dns', 'url': 'ftp://x/wpad.dat'}}", "$.wpad.url", "not an http");
+	rejects("{'wpad': {'detect': 'dns', 'url': 'http://x/a b'}}", "$.wpad.url", "space");
+	rejects("{'wpad': {'detect': 'not-found', 'url': 'http://x/'}}", "$.wpad.url", "only meaningful");
+	rejects("{'wpad': {'detect': 'timeout', 'script': 'x'}}", "$.wpad.script", "only meaningful");
+	rejects("{'wpad': {'detect': 'dns', 'url': 'http://x/', 'scirpt': 'x'}}", "$.wpad", "unknown member");
+	rejects("{'faults': [{'primitive': 'wpad', 'error': 'timeout'}]}", "$.faults[0].primitive", "unknown primitive");
+
+	fx = parse_short("{'wpad': {'detect': 'dhcp', 'url': 'http://wpad.contoso.local/wpad.dat',"
+			 " 'script': 'function FindProxyForURL(u, h) { return 1; }'}}",
+			 err, sizeof err);
+	cr_assert_not_null(fx, "%s", err);
+	dx_platform_fake_open(&p, fx);
+	cr_assert_eq(dx_wpad_detect(&p, &w, &e), DX_OK, "%s", e.text);
+	cr_expect_str_eq(w.url, "http://wpad.contoso.local/wpad.dat");
+	cr_expect_str_eq(w.method, "dhcp");
+	cr_assert_not_null(w.script);
+	cr_expect_eq(w.script_len, strlen(w.script));
+	cr_expect_eq(dx_autoproxy(&p, "https://a/", w.url, (char[1024]){0}, &e), DX_UNSUPPORTED);
+	dx_wpad_free(&w);
+	dx_platform_close(&p);
+
+	fx = parse_short("{'wpad': {'detect': 'timeout'}}", err, sizeof err);
+	cr_assert_not_null(fx, "%s", err);
+	dx_platform_fake_open(&p, fx);
+	cr_expect_eq(dx_wpad_detect(&p, &w, &e), DX_TIMEOUT);
+	cr_expect_eq(e.code, 12002);
+	dx_platform_close(&p);
+
+	/* no section: not found, 12180; a fault rule can break discovery */
+	fx = parse_short("{'faults': [{'primitive': 'wpad_detect', 'error': 'access-denied'}]}",
+			 err, sizeof err);
+	cr_assert_not_null(fx, "%s", err);
+	dx_platform_fake_open(&p, fx);
+	cr_expect_eq(dx_wpad_detect(&p, &w, &e), DX_NOT_FOUND);
+	cr_expect_eq(e.code, 12180);
+	dx_platform_close(&p);
+	fx = parse_short("{'faults': [{'primitive': 'wpad_detect', 'error': 'access-denied'}]}",
+			 err, sizeof err);
+	cr_assert_eq(dx_platform_fixture_open(&p, fx), 0);
+	cr_expect_eq(dx_wpad_detect(&p, &w, &e), DX_ACCESS_DENIED);
+	dx_platform_close(&p);
+}
+
 /* Values quoted in an error keep it on one line (found by fuzz_fixture). */
 Test(fixture, quoted_values_keep_the_error_on_one_line)
 {

@@ -5,7 +5,7 @@
  * lines are tab-separated: a verb and its arguments.
  *   reg KEY VALUE | subkeys KEY | values KEY | svc NAME | exists PATH |
  *   version PATH | dir PATH | events LOG PROVIDER|- ID SINCE MAX |
- *   resolve HOST | hostname | now
+ *   resolve HOST | hostname | now | wpad | autoproxy URL PACURL|-
  * Output: {"q": "<the input line>", "status": "OK"|..., "code": N,
  * "reason": "...", ...answer members}. Exit status 0 unless the platform
  * cannot be opened (3) or a line is not understood (2).
@@ -227,6 +227,28 @@ static int probe_one(const struct dx_platform *p, char *line)
 		if (!st) {
 			printf(", \"hostname\": ");
 			probe_cstr(out);
+		}
+	} else if (!strcmp(f[0], "wpad") && n == 1) {
+		struct dx_wpad w;
+
+		memset(&w, 0, sizeof(w));
+		st = o->wpad_detect(p->ctx, &w, &err);
+		PROBE_STATUS();
+		if (!st) {
+			printf(", \"url\": ");
+			probe_cstr(w.url);
+			printf(", \"method\": ");
+			probe_cstr(w.method);
+		}
+		dx_wpad_free(&w);
+	} else if (!strcmp(f[0], "autoproxy") && n == 3) {
+		char ans[1024] = "";
+
+		st = o->autoproxy(p->ctx, f[1], strcmp(f[2], "-") ? f[2] : NULL, ans, &err);
+		PROBE_STATUS();
+		if (!st) {
+			printf(", \"answer\": ");
+			probe_cstr(ans);
 		}
 	} else if (!strcmp(f[0], "now") && n == 1) {
 		printf(", \"status\": \"OK\", \"now\": %lld", (long long)o->now(p->ctx));

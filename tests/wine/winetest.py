@@ -484,6 +484,39 @@ def check_answer(q, exp, got):
     return [f'{q!r}: {b} ({got.get("reason", "")})' for b in bad]
 
 
+# PAC files for the autoproxy questions: WinHTTP (Wine's here) downloads
+# them from this loopback server; "{pac}" in a question is its base URL.
+PAC_FILES = {
+    '/wpad.dat': b"function FindProxyForURL(url, host) {\n"
+                 b"  if (dnsDomainIs(host, '.microsoft.com')) return 'PROXY proxy.contoso.local:8080';\n"
+                 b"  if (isPlainHostName(host)) return 'DIRECT';\n"
+                 b"  if (shExpMatch(url, 'http:*')) return 'PROXY plain.contoso.local:80';\n"
+                 b"  return 'PROXY other.contoso.local:3128';\n}\n",
+}
+
+
+def pac_server():
+    """Starts the PAC server on 127.0.0.1 (a daemon thread); its base URL."""
+    import http.server
+    import threading
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = PAC_FILES.get(self.path.split('?')[0])
+            self.send_response(200 if body is not None else 404)
+            self.send_header('Content-Type', 'application/x-ns-proxy-autoconfig')
+            self.send_header('Content-Length', str(len(body or b'')))
+            self.end_headers()
+            self.wfile.write(body or b'')
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return f'http://127.0.0.1:{srv.server_address[1]}'
+
+
 def cmd_probe(args, prefix):
     fx = load(prefix, args.fixture, args.svc)
     cases = probe_expectations(fx)
@@ -491,6 +524,9 @@ def cmd_probe(args, prefix):
     if args.extra:
         with open(args.extra) as fh:
             extra = [(c['q'], c['expect']) for c in json.load(fh)]
+    if any('{pac}' in q for q, _ in extra):
+        base = pac_server()
+        extra = [(q.replace('{pac}', base), e) for q, e in extra]
     cases += extra
     stdin = ''.join(q + '\n' for q, _ in cases).encode()
     r = prefix.run(['wine', args.probe], check=False, input=stdin)

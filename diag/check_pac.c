@@ -1,0 +1,246 @@
+/* check_pac.c - proxy-discovery findings; see check_pac.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check_pac.h"
+
+/* Evidence strings are bounded on purpose: truncation is fine there. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+
+static int failed(enum dx_probe_class r)
+{
+	return r != DX_PR_OK && r != DX_PR_NOT_PROBED;
+}
+
+/* The route of this destination fell through WPAD to direct. */
+static int fell_back(const struct dx_pac_obs *o)
+{
+	return strcmp(o->route_source, "direct") == 0;
+}
+
+/* A direct connection that did not get through: what "direct is blocked"
+ * looks like from the device. */
+static int blocked(enum dx_probe_class r)
+{
+	return r == DX_PR_DNS || r == DX_PR_REFUSED || r == DX_PR_RESET || r == DX_PR_TIMEOUT;
+}
+
+static void add_unique(cJSON *arr, const char *s)
+{
+	const cJSON *it;
+	if (!arr || !s || !*s)
+		return;
+	cJSON_ArrayForEach(it, arr)
+		if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
+			return;
+	cJSON_AddItemToArray(arr, cJSON_CreateString(s));
+}
+
+/* "a, b, c (+N)" of a hosts array, for sentences. */
+static void hosts_summary(struct dx_finding *f, const cJSON *hosts)
+{
+	char buf[400] = "";
+	size_t o = 0;
+	int n = cJSON_GetArraySize(hosts), i = 0;
+	const cJSON *h;
+	cJSON_ArrayForEach(h, hosts) {
+		if (i == 3)
+			break;
+		o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, "%s%s",
+				      i ? ", " : "", h->valuestring);
+		i++;
+	}
+	if (n > 3 && o < sizeof buf)
+		snprintf(buf + o, sizeof buf - o, " (+%d)", n - 3);
+	dx_ev_str(f, "hosts_summary", buf);
+	dx_ev_num(f, "host_count", n);
+}
+
+/* Where the destinations went once discovery had failed, and whether a
+ * Required one failed there (then the discovery failure is the likely
+ * cause, an error; else a warning). */
+static enum dx_severity fallback_effect(struct dx_finding *f, int consulted,
+					const struct dx_pac_obs *o, size_t n)
+{
+	int req_fail = 0;
+	cJSON *hosts;
+	if (!consulted) {
+		dx_ev_str(f, "effect", "a static or WinHTTP proxy decides the route; WPAD is not used");
+		return DX_SEV_INFO;
+	}
+	dx_ev_str(f, "effect", "Sense falls back to a direct connection");
+	hosts = cJSON_AddArrayToObject(f->evidence, "failed_hosts");
+	for (size_t i = 0; i < n; i++) {
+		if (!fell_back(&o[i]) || !failed(o[i].result))
+			continue;
+		add_unique(hosts, o[i].host);
+		req_fail |= o[i].required;
+	}
+	return req_fail ? DX_SEV_ERROR : DX_SEV_WARNING;
+}
+
+static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int consulted,
+		      const struct dx_pac_obs *o, size_t n)
+{
+	struct dx_finding *f;
+	enum dx_severity sev;
+	if (st->stage == DX_WPAD_SKIPPED)
+		return;
+	if (st->stage == DX_WPAD_NOT_FOUND) {
+		int req_fail = 0;
+		for (size_t i = 0; i < n; i++)
+			req_fail |= fell_back(&o[i]) && o[i].required && failed(o[i].result);
+		/* No WPAD is the normal case; it matters when the direct
+		 * fallback then fails for a Required destination. */
+		f = dx_add(&c->findings, "net.proxy.wpad", req_fail ? DX_SEV_WARNING : DX_SEV_INFO,
+			   st->detect_st == DX_TIMEOUT ? "timeout" : "not-found");
+		if (!f)
+			return;
+		dx_ev_str(f, "error", st->detect_err.text);
+		dx_ev_num(f, "code", st->detect_err.code);
+		dx_ev_bool(f, "consulted", consulted);
+		dx_ev_str(f, "effect", consulted ? "Sense connects directly"
+			  : "a static or WinHTTP proxy decides the route; WPAD is not used");
+		return;
+	}
+	f = dx_add(&c->findings, "net.proxy.wpad", DX_SEV_INFO, "found");
+	if (!f)
+		return;
+	dx_ev_str(f, "url", st->w.url);
+	dx_ev_str(f, "method", st->w.method[0] ? st->w.method : "unknown");
+	dx_ev_bool(f, "consulted", consulted);
+	dx_ev_str(f, "script_source", st->inline_script ? "platform" : "download");
+	if (st->os_error[0] && strcmp(st->os_error, "-") != 0)
+		dx_ev_str(f, "os_error", st->os_error);
+	if (st->stage == DX_WPAD_UNREACHABLE) {
+		f = dx_add(&c->findings, "net.pac.unreachable", DX_SEV_WARNING, "");
+		if (!f)
+			return;
+		sev = fallback_effect(f, consulted, o, n);
+		f->severity = sev == DX_SEV_INFO ? DX_SEV_WARNING : sev;
+		dx_ev_str(f, "url", st->w.url);
+		dx_ev_str(f, "reason", st->error);
+		if (st->fetch_address[0])
+			dx_ev_str(f, "address", st->fetch_address);
+		if (st->fetch_connect_to[0])
+			dx_ev_str(f, "connect_to", st->fetch_connect_to);
+		if (st->http_status)
+			dx_ev_num(f, "http_status", st->http_status);
+		return;
+	}
+	if (st->stage == DX_WPAD_BAD_SCRIPT) {
+		f = dx_add(&c->findings, "net.pac.error", DX_SEV_WARNING, dx_pac_rc_name(st->pac_rc));
+		if (!f)
+			return;
+		sev = fallback_effect(f, consulted, o, n);
+		f->severity = sev == DX_SEV_INFO ? DX_SEV_WARNING : sev;
+		dx_ev_str(f, "url", st->w.url);
+		dx_ev_str(f, "error", st->error);
+		dx_ev_str(f, "stage", "load");
+		dx_ev_num(f, "script_bytes", (double)st->script_bytes);
+		return;
+	}
+	dx_ev_num(f, "script_bytes", (double)st->script_bytes);
+	dx_ev_num(f, "load_ms", (double)(long)(st->load_ms * 10 + 0.5) / 10);
+	if (st->pac)
+		dx_ev_str(f, "entry_point", dx_pac_entry_point(st->pac));
+	if (st->pac && dx_pac_alerts(st->pac)[0])
+		dx_ev_str(f, "alerts", dx_pac_alerts(st->pac));
+}
+
+/* The script loaded but failed for some destinations (it threw, ran out of
+ * time or memory, or answered garbage): one net.pac.error for the first
+ * class seen, naming every host it failed for. */
+static void call_errors(struct dx_ctx *c, const struct dx_wpad_state *st, int consulted,
+			const struct dx_pac_obs *o, size_t n)
+{
+	struct dx_finding *f = NULL;
+	cJSON *hosts = NULL;
+	int req = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (o[i].pac_rc == DX_PAC_OK)
+			continue;
+		if (!f) {
+			f = dx_add(&c->findings, "net.pac.error", DX_SEV_WARNING,
+				   dx_pac_rc_name(o[i].pac_rc));
+			if (!f)
+				return;
+			dx_ev_str(f, "url", st->w.url);
+			dx_ev_str(f, "error", o[i].pac_error);
+			dx_ev_str(f, "stage", "call");
+			dx_ev_str(f, "effect", consulted ? "Sense falls back to a direct connection"
+				  : "a static or WinHTTP proxy decides the route; WPAD is not used");
+			hosts = cJSON_AddArrayToObject(f->evidence, "hosts");
+		}
+		add_unique(hosts, o[i].host);
+		req |= fell_back(&o[i]) && o[i].required && failed(o[i].result);
+	}
+	if (!f)
+		return;
+	if (req)
+		f->severity = DX_SEV_ERROR;
+	hosts_summary(f, hosts);
+}
+
+/* What the script decided, measured: a proxy that refuses (403), or DIRECT
+ * where the direct connection does not get through. */
+static void decided(struct dx_ctx *c, const struct dx_wpad_state *st,
+		    const struct dx_pac_obs *o, size_t n, int want_proxy)
+{
+	struct dx_finding *f = NULL;
+	cJSON *hosts = NULL, *proxies = NULL, *classes = NULL;
+	int req = 0, cnc = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(o[i].route_source, "wpad") != 0)
+			continue;
+		if (want_proxy ? !(o[i].via_proxy && o[i].result == DX_PR_PROXY_DENIED)
+			       : (o[i].via_proxy || !blocked(o[i].result)))
+			continue;
+		if (!f) {
+			f = dx_add(&c->findings, want_proxy ? "net.pac.proxy-denied"
+					       : "net.pac.direct-blocked", DX_SEV_WARNING, "");
+			if (!f)
+				return;
+			dx_ev_str(f, "url", st->w.url);
+			dx_ev_str(f, "pac_answer", o[i].pac_answer);
+			if (want_proxy) {
+				dx_ev_str(f, "proxy", o[i].proxy);
+				if (o[i].status_line && o[i].status_line[0])
+					dx_ev_str(f, "status_line", o[i].status_line);
+				proxies = cJSON_AddArrayToObject(f->evidence, "proxies");
+			} else {
+				classes = cJSON_AddArrayToObject(f->evidence, "classes");
+			}
+			hosts = cJSON_AddArrayToObject(f->evidence, "hosts");
+		}
+		add_unique(hosts, o[i].host);
+		add_unique(proxies, o[i].proxy);
+		add_unique(classes, dx_probe_class_name(o[i].result));
+		req |= o[i].required;
+		cnc |= o[i].cnc;
+	}
+	if (!f)
+		return;
+	if (req)
+		f->severity = DX_SEV_ERROR;
+	dx_ev_bool(f, "cnc", cnc);
+	hosts_summary(f, hosts);
+}
+
+void dx_check_pac(struct dx_ctx *c, const struct dx_wpad_state *st,
+		  const struct dx_pac_obs *o, size_t n)
+{
+	int consulted = 0;
+	for (size_t i = 0; i < n; i++)
+		consulted |= fell_back(&o[i]) || strcmp(o[i].route_source, "wpad") == 0;
+	discovery(c, st, consulted, o, n);
+	if (st->stage != DX_WPAD_READY)
+		return;
+	call_errors(c, st, consulted, o, n);
+	if (!consulted)
+		return;
+	decided(c, st, o, n, 1);
+	decided(c, st, o, n, 0);
+}

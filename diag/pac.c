@@ -1,0 +1,540 @@
+/* pac.c - PAC evaluation in Duktape, bounded; see pac.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data.h"
+#include "duktape.h"
+#include "pac.h"
+#include "sock.h"
+
+/* Evidence strings are bounded on purpose: truncation is fine there. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+
+struct dx_pac {
+	duk_context *ctx;
+	struct dx_pac_env env;
+	struct dx_pac_limits lim;
+	size_t heap_used, heap_peak;
+	int over_heap;           /* an allocation was refused */
+	double deadline;         /* dx_clock_ms() value */
+	int timed_out;           /* sticky */
+	enum dx_pac_rc stop;     /* the limit hit first: TIMEOUT or MEMORY */
+	int has_ex;              /* FindProxyForURLEx is defined */
+	const char *entry;
+	char alerts[512];
+};
+
+const char *dx_pac_rc_name(enum dx_pac_rc rc)
+{
+	switch (rc) {
+	case DX_PAC_OK: return "ok";
+	case DX_PAC_TOO_LARGE: return "too-large";
+	case DX_PAC_SYNTAX: return "syntax";
+	case DX_PAC_NO_FUNCTION: return "no-function";
+	case DX_PAC_RUNTIME: return "runtime";
+	case DX_PAC_TIMEOUT: return "timeout";
+	case DX_PAC_MEMORY: return "memory";
+	case DX_PAC_BAD_RESULT: return "bad-result";
+	}
+	return "unknown";
+}
+
+/* ---- Duktape hooks: allocator with a cap, execution timeout ------------- */
+
+/* Every block carries its size in front, so the cap counts live bytes. */
+#define HDR 16
+
+/* Allocation also stops once the time budget is spent: Duktape's built-ins
+ * (Array.prototype.join, String concatenation, the regexp engine) can run
+ * for a long time without returning to the executor, where the timeout is
+ * checked, but they allocate as they go. A refused allocation makes them
+ * throw. Frees always work, so the heap can still be destroyed. */
+static int out_of_time(struct dx_pac *p)
+{
+	if (!p->timed_out && p->deadline > 0 && dx_clock_ms() > p->deadline) {
+		p->timed_out = 1;
+		if (!p->stop)
+			p->stop = DX_PAC_TIMEOUT;
+	}
+	return p->timed_out;
+}
+
+static void *pac_alloc(void *ud, duk_size_t size)
+{
+	struct dx_pac *p = ud;
+	unsigned char *b;
+	if (out_of_time(p))
+		return NULL;
+	if (size > p->lim.max_heap || p->heap_used + size > p->lim.max_heap) {
+		p->over_heap = 1;
+		if (!p->stop)
+			p->stop = DX_PAC_MEMORY;
+		return NULL;
+	}
+	b = malloc(size + HDR);
+	if (!b)
+		return NULL;
+	memcpy(b, &size, sizeof size);
+	p->heap_used += size;
+	if (p->heap_used > p->heap_peak)
+		p->heap_peak = p->heap_used;
+	return b + HDR;
+}
+
+static void pac_free_fn(void *ud, void *ptr)
+{
+	struct dx_pac *p = ud;
+	size_t size;
+	if (!ptr)
+		return;
+	memcpy(&size, (unsigned char *)ptr - HDR, sizeof size);
+	p->heap_used -= size;
+	free((unsigned char *)ptr - HDR);
+}
+
+static void *pac_realloc(void *ud, void *ptr, duk_size_t size)
+{
+	struct dx_pac *p = ud;
+	size_t old;
+	unsigned char *b;
+	if (!ptr)
+		return pac_alloc(ud, size);
+	if (size == 0) {
+		pac_free_fn(ud, ptr);
+		return NULL;
+	}
+	memcpy(&old, (unsigned char *)ptr - HDR, sizeof old);
+	if (size > old && out_of_time(p))
+		return NULL;
+	if (size > old && (size - old > p->lim.max_heap ||
+			   p->heap_used + (size - old) > p->lim.max_heap)) {
+		p->over_heap = 1;
+		if (!p->stop)
+			p->stop = DX_PAC_MEMORY;
+		return NULL;
+	}
+	b = realloc((unsigned char *)ptr - HDR, size + HDR);
+	if (!b)
+		return NULL;
+	memcpy(b, &size, sizeof size);
+	p->heap_used = p->heap_used - old + size;
+	if (p->heap_used > p->heap_peak)
+		p->heap_peak = p->heap_used;
+	return b + HDR;
+}
+
+/* Called by Duktape's executor every few thousand instructions
+ * (DUK_USE_EXEC_TIMEOUT_CHECK, see tools/duk_config.py). */
+int dx_pac_timeout_check(void *udata)
+{
+	struct dx_pac *p = udata;
+	/* Past the heap cap, stop too: the script would only thrash the
+	 * collector until the time budget ran out. */
+	return p && (out_of_time(p) || p->over_heap);
+}
+
+/* Only reached for an error outside any protected call, which this file
+ * never makes; Duktape requires the handler not to return. */
+static void pac_fatal(void *udata, const char *msg)
+{
+	fprintf(stderr, "mdediag: PAC engine fatal error: %s\n", msg ? msg : "?");
+	abort();
+}
+
+/* ---- natives -------------------------------------------------------------- */
+
+static struct dx_pac *self(duk_context *ctx)
+{
+	duk_memory_functions mf;
+	duk_get_memory_functions(ctx, &mf);
+	return mf.udata;
+}
+
+static int is_v4(const char *s)
+{
+	unsigned char b[16];
+	int bits;
+	return dx_addr_bytes(s, b, &bits) == 0 && bits == 32;
+}
+
+static void resolve_list(struct dx_pac *p, const char *host, struct dx_strlist *out)
+{
+	if (dx_addr_is_numeric(host)) {
+		dx_strlist_push(out, host);
+		return;
+	}
+	if (!p->env.resolve || p->env.resolve(p->env.ud, host, out) != DX_OK)
+		dx_strlist_free(out);
+}
+
+static duk_ret_t n_resolve(duk_context *ctx)
+{
+	struct dx_pac *p = self(ctx);
+	struct dx_strlist l = {0};
+	const char *host = duk_safe_to_string(ctx, 0);
+	resolve_list(p, host, &l);
+	duk_push_null(ctx);
+	for (size_t i = 0; i < l.count; i++) {
+		if (is_v4(l.items[i])) {
+			duk_pop(ctx);
+			duk_push_string(ctx, l.items[i]);
+			break;
+		}
+	}
+	dx_strlist_free(&l);
+	return 1;
+}
+
+static duk_ret_t n_resolve_all(duk_context *ctx)
+{
+	struct dx_pac *p = self(ctx);
+	struct dx_strlist l = {0};
+	const char *host = duk_safe_to_string(ctx, 0);
+	char buf[1024] = "";
+	size_t o = 0;
+	resolve_list(p, host, &l);
+	for (size_t i = 0; i < l.count && o < sizeof buf; i++)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? ";" : "",
+				      l.items[i]);
+	dx_strlist_free(&l);
+	duk_push_string(ctx, buf);
+	return 1;
+}
+
+static duk_ret_t n_my_ips(duk_context *ctx)
+{
+	struct dx_pac *p = self(ctx);
+	duk_push_string(ctx, p->env.my_ips && *p->env.my_ips ? p->env.my_ips : "127.0.0.1");
+	return 1;
+}
+
+static duk_ret_t n_now(duk_context *ctx)
+{
+	duk_push_number(ctx, (double)self(ctx)->env.now);
+	return 1;
+}
+
+static duk_ret_t n_alert(duk_context *ctx)
+{
+	struct dx_pac *p = self(ctx);
+	size_t o = strlen(p->alerts);
+	const char *msg = duk_safe_to_string(ctx, 0);
+	if (o + 4 < sizeof p->alerts)
+		snprintf(p->alerts + o, sizeof p->alerts - o, "%s%.200s", o ? "; " : "", msg);
+	return 0;
+}
+
+/* ---- load / find -------------------------------------------------------- */
+
+static void defaults(struct dx_pac_limits *l, const struct dx_pac_limits *in)
+{
+	if (in)
+		*l = *in;
+	if (!l->max_script)
+		l->max_script = 4u << 20;
+	if (!l->max_heap)
+		l->max_heap = 64u << 20;
+	if (!(l->budget_ms > 0))
+		l->budget_ms = 3000;
+	if (!l->max_result)
+		l->max_result = 4096;
+}
+
+/* Classifies the error on the value stack top after a failed call. */
+static enum dx_pac_rc classify(struct dx_pac *p, enum dx_pac_rc dflt, char *err,
+			       size_t errsz)
+{
+	const char *msg = duk_safe_to_string(p->ctx, -1);
+	if (p->stop == DX_PAC_TIMEOUT) {
+		snprintf(err, errsz, "ran longer than %.0f ms (stopped)", p->lim.budget_ms);
+		return DX_PAC_TIMEOUT;
+	}
+	if (p->stop == DX_PAC_MEMORY) {
+		snprintf(err, errsz, "needed more than %zu MiB of memory (stopped): %.120s",
+			 p->lim.max_heap >> 20, msg);
+		return DX_PAC_MEMORY;
+	}
+	snprintf(err, errsz, "%.200s", msg);
+	return dflt;
+}
+
+static int has_function(duk_context *ctx, const char *name)
+{
+	int r;
+	duk_get_global_string(ctx, name);
+	r = duk_is_function(ctx, -1);
+	duk_pop(ctx);
+	return r;
+}
+
+enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
+			   const struct dx_pac_env *env,
+			   const struct dx_pac_limits *lim, char *err, size_t errsz)
+{
+	static const duk_function_list_entry natives[] = {
+		{"__dx_resolve", n_resolve, 1},    {"__dx_resolve_all", n_resolve_all, 1},
+		{"__dx_my_ips", n_my_ips, 0},      {"__dx_now", n_now, 0},
+		{"__dx_alert", n_alert, 1},        {NULL, NULL, 0},
+	};
+	const struct dx_embedded *helpers = dx_embedded_find("pac_helpers.js");
+	struct dx_pac *p;
+	enum dx_pac_rc rc;
+
+	*out = NULL;
+	p = calloc(1, sizeof *p);
+	if (!p) {
+		snprintf(err, errsz, "out of memory");
+		return DX_PAC_MEMORY;
+	}
+	defaults(&p->lim, lim);
+	if (env)
+		p->env = *env;
+	if (len > p->lim.max_script) {
+		snprintf(err, errsz, "%zu bytes: larger than the %zu MiB this evaluator accepts",
+			 len, p->lim.max_script >> 20);
+		free(p);
+		return DX_PAC_TOO_LARGE;
+	}
+	p->deadline = dx_clock_ms() + p->lim.budget_ms;
+	p->ctx = duk_create_heap(pac_alloc, pac_realloc, pac_free_fn, p, pac_fatal);
+	if (!p->ctx || !helpers) {
+		snprintf(err, errsz, p->ctx ? "PAC helpers not embedded" : "cannot create the script heap");
+		dx_pac_free(p);
+		return DX_PAC_MEMORY;
+	}
+	duk_push_global_object(p->ctx);
+	duk_put_function_list(p->ctx, -1, natives);
+	/* No Duktape object: Duktape.fin() would let a script leave code that
+	 * runs when the heap is destroyed, outside any call we make. */
+	duk_del_prop_string(p->ctx, -1, "Duktape");
+	duk_pop(p->ctx);
+
+	/* Our helpers first: they are trusted, but run under the same limits. */
+	duk_push_lstring(p->ctx, helpers->data, helpers->len);
+	duk_push_string(p->ctx, "pac_helpers.js");
+	if (duk_pcompile(p->ctx, DUK_COMPILE_EVAL) != 0 || duk_pcall(p->ctx, 0) != 0) {
+		rc = classify(p, DX_PAC_RUNTIME, err, errsz);
+		dx_pac_free(p);
+		return rc;
+	}
+	duk_pop(p->ctx);
+
+	duk_push_lstring(p->ctx, script, len);
+	duk_push_string(p->ctx, "wpad.dat");
+	if (duk_pcompile(p->ctx, DUK_COMPILE_EVAL) != 0) {
+		rc = classify(p, DX_PAC_SYNTAX, err, errsz);
+		dx_pac_free(p);
+		return rc;
+	}
+	if (duk_pcall(p->ctx, 0) != 0) {
+		rc = classify(p, DX_PAC_RUNTIME, err, errsz);
+		dx_pac_free(p);
+		return rc;
+	}
+	duk_pop(p->ctx);
+	p->has_ex = has_function(p->ctx, "FindProxyForURLEx");
+	if (!p->has_ex && !has_function(p->ctx, "FindProxyForURL")) {
+		snprintf(err, errsz, "the script defines neither FindProxyForURL nor FindProxyForURLEx");
+		dx_pac_free(p);
+		return DX_PAC_NO_FUNCTION;
+	}
+	p->entry = p->has_ex ? "FindProxyForURLEx" : "FindProxyForURL";
+	*out = p;
+	return DX_PAC_OK;
+}
+
+enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host,
+			   char *out, size_t outsz, char *err, size_t errsz)
+{
+	const char *s;
+	duk_size_t n;
+	struct dx_pac_entry e[1];
+	char perr[160];
+	enum dx_pac_rc rc = DX_PAC_OK;
+
+	out[0] = 0;
+	if (p->timed_out || dx_clock_ms() > p->deadline) {
+		p->timed_out = 1;
+		snprintf(err, errsz, "ran longer than %.0f ms (stopped)", p->lim.budget_ms);
+		return DX_PAC_TIMEOUT;
+	}
+	duk_get_global_string(p->ctx, p->entry);
+	duk_push_string(p->ctx, url);
+	duk_push_string(p->ctx, host);
+	if (duk_pcall(p->ctx, 2) != 0) {
+		rc = classify(p, DX_PAC_RUNTIME, err, errsz);
+		goto out;
+	}
+	if (!duk_is_string(p->ctx, -1)) {
+		snprintf(err, errsz, "%s returned %s, not a string", p->entry,
+			 duk_is_null_or_undefined(p->ctx, -1) ? duk_safe_to_string(p->ctx, -1)
+			 : duk_is_number(p->ctx, -1) ? "a number"
+			 : duk_is_boolean(p->ctx, -1) ? "a boolean" : "an object");
+		rc = DX_PAC_BAD_RESULT;
+		goto out;
+	}
+	s = duk_get_lstring(p->ctx, -1, &n);
+	if (n > p->lim.max_result || n >= outsz) {
+		snprintf(err, errsz, "%s returned %zu bytes (more than %zu)", p->entry,
+			 (size_t)n, p->lim.max_result < outsz - 1 ? p->lim.max_result : outsz - 1);
+		rc = DX_PAC_BAD_RESULT;
+		goto out;
+	}
+	memcpy(out, s, n);
+	out[n] = 0;
+	if (dx_pac_parse(out, e, 1, perr, sizeof perr) < 0) {
+		snprintf(err, errsz, "%s returned \"%.80s\": %s", p->entry, out, perr);
+		rc = DX_PAC_BAD_RESULT;
+	}
+out:
+	duk_pop(p->ctx);
+	return rc;
+}
+
+const char *dx_pac_entry_point(const struct dx_pac *p)
+{
+	return p->entry ? p->entry : "";
+}
+
+const char *dx_pac_alerts(const struct dx_pac *p)
+{
+	return p->alerts;
+}
+
+size_t dx_pac_heap_peak(const struct dx_pac *p)
+{
+	return p->heap_peak;
+}
+
+void dx_pac_free(struct dx_pac *p)
+{
+	if (!p)
+		return;
+	if (p->ctx)
+		duk_destroy_heap(p->ctx);
+	free(p);
+}
+
+/* ---- the answer ------------------------------------------------------------ */
+
+int dx_pac_parse(const char *s, struct dx_pac_entry *out, size_t max, char *err,
+		 size_t errsz)
+{
+	static const struct { const char *kw; enum dx_pac_kind kind; } kws[] = {
+		{"DIRECT", DX_PAC_DIRECT}, {"PROXY", DX_PAC_PROXY}, {"HTTP", DX_PAC_PROXY},
+		{"HTTPS", DX_PAC_PROXY},   {"SOCKS", DX_PAC_SOCKS}, {"SOCKS4", DX_PAC_SOCKS},
+		{"SOCKS5", DX_PAC_SOCKS},
+	};
+	size_t n = 0, total = 0;
+	const char *p = s;
+	while (*p) {
+		size_t len = strcspn(p, ";");
+		const char *a = p, *b = p + len;
+		char kw[8];
+		size_t kl = 0, k;
+		while (a < b && isspace((unsigned char)*a))
+			a++;
+		while (b > a && isspace((unsigned char)b[-1]))
+			b--;
+		p += len + (p[len] == ';');
+		if (a == b)
+			continue;
+		while (a + kl < b && !isspace((unsigned char)a[kl]) && kl < sizeof kw - 1) {
+			kw[kl] = (char)toupper((unsigned char)a[kl]);
+			kl++;
+		}
+		kw[kl] = 0;
+		for (k = 0; k < sizeof kws / sizeof kws[0]; k++)
+			if (strcmp(kw, kws[k].kw) == 0 && (a + kl == b || isspace((unsigned char)a[kl])))
+				break;
+		if (k == sizeof kws / sizeof kws[0]) {
+			snprintf(err, errsz, "\"%.*s\" is not DIRECT, PROXY, HTTP(S) or SOCKS",
+				 (int)((b - a) > 40 ? 40 : (b - a)), a);
+			return -1;
+		}
+		a += kl;
+		while (a < b && isspace((unsigned char)*a))
+			a++;
+		total++;
+		if (kws[k].kind == DX_PAC_DIRECT) {
+			if (a != b) {
+				snprintf(err, errsz, "DIRECT takes no address");
+				return -1;
+			}
+			if (n < max) {
+				memset(&out[n], 0, sizeof out[n]);
+				out[n++].kind = DX_PAC_DIRECT;
+			}
+			continue;
+		} else {
+			struct dx_pac_entry e;
+			const char *colon = NULL;
+			size_t hl;
+			memset(&e, 0, sizeof e);
+			e.kind = kws[k].kind;
+			e.port = 80;
+			if (a == b) {
+				snprintf(err, errsz, "%s without an address", kws[k].kw);
+				return -1;
+			}
+			for (const char *q = a; q < b; q++) {
+				unsigned char ch = (unsigned char)*q;
+				if (ch == ':')
+					colon = q;
+				if (ch <= 0x20 || ch >= 0x7f) {
+					snprintf(err, errsz, "%s address has a space or a control character",
+						 kws[k].kw);
+					return -1;
+				}
+			}
+			if (*a == '[') {
+				const char *rb = memchr(a, ']', (size_t)(b - a));
+				if (!rb) {
+					snprintf(err, errsz, "unclosed '['");
+					return -1;
+				}
+				colon = rb + 1 < b && rb[1] == ':' ? rb + 1 : NULL;
+				hl = (size_t)(rb - a - 1);
+				a++;
+			} else {
+				hl = colon ? (size_t)(colon - a) : (size_t)(b - a);
+			}
+			if (hl == 0 || hl >= sizeof e.host) {
+				snprintf(err, errsz, "bad proxy host");
+				return -1;
+			}
+			memcpy(e.host, a, hl);
+			e.host[hl] = 0;
+			if (colon) {
+				long port = 0;
+				if (colon + 1 == b || b - colon > 6) {
+					snprintf(err, errsz, "bad port");
+					return -1;
+				}
+				for (const char *q = colon + 1; q < b; q++) {
+					if (!isdigit((unsigned char)*q)) {
+						snprintf(err, errsz, "port is not a number");
+						return -1;
+					}
+					port = port * 10 + (*q - '0');
+				}
+				if (port < 1 || port > 65535) {
+					snprintf(err, errsz, "port %ld out of range", port);
+					return -1;
+				}
+				e.port = (int)port;
+			}
+			if (n < max)
+				out[n++] = e;
+		}
+	}
+	if (total == 0) {
+		snprintf(err, errsz, "empty answer");
+		return -1;
+	}
+	return (int)n;
+}

@@ -1,0 +1,364 @@
+/* wpad.c - WPAD discovery, PAC download and per-destination answers; see
+ * wpad.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sock.h"
+#include "wpad.h"
+
+/* Evidence strings are bounded on purpose: truncation is fine there. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+
+#define MAX_HEAD 8192
+
+/* Splits "http://host[:port]/path". 0 ok. */
+static int split_url(const char *url, char *host, size_t hostsz, int *port,
+		     const char **path, char *err, size_t errsz)
+{
+	const char *h, *end, *colon;
+	size_t hl;
+	if (strncasecmp(url, "https://", 8) == 0) {
+		snprintf(err, errsz, "https PAC URLs are not downloaded by mdediag (only http://)");
+		return -1;
+	}
+	if (strncasecmp(url, "http://", 7) != 0) {
+		snprintf(err, errsz, "not an http:// URL");
+		return -1;
+	}
+	h = url + 7;
+	end = h + strcspn(h, "/?#");
+	*path = *end == '/' ? end : "/";
+	colon = memchr(h, ':', (size_t)(end - h));
+	hl = (size_t)((colon ? colon : end) - h);
+	if (hl == 0 || hl >= hostsz || memchr(h, '@', (size_t)(end - h)) || *h == '[') {
+		snprintf(err, errsz, "unusable host in the URL");
+		return -1;
+	}
+	memcpy(host, h, hl);
+	host[hl] = 0;
+	*port = 80;
+	if (colon) {
+		long v = 0;
+		if (colon + 1 == end || end - colon > 6) {
+			snprintf(err, errsz, "bad port in the URL");
+			return -1;
+		}
+		for (const char *q = colon + 1; q < end; q++) {
+			if (!isdigit((unsigned char)*q)) {
+				snprintf(err, errsz, "bad port in the URL");
+				return -1;
+			}
+			v = v * 10 + (*q - '0');
+		}
+		if (v < 1 || v > 65535) {
+			snprintf(err, errsz, "bad port in the URL");
+			return -1;
+		}
+		*port = (int)v;
+	}
+	return 0;
+}
+
+/* Resolves `name` to its first address (numeric names as they are). */
+static int first_addr(const struct dx_wpad_net *net, const char *name, char *addr,
+		      size_t addrsz, char *err, size_t errsz)
+{
+	struct dx_strlist l = {0};
+	struct dx_err e = {0};
+	enum dx_status st;
+	if (dx_addr_is_numeric(name)) {
+		snprintf(addr, addrsz, "%s", name);
+		return 0;
+	}
+	st = net->resolve ? net->resolve(net->ud, name, &l, &e) : DX_UNSUPPORTED;
+	if (st != DX_OK || l.count == 0) {
+		snprintf(err, errsz, "%s does not resolve (%s)", name,
+			 st == DX_OK ? "no addresses" : e.text[0] ? e.text : dx_status_name(st));
+		dx_strlist_free(&l);
+		return -1;
+	}
+	snprintf(addr, addrsz, "%s", l.items[0]);
+	dx_strlist_free(&l);
+	return 0;
+}
+
+/* Waits for `want` on s until `deadline`; 0 ready, -1 timeout or error. */
+static int wait_for(dx_sock_t s, int want, double deadline)
+{
+	struct dx_pollfd pf = {s, want, 0};
+	double left = deadline - dx_clock_ms();
+	if (left <= 0)
+		return -1;
+	if (dx_sock_poll(&pf, 1, (int)left + 1) <= 0)
+		return -1;
+	return 0;
+}
+
+int dx_http_get(const struct dx_wpad_net *net, const char *url, size_t max,
+		char **body, size_t *len, int *status, char *address, size_t addrsz,
+		char *rule, size_t rulesz, int *too_large, char *err, size_t errsz)
+{
+	char host[256], addr[256], req[1400], serr[160];
+	const char *path;
+	int port, aport, r;
+	double deadline = dx_clock_ms() + (net->timeout_ms > 0 ? net->timeout_ms : 5000);
+	dx_sock_t s = DX_SOCK_BAD;
+	enum dx_sock_rc rc;
+	char *buf = NULL, *hdr_end;
+	size_t n = 0, cap = 0, sent = 0, reqlen, hlen, cl = (size_t)-1;
+	const size_t limit = max + MAX_HEAD;
+
+	*body = NULL;
+	*len = 0;
+	*status = 0;
+	*too_large = 0;
+	address[0] = rule[0] = 0;
+	if (split_url(url, host, sizeof host, &port, &path, err, errsz))
+		return -1;
+	if (first_addr(net, host, addr, sizeof addr, err, errsz))
+		return -1;
+	aport = port;
+	r = dx_connect_to_apply(net->rules, net->nrules, host, port, addr, sizeof addr, &aport);
+	if (r >= 0 && net->rule_text)
+		snprintf(rule, rulesz, "%s", net->rule_text[r]);
+	if (!dx_addr_is_numeric(addr) &&
+	    first_addr(net, addr, addr, sizeof addr, err, errsz))
+		return -1;
+	snprintf(address, addrsz, strchr(addr, ':') ? "[%s]:%d" : "%s:%d", addr, aport);
+	if (net->loopback_only && !dx_addr_is_loopback(addr)) {
+		snprintf(err, errsz, "fixture mode: will not connect to non-loopback address %s "
+			 "(map it with --connect-to)", addr);
+		return -1;
+	}
+	if (dx_sock_startup()) {
+		snprintf(err, errsz, "the socket library did not start");
+		return -1;
+	}
+	rc = dx_sock_connect(addr, aport, &s, serr, sizeof serr);
+	if (rc == DX_SOCK_AGAIN) {
+		if (wait_for(s, DX_POLL_OUT, deadline)) {
+			snprintf(err, errsz, "connecting to %s timed out", address);
+			goto fail;
+		}
+		rc = dx_sock_connected(s, serr, sizeof serr);
+	}
+	if (rc != DX_SOCK_OK) {
+		snprintf(err, errsz, "cannot connect to %s: %s", address, serr);
+		goto fail;
+	}
+	reqlen = (size_t)snprintf(req, sizeof req,
+				  "GET %.1000s HTTP/1.0\r\nHost: %s\r\nUser-Agent: mdediag (WPAD)\r\n"
+				  "Accept: */*\r\nConnection: close\r\n\r\n", path, host);
+	while (sent < reqlen) {
+		size_t k = 0;
+		rc = dx_sock_send(s, req + sent, reqlen - sent, &k, serr, sizeof serr);
+		if (rc == DX_SOCK_AGAIN) {
+			if (wait_for(s, DX_POLL_OUT, deadline)) {
+				snprintf(err, errsz, "sending the request to %s timed out", address);
+				goto fail;
+			}
+			continue;
+		}
+		if (rc != DX_SOCK_OK) {
+			snprintf(err, errsz, "sending the request to %s failed: %s", address, serr);
+			goto fail;
+		}
+		sent += k;
+	}
+	for (;;) {
+		size_t k = 0;
+		if (n + 1 >= cap) {
+			size_t nc = cap ? cap * 2 : 16384;
+			char *nb;
+			if (nc > limit + 1)
+				nc = limit + 1;
+			if (n + 1 >= nc) {
+				*too_large = 1;
+				snprintf(err, errsz, "the PAC file is larger than %zu bytes (not read further)",
+					 max);
+				goto fail;
+			}
+			nb = realloc(buf, nc);
+			if (!nb) {
+				snprintf(err, errsz, "out of memory");
+				goto fail;
+			}
+			buf = nb;
+			cap = nc;
+		}
+		rc = dx_sock_recv(s, buf + n, cap - 1 - n, &k, serr, sizeof serr);
+		if (rc == DX_SOCK_AGAIN) {
+			if (wait_for(s, DX_POLL_IN, deadline)) {
+				snprintf(err, errsz, "%s sent no complete answer within %d ms (%zu bytes so far)",
+					 address, net->timeout_ms > 0 ? net->timeout_ms : 5000, n);
+				goto fail;
+			}
+			continue;
+		}
+		if (rc == DX_SOCK_CLOSED)
+			break;
+		if (rc != DX_SOCK_OK) {
+			if (n && rc == DX_SOCK_RESET)
+				break; /* some servers reset after the body */
+			snprintf(err, errsz, "reading from %s failed: %s", address, serr);
+			goto fail;
+		}
+		n += k;
+	}
+	dx_sock_close(s);
+	s = DX_SOCK_BAD;
+	if (!buf || n == 0) {
+		snprintf(err, errsz, "%s closed the connection without an answer", address);
+		goto fail;
+	}
+	buf[n] = 0;
+	if (n < 12 || strncmp(buf, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)buf[9])) {
+		snprintf(err, errsz, "%s did not answer HTTP", address);
+		goto fail;
+	}
+	*status = atoi(buf + 9);
+	hdr_end = strstr(buf, "\r\n\r\n");
+	if (!hdr_end || (size_t)(hdr_end - buf) > MAX_HEAD) {
+		snprintf(err, errsz, "%s sent no complete header", address);
+		goto fail;
+	}
+	hlen = (size_t)(hdr_end + 4 - buf);
+	for (char *q = strstr(buf, "\r\n"); q && q < hdr_end; q = strstr(q + 2, "\r\n"))
+		if (strncasecmp(q + 2, "Content-Length:", 15) == 0)
+			cl = (size_t)strtoull(q + 17, NULL, 10);
+	if (*status != 200) {
+		char line[120];
+		size_t ll = strcspn(buf, "\r\n");
+		snprintf(line, sizeof line, "%.*s", (int)(ll > 100 ? 100 : ll), buf);
+		snprintf(err, errsz, "%s answered \"%s\"", url, line);
+		goto fail;
+	}
+	if (n - hlen > max) {
+		*too_large = 1;
+		snprintf(err, errsz, "the PAC file is larger than %zu bytes", max);
+		goto fail;
+	}
+	if (cl != (size_t)-1 && n - hlen < cl) {
+		snprintf(err, errsz, "the answer ended after %zu of %zu bytes", n - hlen, cl);
+		goto fail;
+	}
+	memmove(buf, buf + hlen, n - hlen);
+	buf[n - hlen] = 0;
+	*body = buf;
+	*len = n - hlen;
+	return 0;
+fail:
+	if (s != DX_SOCK_BAD)
+		dx_sock_close(s);
+	free(buf);
+	return -1;
+}
+
+static enum dx_status pac_resolve(void *ud, const char *host, struct dx_strlist *out)
+{
+	const struct dx_wpad_net *net = ud;
+	struct dx_err e = {0};
+	return net && net->resolve ? net->resolve(net->ud, host, out, &e) : DX_UNSUPPORTED;
+}
+
+void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
+		 const struct dx_wpad_net *net, const char *my_ips, int64_t now,
+		 const struct dx_pac_limits *lim)
+{
+	struct dx_pac_limits l = {0};
+	struct dx_pac_env env;
+	char *script = NULL;
+	size_t len = 0;
+	int too_large = 0;
+	double t0;
+
+	memset(st, 0, sizeof *st);
+	if (lim)
+		l = *lim;
+	if (!l.max_script)
+		l.max_script = 4u << 20;
+	st->detect_st = dx_wpad_detect(p, &st->w, &st->detect_err);
+	if (st->detect_st == DX_UNSUPPORTED) {
+		st->stage = DX_WPAD_SKIPPED;
+		snprintf(st->error, sizeof st->error, "%s", st->detect_err.text);
+		return;
+	}
+	if (st->detect_st != DX_OK) {
+		st->stage = DX_WPAD_NOT_FOUND;
+		snprintf(st->error, sizeof st->error, "%s", st->detect_err.text);
+		return;
+	}
+	t0 = dx_clock_ms();
+	if (st->w.script) {
+		st->inline_script = 1;
+		script = st->w.script;
+		len = st->w.script_len;
+		st->w.script = NULL;
+		st->http_status = 0;
+	} else if (dx_http_get(net, st->w.url, l.max_script, &script, &len, &st->http_status,
+			       st->fetch_address, sizeof st->fetch_address,
+			       st->fetch_connect_to, sizeof st->fetch_connect_to, &too_large,
+			       st->error, sizeof st->error)) {
+		st->fetch_ms = dx_clock_ms() - t0;
+		if (too_large) {
+			st->stage = DX_WPAD_BAD_SCRIPT;
+			st->pac_rc = DX_PAC_TOO_LARGE;
+		} else {
+			st->stage = DX_WPAD_UNREACHABLE;
+		}
+		return;
+	}
+	st->fetch_ms = dx_clock_ms() - t0;
+	st->script_bytes = len;
+	/* The script resolves through the same resolver as the probe. */
+	env.resolve = pac_resolve;
+	env.ud = (void *)net;
+	env.my_ips = my_ips;
+	env.now = now;
+	t0 = dx_clock_ms();
+	st->pac_rc = dx_pac_load(&st->pac, script ? script : "", len, &env, &l, st->error,
+				 sizeof st->error);
+	st->load_ms = dx_clock_ms() - t0;
+	st->stage = st->pac_rc == DX_PAC_OK ? DX_WPAD_READY : DX_WPAD_BAD_SCRIPT;
+	free(script);
+}
+
+int dx_wpad_answer(struct dx_wpad_state *st, const char *url, const char *host,
+		   char *answer, size_t answersz, struct dx_pac_entry *use,
+		   enum dx_pac_rc *rc, char *err, size_t errsz)
+{
+	struct dx_pac_entry e[16];
+	int n;
+	char perr[160];
+	answer[0] = 0;
+	*rc = DX_PAC_OK;
+	if (st->stage != DX_WPAD_READY || !st->pac) {
+		*rc = st->pac_rc;
+		snprintf(err, errsz, "%s", st->error);
+		return -1;
+	}
+	*rc = dx_pac_find(st->pac, url, host, answer, answersz, err, errsz);
+	if (*rc != DX_PAC_OK)
+		return -1;
+	n = dx_pac_parse(answer, e, sizeof e / sizeof e[0], perr, sizeof perr);
+	for (int i = 0; i < n; i++) {
+		if (e[i].kind != DX_PAC_SOCKS) {
+			*use = e[i];
+			return 0;
+		}
+	}
+	*rc = DX_PAC_BAD_RESULT;
+	snprintf(err, errsz, "\"%.80s\" lists only SOCKS proxies, which WinHTTP cannot use", answer);
+	return -1;
+}
+
+void dx_wpad_state_free(struct dx_wpad_state *st)
+{
+	dx_pac_free(st->pac);
+	dx_wpad_free(&st->w);
+	memset(st, 0, sizeof *st);
+}

@@ -1,0 +1,78 @@
+/* wpad.h - proxy auto-discovery as WinHTTP runs it for Sense: WPAD finds a
+ * PAC URL (platform primitive dx_wpad_detect), the PAC file is downloaded
+ * (or taken from the platform, as a fixture holds it) and evaluated per
+ * destination (pac.h). See docs/connectivity.md "Which route Sense takes".
+ *
+ * One dx_wpad_state per run: dx_wpad_run does discovery, download and load
+ * once, bounded in time and size; dx_wpad_answer then asks the script for
+ * one destination. Nothing here writes findings (check_pac.c does).
+ */
+#ifndef DX_WPAD_H
+#define DX_WPAD_H
+
+#include "netconf.h"
+#include "pac.h"
+#include "platform.h"
+
+/* How the PAC URL is reached: the probe's name resolution, --connect-to
+ * rules and safety net. */
+struct dx_wpad_net {
+	enum dx_status (*resolve)(void *ud, const char *host, struct dx_strlist *out,
+				  struct dx_err *err);
+	void *ud;
+	const struct dx_connect_to *rules;
+	size_t nrules;
+	const char *const *rule_text;   /* the rules as given, for evidence */
+	int loopback_only;              /* fixture mode: never leave 127/8, ::1 */
+	int timeout_ms;                 /* download deadline */
+};
+
+enum dx_wpad_stage {
+	DX_WPAD_NOT_FOUND,   /* discovery found no PAC URL (or timed out) */
+	DX_WPAD_UNREACHABLE, /* found, but the file could not be downloaded */
+	DX_WPAD_BAD_SCRIPT,  /* downloaded, but it does not load (pac_rc says why) */
+	DX_WPAD_READY,       /* loaded: dx_wpad_answer can be asked */
+	DX_WPAD_SKIPPED,     /* discovery not possible on this platform */
+};
+
+struct dx_wpad_state {
+	enum dx_wpad_stage stage;
+	enum dx_status detect_st;
+	struct dx_err detect_err;
+	struct dx_wpad w;             /* url, method */
+	int inline_script;            /* the platform held the script */
+	char fetch_address[300];      /* "addr:port" the download connected to */
+	char fetch_connect_to[300];   /* the --connect-to rule applied */
+	int http_status;              /* of the download, 0 none */
+	double fetch_ms;
+	size_t script_bytes;
+	char error[300];              /* why the stage failed */
+	enum dx_pac_rc pac_rc;        /* BAD_SCRIPT: the class */
+	struct dx_pac *pac;
+	double load_ms;
+	char os_error[256];           /* the OS's own auto-proxy failed (Windows) */
+};
+
+/* Discovery, download, load. `my_ips` are the device's addresses for
+ * myIpAddress ("" = 127.0.0.1); `now` the device clock. */
+void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
+		 const struct dx_wpad_net *net, const char *my_ips, int64_t now,
+		 const struct dx_pac_limits *lim);
+
+/* Asks the loaded script for url/host: 0 with the whole answer in `answer`
+ * and the entry WinHTTP would use first in *use (SOCKS entries skipped:
+ * WinHTTP cannot use them); -1 with the class in *rc and the reason in err. */
+int dx_wpad_answer(struct dx_wpad_state *st, const char *url, const char *host,
+		   char *answer, size_t answersz, struct dx_pac_entry *use,
+		   enum dx_pac_rc *rc, char *err, size_t errsz);
+
+void dx_wpad_state_free(struct dx_wpad_state *st);
+
+/* Bounded HTTP/1.0 GET of an http:// URL through `net` (exposed for tests).
+ * 0 with the body (malloc'ed, NUL-terminated) when the status is 200; -1
+ * with the reason in err (*too_large set when the body passed max). */
+int dx_http_get(const struct dx_wpad_net *net, const char *url, size_t max,
+		char **body, size_t *len, int *status, char *address, size_t addrsz,
+		char *rule, size_t rulesz, int *too_large, char *err, size_t errsz);
+
+#endif
