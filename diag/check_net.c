@@ -12,6 +12,7 @@
 
 #include "checks.h"
 #include "netconf.h"
+#include "netrec.h"
 #include "probe.h"
 #include "roots.h"
 #include "sock.h"
@@ -44,13 +45,6 @@ static void add_hosts_summary(struct dx_finding *f, const cJSON *hosts)
 	dx_ev_str(f, "hosts_summary", buf);
 	dx_ev_num(f, "host_count", n);
 }
-
-/* The proxy Sense would use for one scheme, and why. */
-struct route {
-	int use;                 /* 0 direct */
-	struct dx_hostport hp;
-	const char *source;      /* "static", "winhttp", "none", "winhttp-bypass" */
-};
 
 struct netplan {
 	struct dx_onboarded ob;
@@ -283,36 +277,38 @@ static void check_static(struct dx_ctx *c, struct netplan *np)
 
 /* The proxy Sense would use for this destination: the static proxy when
  * set, else WinHTTP (unless the host is in its bypass list), else direct. */
-static struct route route_for(const struct netplan *np, const struct dx_dest *d)
+static struct dx_route route_for(const struct netplan *np, const struct dx_dest *d)
 {
-	struct route r = {0};
-	r.source = "none";
+	struct dx_route r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.source, sizeof r.source, "none");
+	snprintf(r.reason, sizeof r.reason, "no proxy configured (TelemetryProxyServer "
+		 "and the WinHTTP proxy are unset)");
 	if (np->sp_ok) {
 		r.use = 1;
 		r.hp = np->sp;
-		r.source = "static";
+		snprintf(r.source, sizeof r.source, "static");
+		snprintf(r.reason, sizeof r.reason, "TelemetryProxyServer is set");
 	} else if (np->wh_ok && np->wh.has_proxy) {
 		if (dx_bypass_match(np->wh.bypass, d->host)) {
-			r.source = "winhttp-bypass";
+			snprintf(r.source, sizeof r.source, "winhttp-bypass");
+			snprintf(r.reason, sizeof r.reason, "%s matches the WinHTTP bypass list",
+				 d->host);
 		} else if (dx_winhttp_proxy_for(np->wh.proxy, d->tls ? "https" : "http",
 						&r.hp) == 0) {
 			r.use = 1;
-			r.source = "winhttp";
+			snprintf(r.source, sizeof r.source, "winhttp");
+			snprintf(r.reason, sizeof r.reason, "WinHTTP proxy (netsh winhttp)");
+		} else {
+			snprintf(r.reason, sizeof r.reason, "the WinHTTP proxy has no entry for %s",
+				 d->tls ? "https" : "http");
 		}
 	}
+	snprintf(r.method, sizeof r.method, "%s", r.use ? "proxy" : "direct");
 	return r;
 }
 
 /* ---- the probe ------------------------------------------------------------ */
-
-struct target {
-	struct dx_dest d;
-	struct route r;
-	struct dx_probe p;
-	char address[300];       /* where we connected, "addr:port" */
-	char connect_to[300];    /* the --connect-to rule that applied */
-	struct dns_entry *dns;   /* the destination's own name */
-};
 
 static char *read_file(const char *path, size_t max, size_t *len)
 {
@@ -340,7 +336,7 @@ static char *read_file(const char *path, size_t max, size_t *len)
 /* Decides where to connect; sets the result when nothing can be sent. */
 static void plan_target(struct dx_ctx *c, struct dns_cache *dc,
 			const struct dx_connect_to *rules, size_t nrules,
-			struct target *t)
+			struct dx_netrec *t)
 {
 	struct dx_probe *p = &t->p;
 	const char *name = t->r.use ? t->r.hp.host : t->d.host;
@@ -349,14 +345,18 @@ static void plan_target(struct dx_ctx *c, struct dns_cache *dc,
 	char addr[256] = "";
 	int aport = port, rule;
 
-	if (!t->r.use)
-		t->dns = e;
 	if (!e) {
 		p->result = DX_PR_NOT_PROBED;
 		snprintf(p->reason, sizeof p->reason, "out of memory");
 		return;
 	}
 	p->dns_ms = e->ms;
+	snprintf(t->dns_name, sizeof t->dns_name, "%s", name);
+	t->dns_status = e->st;
+	if (e->st != DX_OK)
+		snprintf(t->dns_error, sizeof t->dns_error, "%s", e->err.text);
+	for (size_t i = 0; e->st == DX_OK && i < e->addrs.count && i < DX_NETREC_MAX_ADDRS; i++)
+		snprintf(t->addrs[t->n_addrs++], sizeof t->addrs[0], "%s", e->addrs.items[i]);
 	if (e->st == DX_OK)
 		snprintf(addr, sizeof addr, "%s", e->addrs.items[0]);
 	rule = dx_connect_to_apply(rules, nrules, name, port, addr, sizeof addr, &aport);
@@ -412,12 +412,12 @@ static void add_timing(struct dx_finding *f, const char *key, double ms)
 		dx_ev_num(f, key, ms);
 }
 
-static int failed(const struct target *t)
+static int failed(const struct dx_netrec *t)
 {
 	return t->p.result != DX_PR_OK && t->p.result != DX_PR_NOT_PROBED;
 }
 
-static void endpoint_finding(struct dx_ctx *c, const struct target *t)
+static void endpoint_finding(struct dx_ctx *c, const struct dx_netrec *t)
 {
 	const struct dx_probe *p = &t->p;
 	enum dx_severity sev = p->result == DX_PR_OK ? DX_SEV_INFO
@@ -452,10 +452,10 @@ static void endpoint_finding(struct dx_ctx *c, const struct target *t)
 	else
 		dx_ev_str(f, "proxy", "direct");
 	dx_ev_str(f, "proxy_source", t->r.source);
-	if (t->dns && t->dns->st == DX_OK) {
+	if (!t->r.use && t->dns_name[0] && t->dns_status == DX_OK) {
 		cJSON *a = cJSON_AddArrayToObject(f->evidence, "resolved");
-		for (size_t i = 0; a && i < t->dns->addrs.count; i++)
-			cJSON_AddItemToArray(a, cJSON_CreateString(t->dns->addrs.items[i]));
+		for (int i = 0; a && i < t->n_addrs; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(t->addrs[i]));
 	}
 	add_timing(f, "dns_ms", p->dns_ms);
 	add_timing(f, "connect_ms", p->connect_ms);
@@ -500,7 +500,7 @@ static void add_unique(cJSON *arr, const char *s)
 	cJSON_AddItemToArray(arr, cJSON_CreateString(s));
 }
 
-static void category_findings(struct dx_ctx *c, const struct target *t, size_t n)
+static void category_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n)
 {
 	static const struct { const char *cat, *id; } map[] = {
 		{"cnc", "net.edr-cnc"},       {"cyber", "net.cyber"},
@@ -562,8 +562,10 @@ static void category_findings(struct dx_ctx *c, const struct target *t, size_t n
 static void expected_roots(struct dx_ctx *c, struct dx_finding *f)
 {
 	cJSON *arr;
-	if (c->opt->anchors_path) {
-		dx_ev_fmt(f, "expected_roots", "--anchors %s", c->opt->anchors_path);
+	const char *anchors = c->opt->replay_net ? c->opt->replay_net->anchors
+						 : c->opt->anchors_path;
+	if (anchors && *anchors) {
+		dx_ev_fmt(f, "expected_roots", "--anchors %s", anchors);
 		return;
 	}
 	arr = cJSON_AddArrayToObject(f->evidence, "expected_roots");
@@ -574,7 +576,7 @@ static void expected_roots(struct dx_ctx *c, struct dx_finding *f)
 
 /* net.tls-inspection and the three proxy findings: one each, naming what
  * was seen and which destinations it hit. */
-static void cause_findings(struct dx_ctx *c, const struct target *t, size_t n)
+static void cause_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n)
 {
 	static const struct { enum dx_probe_class cls; const char *id; int conn; } map[] = {
 		{DX_PR_TLS_INTERCEPTED, "net.tls-inspection", 0},
@@ -779,7 +781,7 @@ static int scan_service_tags(const char *s, size_t len, struct prefix **px, size
 }
 
 static void check_static_ip(struct dx_ctx *c, struct dns_cache *dc,
-			    const struct target *t, size_t n)
+			    const struct dx_netrec *t, size_t n)
 {
 	static const char reminder[] =
 		"SmartScreen, Windows Update and CRL destinations are not covered by "
@@ -849,7 +851,7 @@ out:
 static void probe_all(struct dx_ctx *c, struct netplan *np)
 {
 	struct dx_dest *dests = calloc(MAX_DEST, sizeof *dests);
-	struct target *t = NULL;
+	struct dx_netrec *t = NULL;
 	struct dx_connect_to *rules = NULL;
 	struct dns_cache dc = {0};
 	struct dx_probe_config cfg = {0};
@@ -860,6 +862,20 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 
 	if (!dests)
 		return;
+	if (c->opt->replay_net) {
+		/* Replaying a collected file: the device's records, no traffic. */
+		const struct dx_netlog *log = c->opt->replay_net;
+		n = (int)log->n;
+		if (n <= 0 || !(t = calloc((size_t)n, sizeof *t)))
+			goto out;
+		memcpy(t, log->recs, (size_t)n * sizeof *t);
+		for (int i = 0; i < n; i++) {
+			t[i].p.host = t[i].d.host;
+			t[i].p.path = t[i].d.path;
+		}
+		snprintf(err, sizeof err, "%s", log->probe_error);
+		goto findings;
+	}
 	n = dx_dest_select(c->data->destinations, np->ob.streamlined, np->ob.geo,
 			   np->ob.dc, dests, MAX_DEST);
 	if (n <= 0)
@@ -902,7 +918,7 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	}
 	{
 		/* Plain-HTTP targets still run when the anchors are unusable. */
-		struct target *tt = t;
+		struct dx_netrec *tt = t;
 		struct dx_probe *probes = calloc((size_t)n, sizeof *probes);
 		if (!probes)
 			goto out;
@@ -917,6 +933,16 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 		for (int i = 0; i < n; i++)
 			tt[i].p = probes[i];
 		free(probes);
+	}
+findings:
+	if (c->netlog) {
+		/* collect: the records as they are, for the collected file */
+		c->netlog->recs = malloc((size_t)n * sizeof *t);
+		if (c->netlog->recs) {
+			memcpy(c->netlog->recs, t, (size_t)n * sizeof *t);
+			c->netlog->n = (size_t)n;
+		}
+		snprintf(c->netlog->probe_error, sizeof c->netlog->probe_error, "%s", err);
 	}
 	for (int i = 0; i < n; i++)
 		endpoint_finding(c, &t[i]);
@@ -939,7 +965,13 @@ void dx_check_net(struct dx_ctx *c)
 	check_mode(c, &np);
 	check_winhttp(c, &np);
 	check_static(c, &np);
-	if (c->facts.sense_state != DX_SVC_RUNNING || c->opt->no_network)
+	if (c->facts.sense_state != DX_SVC_RUNNING || c->opt->no_network) {
+		if (c->netlog)
+			snprintf(c->netlog->not_tested, sizeof c->netlog->not_tested, "%s",
+				 c->opt->no_network ? "--no-network: the network was not tested"
+						    : "Sense is not running: the network was not "
+						      "tested (Sense would not contact the cloud)");
 		return;
+	}
 	probe_all(c, &np);
 }

@@ -54,6 +54,8 @@ struct dx_fault_rule {
 	unsigned seen;      /* matching calls so far (run-time state) */
 };
 
+struct dx_netlog;
+
 struct dx_fixture {
 	char *source;       /* file name, for messages */
 	char *description;
@@ -65,6 +67,7 @@ struct dx_fixture {
 	struct dx_eventlist events;
 	struct dx_fx_dns *dns; size_t ndns;
 	struct dx_fault_rule *faults; size_t nfaults;
+	struct dx_netlog *network; /* collected network records (netrec.h), or NULL */
 };
 
 /* Loads FILE; NULL with "FILE: $.path: reason" in err on any problem. */
