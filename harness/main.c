@@ -39,7 +39,7 @@ static const char usage[] =
 	"               [--update] [--junit FILE] [--coverage-json FILE]\n"
 	"               [--diag PATH] [--mockcloud PATH] [--wine] [--spec FILE]\n"
 	"               [--scenarios DIR] [--report-dir DIR] [--keep] [--verbose]\n"
-	"               [--list] [NAME...]\n"
+	"               [--list] [--collect-replay [--replay-diag PATH]] [NAME...]\n"
 	"\n"
 	"Runs the scenarios of DIR (default: fixtures/scenarios of the source tree)\n"
 	"against a mock cloud and the real mdediag, prints one line per scenario,\n"
@@ -48,7 +48,11 @@ static const char usage[] =
 	"the selected names and their article branch without running. A full run\n"
 	"fails when a spec ID has no passing scenario. Exit: 0 all passed and\n"
 	"covered, 1 a failure or an uncovered ID, 2 bad usage or scenario files.\n"
-	"--report-dir DIR writes each scenario's JSON report to DIR/NAME.json.\n";
+	"--report-dir DIR writes each scenario's JSON report to DIR/NAME.json.\n"
+	"--collect-replay also runs `mdediag collect` with the same options, stops\n"
+	"the mock cloud, replays the collected file with no network options (with\n"
+	"--replay-diag PATH, e.g. the native build under --wine) and fails unless\n"
+	"the findings (id, severity, evidence but timings) and verdict match.\n";
 
 struct cli {
 	struct hx_opts o;
@@ -107,6 +111,8 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			c->list = 1;
 		} else if (!strcmp(a, "--wine")) {
 			c->o.wine = 1;
+		} else if (!strcmp(a, "--collect-replay")) {
+			c->o.collect_replay = 1;
 		} else if (!strcmp(a, "--keep")) {
 			c->o.keep = 1;
 		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
@@ -142,6 +148,8 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			c->spec = v, i++;
 		} else if (!strcmp(a, "--scenarios")) {
 			c->dir = v, i++;
+		} else if (!strcmp(a, "--replay-diag")) {
+			c->o.replay_diag = v, i++;
 		} else if (!strcmp(a, "--report-dir")) {
 			c->o.report_dir = v, i++;
 		} else if (a[0] == '-') {
@@ -259,7 +267,11 @@ static int expected_cost(const struct hx_scenario *s)
 static void print_result(const struct hx_scenario *s)
 {
 	if (s->outcome == HX_PASS)
-		printf("PASS %s (%.1f s)\n", s->name, s->seconds);
+		if (s->collected_bytes)
+			printf("PASS %s (%.1f s, collected %ld bytes)\n", s->name, s->seconds,
+			       s->collected_bytes);
+		else
+			printf("PASS %s (%.1f s)\n", s->name, s->seconds);
 	else
 		printf("FAIL %s: %s (%.1f s)\n", s->name, s->why, s->seconds);
 	if (s->tmpdir[0])
