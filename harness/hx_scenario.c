@@ -1,5 +1,4 @@
 /* hx_scenario.c - load, run and judge one scenario (see hx_scenario.h). */
-#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -387,7 +386,8 @@ static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run
 
 /* Same finding (id, severity, title) with the same evidence, timings
  * aside; "" or the first difference. */
-static void same_findings(const cJSON *live, const cJSON *replay, char *why, size_t whysz)
+static void compare(const cJSON *live, const cJSON *replay, int evidence, char *why,
+		    size_t whysz)
 {
 	const cJSON *fa = cJSON_GetObjectItemCaseSensitive(live, "findings");
 	const cJSON *fb = cJSON_GetObjectItemCaseSensitive(replay, "findings");
@@ -412,7 +412,7 @@ static void same_findings(const cJSON *live, const cJSON *replay, char *why, siz
 		}
 		ea = cJSON_GetObjectItemCaseSensitive(a, "evidence");
 		eb = cJSON_GetObjectItemCaseSensitive(b, "evidence");
-		for (int pass = 0; pass < 2; pass++) {
+		for (int pass = 0; evidence && pass < 2; pass++) {
 			const cJSON *src = pass ? eb : ea, *dst = pass ? ea : eb;
 			cJSON_ArrayForEach(x, src) {
 				size_t l = strlen(x->string);
@@ -444,6 +444,61 @@ static void same_findings(const cJSON *live, const cJSON *replay, char *why, siz
 		snprintf(why, whysz, "verdict: live %s, replay %s", va ? va : "-", vb ? vb : "-");
 }
 
+/* Runs argv to its end; 0, or -1 + sc->why (prefixed with `what`). */
+static int run_to_end(struct hx_scenario *sc, struct hx_proc *p, char **argv, const char *what,
+		      long long deadline, struct hx_proc *also)
+{
+	char err[512];
+	if (hx_proc_start(p, argv, HX_REPORT_MAX, HX_STDERR_MAX, err, sizeof err)) {
+		snprintf(sc->why, sizeof sc->why, "%s: %s", what, err);
+		return -1;
+	}
+	if (hx_proc_wait(p, deadline, also)) {
+		snprintf(sc->why, sizeof sc->why, "%s did not finish in time", what);
+		return -1;
+	}
+	if (!p->out.data || p->out.truncated) {
+		char l[300];
+		first_line(p->err.data, l, sizeof l);
+		snprintf(sc->why, sizeof sc->why, "%s: exit %d without output: %s", what,
+			 hx_proc_exit_code(p), l);
+		return -1;
+	}
+	return 0;
+}
+
+/* What --redact must hide, from the unredacted file: the host name, the
+ * proxies the records name, and the loopback address the mock cloud is on;
+ * the first one still present in `red`, or NULL. */
+static const char *leaked(const cJSON *plain, const char *red)
+{
+	static __thread char found[300];
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(plain, "hostname"), *d;
+	const cJSON *net = cJSON_GetObjectItemCaseSensitive(plain, "network");
+	if (cJSON_IsString(h) && h->valuestring[0] && strcasestr(red, h->valuestring))
+		return h->valuestring;
+	if (strstr(red, "127.0.0.1"))
+		return "127.0.0.1";
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(net, "destinations")) {
+		const char *ph = str_member(cJSON_GetObjectItemCaseSensitive(d, "route"), "proxy_host");
+		if (ph && strcasestr(red, ph)) {
+			snprintf(found, sizeof found, "%s", ph);
+			return found;
+		}
+	}
+	return NULL;
+}
+
+static void same_findings(const cJSON *live, const cJSON *replay, char *why, size_t whysz)
+{
+	compare(live, replay, 1, why, whysz);
+}
+
+static void same_findings_noev(const cJSON *live, const cJSON *replay, char *why, size_t whysz)
+{
+	compare(live, replay, 0, why, whysz);
+}
+
 /* --collect-replay: collect with the live run's options against the same
  * mock cloud, stop the cloud, replay the collected file with no network
  * options, and compare with the live report. 0, or -1 + sc->why. */
@@ -451,8 +506,9 @@ static int collect_replay(struct hx_scenario *sc, const struct hx_opts *o, struc
 			  long long deadline)
 {
 	char *argv[HX_MAX_ARGS], err[512], path[PATH_MAX + 32];
-	struct hx_proc col = {0}, rep = {0};
-	cJSON *replay = NULL;
+	struct hx_proc col = {0}, rep = {0}, red = {0}, rre = {0};
+	char rpath[PATH_MAX + 32];
+	cJSON *replay = NULL, *rreplay = NULL;
 	int n = 0, rc = -1;
 	FILE *f;
 	if (o->wine)
@@ -462,15 +518,9 @@ static int collect_replay(struct hx_scenario *sc, const struct hx_opts *o, struc
 	argv[n++] = "--fixture";
 	argv[n++] = r->fixture;
 	scenario_args(sc, o, r, argv, &n, 1);
-	if (hx_proc_start(&col, argv, HX_REPORT_MAX, HX_STDERR_MAX, err, sizeof err)) {
-		snprintf(sc->why, sizeof sc->why, "collect: %s", err);
-		return -1;
-	}
-	if (hx_proc_wait(&col, deadline, r->cloud_started ? &r->cloud : NULL)) {
-		snprintf(sc->why, sizeof sc->why, "collect did not finish in time");
+	if (run_to_end(sc, &col, argv, "collect", deadline, r->cloud_started ? &r->cloud : NULL))
 		goto out;
-	}
-	if (hx_proc_exit_code(&col) != 0 || !col.out.data || col.out.truncated) {
+	if (hx_proc_exit_code(&col) != 0) {
 		char l[300];
 		first_line(col.err.data, l, sizeof l);
 		snprintf(sc->why, sizeof sc->why, "collect: exit %d: %s", hx_proc_exit_code(&col), l);
@@ -483,6 +533,27 @@ static int collect_replay(struct hx_scenario *sc, const struct hx_opts *o, struc
 		goto out;
 	}
 	sc->collected_bytes = (long)col.out.len;
+	/* The same with --redact (a third run against the same cloud). */
+	argv[n++] = "--redact";
+	argv[n] = NULL;
+	if (run_to_end(sc, &red, argv, "collect --redact", deadline,
+		       r->cloud_started ? &r->cloud : NULL))
+		goto out;
+	snprintf(rpath, sizeof rpath, "%s/redacted.json", r->tmp);
+	if (!(f = fopen(rpath, "w")) || fwrite(red.out.data, 1, red.out.len, f) != red.out.len ||
+	    fclose(f)) {
+		snprintf(sc->why, sizeof sc->why, "cannot write %.900s", rpath);
+		goto out;
+	}
+	{
+		cJSON *plain = cJSON_Parse(col.out.data);
+		const char *l = leaked(plain, red.out.data);
+		if (l)
+			snprintf(sc->why, sizeof sc->why, "collect --redact left \"%.200s\" in the file", l);
+		cJSON_Delete(plain);
+		if (l)
+			goto out;
+	}
 	/* No cloud from here on: a replay that tried the network would fail. */
 	if (r->cloud_started) {
 		hx_proc_stop(&r->cloud, HX_CLOUD_STOP_MS);
@@ -499,15 +570,9 @@ static int collect_replay(struct hx_scenario *sc, const struct hx_opts *o, struc
 	argv[n++] = "--format";
 	argv[n++] = "json";
 	scenario_args(sc, o, r, argv, &n, 0);
-	if (hx_proc_start(&rep, argv, HX_REPORT_MAX, HX_STDERR_MAX, err, sizeof err)) {
-		snprintf(sc->why, sizeof sc->why, "replay: %s", err);
+	if (run_to_end(sc, &rep, argv, "replay", deadline, NULL))
 		goto out;
-	}
-	if (hx_proc_wait(&rep, deadline, NULL)) {
-		snprintf(sc->why, sizeof sc->why, "replay did not finish in time");
-		goto out;
-	}
-	replay = rep.out.data ? cJSON_Parse(rep.out.data) : NULL;
+	replay = cJSON_Parse(rep.out.data);
 	if (!cJSON_IsObject(replay)) {
 		char l[300];
 		first_line(rep.err.data, l, sizeof l);
@@ -523,15 +588,26 @@ static int collect_replay(struct hx_scenario *sc, const struct hx_opts *o, struc
 		snprintf(sc->why, sizeof sc->why, "collect/replay: %s", err);
 		goto out;
 	}
+	/* The redacted file: same findings and verdict, evidence aside. */
+	argv[2] = rpath;
+	if (run_to_end(sc, &rre, argv, "replay of the redacted file", deadline, NULL))
+		goto out;
+	rreplay = cJSON_Parse(rre.out.data);
+	same_findings_noev(sc->report, rreplay, err, sizeof err);
+	if (err[0]) {
+		snprintf(sc->why, sizeof sc->why, "redacted replay: %s", err);
+		goto out;
+	}
 	rc = 0;
 out:
-	if (col.pid)
-		hx_proc_stop(&col, 0);
-	if (rep.pid)
-		hx_proc_stop(&rep, 0);
-	hx_proc_free(&col);
-	hx_proc_free(&rep);
+	struct hx_proc *all[] = {&col, &rep, &red, &rre};
+	for (int i = 0; i < 4; i++) {
+		if (all[i]->pid)
+			hx_proc_stop(all[i], 0);
+		hx_proc_free(all[i]);
+	}
 	cJSON_Delete(replay);
+	cJSON_Delete(rreplay);
 	return rc;
 }
 
