@@ -162,11 +162,15 @@ static char *redact_text(struct red *r, const char *s)
 	for (size_t i = 0; i < len;) {
 		const char *tok = NULL;
 		size_t m = 0;
-		int start = i == 0 || !(word_ch((unsigned char)s[i - 1]) || s[i - 1] == '.' ||
-					s[i - 1] == ':');
-		if (start) {
+		/* an address starts after a non-word character; after ':' only an
+		 * IPv4 one ("host:443:10.0.0.1:8080"), not the middle of an IPv6 */
+		int prev = i ? (unsigned char)s[i - 1] : 0;
+		int start = i == 0 || !(word_ch(prev) || prev == '.' || prev == ':');
+		if (start || prev == ':') {
 			char a[64];
 			size_t n = addr_at(s + i, a, sizeof a);
+			if (n && !start && strchr(a, ':'))
+				n = 0;
 			if (n && internal_addr(a) && !word_ch((unsigned char)s[i + n])) {
 				tok = token_for(r, a, strchr(a, ':') ? "v6" : "v4");
 				m = n;
