@@ -47,9 +47,9 @@ try:
     junit = os.path.join(tmp, "junit.xml")
     cov = os.path.join(tmp, "coverage.json")
     p, _ = run("--junit", junit, "--coverage-json", cov,
-               "local-healthy-reonboard", "net-healthy-standard-us")
+               "local-healthy-no-network-withholds-plan", "net-healthy-standard-us")
     ok(p.returncode == 0, "subset run passes (coverage not enforced)", p.stdout + p.stderr)
-    ok("PASS local-healthy-reonboard (" in p.stdout, "one PASS line per scenario", p.stdout)
+    ok("PASS local-healthy-no-network-withholds-plan (" in p.stdout, "one PASS line per scenario", p.stdout)
     try:
         doc = xml.dom.minidom.parse(junit)
         suite = doc.getElementsByTagName("testsuite")[0]
@@ -61,17 +61,17 @@ try:
         c = json.load(f)
     ok("net.endpoint" in c and c["net.endpoint"] == ["net-healthy-standard-us"],
        "coverage json maps net.endpoint to the network scenario", c.get("net.endpoint"))
-    ok(c.get("verdict") == ["local-healthy-reonboard", "net-healthy-standard-us"],
+    ok(c.get("verdict") == ["local-healthy-no-network-withholds-plan", "net-healthy-standard-us"],
        "verdict is produced by every passing scenario", c.get("verdict"))
 
     # 2. a failing scenario with XML-hostile text in its name and message.
     bad = os.path.join(tmp, "bad")
     scenario(bad, "wrong-<verdict>&", {"verdict": "os.home-edition", "exit": 1})
-    scenario(bad, "right", {"verdict": "reonboard.plan", "exit": 0})
+    scenario(bad, "right", {"verdict": "net.not-tested", "exit": 0})
     junit2 = os.path.join(tmp, "junit2.xml")
     p, _ = run("--scenarios", bad, "--junit", junit2)
     ok(p.returncode == 1, "a failing scenario fails the run", p.stdout)
-    ok("FAIL wrong-<verdict>&: verdict is reonboard.plan, expected os.home-edition" in p.stdout,
+    ok("FAIL wrong-<verdict>&: verdict is net.not-tested, expected os.home-edition" in p.stdout,
        "the FAIL line names the first mismatch", p.stdout)
     ok("UNCOVERED" in p.stdout, "a full run over a small directory reports uncovered IDs", p.stdout)
     try:
@@ -85,7 +85,7 @@ try:
 
     # 3. full coverage is enforced: one passing scenario cannot cover the spec.
     only_ok = os.path.join(tmp, "only-ok")
-    scenario(only_ok, "right", {"verdict": "reonboard.plan", "exit": 0})
+    scenario(only_ok, "right", {"verdict": "net.not-tested", "exit": 0})
     p, _ = run("--scenarios", only_ok)
     ok(p.returncode == 1 and "1 passed, 0 failed" in p.stdout,
        "all passing but spec IDs uncovered: exit 1", p.stdout)
