@@ -392,7 +392,9 @@ static void plan_target(struct dx_ctx *c, struct dns_cache *dc,
 	if (rule >= 0)
 		snprintf(t->connect_to, sizeof t->connect_to, "%s",
 			 c->opt->connect_to[rule]);
-	if (e->st != DX_OK) {
+	/* As curl's --connect-to: a rule that gives the proxy's address replaces
+	 * its name lookup (destinations keep theirs: their DNS is evidence). */
+	if (e->st != DX_OK && !(t->r.use && rule >= 0 && rules[rule].addr[0])) {
 		if (t->r.use) {
 			p->result = DX_PR_PROXY_FAILED;
 			p->proxy_connect_failed = 1;

@@ -75,20 +75,26 @@ int dx_check_order(const char *id)
 	return 1000;
 }
 
+const struct dx_section dx_sections[] = {
+	{"os", dx_check_os},
+	{"sense", dx_check_sense},
+	{"onboarding", dx_check_onboarding},
+	{"connectivity", dx_check_net},
+	{"asr", dx_check_asr},
+	{"antivirus", dx_check_mdav},
+	{"agents", dx_check_agent},
+	{"reonboard", dx_check_reonboard},
+	{"verdict", dx_check_verdict},
+};
+const size_t dx_sections_len = sizeof dx_sections / sizeof dx_sections[0];
+
 void dx_run_checks(struct dx_ctx *c)
 {
 	struct dx_err err;
 	c->facts.elevated = -1;
 	if (dx_hostname(c->p, c->facts.hostname, &err) != DX_OK)
 		c->facts.hostname[0] = '\0';
-	dx_check_os(c);
-	dx_check_sense(c);
-	dx_check_onboarding(c);
-	dx_check_net(c);
-	dx_check_asr(c);
-	dx_check_mdav(c);
-	dx_check_agent(c);
-	dx_check_reonboard(c);
-	dx_check_verdict(c);
+	for (size_t i = 0; i < dx_sections_len; i++)
+		dx_sections[i].run(c);
 	dx_findings_sort(&c->findings);
 }

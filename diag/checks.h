@@ -113,6 +113,16 @@ void dx_check_verdict(struct dx_ctx *c);    /* verdict.c: verdict */
 
 void dx_check_net(struct dx_ctx *c);        /* check_net.c: net.* (probe) */
 
+/* The sections in the order they run (the article's, except that
+ * connectivity runs before the ASR rule and Defender, which do not depend on
+ * it); dx_run_checks runs them after reading the host name, then sorts. */
+struct dx_section {
+	const char *name;  /* "os", "sense", "onboarding", ... (docs/fixture.md) */
+	void (*run)(struct dx_ctx *c);
+};
+extern const struct dx_section dx_sections[];
+extern const size_t dx_sections_len;
+
 /* Runs every section in order and sorts the findings. */
 void dx_run_checks(struct dx_ctx *c);
 

@@ -135,6 +135,15 @@ int hx_finding_matches(const cJSON *want, const cJSON *have)
 	return miss[0] == '\0';
 }
 
+int hx_finding_score(const cJSON *want, const cJSON *have)
+{
+	char miss[400];
+	const char *w = str_member(want, "id"), *h = str_member(have, "id");
+	if (!w || !h || strcmp(w, h) != 0)
+		return -1;
+	return score(want, have, miss, sizeof miss);
+}
+
 static int check_finding(const cJSON *want, const cJSON *findings, size_t idx,
 			 char *why, size_t whysz)
 {

@@ -5,9 +5,9 @@
 set -euo pipefail
 
 PKGS=(
-  meson ninja-build pkg-config gcc python3
+  meson ninja-build pkg-config gcc python3 python3-jsonschema
   libcriterion-dev libcjson-dev libmbedtls-dev libmicrohttpd-dev
-  curl ca-certificates
+  curl ca-certificates man-db
 )
 # The Windows build and the Wine tests (scripts/fetch-windows-deps.sh).
 if [ "${MDEDIAG_NO_WINDOWS:-0}" != 1 ]; then

@@ -21,7 +21,7 @@ done < "$DIR/expected.tsv"
 "$MOCKCLOUD" --config "$T/nonexistent.json" 2>"$T/err"; rc=$?
 checke "missing config file: exit 2 naming the file" '[ $rc = 2 ] && has "$(cat "$T/err")" "nonexistent.json"'
 "$MOCKCLOUD" --config 2>"$T/err"; rc=$?
-checke "usage error: exit 2 with usage" '[ $rc = 2 ] && has "$(cat "$T/err")" "usage"'
+checke "usage error: exit 2, one line and the hint" '[ $rc = 2 ] && [ "$(wc -l < "$T/err")" = 2 ] && has "$(cat "$T/err")" "Try" && has "$(cat "$T/err")" "mockcloud --help"'
 "$MOCKCLOUD" --config "$DIR/../good.json" --seed x 2>"$T/err"; rc=$?
 check "non-numeric --seed: exit 2" [ $rc = 2 ]
 finish

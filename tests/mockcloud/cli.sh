@@ -60,4 +60,27 @@ tmpca=$(json "$T/ready3" 'd["ca"]')
 check "another seed: another root" [ "$(sha256sum < "$tmpca")" != "$root1" ]
 kill -TERM $pid; wait $pid
 check "default CA dir is a temp dir removed at exit" test ! -e "$tmpca"
+
+# command-line conventions: --help on stdout with exit 0, --opt=value, one
+# line and a hint for bad usage, exit 2
+"$MOCKCLOUD" --help > "$T/out" 2> "$T/err"; rc=$?; RC=$rc ERR=
+checke "--help: usage on stdout, exit 0" '[ "$rc" = 0 -a ! -s "$T/err" ] && head -1 "$T/out" | grep -q "^usage: mockcloud"'
+usage_err() {  # ARGS... EXPECTED-LINE
+  local want=${*: -1}
+  "$MOCKCLOUD" "${@:1:$#-1}" > "$T/out" 2> "$T/err"; local rc=$?
+  printf '%s\nTry '"'"'mockcloud --help'"'"'.\n' "$want" > "$T/want"
+  RC=$rc ERR=$(cat "$T/err")
+  checke "${*:1:$#-1}: exit 2, one line and the hint" '[ "$RC" = 2 -a ! -s "$T/out" ] && cmp -s "$T/want" "$T/err"'
+}
+usage_err "mockcloud: --config FILE is required"
+usage_err --bogus "mockcloud: unknown option '--bogus'"
+usage_err --config "mockcloud: option '--config' needs a value"
+usage_err --help=x "mockcloud: option '--help' takes no value"
+usage_err --config "$CFG" --seed=-1 "mockcloud: --seed -1: expected a number from 0 to 18446744073709551615"
+usage_err --config "$CFG" stray "mockcloud: unexpected argument 'stray'"
+"$MOCKCLOUD" --config="$CFG" --seed=3 --ca-dir="$T/ca3" > "$T/ready4" &
+pid=$!
+for _ in $(seq 1 100); do [ -s "$T/ready4" ] && break; sleep 0.05; done
+check "--opt=value: starts with the given CA dir" test -s "$T/ca3/root.pem"
+kill -TERM $pid; wait $pid
 finish
