@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "win32_args.h"
 #include "checks.h"
 #include "netconf.h"
 #include "netrec.h"
@@ -341,7 +342,7 @@ static struct dx_route route_for(const struct netplan *np, const struct dx_dest 
 
 static char *read_file(const char *path, size_t max, size_t *len)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = dx_fopen(path, "rb");
 	char *buf;
 	size_t n;
 	if (!fp)

@@ -36,7 +36,7 @@ static void add_event_evidence(struct dx_finding *f, const struct dx_event *e,
 	dx_ev_str(f, "last_seen", when);
 	dx_ev_num(f, "count", (double)count);
 	char msg[512];
-	snprintf(msg, sizeof msg, "%s", e->message);
+	dx_event_text(e, msg, sizeof msg);
 	dx_ev_str(f, "message", msg);
 }
 
@@ -206,9 +206,10 @@ static void add_sense_log(struct dx_ctx *c, int64_t since)
 		const struct dx_event *e = &evs.items[i];
 		if (!IN(e->id, sense_error_ids) || cJSON_GetArraySize(arr) >= 10)
 			continue;
-		char when[32], line[400];
+		char when[32], line[400], text[301];
 		dx_format_time(e->time, when);
-		snprintf(line, sizeof line, "%s event %u: %.300s", when, (unsigned)e->id, e->message);
+		dx_event_text(e, text, sizeof text);
+		snprintf(line, sizeof line, "%s event %u: %s", when, (unsigned)e->id, text);
 		char *clean = dx_utf8_clean(line);
 		if (clean)
 			cJSON_AddItemToArray(arr, cJSON_CreateString(clean));
@@ -237,7 +238,7 @@ static void check_intune(struct dx_ctx *c, int64_t since)
 		const struct dx_event *e = &evs.items[i];
 		const char *code = NULL;
 		for (const char *const *k = codes; *k && !code; k++)
-			if (dx_strcasestr(e->message, *k))
+			if (dx_event_has(e, *k))
 				code = *k;
 		if (e->id != 1819 && !code)
 			continue;

@@ -90,8 +90,14 @@ void dx_check_os(struct dx_ctx *c)
 		      sizeof d->edition, &err);
 	dx_reg_string(c->p, DX_KEY_CURRENTVERSION, "InstallationType",
 		      d->install_type, sizeof d->install_type, &err);
-	dx_reg_string(c->p, DX_KEY_CURRENTVERSION, "DisplayVersion",
-		      d->display_version, sizeof d->display_version, &err);
+	/* DisplayVersion exists from Windows 10 20H2 (build 19042) on; before it
+	 * (Windows 10 1507-2004, Server 2016 "1607", Server 2019 "1809") the
+	 * release is ReleaseId, which later builds freeze at "2009". */
+	if (dx_reg_string(c->p, DX_KEY_CURRENTVERSION, "DisplayVersion",
+			  d->display_version, sizeof d->display_version, &err) != DX_OK ||
+	    !d->display_version[0])
+		dx_reg_string(c->p, DX_KEY_CURRENTVERSION, "ReleaseId",
+			      d->display_version, sizeof d->display_version, &err);
 	dx_reg_string(c->p, DX_KEY_CURRENTVERSION, "ProductName", product_name,
 		      sizeof product_name, &err);
 	/* for the report's device block only: not evidence of any branch */

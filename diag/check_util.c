@@ -51,7 +51,7 @@ const char *dx_strcasestr(const char *hay, const char *needle)
 	return n ? NULL : hay;
 }
 
-/* Reads a REG_SZ into out, or copies dflt. */
+/* Reads a REG_SZ or REG_EXPAND_SZ into out, or copies dflt. */
 static void reg_or(struct dx_ctx *c, const char *key, const char *value,
 		   const char *dflt, char *out, size_t sz)
 {
@@ -60,38 +60,103 @@ static void reg_or(struct dx_ctx *c, const char *key, const char *value,
 		snprintf(out, sz, "%s", dflt);
 }
 
-void dx_expand_path(struct dx_ctx *c, const char *in, char *out, size_t sz)
+/* How deep a substituted value is expanded again: Windows' own
+ * ExpandEnvironmentStrings expands once, but ProfileList\ProgramData is
+ * REG_EXPAND_SZ "%SystemDrive%\ProgramData" and SystemRoot may itself hold a
+ * variable; a value naming itself must still end. */
+#define EXPAND_DEPTH 4
+
+/* The value of one variable as this device defines it (the registry, with
+ * Windows' defaults); 0 when the variable is not one we know. */
+static int var_value(struct dx_ctx *c, const char *name, size_t n, char *val, size_t sz)
 {
 	static const struct { const char *var, *key, *value, *dflt; } vars[] = {
-		{"%ProgramFiles%", "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion",
+		{"ProgramFiles", "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion",
 		 "ProgramFilesDir", "C:\\Program Files"},
-		{"%ProgramData%", "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList",
-		 "ProgramData", "C:\\ProgramData"},
-		{"%SystemRoot%", DX_KEY_CURRENTVERSION, "SystemRoot", "C:\\Windows"},
-		{"%windir%", DX_KEY_CURRENTVERSION, "SystemRoot", "C:\\Windows"},
+		/* REG_EXPAND_SZ "%SystemDrive%\ProgramData" on Windows */
+		{"ProgramData", "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList",
+		 "ProgramData", "%SystemDrive%\\ProgramData"},
+		{"ALLUSERSPROFILE", "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList",
+		 "ProgramData", "%SystemDrive%\\ProgramData"},
+		{"SystemRoot", DX_KEY_CURRENTVERSION, "SystemRoot", "C:\\Windows"},
+		{"windir", DX_KEY_CURRENTVERSION, "SystemRoot", "C:\\Windows"},
 	};
-	size_t o = 0;
-	if (in[0] == '"')
-		in++;
-	out[0] = '\0';
-	while (*in && o + 1 < sz) {
-		size_t i, n = sizeof vars / sizeof vars[0];
-		for (i = 0; i < n; i++)
-			if (strncasecmp(in, vars[i].var, strlen(vars[i].var)) == 0)
-				break;
-		if (i < n) {
-			char val[260];
-			reg_or(c, vars[i].key, vars[i].value, vars[i].dflt, val, sizeof val);
-			snprintf(out + o, sz - o, "%s", val);
-			o = strlen(out);
-			in += strlen(vars[i].var);
-		} else if (*in == '"') {
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+		if (strlen(vars[i].var) == n && strncasecmp(name, vars[i].var, n) == 0) {
+			reg_or(c, vars[i].key, vars[i].value, vars[i].dflt, val, sz);
+			return 1;
+		}
+	/* %SystemDrive% is no registry value: Windows sets it from the boot
+	 * volume, the drive of SystemRoot ("C:\WINDOWS" -> "C:"). */
+	if (n == 11 && strncasecmp(name, "SystemDrive", n) == 0) {
+		char root[260];
+		reg_or(c, DX_KEY_CURRENTVERSION, "SystemRoot", "C:\\Windows", root, sizeof root);
+		if (((root[0] | 0x20) >= 'a' && (root[0] | 0x20) <= 'z') && root[1] == ':')
+			snprintf(val, sz, "%c:", root[0]);
+		else
+			snprintf(val, sz, "C:");
+		return 1;
+	}
+	return 0;
+}
+
+/* Copies `in` into out+*o, substituting known %VAR%s and expanding what they
+ * hold again while depth > 0. Stops at a '"' when `quoted`. */
+static void expand(struct dx_ctx *c, const char *in, char *out, size_t sz, size_t *o,
+		   int depth, int quoted)
+{
+	while (*in && *o + 1 < sz) {
+		const char *end = in[0] == '%' ? strchr(in + 1, '%') : NULL;
+		char val[520];
+		if (end && end > in + 1 && depth > 0 &&
+		    var_value(c, in + 1, (size_t)(end - in - 1), val, sizeof val)) {
+			expand(c, val, out, sz, o, depth - 1, 0);
+			in = end + 1;
+		} else if (quoted && *in == '"') {
 			break; /* end of a quoted path; arguments follow */
 		} else {
-			out[o++] = *in++;
-			out[o] = '\0';
+			out[(*o)++] = *in++;
+			out[*o] = '\0';
 		}
 	}
+}
+
+void dx_expand_path(struct dx_ctx *c, const char *in, char *out, size_t sz)
+{
+	size_t o = 0;
+	if (!sz)
+		return;
+	out[0] = '\0';
+	if (in[0] == '"')
+		in++;
+	expand(c, in, out, sz, &o, EXPAND_DEPTH, 1);
+}
+
+int dx_event_has(const struct dx_event *e, const char *needle)
+{
+	if (e->message && dx_strcasestr(e->message, needle))
+		return 1;
+	for (size_t i = 0; i < e->strings.count; i++)
+		if (dx_strcasestr(e->strings.items[i], needle))
+			return 1;
+	return 0;
+}
+
+void dx_event_text(const struct dx_event *e, char *out, size_t sz)
+{
+	size_t o;
+	if (!sz)
+		return;
+	out[0] = '\0';
+	if ((e->message && e->message[0]) || !e->strings.count) {
+		snprintf(out, sz, "%s", e->message ? e->message : "");
+		return;
+	}
+	o = (size_t)snprintf(out, sz, "(no message; insertion strings:");
+	for (size_t i = 0; i < e->strings.count && o + 1 < sz; i++)
+		o += (size_t)snprintf(out + o, sz - o, "%s %s", i ? " |" : "", e->strings.items[i]);
+	if (o + 1 < sz)
+		snprintf(out + o, sz - o, ")");
 }
 
 const char *dx_reason_of(const struct dx_ctx *c, enum dx_status s)

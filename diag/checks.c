@@ -91,7 +91,8 @@ const size_t dx_sections_len = sizeof dx_sections / sizeof dx_sections[0];
 void dx_run_checks(struct dx_ctx *c)
 {
 	struct dx_err err;
-	c->facts.elevated = -1;
+	/* before the sections: a denied read is explained by it */
+	dx_elevated(c->p, &c->facts.elevated, &err);
 	if (dx_hostname(c->p, c->facts.hostname, &err) != DX_OK)
 		c->facts.hostname[0] = '\0';
 	for (size_t i = 0; i < dx_sections_len; i++)

@@ -169,10 +169,19 @@ void dx_ev_err(struct dx_finding *f, const char *what, enum dx_status s,
 /* Compares dotted versions "a.b.c.d" numerically: <0, 0, >0. A missing
  * part counts as 0. Non-numeric input compares as 0 parts. */
 int dx_vercmp(const char *a, const char *b);
-/* Expands %ProgramFiles%, %ProgramData%, %SystemRoot% as the device
- * defines them (registry, with Windows' defaults) and drops the quotes
- * around a service's image path. */
+/* Expands %ProgramFiles%, %ProgramData% (%ALLUSERSPROFILE%), %SystemRoot%
+ * (%windir%) and %SystemDrive% as the device defines them (registry, with
+ * Windows' defaults; REG_EXPAND_SZ values such as ProfileList\ProgramData =
+ * "%SystemDrive%\ProgramData" are expanded again, at most 4 levels) and
+ * drops the quotes around a service's image path. Unknown variables stay. */
 void dx_expand_path(struct dx_ctx *c, const char *in, char *out, size_t sz);
+/* 1 when `needle` is in the event's message or one of its insertion
+ * strings (ignoring case): what Windows keeps when it cannot render the
+ * message (EvtFormatMessage 15027/15033, no publisher metadata). */
+int dx_event_has(const struct dx_event *e, const char *needle);
+/* The event as evidence text: its message, or when it has none its
+ * insertion strings, "(no message; insertion strings: a | b)". */
+void dx_event_text(const struct dx_event *e, char *out, size_t sz);
 /* strcasestr, which MinGW lacks. */
 const char *dx_strcasestr(const char *hay, const char *needle);
 /* A finding already emitted, to add evidence to; NULL when absent. */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "win32_args.h"
 #include "data.h"
 
 const struct dx_embedded *dx_embedded_find(const char *name)
@@ -23,7 +24,7 @@ static cJSON *parse_embedded(const char *name, char *err, size_t errsz)
 
 static cJSON *parse_file(const char *path, char *err, size_t errsz)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = dx_fopen(path, "rb");
 	if (!f) {
 		snprintf(err, errsz, "%s: cannot open", path);
 		return NULL;

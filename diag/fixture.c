@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <cjson/cJSON.h>
+#include "win32_args.h"
 #include "fixture.h"
 #include "netrec.h"
 
@@ -34,6 +35,10 @@ static int fail(struct ld *ld, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* values quoted from the fixture keep the error on one line */
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	snprintf(ld->err, ld->errsz, "%s: %s: %s", ld->file,
 		 ld->path[0] ? ld->path : "$", msg);
 	return -1;
@@ -41,13 +46,43 @@ static int fail(struct ld *ld, const char *fmt, ...)
 
 /* Appends ".member" or ["member"] to the path; returns the old length so
  * the caller can restore it. */
+/* 0 when s is well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), else 1 + the offset of the first
+ * byte that is not. */
+static size_t utf8_bad(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (p[i]) {
+		unsigned c = p[i], n, min, cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; cp = c & 0x1f; }
+		else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; cp = c & 0x0f; }
+		else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; cp = c & 0x07; }
+		else return i + 1;
+		for (unsigned k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80) /* also stops at the NUL */
+				return i + 1;
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return i + 1;
+		i += n + 1;
+	}
+	return 0;
+}
+
 static size_t push(struct ld *ld, const char *member, int bracket)
 {
 	size_t n = strlen(ld->path);
 	char shown[200];
 	snprintf(shown, sizeof shown, "%s", member);
+	int bad = utf8_bad(member) != 0;
 	for (char *c = shown; *c; c++)
-		if ((unsigned char)*c < 0x20)
+		if ((unsigned char)*c < 0x20 || (bad && (unsigned char)*c >= 0x80))
 			*c = '?';
 	snprintf(ld->path + n, sizeof ld->path - n,
 		 bracket ? "[\"%s\"]" : ".%s", shown);
@@ -85,6 +120,37 @@ static int count_children(const cJSON *j)
 	for (const cJSON *c = j->child; c; c = c->next)
 		n++;
 	return n;
+}
+
+static int schema_like(const char *s) /* "image_path": shown as .member */
+{
+	if (!(*s >= 'a' && *s <= 'z'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* Every member name and string in the document is UTF-8: the reports
+ * (JSON, HTML) carry device strings and must stay well-formed. cJSON's
+ * nesting limit bounds the recursion. */
+static int check_utf8(struct ld *ld, const cJSON *j)
+{
+	size_t i = 0;
+	for (const cJSON *c = j->child; c; c = c->next, i++) {
+		size_t n = cJSON_IsObject(j) ? push(ld, c->string, !schema_like(c->string))
+					     : push_index(ld, i);
+		size_t at;
+		if (cJSON_IsObject(j) && (at = utf8_bad(c->string)) != 0)
+			return fail(ld, "member name is not valid UTF-8 (byte %zu)", at);
+		if (cJSON_IsString(c) && (at = utf8_bad(c->valuestring)) != 0)
+			return fail(ld, "string is not valid UTF-8 (byte %zu)", at);
+		if (check_utf8(ld, c))
+			return -1;
+		pop(ld, n);
+	}
+	return 0;
 }
 
 static int cmp_ci(const void *a, const void *b)
@@ -156,14 +222,25 @@ static int get_string(struct ld *ld, const cJSON *j, size_t maxlen,
 	return 0;
 }
 
+/* A whole number, for any double: beyond 2^53 every double is one, and
+ * converting a value outside long long's range is undefined behaviour. */
+static int is_whole(double d)
+{
+	if (d != d)
+		return 0;
+	if (d >= 0x1p53 || d <= -0x1p53)
+		return 1;
+	return d == (double)(long long)d;
+}
+
 static int get_uint(struct ld *ld, const cJSON *j, double max, uint64_t *out)
 {
 	if (want(ld, j, cJSON_IsNumber(j), "a number"))
 		return -1;
 	double d = j->valuedouble;
-	if (d < 0 || d > max || d != (double)(uint64_t)d)
+	if (d < 0 || d > max || !is_whole(d))
 		return fail(ld, "%.*f is not a whole number from 0 to %.0f",
-			    d == (double)(long long)d ? 0 : 3, d, max);
+			    is_whole(d) ? 0 : 3, d, max);
 	*out = (uint64_t)d;
 	return 0;
 }
@@ -602,7 +679,7 @@ static char *dup_member(struct ld *ld, const cJSON *obj, const char *name,
 static int load_events(struct ld *ld, const cJSON *evs)
 {
 	static const char *const allowed[] = {"log", "provider", "id", "level",
-		"time", "message", NULL};
+		"time", "message", "strings", NULL};
 	struct dx_fixture *fx = ld->fx;
 	if (want(ld, evs, cJSON_IsArray(evs), "an array of events"))
 		return -1;
@@ -646,6 +723,26 @@ static int load_events(struct ld *ld, const cJSON *evs)
 		if (get_time(ld, tm, &ev->time))
 			return -1;
 		pop(ld, m);
+		/* the insertion strings, what EvtRender gives as EventData */
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "strings");
+		if (st) {
+			push(ld, "strings", 0);
+			if (want(ld, st, cJSON_IsArray(st), "an array of strings"))
+				return -1;
+			if (count_children(st) > 256)
+				return fail(ld, "more than 256 insertion strings");
+			size_t k = 0;
+			for (const cJSON *a = st->child; a; a = a->next, k++) {
+				size_t q = push_index(ld, k);
+				const char *s;
+				if (get_string(ld, a, DX_FIXTURE_MAX_STRING, &s))
+					return -1;
+				if (dx_strlist_push(&ev->strings, s))
+					return fail(ld, "out of memory");
+				pop(ld, q);
+			}
+			pop(ld, m);
+		}
 		pop(ld, n);
 	}
 	return 0;
@@ -742,7 +839,7 @@ static int load_dns(struct ld *ld, const cJSON *dns)
 
 static const char *const primitives[] = {"reg_read", "reg_subkeys",
 	"reg_values", "svc_query", "file_exists", "file_version", "dir_list",
-	"events_query", "resolve", "hostname", NULL};
+	"events_query", "resolve", "hostname", "elevated", NULL};
 
 static int load_faults(struct ld *ld, const cJSON *faults)
 {
@@ -840,7 +937,7 @@ static int load_root(struct ld *ld, const cJSON *root)
 {
 	static const char *const allowed[] = {"$schema", "schema",
 		"description", "hostname", "clock", "registry", "services",
-		"files", "events", "dns", "faults", "network", NULL};
+		"files", "events", "dns", "faults", "process", "network", NULL};
 	struct dx_fixture *fx = ld->fx;
 	if (want(ld, root, cJSON_IsObject(root), "a JSON object (a device fixture)") ||
 	    check_object(ld, root, "an object") || only_members(ld, root, allowed))
@@ -873,6 +970,23 @@ static int load_root(struct ld *ld, const cJSON *root)
 		n = push(ld, "clock", 0);
 		if (get_time(ld, j, &fx->clock))
 			return -1;
+		pop(ld, n);
+	}
+	fx->elevated = 1; /* mdediag is meant to run from an elevated prompt */
+	if ((j = cJSON_GetObjectItemCaseSensitive(root, "process"))) {
+		static const char *const pallowed[] = {"elevated", NULL};
+		n = push(ld, "process", 0);
+		if (want(ld, j, cJSON_IsObject(j), "an object") ||
+		    only_members(ld, j, pallowed))
+			return -1;
+		const cJSON *el = cJSON_GetObjectItemCaseSensitive(j, "elevated");
+		if (el) {
+			size_t m = push(ld, "elevated", 0);
+			if (want(ld, el, cJSON_IsBool(el), "true or false"))
+				return -1;
+			fx->elevated = cJSON_IsTrue(el);
+			pop(ld, m);
+		}
 		pop(ld, n);
 	}
 	static const struct {
@@ -989,7 +1103,7 @@ struct dx_fixture *dx_fixture_parse(const char *text, size_t len,
 		     line, col);
 		goto bad;
 	}
-	if (load_root(&ld, root))
+	if (check_utf8(&ld, root) || load_root(&ld, root))
 		goto bad;
 	cJSON_Delete(root);
 	return fx;
@@ -1001,7 +1115,7 @@ bad:
 
 struct dx_fixture *dx_fixture_load(const char *file, char *err, size_t errsz)
 {
-	FILE *f = fopen(file, "rb");
+	FILE *f = dx_fopen(file, "rb");
 	char *buf = NULL;
 	struct dx_fixture *fx = NULL;
 	if (!f) {

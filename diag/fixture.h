@@ -61,6 +61,8 @@ struct dx_fixture {
 	char *description;
 	char hostname[256];
 	int64_t clock;      /* seconds since the epoch; 0 = not given */
+	int elevated;       /* "process": {"elevated"}: the token is elevated
+			       (1, the default) or not (0) */
 	struct dx_fx_key *keys; size_t nkeys;
 	struct dx_fx_service *services; size_t nservices;
 	struct dx_fx_file *files; size_t nfiles;

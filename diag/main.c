@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "win32_args.h"
 #include "catalog.h"
 #include "checks.h"
 #include "data.h"
@@ -87,7 +88,7 @@ static int usage_error(const char *fmt, ...)
  * discovered missing halfway through the diagnosis. */
 static int readable(const char *opt, const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = dx_fopen(path, "rb");
 	if (!f)
 		return usage_error("%s %s: %s", opt, path, strerror(errno));
 	fclose(f);
@@ -287,12 +288,14 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	const char *pname = "";
 	char err[1024];
+	dx_utf8_args(&argc, &argv); /* Windows: UTF-8 argv on every version */
 	int rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? EXIT_CLEAN : rc;
 	if (a.list_checks) {
 		for (size_t i = 0; i < dx_check_table_len; i++)
-			printf("%s\t%s\n", dx_check_table[i].id, dx_check_table[i].section);
+			printf("%s\t%s\t%s\n", dx_check_table[i].id, dx_check_table[i].section,
+			       dx_check_table[i].explains ? "can-explain" : "context");
 		return EXIT_CLEAN;
 	}
 	if (dx_data_load(&data, a.baselines, err, sizeof err)) {
@@ -360,7 +363,7 @@ int main(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 		goto free_ctx;
 	}
-	if (a.output && !(out = fopen(a.output, "w"))) {
+	if (a.output && !(out = dx_fopen(a.output, "w"))) {
 		fprintf(stderr, "mdediag: cannot write %s: %s\n", a.output, strerror(errno));
 		rc = EXIT_USAGE;
 		goto free_ctx;

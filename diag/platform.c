@@ -114,6 +114,7 @@ void dx_eventlist_free(struct dx_eventlist *l)
 		free(l->items[i].log);
 		free(l->items[i].provider);
 		free(l->items[i].message);
+		dx_strlist_free(&l->items[i].strings);
 	}
 	free(l->items);
 	l->items = NULL;
@@ -228,6 +229,23 @@ enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
 {
 	out[0] = '\0';
 	CALL(p, hostname, err, "host name", "", out, err);
+}
+
+enum dx_status dx_elevated(const struct dx_platform *p, int *out,
+			   struct dx_err *err)
+{
+	enum dx_status s;
+	int v = -1;
+	err->code = 0;
+	err->text[0] = '\0';
+	if (!p->ops->elevated)
+		s = dx_fail(err, DX_UNSUPPORTED, 0,
+			    "process elevation: not supported by the %s platform",
+			    p->ops->name);
+	else
+		s = checked(p->ops->elevated(p->ctx, &v, err), err, "process elevation", "");
+	*out = s == DX_OK ? (v != 0) : -1;
+	return s;
 }
 
 void dx_platform_close(struct dx_platform *p)

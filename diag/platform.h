@@ -133,7 +133,12 @@ struct dx_event {
 	uint32_t id;
 	int level;       /* enum dx_evlevel */
 	int64_t time;    /* seconds since the Unix epoch, UTC */
-	char *message;   /* rendered message text, may be empty */
+	char *message;   /* rendered message text; "" when Windows could not
+			    render it (no publisher metadata, no message in
+			    the display language: EvtFormatMessage 15033) */
+	/* The insertion strings (EventData values, in order): the evidence
+	 * that remains when the message is missing. */
+	struct dx_strlist strings;
 };
 struct dx_eventlist {
 	struct dx_event *items;
@@ -194,6 +199,11 @@ struct dx_platform_ops {
 	/* The device's host name (for the report). */
 	enum dx_status (*hostname)(void *ctx, char out[256], struct dx_err *err);
 
+	/* Whether this process runs elevated (UAC): *out 1 yes, 0 no (a
+	 * standard user, or an administrator's filtered token). NULL or
+	 * DX_UNSUPPORTED: not known. */
+	enum dx_status (*elevated)(void *ctx, int *out, struct dx_err *err);
+
 	/* Releases ctx. */
 	void (*close)(void *ctx);
 };
@@ -228,6 +238,9 @@ enum dx_status dx_resolve(const struct dx_platform *p, const char *host,
 			  struct dx_strlist *out, struct dx_err *err);
 int64_t dx_now(const struct dx_platform *p);
 enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
+			   struct dx_err *err);
+/* *out 1 elevated, 0 not; -1 and a failure when it cannot be told. */
+enum dx_status dx_elevated(const struct dx_platform *p, int *out,
 			   struct dx_err *err);
 void dx_platform_close(struct dx_platform *p);
 

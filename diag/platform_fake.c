@@ -322,9 +322,13 @@ static enum dx_status fake_events_query(void *ctx, const char *log,
 		c->log = dupz(e->log);
 		c->provider = dupz(e->provider);
 		c->message = dupz(e->message);
+		memset(&c->strings, 0, sizeof c->strings);
+		int oom = 0;
+		for (size_t k = 0; k < e->strings.count; k++)
+			oom |= dx_strlist_push(&c->strings, e->strings.items[k]);
 		n++;
 		out->count = n;
-		if (!c->log || !c->provider || !c->message)
+		if (oom || !c->log || !c->provider || !c->message)
 			return dx_fail(err, DX_TRANSIENT, 8, "out of memory");
 	}
 	while (out->count > max) {
@@ -332,6 +336,7 @@ static enum dx_status fake_events_query(void *ctx, const char *log,
 		free(c->log);
 		free(c->provider);
 		free(c->message);
+		dx_strlist_free(&c->strings);
 	}
 	return DX_OK;
 }
@@ -396,6 +401,13 @@ static enum dx_status fake_hostname(void *ctx, char out[256], struct dx_err *err
 	return DX_OK;
 }
 
+static enum dx_status fake_elevated(void *ctx, int *out, struct dx_err *err)
+{
+	const struct dx_fixture *fx = ctx;
+	*out = fx->elevated;
+	return DX_OK;
+}
+
 static void fake_close(void *ctx)
 {
 	dx_fixture_free(ctx);
@@ -415,6 +427,7 @@ static const struct dx_platform_ops dx_fake_ops = {
 	.resolve = fake_resolve,
 	.now = fake_now,
 	.hostname = fake_hostname,
+	.elevated = fake_elevated,
 	.close = fake_close,
 };
 

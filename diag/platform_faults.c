@@ -146,6 +146,13 @@ static enum dx_status ft_hostname(void *ctx, char out[256], struct dx_err *err)
 	return s != DX_OK ? s : FORWARD(hostname, out, err);
 }
 
+static enum dx_status ft_elevated(void *ctx, int *out, struct dx_err *err)
+{
+	struct faults *f = ctx;
+	enum dx_status s = inject(f, "elevated", "", NULL, err);
+	return s != DX_OK ? s : FORWARD(elevated, out, err);
+}
+
 static void ft_close(void *ctx)
 {
 	struct faults *f = ctx;
@@ -168,6 +175,7 @@ static const struct dx_platform_ops dx_faults_ops = {
 	.resolve = ft_resolve,
 	.now = ft_now,
 	.hostname = ft_hostname,
+	.elevated = ft_elevated,
 	.close = ft_close,
 };
 

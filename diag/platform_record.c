@@ -36,6 +36,7 @@ struct rec {
 	cJSON *registry, *services, *files, *events, *dns, *faults;
 	int64_t clock;
 	char hostname[256];
+	int elevated;       /* -1 not asked or not known */
 };
 
 /* The member of `obj` named `name` ignoring case, created when absent. */
@@ -326,6 +327,12 @@ static enum dx_status rc_events_query(void *ctx, const char *log,
 		cJSON_AddStringToObject(o, "level", level_name(e->level));
 		cJSON_AddStringToObject(o, "time", when);
 		cJSON_AddStringToObject(o, "message", e->message);
+		if (e->strings.count) {
+			cJSON *st = cJSON_CreateArray();
+			for (size_t k = 0; st && k < e->strings.count; k++)
+				cJSON_AddItemToArray(st, cJSON_CreateString(e->strings.items[k]));
+			cJSON_AddItemToObject(o, "strings", st);
+		}
 		cJSON_AddItemToArray(r->events, o);
 	}
 	return s;
@@ -370,6 +377,19 @@ static enum dx_status rc_hostname(void *ctx, char out[256], struct dx_err *err)
 	return s;
 }
 
+static enum dx_status rc_elevated(void *ctx, int *out, struct dx_err *err)
+{
+	struct rec *r = ctx;
+	enum dx_status s = r->inner.ops->elevated
+		? INNER(elevated, out, err)
+		: dx_fail(err, DX_UNSUPPORTED, 0, "elevation: not supported");
+	if (s == DX_OK)
+		r->elevated = *out != 0;
+	else
+		record_fault(r, "elevated", "", s);
+	return s;
+}
+
 static void rc_close(void *ctx)
 {
 	struct rec *r = ctx;
@@ -397,6 +417,7 @@ static const struct dx_platform_ops dx_record_ops = {
 	.resolve = rc_resolve,
 	.now = rc_now,
 	.hostname = rc_hostname,
+	.elevated = rc_elevated,
 	.close = rc_close,
 };
 
@@ -411,6 +432,7 @@ int dx_record_open(struct dx_platform *out, struct dx_platform inner)
 	if (!r)
 		return -1;
 	r->inner = inner;
+	r->elevated = -1;
 	r->registry = cJSON_CreateObject();
 	r->services = cJSON_CreateObject();
 	r->files = cJSON_CreateObject();
@@ -449,6 +471,11 @@ cJSON *dx_record_fixture(const struct dx_platform *rec, const char *description)
 	cJSON_AddItemToObject(fx, "files", cJSON_Duplicate(r->files, 1));
 	cJSON_AddItemToObject(fx, "events", cJSON_Duplicate(r->events, 1));
 	cJSON_AddItemToObject(fx, "dns", cJSON_Duplicate(r->dns, 1));
+	if (r->elevated >= 0) {
+		cJSON *pr = cJSON_CreateObject();
+		cJSON_AddBoolToObject(pr, "elevated", r->elevated);
+		cJSON_AddItemToObject(fx, "process", pr);
+	}
 	if (cJSON_GetArraySize(r->faults))
 		cJSON_AddItemToObject(fx, "faults", cJSON_Duplicate(r->faults, 1));
 	return fx;

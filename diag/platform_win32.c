@@ -902,26 +902,43 @@ static enum dx_status dx_w32_xpath(const char *provider, uint32_t id, int64_t si
 	return DX_OK;
 }
 
+/* EvtFormatMessage failures that still fill the buffer with the message,
+ * its unresolvable inserts left as they are: ERROR_EVT_UNRESOLVED_VALUE_INSERT
+ * (15029), ERROR_EVT_UNRESOLVED_PARAMETER_INSERT (15030),
+ * ERROR_EVT_MAX_INSERTS_REACHED (15031). .NET's EventLogRecord.FormatDescription
+ * (NativeWrapper.EvtFormatMessage) keeps the text for exactly these three;
+ * 15027/15028 (no message) and 15033 (ERROR_EVT_MESSAGE_LOCALE_NOT_FOUND: none
+ * in the display language, e.g. a Japanese UI with an English-only
+ * publisher) leave nothing, and the insertion strings are then the
+ * evidence (dx_w32_event_strings). */
+static int dx_w32_partial_message(DWORD code)
+{
+	return code == 15029 || code == 15030 || code == 15031;
+}
+
 /* Renders the message of one event, "" when the publisher has none. */
 static char *dx_w32_event_message(EVT_HANDLE pub, EVT_HANDLE ev)
 {
 	wchar_t *buf = NULL;
-	DWORD used = 0;
+	DWORD used = 0, code;
 	char *s = NULL;
 
 	if (!pub)
 		goto out;
 	if (!EvtFormatMessage(pub, ev, 0, 0, NULL, EvtFormatMessageEvent, 0, NULL,
-			      &used) &&
-	    GetLastError() != ERROR_INSUFFICIENT_BUFFER)
-		goto out;
+			      &used)) {
+		code = GetLastError();
+		if (code != ERROR_INSUFFICIENT_BUFFER && !dx_w32_partial_message(code))
+			goto out;
+	}
 	if (used == 0 || used > DX_W32_MAX_DATA / sizeof(wchar_t))
 		goto out;
 	buf = calloc(used + 1, sizeof(wchar_t));
 	if (!buf)
 		goto out;
 	if (!EvtFormatMessage(pub, ev, 0, 0, NULL, EvtFormatMessageEvent, used, buf,
-			      &used))
+			      &used) &&
+	    !dx_w32_partial_message(GetLastError()))
 		goto out;
 	if (wcslen(buf) > DX_W32_MAX_MESSAGE)
 		buf[DX_W32_MAX_MESSAGE] = L'\0';
@@ -931,8 +948,91 @@ out:
 	return s ? s : strdup("");
 }
 
+/* One EventData value as text: strings as they are, numbers in decimal
+ * (hexadecimal for the HexInt types, as Event Viewer shows them), GUIDs in
+ * braces; other types (binary, SIDs, arrays) as "". NULL only when out of
+ * memory. */
+static char *dx_w32_variant_text(const EVT_VARIANT *v)
+{
+	wchar_t w[64];
+
+	w[0] = L'\0';
+	switch (v->Type & EVT_VARIANT_TYPE_MASK) {
+	case EvtVarTypeString:
+		if (!(v->Type & EVT_VARIANT_TYPE_ARRAY) && v->StringVal) {
+			size_t n = wcslen(v->StringVal);
+			if (n > DX_W32_MAX_MESSAGE)
+				n = DX_W32_MAX_MESSAGE;
+			return dx_w32_utf8(v->StringVal, (int)n, NULL);
+		}
+		break;
+	case EvtVarTypeAnsiString:
+		if (!(v->Type & EVT_VARIANT_TYPE_ARRAY) && v->AnsiStringVal)
+			return strdup(v->AnsiStringVal);
+		break;
+	case EvtVarTypeSByte: swprintf(w, 64, L"%d", (int)v->SByteVal); break;
+	case EvtVarTypeByte: swprintf(w, 64, L"%u", (unsigned)v->ByteVal); break;
+	case EvtVarTypeInt16: swprintf(w, 64, L"%d", (int)v->Int16Val); break;
+	case EvtVarTypeUInt16: swprintf(w, 64, L"%u", (unsigned)v->UInt16Val); break;
+	case EvtVarTypeInt32: swprintf(w, 64, L"%ld", (long)v->Int32Val); break;
+	case EvtVarTypeUInt32: swprintf(w, 64, L"%lu", (unsigned long)v->UInt32Val); break;
+	case EvtVarTypeInt64: swprintf(w, 64, L"%lld", (long long)v->Int64Val); break;
+	case EvtVarTypeUInt64: swprintf(w, 64, L"%llu", (unsigned long long)v->UInt64Val); break;
+	case EvtVarTypeBoolean: swprintf(w, 64, L"%ls", v->BooleanVal ? L"true" : L"false"); break;
+	case EvtVarTypeHexInt32: swprintf(w, 64, L"0x%08lX", (unsigned long)v->UInt32Val); break;
+	case EvtVarTypeHexInt64: swprintf(w, 64, L"0x%016llX", (unsigned long long)v->UInt64Val); break;
+	case EvtVarTypeGuid:
+		if (v->GuidVal) {
+			const GUID *g = v->GuidVal;
+			swprintf(w, 64, L"{%08lX-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
+				 (unsigned long)g->Data1, g->Data2, g->Data3, g->Data4[0],
+				 g->Data4[1], g->Data4[2], g->Data4[3], g->Data4[4],
+				 g->Data4[5], g->Data4[6], g->Data4[7]);
+		}
+		break;
+	default:
+		break;
+	}
+	return dx_w32_utf8(w, -1, NULL);
+}
+
+/* The insertion strings of one event (its EventData/UserData values, in
+ * order): EvtRender with a EvtRenderContextUser context and
+ * EvtRenderEventValues. These exist whatever the display language, so
+ * they are kept as evidence next to (or instead of) the message. At most
+ * 256 values; a failure leaves the list empty, never fails the query. */
+static void dx_w32_event_strings(EVT_HANDLE uctx, EVT_HANDLE ev, struct dx_strlist *out)
+{
+	EVT_VARIANT *vals = NULL;
+	DWORD used = 0, count = 0, i;
+
+	if (!uctx)
+		return;
+	if (!EvtRender(uctx, ev, EvtRenderEventValues, 0, NULL, &used, &count) &&
+	    GetLastError() != ERROR_INSUFFICIENT_BUFFER)
+		return;
+	if (used == 0 || used > DX_W32_MAX_DATA)
+		return;
+	vals = calloc(1, used);
+	if (!vals)
+		return;
+	if (!EvtRender(uctx, ev, EvtRenderEventValues, used, vals, &used, &count))
+		goto out;
+	for (i = 0; i < count && i < 256; i++) {
+		char *s = dx_w32_variant_text(&vals[i]);
+
+		if (!s || dx_strlist_push(out, s) != 0) {
+			free(s);
+			break;
+		}
+		free(s);
+	}
+out:
+	free(vals);
+}
+
 /* Appends one rendered event to `out`. */
-static enum dx_status dx_w32_event_add(EVT_HANDLE rctx, EVT_HANDLE *pub,
+static enum dx_status dx_w32_event_add(EVT_HANDLE rctx, EVT_HANDLE uctx, EVT_HANDLE *pub,
 				       wchar_t **pubname, const char *log,
 				       EVT_HANDLE ev, struct dx_eventlist *out,
 				       struct dx_err *err)
@@ -992,6 +1092,7 @@ static enum dx_status dx_w32_event_add(EVT_HANDLE rctx, EVT_HANDLE *pub,
 		e.time = dx_w32_filetime_unix(vals[EvtSystemTimeCreated].FileTimeVal);
 	e.log = strdup(log);
 	e.message = dx_w32_event_message(*pub, ev);
+	dx_w32_event_strings(uctx, ev, &e.strings);
 	if (!e.provider || !e.log || !e.message) {
 		st = dx_w32_oom(err, "event");
 		goto out;
@@ -1008,6 +1109,7 @@ out:
 	free(e.log);
 	free(e.provider);
 	free(e.message);
+	dx_strlist_free(&e.strings);
 	free(vals);
 	return st;
 }
@@ -1017,7 +1119,7 @@ static enum dx_status dx_w32_events_query(void *ctx, const char *log,
 					  int64_t since, size_t max,
 					  struct dx_eventlist *out, struct dx_err *err)
 {
-	EVT_HANDLE q = NULL, rctx = NULL, pub = NULL;
+	EVT_HANDLE q = NULL, rctx = NULL, uctx = NULL, pub = NULL;
 	EVT_HANDLE batch[16];
 	wchar_t *wlog = NULL, *wxpath = NULL, *pubname = NULL;
 	char xpath[600];
@@ -1062,6 +1164,8 @@ static enum dx_status dx_w32_events_query(void *ctx, const char *log,
 		st = dx_w32_fail(err, GetLastError(), "EvtCreateRenderContext");
 		goto out;
 	}
+	/* the event's own values (EventData): NULL only costs the strings */
+	uctx = EvtCreateRenderContext(0, NULL, EvtRenderContextUser);
 	while (out->count < max && out->count < DX_W32_MAX_ENTRIES) {
 		DWORD want = (DWORD)(sizeof(batch) / sizeof(batch[0]));
 
@@ -1075,7 +1179,7 @@ static enum dx_status dx_w32_events_query(void *ctx, const char *log,
 		}
 		for (i = 0; i < got; i++) {
 			if (!st)
-				st = dx_w32_event_add(rctx, &pub, &pubname, log, batch[i],
+				st = dx_w32_event_add(rctx, uctx, &pub, &pubname, log, batch[i],
 						      out, err);
 			EvtClose(batch[i]);
 		}
@@ -1089,6 +1193,8 @@ out:
 		EvtClose(pub);
 	if (rctx)
 		EvtClose(rctx);
+	if (uctx)
+		EvtClose(uctx);
 	if (q)
 		EvtClose(q);
 	free(pubname);
@@ -1172,6 +1278,29 @@ static enum dx_status dx_w32_hostname(void *ctx, char out[256], struct dx_err *e
 	return DX_OK;
 }
 
+/* GetTokenInformation(TokenElevation) on the process token (opened with
+ * TOKEN_QUERY): TOKEN_ELEVATION.TokenIsElevated is nonzero when the token
+ * has elevated privileges (Vista and later). An administrator started
+ * without "Run as administrator" gets the filtered token: not elevated,
+ * and every read only SYSTEM or Administrators may do is denied. */
+static enum dx_status dx_w32_elevated(void *ctx, int *out, struct dx_err *err)
+{
+	HANDLE tok = NULL;
+	TOKEN_ELEVATION te;
+	DWORD n = 0;
+	enum dx_status st = DX_OK;
+
+	*out = -1;
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
+		return dx_w32_fail(err, GetLastError(), "OpenProcessToken");
+	if (!GetTokenInformation(tok, TokenElevation, &te, sizeof(te), &n))
+		st = dx_w32_fail(err, GetLastError(), "GetTokenInformation(TokenElevation)");
+	else
+		*out = te.TokenIsElevated != 0;
+	CloseHandle(tok);
+	return st;
+}
+
 static void dx_w32_close(void *ctx)
 {
 	struct dx_w32 *w = ctx;
@@ -1197,6 +1326,7 @@ const struct dx_platform_ops dx_win32_ops = {
 	.resolve = dx_w32_resolve,
 	.now = dx_w32_now,
 	.hostname = dx_w32_hostname,
+	.elevated = dx_w32_elevated,
 	.close = dx_w32_close,
 };
 

@@ -54,12 +54,77 @@ typedef int sock_len;
 typedef socklen_t sock_len;
 #endif
 
+const char *dx_wsa_error_name(int e)
+{
+	/* The Windows Sockets error codes (winerror.h / "Windows Sockets Error
+	 * Codes"), those a TCP client can meet. */
+	static const struct { int code; const char *name; } t[] = {
+		{10004, "WSAEINTR"}, {10009, "WSAEBADF"}, {10013, "WSAEACCES"},
+		{10014, "WSAEFAULT"}, {10022, "WSAEINVAL"}, {10024, "WSAEMFILE"},
+		{10035, "WSAEWOULDBLOCK"}, {10036, "WSAEINPROGRESS"},
+		{10037, "WSAEALREADY"}, {10038, "WSAENOTSOCK"},
+		{10040, "WSAEMSGSIZE"}, {10047, "WSAEAFNOSUPPORT"},
+		{10048, "WSAEADDRINUSE"}, {10049, "WSAEADDRNOTAVAIL"},
+		{10050, "WSAENETDOWN"}, {10051, "WSAENETUNREACH"},
+		{10052, "WSAENETRESET"}, {10053, "WSAECONNABORTED"},
+		{10054, "WSAECONNRESET"}, {10055, "WSAENOBUFS"},
+		{10056, "WSAEISCONN"}, {10057, "WSAENOTCONN"},
+		{10058, "WSAESHUTDOWN"}, {10060, "WSAETIMEDOUT"},
+		{10061, "WSAECONNREFUSED"}, {10064, "WSAEHOSTDOWN"},
+		{10065, "WSAEHOSTUNREACH"}, {10091, "WSASYSNOTREADY"},
+		{10093, "WSANOTINITIALISED"}, {11001, "WSAHOST_NOT_FOUND"},
+		{11002, "WSATRY_AGAIN"}, {11003, "WSANO_RECOVERY"},
+		{11004, "WSANO_DATA"},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (t[i].code == e)
+			return t[i].name;
+	return NULL;
+}
+
+#ifdef _WIN32
+/* Windows' own text for a Winsock error (FormatMessage,
+ * FORMAT_MESSAGE_FROM_SYSTEM: the WSA codes are system messages), "" when
+ * it has none; in the display language, so the name is shown too. */
+static void wsa_text(int e, char *out, size_t sz)
+{
+	wchar_t w[200];
+	DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS |
+				 FORMAT_MESSAGE_MAX_WIDTH_MASK, NULL, (DWORD)e,
+				 MAKELANGID(LANG_ENGLISH, SUBLANG_DEFAULT), w, 200, NULL);
+	if (!n)
+		n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS |
+				   FORMAT_MESSAGE_MAX_WIDTH_MASK, NULL, (DWORD)e, 0, w, 200, NULL);
+	while (n > 0 && (w[n - 1] == L' ' || w[n - 1] == L'.' || w[n - 1] == L'\r' ||
+			 w[n - 1] == L'\n'))
+		n--;
+	out[0] = '\0';
+	if (n && n < 200) {
+		int m = WideCharToMultiByte(CP_UTF8, 0, w, (int)n, out, (int)sz - 1, NULL, NULL);
+		out[m > 0 ? m : 0] = '\0';
+	}
+}
+#endif
+
 static void reason(char *err, size_t errsz, const char *what, int e)
 {
 	if (!err || !errsz)
 		return;
 #ifdef _WIN32
-	snprintf(err, errsz, "%s: Winsock error %d", what, e);
+	{
+		char text[160];
+		const char *name = dx_wsa_error_name(e);
+		wsa_text(e, text, sizeof text);
+		/* "connect: No connection could be made because the target
+		 * machine actively refused it (WSAECONNREFUSED, Winsock error
+		 * 10061)" */
+		snprintf(err, errsz, "%s: %s%s(%s%sWinsock error %d)%s", what, text,
+			 text[0] ? " " : "", name ? name : "", name ? ", " : "", e,
+			 /* Windows answers a reset to its SYN by sending the SYN
+			  * again (twice, 500 ms apart, by default): a refused
+			  * connect takes about a second, not a round trip */
+			 e == WSAECONNREFUSED ? "; the time includes Windows' SYN retries after the reset" : "");
+	}
 #else
 	snprintf(err, errsz, "%s: %s", what, strerror(e));
 #endif
@@ -120,6 +185,30 @@ static int to_sockaddr(const char *addr, int port, struct sockaddr_storage *ss,
 		v6->sin6_port = htons((unsigned short)port);
 		*len = sizeof *v6;
 		return 0;
+	}
+	/* A link-local address with its zone, "fe80::1%12" (Windows' interface
+	 * index, what getnameinfo(NI_NUMERICHOST) gives back) or "fe80::1%eth0":
+	 * inet_pton rejects the zone, getaddrinfo with AI_NUMERICHOST parses it
+	 * into sin6_scope_id (RFC 4007 section 11; Windows: getaddrinfo accepts
+	 * a numeric IPv6 address with a scope ID) and never asks DNS. */
+	if (strchr(addr, ':') && strchr(addr, '%') && strlen(addr) < 64) {
+		struct addrinfo hints, *res = NULL;
+		int ok = 0;
+		memset(&hints, 0, sizeof hints);
+		hints.ai_family = AF_INET6;
+		hints.ai_flags = AI_NUMERICHOST;
+		hints.ai_socktype = SOCK_STREAM;
+		if (getaddrinfo(addr, NULL, &hints, &res) == 0 && res &&
+		    res->ai_addrlen <= sizeof *ss) {
+			memcpy(ss, res->ai_addr, res->ai_addrlen);
+			v6->sin6_port = htons((unsigned short)port);
+			*len = (sock_len)res->ai_addrlen;
+			ok = 1;
+		}
+		if (res)
+			freeaddrinfo(res);
+		if (ok)
+			return 0;
 	}
 	return -1;
 }
@@ -191,6 +280,16 @@ enum dx_sock_rc dx_sock_connect(const char *addr, int port, dx_sock_t *out,
 		return DX_SOCK_ERR;
 	}
 	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof one);
+#ifdef _WIN32
+	/* TCP_FAIL_CONNECT_ON_ICMP_ERROR (18, Windows 10 2004 and later; older
+	 * versions refuse the option, which changes nothing): an ICMP
+	 * unreachable fails the connect at once (WSAEHOSTUNREACH...) instead
+	 * of letting Windows retransmit the SYN until the probe's deadline. */
+	{
+		DWORD on = 1;
+		setsockopt(s, IPPROTO_TCP, 18, (const char *)&on, sizeof on);
+	}
+#endif
 #ifdef SO_NOSIGPIPE
 	setsockopt(s, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
 #endif
@@ -270,6 +369,13 @@ void dx_sock_close(dx_sock_t s)
 		closesocket(s);
 }
 
+static int last_poll_error;
+
+void dx_sock_poll_error(char *err, size_t errsz)
+{
+	reason(err, errsz, "poll", last_poll_error);
+}
+
 int dx_sock_poll(struct dx_pollfd *fds, size_t n, int timeout_ms)
 {
 #ifdef _WIN32
@@ -285,12 +391,24 @@ int dx_sock_poll(struct dx_pollfd *fds, size_t n, int timeout_ms)
 	FD_ZERO(&rd);
 	FD_ZERO(&wr);
 	FD_ZERO(&ex);
-	for (size_t i = 0; i < n; i++) {
-		if (fds[i].want & DX_POLL_IN)
-			FD_SET((SOCKET)fds[i].s, &rd);
-		if (fds[i].want & DX_POLL_OUT) {
-			FD_SET((SOCKET)fds[i].s, &wr);
-			FD_SET((SOCKET)fds[i].s, &ex);
+	{
+		int any = 0;
+		for (size_t i = 0; i < n; i++) {
+			fds[i].got = 0;
+			if (fds[i].want & DX_POLL_IN)
+				FD_SET((SOCKET)fds[i].s, &rd);
+			if (fds[i].want & DX_POLL_OUT) {
+				FD_SET((SOCKET)fds[i].s, &wr);
+				FD_SET((SOCKET)fds[i].s, &ex);
+			}
+			any |= fds[i].want & (DX_POLL_IN | DX_POLL_OUT);
+		}
+		/* select() fails at once with WSAEINVAL when no set holds a
+		 * socket ("any non-null descriptor set must contain at least
+		 * one handle to a socket"): wait as poll() would. */
+		if (!any) {
+			Sleep((DWORD)(timeout_ms > 0 ? timeout_ms : 0));
+			return 0;
 		}
 	}
 	tv.tv_sec = timeout_ms / 1000;
@@ -303,6 +421,8 @@ int dx_sock_poll(struct dx_pollfd *fds, size_t n, int timeout_ms)
 			     (FD_ISSET(sk, &wr) ? DX_POLL_OUT : 0) |
 			     (FD_ISSET(sk, &ex) ? DX_POLL_ERR : 0);
 	}
+	if (r < 0)
+		last_poll_error = WSAGetLastError();
 	return r < 0 ? -1 : r;
 #else
 	struct pollfd pf[256];
@@ -318,6 +438,8 @@ int dx_sock_poll(struct dx_pollfd *fds, size_t n, int timeout_ms)
 	r = poll(pf, (nfds_t)n, timeout_ms);
 	if (r < 0 && errno == EINTR)
 		r = 0;
+	if (r < 0)
+		last_poll_error = errno;
 	for (size_t i = 0; i < n; i++) {
 		short re = pf[i].revents;
 		fds[i].got = (re & POLLIN ? DX_POLL_IN : 0) |

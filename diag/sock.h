@@ -59,6 +59,10 @@ struct dx_pollfd {
 	int got;
 };
 int dx_sock_poll(struct dx_pollfd *fds, size_t n, int timeout_ms);
+/* Why the last dx_sock_poll returned -1 ("poll: <reason>"). */
+void dx_sock_poll_error(char *err, size_t errsz);
+/* "WSAECONNREFUSED" for 10061, ... (the Winsock names); NULL if unknown. */
+const char *dx_wsa_error_name(int code);
 
 /* A monotonic clock in milliseconds (fractional). */
 double dx_clock_ms(void);

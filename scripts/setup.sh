@@ -21,6 +21,13 @@ if [ "${MDEDIAG_NO_BROWSER:-0}" != 1 ]; then
   PKGS+=(chromium fonts-noto-cjk)
 fi
 
+# The fuzz targets' smoke run (tests/fuzz/, docs/fuzzing.md): clang with
+# libFuzzer. MDEDIAG_NO_FUZZ=1 leaves them out (scripts/test.sh then skips
+# the fuzz tree).
+if [ "${MDEDIAG_NO_FUZZ:-0}" != 1 ]; then
+  PKGS+=(clang libfuzzer-14-dev)
+fi
+
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

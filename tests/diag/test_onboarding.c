@@ -158,6 +158,38 @@ Test(onboarding, intune_1819_and_csp_error)
 	run_free(&r);
 }
 
+/* Windows could not render the message (no publisher metadata, or none in
+ * the display language: EvtFormatMessage 15033): the error code is found in
+ * the insertion strings, and they stand in the evidence for the message. */
+Test(onboarding, intune_csp_error_in_insertion_strings)
+{
+	struct run r;
+	run_short(&r, "{'services': {'Sense': {'state': 1}}, 'registry': {'HKLM|SOFTWARE|Microsoft|Enrollments|X': {'ProviderID': 'MS DM Server'}},"
+		      " 'events': [{'log': 'Microsoft-Windows-DeviceManagement-Enterprise-Diagnostics-Provider/Admin', 'provider': 'p', 'id': 404, 'level': 'error',"
+		      " 'time': '2025-12-31T00:00:00Z', 'strings': ['./Device/Vendor/MSFT/WindowsAdvancedThreatProtection/Onboarding', '0x87D1FDE8']}]}");
+	const struct dx_finding *f = finding(&r, "onboarding.intune", "csp-error");
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "error_code"), "0x87D1FDE8");
+	cr_expect(strstr(ev_str(f, "message"), "0x87D1FDE8") != NULL, "%s", ev_str(f, "message"));
+	run_free(&r);
+}
+
+/* SENSE log lines of an event without a message show its insertion strings. */
+Test(onboarding, sense_log_line_without_message)
+{
+	struct run r;
+	run_short(&r, "{'services': {'Sense': {'state': 1}},"
+		      " 'events': [{'log': 'Microsoft-Windows-SENSE/Operational', 'provider': 'SENSE', 'id': 5, 'level': 'error',"
+		      " 'time': '2025-12-31T00:00:00Z', 'strings': ['winatp-gw-cus.microsoft.com', '12029']}]}");
+	const struct dx_finding *f = finding(&r, "sense.stopped", NULL);
+	cr_assert_not_null(f);
+	const cJSON *log = cJSON_GetObjectItemCaseSensitive(f->evidence, "sense_log");
+	cr_assert(cJSON_IsArray(log) && cJSON_GetArraySize(log) == 1);
+	const char *line = cJSON_GetArrayItem(log, 0)->valuestring;
+	cr_expect(strstr(line, "event 5: ") && strstr(line, "winatp-gw-cus.microsoft.com") && strstr(line, "12029"), "%s", line);
+	run_free(&r);
+}
+
 Test(onboarding, azure_vm_without_mde_extension)
 {
 	struct run r;

@@ -104,3 +104,22 @@ Test(os, garbage_build_number_is_unknown)
 	os_case("'CurrentBuild': 'abc'", "os.unknown", DX_SEV_WARNING);
 	os_case("'CurrentBuild': 22631", "os.unknown", DX_SEV_WARNING); /* DWORD, not REG_SZ */
 }
+
+/* Server 2016/2019 and Windows 10 before 20H2 have no DisplayVersion: the
+ * release is ReleaseId; where both exist DisplayVersion wins (ReleaseId
+ * stays "2009" from 20H2 on). */
+Test(os, display_version_falls_back_to_release_id)
+{
+	struct run r;
+	run_short(&r, "{'registry': {" CV ": {'CurrentBuild': '17763', 'EditionID': 'ServerStandard',"
+		      " 'InstallationType': 'Server', 'ReleaseId': '1809'}}}");
+	cr_expect_str_eq(r.c.facts.display_version, "1809");
+	const struct dx_finding *f = finding(&r, "os.supported", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "display_version"), "1809");
+	run_free(&r);
+	run_short(&r, "{'registry': {" CV ": {'CurrentBuild': '22631', 'EditionID': 'Enterprise',"
+		      " 'InstallationType': 'Client', 'ReleaseId': '2009', 'DisplayVersion': '23H2'}}}");
+	cr_expect_str_eq(r.c.facts.display_version, "23H2");
+	run_free(&r);
+}

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <stdio.h>
 #include "helpers.h"
+#include "platform_record.h"
 
 static struct dx_platform open_short(const char *text)
 {
@@ -179,6 +180,106 @@ Test(faults, registry_value_and_prefix_targets)
 	cr_expect_eq(err.code, 5);
 	cr_expect_eq(dx_reg_dword(&p, "HKLM\\SOFTWARE\\B", "z", &n, &err), DX_NOT_FOUND);
 	dx_platform_close(&p);
+}
+
+/* The process token: elevated unless the fixture says otherwise; a
+ * failure to tell is -1 (unknown), never "elevated". */
+Test(fake, process_elevation)
+{
+	struct dx_platform p = open_short("{}");
+	struct dx_err err;
+	int el = 7;
+	cr_expect_eq(dx_elevated(&p, &el, &err), DX_OK);
+	cr_expect_eq(el, 1);
+	dx_platform_close(&p);
+	p = open_short("{'process': {'elevated': false}}");
+	cr_expect_eq(dx_elevated(&p, &el, &err), DX_OK);
+	cr_expect_eq(el, 0);
+	dx_platform_close(&p);
+	p = open_short("{'faults': [{'primitive': 'elevated', 'error': 'access-denied'}]}");
+	cr_expect_eq(dx_elevated(&p, &el, &err), DX_ACCESS_DENIED);
+	cr_expect_eq(el, -1);
+	cr_expect(err.text[0]);
+	dx_platform_close(&p);
+	char msg[512];
+	cr_expect_null(parse_short("{'process': {'elevated': 0}}", msg, sizeof msg));
+	cr_expect(strstr(msg, "$.process.elevated: expected true or false") != NULL, "%s", msg);
+	cr_expect_null(parse_short("{'process': {'admin': true}}", msg, sizeof msg));
+}
+
+/* Events keep their insertion strings, and may have no message (what
+ * EvtFormatMessage leaves without publisher metadata). */
+Test(fake, events_keep_insertion_strings)
+{
+	struct dx_platform p = open_short("{'events': ["
+		"{'log': 'Application', 'provider': 'A', 'id': 1, 'time': '2026-01-01T00:00:00Z', 'strings': ['x', '0x87D1FDE8', '']},"
+		"{'log': 'Application', 'provider': 'A', 'id': 2, 'time': '2026-01-02T00:00:00Z', 'message': 'm'}]}");
+	struct dx_eventlist l;
+	struct dx_err err;
+	cr_assert_eq(dx_events_query(&p, "Application", NULL, 0, 0, 10, &l, &err), DX_OK);
+	cr_assert_eq(l.count, 2);
+	cr_expect_eq(l.items[0].strings.count, 0);
+	cr_expect_str_eq(l.items[0].message, "m");
+	cr_assert_eq(l.items[1].strings.count, 3);
+	cr_expect_str_eq(l.items[1].message, "");
+	cr_expect_str_eq(l.items[1].strings.items[1], "0x87D1FDE8");
+	cr_expect_str_eq(l.items[1].strings.items[2], "");
+	dx_eventlist_free(&l);
+	dx_platform_close(&p);
+	char msg[512];
+	cr_expect_null(parse_short("{'events': [{'log': 'A', 'provider': 'B', 'id': 1, 'time': '2026-01-01T00:00:00Z', 'strings': [1]}]}", msg, sizeof msg));
+	cr_expect(strstr(msg, "$.events[0].strings[0]") != NULL, "%s", msg);
+}
+
+/* collect records what the platform said of both, and the replay agrees. */
+Test(record, elevation_types_and_insertion_strings)
+{
+	struct dx_platform inner = open_short("{'process': {'elevated': false},"
+		" 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': '%SystemDrive%|ProgramData'}}},"
+		" 'events': [{'log': 'L', 'provider': 'P', 'id': 5, 'time': '2026-01-01T00:00:00Z', 'strings': ['a', 'b']}]}");
+	struct dx_platform rec;
+	cr_assert_eq(dx_record_open(&rec, inner), 0);
+	struct dx_err err;
+	struct dx_eventlist l;
+	struct dx_regval v;
+	int el = -1;
+	cr_expect_eq(dx_elevated(&rec, &el, &err), DX_OK);
+	cr_expect_eq(dx_events_query(&rec, "L", NULL, 0, 0, 10, &l, &err), DX_OK);
+	dx_eventlist_free(&l);
+	cr_expect_eq(dx_reg_read(&rec, "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList", "ProgramData", &v, &err), DX_OK);
+	dx_regval_free(&v);
+	cJSON *fx = dx_record_fixture(&rec, "t");
+	cr_assert_not_null(fx);
+	char *text = cJSON_PrintUnformatted(fx);
+	cJSON_Delete(fx);
+	dx_platform_close(&rec);
+	char msg[512];
+	struct dx_fixture *back = dx_fixture_parse(text, strlen(text), "rec", msg, sizeof msg);
+	cr_assert_not_null(back, "%s: %s", msg, text);
+	free(text);
+	cr_expect_eq(back->elevated, 0);
+	cr_assert_eq(back->events.count, 1);
+	cr_assert_eq(back->events.items[0].strings.count, 2);
+	cr_expect_str_eq(back->events.items[0].strings.items[1], "b");
+	cr_assert_eq(back->nkeys, 1);
+	cr_expect_eq(back->keys[0].values[0].v.type, DX_REG_EXPAND_SZ);
+	cr_expect_str_eq((const char *)back->keys[0].values[0].v.data, "%SystemDrive%\\ProgramData");
+	dx_fixture_free(back);
+}
+
+/* dx_run_checks learns the token before the sections run. */
+Test(checks, elevation_is_a_fact)
+{
+	struct run r;
+	run_short(&r, "{'process': {'elevated': false}}");
+	cr_expect_eq(r.c.facts.elevated, 0);
+	run_free(&r);
+	run_short(&r, "{}");
+	cr_expect_eq(r.c.facts.elevated, 1);
+	run_free(&r);
+	run_short(&r, "{'faults': [{'primitive': 'elevated', 'error': 'transient'}]}");
+	cr_expect_eq(r.c.facts.elevated, -1);
+	run_free(&r);
 }
 
 Test(time, parse_and_format_round_trip)

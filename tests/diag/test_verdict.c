@@ -61,13 +61,13 @@ Test(reonboard, plan_only_when_nothing_is_wrong_with_real_paths)
 Test(reonboard, program_data_is_read_from_the_device)
 {
 	struct run r;
-	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': 'D:|PD'}}}");
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': 'D:|PD'}}}}");
 	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
 	if (f) /* this device has errors (no Sense): no plan, nothing to check */
 		cr_expect_str_eq(ev_str(f, "cyber_folder"), "D:\\PD\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
 	run_free(&r);
 	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'},"
-		      " 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': 'D:|PD'},"
+		      " 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': 'D:|PD'}},"
 		      " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}},"
 		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}},"
 		      " 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}}}");
@@ -75,6 +75,69 @@ Test(reonboard, program_data_is_read_from_the_device)
 	f = finding(&r, "reonboard.plan", NULL);
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "cyber_folder"), "D:\\PD\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	run_free(&r);
+}
+
+/* A healthy device whose ProfileList and CurrentVersion are given by `extra`. */
+#define HEALTHY_WITH(extra) \
+	"{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'" extra "}," \
+	" 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}," \
+	" 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': '%SystemDrive%|ProgramData'}}}," \
+	" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}}," \
+	" 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}," \
+	"           'E:|ProgramData|Microsoft|Windows Defender Advanced Threat Protection|Cyber|a.bin': {}," \
+	"           'C:|ProgramData|Microsoft|Windows Defender Advanced Threat Protection|Cyber': {'type': 'dir'}}}"
+
+/* Windows stores ProfileList\ProgramData as REG_EXPAND_SZ
+ * "%SystemDrive%\ProgramData" (RegQueryValueEx does not expand it): the
+ * plan must name the real folder and find it, never print %SystemDrive%. */
+Test(reonboard, program_data_expand_sz_with_system_drive)
+{
+	struct run r;
+	run_short(&r, HEALTHY_WITH(", 'SystemRoot': 'E:|WINDOWS'"));
+	rerun_as_if_network_ok(&r);
+	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "cyber_folder"), "E:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	cr_expect_str_eq(ev_str(f, "cyber_folder_state"), "present, not empty");
+	cr_expect(strchr(ev_str(f, "cmd_delete_files"), '%') == NULL, "%s", ev_str(f, "cmd_delete_files"));
+	run_free(&r);
+	/* no SystemRoot value: Windows' default drive C: */
+	run_short(&r, HEALTHY_WITH(""));
+	rerun_as_if_network_ok(&r);
+	f = finding(&r, "reonboard.plan", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "cyber_folder"), "C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	cr_expect_str_eq(ev_str(f, "cyber_folder_state"), "present, empty");
+	run_free(&r);
+}
+
+/* healthy-win11 has ProfileList and SystemRoot as Windows stores them. */
+Test(reonboard, healthy_device_with_windows_profile_list)
+{
+	struct run r;
+	run_device(&r, "healthy-win11");
+	rerun_as_if_network_ok(&r);
+	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(ev_str(f, "cyber_folder"), "C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	cr_expect_str_eq(ev_str(f, "cyber_folder_state"), "present, empty");
+	run_free(&r);
+}
+
+/* Substituted values are expanded again, a bounded number of times: a
+ * value that names itself ends, and an unknown variable stays as it is. */
+Test(reonboard, expansion_is_recursive_and_bounded)
+{
+	struct run r;
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'SystemRoot': '%SystemDrive%|W'},"
+		      " 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': '%SystemRoot%|PD|%ProgramData%|%NoSuchVar%'}}}}");
+	char out[600];
+	dx_expand_path(&r.c, "%ProgramData%\\x", out, sizeof out);
+	cr_expect(strlen(out) < sizeof out - 1);
+	cr_expect(strncmp(out, "C:\\W\\PD\\", 8) == 0, "%s", out);
+	cr_expect(strstr(out, "%NoSuchVar%") != NULL, "%s", out);
+	cr_expect(strstr(out, "\\x") != NULL, "%s", out); /* it ended */
 	run_free(&r);
 }
 
@@ -258,4 +321,29 @@ Test(verdict, outcome_follows_severity_unless_undetermined)
 	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
 	cr_expect_str_eq(dx_outcome_name(dx_outcome(f)), "undetermined");
 	dx_findings_free(&l);
+}
+
+/* The process token comes from the platform: a fixture run without
+ * elevation names that as the reason of every denied read, and the
+ * verdict says so once. */
+Test(verdict, not_elevated_fixture_end_to_end)
+{
+	struct run r;
+	const char *fx = "{%s 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'}},"
+		" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}},"
+		" 'faults': [{'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status', 'error': 'access-denied'}]}";
+	char text[1024];
+	snprintf(text, sizeof text, fx, "'process': {'elevated': false},");
+	run_short(&r, text);
+	cr_expect_eq(r.c.facts.elevated, 0);
+	const struct dx_finding *f = finding(&r, "onboarding.state", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(f->reason, "not-elevated");
+	run_free(&r);
+	snprintf(text, sizeof text, fx, "");
+	run_short(&r, text);
+	f = finding(&r, "onboarding.state", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(f->reason, "access-denied");
+	run_free(&r);
 }

@@ -20,6 +20,20 @@ check "inspection root subject is the corporate CA" sh -c "openssl x509 -in '$T/
 curl -sS --max-time 2 "http://127.0.0.1:$REFUSE/" 2>"$T/e"; rc=$?
 check "the refuse port refuses (ECONNREFUSED, exit 7)" [ "$rc" = 7 ]
 
+# a request head may end in CRLF CRLF, LF LF or LF CRLF: all three get the
+# same answer (no 408 after waiting for a blank line that never comes)
+python3 -c '
+import socket, sys
+for end in (b"\r\n\r\n", b"\n\n", b"\n\r\n"):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+    s.sendall(b"GET /pki/mscorp/crl/x.crl HTTP/1.1\r\nHost: crl.microsoft.com" + end)
+    print(repr(end)[2:-1], s.makefile("rb").readline().decode("latin-1").strip())
+' "$HTTP" >"$T/ends"
+while read -r end st; do
+	checke "head ending $end: answered as CRLF CRLF is ($st)" '! has "$st" 408 && [ "$st" = "$(head -1 "$T/ends" | cut -d" " -f2-)" ] && has "$st" HTTP/1.1'
+done <"$T/ends"
+checke "three head endings tried" '[ $(wc -l <"$T/ends") = 3 ]'
+
 echo | openssl s_client -connect "127.0.0.1:$HTTPS" -servername winatp-gw-neu.microsoft.com -showcerts 2>/dev/null > "$T/sc"
 awk '/BEGIN CERT/{n++} n==1' "$T/sc" | sed '/END CERT/q' > "$T/leaf.pem"
 openssl x509 -in "$T/leaf.pem" -noout -text > "$T/leaf.txt"

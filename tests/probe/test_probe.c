@@ -269,6 +269,33 @@ Test(sockets, loopback_detection)
 	cr_expect_not(dx_addr_is_loopback("localhost"));
 }
 
+/* A link-local address with its zone (what getnameinfo gives on Windows,
+ * "fe80::1%12") is a numeric address the probe can connect to. */
+Test(sockets, scoped_link_local_ipv6)
+{
+	unsigned char b[16];
+	int bits = 0;
+	cr_expect(dx_addr_is_numeric("fe80::1%1"));
+	cr_expect(dx_addr_is_numeric("fe80::1%lo"));
+	cr_assert_eq(dx_addr_bytes("fe80::1%1", b, &bits), 0);
+	cr_expect_eq(bits, 128);
+	cr_expect(b[0] == 0xfe && b[1] == 0x80 && b[15] == 1);
+	cr_expect(!dx_addr_is_loopback("fe80::1%1"));
+	cr_expect(!dx_addr_is_numeric("fe80::1%"));
+	cr_expect(!dx_addr_is_numeric("example.com%1"));
+	cr_expect(!dx_addr_is_numeric("1.2.3.4%1"));
+}
+
+/* Winsock errors are named, not bare numbers. */
+Test(sockets, winsock_error_names)
+{
+	cr_expect_str_eq(dx_wsa_error_name(10061), "WSAECONNREFUSED");
+	cr_expect_str_eq(dx_wsa_error_name(10054), "WSAECONNRESET");
+	cr_expect_str_eq(dx_wsa_error_name(10060), "WSAETIMEDOUT");
+	cr_expect_str_eq(dx_wsa_error_name(10065), "WSAEHOSTUNREACH");
+	cr_expect_null(dx_wsa_error_name(1));
+}
+
 Test(classes, reachable_statuses_follow_the_client_analyzer)
 {
 	int ok[] = {200, 400, 404, 405}, bad[] = {201, 301, 302, 401, 403, 500, 503, 0};

@@ -803,6 +803,70 @@ def cmd_conform(args, prefix):
     return 1 if bad else 0
 
 
+UNITS_NAME = '\u8a3a\u65ad-\u00e9.json'  # 診断-é.json, also in win32_units.c
+SCRATCH_WIN = 'C:\\mdediag-units'
+
+
+def scratch(prefix):
+    d = os.path.join(prefix.drive_c, 'mdediag-units')
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    return d
+
+
+def utf8_env(prefix):
+    # Wine decodes its Unix command line with the Unix locale: UTF-8 here,
+    # while the Windows ANSI code page stays the default (1252), as on a
+    # Windows whose manifest's activeCodePage is ignored (before 10 1903).
+    return dict(prefix.env, LANG='C.UTF-8', LC_ALL='C.UTF-8')
+
+
+def cmd_units(args, prefix):
+    prefix.reset()
+    d = scratch(prefix)
+    try:
+        r = subprocess.run(['wine', args.units, UNITS_NAME, SCRATCH_WIN],
+                           env=utf8_env(prefix), capture_output=True, timeout=60)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    sys.stdout.write(r.stdout.decode(errors='replace'))
+    if r.returncode:
+        print(f'# exit {r.returncode}: {r.stderr.decode(errors="replace")[-300:]}')
+    return 1 if r.returncode else 0
+
+
+def cmd_fixture_path(args, prefix):
+    """mdediag.exe --fixture and --output with a non-ASCII path: the same
+    report as the native build gives for the same fixture."""
+    if not os.path.exists(args.native):
+        print(f'skipped: no native mdediag at {args.native}')
+        return SKIP
+    prefix.reset()
+    d = scratch(prefix)
+    try:
+        shutil.copy2(args.fixture, os.path.join(d, UNITS_NAME))
+        win_fx = SCRATCH_WIN + '\\' + UNITS_NAME
+        win_out = SCRATCH_WIN + '\\out-' + UNITS_NAME
+        opts = ['--format', 'json', '--no-network']
+        r_win = subprocess.run(['wine', args.exe, '--fixture', win_fx, '--output', win_out] + opts,
+                               env=utf8_env(prefix), capture_output=True, timeout=120)
+        r_nat = subprocess.run([args.native, '--fixture', args.fixture] + opts,
+                               capture_output=True, timeout=120)
+        out = os.path.join(d, 'out-' + UNITS_NAME)
+        if not os.path.exists(out):
+            raise Fail(f'no report at {win_out} (exit {r_win.returncode}): '
+                       f'{r_win.stderr.decode(errors="replace")[-300:]}')
+        with open(out, 'rb') as fh:
+            win = json.loads(fh.read())
+        nat = json.loads(r_nat.stdout)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    bad = compare_reports(win, r_win.returncode, nat, r_nat.returncode, args.ignore or [])
+    print(f'{UNITS_NAME}: exit {r_win.returncode}, {len(findings_of(win))} finding IDs, '
+          f'{len(bad)} differences from the native run')
+    return 1 if bad else 0
+
+
 def cmd_load(args, prefix):
     load(prefix, args.fixture, args.svc)
     print(f'WINEPREFIX={prefix.path}')
@@ -834,19 +898,25 @@ def main():
     p.add_argument('--native', help='the native mdediag (default $MDEDIAG_NATIVE)')
     p.add_argument('fixture')
     p.add_argument('mdediag_args', nargs='*')
+    p = sub.add_parser('units')
+    p = sub.add_parser('fixture-path')
+    p.add_argument('--native', help='the native mdediag (default $MDEDIAG_NATIVE)')
+    p.add_argument('--ignore', action='append', help='finding ID not compared')
+    p.add_argument('fixture')
     p = sub.add_parser('conform')
     p.add_argument('--native', help='the native mdediag (default $MDEDIAG_NATIVE)')
     p.add_argument('--ignore', action='append', help='finding ID not compared')
     p.add_argument('fixture')
     p.add_argument('mdediag_args', nargs='*')
     args = ap.parse_args()
-    if args.cmd in ('conform', 'collect', 'collect-net'):
+    if args.cmd in ('conform', 'collect', 'fixture-path', 'collect-net'):
         args.native = os.path.abspath(args.native or os.environ.get('MDEDIAG_NATIVE', ''))
 
     bw = os.path.abspath(os.environ.get('MDEDIAG_BUILD_WIN') or args.build_win)
     args.svc = os.path.join(bw, 'tests', 'wine', 'svc.exe')
     args.probe = os.path.join(bw, 'tests', 'wine', 'platform_probe.exe')
     args.exe = os.path.join(bw, 'diag', 'mdediag.exe')
+    args.units = os.path.join(bw, 'tests', 'wine', 'win32_units.exe')
     if args.cmd == 'list-scenarios':
         return cmd_list_scenarios(args)
     if args.cmd == 'imports':
@@ -860,7 +930,8 @@ def main():
     prefix = Prefix(bw)
     try:
         return {'load': cmd_load, 'probe': cmd_probe, 'conform': cmd_conform,
-                'collect': cmd_collect, 'scenarios': cmd_scenarios,
+                'collect': cmd_collect, 'scenarios': cmd_scenarios, 'units': cmd_units,
+                'fixture-path': cmd_fixture_path,
                 'collect-net': cmd_collect_net}[args.cmd](args, prefix)
     except Fail as e:
         print(f'FAIL {e}')
