@@ -10,10 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_pac.h"
 #include "win32_args.h"
+#include "check_pac.h"
 #include "checks.h"
 #include "netconf.h"
+#include "netrec.h"
 #include "probe.h"
 #include "roots.h"
 #include "sock.h"
@@ -47,19 +48,6 @@ static void add_hosts_summary(struct dx_finding *f, const cJSON *hosts)
 	dx_ev_str(f, "hosts_summary", buf);
 	dx_ev_num(f, "host_count", n);
 }
-
-/* The proxy Sense would use for one scheme, and why. */
-struct route {
-	int use;                 /* 0 direct */
-	struct dx_hostport hp;
-	const char *source;      /* "static", "winhttp", "none", "winhttp-bypass", "pac" */
-	/* which method decided (docs/connectivity.md "Which route Sense takes") */
-	const char *route_source; /* "static", "netsh", "netsh-bypass", "wpad", "direct" */
-	char pac_answer[512];    /* the PAC script's answer, "" when not asked */
-	enum dx_pac_rc pac_rc;   /* the script failed for this destination */
-	char pac_error[300];
-	char os_answer[1024];    /* Windows' own WinHttpGetProxyForUrl answer */
-};
 
 struct netplan {
 	struct dx_onboarded ob;
@@ -317,60 +305,69 @@ static int os_fetched(const struct dx_dest *d)
 /* The proxy this destination's traffic takes: Sense's own traffic uses the
  * static proxy when set; the OS's CRL downloads use it only with
  * PreferStaticProxyForHttpRequest; else WinHTTP (unless the host is in its
- * bypass list), else what the PAC script found by WPAD answers, else
- * direct. The PAC script is asked for every destination when it loaded,
- * so its answer is evidence even where a manual proxy wins. */
-static struct route route_for(const struct netplan *np, const struct dx_dest *d,
-			      struct dx_wpad_state *wp)
+ * bypass list), else direct. The reason says which in words. */
+static struct dx_route route_for(const struct netplan *np, const struct dx_dest *d,
+				  struct dx_wpad_state *wp)
 {
-	struct route r = {0};
+	struct dx_route r;
 	struct dx_pac_entry pe;
 	char url[600];
 	int pac_ok = 0;
-	r.source = "none";
-	r.route_source = "direct";
+	memset(&r, 0, sizeof r);
+	snprintf(r.source, sizeof r.source, "none");
+	snprintf(r.route_source, sizeof r.route_source, "direct");
+	/* the PAC script is asked for every destination when it loaded, so its
+	 * answer is evidence even where a manual proxy wins */
 	if (wp && wp->stage == DX_WPAD_READY) {
+		enum dx_pac_rc rc = DX_PAC_OK;
 		snprintf(url, sizeof url, "%s://%s%s", d->tls ? "https" : "http", d->host, d->path);
 		pac_ok = dx_wpad_answer(wp, url, d->host, r.pac_answer, sizeof r.pac_answer, &pe,
-					&r.pac_rc, r.pac_error, sizeof r.pac_error) == 0;
+					&rc, r.pac_error, sizeof r.pac_error) == 0;
+		r.pac_rc = rc;
 	}
+	snprintf(r.reason, sizeof r.reason, "no proxy configured (TelemetryProxyServer "
+		 "and the WinHTTP proxy are unset)");
+	if (np->sp_ok && os_fetched(d) && !np->prefer_static)
+		snprintf(r.reason, sizeof r.reason, "the OS fetches CRLs through WinHTTP: "
+			 "TelemetryProxyServer does not apply (no PreferStaticProxyForHttpRequest)");
 	if (np->sp_ok && (!os_fetched(d) || np->prefer_static)) {
 		r.use = 1;
 		r.hp = np->sp;
-		r.source = "static";
-		r.route_source = "static";
+		snprintf(r.source, sizeof r.source, "static");
+		snprintf(r.route_source, sizeof r.route_source, "static");
+		snprintf(r.reason, sizeof r.reason, "TelemetryProxyServer is set");
 	} else if (np->wh_ok && np->wh.has_proxy) {
 		if (dx_bypass_match(np->wh.bypass, d->host)) {
-			r.source = "winhttp-bypass";
-			r.route_source = "netsh-bypass";
+			snprintf(r.source, sizeof r.source, "winhttp-bypass");
+			snprintf(r.route_source, sizeof r.route_source, "netsh-bypass");
+			snprintf(r.reason, sizeof r.reason, "%s matches the WinHTTP bypass list",
+				 d->host);
 		} else if (dx_winhttp_proxy_for(np->wh.proxy, d->tls ? "https" : "http",
 						&r.hp) == 0) {
 			r.use = 1;
-			r.source = "winhttp";
-			r.route_source = "netsh";
+			snprintf(r.source, sizeof r.source, "winhttp");
+			snprintf(r.route_source, sizeof r.route_source, "netsh");
+			snprintf(r.reason, sizeof r.reason, "WinHTTP proxy (netsh winhttp)");
+		} else {
+			snprintf(r.reason, sizeof r.reason, "the WinHTTP proxy has no entry for %s",
+				 d->tls ? "https" : "http");
 		}
 	} else if (pac_ok) {
-		r.source = "pac";
-		r.route_source = "wpad";
+		snprintf(r.source, sizeof r.source, "pac");
+		snprintf(r.route_source, sizeof r.route_source, "wpad");
+		snprintf(r.reason, sizeof r.reason, "the PAC script found by WPAD answered %s",
+			 r.pac_answer);
 		if (pe.kind == DX_PAC_PROXY) {
 			r.use = 1;
 			snprintf(r.hp.host, sizeof r.hp.host, "%s", pe.host);
 			r.hp.port = pe.port;
 		}
 	}
+	snprintf(r.method, sizeof r.method, "%s", r.use ? "proxy" : "direct");
 	return r;
 }
 
 /* ---- the probe ------------------------------------------------------------ */
-
-struct target {
-	struct dx_dest d;
-	struct route r;
-	struct dx_probe p;
-	char address[300];       /* where we connected, "addr:port" */
-	char connect_to[300];    /* the --connect-to rule that applied */
-	struct dns_entry *dns;   /* the destination's own name */
-};
 
 static char *read_file(const char *path, size_t max, size_t *len)
 {
@@ -398,7 +395,7 @@ static char *read_file(const char *path, size_t max, size_t *len)
 /* Decides where to connect; sets the result when nothing can be sent. */
 static void plan_target(struct dx_ctx *c, struct dns_cache *dc,
 			const struct dx_connect_to *rules, size_t nrules,
-			struct target *t)
+			struct dx_netrec *t)
 {
 	struct dx_probe *p = &t->p;
 	const char *name = t->r.use ? t->r.hp.host : t->d.host;
@@ -407,14 +404,18 @@ static void plan_target(struct dx_ctx *c, struct dns_cache *dc,
 	char addr[256] = "";
 	int aport = port, rule;
 
-	if (!t->r.use)
-		t->dns = e;
 	if (!e) {
 		p->result = DX_PR_NOT_PROBED;
 		snprintf(p->reason, sizeof p->reason, "out of memory");
 		return;
 	}
 	p->dns_ms = e->ms;
+	snprintf(t->dns_name, sizeof t->dns_name, "%s", name);
+	t->dns_status = e->st;
+	if (e->st != DX_OK)
+		snprintf(t->dns_error, sizeof t->dns_error, "%s", e->err.text);
+	for (size_t i = 0; e->st == DX_OK && i < e->addrs.count && i < DX_NETREC_MAX_ADDRS; i++)
+		snprintf(t->addrs[t->n_addrs++], sizeof t->addrs[0], "%s", e->addrs.items[i]);
 	if (e->st == DX_OK)
 		snprintf(addr, sizeof addr, "%s", e->addrs.items[0]);
 	rule = dx_connect_to_apply(rules, nrules, name, port, addr, sizeof addr, &aport);
@@ -472,12 +473,12 @@ static void add_timing(struct dx_finding *f, const char *key, double ms)
 		dx_ev_num(f, key, ms);
 }
 
-static int failed(const struct target *t)
+static int failed(const struct dx_netrec *t)
 {
 	return t->p.result != DX_PR_OK && t->p.result != DX_PR_NOT_PROBED;
 }
 
-static void endpoint_finding(struct dx_ctx *c, const struct target *t)
+static void endpoint_finding(struct dx_ctx *c, const struct dx_netrec *t)
 {
 	const struct dx_probe *p = &t->p;
 	enum dx_severity sev = p->result == DX_PR_OK ? DX_SEV_INFO
@@ -523,10 +524,10 @@ static void endpoint_finding(struct dx_ctx *c, const struct target *t)
 		dx_ev_str(f, "pac_error", t->r.pac_error);
 	if (t->r.os_answer[0])
 		dx_ev_str(f, "route_os", t->r.os_answer);
-	if (t->dns && t->dns->st == DX_OK) {
+	if (!t->r.use && t->dns_name[0] && t->dns_status == DX_OK) {
 		cJSON *a = cJSON_AddArrayToObject(f->evidence, "resolved");
-		for (size_t i = 0; a && i < t->dns->addrs.count; i++)
-			cJSON_AddItemToArray(a, cJSON_CreateString(t->dns->addrs.items[i]));
+		for (int i = 0; a && i < t->n_addrs; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(t->addrs[i]));
 	}
 	add_timing(f, "dns_ms", p->dns_ms);
 	add_timing(f, "connect_ms", p->connect_ms);
@@ -571,7 +572,7 @@ static void add_unique(cJSON *arr, const char *s)
 	cJSON_AddItemToArray(arr, cJSON_CreateString(s));
 }
 
-static void category_findings(struct dx_ctx *c, const struct target *t, size_t n)
+static void category_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n)
 {
 	static const struct { const char *cat, *id; } map[] = {
 		{"cnc", "net.edr-cnc"},       {"cyber", "net.cyber"},
@@ -640,8 +641,10 @@ static void category_findings(struct dx_ctx *c, const struct target *t, size_t n
 static void expected_roots(struct dx_ctx *c, struct dx_finding *f)
 {
 	cJSON *arr;
-	if (c->opt->anchors_path) {
-		dx_ev_fmt(f, "expected_roots", "--anchors %s", c->opt->anchors_path);
+	const char *anchors = c->opt->replay_net ? c->opt->replay_net->anchors
+						 : c->opt->anchors_path;
+	if (anchors && *anchors) {
+		dx_ev_fmt(f, "expected_roots", "--anchors %s", anchors);
 		return;
 	}
 	arr = cJSON_AddArrayToObject(f->evidence, "expected_roots");
@@ -652,7 +655,7 @@ static void expected_roots(struct dx_ctx *c, struct dx_finding *f)
 
 /* net.tls-inspection and the three proxy findings: one each, naming what
  * was seen and which destinations it hit. */
-static void cause_findings(struct dx_ctx *c, const struct target *t, size_t n)
+static void cause_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n)
 {
 	static const struct { enum dx_probe_class cls; const char *id; int conn; } map[] = {
 		{DX_PR_TLS_INTERCEPTED, "net.tls-inspection", 0},
@@ -857,7 +860,7 @@ static int scan_service_tags(const char *s, size_t len, struct prefix **px, size
 }
 
 static void check_static_ip(struct dx_ctx *c, struct dns_cache *dc,
-			    const struct target *t, size_t n)
+			    const struct dx_netrec *t, size_t n)
 {
 	static const char reminder[] =
 		"SmartScreen, Windows Update and CRL destinations are not covered by "
@@ -922,8 +925,6 @@ out:
 	free(px);
 }
 
-/* ---- proxy discovery (WPAD, PAC) -------------------------------------------- */
-
 struct net_resolver {
 	struct dx_ctx *c;
 	struct dns_cache *dc;
@@ -969,7 +970,7 @@ static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
  * ours. Stops asking after the first failure (each may cost a download
  * timeout); the fake platform says unsupported at once. */
 static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct dx_dest *d,
-			struct route *r)
+			struct dx_route *r)
 {
 	struct dx_err e = {0};
 	char url[600];
@@ -996,7 +997,7 @@ static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct
 }
 
 static void wpad_findings(struct dx_ctx *c, const struct dx_wpad_state *wp,
-			  const struct target *t, size_t n)
+			  const struct dx_netrec *t, size_t n)
 {
 	struct dx_pac_obs *o = calloc(n + 1, sizeof *o);
 	char (*px)[300] = calloc(n + 1, sizeof *px);
@@ -1024,12 +1025,13 @@ out:
 static void probe_all(struct dx_ctx *c, struct netplan *np)
 {
 	struct dx_dest *dests = calloc(MAX_DEST, sizeof *dests);
-	struct target *t = NULL;
+	struct dx_netrec *t = NULL;
 	struct dx_connect_to *rules = NULL;
 	struct dns_cache dc = {0};
 	struct dx_probe_config cfg = {0};
 	struct dx_wpad_state wp;
 	struct net_resolver nres = {c, &dc};
+	int wpad_ran = 0;
 	char *anchors = NULL, err[200] = "";
 	const char *anchors_err = NULL;
 	size_t nr = 0, alen = 0;
@@ -1038,6 +1040,41 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	memset(&wp, 0, sizeof wp);
 	if (!dests)
 		return;
+	if (c->opt->replay_net) {
+		/* Replaying a collected file: the device's records, no traffic. */
+		const struct dx_netlog *log = c->opt->replay_net;
+		n = (int)log->n;
+		if (n <= 0 || !(t = calloc((size_t)n, sizeof *t)))
+			goto out;
+		memcpy(t, log->recs, (size_t)n * sizeof *t);
+		for (int i = 0; i < n; i++) {
+			t[i].p.host = t[i].d.host;
+			t[i].p.path = t[i].d.path;
+		}
+		snprintf(err, sizeof err, "%s", log->probe_error);
+		if (log->wpad.present) {
+			const struct dx_netlog_wpad *w = &log->wpad;
+			wp.stage = (enum dx_wpad_stage)w->stage;
+			wp.detect_st = (enum dx_status)w->detect_st;
+			wp.detect_err.code = w->detect_code;
+			snprintf(wp.detect_err.text, sizeof wp.detect_err.text, "%s", w->detect_text);
+			snprintf(wp.w.url, sizeof wp.w.url, "%s", w->url);
+			snprintf(wp.w.method, sizeof wp.w.method, "%s", w->method);
+			wp.inline_script = w->inline_script;
+			snprintf(wp.fetch_address, sizeof wp.fetch_address, "%s", w->fetch_address);
+			snprintf(wp.fetch_connect_to, sizeof wp.fetch_connect_to, "%s", w->fetch_connect_to);
+			wp.http_status = w->http_status;
+			wp.script_bytes = (size_t)w->script_bytes;
+			snprintf(wp.error, sizeof wp.error, "%s", w->error);
+			wp.pac_rc = (enum dx_pac_rc)w->pac_rc;
+			wp.load_ms = w->load_ms;
+			snprintf(wp.rec_entry_point, sizeof wp.rec_entry_point, "%s", w->entry_point);
+			snprintf(wp.rec_alerts, sizeof wp.rec_alerts, "%s", w->alerts);
+			snprintf(wp.os_error, sizeof wp.os_error, "%s", w->os_error);
+			wpad_ran = 1;
+		}
+		goto findings;
+	}
 	n = dx_dest_select(c->data->destinations, np->ob.streamlined, np->ob.geo,
 			   np->ob.dc, dests, MAX_DEST);
 	if (n <= 0)
@@ -1063,6 +1100,7 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	cfg.timeout_ms = c->opt->timeout_ms > 0 ? c->opt->timeout_ms : DEFAULT_TIMEOUT_MS;
 	cfg.serial = getenv("MDEDIAG_PROBE_SERIAL") && *getenv("MDEDIAG_PROBE_SERIAL") == '1';
 	wpad_begin(c, &nres, rules, nr, cfg.timeout_ms, &wp);
+	wpad_ran = 1;
 
 	for (int i = 0; i < n; i++) {
 		t[i].d = dests[i];
@@ -1082,7 +1120,7 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	}
 	{
 		/* Plain-HTTP targets still run when the anchors are unusable. */
-		struct target *tt = t;
+		struct dx_netrec *tt = t;
 		struct dx_probe *probes = calloc((size_t)n, sizeof *probes);
 		if (!probes)
 			goto out;
@@ -1098,11 +1136,44 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 			tt[i].p = probes[i];
 		free(probes);
 	}
+findings:
+	if (c->netlog) {
+		/* collect: the records as they are, for the collected file */
+		c->netlog->recs = malloc((size_t)n * sizeof *t);
+		if (c->netlog->recs) {
+			memcpy(c->netlog->recs, t, (size_t)n * sizeof *t);
+			c->netlog->n = (size_t)n;
+		}
+		snprintf(c->netlog->probe_error, sizeof c->netlog->probe_error, "%s", err);
+		if (wpad_ran && !c->opt->replay_net) {
+			struct dx_netlog_wpad *w = &c->netlog->wpad;
+			w->present = 1;
+			w->stage = wp.stage;
+			w->detect_st = wp.detect_st;
+			w->detect_code = wp.detect_err.code;
+			snprintf(w->detect_text, sizeof w->detect_text, "%s", wp.detect_err.text);
+			snprintf(w->url, sizeof w->url, "%s", wp.w.url);
+			snprintf(w->method, sizeof w->method, "%s", wp.w.method);
+			w->inline_script = wp.inline_script;
+			snprintf(w->fetch_address, sizeof w->fetch_address, "%s", wp.fetch_address);
+			snprintf(w->fetch_connect_to, sizeof w->fetch_connect_to, "%s", wp.fetch_connect_to);
+			w->http_status = wp.http_status;
+			w->script_bytes = (double)wp.script_bytes;
+			snprintf(w->error, sizeof w->error, "%s", wp.error);
+			w->pac_rc = wp.pac_rc;
+			w->load_ms = wp.load_ms;
+			snprintf(w->entry_point, sizeof w->entry_point, "%s",
+				 wp.pac ? dx_pac_entry_point(wp.pac) : "");
+			snprintf(w->alerts, sizeof w->alerts, "%s", wp.pac ? dx_pac_alerts(wp.pac) : "");
+			snprintf(w->os_error, sizeof w->os_error, "%s", wp.os_error);
+		}
+	}
 	for (int i = 0; i < n; i++)
 		endpoint_finding(c, &t[i]);
 	category_findings(c, t, (size_t)n);
 	cause_findings(c, t, (size_t)n);
-	wpad_findings(c, &wp, t, (size_t)n);
+	if (wpad_ran) /* a replay has the routes, not the WPAD run (docs/collect.md) */
+		wpad_findings(c, &wp, t, (size_t)n);
 	if (c->opt->service_tags_path)
 		check_static_ip(c, &dc, t, (size_t)n);
 out:
@@ -1123,8 +1194,13 @@ void dx_check_net(struct dx_ctx *c)
 	check_static(c, &np);
 	/* Connectivity matters while Sense runs, and is worth knowing when its
 	 * state could not be read; a stopped or missing Sense is the cause. */
-	if (c->facts.sense_state != DX_SVC_RUNNING && c->facts.sense_exists != -1)
+	if (c->facts.sense_state != DX_SVC_RUNNING && c->facts.sense_exists != -1) {
+		if (c->netlog)
+			snprintf(c->netlog->not_tested, sizeof c->netlog->not_tested, "%s",
+				 "Sense is not running: the network was not tested (Sense "
+				 "would not contact the cloud)");
 		return;
+	}
 	if (c->opt->no_network) {
 		/* net.mode must not claim lists were probed */
 		struct dx_finding *mode = dx_find_mut(&c->findings, "net.mode");
@@ -1138,6 +1214,9 @@ void dx_check_net(struct dx_ctx *c)
 		dx_ev_str(f, "option", "--no-network");
 		dx_ev_str(f, "effect", "no destination was probed: whether this device reaches the MDE cloud is unknown");
 		dx_undetermined(f, DX_REASON_NETWORK_NOT_TESTED);
+		if (c->netlog)
+			snprintf(c->netlog->not_tested, sizeof c->netlog->not_tested, "%s",
+				 "--no-network: the network was not tested");
 		return;
 	}
 	probe_all(c, &np);

@@ -146,8 +146,12 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 	dx_ev_num(f, "load_ms", (double)(long)(st->load_ms * 10 + 0.5) / 10);
 	if (st->pac)
 		dx_ev_str(f, "entry_point", dx_pac_entry_point(st->pac));
+	else if (st->rec_entry_point[0])
+		dx_ev_str(f, "entry_point", st->rec_entry_point);
 	if (st->pac && dx_pac_alerts(st->pac)[0])
 		dx_ev_str(f, "alerts", dx_pac_alerts(st->pac));
+	else if (!st->pac && st->rec_alerts[0])
+		dx_ev_str(f, "alerts", st->rec_alerts);
 }
 
 /* The script loaded but failed for some destinations (it threw, ran out of

@@ -32,6 +32,8 @@
 #define DX_LOG_SENSE "Microsoft-Windows-SENSE/Operational"
 #define DX_LOG_MDM "Microsoft-Windows-DeviceManagement-Enterprise-Diagnostics-Provider/Admin"
 
+struct dx_netlog; /* netrec.h */
+
 /* Options of one run that checks may consult (network ones mostly). */
 struct dx_options {
 	const char *anchors_path;      /* --anchors PEM, NULL = built-in roots */
@@ -41,6 +43,9 @@ struct dx_options {
 	const char *service_tags_path; /* --service-tags */
 	int no_network;                /* skip the probe (local checks only) */
 	int fixture_mode;              /* diagnosing a fixture, not this device */
+	/* Replaying a collected file: net.* comes from these records, with no
+	 * traffic at all (NULL: probe live). */
+	const struct dx_netlog *replay_net;
 };
 
 /* What the sections learned, for later sections and the report's device
@@ -93,6 +98,7 @@ struct dx_ctx {
 	const struct dx_data *data;
 	struct dx_facts facts;
 	struct dx_findings findings;
+	struct dx_netlog *netlog;  /* collect: check_net fills it; else NULL */
 };
 
 /* The sections, in article order. */

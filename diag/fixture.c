@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 #include "win32_args.h"
 #include "fixture.h"
+#include "netrec.h"
 
 struct ld {
 	const char *file;
@@ -998,7 +999,7 @@ static int load_root(struct ld *ld, const cJSON *root)
 {
 	static const char *const allowed[] = {"$schema", "schema",
 		"description", "hostname", "clock", "registry", "services",
-		"files", "events", "dns", "wpad", "faults", "process", NULL};
+		"files", "events", "dns", "wpad", "faults", "process", "network", NULL};
 	struct dx_fixture *fx = ld->fx;
 	if (want(ld, root, cJSON_IsObject(root), "a JSON object (a device fixture)") ||
 	    check_object(ld, root, "an object") || only_members(ld, root, allowed))
@@ -1010,6 +1011,9 @@ static int load_root(struct ld *ld, const cJSON *root)
 		n = push(ld, "schema", 0);
 		if (get_string(ld, j, 64, &s))
 			return -1;
+		if (strncmp(s, "mdediag-fixture/", 16) == 0 && atoi(s + 16) > 1)
+			return fail(ld, "\"%s\": written by a newer mdediag; this one reads "
+				    "mdediag-fixture/1 (update mdediag to replay it)", s);
 		if (strcmp(s, "mdediag-fixture/1") != 0)
 			return fail(ld, "\"%s\" is not a schema this version reads (mdediag-fixture/1)", s);
 		pop(ld, n);
@@ -1063,6 +1067,16 @@ static int load_root(struct ld *ld, const cJSON *root)
 			return -1;
 		pop(ld, n);
 	}
+	if ((j = cJSON_GetObjectItemCaseSensitive(root, "network"))) {
+		/* what the device saw on the network (collect), netrec.h */
+		char why[600];
+		if (!(fx->network = calloc(1, sizeof *fx->network)))
+			return fail(ld, "out of memory");
+		if (dx_netlog_parse(j, fx->network, why, sizeof why)) {
+			snprintf(ld->err, ld->errsz, "%s: %s", ld->file, why);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -1096,6 +1110,9 @@ void dx_fixture_free(struct dx_fixture *fx)
 	free(fx->wpad.url);
 	free(fx->wpad.script);
 	free(fx->faults);
+	if (fx->network)
+		dx_netlog_free(fx->network);
+	free(fx->network);
 	free(fx->description);
 	free(fx->source);
 	free(fx);

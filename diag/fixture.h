@@ -62,6 +62,8 @@ struct dx_fault_rule {
 	unsigned seen;      /* matching calls so far (run-time state) */
 };
 
+struct dx_netlog;
+
 struct dx_fixture {
 	char *source;       /* file name, for messages */
 	char *description;
@@ -76,6 +78,7 @@ struct dx_fixture {
 	struct dx_fx_dns *dns; size_t ndns;
 	struct dx_fx_wpad wpad;
 	struct dx_fault_rule *faults; size_t nfaults;
+	struct dx_netlog *network; /* collected network records (netrec.h), or NULL */
 };
 
 /* Loads FILE; NULL with "FILE: $.path: reason" in err on any problem. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "win32_args.h"
 #include "catalog.h"
 #include "checks.h"
@@ -17,6 +18,8 @@
 #include "data.h"
 #include "fixture.h"
 #include "lang.h"
+#include "netrec.h"
+#include "redact.h"
 #include "netconf.h"
 #include "platform_record.h"
 #include "report.h"
@@ -33,7 +36,8 @@ static const char usage[] =
 	"               [--output FILE] [--anchors PEM]\n"
 	"               [--connect-to HOST:PORT:ADDR:PORT]...\n"
 	"               [--timeout SECONDS] [--lang en|ja] [--service-tags FILE]\n"
-	"               [--baselines FILE] [--no-network] [--verbose] [--list-checks]\n"
+	"               [--baselines FILE] [--no-network] [--reprobe] [--verbose]\n"
+	"               [--list-checks]\n"
 	"               [--version]\n"
 	"\n"
 	"Diagnoses why a device onboarded to Microsoft Defender for Endpoint does\n"
@@ -50,11 +54,18 @@ static const char usage[] =
 	"prints every check ID and its article section, TAB-separated, in verdict\n"
 	"order. Options take values as --opt VALUE or --opt=VALUE. The text\n"
 	"report is a summary; --verbose adds every finding with its evidence.\n"
+	"A collected file given to --fixture is replayed with no network traffic:\n"
+	"the connectivity findings come from what the device saw; --reprobe probes\n"
+	"again from this machine instead.\n"
 	"\n"
-	"       mdediag collect [--fixture FILE] [--output FILE]\n"
+	"       mdediag collect [--fixture FILE] [--output FILE] [--redact]\n"
+	"               [--anchors PEM] [--connect-to HOST:PORT:ADDR:PORT]...\n"
+	"               [--timeout SECONDS] [--no-network]\n"
 	"\n"
-	"Records everything the checks read from this device (or a fixture) as a\n"
-	"fixture, to replay the diagnosis anywhere with --fixture. Reads only.\n";
+	"Records everything the checks read from this device (or a fixture), and\n"
+	"what it saw on the network, as one file (docs/collect.md) to replay the\n"
+	"diagnosis anywhere with --fixture. Reads only. --redact replaces the host\n"
+	"name, user names, internal addresses and proxy names with tokens.\n";
 
 struct args {
 	const char *fixture, *format, *output, *lang, *baselines;
@@ -63,6 +74,7 @@ struct args {
 	int list_checks;
 	int collect;
 	int verbose;
+	int reprobe, redact;
 };
 
 /* A usage error: one line and the hint on stderr; returns EXIT_USAGE. */
@@ -91,6 +103,7 @@ static int readable(const char *opt, const char *path)
 enum {
 	O_FIXTURE = 256, O_FORMAT, O_OUTPUT, O_LANG, O_ANCHORS, O_SERVICE_TAGS,
 	O_BASELINES, O_TIMEOUT, O_CONNECT_TO, O_NO_NETWORK, O_LIST_CHECKS, O_VERSION, O_VERBOSE,
+	O_REPROBE, O_REDACT,
 };
 
 /* The whole command line, in one place (argv as UTF-8 strings). Returns 0
@@ -111,6 +124,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{"connect-to", required_argument, NULL, O_CONNECT_TO},
 		{"no-network", no_argument, NULL, O_NO_NETWORK},
 		{"verbose", no_argument, NULL, O_VERBOSE},
+		{"reprobe", no_argument, NULL, O_REPROBE},
+		{"redact", no_argument, NULL, O_REDACT},
 		{"list-checks", no_argument, NULL, O_LIST_CHECKS},
 		{"version", no_argument, NULL, O_VERSION},
 		{NULL, 0, NULL, 0},
@@ -123,7 +138,6 @@ static int parse_args(int argc, char **argv, struct args *a)
 	int skip = 0;	/* "collect" acts as the program name for getopt */
 	if (argc > 1 && strcmp(argv[1], "collect") == 0) {
 		a->collect = 1;
-		a->opt.no_network = 1; /* the network part is not replayable */
 		skip = 1;
 	}
 	argc -= skip;
@@ -142,6 +156,16 @@ static int parse_args(int argc, char **argv, struct args *a)
 			return -1;
 		case O_NO_NETWORK: a->opt.no_network = 1; break;
 		case O_VERBOSE: a->verbose = 1; break;
+		case O_REPROBE:
+			if (a->collect)
+				return usage_error("--reprobe: collect always probes; --reprobe is for a replay");
+			a->reprobe = 1;
+			break;
+		case O_REDACT:
+			if (!a->collect)
+				return usage_error("--redact: only with 'mdediag collect'");
+			a->redact = 1;
+			break;
 		case O_LIST_CHECKS: a->list_checks = 1; break;
 		case O_FIXTURE: a->fixture = optarg; break;
 		case O_FORMAT: a->format = optarg; break;
@@ -200,7 +224,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-static int open_platform(const struct args *a, struct dx_platform *p, const char **name)
+static int open_platform(const struct args *a, struct dx_platform *p, const char **name,
+			 const struct dx_netlog **netlog)
 {
 	char err[1024];
 	if (a->fixture) {
@@ -209,6 +234,7 @@ static int open_platform(const struct args *a, struct dx_platform *p, const char
 			fprintf(stderr, "mdediag: bad fixture: %s\n", err);
 			return EXIT_USAGE;
 		}
+		*netlog = fx->network; /* owned by fx, which the platform keeps */
 		if (dx_platform_fixture_open(p, fx)) {
 			dx_fixture_free(fx);
 			fprintf(stderr, "mdediag: out of memory\n");
@@ -232,6 +258,30 @@ static int open_platform(const struct args *a, struct dx_platform *p, const char
 #endif
 }
 
+/* What `collect` records about the run itself, next to the records. */
+static int fill_netlog(struct dx_netlog *log, const struct args *a)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+#ifdef _WIN32
+	gmtime_s(&tm, &now);
+#else
+	gmtime_r(&now, &tm);
+#endif
+	snprintf(log->tool, sizeof log->tool, "mdediag %s", DX_VERSION);
+	strftime(log->collected_at, sizeof log->collected_at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	log->no_network = a->opt.no_network;
+	log->timeout_ms = a->opt.timeout_ms;
+	if (a->opt.replay_net) /* collecting a collected file keeps its options */
+		snprintf(log->anchors, sizeof log->anchors, "%s", a->opt.replay_net->anchors);
+	else if (a->opt.anchors_path)
+		snprintf(log->anchors, sizeof log->anchors, "%s", a->opt.anchors_path);
+	for (size_t i = 0; i < a->opt.n_connect_to && i < DX_NETLOG_MAX_RULES; i++)
+		snprintf(log->connect_to[log->n_connect_to++], sizeof log->connect_to[0], "%s",
+			 a->opt.connect_to[i]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a;
@@ -239,6 +289,8 @@ int main(int argc, char **argv)
 	struct dx_data data = {0};
 	struct dx_catalog cat = {0};
 	struct dx_ctx c;
+	struct dx_netlog netlog;
+	const struct dx_netlog *recorded = NULL;
 	cJSON *model = NULL;
 	FILE *out = stdout;
 	const char *pname = "";
@@ -266,8 +318,15 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if ((rc = open_platform(&a, &p, &pname)))
+	memset(&netlog, 0, sizeof netlog);
+	if ((rc = open_platform(&a, &p, &pname, &recorded)))
 		goto out;
+	if (recorded && !a.reprobe) {
+		/* A collected file: diagnose the network from its records. */
+		a.opt.replay_net = recorded;
+		if (recorded->no_network)
+			a.opt.no_network = 1;
+	}
 	if (a.collect) {
 		struct dx_platform rec;
 		if (dx_record_open(&rec, p)) {
@@ -282,6 +341,7 @@ int main(int argc, char **argv)
 	c.p = &p;
 	c.opt = &a.opt;
 	c.data = &data;
+	c.netlog = a.collect ? &netlog : NULL;
 	dx_progress_enable(dx_is_terminal(stderr));
 	dx_run_checks(&c);
 	dx_progress_done();
@@ -292,6 +352,20 @@ int main(int argc, char **argv)
 		snprintf(desc, sizeof desc, "Collected by mdediag %s from %s%s (%s platform).",
 			 DX_VERSION, c.facts.hostname, a.fixture ? ", replaying a fixture" : "", pname);
 		model = dx_record_fixture(&p, desc);
+		if (model && fill_netlog(&netlog, &a) == 0) {
+			cJSON *net = dx_netlog_json(&netlog);
+			if (!net) {
+				cJSON_Delete(model);
+				model = NULL;
+			} else {
+				cJSON_AddItemToObject(model, "network", net);
+			}
+		}
+		if (model && a.redact && dx_redact(model, err, sizeof err)) {
+			fprintf(stderr, "mdediag: --redact: %s\n", err);
+			rc = EXIT_INTERNAL;
+			goto free_ctx;
+		}
 	} else {
 		model = dx_report_model(&c, &cat, &meta);
 	}
@@ -346,6 +420,7 @@ int main(int argc, char **argv)
 			rc = EXIT_FOUND;
 free_ctx:
 	dx_findings_free(&c.findings);
+	dx_netlog_free(&netlog);
 out:
 	cJSON_Delete(model);
 	dx_platform_close(&p);

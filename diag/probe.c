@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <mbedtls/asn1.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
@@ -92,8 +93,12 @@ void dx_probe_init(struct dx_probe *p)
 	p->http_status = p->proxy_status = 0;
 	p->status_line[0] = p->proxy_status_line[0] = 0;
 	p->proxy_authenticate[0] = p->proxy_via[0] = p->proxy_title[0] = 0;
+	p->proxy_agent[0] = 0;
 	p->proxy_connect_failed = 0;
 	p->issuer[0] = p->root[0] = p->subject[0] = p->tls_detail[0] = 0;
+	memset(p->chain, 0, sizeof p->chain);
+	p->chain_len = p->chain_total = 0;
+	p->expected_root = -1;
 	p->dns_ms = p->connect_ms = p->proxy_ms = p->tls_ms = p->http_ms = -1;
 	p->st = NULL;
 }
@@ -259,6 +264,92 @@ static int start_tls(struct dx_probe *p, struct engine *e)
 	return 0;
 }
 
+static void x509_time(char out[24], const mbedtls_x509_time *t)
+{
+	unsigned y = (unsigned)t->year % 10000u, mo = (unsigned)t->mon % 100u,
+		 d = (unsigned)t->day % 100u, h = (unsigned)t->hour % 100u,
+		 mi = (unsigned)t->min % 100u, s = (unsigned)t->sec % 100u;
+	snprintf(out, 24, "%04u-%02u-%02uT%02u:%02u:%02uZ", y, mo, d, h, mi, s);
+}
+
+static void hex_id(char *out, size_t outsz, const unsigned char *b, size_t n)
+{
+	size_t o = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < n && o + 3 <= outsz; i++)
+		o += (size_t)snprintf(out + o, outsz - o, "%02x", b[i]);
+}
+
+/* Subject and authority key identifiers from the raw v3 extensions
+ * (mbedTLS 2.28 does not decode them): Extensions ::= SEQUENCE OF
+ * SEQUENCE { extnID OID, critical BOOLEAN OPTIONAL, extnValue OCTET STRING }.
+ * Anything malformed is skipped: these are evidence, not a verdict. */
+static void key_ids(const mbedtls_x509_crt *c, struct dx_cert_info *ci)
+{
+	static const unsigned char ski_oid[] = {0x55, 0x1d, 0x0e}, aki_oid[] = {0x55, 0x1d, 0x23};
+	unsigned char *q = c->v3_ext.p, *end = q + c->v3_ext.len, *e_end;
+	size_t len;
+	if (!q || !c->v3_ext.len)
+		return;
+	/* v3_ext is [3] { SEQUENCE OF Extension }: step into the sequence */
+	if (*q == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | 3) &&
+	    mbedtls_asn1_get_tag(&q, end, &len, *q))
+		return;
+	if (mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
+		return;
+	end = q + len;
+	while (q < end) {
+		unsigned char *oid, *val;
+		size_t oidlen, vlen;
+		if (mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
+			return;
+		e_end = q + len;
+		if (mbedtls_asn1_get_tag(&q, e_end, &oidlen, MBEDTLS_ASN1_OID))
+			return;
+		oid = q;
+		q += oidlen;
+		if (q < e_end && *q == MBEDTLS_ASN1_BOOLEAN &&
+		    mbedtls_asn1_get_tag(&q, e_end, &len, MBEDTLS_ASN1_BOOLEAN) == 0)
+			q += len;
+		if (mbedtls_asn1_get_tag(&q, e_end, &vlen, MBEDTLS_ASN1_OCTET_STRING))
+			return;
+		val = q;
+		if (oidlen == 3 && memcmp(oid, ski_oid, 3) == 0) {
+			unsigned char *v = val;
+			if (mbedtls_asn1_get_tag(&v, val + vlen, &len, MBEDTLS_ASN1_OCTET_STRING) == 0)
+				hex_id(ci->ski, sizeof ci->ski, v, len);
+		} else if (oidlen == 3 && memcmp(oid, aki_oid, 3) == 0) {
+			unsigned char *v = val;
+			if (mbedtls_asn1_get_tag(&v, val + vlen, &len,
+						 MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) == 0 &&
+			    mbedtls_asn1_get_tag(&v, val + vlen, &len,
+						 MBEDTLS_ASN1_CONTEXT_SPECIFIC | 0) == 0)
+				hex_id(ci->aki, sizeof ci->aki, v, len);
+		}
+		q = e_end;
+	}
+}
+
+/* Each presented certificate (bounded), for the collected file; the leaf
+ * subject, issuer and top of chain come from dx_tls_chain_facts. */
+static void chain_facts(struct dx_probe *p)
+{
+	const mbedtls_x509_crt *c = mbedtls_ssl_get_peer_cert(&p->st->ssl);
+	if (!c)
+		return;
+	for (const mbedtls_x509_crt *k = c; k && k->raw.len; k = k->next) {
+		if (p->chain_len < DX_PROBE_MAX_CHAIN) {
+			struct dx_cert_info *ci = &p->chain[p->chain_len++];
+			mbedtls_x509_dn_gets(ci->subject, sizeof ci->subject, &k->subject);
+			mbedtls_x509_dn_gets(ci->issuer, sizeof ci->issuer, &k->issuer);
+			x509_time(ci->not_before, &k->valid_from);
+			x509_time(ci->not_after, &k->valid_to);
+			key_ids(k, ci);
+		}
+		p->chain_total++;
+	}
+}
+
 static void after_handshake(struct dx_probe *p)
 {
 	struct dx_probe_state *st = p->st;
@@ -266,6 +357,9 @@ static void after_handshake(struct dx_probe *p)
 	p->tls_ms = since(st->t0);
 	dx_tls_chain_facts(mbedtls_ssl_get_peer_cert(&st->ssl), p->subject, sizeof p->subject,
 			   p->issuer, sizeof p->issuer, p->root, sizeof p->root);
+	chain_facts(p);
+	p->expected_root = !(flags & (MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_MISSING |
+				     MBEDTLS_X509_BADCERT_SKIP_VERIFY));
 	if (flags) {
 		char reason[sizeof p->reason];
 		enum dx_probe_class c = dx_tls_classify(flags, p, reason, sizeof reason);
@@ -375,6 +469,7 @@ static void proxy_refused(struct dx_probe *p)
 	dx_http_header_values(st->in, hdr, "Proxy-Authenticate", p->proxy_authenticate,
 		      sizeof p->proxy_authenticate);
 	dx_http_header_values(st->in, hdr, "Via", p->proxy_via, sizeof p->proxy_via);
+	dx_http_header_values(st->in, hdr, "Proxy-Agent", p->proxy_agent, sizeof p->proxy_agent);
 	if (st->hdr_end)
 		dx_html_title(st->in + st->hdr_end, st->inlen - st->hdr_end, p->proxy_title,
 			   sizeof p->proxy_title);
@@ -515,6 +610,8 @@ static void step(struct dx_probe *p, struct engine *e, int got)
 						 "%s", line);
 					dx_http_header_values(st->in, st->hdr_end, "Via", p->proxy_via,
 						      sizeof p->proxy_via);
+					dx_http_header_values(st->in, st->hdr_end, "Proxy-Agent",
+						      p->proxy_agent, sizeof p->proxy_agent);
 					st->pend_off = st->hdr_end;
 					st->pend_len = st->inlen - st->hdr_end;
 					if (start_tls(p, e))

@@ -38,6 +38,18 @@ int dx_http_reachable(int status);
 
 struct dx_probe_state; /* private to probe.c */
 
+/* One certificate of the chain the server (or an intercepting proxy)
+ * presented, leaf first. Strings are bounded and "" when absent. */
+#define DX_PROBE_MAX_CHAIN 4
+struct dx_cert_info {
+	char subject[256];
+	char issuer[256];
+	char not_before[24];     /* "2026-01-01T00:00:00Z" */
+	char not_after[24];
+	char ski[64];            /* subjectKeyIdentifier, hex */
+	char aki[64];            /* authorityKeyIdentifier keyIdentifier, hex */
+};
+
 struct dx_probe {
 	/* ---- in (caller) ---- */
 	const char *host;        /* destination name: SNI, Host, CONNECT target */
@@ -61,12 +73,17 @@ struct dx_probe {
 	char proxy_status_line[128];
 	char proxy_authenticate[192]; /* Proxy-Authenticate values, joined */
 	char proxy_via[128];
+	char proxy_agent[128];   /* Proxy-Agent of the proxy's reply */
 	char proxy_title[128];   /* <title> of the proxy's block page */
 	int proxy_connect_failed; /* the proxy itself could not be reached */
 	char issuer[256];        /* TLS: issuer DN of the leaf presented */
 	char root[256];          /* TLS: top of the presented chain (issuer DN) */
 	char subject[256];       /* TLS: leaf subject DN */
 	char tls_detail[160];    /* verify flags in words, when not ok */
+	struct dx_cert_info chain[DX_PROBE_MAX_CHAIN]; /* presented, leaf first */
+	int chain_len;           /* certificates in chain[] */
+	int chain_total;         /* certificates presented (may exceed the max) */
+	int expected_root;       /* -1 no handshake, 1 led to an expected root, 0 not */
 	double dns_ms, connect_ms, proxy_ms, tls_ms, http_ms; /* -1 = not run */
 
 	struct dx_probe_state *st;

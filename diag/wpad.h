@@ -51,6 +51,9 @@ struct dx_wpad_state {
 	struct dx_pac *pac;
 	double load_ms;
 	char os_error[256];           /* the OS's own auto-proxy failed (Windows) */
+	/* a replay has no script: what it said when it was collected */
+	char rec_entry_point[32];
+	char rec_alerts[512];
 };
 
 /* Discovery, download, load. `my_ips` are the device's addresses for

@@ -1,5 +1,4 @@
 /* hx_scenario.c - load, run and judge one scenario (see hx_scenario.h). */
-#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -292,20 +291,16 @@ static void save_report(struct hx_scenario *sc, const struct hx_opts *o,
 			 strerror(errno));
 }
 
-static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run *r,
-		     long long deadline)
+/* The scenario's network options (mock cloud or --no-network) and its
+ * mdediag_args, appended to argv from *n. `net` 0 leaves out the network
+ * options (a replay must not need them). */
+static void scenario_args(struct hx_scenario *sc, const struct hx_opts *o, struct run *r,
+			  char **argv, int *np, int net)
 {
-	char *argv[HX_MAX_ARGS];
-	int n = 0;
-	char err[512];
+	int n = *np;
 	const int has_cloud = r->ports != NULL;
-	if (o->wine)
-		argv[n++] = "wine";
-	argv[n++] = (char *)o->diag;
-	argv[n++] = "--fixture";
-	argv[n++] = r->fixture;
-	argv[n++] = "--format";
-	argv[n++] = "json";
+	if (!net)
+		goto extra;
 	snprintf(r->timeout, sizeof r->timeout, "%g", o->net_timeout_s);
 	argv[n++] = "--timeout";
 	argv[n++] = r->timeout;
@@ -319,6 +314,7 @@ static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run
 	} else {
 		argv[n++] = "--no-network";
 	}
+extra:;
 	const cJSON *e;
 	int k = 0;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sc->json, "mdediag_args")) {
@@ -335,6 +331,23 @@ static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run
 		argv[n++] = r->extra[k++];
 	}
 	argv[n] = NULL;
+	*np = n;
+}
+
+static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run *r,
+		     long long deadline)
+{
+	char *argv[HX_MAX_ARGS];
+	int n = 0;
+	char err[512];
+	if (o->wine)
+		argv[n++] = "wine";
+	argv[n++] = (char *)o->diag;
+	argv[n++] = "--fixture";
+	argv[n++] = r->fixture;
+	argv[n++] = "--format";
+	argv[n++] = "json";
+	scenario_args(sc, o, r, argv, &n, 1);
 	if (o->verbose) {
 		fprintf(stderr, "%s:", sc->name);
 		for (int i = 0; i < n; i++)
@@ -374,6 +387,240 @@ static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run
 	}
 }
 
+/* Same finding (id, severity, title) with the same evidence, timings
+ * aside; "" or the first difference. */
+static void compare(const cJSON *live, const cJSON *replay, int evidence, char *why,
+		    size_t whysz)
+{
+	const cJSON *fa = cJSON_GetObjectItemCaseSensitive(live, "findings");
+	const cJSON *fb = cJSON_GetObjectItemCaseSensitive(replay, "findings");
+	const cJSON *a, *b = fb ? fb->child : NULL;
+	int i = 0;
+	why[0] = 0;
+	cJSON_ArrayForEach(a, fa) {
+		static const char *const keys[] = {"id", "severity", "title"};
+		const cJSON *ea, *eb, *x;
+		if (!b) {
+			snprintf(why, whysz, "replay lacks finding %d (%s)", i,
+				 str_member(a, "id") ? str_member(a, "id") : "?");
+			return;
+		}
+		for (int k = 0; k < 3; k++) {
+			const char *va = str_member(a, keys[k]), *vb = str_member(b, keys[k]);
+			if (!va || !vb || strcmp(va, vb)) {
+				snprintf(why, whysz, "finding %d %s: live %.200s, replay %.200s", i,
+					 keys[k], va ? va : "-", vb ? vb : "-");
+				return;
+			}
+		}
+		ea = cJSON_GetObjectItemCaseSensitive(a, "evidence");
+		eb = cJSON_GetObjectItemCaseSensitive(b, "evidence");
+		for (int pass = 0; evidence && pass < 2; pass++) {
+			const cJSON *src = pass ? eb : ea, *dst = pass ? ea : eb;
+			cJSON_ArrayForEach(x, src) {
+				size_t l = strlen(x->string);
+				const cJSON *y = cJSON_GetObjectItemCaseSensitive(dst, x->string);
+				if (l > 3 && strcmp(x->string + l - 3, "_ms") == 0)
+					continue; /* timings: two runs, two measures */
+				if (!y || !cJSON_Compare(x, y, 1)) {
+					char *vx = cJSON_PrintUnformatted(x);
+					char *vy = y ? cJSON_PrintUnformatted(y) : NULL;
+					snprintf(why, whysz, "%s evidence %s: live %.150s, replay %.150s",
+						 str_member(a, "id"), x->string,
+						 pass ? (vy ? vy : "-") : vx, pass ? vx : (vy ? vy : "-"));
+					free(vx);
+					free(vy);
+					return;
+				}
+			}
+		}
+		b = b->next;
+		i++;
+	}
+	if (b) {
+		snprintf(why, whysz, "replay has an extra finding %s", str_member(b, "id"));
+		return;
+	}
+	const char *va = str_member(cJSON_GetObjectItemCaseSensitive(live, "verdict"), "id");
+	const char *vb = str_member(cJSON_GetObjectItemCaseSensitive(replay, "verdict"), "id");
+	if (!va || !vb || strcmp(va, vb))
+		snprintf(why, whysz, "verdict: live %s, replay %s", va ? va : "-", vb ? vb : "-");
+}
+
+/* Runs argv to its end; 0, or -1 + sc->why (prefixed with `what`). */
+static int run_to_end(struct hx_scenario *sc, struct hx_proc *p, char **argv, const char *what,
+		      long long deadline, struct hx_proc *also)
+{
+	char err[512];
+	if (hx_proc_start(p, argv, HX_REPORT_MAX, HX_STDERR_MAX, err, sizeof err)) {
+		snprintf(sc->why, sizeof sc->why, "%s: %s", what, err);
+		return -1;
+	}
+	if (hx_proc_wait(p, deadline, also)) {
+		snprintf(sc->why, sizeof sc->why, "%s did not finish in time", what);
+		return -1;
+	}
+	if (!p->out.data || p->out.truncated) {
+		char l[300];
+		first_line(p->err.data, l, sizeof l);
+		snprintf(sc->why, sizeof sc->why, "%s: exit %d without output: %s", what,
+			 hx_proc_exit_code(p), l);
+		return -1;
+	}
+	return 0;
+}
+
+/* What --redact must hide, from the unredacted file: the host name, the
+ * proxies the records name, and the loopback address the mock cloud is on;
+ * the first one still present in `red`, or NULL. */
+static const char *leaked(const cJSON *plain, const char *red)
+{
+	static __thread char found[300];
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(plain, "hostname"), *d;
+	const cJSON *net = cJSON_GetObjectItemCaseSensitive(plain, "network");
+	if (cJSON_IsString(h) && h->valuestring[0] && strcasestr(red, h->valuestring))
+		return h->valuestring;
+	if (strstr(red, "127.0.0.1"))
+		return "127.0.0.1";
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(net, "destinations")) {
+		const char *ph = str_member(cJSON_GetObjectItemCaseSensitive(d, "route"), "proxy_host");
+		if (ph && strcasestr(red, ph)) {
+			snprintf(found, sizeof found, "%s", ph);
+			return found;
+		}
+	}
+	return NULL;
+}
+
+static void same_findings(const cJSON *live, const cJSON *replay, char *why, size_t whysz)
+{
+	compare(live, replay, 1, why, whysz);
+}
+
+static void same_findings_noev(const cJSON *live, const cJSON *replay, char *why, size_t whysz)
+{
+	compare(live, replay, 0, why, whysz);
+}
+
+/* --collect-replay: collect with the live run's options against the same
+ * mock cloud, stop the cloud, replay the collected file with no network
+ * options, and compare with the live report. 0, or -1 + sc->why. */
+static int collect_replay(struct hx_scenario *sc, const struct hx_opts *o, struct run *r,
+			  long long deadline)
+{
+	char *argv[HX_MAX_ARGS], err[512], path[PATH_MAX + 32];
+	struct hx_proc col = {0}, rep = {0}, red = {0}, rre = {0};
+	char rpath[PATH_MAX + 32];
+	cJSON *replay = NULL, *rreplay = NULL;
+	int n = 0, rc = -1;
+	FILE *f;
+	if (o->wine)
+		argv[n++] = "wine";
+	argv[n++] = (char *)o->diag;
+	argv[n++] = "collect";
+	argv[n++] = "--fixture";
+	argv[n++] = r->fixture;
+	scenario_args(sc, o, r, argv, &n, 1);
+	if (run_to_end(sc, &col, argv, "collect", deadline, r->cloud_started ? &r->cloud : NULL))
+		goto out;
+	if (hx_proc_exit_code(&col) != 0) {
+		char l[300];
+		first_line(col.err.data, l, sizeof l);
+		snprintf(sc->why, sizeof sc->why, "collect: exit %d: %s", hx_proc_exit_code(&col), l);
+		goto out;
+	}
+	snprintf(path, sizeof path, "%s/collected.json", r->tmp);
+	if (!(f = fopen(path, "w")) || fwrite(col.out.data, 1, col.out.len, f) != col.out.len ||
+	    fclose(f)) {
+		snprintf(sc->why, sizeof sc->why, "cannot write %.900s", path);
+		goto out;
+	}
+	sc->collected_bytes = (long)col.out.len;
+	/* The same with --redact (a third run against the same cloud). */
+	argv[n++] = "--redact";
+	argv[n] = NULL;
+	if (run_to_end(sc, &red, argv, "collect --redact", deadline,
+		       r->cloud_started ? &r->cloud : NULL))
+		goto out;
+	snprintf(rpath, sizeof rpath, "%s/redacted.json", r->tmp);
+	if (!(f = fopen(rpath, "w")) || fwrite(red.out.data, 1, red.out.len, f) != red.out.len ||
+	    fclose(f)) {
+		snprintf(sc->why, sizeof sc->why, "cannot write %.900s", rpath);
+		goto out;
+	}
+	{
+		cJSON *plain = cJSON_Parse(col.out.data);
+		const char *l = leaked(plain, red.out.data);
+		if (l)
+			snprintf(sc->why, sizeof sc->why, "collect --redact left \"%.200s\" in the file", l);
+		cJSON_Delete(plain);
+		if (l)
+			goto out;
+	}
+	/* No cloud from here on: a replay that tried the network would fail. */
+	if (r->cloud_started) {
+		hx_proc_stop(&r->cloud, HX_CLOUD_STOP_MS);
+		r->cloud_started = 0;
+	}
+	n = 0;
+	argv[n++] = (char *)(o->replay_diag ? o->replay_diag : o->diag);
+	if (o->wine && !o->replay_diag) {
+		snprintf(sc->why, sizeof sc->why, "--collect-replay with --wine needs --replay-diag");
+		goto out;
+	}
+	argv[n++] = "--fixture";
+	argv[n++] = path;
+	argv[n++] = "--format";
+	argv[n++] = "json";
+	scenario_args(sc, o, r, argv, &n, 0);
+	if (run_to_end(sc, &rep, argv, "replay", deadline, NULL))
+		goto out;
+	replay = cJSON_Parse(rep.out.data);
+	if (!cJSON_IsObject(replay)) {
+		char l[300];
+		first_line(rep.err.data, l, sizeof l);
+		snprintf(sc->why, sizeof sc->why, "replay: exit %d without a report: %s",
+			 hx_proc_exit_code(&rep), l);
+		goto out;
+	}
+	same_findings(sc->report, replay, err, sizeof err);
+	if (!err[0] && hx_proc_exit_code(&rep) != sc->exit_code)
+		snprintf(err, sizeof err, "exit status: live %d, replay %d", sc->exit_code,
+			 hx_proc_exit_code(&rep));
+	if (err[0]) {
+		snprintf(sc->why, sizeof sc->why, "collect/replay: %s", err);
+		goto out;
+	}
+	/* The redacted file: same findings and verdict, evidence aside. Not
+	 * with --service-tags: the scenarios' tag files list loopback as the
+	 * "Microsoft" ranges, and redaction rightly hides loopback addresses
+	 * (real MDE addresses are public and kept). */
+	for (int i = 0; i < n; i++)
+		if (strcmp(argv[i], "--service-tags") == 0)
+			goto done;
+	argv[2] = rpath;
+	if (run_to_end(sc, &rre, argv, "replay of the redacted file", deadline, NULL))
+		goto out;
+	rreplay = cJSON_Parse(rre.out.data);
+	same_findings_noev(sc->report, rreplay, err, sizeof err);
+	if (err[0]) {
+		snprintf(sc->why, sizeof sc->why, "redacted replay: %s", err);
+		goto out;
+	}
+done:
+	rc = 0;
+out:
+	struct hx_proc *all[] = {&col, &rep, &red, &rre};
+	for (int i = 0; i < 4; i++) {
+		if (all[i]->pid)
+			hx_proc_stop(all[i], 0);
+		hx_proc_free(all[i]);
+	}
+	cJSON_Delete(replay);
+	cJSON_Delete(rreplay);
+	return rc;
+}
+
 void hx_scenario_run(struct hx_scenario *sc, const struct hx_opts *o)
 {
 	struct run *r = calloc(1, sizeof *r);
@@ -409,6 +656,8 @@ void hx_scenario_run(struct hx_scenario *sc, const struct hx_opts *o)
 		goto out;
 	int m = hx_match(cJSON_GetObjectItemCaseSensitive(sc->json, "expect"), sc->report,
 			 sc->exit_code, sc->why, sizeof sc->why);
+	if (m == HX_MATCH_OK && o->collect_replay && collect_replay(sc, o, r, deadline))
+		m = HX_MATCH_FAIL;
 	if (m == HX_MATCH_OK)
 		sc->outcome = HX_PASS;
 out:

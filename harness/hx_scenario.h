@@ -28,6 +28,8 @@ struct hx_opts {
 	int keep;		/* keep the temp directories (debugging) */
 	const char *report_dir;	/* write DIR/<name>.json reports, or NULL */
 	int verbose;
+	int collect_replay;	/* also collect, replay with no network, compare */
+	const char *replay_diag; /* native mdediag for the replay (with --wine) */
 };
 
 enum hx_outcome { HX_PENDING, HX_PASS, HX_FAIL };
@@ -44,6 +46,7 @@ struct hx_scenario {
 	cJSON *report;		/* mdediag's JSON report, owned, may be NULL */
 	char *stderr_text;	/* mdediag's stderr (bounded), owned, may be NULL */
 	char tmpdir[PATH_MAX];	/* set when kept */
+	long collected_bytes;	/* --collect-replay: size of the collected file */
 };
 
 /* Loads dir/scenario.json and checks its shape. Returns 0, or -1 with the

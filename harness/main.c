@@ -43,7 +43,8 @@ static const char usage[] =
 	"               [--update] [--junit FILE] [--coverage-json FILE]\n"
 	"               [--coverage | --no-coverage] [--diag PATH] [--mockcloud PATH]\n"
 	"               [--wine] [--scenarios DIR] [--report-dir DIR] [--keep]\n"
-	"               [--verbose] [--list] [NAME...]\n"
+	"               [--verbose] [--list] [--collect-replay [--replay-diag PATH]]\n"
+	"               [NAME...]\n"
 	"\n"
 	"Runs the scenarios of DIR (default: fixtures/scenarios of the source tree)\n"
 	"against a mock cloud and the real mdediag and prints one line per scenario.\n"
@@ -55,7 +56,12 @@ static const char usage[] =
 	"judges it. --report-dir DIR (created if missing) writes each scenario's\n"
 	"JSON report to DIR/NAME.json. Options take values as --opt V or --opt=V.\n"
 	"Exit: 0 all passed (and covered, when judged), 1 a failure or an\n"
-	"uncovered ID, 2 bad usage, unusable files or directories.\n";
+	"uncovered ID, 2 bad usage, unusable files or directories.\n"
+	"--collect-replay also runs `mdediag collect` with the same options (and\n"
+	"with --redact), stops the mock cloud, replays the collected files with no\n"
+	"network options (with --replay-diag PATH, e.g. the native build under\n"
+	"--wine) and fails unless findings (id, severity, title, evidence but\n"
+	"timings) and verdict match the live run (docs/collect.md).\n";
 
 struct cli {
 	struct hx_opts o;
@@ -99,7 +105,7 @@ static int usage_error(const char *fmt, ...)
 enum {
 	O_FILTER = 256, O_TIMEOUT, O_NET_TIMEOUT, O_UPDATE, O_JUNIT, O_COVERAGE_JSON,
 	O_COVERAGE, O_NO_COVERAGE, O_DIAG, O_MOCKCLOUD, O_WINE, O_SCENARIOS,
-	O_REPORT_DIR, O_KEEP, O_LIST,
+	O_REPORT_DIR, O_KEEP, O_LIST, O_COLLECT_REPLAY, O_REPLAY_DIAG,
 };
 
 /* Fills c from the command line. Returns 0 to run, 1 when --help was
@@ -124,6 +130,8 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		{"scenarios", required_argument, NULL, O_SCENARIOS},
 		{"report-dir", required_argument, NULL, O_REPORT_DIR},
 		{"keep", no_argument, NULL, O_KEEP},
+		{"collect-replay", no_argument, NULL, O_COLLECT_REPLAY},
+		{"replay-diag", required_argument, NULL, O_REPLAY_DIAG},
 		{"list", no_argument, NULL, O_LIST},
 		{NULL, 0, NULL, 0},
 	};
@@ -176,6 +184,8 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		case O_SCENARIOS: c->dir = optarg; break;
 		case O_REPORT_DIR: c->o.report_dir = optarg; break;
 		case O_KEEP: c->o.keep = 1; break;
+		case O_COLLECT_REPLAY: c->o.collect_replay = 1; break;
+		case O_REPLAY_DIAG: c->o.replay_diag = optarg; break;
 		case O_LIST: c->list = 1; break;
 		case ':':
 			if (strncmp(bad, "--", 2) == 0 && strchr(bad, '='))	/* MinGW: a flag given "=value" */
@@ -346,7 +356,11 @@ static int expected_cost(const struct hx_scenario *s)
 static void print_result(const struct hx_scenario *s)
 {
 	if (s->outcome == HX_PASS)
-		printf("PASS %s (%.1f s)\n", s->name, s->seconds);
+		if (s->collected_bytes)
+			printf("PASS %s (%.1f s, collected %ld bytes)\n", s->name, s->seconds,
+			       s->collected_bytes);
+		else
+			printf("PASS %s (%.1f s)\n", s->name, s->seconds);
 	else
 		printf("FAIL %s: %s (%.1f s)\n", s->name, s->why, s->seconds);
 	if (s->tmpdir[0])

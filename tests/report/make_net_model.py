@@ -119,7 +119,7 @@ def main():
     base["source"] = "synthetic: tests/report/make_net_model.py"
     base["verdict"] = {"id": "net.tls-inspection", "severity": "error", "title": "",
                        "detail": "", "next_step": "", "evidence": net[0]["evidence"],
-                       "rule": "cause-found", "not_determined": []}
+                       "rule": "cause-found", "not_determined": [], "to_check": []}
     json.dump(base, open(sys.argv[2], "w", encoding="utf-8"), indent=1, ensure_ascii=False)
 
 

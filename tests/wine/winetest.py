@@ -769,6 +769,31 @@ def cmd_scenarios(args, prefix):
     return rc
 
 
+def cmd_collect_net(args, prefix):
+    """Collect on the Wine "device" against the mock cloud, replay natively:
+    the harness runs each scenario live with mdediag.exe under Wine, then
+    `mdediag.exe collect` with the same options, stops the mock cloud, and
+    replays the collected file with the native mdediag (no network options):
+    same findings and verdict (harness --collect-replay, docs/collect.md)."""
+    for tool in (args.harness, args.native):
+        if not os.path.exists(tool):
+            print(f'skipped: no {tool}')
+            return SKIP
+    prefix.reset()
+    # Two probe runs (live, collect) are compared: a deadline generous
+    # enough that a loaded machine running Wine does not time out in one.
+    run = [args.harness, '--wine', '--diag', args.exe, '--timeout', '200',
+           '--net-timeout', '30', '--collect-replay', '--replay-diag', args.native]
+    r = subprocess.run(run + args.names, env=prefix.env, capture_output=True, text=True,
+                       timeout=600)
+    for l in r.stdout.splitlines():
+        if l.startswith(('PASS', 'FAIL')):
+            print(l)
+    if r.returncode not in (0, 1) or not any(l.startswith('PASS') for l in r.stdout.splitlines()):
+        print(r.stderr[-500:])
+    return 0 if r.returncode == 0 else 1
+
+
 def cmd_conform(args, prefix):
     if not os.path.exists(args.native):
         print(f'skipped: no native mdediag at {args.native} (build it, or set MDEDIAG_NATIVE)')
@@ -901,6 +926,10 @@ def main():
     p.add_argument('scenarios')
     p = sub.add_parser('scenarios')
     p.add_argument('--harness', required=True, help='the native harness')
+    p = sub.add_parser('collect-net')
+    p.add_argument('--harness', required=True, help='the native harness')
+    p.add_argument('--native', help='the native mdediag (default $MDEDIAG_NATIVE)')
+    p.add_argument('names', nargs='+', help='network scenarios')
     p = sub.add_parser('collect')
     p.add_argument('--native', help='the native mdediag (default $MDEDIAG_NATIVE)')
     p.add_argument('fixture')
@@ -916,7 +945,7 @@ def main():
     p.add_argument('fixture')
     p.add_argument('mdediag_args', nargs='*')
     args = ap.parse_args()
-    if args.cmd in ('conform', 'collect', 'fixture-path'):
+    if args.cmd in ('conform', 'collect', 'fixture-path', 'collect-net'):
         args.native = os.path.abspath(args.native or os.environ.get('MDEDIAG_NATIVE', ''))
 
     bw = os.path.abspath(os.environ.get('MDEDIAG_BUILD_WIN') or args.build_win)
@@ -938,7 +967,8 @@ def main():
     try:
         return {'load': cmd_load, 'probe': cmd_probe, 'conform': cmd_conform,
                 'collect': cmd_collect, 'scenarios': cmd_scenarios, 'units': cmd_units,
-                'fixture-path': cmd_fixture_path}[args.cmd](args, prefix)
+                'fixture-path': cmd_fixture_path,
+                'collect-net': cmd_collect_net}[args.cmd](args, prefix)
     except Fail as e:
         print(f'FAIL {e}')
         return 1
