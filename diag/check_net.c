@@ -883,6 +883,8 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 		cfg.anchors_len = dx_roots_pem_len;
 	}
 	cfg.timeout_ms = c->opt->timeout_ms > 0 ? c->opt->timeout_ms : DEFAULT_TIMEOUT_MS;
+	cfg.progress = c->opt->progress;
+	cfg.progress_user = c->opt->progress_user;
 	cfg.serial = getenv("MDEDIAG_PROBE_SERIAL") && *getenv("MDEDIAG_PROBE_SERIAL") == '1';
 
 	for (int i = 0; i < n; i++) {

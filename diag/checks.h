@@ -41,6 +41,9 @@ struct dx_options {
 	const char *service_tags_path; /* --service-tags */
 	int no_network;                /* skip the probe (local checks only) */
 	int fixture_mode;              /* diagnosing a fixture, not this device */
+	/* Progress of the network probe, or NULL (see dx_probe_config). */
+	void (*progress)(void *user, size_t done, size_t total, double ms_left);
+	void *progress_user;
 };
 
 /* What the sections learned, for later sections and the report's device

@@ -158,6 +158,14 @@ static int open_platform(const struct args *a, struct dx_platform *p, const char
 #endif
 }
 
+/* The probe's progress, shown on the progress line (dx_progress). */
+static void probe_progress(void *user, size_t done, size_t total, double ms_left)
+{
+	(void)user;
+	dx_progress("probing %zu destinations: %zu done, %.0f s left", total, done,
+		    ms_left / 1000.0);
+}
+
 int main(int argc, char **argv)
 {
 	struct args a;
@@ -202,6 +210,7 @@ int main(int argc, char **argv)
 	c.p = &p;
 	c.opt = &a.opt;
 	c.data = &data;
+	a.opt.progress = probe_progress;
 	dx_progress_enable(dx_is_terminal(stderr));
 	dx_run_checks(&c);
 	dx_progress_done();

@@ -35,7 +35,8 @@ static void stop(void)
 static struct dx_probe run1(const char *host, int tls, int port, int via_proxy, int timeout_ms)
 {
 	struct dx_probe p;
-	struct dx_probe_config cfg = {anchors, anchors_len, timeout_ms, 0, 0};
+	struct dx_probe_config cfg = {.anchors_pem = anchors, .anchors_len = anchors_len,
+				      .timeout_ms = timeout_ms};
 	char err[200];
 	memset(&p, 0, sizeof p);
 	dx_probe_init(&p);
@@ -220,7 +221,8 @@ Test(engine, many_silent_targets_cost_one_deadline)
 	start(CFG_FAULTS);
 	/* 2 s: room for 20 real handshakes on a loaded (sanitized) machine;
 	 * 20 silent targets would cost 40 s if the deadline were per target. */
-	cfg = (struct dx_probe_config){anchors, anchors_len, 2000, 0, 0};
+	cfg = (struct dx_probe_config){.anchors_pem = anchors, .anchors_len = anchors_len,
+				       .timeout_ms = 2000};
 	for (int i = 0; i < 40; i++) {
 		memset(&p[i], 0, sizeof p[i]);
 		dx_probe_init(&p[i]);
@@ -240,10 +242,57 @@ Test(engine, many_silent_targets_cost_one_deadline)
 	stop();
 }
 
+/* What the progress callback saw. */
+struct seen {
+	int calls, bad;
+	size_t last_done;
+};
+
+static void on_progress(void *user, size_t done, size_t total, double ms_left)
+{
+	struct seen *s = user;
+	s->calls++;
+	/* done never goes back, never exceeds the total; time left is within
+	 * the deadline */
+	if (total != 2 || done > total || done < s->last_done || ms_left > 60000)
+		s->bad++;
+	s->last_done = done;
+}
+
+Test(engine, progress_goes_to_the_callers_callback)
+{
+	struct dx_probe p[2];
+	struct seen seen = {0};
+	char err[200];
+	start(CFG_FAULTS);
+	/* two healthy targets; the deadline is not the subject here, only a
+	 * bound no machine reaches */
+	struct dx_probe_config cfg = {.anchors_pem = anchors, .anchors_len = anchors_len,
+				      .timeout_ms = 60000, .progress = on_progress,
+				      .progress_user = &seen};
+	for (int i = 0; i < 2; i++) {
+		memset(&p[i], 0, sizeof p[i]);
+		dx_probe_init(&p[i]);
+		p[i].host = "ok.test";
+		p[i].port = 443;
+		p[i].tls = 1;
+		p[i].path = "/";
+		snprintf(p[i].addr, sizeof p[i].addr, "127.0.0.1");
+		p[i].addr_port = S.https;
+	}
+	cr_assert_eq(dx_probe_run(p, 2, &cfg, err, sizeof err), 0);
+	cr_expect_geq(seen.calls, 1);
+	cr_expect_eq(seen.bad, 0);
+	cr_expect_eq(p[0].result, DX_PR_OK, "%s", p[0].reason);
+	cr_expect_eq(p[1].result, DX_PR_OK, "%s", p[1].reason);
+	stop();
+}
+
 Test(engine, bad_anchors_mean_not_probed)
 {
 	struct dx_probe p;
-	struct dx_probe_config cfg = {"not a pem", 10, 1000, 0, 0};
+	struct dx_probe_config cfg = {.anchors_pem = "not a pem", .anchors_len = 10,
+				      .timeout_ms = 1000};
 	char err[200] = "";
 	memset(&p, 0, sizeof p);
 	dx_probe_init(&p);
@@ -298,7 +347,8 @@ Test(roots, all_five_expected_roots_are_embedded_and_parse)
 Test(roots, builtin_roots_call_a_foreign_chain_interception)
 {
 	struct dx_probe p;
-	struct dx_probe_config cfg = {dx_roots_pem, dx_roots_pem_len, 3000, 0, 0};
+	struct dx_probe_config cfg = {.anchors_pem = dx_roots_pem,
+				      .anchors_len = dx_roots_pem_len, .timeout_ms = 3000};
 	char err[200];
 	start(CFG_FAULTS);
 	memset(&p, 0, sizeof p);
