@@ -79,7 +79,6 @@ static void sense_missing(struct dx_ctx *c, const struct dx_err *err)
 			 * another way, so this is not the capability branch */
 			snprintf(f->id, sizeof f->id, "sense.missing.other");
 			snprintf(f->variant, sizeof f->variant, "capability-installed");
-			f->order = dx_check_order(f->id);
 			return;
 		}
 		dx_ev_str(f, "command", "DISM /online /Add-Capability /CapabilityName:" SENSE_CAPABILITY);

@@ -87,6 +87,8 @@ void dx_run_checks(struct dx_ctx *c)
 	dx_check_mdav(c);
 	dx_check_agent(c);
 	dx_check_reonboard(c);
+	/* the verdict compares findings by article order */
+	dx_findings_sort(&c->findings, dx_check_order);
 	dx_check_verdict(c);
-	dx_findings_sort(&c->findings);
+	dx_findings_sort(&c->findings, dx_check_order);
 }
