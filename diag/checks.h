@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <cjson/cJSON.h>
+#include "data.h"
 #include "finding.h"
 #include "platform.h"
 
@@ -79,12 +80,6 @@ struct dx_facts {
 	char device_id[64];         /* SenseId */
 	char winhttp_proxy[256];    /* "" = direct */
 	char static_proxy[256];     /* TelemetryProxyServer */
-};
-
-/* Data files (embedded at build time, replaceable by the user). */
-struct dx_data {
-	cJSON *destinations;  /* data/destinations.json */
-	cJSON *baselines;     /* data/baselines.json */
 };
 
 struct dx_ctx {
