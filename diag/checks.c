@@ -74,6 +74,12 @@ int dx_check_order(const char *id)
 	return 1000;
 }
 
+const char *dx_check_section(const char *id)
+{
+	int i = dx_check_order(id);
+	return i >= 0 && (size_t)i < dx_check_table_len ? dx_check_table[i].section : "other";
+}
+
 void dx_run_checks(struct dx_ctx *c)
 {
 	struct dx_err err;

@@ -114,6 +114,9 @@ extern const struct dx_check_id dx_check_table[];
 extern const size_t dx_check_table_len;
 /* Position of an ID in the table, or a large number when unknown. */
 int dx_check_order(const char *id);
+/* The article section of an ID ("prerequisites", ...), "other" when the
+ * ID is not in the table. */
+const char *dx_check_section(const char *id);
 
 /* Helpers shared by the sections. */
 /* Records a failed primitive as evidence on a finding: "<what>": "<status>

@@ -83,7 +83,5 @@ int dx_cp_unsafe(unsigned cp);
 int dx_cp_width(unsigned cp);
 /* Display columns of a UTF-8 string (unsafe and invalid count 1). */
 int dx_display_width(const char *s);
-/* The section of the check table ("prerequisites", ...) for an ID. */
-const char *dx_check_section(const char *id);
 
 #endif

@@ -85,12 +85,6 @@ int dx_display_width(const char *s)
 	return w;
 }
 
-const char *dx_check_section(const char *id)
-{
-	int i = dx_check_order(id);
-	return i >= 0 && (size_t)i < dx_check_table_len ? dx_check_table[i].section : "other";
-}
-
 int dx_color_wanted(FILE *f)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");

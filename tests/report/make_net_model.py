@@ -101,6 +101,7 @@ def main():
     for f in net:
         for k in ("title", "detail", "guidance"):
             f.setdefault(k, "")
+        f["section"] = "connectivity"  # as dx_report_model names it
     findings = local[:]
     # article order: connectivity after sense/onboarding, before antivirus
     cut = next(i for i, f in enumerate(findings) if f["id"].startswith(("mdav.", "agent.")))
@@ -114,7 +115,8 @@ def main():
     base["findings"] = findings
     base["summary"] = {"error": errors, "warning": warnings, "info": infos}
     base["source"] = "synthetic: tests/report/make_net_model.py"
-    base["verdict"] = {"id": "net.tls-inspection", "severity": "error", "title": "",
+    base["verdict"] = {"id": "net.tls-inspection", "severity": "error",
+                       "section": "connectivity", "title": "",
                        "detail": "", "next_step": "", "evidence": net[0]["evidence"]}
     json.dump(base, open(sys.argv[2], "w", encoding="utf-8"), indent=1, ensure_ascii=False)
 
