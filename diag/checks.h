@@ -132,7 +132,5 @@ int dx_vercmp(const char *a, const char *b);
 void dx_expand_path(struct dx_ctx *c, const char *in, char *out, size_t sz);
 /* strcasestr, which MinGW lacks. */
 const char *dx_strcasestr(const char *hay, const char *needle);
-/* A finding already emitted, to add evidence to; NULL when absent. */
-struct dx_finding *dx_find_mut(struct dx_findings *f, const char *id);
 
 #endif

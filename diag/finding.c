@@ -42,7 +42,7 @@ struct dx_finding *dx_add(struct dx_findings *f, const char *id,
 	return x;
 }
 
-const struct dx_finding *dx_find(const struct dx_findings *f, const char *id)
+struct dx_finding *dx_find(const struct dx_findings *f, const char *id)
 {
 	for (size_t i = 0; i < f->count; i++)
 		if (strcmp(f->items[i].id, id) == 0)

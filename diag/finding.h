@@ -38,8 +38,10 @@ struct dx_findings {
  * dx_findings_sort assigns it. */
 struct dx_finding *dx_add(struct dx_findings *f, const char *id,
 			  enum dx_severity sev, const char *variant);
-/* First finding with this ID, or NULL. */
-const struct dx_finding *dx_find(const struct dx_findings *f, const char *id);
+/* First finding with this ID, or NULL. Like strchr, it returns a
+ * modifiable finding (to add evidence to) from a list the caller may hold
+ * as const; modify only a list you own. */
+struct dx_finding *dx_find(const struct dx_findings *f, const char *id);
 /* Sets each finding's `order` to order(id) (the caller's ranking, e.g. the
  * check table's dx_check_order), then sorts by order, then emission order
  * (stable, deterministic). */

@@ -38,3 +38,17 @@ Test(findings, sorting_an_empty_list_is_a_no_op)
 	cr_expect_eq(l.count, 0);
 	dx_findings_free(&l);
 }
+
+Test(findings, find_returns_the_first_with_that_id_for_adding_evidence)
+{
+	struct dx_findings l = {0};
+	dx_add(&l, "a.x", DX_SEV_INFO, NULL);
+	struct dx_finding *first = dx_add(&l, "b.y", DX_SEV_INFO, "1");
+	dx_add(&l, "b.y", DX_SEV_INFO, "2");
+	struct dx_finding *f = dx_find(&l, "b.y");
+	cr_assert_eq(f, first);
+	dx_ev_str(f, "added", "later");
+	cr_expect_str_eq(cJSON_GetObjectItem(l.items[1].evidence, "added")->valuestring, "later");
+	cr_expect_null(dx_find(&l, "c.z"));
+	dx_findings_free(&l);
+}
