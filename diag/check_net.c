@@ -13,6 +13,7 @@
 #include "checks.h"
 #include "netconf.h"
 #include "probe.h"
+#include "readfile.h"
 #include "roots.h"
 #include "sock.h"
 
@@ -313,29 +314,6 @@ struct target {
 	char connect_to[300];    /* the --connect-to rule that applied */
 	struct dns_entry *dns;   /* the destination's own name */
 };
-
-static char *read_file(const char *path, size_t max, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	size_t n;
-	if (!fp)
-		return NULL;
-	buf = malloc(max + 1);
-	if (!buf) {
-		fclose(fp);
-		return NULL;
-	}
-	n = fread(buf, 1, max + 1, fp);
-	fclose(fp);
-	if (n > max) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = 0;
-	*len = n;
-	return buf;
-}
 
 /* Decides where to connect; sets the result when nothing can be sent. */
 static void plan_target(struct dx_ctx *c, struct dns_cache *dc,
@@ -786,7 +764,9 @@ static void check_static_ip(struct dx_ctx *c, struct dns_cache *dc,
 		"the MicrosoftDefenderForEndpoint/OneDsCollector service tags: allow them "
 		"by name";
 	size_t len = 0, np = 0, cap = 0, checked = 0, outside = 0;
-	char *text = read_file(c->opt->service_tags_path, 64u << 20, &len);
+	char rerr[300];
+	char *text = dx_read_file(c->opt->service_tags_path, 64u << 20, &len, rerr,
+				  sizeof rerr);
 	struct prefix *px = NULL;
 	int ok = text && scan_service_tags(text, len, &px, &np, &cap) == 0;
 	cJSON *out_arr;
@@ -873,7 +853,7 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 			nr++; /* main validates the syntax; skip what it let through */
 
 	if (c->opt->anchors_path) {
-		anchors = read_file(c->opt->anchors_path, 1u << 20, &alen);
+		anchors = dx_read_file(c->opt->anchors_path, 1u << 20, &alen, err, sizeof err);
 		if (!anchors)
 			anchors_err = "the --anchors file cannot be read";
 		cfg.anchors_pem = anchors;

@@ -115,7 +115,7 @@ int hx_spec_parse(const char *text, struct hx_idlist *out, char *err, size_t err
 int hx_spec_load(const char *path, struct hx_idlist *out, char *err, size_t errsz)
 {
 	char why[512];
-	char *text = hx_read_file(path, 1u << 20, NULL, err, errsz);
+	char *text = dx_read_file(path, 1u << 20, NULL, err, errsz);
 	if (!text)
 		return -1;
 	int rc = hx_spec_parse(text, out, why, sizeof why);

@@ -10,6 +10,7 @@
 #include "mc_control.h"
 #include "mc_server.h"
 #include "mc_util.h"
+#include "readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,28 +34,6 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: mockcloud --config FILE [--seed N] [--ca-dir DIR] "
 		"[--ports-file FILE] [--destinations FILE]\n");
-}
-
-static char *read_file(const char *file, char *err, size_t errlen)
-{
-	FILE *f = fopen(file, "rb");
-	char *buf;
-	size_t n;
-	if(!f) {
-		mc_fmt(err, errlen, "%s: cannot open: %s", file, strerror(errno));
-		return NULL;
-	}
-	buf = malloc((1 << 20) + 1);
-	n = buf ? fread(buf, 1, 1 << 20, f) : 0;
-	if(!buf || ferror(f) || !feof(f)) {
-		mc_fmt(err, errlen, "%s: cannot read (or larger than 1 MiB)", file);
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	buf[n] = 0;
-	fclose(f);
-	return buf;
 }
 
 static int write_atomic(const char *file, const char *text)
@@ -147,7 +126,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	text = read_file(config, err, sizeof(err));
+	text = dx_read_file(config, 1 << 20, NULL, err, sizeof(err));
 	if(!text) {
 		fprintf(stderr, "mockcloud: %s\n", err);
 		return 2;
