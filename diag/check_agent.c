@@ -47,7 +47,7 @@ static void check_sense_version(struct dx_ctx *c)
 	struct dx_finding *f;
 	if (s != DX_OK) {
 		f = dx_add(&c->findings, "agent.sense-version", DX_SEV_WARNING, "unreadable");
-		dx_ev_err(f, "version", s, &err);
+		dx_ev_undetermined(c, f, "version", s, &err);
 	} else {
 		int old = dx_vercmp(ver, min) < 0;
 		f = dx_add(&c->findings, "agent.sense-version",
@@ -92,7 +92,7 @@ static void check_platform(struct dx_ctx *c)
 		if (c->facts.mdav_state == 0)
 			return; /* no WinDefend at all: mdav.* already says so */
 		f = dx_add(&c->findings, "agent.mdav-platform", DX_SEV_WARNING, "unreadable");
-		dx_ev_err(f, "version", s, &err);
+		dx_ev_undetermined(c, f, "version", s, &err);
 	} else {
 		int old = dx_vercmp(ver, base) < 0;
 		f = dx_add(&c->findings, "agent.mdav-platform",
@@ -118,7 +118,7 @@ static void check_signatures(struct dx_ctx *c)
 		if (c->facts.mdav_state == 0)
 			return;
 		f = dx_add(&c->findings, "agent.signatures", DX_SEV_WARNING, "unreadable");
-		dx_ev_err(f, "AVSignatureVersion", s, &err);
+		dx_ev_undetermined(c, f, "AVSignatureVersion", s, &err);
 	} else {
 		int old = dx_vercmp(ver, base) < 0;
 		f = dx_add(&c->findings, "agent.signatures",
@@ -142,10 +142,44 @@ static void check_kb5005292(struct dx_ctx *c)
 		applies |= cJSON_IsNumber(b) && (uint32_t)b->valuedouble == d->build;
 	if (!d->is_server || !applies)
 		return;
-	struct dx_finding *f = dx_add(&c->findings, "agent.kb5005292", DX_SEV_WARNING, NULL);
+	/* Installed or not: the EDR sensor update installs the sensor under
+	 * %ProgramData%\...\Windows Defender Advanced Threat Protection\Platform\<version>
+	 * (one folder per version; Sense then runs MsSense.exe from there).
+	 * Microsoft documents the package (KB5005292, "Microsoft Defender for
+	 * Endpoint update for EDR Sensor") but not its folder; the folder is
+	 * the community-documented layout (docs/checks.md, agent.kb5005292). */
+	char dir[600], newest[64] = "";
+	struct dx_strlist l;
+	struct dx_err err;
+	dx_expand_path(c, "%ProgramData%\\Microsoft\\Windows Defender Advanced Threat Protection\\Platform",
+		       dir, sizeof dir);
+	enum dx_status s = dx_dir_list(c->p, dir, &l, &err);
+	for (size_t i = 0; s == DX_OK && i < l.count; i++) {
+		const char *v = l.items[i];
+		size_t n = strspn(v, "0123456789.");
+		if (n == 0 || n >= sizeof newest || !strchr(v, '.') || (v[n] && v[n] != '-'))
+			continue; /* not a version folder */
+		char ver[64];
+		snprintf(ver, sizeof ver, "%.*s", (int)n, v);
+		if (!newest[0] || dx_vercmp(ver, newest) > 0)
+			snprintf(newest, sizeof newest, "%s", ver);
+	}
+	dx_strlist_free(&l);
+	struct dx_finding *f;
+	if (newest[0]) {
+		f = dx_add(&c->findings, "agent.kb5005292", DX_SEV_INFO, "installed");
+		dx_ev_str(f, "sensor_version", newest);
+	} else if (s == DX_OK || s == DX_NOT_FOUND) {
+		f = dx_add(&c->findings, "agent.kb5005292", DX_SEV_WARNING, NULL);
+		dx_ev_str(f, "seen", s == DX_OK ? "no version folder" : "folder absent");
+	} else {
+		f = dx_add(&c->findings, "agent.kb5005292", DX_SEV_WARNING, "unreadable");
+		dx_ev_undetermined(c, f, "listing", s, &err);
+	}
 	dx_ev_str(f, "product", d->product);
 	dx_ev_num(f, "build", d->build);
 	dx_ev_str(f, "kb", "KB5005292");
+	dx_ev_str(f, "platform_folder", dir);
 	if (d->sense_version[0])
 		dx_ev_str(f, "sense_version", d->sense_version);
 }

@@ -3,6 +3,7 @@
  * DisableAntiVirus = 1 under HKLM\SOFTWARE\Policies\Microsoft\Windows
  * Defender)? */
 #include <stdio.h>
+#include <string.h>
 #include "checks.h"
 
 #define GPO_PATH "Computer Configuration > Administrative Templates > Windows Components > Microsoft Defender Antivirus > Turn off Microsoft Defender Antivirus"
@@ -38,6 +39,10 @@ void dx_check_mdav(struct dx_ctx *c)
 		dx_ev_str(f, "gpo", GPO_PATH);
 	} else if (s == DX_OK && svc.state == DX_SVC_RUNNING) {
 		f = dx_add(&c->findings, "mdav.running", DX_SEV_INFO, NULL);
+	} else if (s == DX_NOT_FOUND && c->facts.os_out_of_scope) {
+		/* Windows 7 / 2008 R2 may have no WinDefend at all: the
+		 * procedure for that OS covers its antivirus, not this one */
+		f = dx_add(&c->findings, "mdav.stopped", DX_SEV_INFO, "out-of-scope");
 	} else if (s == DX_OK || s == DX_NOT_FOUND) {
 		f = dx_add(&c->findings, "mdav.stopped", DX_SEV_ERROR,
 			   s == DX_NOT_FOUND ? "missing" : NULL);
@@ -49,6 +54,8 @@ void dx_check_mdav(struct dx_ctx *c)
 		dx_ev_num(f, "state", svc.state);
 		dx_ev_str(f, "state_name", dx_svc_state_name(svc.state));
 		dx_ev_str(f, "start_type_name", dx_svc_start_name(svc.start_type));
+	} else if (strcmp(f->id, "mdav.unknown") == 0) {
+		dx_ev_undetermined(c, f, "query", s, &err);
 	} else {
 		dx_ev_err(f, "query", s, &err);
 	}

@@ -62,6 +62,7 @@ struct netplan {
 	int wh_ok;               /* WinHttpSettings present and decoded */
 	struct dx_hostport sp;
 	int sp_ok;               /* TelemetryProxyServer set and valid */
+	int prefer_static;       /* PreferStaticProxyForHttpRequest = 1 */
 };
 
 /* ---- local facts --------------------------------------------------------- */
@@ -188,6 +189,9 @@ static void check_static(struct dx_ctx *c, struct netplan *np)
 	char val[512], perr[128];
 	struct dx_err err = {0};
 	struct dx_finding *f;
+	uint32_t prefer = 0;
+	np->prefer_static = dx_reg_dword(c->p, DX_KEY_ATP_POLICY, "PreferStaticProxyForHttpRequest",
+					 &prefer, &err) == DX_OK && prefer == 1;
 	enum dx_status st = dx_reg_string(c->p, DX_KEY_DATACOLLECTION,
 					  "TelemetryProxyServer", val, sizeof val, &err);
 	if (st == DX_NOT_FOUND)
@@ -215,19 +219,41 @@ static void check_static(struct dx_ctx *c, struct netplan *np)
 	if (np->sp_ok) {
 		dx_ev_str(f, "host", np->sp.host);
 		dx_ev_num(f, "port", np->sp.port);
+		dx_ev_str(f, "applies_to", np->prefer_static
+			  ? "Sense's traffic, and its CRL and Windows Update requests (PreferStaticProxyForHttpRequest = 1)"
+			  : "Sense's traffic; CRL downloads go through WinHTTP's settings");
 	} else {
 		dx_ev_str(f, "error", perr);
 		dx_ev_str(f, "effect", "Sense cannot use this value; it falls back to WinHTTP");
 	}
 }
 
-/* The proxy Sense would use for this destination: the static proxy when
- * set, else WinHTTP (unless the host is in its bypass list), else direct. */
+/* Who fetches this destination: certificate revocation lists and trust
+ * lists (category "crl", plain HTTP on port 80) are downloaded by the OS's
+ * CryptoAPI through WinHTTP's own settings, not by the Sense service, so
+ * the static TelemetryProxyServer does not apply to them unless the
+ * PreferStaticProxyForHttpRequest policy tells Sense to use it for its
+ * HTTP requests (CRL and Windows Update on devices that are offline
+ * without the proxy). Source: Microsoft Learn, "Configure device proxy and
+ * Internet connectivity settings" (defender-endpoint/configure-proxy-internet),
+ * registry-based static proxy section; docs/connectivity.md. */
+static int os_fetched(const struct dx_dest *d)
+{
+	for (int k = 0; k < d->ncats; k++)
+		if (strcmp(d->cats[k], "crl") == 0)
+			return 1;
+	return 0;
+}
+
+/* The proxy this destination's traffic takes: Sense's own traffic uses the
+ * static proxy when set; the OS's CRL downloads use it only with
+ * PreferStaticProxyForHttpRequest; else WinHTTP (unless the host is in its
+ * bypass list), else direct. */
 static struct route route_for(const struct netplan *np, const struct dx_dest *d)
 {
 	struct route r = {0};
 	r.source = "none";
-	if (np->sp_ok) {
+	if (np->sp_ok && (!os_fetched(d) || np->prefer_static)) {
 		r.use = 1;
 		r.hp = np->sp;
 		r.source = "static";
@@ -280,7 +306,9 @@ static void plan_target(struct dx_ctx *c, struct dx_dns_cache *dc,
 	if (rule >= 0)
 		snprintf(t->connect_to, sizeof t->connect_to, "%s",
 			 c->opt->connect_to[rule]);
-	if (e->st != DX_OK) {
+	/* As curl's --connect-to: a rule that gives the proxy's address replaces
+	 * its name lookup (destinations keep theirs: their DNS is evidence). */
+	if (e->st != DX_OK && !(t->r.use && rule >= 0 && rules[rule].addr[0])) {
 		if (t->r.use) {
 			p->result = DX_PR_PROXY_FAILED;
 			p->proxy_connect_failed = 1;
@@ -445,12 +473,19 @@ static void category_findings(struct dx_ctx *c, const struct target *t, size_t n
 		}
 		if (!total)
 			continue;
-		sev = nfail == 0 ? DX_SEV_INFO : nfail == 1 ? DX_SEV_WARNING : DX_SEV_ERROR;
-		if (strcmp(map[m].cat, "cnc") == 0 && req_fail)
-			sev = DX_SEV_ERROR; /* every CnC host must answer */
+		/* The summary agrees with its destinations: a Required one that
+		 * failed is an error (as its net.endpoint finding is), Optional
+		 * ones only a warning. The Client Analyzer's count rule (0 info,
+		 * 1 warning, more error) is kept as evidence for comparison. */
+		sev = nfail == 0 ? DX_SEV_INFO : req_fail ? DX_SEV_ERROR : DX_SEV_WARNING;
 		f = dx_add(&c->findings, map[m].id, sev, nfail ? "failed" : "ok");
 		if (!f)
 			continue;
+		if (nfail == 0 && nskip)
+			dx_undetermined(f, DX_REASON_FACTS_MISSING); /* could not probe them all */
+		dx_ev_str(f, "client_analyzer_severity", dx_severity_name(
+				  nfail == 0 ? DX_SEV_INFO : nfail == 1 ? DX_SEV_WARNING : DX_SEV_ERROR));
+		dx_ev_num(f, "required_failed", (double)req_fail);
 		dx_ev_num(f, "destinations", (double)total);
 		dx_ev_num(f, "failed", (double)nfail);
 		dx_ev_num(f, "not_probed", (double)nskip);
@@ -716,7 +751,16 @@ void dx_check_net(struct dx_ctx *c)
 	check_mode(c, &np);
 	check_winhttp(c, &np);
 	check_static(c, &np);
-	if (c->facts.sense_state != DX_SVC_RUNNING || c->opt->no_network)
+	/* Connectivity matters while Sense runs, and is worth knowing when its
+	 * state could not be read; a stopped or missing Sense is the cause. */
+	if (c->facts.sense_state != DX_SVC_RUNNING && c->facts.sense_exists != -1)
 		return;
+	if (c->opt->no_network) {
+		struct dx_finding *f = dx_add(&c->findings, "net.not-tested", DX_SEV_WARNING, NULL);
+		dx_ev_str(f, "option", "--no-network");
+		dx_ev_str(f, "effect", "no destination was probed: whether this device reaches the MDE cloud is unknown");
+		dx_undetermined(f, DX_REASON_NETWORK_NOT_TESTED);
+		return;
+	}
 	probe_all(c, &np);
 }

@@ -60,8 +60,10 @@ static void check_state(struct dx_ctx *c)
 	dx_ev_str(f, "value", "OnboardingState");
 	if (s == DX_OK)
 		dx_ev_num(f, "OnboardingState", state);
-	else
+	else if (s == DX_NOT_FOUND)
 		dx_ev_err(f, "OnboardingState", s, &err);
+	else
+		dx_ev_undetermined(c, f, "OnboardingState", s, &err);
 	dx_reg_string(c->p, DX_KEY_ATP_STATUS, "OrgID", c->facts.org_id,
 		      sizeof c->facts.org_id, &err);
 	if (c->facts.org_id[0])
@@ -158,7 +160,7 @@ static void check_onboarding_events(struct dx_ctx *c, int64_t since)
 					      DX_SEV_WARNING, "unreadable");
 		dx_ev_str(f, "log", DX_LOG_APPLICATION);
 		dx_ev_str(f, "source", "WDATPOnboarding");
-		dx_ev_err(f, "query", s, &err);
+		dx_ev_undetermined(c, f, "query", s, &err);
 		return;
 	}
 	/* one finding per error event ID, newest occurrence (the list is
@@ -226,7 +228,7 @@ static void check_intune(struct dx_ctx *c, int64_t since)
 		struct dx_finding *f = dx_add(&c->findings, "onboarding.intune",
 					      DX_SEV_WARNING, "unreadable");
 		dx_ev_str(f, "log", DX_LOG_MDM);
-		dx_ev_err(f, "query", s, &err);
+		dx_ev_undetermined(c, f, "query", s, &err);
 		return;
 	}
 	static const char *const codes[] = {"0x87D1FDE8", "-2016281112",

@@ -74,10 +74,12 @@ void dx_check_os(struct dx_ctx *c)
 		struct dx_finding *f = dx_add(&c->findings, "os.unknown",
 					      DX_SEV_WARNING, NULL);
 		dx_ev_str(f, "registry", DX_KEY_CURRENTVERSION);
-		if (s != DX_OK)
-			dx_ev_err(f, "CurrentBuild", s, &err);
-		else
+		if (s != DX_OK) {
+			dx_ev_undetermined(c, f, "CurrentBuild", s, &err);
+		} else {
 			dx_ev_fmt(f, "CurrentBuild", "\"%s\" is not a build number", build);
+			dx_undetermined(f, DX_REASON_FACTS_MISSING);
+		}
 		return;
 	}
 	d->build = (uint32_t)b;
@@ -108,6 +110,7 @@ void dx_check_os(struct dx_ctx *c)
 		sev = DX_SEV_ERROR;
 		variant = d->build >= 10240 ? "win10-old" : "legacy";
 	} else if (d->build < 10240) {
+		d->os_out_of_scope = 1;
 		id = "os.out-of-scope";  /* 7601 (Win7 / 2008 R2), 9600 (8.1 / 2012 R2) */
 		sev = DX_SEV_WARNING;
 	} else if (!d->is_server && starts_with(d->edition, "Core")) {

@@ -1,5 +1,5 @@
-/* check_reonboard.c - article section 5, the last resort: when nothing
- * above explains the missing device, offboard, clean the device's MDE
+/* check_reonboard.c - article section 5, the last resort: when every
+ * check ran and nothing above explains the missing device, offboard, clean the device's MDE
  * identity and onboard again. The plan is printed with this device's real
  * paths and what exists now; the tool never executes it. */
 #include <stdio.h>
@@ -15,11 +15,14 @@ static const char *exists_word(enum dx_status s)
 }
 
 
+/* Offered only under verdict rule 4: every check ran, connectivity
+ * included, and nothing explains the missing device. On a guess (a read
+ * denied, the network not tested) the plan is withheld: it offboards. */
 void dx_check_reonboard(struct dx_ctx *c)
 {
-	for (size_t i = 0; i < c->findings.count; i++)
-		if (c->findings.items[i].severity == DX_SEV_ERROR)
-			return;
+	const struct dx_finding *named;
+	if (dx_verdict_rule(c, &named) != DX_RULE_NOTHING_FOUND)
+		return;
 	char cyber[600];
 	struct dx_regval v;
 	struct dx_err err;

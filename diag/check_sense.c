@@ -72,17 +72,42 @@ static void capability_evidence(struct dx_finding *f, const struct capability *c
 		  : cap->installed == 0 ? "no" : "unknown");
 }
 
+/* Sense does not exist (1060). Which repair applies depends on the OS, so
+ * repair advice is given only for an OS this procedure covers: an OS that
+ * could not be read leaves the branch undetermined, and an OS the article
+ * sends elsewhere (Windows 7, 8.1, 2008 R2, 2012 R2, or below the minimum)
+ * or a Home edition before 24H2 never had Sense to repair. */
 static void sense_missing(struct dx_ctx *c, const struct dx_err *err)
 {
 	const struct dx_facts *d = &c->facts;
-	struct dx_finding *parent = dx_add(&c->findings, "sense.missing",
-					   DX_SEV_ERROR, NULL);
+	const char *variant = NULL;
+	enum dx_severity sev = DX_SEV_ERROR;
+	int home = !d->is_server && strncasecmp(d->edition, "Core", 4) == 0;
+	if (!d->os_known) {
+		variant = "os-unknown";
+		sev = DX_SEV_WARNING;
+	} else if (!d->os_supported && !(home && d->build >= 26100)) {
+		variant = home ? "home-edition" : "out-of-scope";
+		sev = DX_SEV_INFO;
+	}
+	struct dx_finding *parent = dx_add(&c->findings, "sense.missing", sev, variant);
 	dx_ev_str(parent, "service", "Sense");
 	dx_ev_num(parent, "win32_error", err->code);
 	dx_ev_str(parent, "reply", err->text);
+	if (!d->os_known) {
+		const struct dx_finding *os = dx_find(&c->findings, "os.unknown");
+		dx_undetermined(parent, os && os->reason[0] ? os->reason : DX_REASON_FACTS_MISSING);
+		return;
+	}
+	if (variant) {
+		dx_ev_str(parent, "product", d->product);
+		dx_ev_num(parent, "build", d->build);
+		dx_ev_str(parent, "edition", d->edition);
+		return;
+	}
 
 	struct dx_finding *f;
-	if (d->is_server && (d->build == 14393 || d->build == 9600)) {
+	if (d->is_server && d->build == 14393) {
 		f = dx_add(&c->findings, "sense.missing.server2016-agent",
 			   DX_SEV_ERROR, NULL);
 		dx_ev_str(f, "product", d->product);
@@ -132,7 +157,7 @@ void dx_check_sense(struct dx_ctx *c)
 		struct dx_finding *f = dx_add(&c->findings, "sense.unknown",
 					      DX_SEV_WARNING, NULL);
 		dx_ev_str(f, "service", "Sense");
-		dx_ev_err(f, "query", s, &err);
+		dx_ev_undetermined(c, f, "query", s, &err);
 		return;
 	}
 	d->sense_exists = 1;

@@ -84,3 +84,23 @@ void dx_expand_path(struct dx_ctx *c, const char *in, char *out, size_t sz)
 		}
 	}
 }
+
+const char *dx_reason_of(const struct dx_ctx *c, enum dx_status s)
+{
+	switch (s) {
+	case DX_ACCESS_DENIED:
+		return c->facts.elevated == 0 ? DX_REASON_NOT_ELEVATED : DX_REASON_ACCESS_DENIED;
+	case DX_TRANSIENT:
+	case DX_TIMEOUT:
+		return DX_REASON_TRANSIENT;
+	default:
+		return DX_REASON_FACTS_MISSING;
+	}
+}
+
+void dx_ev_undetermined(struct dx_ctx *c, struct dx_finding *f, const char *what,
+			enum dx_status s, const struct dx_err *err)
+{
+	dx_ev_err(f, what, s, err);
+	dx_undetermined(f, dx_reason_of(c, s));
+}

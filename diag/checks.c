@@ -13,56 +13,57 @@
 
 const struct dx_check_id dx_check_table[] = {
 	/* 1. prerequisites */
-	{"os.unsupported", "prerequisites"},
-	{"os.home-edition", "prerequisites"},
-	{"os.out-of-scope", "prerequisites"},
-	{"os.supported", "prerequisites"},
-	{"os.unknown", "prerequisites"},
+	{"os.unsupported", "prerequisites", 1},
+	{"os.home-edition", "prerequisites", 1},
+	{"os.out-of-scope", "prerequisites", 1},
+	{"os.supported", "prerequisites", 0},
+	{"os.unknown", "prerequisites", 1},
 	/* 2. the Sense service and onboarding */
-	{"sense.missing.server2016-agent", "sense"},
-	{"sense.missing.win11-capability", "sense"},
-	{"sense.missing.other", "sense"},
-	{"sense.missing", "sense"},
-	{"onboarding.event", "sense"},
-	{"onboarding.intune", "sense"},
-	{"onboarding.mdfc-extension", "sense"},
-	{"onboarding.state", "sense"},
-	{"sense.stopped", "sense"},
-	{"sense.pending", "sense"},
-	{"sense.running", "sense"},
-	{"sense.unknown", "sense"},
-	{"onboarding.method", "sense"},
+	{"sense.missing.server2016-agent", "sense", 1},
+	{"sense.missing.win11-capability", "sense", 1},
+	{"sense.missing.other", "sense", 1},
+	{"sense.missing", "sense", 1},
+	{"onboarding.event", "sense", 1},
+	{"onboarding.intune", "sense", 1},
+	{"onboarding.mdfc-extension", "sense", 1},
+	{"onboarding.state", "sense", 1},
+	{"sense.stopped", "sense", 1},
+	{"sense.pending", "sense", 1},
+	{"sense.running", "sense", 0},
+	{"sense.unknown", "sense", 1},
+	{"onboarding.method", "sense", 0},
 	/* 3. connectivity */
-	{"net.proxy.unreachable", "connectivity"},
-	{"net.proxy.auth-required", "connectivity"},
-	{"net.proxy.denied", "connectivity"},
-	{"net.tls-inspection", "connectivity"},
-	{"net.edr-cnc", "connectivity"},
-	{"net.cyber", "connectivity"},
-	{"net.av-cloud", "connectivity"},
-	{"net.sample-upload", "connectivity"},
-	{"net.autoir", "connectivity"},
-	{"net.smartscreen", "connectivity"},
-	{"net.crl", "connectivity"},
-	{"net.updates", "connectivity"},
-	{"net.endpoint", "connectivity"},
-	{"net.static-ip", "connectivity"},
-	{"net.mode", "connectivity"},
-	{"net.proxy.winhttp", "connectivity"},
-	{"net.proxy.static", "connectivity"},
-	{"asr.psexec-block", "connectivity"},
+	{"net.not-tested", "connectivity", 1},
+	{"net.proxy.unreachable", "connectivity", 1},
+	{"net.proxy.auth-required", "connectivity", 1},
+	{"net.proxy.denied", "connectivity", 1},
+	{"net.tls-inspection", "connectivity", 1},
+	{"net.edr-cnc", "connectivity", 1},
+	{"net.cyber", "connectivity", 1},
+	{"net.av-cloud", "connectivity", 1},
+	{"net.sample-upload", "connectivity", 1},
+	{"net.autoir", "connectivity", 1},
+	{"net.smartscreen", "connectivity", 1},
+	{"net.crl", "connectivity", 1},
+	{"net.updates", "connectivity", 1},
+	{"net.endpoint", "connectivity", 0},
+	{"net.static-ip", "connectivity", 0},
+	{"net.mode", "connectivity", 0},
+	{"net.proxy.winhttp", "connectivity", 0},
+	{"net.proxy.static", "connectivity", 0},
+	{"asr.psexec-block", "connectivity", 0},
 	/* 4. still not listed */
-	{"mdav.disabled-by-policy", "antivirus"},
-	{"mdav.stopped", "antivirus"},
-	{"mdav.running", "antivirus"},
-	{"mdav.unknown", "antivirus"},
-	{"agent.sense-version", "agents"},
-	{"agent.mdav-platform", "agents"},
-	{"agent.signatures", "agents"},
-	{"agent.kb5005292", "agents"},
+	{"mdav.disabled-by-policy", "antivirus", 1},
+	{"mdav.stopped", "antivirus", 1},
+	{"mdav.running", "antivirus", 0},
+	{"mdav.unknown", "antivirus", 1},
+	{"agent.sense-version", "agents", 1},
+	{"agent.mdav-platform", "agents", 0},
+	{"agent.signatures", "agents", 0},
+	{"agent.kb5005292", "agents", 0},
 	/* 5. last resort */
-	{"reonboard.plan", "reonboard"},
-	{"verdict", "verdict"},
+	{"reonboard.plan", "reonboard", 0},
+	{"verdict", "verdict", 0},
 };
 const size_t dx_check_table_len = sizeof dx_check_table / sizeof dx_check_table[0];
 
@@ -80,21 +81,30 @@ const char *dx_check_section(const char *id)
 	return i >= 0 && (size_t)i < dx_check_table_len ? dx_check_table[i].section : "other";
 }
 
+const struct dx_section dx_sections[] = {
+	{"os", dx_check_os},
+	{"sense", dx_check_sense},
+	{"onboarding", dx_check_onboarding},
+	{"connectivity", dx_check_net},
+	{"asr", dx_check_asr},
+	{"antivirus", dx_check_mdav},
+	{"agents", dx_check_agent},
+	{"reonboard", dx_check_reonboard},
+	{"verdict", dx_check_verdict},
+};
+const size_t dx_sections_len = sizeof dx_sections / sizeof dx_sections[0];
+
 void dx_run_checks(struct dx_ctx *c)
 {
 	struct dx_err err;
+	c->facts.elevated = -1;
 	if (dx_hostname(c->p, c->facts.hostname, &err) != DX_OK)
 		c->facts.hostname[0] = '\0';
-	dx_check_os(c);
-	dx_check_sense(c);
-	dx_check_onboarding(c);
-	dx_check_net(c);
-	dx_check_asr(c);
-	dx_check_mdav(c);
-	dx_check_agent(c);
-	dx_check_reonboard(c);
-	/* the verdict compares findings by article order */
-	dx_findings_sort(&c->findings, dx_check_order);
-	dx_check_verdict(c);
+	for (size_t i = 0; i < dx_sections_len; i++) {
+		if (dx_sections[i].run == dx_check_verdict)
+			/* the verdict compares findings by article order */
+			dx_findings_sort(&c->findings, dx_check_order);
+		dx_sections[i].run(c);
+	}
 	dx_findings_sort(&c->findings, dx_check_order);
 }

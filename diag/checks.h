@@ -60,6 +60,9 @@ struct dx_facts {
 	int is_server;
 	int os_known;            /* the OS facts could be read */
 	int os_supported;        /* in scope for this procedure */
+	int os_out_of_scope;     /* Windows 7, 8.1, 2008 R2, 2012 R2: another
+				    procedure applies (os.out-of-scope) */
+	int elevated;            /* the process token: -1 unknown, 0 no, 1 yes */
 
 	int sense_exists;        /* -1 unknown, 0 missing (1060), 1 exists */
 	int sense_state;         /* 1..7, 0 unknown */
@@ -102,6 +105,16 @@ void dx_check_verdict(struct dx_ctx *c);    /* verdict.c: verdict */
 
 void dx_check_net(struct dx_ctx *c);        /* check_net.c: net.* (probe) */
 
+/* The sections in the order they run (the article's, except that
+ * connectivity runs before the ASR rule and Defender, which do not depend on
+ * it); dx_run_checks runs them after reading the host name, then sorts. */
+struct dx_section {
+	const char *name;  /* "os", "sense", "onboarding", ... (docs/fixture.md) */
+	void (*run)(struct dx_ctx *c);
+};
+extern const struct dx_section dx_sections[];
+extern const size_t dx_sections_len;
+
 /* Runs every section in order and sorts the findings. */
 void dx_run_checks(struct dx_ctx *c);
 
@@ -109,6 +122,10 @@ void dx_run_checks(struct dx_ctx *c);
 struct dx_check_id {
 	const char *id;
 	const char *section;  /* "prerequisites", "sense", "connectivity", ... */
+	int explains;         /* 1: when this check finds a problem it can be why
+				 the device is missing from the portal (it can be
+				 an error), so leaving it undetermined blocks the
+				 re-onboarding plan (verdict rule 3) */
 };
 extern const struct dx_check_id dx_check_table[];
 extern const size_t dx_check_table_len;
@@ -118,7 +135,28 @@ int dx_check_order(const char *id);
  * ID is not in the table. */
 const char *dx_check_section(const char *id);
 
+/* The verdict rules (docs/verdict.md), in order; dx_verdict_rule returns
+ * the one that applies and, for rules 1-3, the finding it names. */
+enum dx_rule {
+	DX_RULE_CAUSE = 1,         /* the first error in article order, or an OS
+				      this procedure does not cover */
+	DX_RULE_SENSE_NOT_RUNNING, /* Sense pending, paused or stopped */
+	DX_RULE_NOT_DETERMINED,    /* something that could explain it was not
+				      checked: say what, and how to check it */
+	DX_RULE_NOTHING_FOUND,     /* everything ran, nothing explains it: the
+				      offboard / clean / re-onboard plan */
+};
+const char *dx_rule_name(enum dx_rule r); /* "cause-found", ... */
+enum dx_rule dx_verdict_rule(const struct dx_ctx *c, const struct dx_finding **named);
+
 /* Helpers shared by the sections. */
+/* Why a primitive's failure leaves a check undetermined: a DX_REASON_*
+ * string ("not-elevated" when access was denied to a process known not
+ * to be elevated). */
+const char *dx_reason_of(const struct dx_ctx *c, enum dx_status s);
+/* dx_ev_err, and marks the finding undetermined for dx_reason_of(s). */
+void dx_ev_undetermined(struct dx_ctx *c, struct dx_finding *f, const char *what,
+			enum dx_status s, const struct dx_err *err);
 /* Records a failed primitive as evidence on a finding: "<what>": "<status>
  * (<code>): <reason>". */
 void dx_ev_err(struct dx_finding *f, const char *what, enum dx_status s,

@@ -15,6 +15,28 @@ const char *dx_severity_name(enum dx_severity s)
 	return "info";
 }
 
+const char *dx_outcome_name(enum dx_outcome o)
+{
+	switch (o) {
+	case DX_FOUND: return "found";
+	case DX_CLEAR: return "clear";
+	case DX_UNDETERMINED: return "undetermined";
+	}
+	return "found";
+}
+
+enum dx_outcome dx_outcome(const struct dx_finding *f)
+{
+	if (f->reason[0])
+		return DX_UNDETERMINED;
+	return f->severity == DX_SEV_INFO ? DX_CLEAR : DX_FOUND;
+}
+
+void dx_undetermined(struct dx_finding *f, const char *reason)
+{
+	snprintf(f->reason, sizeof f->reason, "%s", reason[0] ? reason : DX_REASON_FACTS_MISSING);
+}
+
 /* A sink for evidence when memory ran out: callers need not check. */
 static struct dx_finding oom_sink;
 

@@ -19,10 +19,30 @@
 enum dx_severity { DX_SEV_INFO = 0, DX_SEV_WARNING = 1, DX_SEV_ERROR = 2 };
 const char *dx_severity_name(enum dx_severity s); /* "info", ... */
 
+/* How a check ended. Every finding is one of these:
+ * - found: the check looked and saw a problem (a warning or an error);
+ * - clear: the check looked and saw nothing wrong (info);
+ * - undetermined: the check could not look, and `reason` says why:
+ *   "not-elevated", "access-denied", "network-not-tested", "facts-missing"
+ *   or "transient" (DX_REASON_* below). dx_undetermined marks that case;
+ *   otherwise the severity decides (info is clear), so a check may still
+ *   raise a finding's severity after adding it. */
+enum dx_outcome { DX_FOUND = 0, DX_CLEAR = 1, DX_UNDETERMINED = 2 };
+const char *dx_outcome_name(enum dx_outcome o); /* "found", ... */
+struct dx_finding;
+enum dx_outcome dx_outcome(const struct dx_finding *f);
+#define DX_REASON_NOT_ELEVATED "not-elevated"
+#define DX_REASON_ACCESS_DENIED "access-denied"
+#define DX_REASON_NETWORK_NOT_TESTED "network-not-tested"
+#define DX_REASON_FACTS_MISSING "facts-missing"
+#define DX_REASON_TRANSIENT "transient"
+
 struct dx_finding {
 	char id[64];            /* check ID, e.g. "sense.stopped" */
 	char variant[48];       /* message variant, "" for the default */
 	enum dx_severity severity;
+	char reason[24];        /* "" or, when the check could not look, why
+				   (DX_REASON_*): the outcome is undetermined */
 	cJSON *evidence;        /* JSON object, owned */
 	int order;              /* article order, set by dx_findings_sort */
 	size_t seq;             /* emission order, breaks ties */
@@ -38,6 +58,9 @@ struct dx_findings {
  * dx_findings_sort assigns it. */
 struct dx_finding *dx_add(struct dx_findings *f, const char *id,
 			  enum dx_severity sev, const char *variant);
+/* Marks a finding undetermined: the check could not look, for `reason`
+ * (a DX_REASON_* string). */
+void dx_undetermined(struct dx_finding *f, const char *reason);
 /* First finding with this ID, or NULL. Like strchr, it returns a
  * modifiable finding (to add evidence to) from a list the caller may hold
  * as const; modify only a list you own. */

@@ -34,6 +34,10 @@ static int fail(struct ld *ld, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* values quoted from the fixture keep the error on one line */
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	snprintf(ld->err, ld->errsz, "%s: %s: %s", ld->file,
 		 ld->path[0] ? ld->path : "$", msg);
 	return -1;
@@ -41,13 +45,43 @@ static int fail(struct ld *ld, const char *fmt, ...)
 
 /* Appends ".member" or ["member"] to the path; returns the old length so
  * the caller can restore it. */
+/* 0 when s is well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), else 1 + the offset of the first
+ * byte that is not. */
+static size_t utf8_bad(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (p[i]) {
+		unsigned c = p[i], n, min, cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; cp = c & 0x1f; }
+		else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; cp = c & 0x0f; }
+		else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; cp = c & 0x07; }
+		else return i + 1;
+		for (unsigned k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80) /* also stops at the NUL */
+				return i + 1;
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return i + 1;
+		i += n + 1;
+	}
+	return 0;
+}
+
 static size_t push(struct ld *ld, const char *member, int bracket)
 {
 	size_t n = strlen(ld->path);
 	char shown[200];
 	snprintf(shown, sizeof shown, "%s", member);
+	int bad = utf8_bad(member) != 0;
 	for (char *c = shown; *c; c++)
-		if ((unsigned char)*c < 0x20)
+		if ((unsigned char)*c < 0x20 || (bad && (unsigned char)*c >= 0x80))
 			*c = '?';
 	snprintf(ld->path + n, sizeof ld->path - n,
 		 bracket ? "[\"%s\"]" : ".%s", shown);
@@ -85,6 +119,37 @@ static int count_children(const cJSON *j)
 	for (const cJSON *c = j->child; c; c = c->next)
 		n++;
 	return n;
+}
+
+static int schema_like(const char *s) /* "image_path": shown as .member */
+{
+	if (!(*s >= 'a' && *s <= 'z'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* Every member name and string in the document is UTF-8: the reports
+ * (JSON, HTML) carry device strings and must stay well-formed. cJSON's
+ * nesting limit bounds the recursion. */
+static int check_utf8(struct ld *ld, const cJSON *j)
+{
+	size_t i = 0;
+	for (const cJSON *c = j->child; c; c = c->next, i++) {
+		size_t n = cJSON_IsObject(j) ? push(ld, c->string, !schema_like(c->string))
+					     : push_index(ld, i);
+		size_t at;
+		if (cJSON_IsObject(j) && (at = utf8_bad(c->string)) != 0)
+			return fail(ld, "member name is not valid UTF-8 (byte %zu)", at);
+		if (cJSON_IsString(c) && (at = utf8_bad(c->valuestring)) != 0)
+			return fail(ld, "string is not valid UTF-8 (byte %zu)", at);
+		if (check_utf8(ld, c))
+			return -1;
+		pop(ld, n);
+	}
+	return 0;
 }
 
 static int cmp_ci(const void *a, const void *b)
@@ -156,14 +221,25 @@ static int get_string(struct ld *ld, const cJSON *j, size_t maxlen,
 	return 0;
 }
 
+/* A whole number, for any double: beyond 2^53 every double is one, and
+ * converting a value outside long long's range is undefined behaviour. */
+static int is_whole(double d)
+{
+	if (d != d)
+		return 0;
+	if (d >= 0x1p53 || d <= -0x1p53)
+		return 1;
+	return d == (double)(long long)d;
+}
+
 static int get_uint(struct ld *ld, const cJSON *j, double max, uint64_t *out)
 {
 	if (want(ld, j, cJSON_IsNumber(j), "a number"))
 		return -1;
 	double d = j->valuedouble;
-	if (d < 0 || d > max || d != (double)(uint64_t)d)
+	if (d < 0 || d > max || !is_whole(d))
 		return fail(ld, "%.*f is not a whole number from 0 to %.0f",
-			    d == (double)(long long)d ? 0 : 3, d, max);
+			    is_whole(d) ? 0 : 3, d, max);
 	*out = (uint64_t)d;
 	return 0;
 }
@@ -973,7 +1049,7 @@ struct dx_fixture *dx_fixture_parse(const char *text, size_t len,
 		     line, col);
 		goto bad;
 	}
-	if (load_root(&ld, root))
+	if (check_utf8(&ld, root) || load_root(&ld, root))
 		goto bad;
 	cJSON_Delete(root);
 	return fx;

@@ -4,6 +4,8 @@
  * or bad input (a bad fixture among them), 3 internal failure.
  */
 #include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "data.h"
 #include "fixture.h"
 #include "lang.h"
+#include "netconf.h"
 #include "platform_record.h"
 #include "report.h"
 #ifdef _WIN32
@@ -34,8 +37,14 @@ static const char usage[] =
 	"Windows machine it runs on; --fixture FILE diagnoses a device described\n"
 	"by a JSON fixture (docs/fixture.md). Exit status: 0 no error found,\n"
 	"1 an error was found, 2 bad usage or input, 3 internal failure.\n"
-	"--lang defaults to the locale (LC_ALL, LC_MESSAGES, LANG; the UI language\n"
-	"on Windows). --format intune prints one line for Intune remediations.\n"
+	"--timeout bounds the whole connectivity probe: more than 0 and at most\n"
+	"600 seconds, fractions allowed (default 10). --connect-to sends a\n"
+	"connection for HOST:PORT (a destination's or the proxy's) to ADDR:PORT,\n"
+	"as curl's option does; an empty field matches any. --lang defaults to\n"
+	"the locale (LC_ALL, LC_MESSAGES, LANG; the UI language on Windows).\n"
+	"--format intune prints one line for Intune remediations. --list-checks\n"
+	"prints every check ID and its article section, TAB-separated, in verdict\n"
+	"order. Options take values as --opt VALUE or --opt=VALUE.\n"
 	"\n"
 	"       mdediag collect [--fixture FILE] [--output FILE]\n"
 	"\n"
@@ -50,78 +59,135 @@ struct args {
 	int collect;
 };
 
-static int bad_usage(const char *fmt, const char *arg)
+/* A usage error: one line and the hint on stderr; returns EXIT_USAGE. */
+static int usage_error(const char *fmt, ...)
 {
-	fprintf(stderr, "mdediag: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s", usage);
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("mdediag: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\nTry 'mdediag --help'.\n", stderr);
+	va_end(ap);
 	return EXIT_USAGE;
 }
 
+/* An input file named on the command line must be readable now, not
+ * discovered missing halfway through the diagnosis. */
+static int readable(const char *opt, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return usage_error("%s %s: %s", opt, path, strerror(errno));
+	fclose(f);
+	return 0;
+}
+
+enum {
+	O_FIXTURE = 256, O_FORMAT, O_OUTPUT, O_LANG, O_ANCHORS, O_SERVICE_TAGS,
+	O_BASELINES, O_TIMEOUT, O_CONNECT_TO, O_NO_NETWORK, O_LIST_CHECKS, O_VERSION,
+};
+
+/* The whole command line, in one place (argv as UTF-8 strings). Returns 0
+ * to run, -1 when --help or --version was printed (exit 0), or EXIT_USAGE
+ * after printing one line and the hint. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
+	static const struct option lo[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"fixture", required_argument, NULL, O_FIXTURE},
+		{"format", required_argument, NULL, O_FORMAT},
+		{"output", required_argument, NULL, O_OUTPUT},
+		{"lang", required_argument, NULL, O_LANG},
+		{"anchors", required_argument, NULL, O_ANCHORS},
+		{"service-tags", required_argument, NULL, O_SERVICE_TAGS},
+		{"baselines", required_argument, NULL, O_BASELINES},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"connect-to", required_argument, NULL, O_CONNECT_TO},
+		{"no-network", no_argument, NULL, O_NO_NETWORK},
+		{"list-checks", no_argument, NULL, O_LIST_CHECKS},
+		{"version", no_argument, NULL, O_VERSION},
+		{NULL, 0, NULL, 0},
+	};
 	memset(a, 0, sizeof *a);
 	a->format = "text";
 	a->lang = dx_lang_default();
 	a->opt.timeout_ms = 10000;
 	a->opt.connect_to = a->connect_to;
-	int first = 1;
+	int skip = 0;	/* "collect" acts as the program name for getopt */
 	if (argc > 1 && strcmp(argv[1], "collect") == 0) {
 		a->collect = 1;
 		a->opt.no_network = 1; /* the network part is not replayable */
-		first = 2;
+		skip = 1;
 	}
-	for (int i = first; i < argc; i++) {
-		const char *o = argv[i];
-		const char **slot = NULL;
-		if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+	argc -= skip;
+	argv += skip;
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		const char *bad = argv[optind - 1];
+		switch (c) {
+		case 'h':
 			fputs(usage, stdout);
 			return -1;
-		} else if (strcmp(o, "--version") == 0) {
+		case O_VERSION:
 			printf("mdediag %s\n", DX_VERSION);
 			return -1;
-		} else if (strcmp(o, "--no-network") == 0) {
-			a->opt.no_network = 1;
-			continue;
-		} else if (strcmp(o, "--list-checks") == 0) {
-			a->list_checks = 1;
-			continue;
-		} else if (strcmp(o, "--fixture") == 0) slot = &a->fixture;
-		else if (strcmp(o, "--format") == 0) slot = &a->format;
-		else if (strcmp(o, "--output") == 0) slot = &a->output;
-		else if (strcmp(o, "--lang") == 0) slot = &a->lang;
-		else if (strcmp(o, "--anchors") == 0) slot = &a->opt.anchors_path;
-		else if (strcmp(o, "--service-tags") == 0) slot = &a->opt.service_tags_path;
-		else if (strcmp(o, "--baselines") == 0) slot = &a->baselines;
-		else if (strcmp(o, "--timeout") == 0 || strcmp(o, "--connect-to") == 0) {
-			if (i + 1 >= argc)
-				return bad_usage("%s needs a value", o), 2;
-			const char *v = argv[++i];
-			if (o[2] == 't') {
-				char *end;
-				errno = 0;
-				double t = strtod(v, &end);
-				if (errno || *end || !(t > 0 && t <= 600))
-					return bad_usage("--timeout %s: expected seconds from 0 to 600", v), 2;
-				a->opt.timeout_ms = (int)(t * 1000);
-			} else {
-				if (a->opt.n_connect_to == MAX_CONNECT_TO)
-					return bad_usage("more than %s --connect-to rules", "64"), 2;
-				a->connect_to[a->opt.n_connect_to++] = v;
-			}
-			continue;
-		} else {
-			return bad_usage("unknown option %s", o), 2;
+		case O_NO_NETWORK: a->opt.no_network = 1; break;
+		case O_LIST_CHECKS: a->list_checks = 1; break;
+		case O_FIXTURE: a->fixture = optarg; break;
+		case O_FORMAT: a->format = optarg; break;
+		case O_OUTPUT: a->output = optarg; break;
+		case O_LANG: a->lang = optarg; break;
+		case O_ANCHORS: a->opt.anchors_path = optarg; break;
+		case O_SERVICE_TAGS: a->opt.service_tags_path = optarg; break;
+		case O_BASELINES: a->baselines = optarg; break;
+		case O_TIMEOUT: {
+			char *end;
+			errno = 0;
+			double t = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(t > 0 && t <= 600))
+				return usage_error("--timeout %s: expected seconds, more than 0 "
+						   "and at most 600", optarg);
+			a->opt.timeout_ms = (int)(t * 1000 + 0.999);	/* at least 1 ms */
+			break;
 		}
-		if (i + 1 >= argc)
-			return bad_usage("%s needs a value", o), 2;
-		*slot = argv[++i];
+		case O_CONNECT_TO: {
+			struct dx_connect_to rule;
+			if (dx_connect_to_parse(optarg, &rule))
+				return usage_error("--connect-to %s: expected HOST:PORT:ADDR:PORT "
+						   "(ports 1-65535 or empty, [v6] addresses)", optarg);
+			if (a->opt.n_connect_to == MAX_CONNECT_TO)
+				return usage_error("more than %d --connect-to rules", MAX_CONNECT_TO);
+			a->connect_to[a->opt.n_connect_to++] = optarg;
+			break;
+		}
+		case ':':
+			if (strncmp(bad, "--", 2) == 0 && strchr(bad, '='))	/* MinGW: a flag given "=value" */
+				return usage_error("option '%.*s' takes no value",
+						   (int)strcspn(bad, "="), bad);
+			if (strncmp(bad, "--", 2) == 0)
+				return usage_error("option '%s' needs a value", bad);
+			return usage_error("option '-%c' needs a value", optopt);
+		default:
+			if (strncmp(bad, "--", 2) != 0)
+				return usage_error("unknown option '-%c'", optopt);
+			if (optopt)	/* a known flag given "=value" */
+				return usage_error("option '%.*s' takes no value",
+						   (int)strcspn(bad, "="), bad);
+			return usage_error("unknown option '%.*s'", (int)strcspn(bad, "="), bad);
+		}
 	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (strcmp(a->format, "text") && strcmp(a->format, "json") &&
 	    strcmp(a->format, "html") && strcmp(a->format, "intune"))
-		return bad_usage("--format %s: expected text, json, html or intune", a->format), 2;
+		return usage_error("--format %s: expected text, json, html or intune", a->format);
 	if (!dx_lang_supported(a->lang))
-		return bad_usage("--lang %s: expected en or ja", a->lang), 2;
+		return usage_error("--lang %s: expected en or ja", a->lang);
+	if ((a->opt.anchors_path && readable("--anchors", a->opt.anchors_path)) ||
+	    (a->opt.service_tags_path && readable("--service-tags", a->opt.service_tags_path)))
+		return EXIT_USAGE;
 	a->opt.fixture_mode = a->fixture != NULL;
 	return 0;
 }
@@ -182,7 +248,8 @@ int main(int argc, char **argv)
 		return rc < 0 ? EXIT_CLEAN : rc;
 	if (a.list_checks) {
 		for (size_t i = 0; i < dx_check_table_len; i++)
-			printf("%s\t%s\n", dx_check_table[i].id, dx_check_table[i].section);
+			printf("%s\t%s\t%s\n", dx_check_table[i].id, dx_check_table[i].section,
+			       dx_check_table[i].explains ? "can-explain" : "context");
 		return EXIT_CLEAN;
 	}
 	if (dx_data_load(&data, a.baselines, err, sizeof err)) {

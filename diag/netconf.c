@@ -436,11 +436,18 @@ static int expand(const char *tmpl, const char *geo, const char *dc, char *out,
 	return 0;
 }
 
+/* A worldwide row may name a host per data region ("host_by_geo"): the
+ * device's own region host is probed when its region is known
+ * (`device_geo`, NULL when unknown). */
 static int add_row(const cJSON *row, const char *geo, const char *dc,
-		   struct dx_dest *out, size_t max, size_t *n)
+		   const char *device_geo, struct dx_dest *out, size_t max, size_t *n)
 {
 	struct dx_dest *d;
 	const char *host = jstr(row, "host"), *id = jstr(row, "id");
+	const char *geo_host = device_geo
+		? jstr(cJSON_GetObjectItemCaseSensitive(row, "host_by_geo"), device_geo) : NULL;
+	if (geo_host)
+		host = geo_host;
 	const char *path = jstr(row, "path"), *cat = jstr(row, "category");
 	const char *scheme = jstr(row, "scheme");
 	const cJSON *port = cJSON_GetObjectItemCaseSensitive(row, "port");
@@ -493,6 +500,7 @@ int dx_dest_select(const cJSON *json, int streamlined, const char *geo,
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(json, "destinations");
 	const cJSON *row;
 	const char *const *glist;
+	const char *device_geo = NULL;
 	size_t ng, n = 0;
 
 	if (!cJSON_IsArray(rows) || !cJSON_IsObject(geos))
@@ -500,6 +508,7 @@ int dx_dest_select(const cJSON *json, int streamlined, const char *geo,
 	if (geo && *geo && cJSON_GetObjectItemCaseSensitive(geos, geo)) {
 		glist = &geo;
 		ng = 1;
+		device_geo = geo;
 	} else {
 		glist = fallback;
 		ng = 3;
@@ -514,7 +523,7 @@ int dx_dest_select(const cJSON *json, int streamlined, const char *geo,
 		if (!want || !rgeo)
 			continue;
 		if (strcmp(rgeo, "WW") == 0) {
-			if (add_row(row, "WW", "", out, max, &n))
+			if (add_row(row, "WW", "", device_geo, out, max, &n))
 				return -1;
 			continue;
 		}
@@ -522,10 +531,10 @@ int dx_dest_select(const cJSON *json, int streamlined, const char *geo,
 			const cJSON *ginfo = cJSON_GetObjectItemCaseSensitive(geos, glist[g]);
 			const char *gdc = dc && *dc ? dc : jstr(ginfo, "default_dc");
 			if (strcmp(rgeo, "ANY") == 0) {
-				if (!gdc || add_row(row, glist[g], gdc, out, max, &n))
+				if (!gdc || add_row(row, glist[g], gdc, NULL, out, max, &n))
 					return -1;
 			} else if (strcmp(rgeo, glist[g]) == 0) {
-				if (add_row(row, glist[g], "", out, max, &n))
+				if (add_row(row, glist[g], "", NULL, out, max, &n))
 					return -1;
 			}
 		}

@@ -28,6 +28,7 @@
 
 #include "platform.h" /* DX_PRINTF */
 #include "probe.h"
+#include "probe_parse.h"
 #include "sock.h"
 
 #define IN_CAP 8192     /* reply headers (+ a little block-page body) */
@@ -156,95 +157,6 @@ static void fail_io(struct dx_probe *p, enum dx_sock_rc rc, const char *err)
 	}
 }
 
-/* ---- HTTP reply parsing ------------------------------------------------- */
-
-static char *find_crlf2(char *buf, size_t n)
-{
-	for (size_t i = 0; i + 3 < n; i++)
-		if (buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' &&
-		    buf[i + 3] == '\n')
-			return buf + i;
-	return NULL;
-}
-
-/* "HTTP/1.1 403 Forbidden" -> 403 and the line (printable only). */
-static int status_of(const char *buf, size_t n, char *line, size_t linesz)
-{
-	size_t len = 0;
-	int code = 0;
-	while (len < n && buf[len] != '\r' && buf[len] != '\n')
-		len++;
-	if (line) {
-		size_t j = 0;
-		for (size_t i = 0; i < len && j + 1 < linesz; i++)
-			line[j++] = isprint((unsigned char)buf[i]) ? buf[i] : '?';
-		line[j] = 0;
-	}
-	if (len < 12 || strncmp(buf, "HTTP/1.", 7) != 0 || buf[8] != ' ')
-		return 0;
-	for (int i = 9; i < 12; i++) {
-		if (!isdigit((unsigned char)buf[i]))
-			return 0;
-		code = code * 10 + (buf[i] - '0');
-	}
-	return code;
-}
-
-/* Appends every header `name`'s value (within the header block) to dst. */
-static void header_values(const char *hdr, size_t n, const char *name,
-			  char *dst, size_t dstsz)
-{
-	size_t nl = strlen(name), j = strlen(dst);
-	const char *p = hdr, *end = hdr + n;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *le = eol ? eol : end;
-		if ((size_t)(le - p) > nl && strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
-			const char *v = p + nl + 1;
-			while (v < le && (*v == ' ' || *v == '\t'))
-				v++;
-			if (j && j + 2 < dstsz) {
-				dst[j++] = ',';
-				dst[j++] = ' ';
-			}
-			for (; v < le && *v != '\r' && j + 1 < dstsz; v++)
-				dst[j++] = isprint((unsigned char)*v) ? *v : '?';
-			dst[j] = 0;
-		}
-		p = le + 1;
-	}
-}
-
-static long content_length(const char *hdr, size_t n)
-{
-	char v[32] = "";
-	header_values(hdr, n, "Content-Length", v, sizeof v);
-	return v[0] ? strtol(v, NULL, 10) : -1;
-}
-
-/* The <title> of an HTML body, whitespace folded. */
-static void html_title(const char *body, size_t n, char *dst, size_t dstsz)
-{
-	const char *p = body, *end = body + n, *t = NULL;
-	size_t j = 0;
-	for (; p + 7 <= end; p++)
-		if (strncasecmp(p, "<title>", 7) == 0) {
-			t = p + 7;
-			break;
-		}
-	if (!t)
-		return;
-	for (; t < end && *t != '<' && j + 1 < dstsz; t++) {
-		char ch = isspace((unsigned char)*t) ? ' ' : *t;
-		if (ch == ' ' && (j == 0 || dst[j - 1] == ' '))
-			continue;
-		dst[j++] = isprint((unsigned char)ch) ? ch : '?';
-	}
-	while (j && dst[j - 1] == ' ')
-		j--;
-	dst[j] = 0;
-}
-
 /* ---- the steps ---------------------------------------------------------- */
 
 static void build(struct dx_probe_state *st, const char *fmt, ...)
@@ -347,50 +259,17 @@ static int start_tls(struct dx_probe *p, struct engine *e)
 	return 0;
 }
 
-/* Chain facts for the evidence: leaf subject and issuer, top of chain. */
-static void chain_facts(struct dx_probe *p)
-{
-	const mbedtls_x509_crt *c = mbedtls_ssl_get_peer_cert(&p->st->ssl);
-	if (!c)
-		return;
-	mbedtls_x509_dn_gets(p->subject, sizeof p->subject, &c->subject);
-	mbedtls_x509_dn_gets(p->issuer, sizeof p->issuer, &c->issuer);
-	while (c->next && c->next->raw.len)
-		c = c->next;
-	mbedtls_x509_dn_gets(p->root, sizeof p->root, &c->issuer);
-}
-
 static void after_handshake(struct dx_probe *p)
 {
 	struct dx_probe_state *st = p->st;
 	uint32_t flags = mbedtls_ssl_get_verify_result(&st->ssl);
 	p->tls_ms = since(st->t0);
-	chain_facts(p);
+	dx_tls_chain_facts(mbedtls_ssl_get_peer_cert(&st->ssl), p->subject, sizeof p->subject,
+			   p->issuer, sizeof p->issuer, p->root, sizeof p->root);
 	if (flags) {
-		char info[160];
-		char *nl;
-		mbedtls_x509_crt_verify_info(info, sizeof info, "", flags);
-		while ((nl = strchr(info, '\n')) != NULL)
-			*nl = nl[1] ? ';' : 0;
-		snprintf(p->tls_detail, sizeof p->tls_detail, "%s", info);
-		if (flags & (MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_MISSING |
-			     MBEDTLS_X509_BADCERT_SKIP_VERIFY)) {
-			finish(p, DX_PR_TLS_INTERCEPTED,
-			       "certificate chain does not lead to an expected root: "
-			       "issuer \"%s\", root \"%s\"", p->issuer, p->root);
-		} else if (flags & MBEDTLS_X509_BADCERT_EXPIRED) {
-			finish(p, DX_PR_TLS_FAILED, "certificate expired (%s)", p->subject);
-		} else if (flags & MBEDTLS_X509_BADCERT_FUTURE) {
-			finish(p, DX_PR_TLS_FAILED, "certificate not yet valid (%s)", p->subject);
-		} else if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
-			finish(p, DX_PR_TLS_FAILED,
-			       "wrong name: certificate \"%s\" does not cover %s",
-			       p->subject, p->host);
-		} else if (flags & MBEDTLS_X509_BADCERT_REVOKED) {
-			finish(p, DX_PR_TLS_FAILED, "certificate revoked");
-		} else {
-			finish(p, DX_PR_TLS_FAILED, "certificate rejected: %s", info);
-		}
+		char reason[sizeof p->reason];
+		enum dx_probe_class c = dx_tls_classify(flags, p, reason, sizeof reason);
+		finish(p, c, "%s", reason);
 		return;
 	}
 	start_http(p);
@@ -473,11 +352,11 @@ static int read_reply(struct dx_probe *p, int tls)
 		st->inlen += n;
 		st->in[st->inlen] = 0;
 		if (!st->hdr_end) {
-			char *e = find_crlf2(st->in, st->inlen);
+			char *e = dx_http_head_end(st->in, st->inlen);
 			if (e) {
 				long cl;
 				st->hdr_end = (size_t)(e - st->in) + 4;
-				cl = content_length(st->in, st->hdr_end);
+				cl = dx_http_content_length(st->in, st->hdr_end);
 				st->body_want = cl < 0 ? 0 : (size_t)cl > BODY_CAP ? BODY_CAP : (size_t)cl;
 			}
 		}
@@ -491,13 +370,13 @@ static void proxy_refused(struct dx_probe *p)
 {
 	struct dx_probe_state *st = p->st;
 	size_t hdr = st->hdr_end ? st->hdr_end : st->inlen;
-	p->proxy_status = status_of(st->in, st->inlen, p->proxy_status_line,
+	p->proxy_status = dx_http_status(st->in, st->inlen, p->proxy_status_line,
 				    sizeof p->proxy_status_line);
-	header_values(st->in, hdr, "Proxy-Authenticate", p->proxy_authenticate,
+	dx_http_header_values(st->in, hdr, "Proxy-Authenticate", p->proxy_authenticate,
 		      sizeof p->proxy_authenticate);
-	header_values(st->in, hdr, "Via", p->proxy_via, sizeof p->proxy_via);
+	dx_http_header_values(st->in, hdr, "Via", p->proxy_via, sizeof p->proxy_via);
 	if (st->hdr_end)
-		html_title(st->in + st->hdr_end, st->inlen - st->hdr_end, p->proxy_title,
+		dx_html_title(st->in + st->hdr_end, st->inlen - st->hdr_end, p->proxy_title,
 			   sizeof p->proxy_title);
 	if (p->proxy_status == 407)
 		finish(p, DX_PR_PROXY_AUTH, "proxy requires authentication: %s",
@@ -517,7 +396,7 @@ static void http_done(struct dx_probe *p)
 	struct dx_probe_state *st = p->st;
 	int code;
 	p->http_ms = since(st->t_http);
-	code = status_of(st->in, st->inlen, p->status_line, sizeof p->status_line);
+	code = dx_http_status(st->in, st->inlen, p->status_line, sizeof p->status_line);
 	if (!code) {
 		if (st->inlen == 0)
 			finish(p, DX_PR_RESET, "http: connection closed before an HTTP reply");
@@ -629,12 +508,12 @@ static void step(struct dx_probe *p, struct engine *e, int got)
 			p->proxy_ms = since(st->t0);
 			{
 				char line[128];
-				int code = status_of(st->in, st->inlen, line, sizeof line);
+				int code = dx_http_status(st->in, st->inlen, line, sizeof line);
 				if (code >= 200 && code < 300 && st->hdr_end) {
 					p->proxy_status = code;
 					snprintf(p->proxy_status_line, sizeof p->proxy_status_line,
 						 "%s", line);
-					header_values(st->in, st->hdr_end, "Via", p->proxy_via,
+					dx_http_header_values(st->in, st->hdr_end, "Via", p->proxy_via,
 						      sizeof p->proxy_via);
 					st->pend_off = st->hdr_end;
 					st->pend_len = st->inlen - st->hdr_end;

@@ -136,6 +136,9 @@ static const char css[] =
 	"padding:14px 18px;margin:18px 0;background:var(--ok-bg)}"
 	".verdict.error{border-left-color:var(--err);background:var(--err-bg)}"
 	".verdict.warning{border-left-color:#dc6803;background:var(--warn-bg)}"
+	".notdet{border:1px solid #dc6803;border-left:8px solid #dc6803;border-radius:6px;"
+	"background:var(--warn-bg);padding:10px 16px;margin:12px 0}"
+	".notdet h2{border:0;margin:0 0 6px;padding:0}"
 	".verdict h2{border:0;margin:0 0 6px;padding:0;color:#101828}"
 	".verdict .cause{font-size:19px;font-weight:600;margin:2px 0 10px}"
 	".verdict dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 14px;margin:0}"
@@ -291,6 +294,25 @@ static void verdict_section(const struct hw *h, const cJSON *model)
 	}
 	free(cmd);
 	raw(h, "</dl></section>\n");
+	/* the "not determined" banner: what could not be checked, and how */
+	const cJSON *nd = cJSON_GetObjectItemCaseSensitive(v, "not_determined"), *u;
+	if (cJSON_GetArraySize(nd) > 0) {
+		raw(h, "<section id=\"not-determined\" class=\"notdet\"><h2>");
+		put_text(h, ui(h, "not_determined_title"));
+		raw(h, "</h2><ul>");
+		cJSON_ArrayForEach(u, nd) {
+			raw(h, "<li><strong>");
+			put_text(h, str(u, "title"));
+			raw(h, "</strong> <code>");
+			put_text(h, str(u, "id"));
+			raw(h, "</code> (");
+			put_text(h, str(u, "reason"));
+			raw(h, ")<br>");
+			put_text(h, str(u, "how"));
+			raw(h, "</li>");
+		}
+		raw(h, "</ul></section>\n");
+	}
 }
 
 /* One row of a two-column details table. `state` colours the value:

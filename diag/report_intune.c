@@ -138,7 +138,17 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 		}
 		first = 0;
 	}
-	/* 5. the next step, last: it is the longest and the first to be cut */
+	/* 5. what could not be checked: id(reason) */
+	first = 1;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(v, "not_determined")) {
+		append(&l, first ? " | not_determined=" : ",", 0);
+		add(&l, str(f, "id"));
+		add(&l, "(");
+		add(&l, str(f, "reason"));
+		add(&l, ")");
+		first = 0;
+	}
+	/* 6. the next step, last: it is the longest and the first to be cut */
 	char *cmd = dx_catalog_render_ev(cat, str(v, "id"), str(v, "variant"), "command",
 					 cJSON_GetObjectItemCaseSensitive(v, "evidence"));
 	field(&l, "next", cmd && cmd[0] ? cmd : str(v, "next_step"));

@@ -33,6 +33,9 @@ static void add_finding(cJSON *o, const struct dx_catalog *cat, const struct dx_
 		add_str(o, "variant", f->variant);
 	add_str(o, "severity", dx_severity_name(sev));
 	add_str(o, "section", dx_check_section(f->id));
+	add_str(o, "outcome", dx_outcome_name(dx_outcome(f)));
+	if (dx_outcome(f) == DX_UNDETERMINED)
+		add_str(o, "reason", f->reason);
 	add_rendered(o, "title", cat, f, "title");
 	add_rendered(o, "detail", cat, f, "detail");
 	add_rendered(o, guidance_key, cat, f, "guidance");
@@ -81,6 +84,31 @@ static cJSON *device_model(const struct dx_facts *d)
 	add_str(dev, "winhttp_proxy", d->winhttp_proxy);
 	add_str(dev, "static_proxy", d->static_proxy);
 	return dev;
+}
+
+/* What could not be checked: each undetermined finding, its reason, and
+ * how to check it after all (the catalog's "reason.<reason>" text). */
+static cJSON *not_determined(const struct dx_ctx *c, const struct dx_catalog *cat)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; arr && i < c->findings.count; i++) {
+		const struct dx_finding *f = &c->findings.items[i];
+		char key[48];
+		if (dx_outcome(f) != DX_UNDETERMINED)
+			continue;
+		cJSON *o = cJSON_CreateObject();
+		if (!o)
+			break;
+		add_str(o, "id", f->id);
+		if (f->variant[0])
+			add_str(o, "variant", f->variant);
+		add_str(o, "reason", f->reason);
+		add_rendered(o, "title", cat, f, "title");
+		snprintf(key, sizeof key, "reason.%s", f->reason);
+		add_str(o, "how", dx_catalog_ui(cat, key));
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
 }
 
 cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
@@ -138,6 +166,11 @@ cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 	} else if (verdict) {
 		add_str(verdict, "id", "reonboard.plan");
 		add_str(verdict, "severity", "info");
+	}
+	if (verdict && vf) {
+		const cJSON *rule = cJSON_GetObjectItemCaseSensitive(vf->evidence, "rule");
+		add_str(verdict, "rule", cJSON_IsString(rule) ? rule->valuestring : "");
+		cJSON_AddItemToObject(verdict, "not_determined", not_determined(c, cat));
 	}
 	return root;
 }

@@ -435,6 +435,19 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(vev, "steps");
 	if (cJSON_IsArray(steps))
 		evidence_list(&t, steps);
+	/* what could not be checked, and how to check it (verdict rule 3) */
+	const cJSON *nd = cJSON_GetObjectItemCaseSensitive(verdict, "not_determined");
+	if (cJSON_GetArraySize(nd) > 0) {
+		const cJSON *u;
+		fputc('\n', out);
+		wrap(&t, "", dx_catalog_ui(cat, "not_determined_title"), 0);
+		cJSON_ArrayForEach(u, nd) {
+			snprintf(line, sizeof line, "- %s (%s): %s", str(u, "id"), str(u, "reason"),
+				 str(u, "title"));
+			wrap(&t, "", line, 4);
+			wrap(&t, "", str(u, "how"), 4);
+		}
+	}
 	fputc('\n', out);
 
 	char *counts = dx_render_template(dx_catalog_ui(cat, "findings_counts"), sum);

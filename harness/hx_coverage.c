@@ -13,16 +13,16 @@ static int produces(const struct hx_scenario *s, const char *id)
 	return strcmp(id, "verdict") == 0 || hx_report_has(s->report, id);
 }
 
-size_t hx_coverage_print(FILE *f, const struct hx_idlist *spec,
+size_t hx_coverage_print(FILE *f, const struct hx_idlist *ids,
 			 struct hx_scenario *const *sc, size_t n)
 {
 	size_t uncovered = 0, width = 0;
-	for (size_t i = 0; i < spec->n; i++)
-		if (strlen(spec->id[i]) > width)
-			width = strlen(spec->id[i]);
+	for (size_t i = 0; i < ids->n; i++)
+		if (strlen(ids->id[i]) > width)
+			width = strlen(ids->id[i]);
 	fprintf(f, "\n%-*s  %5s  %s\n", (int)width, "check ID", "count", "passing scenarios");
-	for (size_t i = 0; i < spec->n; i++) {
-		const char *id = spec->id[i];
+	for (size_t i = 0; i < ids->n; i++) {
+		const char *id = ids->id[i];
 		size_t count = 0;
 		for (size_t k = 0; k < n; k++)
 			count += produces(sc[k], id);
@@ -47,7 +47,7 @@ size_t hx_coverage_print(FILE *f, const struct hx_idlist *spec,
 	return uncovered;
 }
 
-int hx_coverage_json(const char *path, const struct hx_idlist *spec,
+int hx_coverage_json(const char *path, const struct hx_idlist *ids,
 		     struct hx_scenario *const *sc, size_t n, char *err, size_t errsz)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -55,10 +55,10 @@ int hx_coverage_json(const char *path, const struct hx_idlist *spec,
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
-	for (size_t i = 0; i < spec->n; i++) {
-		cJSON *list = cJSON_AddArrayToObject(root, spec->id[i]);
+	for (size_t i = 0; i < ids->n; i++) {
+		cJSON *list = cJSON_AddArrayToObject(root, ids->id[i]);
 		for (size_t k = 0; list && k < n; k++)
-			if (produces(sc[k], spec->id[i]))
+			if (produces(sc[k], ids->id[i]))
 				cJSON_AddItemToArray(list, cJSON_CreateString(sc[k]->name));
 	}
 	int rc = hx_json_write(path, root, err, errsz);

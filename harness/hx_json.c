@@ -155,3 +155,220 @@ int hx_json_equal(const cJSON *a, const cJSON *b)
 	}
 	return 0;
 }
+
+/* ---- hx_json_rewrite ------------------------------------------------------ */
+
+struct span {
+	const cJSON *node;
+	size_t b, e;
+};
+
+struct spans {
+	struct span *v;
+	size_t n, cap;
+	const char *text;
+	int bad;
+};
+
+static size_t skip_ws(const char *t, size_t i)
+{
+	while (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')
+		i++;
+	return i;
+}
+
+static size_t skip_string(const char *t, size_t i)
+{
+	for (i++; t[i] && t[i] != '"'; i++)
+		if (t[i] == '\\' && t[i + 1])
+			i++;
+	return t[i] ? i + 1 : i;
+}
+
+/* Walks the text of node starting at i (cJSON keeps members and elements
+ * in text order) and records each node's span. Returns the end. */
+static size_t walk(struct spans *s, const cJSON *node, size_t i)
+{
+	const char *t = s->text;
+	i = skip_ws(t, i);
+	size_t b = i;
+	if (t[i] == '{' || t[i] == '[') {
+		int obj = t[i] == '{';
+		i++;
+		const cJSON *c;
+		cJSON_ArrayForEach(c, node) {
+			i = skip_ws(t, i);
+			if (obj) {
+				if (t[i] != '"') {
+					s->bad = 1;
+					return i;
+				}
+				i = skip_ws(t, skip_string(t, i));
+				if (t[i] != ':') {
+					s->bad = 1;
+					return i;
+				}
+				i++;
+			}
+			i = skip_ws(t, walk(s, c, i));
+			if (s->bad)
+				return i;
+			if (t[i] == ',')
+				i++;
+		}
+		i = skip_ws(t, i);
+		if (t[i] != (obj ? '}' : ']')) {
+			s->bad = 1;
+			return i;
+		}
+		i++;
+	} else if (t[i] == '"') {
+		i = skip_string(t, i);
+	} else {
+		while (t[i] && !strchr(",]} \t\r\n", t[i]))
+			i++;
+	}
+	if (i == b) {
+		s->bad = 1;
+		return i;
+	}
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct span *v = realloc(s->v, cap * sizeof *v);
+		if (!v) {
+			s->bad = 1;
+			return i;
+		}
+		s->v = v, s->cap = cap;
+	}
+	s->v[s->n++] = (struct span){node, b, i};
+	return i;
+}
+
+static const struct span *span_of(const struct spans *s, const cJSON *node)
+{
+	for (size_t i = 0; node && i < s->n; i++)
+		if (s->v[i].node == node)
+			return &s->v[i];
+	return NULL;
+}
+
+struct out {
+	char *p;
+	size_t n, cap;
+	int oom;
+};
+
+static void put(struct out *o, const char *p, size_t n)
+{
+	if (o->oom)
+		return;
+	if (o->n + n + 1 > o->cap) {
+		size_t cap = (o->n + n + 1) * 2;
+		char *q = realloc(o->p, cap);
+		if (!q) {
+			o->oom = 1;
+			return;
+		}
+		o->p = q, o->cap = cap;
+	}
+	memcpy(o->p + o->n, p, n);
+	o->n += n;
+	o->p[o->n] = '\0';
+}
+
+static void put_str(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void indent(struct out *o, int depth, int unit)
+{
+	for (int i = 0; i < depth * unit; i++)
+		put(o, " ", 1);
+}
+
+static void render(struct out *o, const struct spans *s, const cJSON *nw, const cJSON *old,
+		   int depth, int unit)
+{
+	const struct span *sp = span_of(s, old);
+	if (sp && hx_json_equal(nw, old)) {
+		put(o, s->text + sp->b, sp->e - sp->b);
+		return;
+	}
+	int obj = cJSON_IsObject(nw);
+	if ((obj || cJSON_IsArray(nw)) && nw->child) {
+		char used[1024] = {0};	/* old elements already reused */
+		put_str(o, obj ? "{\n" : "[\n");
+		const cJSON *c;
+		cJSON_ArrayForEach(c, nw) {
+			const cJSON *match = NULL;
+			indent(o, depth + 1, unit);
+			if (obj) {
+				cJSON *key = cJSON_CreateString(c->string);
+				char *k = key ? cJSON_PrintUnformatted(key) : NULL;
+				if (!k)
+					o->oom = 1;
+				else
+					put_str(o, k), put_str(o, ": ");
+				cJSON_free(k);
+				cJSON_Delete(key);
+				match = cJSON_GetObjectItemCaseSensitive(old, c->string);
+			} else if (cJSON_IsArray(old)) {
+				size_t k = 0;
+				const cJSON *e;
+				cJSON_ArrayForEach(e, old) {
+					if (k < sizeof used && !used[k] && hx_json_equal(e, c)) {
+						used[k] = 1;
+						match = e;
+						break;
+					}
+					k++;
+				}
+			}
+			render(o, s, c, match, depth + 1, unit);
+			put_str(o, c->next ? ",\n" : "\n");
+		}
+		indent(o, depth, unit);
+		put_str(o, obj ? "}" : "]");
+		return;
+	}
+	char *text = cJSON_PrintUnformatted(nw);
+	if (!text)
+		o->oom = 1;
+	else
+		put_str(o, text);
+	cJSON_free(text);
+}
+
+char *hx_json_rewrite(const char *old_text, const cJSON *old, const cJSON *new)
+{
+	struct spans s = {.text = old_text};
+	struct out o = {0};
+	walk(&s, old, 0);
+	if (s.bad) {
+		free(s.v);
+		return NULL;
+	}
+	/* The indentation unit: the first member's indentation in the file. */
+	int unit = 1;
+	if (old->child) {
+		const struct span *first = span_of(&s, old->child);
+		size_t i = first ? first->b : 0;
+		while (i > 0 && old_text[i - 1] != '\n')
+			i--;	/* back to the start of the line of the first value */
+		size_t w = 0;
+		while (old_text[i + w] == ' ')
+			w++;
+		if (old_text[i + w] == '"' && w > 0 && w <= 8)
+			unit = (int)w;
+	}
+	render(&o, &s, new, old, 0, unit);
+	put_str(&o, "\n");
+	free(s.v);
+	if (o.oom) {
+		free(o.p);
+		return NULL;
+	}
+	return o.p;
+}

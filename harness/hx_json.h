@@ -25,6 +25,15 @@ int hx_json_merge(cJSON *dst, const cJSON *src);
 /* Writes json to path (formatted, newline-terminated). 0 or -1 + err. */
 int hx_json_write(const char *path, const cJSON *json, char *err, size_t errsz);
 
+/* The text of `new`, a modified copy of `old` (parsed from old_text),
+ * written so that a diff shows only what changed: every value equal to
+ * the old one at the same place (object member of the same name; for
+ * arrays, any unused equal old element) keeps its old text byte for byte
+ * (a compact one-line block stays one line), the rest is laid out one
+ * member per line with the file's indentation unit. Newline-terminated.
+ * NULL when out of memory or old_text is not the text of old. */
+char *hx_json_rewrite(const char *old_text, const cJSON *old, const cJSON *new);
+
 /* Numbers compare numerically, strings exactly, booleans/null by type,
  * arrays and objects structurally (object member order ignored). */
 int hx_json_equal(const cJSON *a, const cJSON *b);

@@ -95,8 +95,8 @@ static int score(const cJSON *want, const cJSON *have, char *miss, size_t misssz
 {
 	int s = 0;
 	miss[0] = '\0';
-	static const char *const fields[] = {"severity", "variant"};
-	for (size_t i = 0; i < 2; i++) {
+	static const char *const fields[] = {"severity", "variant", "outcome", "reason"};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		const char *w = str_member(want, fields[i]);
 		if (!w)
 			continue;
@@ -135,10 +135,20 @@ int hx_finding_matches(const cJSON *want, const cJSON *have)
 	return miss[0] == '\0';
 }
 
+int hx_finding_score(const cJSON *want, const cJSON *have)
+{
+	char miss[400];
+	const char *w = str_member(want, "id"), *h = str_member(have, "id");
+	if (!w || !h || strcmp(w, h) != 0)
+		return -1;
+	return score(want, have, miss, sizeof miss);
+}
+
 static int check_finding(const cJSON *want, const cJSON *findings, size_t idx,
 			 char *why, size_t whysz)
 {
-	static const char *const allowed[] = {"id", "severity", "variant", "evidence", NULL};
+	static const char *const allowed[] = {"id", "severity", "variant", "outcome", "reason",
+		"evidence", NULL};
 	char where[64];
 	snprintf(where, sizeof where, "expect.findings[%zu]", idx);
 	if (!cJSON_IsObject(want)) {
@@ -151,9 +161,11 @@ static int check_finding(const cJSON *want, const cJSON *findings, size_t idx,
 	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(want, "evidence");
 	if (!id || (ev && !cJSON_IsObject(ev)) ||
 	    (cJSON_GetObjectItemCaseSensitive(want, "severity") && !str_member(want, "severity")) ||
-	    (cJSON_GetObjectItemCaseSensitive(want, "variant") && !str_member(want, "variant"))) {
+	    (cJSON_GetObjectItemCaseSensitive(want, "variant") && !str_member(want, "variant")) ||
+	    (cJSON_GetObjectItemCaseSensitive(want, "outcome") && !str_member(want, "outcome")) ||
+	    (cJSON_GetObjectItemCaseSensitive(want, "reason") && !str_member(want, "reason"))) {
 		snprintf(why, whysz, "bad expectation: %s: needs \"id\" (string); "
-			 "severity, variant strings; evidence an object", where);
+			 "severity, variant, outcome, reason strings; evidence an object", where);
 		return HX_MATCH_BAD_EXPECT;
 	}
 	int best = -1, candidates = 0;
@@ -187,8 +199,8 @@ static int check_finding(const cJSON *want, const cJSON *findings, size_t idx,
 int hx_match(const cJSON *expect, const cJSON *report, int exit_code,
 	     char *why, size_t whysz)
 {
-	static const char *const allowed[] = {"verdict", "verdict_variant", "exit",
-		"findings", "absent", NULL};
+	static const char *const allowed[] = {"verdict", "verdict_variant", "verdict_rule",
+		"exit", "findings", "absent", NULL};
 	if (!cJSON_IsObject(expect)) {
 		snprintf(why, whysz, "bad expectation: expect: expected an object");
 		return HX_MATCH_BAD_EXPECT;
@@ -215,15 +227,22 @@ int hx_match(const cJSON *expect, const cJSON *report, int exit_code,
 			return HX_MATCH_FAIL;
 		}
 	}
-	w = cJSON_GetObjectItemCaseSensitive(expect, "verdict_variant");
-	if (w) {
-		const char *have = str_member(verdict, "variant");
+	/* the verdict's variant and rule (docs/verdict.md), when expected */
+	static const struct { const char *key, *member; } vfields[] = {
+		{"verdict_variant", "variant"}, {"verdict_rule", "rule"},
+	};
+	for (size_t k = 0; k < sizeof vfields / sizeof vfields[0]; k++) {
+		w = cJSON_GetObjectItemCaseSensitive(expect, vfields[k].key);
+		if (!w)
+			continue;
+		const char *have = str_member(verdict, vfields[k].member);
 		if (!cJSON_IsString(w)) {
-			snprintf(why, whysz, "bad expectation: expect.verdict_variant: expected a string");
+			snprintf(why, whysz, "bad expectation: expect.%s: expected a string",
+				 vfields[k].key);
 			return HX_MATCH_BAD_EXPECT;
 		}
 		if (!have || strcmp(have, w->valuestring)) {
-			snprintf(why, whysz, "verdict variant is %s, expected %s",
+			snprintf(why, whysz, "verdict %s is %s, expected %s", vfields[k].member,
 				 have ? have : "absent", w->valuestring);
 			return HX_MATCH_FAIL;
 		}

@@ -31,6 +31,10 @@ int hx_value_matches(const cJSON *want, const cJSON *have);
  * variant, evidence as above)? */
 int hx_finding_matches(const cJSON *want, const cJSON *have);
 
+/* How many of want's criteria (severity, variant, evidence members) the
+ * actual finding meets; -1 when the ids differ. */
+int hx_finding_score(const cJSON *want, const cJSON *have);
+
 /* Does the report hold a finding with this id? */
 int hx_report_has(const cJSON *report, const char *id);
 

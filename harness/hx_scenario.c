@@ -276,17 +276,20 @@ static void keep_output(const struct run *r)
 
 /* --report-dir: the JSON report as mdediag wrote it, for other tools (the
  * report tests render every scenario's report in every format). */
-static void save_report(const struct hx_scenario *sc, const struct hx_opts *o,
+static void save_report(struct hx_scenario *sc, const struct hx_opts *o,
 			const struct run *r)
 {
 	char path[PATH_MAX + HX_NAME_MAX + 8];
 	snprintf(path, sizeof path, "%s/%s.json", o->report_dir, sc->name);
 	FILE *f = fopen(path, "w");
-	if (!f)
-		return;
-	if (r->diag.out.len)
-		fwrite(r->diag.out.data, 1, r->diag.out.len, f);
-	fclose(f);
+	int ok = f != NULL;
+	if (ok && r->diag.out.len)
+		ok = fwrite(r->diag.out.data, 1, r->diag.out.len, f) == r->diag.out.len;
+	if (f && fclose(f))
+		ok = 0;
+	if (!ok)	/* a report asked for and not written fails the scenario */
+		snprintf(sc->why, sizeof sc->why, "cannot write %.900s: %s", path,
+			 strerror(errno));
 }
 
 static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run *r,

@@ -19,124 +19,172 @@ static const char *str_member(const cJSON *o, const char *name)
 	return cJSON_IsString(j) ? j->valuestring : NULL;
 }
 
-static int same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-/* The old expected finding with this id and variant, if any. */
-static const cJSON *old_entry(const cJSON *old_expect, const char *id, const char *variant)
-{
-	const cJSON *e;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(old_expect, "findings")) {
-		if (same_str(str_member(e, "id"), id) && same_str(str_member(e, "variant"), variant))
-			return e;
-	}
-	return NULL;
-}
-
-/* Did the old expectation ask for this very finding? */
-static int old_wanted(const cJSON *old_expect, const cJSON *f)
-{
-	const cJSON *e;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(old_expect, "findings"))
-		if (hx_finding_matches(e, f))
-			return 1;
-	return 0;
-}
-
 static int is_scalar(const cJSON *j)
 {
 	return cJSON_IsString(j) || cJSON_IsNumber(j) || cJSON_IsBool(j);
 }
 
-static cJSON *entry_for(const cJSON *f, const cJSON *old_expect)
+/* The actual finding (not "verdict") closest to an expected one that no
+ * longer matches: same id, most criteria met, first on a tie. */
+static const cJSON *closest(const cJSON *want, const cJSON *findings)
+{
+	const cJSON *f, *best = NULL;
+	int best_score = -1;
+	cJSON_ArrayForEach(f, findings) {
+		int s = hx_finding_score(want, f);
+		if (s > best_score)
+			best = f, best_score = s;
+	}
+	return best;
+}
+
+/* An entry for actual finding f. With `like` (the author's entry it
+ * replaces): the same keys, values from f. Without: id, severity, variant
+ * and up to HX_UPDATE_MAX_KEYS preferred evidence members. */
+static cJSON *entry_for(const cJSON *f, const cJSON *like)
 {
 	const char *id = str_member(f, "id"), *variant = str_member(f, "variant");
 	const char *sev = str_member(f, "severity");
 	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
-	cJSON *e = cJSON_CreateObject();
-	if (!e || !cJSON_AddStringToObject(e, "id", id) ||
-	    (sev && !cJSON_AddStringToObject(e, "severity", sev)) ||
-	    (variant && !cJSON_AddStringToObject(e, "variant", variant)))
-		goto oom;
-	cJSON *want = cJSON_CreateObject();
-	if (!want)
-		goto oom;
-	cJSON_AddItemToObject(e, "evidence", want);
-	const cJSON *old = old_entry(old_expect, id, variant);
-	const cJSON *oldev = cJSON_GetObjectItemCaseSensitive(old, "evidence");
-	if (old) {
-		const cJSON *k;
-		cJSON_ArrayForEach(k, oldev) {
-			const cJSON *have = cJSON_GetObjectItemCaseSensitive(ev, k->string);
-			if (have)
-				cJSON_AddItemToObject(want, k->string, cJSON_Duplicate(have, 1));
-		}
-	} else {
+	cJSON *e = cJSON_CreateObject(), *want = NULL;
+	if (!e)
+		return NULL;
+	cJSON_AddStringToObject(e, "id", id);
+	if (!like) {
+		if (sev)
+			cJSON_AddStringToObject(e, "severity", sev);
+		if (variant)
+			cJSON_AddStringToObject(e, "variant", variant);
 		int n = 0;
 		for (const char *const *k = preferred; *k && n < HX_UPDATE_MAX_KEYS; k++) {
 			const cJSON *have = cJSON_GetObjectItemCaseSensitive(ev, *k);
-			if (is_scalar(have)) {
-				cJSON_AddItemToObject(want, *k, cJSON_Duplicate(have, 1));
-				n++;
+			if (!is_scalar(have))
+				continue;
+			if (!want)
+				want = cJSON_AddObjectToObject(e, "evidence");
+			cJSON_AddItemToObject(want, *k, cJSON_Duplicate(have, 1));
+			n++;
+		}
+		return e;
+	}
+	const cJSON *m;
+	cJSON_ArrayForEach(m, like) {
+		if (strcmp(m->string, "severity") == 0 && sev) {
+			cJSON_AddStringToObject(e, "severity", sev);
+		} else if (strcmp(m->string, "variant") == 0 && variant) {
+			cJSON_AddStringToObject(e, "variant", variant);
+		} else if (strcmp(m->string, "evidence") == 0) {
+			const cJSON *k;
+			cJSON_ArrayForEach(k, m) {
+				const cJSON *have = cJSON_GetObjectItemCaseSensitive(ev, k->string);
+				if (!have)
+					continue;
+				if (!want)
+					want = cJSON_AddObjectToObject(e, "evidence");
+				cJSON_AddItemToObject(want, k->string, cJSON_Duplicate(have, 1));
 			}
 		}
 	}
-	if (!want->child)
-		cJSON_DeleteItemFromObjectCaseSensitive(e, "evidence");
 	return e;
-oom:
-	cJSON_Delete(e);
-	return NULL;
+}
+
+/* Adds e to list unless an equal entry is there; takes ownership. */
+static void add_unique(cJSON *list, cJSON *e)
+{
+	const cJSON *have;
+	cJSON_ArrayForEach(have, list)
+		if (hx_json_equal(have, e)) {
+			cJSON_Delete(e);
+			return;
+		}
+	cJSON_AddItemToArray(list, e);
+}
+
+static int covered(const cJSON *list, const cJSON *f)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, list)
+		if (hx_finding_matches(e, f))
+			return 1;
+	return 0;
+}
+
+static cJSON *new_findings(const cJSON *old_expect, const cJSON *report)
+{
+	const cJSON *findings = cJSON_GetObjectItemCaseSensitive(report, "findings");
+	cJSON *list = cJSON_CreateArray();
+	const cJSON *w, *f;
+	if (!list)
+		return NULL;
+	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(old_expect, "findings")) {
+		int still = 0;
+		cJSON_ArrayForEach(f, findings)
+			still = still || hx_finding_matches(w, f);
+		if (still) {
+			add_unique(list, cJSON_Duplicate(w, 1));
+		} else if ((f = closest(w, findings))) {
+			cJSON *e = entry_for(f, w);
+			if (e)
+				add_unique(list, e);
+		}
+	}
+	cJSON_ArrayForEach(f, findings) {
+		const char *id = str_member(f, "id"), *sev = str_member(f, "severity");
+		if (!id || strcmp(id, "verdict") == 0 || !sev || strcmp(sev, "info") == 0 ||
+		    covered(list, f))
+			continue;
+		cJSON *e = entry_for(f, NULL);
+		if (e)
+			add_unique(list, e);
+	}
+	return list;
+}
+
+/* Sets member name of o to v (taking it), in place when it exists. */
+static void set_member(cJSON *o, const char *name, cJSON *v)
+{
+	if (!v)
+		return;
+	if (cJSON_GetObjectItemCaseSensitive(o, name))
+		cJSON_ReplaceItemInObjectCaseSensitive(o, name, v);
+	else
+		cJSON_AddItemToObject(o, name, v);
 }
 
 cJSON *hx_update_expect(const cJSON *old_expect, const cJSON *report, int exit_code)
 {
 	const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(report, "verdict");
-	cJSON *x = cJSON_CreateObject();
-	cJSON *list = cJSON_CreateArray();
-	if (!x || !list)
-		goto oom;
+	cJSON *x = cJSON_IsObject(old_expect) ? cJSON_Duplicate(old_expect, 1)
+					       : cJSON_CreateObject();
+	cJSON *list = new_findings(old_expect, report);
+	if (!x || !list) {
+		cJSON_Delete(x);
+		cJSON_Delete(list);
+		return NULL;
+	}
 	const char *vid = str_member(verdict, "id"), *vvar = str_member(verdict, "variant");
 	if (vid)
-		cJSON_AddStringToObject(x, "verdict", vid);
+		set_member(x, "verdict", cJSON_CreateString(vid));
+	else
+		cJSON_DeleteItemFromObjectCaseSensitive(x, "verdict");
 	if (vvar)
-		cJSON_AddStringToObject(x, "verdict_variant", vvar);
-	cJSON_AddNumberToObject(x, "exit", exit_code);
-	const cJSON *f;
-	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(report, "findings")) {
-		const char *id = str_member(f, "id"), *sev = str_member(f, "severity");
-		if (!id || strcmp(id, "verdict") == 0 ||
-		    (same_str(sev, "info") && !old_wanted(old_expect, f)))
-			continue;
-		cJSON *e = entry_for(f, old_expect);
-		if (!e)
-			goto oom;
-		int dup = 0;
-		const cJSON *have;
-		cJSON_ArrayForEach(have, list)
-			dup = dup || hx_json_equal(have, e);
-		if (dup)
-			cJSON_Delete(e);
-		else
-			cJSON_AddItemToArray(list, e);
-	}
-	cJSON_AddItemToObject(x, "findings", list);
-	list = NULL;
+		set_member(x, "verdict_variant", cJSON_CreateString(vvar));
+	else
+		cJSON_DeleteItemFromObjectCaseSensitive(x, "verdict_variant");
+	set_member(x, "exit", cJSON_CreateNumber(exit_code));
+	if (cJSON_GetArraySize(list) || cJSON_GetObjectItemCaseSensitive(x, "findings"))
+		set_member(x, "findings", list);
+	else
+		cJSON_Delete(list);
 	const cJSON *absent = cJSON_GetObjectItemCaseSensitive(old_expect, "absent");
-	if (absent) {
+	if (cJSON_IsArray(absent)) {
 		/* Keep only what is still absent, so the update passes. */
 		cJSON *keep = cJSON_CreateArray();
 		const cJSON *a;
 		cJSON_ArrayForEach(a, absent)
 			if (cJSON_IsString(a) && !hx_report_has(report, a->valuestring))
 				cJSON_AddItemToArray(keep, cJSON_CreateString(a->valuestring));
-		cJSON_AddItemToObject(x, "absent", keep);
+		set_member(x, "absent", keep);
 	}
 	return x;
-oom:
-	cJSON_Delete(list);
-	cJSON_Delete(x);
-	return NULL;
 }

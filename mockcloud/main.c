@@ -3,10 +3,12 @@
  *
  *   mockcloud --config FILE [--seed N] [--ca-dir DIR] [--ports-file FILE]
  *             [--destinations FILE]
+ *   mockcloud --help      (usage on stdout, exit 0)
  *
  * Prints one JSON "ready" line once every listener listens; runs until
- * SIGTERM/SIGINT (exit 0). Bad config: one line on stderr naming the file
- * and the JSON path, exit 2. Other start failures: exit 1. */
+ * SIGTERM/SIGINT (exit 0). Bad usage: one line and a hint on stderr, exit 2.
+ * Bad config: one line on stderr naming the file and the JSON path, exit 2.
+ * Other start failures: exit 1. */
 #include "mc_control.h"
 #include "mc_server.h"
 #include "mc_util.h"
@@ -14,9 +16,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <libgen.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +34,97 @@
 #define MC_DEFAULT_DESTINATIONS "data/destinations.json"
 #endif
 
-static void usage(void)
+static const char usage[] =
+	"usage: mockcloud --config FILE [--seed N] [--ca-dir DIR] [--ports-file FILE]\n"
+	"                 [--destinations FILE]\n"
+	"\n"
+	"A mock Microsoft Defender for Endpoint cloud on 127.0.0.1 (docs/mockcloud.md):\n"
+	"HTTPS endpoints with faults, forward proxies, TLS interception, a control\n"
+	"API. Prints one JSON ready line (ports, CA files, connect-to rules) once\n"
+	"every listener listens, then runs until SIGTERM or SIGINT (exit 0).\n"
+	"--seed N (0 to 18446744073709551615) makes the certificates reproducible;\n"
+	"--ca-dir DIR keeps them there (default: a temporary directory, removed at\n"
+	"exit); --ports-file FILE also writes the ready line there; --destinations\n"
+	"FILE replaces data/destinations.json. Options take values as --opt V or\n"
+	"--opt=V. Exit: 0 stopped by a signal, 1 a start failure, 2 bad usage or a\n"
+	"bad config (one line naming the file and the JSON path).\n";
+
+struct args {
+	const char *config, *ca_dir, *ports_file, *dest;
+	unsigned long long seed;
+	int have_seed;
+};
+
+/* A usage error: one line and the hint on stderr; returns -1. */
+static int usage_error(const char *fmt, ...)
 {
-	fprintf(stderr, "usage: mockcloud --config FILE [--seed N] [--ca-dir DIR] "
-		"[--ports-file FILE] [--destinations FILE]\n");
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("mockcloud: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\nTry 'mockcloud --help'.\n", stderr);
+	va_end(ap);
+	return -1;
+}
+
+enum { O_CONFIG = 256, O_SEED, O_CA_DIR, O_PORTS_FILE, O_DESTINATIONS };
+
+/* The command line. Returns 0 to run, 1 when --help was printed (exit 0),
+ * -1 after a usage error (exit 2). */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct option lo[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"config", required_argument, NULL, O_CONFIG},
+		{"seed", required_argument, NULL, O_SEED},
+		{"ca-dir", required_argument, NULL, O_CA_DIR},
+		{"ports-file", required_argument, NULL, O_PORTS_FILE},
+		{"destinations", required_argument, NULL, O_DESTINATIONS},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	opterr = 0;
+	while((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		const char *bad = argv[optind - 1];
+		switch(c) {
+		case 'h':
+			fputs(usage, stdout);
+			return 1;
+		case O_CONFIG: a->config = optarg; break;
+		case O_CA_DIR: a->ca_dir = optarg; break;
+		case O_PORTS_FILE: a->ports_file = optarg; break;
+		case O_DESTINATIONS: a->dest = optarg; break;
+		case O_SEED: {
+			char *e;
+			errno = 0;
+			a->seed = strtoull(optarg, &e, 10);
+			if(!*optarg || *e || errno || optarg[strspn(optarg, " \t")] == '-')
+				return usage_error("--seed %s: expected a number from 0 to "
+						   "18446744073709551615", optarg);
+			a->have_seed = 1;
+			break;
+		}
+		case ':':
+			if(strncmp(bad, "--", 2) == 0 && strchr(bad, '='))	/* MinGW: a flag given "=value" */
+				return usage_error("option '%.*s' takes no value",
+						   (int)strcspn(bad, "="), bad);
+			if(strncmp(bad, "--", 2) == 0)
+				return usage_error("option '%s' needs a value", bad);
+			return usage_error("option '-%c' needs a value", optopt);
+		default:
+			if(strncmp(bad, "--", 2) != 0)
+				return usage_error("unknown option '-%c'", optopt);
+			if(optopt)	/* a known flag given "=value" */
+				return usage_error("option '%.*s' takes no value",
+						   (int)strcspn(bad, "="), bad);
+			return usage_error("unknown option '%.*s'", (int)strcspn(bad, "="), bad);
+		}
+	}
+	if(optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if(!a->config)
+		return usage_error("--config FILE is required");
+	return 0;
 }
 
 static int write_atomic(const char *file, const char *text)
@@ -68,10 +159,8 @@ static void remove_dir(const char *dir)
 int main(int argc, char **argv)
 {
 	static struct mc_server srv;
-	const char *config = NULL, *ca_dir = NULL, *ports_file = NULL;
-	const char *dest = MC_DEFAULT_DESTINATIONS;
-	unsigned long long seed = 0;
-	int have_seed = 0, rc = 1, sig;
+	struct args args = {.dest = MC_DEFAULT_DESTINATIONS};
+	int rc = 1, sig;
 	char err[2048], *text = NULL, *ready = NULL;
 	struct mc_config *cfg = NULL;
 	void *control = NULL;
@@ -79,40 +168,16 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	cJSON *root, *o, *px;
 
-	for(int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if(!v) {
-			usage();
-			return 2;
-		}
-		if(strcmp(a, "--config") == 0)
-			config = v;
-		else if(strcmp(a, "--ca-dir") == 0)
-			ca_dir = v;
-		else if(strcmp(a, "--ports-file") == 0)
-			ports_file = v;
-		else if(strcmp(a, "--destinations") == 0)
-			dest = v;
-		else if(strcmp(a, "--seed") == 0) {
-			char *e;
-			errno = 0;
-			seed = strtoull(v, &e, 10);
-			if(!*v || *e || errno) {
-				fprintf(stderr, "mockcloud: --seed: not a number: %s\n", v);
-				return 2;
-			}
-			have_seed = 1;
-		} else {
-			usage();
-			return 2;
-		}
-		i++;
-	}
-	if(!config) {
-		usage();
+	switch(parse_args(argc, argv, &args)) {
+	case 1:
+		return 0;
+	case -1:
 		return 2;
 	}
+	const char *config = args.config, *ca_dir = args.ca_dir, *ports_file = args.ports_file;
+	const char *dest = args.dest;
+	unsigned long long seed = args.seed;
+	int have_seed = args.have_seed;
 
 	/* One malloc arena per core, not per thread: RSS with 1,000 threads. */
 	{ const char *ar = getenv("MOCKCLOUD_ARENAS"); mallopt(M_ARENA_MAX, ar ? atoi(ar) : 2); }

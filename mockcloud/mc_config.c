@@ -27,6 +27,13 @@ static int get_int(const cJSON *obj, const char *key, int def, int lo, int hi,
 		*val = def;
 		return 0;
 	}
+	/* range first: converting a double outside long long's range (4.4e85)
+	 * to an integer is undefined behaviour */
+	if(cJSON_IsNumber(it) && (it->valuedouble < lo || it->valuedouble > hi)) {
+		mc_fmt(err, errlen, "%s.%s: %g out of range [%d, %d]", path, key,
+		       it->valuedouble, lo, hi);
+		return -1;
+	}
 	if(!cJSON_IsNumber(it) || it->valuedouble != (double)(long long)it->valuedouble) {
 		mc_fmt(err, errlen, "%s.%s: must be an integer", path, key);
 		return -1;
@@ -271,6 +278,15 @@ static int parse_proxy(const cJSON *it, const char *p, struct mc_proxy_cfg *px,
 	return 0;
 }
 
+/* FNV-1a */
+static size_t name_hash(const char *s)
+{
+	size_t h = (size_t)2166136261u;
+	for(; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t errlen)
 {
 	static const char *const known[] = {
@@ -281,6 +297,8 @@ int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t e
 	};
 	struct mc_config *c = NULL;
 	const cJSON *hosts, *proxies, *to, *it;
+	int *seen = NULL;	/* hash set of host names, for duplicates */
+	size_t seen_cap = 0;
 	char p[512];
 	int i, rc = -1;
 
@@ -313,8 +331,15 @@ int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t e
 	if(hosts && !cJSON_IsObject(hosts))
 		FAIL("$.hosts: must be an object {\"host\": {\"faults\": [...]}}");
 	if(hosts) {
-		c->hosts = calloc((size_t)cJSON_GetArraySize(hosts) + 1, sizeof(*c->hosts));
-		if(!c->hosts)
+		int nh = cJSON_GetArraySize(hosts);
+		if(nh > MC_MAX_HOSTS)
+			FAIL("$.hosts: %d hosts, more than the %d allowed", nh, MC_MAX_HOSTS);
+		c->hosts = calloc((size_t)nh + 1, sizeof(*c->hosts));
+		/* open addressing over indices + 1 (0 = empty), at most half full */
+		for(seen_cap = 16; seen_cap < 2 * (size_t)nh; seen_cap *= 2)
+			;
+		seen = calloc(seen_cap, sizeof(*seen));
+		if(!c->hosts || !seen)
 			FAIL("$.hosts: out of memory");
 		cJSON_ArrayForEach(it, hosts) {
 			static const char *const known_h[] = { "faults", "comment", NULL };
@@ -330,9 +355,13 @@ int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t e
 				goto out;
 			h->name = mc_lower(dup_str(n));
 			c->nhosts++;
-			for(i = 0; i < c->nhosts - 1; i++)
-				if(strcmp(c->hosts[i].name, h->name) == 0)
-					FAIL("%s: host given twice", p);
+			{
+				size_t k = name_hash(h->name) & (seen_cap - 1);
+				for(; seen[k]; k = (k + 1) & (seen_cap - 1))
+					if(strcmp(c->hosts[seen[k] - 1].name, h->name) == 0)
+						FAIL("%s: host given twice", p);
+				seen[k] = c->nhosts;
+			}
 			atomic_init(&h->conns, 0);
 			strncat(p, ".faults", sizeof(p) - strlen(p) - 1);
 			{
@@ -349,6 +378,9 @@ int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t e
 	if(proxies && !cJSON_IsArray(proxies))
 		FAIL("$.proxies: must be an array");
 	if(proxies) {
+		if(cJSON_GetArraySize(proxies) > MC_MAX_PROXIES)
+			FAIL("$.proxies: %d proxies, more than the %d allowed",
+			     cJSON_GetArraySize(proxies), MC_MAX_PROXIES);
 		c->proxies = calloc((size_t)cJSON_GetArraySize(proxies) + 1, sizeof(*c->proxies));
 		if(!c->proxies)
 			FAIL("$.proxies: out of memory");
@@ -367,6 +399,11 @@ int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t e
 	*out = c;
 	c = NULL;
 out:
+	/* names in the message come from the config: one line, printable */
+	for(char *q = err; rc && errlen && *q; q++)
+		if((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = '?';
+	free(seen);
 	cJSON_Delete(root);
 	if(c)
 		mc_config_put(c);

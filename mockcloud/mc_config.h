@@ -65,6 +65,10 @@ struct mc_timeouts {
 	int silent_ms;		/* default cap of the silent fault */
 };
 
+/* Bounds on a config: the duplicate checks run in the control thread. */
+#define MC_MAX_HOSTS 4096
+#define MC_MAX_PROXIES 16	/* also the listeners a server binds */
+
 struct mc_config {
 	atomic_int refs;
 	char *destinations;	/* NULL: the CLI default */

@@ -19,7 +19,6 @@
 #include "mc_journal.h"
 #include "mc_pki.h"
 
-#define MC_MAX_PROXIES 16
 #define MC_HEAD_MAX 8192	/* request head, bytes */
 #define MC_MAX_CONNS 4096	/* concurrent connections, then close at once */
 
@@ -103,6 +102,15 @@ ssize_t mc_conn_read(struct mc_conn *c, void *buf, size_t len, int64_t deadline)
 /* Writes all of buf, throttled to bytes_per_sec when > 0. 0 or -1. */
 int mc_conn_write(struct mc_conn *c, const void *buf, size_t len,
 		  int bytes_per_sec, int64_t deadline);
+
+/* The length of the request head at in[0..n) up to and including the
+ * empty line that ends it (CRLF CRLF, LF LF or LF CRLF), or 0 when it is
+ * not complete yet. */
+size_t mc_http_head_len(const char *in, size_t n);
+
+/* Parses the complete head in[0..head_len) (mc_http_head_len) into r.
+ * Returns 1, or an HTTP status to answer (400, 414). */
+int mc_http_parse_head(const char *in, size_t head_len, struct mc_req *r);
 
 /* Reads one request head into c->in and parses it into r.
  * Returns 1 parsed, 0 connection ended or idle deadline passed (nothing

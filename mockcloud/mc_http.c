@@ -134,6 +134,8 @@ static int parse_head(const char *in, size_t head_len, struct mc_req *r)
 	const char *p = in, *end = in + head_len, *eol, *sp1, *sp2;
 	char val[600];
 
+	if(memchr(in, 0, head_len))
+		return 400;	/* a NUL would cut the method, target or a header */
 	eol = memchr(p, '\n', (size_t)(end - p));
 	if(!eol)
 		return 400;
@@ -222,22 +224,35 @@ static int parse_head(const char *in, size_t head_len, struct mc_req *r)
 	return 1;
 }
 
+size_t mc_http_head_len(const char *in, size_t n)
+{
+	/* the head ends at the first empty line: a LF followed by CRLF
+	 * (which covers CRLF CRLF) or by LF */
+	const char *e = n >= 3 ? memmem(in, n, "\n\r\n", 3) : NULL;
+	const char *e2 = n >= 2 ? memmem(in, n, "\n\n", 2) : NULL;
+	size_t hl = 0;
+	if(e)
+		hl = (size_t)(e - in) + 3;
+	if(e2 && (!hl || (size_t)(e2 - in) + 2 < hl))
+		hl = (size_t)(e2 - in) + 2;
+	return hl;
+}
+
+int mc_http_parse_head(const char *in, size_t head_len, struct mc_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->head_len = head_len;
+	return parse_head(in, head_len, r);
+}
+
 int mc_http_read_head(struct mc_conn *c, struct mc_req *r, int64_t idle_deadline, int header_ms)
 {
 	int64_t head_deadline = c->in_len ? mc_now_ms() + header_ms : 0;
 	memset(r, 0, sizeof(*r));
 	for(;;) {
-		char *e = c->in_len >= 4 ? memmem(c->in, c->in_len, "\r\n\r\n", 4) : NULL;
-		char *e2 = c->in_len >= 2 ? memmem(c->in, c->in_len, "\n\n", 2) : NULL;
-		size_t hl = 0;
-		if(e)
-			hl = (size_t)(e - c->in) + 4;
-		if(e2 && (!hl || (size_t)(e2 - c->in) + 2 < hl))
-			hl = (size_t)(e2 - c->in) + 2;
-		if(hl) {
-			r->head_len = hl;
-			return parse_head(c->in, hl, r);
-		}
+		size_t hl = mc_http_head_len(c->in, c->in_len);
+		if(hl)
+			return mc_http_parse_head(c->in, hl, r);
 		if(c->in_len == sizeof(c->in))
 			return 431;
 		ssize_t n = mc_conn_read(c, c->in + c->in_len, sizeof(c->in) - c->in_len,

@@ -2,9 +2,10 @@
 # run-scenarios.sh - the README's main command: sets up (Debian packages),
 # builds, and runs the whole scenario suite: every branch of the
 # troubleshooting article against a mock cloud and the real mdediag, one
-# line per scenario, then the coverage table of the spec's check IDs.
+# line per scenario, then the coverage table of the check IDs
+# (`mdediag --list-checks`, docs/checks.md).
 # Extra arguments go to the harness (e.g. --filter net-, -j 4, --junit F).
-# Exit status: the harness's (0 all passed and every spec ID covered).
+# Exit status: the harness's (0 all passed and every check ID covered).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -5,9 +5,9 @@
 set -euo pipefail
 
 PKGS=(
-  meson ninja-build pkg-config gcc python3
+  meson ninja-build pkg-config gcc python3 python3-jsonschema
   libcriterion-dev libcjson-dev libmbedtls-dev libmicrohttpd-dev
-  curl ca-certificates
+  curl ca-certificates man-db
 )
 # The Windows build and the Wine tests (scripts/fetch-windows-deps.sh).
 if [ "${MDEDIAG_NO_WINDOWS:-0}" != 1 ]; then
@@ -19,6 +19,13 @@ fi
 # without them that test is skipped (exit 77).
 if [ "${MDEDIAG_NO_BROWSER:-0}" != 1 ]; then
   PKGS+=(chromium fonts-noto-cjk)
+fi
+
+# The fuzz targets' smoke run (tests/fuzz/, docs/fuzzing.md): clang with
+# libFuzzer. MDEDIAG_NO_FUZZ=1 leaves them out (scripts/test.sh then skips
+# the fuzz tree).
+if [ "${MDEDIAG_NO_FUZZ:-0}" != 1 ]; then
+  PKGS+=(clang libfuzzer-14-dev)
 fi
 
 missing=()

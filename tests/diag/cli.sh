@@ -91,5 +91,40 @@ check "--output writes the report, nothing on stdout" "[ $rc = 0 ] && [ ! -s $tm
 check "missing baselines file: exit 2" "[ $rc = 2 ]"
 "$bin" --version | grep -q '^mdediag ' && ok "--version" || no "--version"
 
+# command-line conventions: --opt=value, one-line errors with a hint, --help
+fx="$root/fixtures/devices/healthy-win11.json"
+"$bin" --fixture="$fx" --no-network --format=json --lang=ja >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--opt=value form" "[ $rc = 0 ] && python3 -m json.tool $tmp/out >/dev/null"
+"$bin" --help >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--help: usage on stdout, exit 0" "[ $rc = 0 ] && head -1 $tmp/out | grep -q '^usage: mdediag' && [ ! -s $tmp/err ]"
+# usage_err ARGS... EXPECTED-FIRST-LINE: exit 2, nothing on stdout, exactly
+# the line and the hint on stderr
+usage_err() {
+  local want=${*: -1}
+  "$bin" "${@:1:$#-1}" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  printf '%s\nTry '"'"'mdediag --help'"'"'.\n' "$want" >"$tmp/want"
+  check "${*:1:$#-1}: exit 2, one line and the hint" \
+    "[ $rc = 2 ] && [ ! -s $tmp/out ] && cmp -s $tmp/want $tmp/err || { cat $tmp/err; false; }"
+}
+usage_err --frobnicate "mdediag: unknown option '--frobnicate'"
+usage_err --frobnicate=1 "mdediag: unknown option '--frobnicate'"
+usage_err -z "mdediag: unknown option '-z'"
+usage_err --no-network=yes "mdediag: option '--no-network' takes no value"
+usage_err --fixture "mdediag: option '--fixture' needs a value"
+usage_err --fixture "$fx" --timeout 0 "mdediag: --timeout 0: expected seconds, more than 0 and at most 600"
+usage_err --fixture "$fx" --timeout=600.5 "mdediag: --timeout 600.5: expected seconds, more than 0 and at most 600"
+usage_err --fixture "$fx" --anchors /nonexistent "mdediag: --anchors /nonexistent: No such file or directory"
+usage_err --fixture "$fx" --service-tags /nonexistent "mdediag: --service-tags /nonexistent: No such file or directory"
+usage_err --fixture "$fx" --connect-to example.com:443 "mdediag: --connect-to example.com:443: expected HOST:PORT:ADDR:PORT (ports 1-65535 or empty, [v6] addresses)"
+usage_err --fixture "$fx" --connect-to a:443:127.0.0.1:70000 "mdediag: --connect-to a:443:127.0.0.1:70000: expected HOST:PORT:ADDR:PORT (ports 1-65535 or empty, [v6] addresses)"
+usage_err collect --fixture "$fx" stray "mdediag: unexpected argument 'stray'"
+# the documented ranges are accepted
+for t in 600 0.001 2.5; do
+  "$bin" --fixture "$fx" --no-network --timeout "$t" >/dev/null 2>&1; rc=$?
+  check "--timeout $t accepted" "[ $rc = 0 ]"
+done
+"$bin" --fixture "$fx" --no-network --connect-to ::127.0.0.1: --connect-to 'h:80:[::1]:8080' >/dev/null 2>&1; rc=$?
+check "--connect-to with empty fields and a [v6] address accepted" "[ $rc = 0 ]"
+
 echo "1..$n"
 [ $failed = 0 ]

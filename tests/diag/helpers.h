@@ -22,6 +22,11 @@ void run_text(struct run *r, const char *json);
 void run_short(struct run *r, const char *text);
 struct dx_fixture *parse_short(const char *text, char *err, size_t errsz);
 void run_free(struct run *r);
+/* After a run without network: decides again as if connectivity had been
+ * probed and found nothing wrong (drops net.not-tested and the verdict,
+ * runs the last-resort section and the verdict again). For tests of what
+ * the rules and the plan do once everything ran. */
+void rerun_as_if_network_ok(struct run *r);
 
 /* The first finding with this ID (and variant, when not NULL), or NULL. */
 const struct dx_finding *finding(const struct run *r, const char *id, const char *variant);

@@ -74,6 +74,36 @@ Test(fixture, errors_name_the_exact_member)
 	rejects("{'dns': {'h': ['1.2.3']}}", "$.dns[\"h\"][0]", "not an IPv4");
 }
 
+/* Numbers far outside any range are reported, not converted: casting
+ * 4.4e85 to an integer is undefined behaviour (the sanitizer tree checks). */
+Test(fixture, huge_numbers_are_rejected_without_undefined_behaviour)
+{
+	rejects("{'services': {'S': {'state': 4.4e85}}}", "$.services[\"S\"].state",
+		"is not a whole number from 0 to 7");
+	rejects("{'registry': {'HKLM|A': {'v': -1e300}}}", "[\"v\"]", "from 0 to 4294967295");
+	rejects("{'events': [{'log': 'L', 'provider': 'P', 'id': 1e19, 'level': 1, 'time': '2026-01-01T00:00:00Z'}]}",
+		"$.events[0].id", "from 0 to 65535");
+	rejects("{'services': {'S': {'state': 2.5}}}", "$.services[\"S\"].state", "2.500 is not");
+}
+
+/* Names and strings must be UTF-8 (the reports carry them); the error
+ * names the member, with the bad bytes shown as '?'. */
+Test(fixture, invalid_utf8_is_rejected_with_the_path)
+{
+	rejects("{'services': {'\xff\xfe': {'state': 4}}}", "$.services[\"??\"]",
+		"member name is not valid UTF-8 (byte 1)");
+	rejects("{'hostname': 'PC-\xc0\xaf'}", "$.hostname", "string is not valid UTF-8 (byte 4)");
+	rejects("{'hostname': '\xed\xa0\x80'}", "$.hostname", "not valid UTF-8");  /* surrogate */
+	rejects("{'hostname': '\xf4\x90\x80\x80'}", "$.hostname", "not valid UTF-8"); /* > U+10FFFF */
+	rejects("{'hostname': 'a\xe2\x82'}", "$.hostname", "not valid UTF-8 (byte 2)"); /* cut */
+	rejects("{'events': [{'log': ['\x80']}]}", "$.events[0].log[0]", "not valid UTF-8");
+	char err[256];
+	struct dx_fixture *fx = parse_short("{'hostname': 'PC-\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80'}",
+					    err, sizeof err);
+	cr_expect_not_null(fx, "valid UTF-8 rejected: %s", err);
+	dx_fixture_free(fx);
+}
+
 Test(fixture, accepts_every_documented_form)
 {
 	char err[1024];
@@ -144,4 +174,11 @@ Test(fixture, mutated_fixtures_never_crash, .timeout = 60)
 	cr_expect_gt(rejected, 1000);
 	free(buf);
 	free(orig);
+}
+
+/* Values quoted in an error keep it on one line (found by fuzz_fixture). */
+Test(fixture, quoted_values_keep_the_error_on_one_line)
+{
+	rejects("{'schema': 'mdediag-fixtu3,\\n re/99'}", "$.schema", "\"mdediag-fixtu3,? re/99\" is not a schema");
+	rejects("{'schema': 'a\\u001b[31mb'}", "$.schema", "\"a?[31mb\"");
 }

@@ -124,10 +124,40 @@ Test(agent, unified_agent_on_2016_uses_install_location_and_needs_kb5005292)
 	const struct dx_finding *f = finding(&r, "agent.sense-version", NULL);
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "version"), "10.8760.25090.1000");
-	f = finding(&r, "agent.kb5005292", NULL);
+	/* the sensor update's version folder is there: installed */
+	f = finding(&r, "agent.kb5005292", "installed");
 	cr_assert_not_null(f);
-	cr_expect_eq(f->severity, DX_SEV_WARNING);
+	cr_expect_eq(f->severity, DX_SEV_INFO);
 	cr_expect_eq(ev_num(f, "build"), 14393);
+	cr_expect_str_eq(ev_str(f, "sensor_version"), "10.8760.25090.1000");
+	run_free(&r);
+}
+
+Test(agent, kb5005292_warns_only_when_the_sensor_update_is_missing)
+{
+	struct run r;
+	run_device(&r, "server2016-no-kb5005292");
+	const struct dx_finding *f = finding(&r, "agent.kb5005292", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(f->variant, "");
+	cr_expect_eq(f->severity, DX_SEV_WARNING);
+	cr_expect_str_eq(ev_str(f, "seen"), "folder absent");
+	cr_expect_str_eq(ev_str(f, "platform_folder"),
+			 "C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Platform");
+	run_free(&r);
+	/* a denied listing is not a missing update */
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '14393', 'InstallationType': 'Server'}},"
+		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}},"
+		      " 'faults': [{'primitive': 'dir_list', 'target': 'C:|ProgramData|Microsoft|Windows Defender Advanced Threat Protection|Platform', 'error': 'access-denied'}]}");
+	f = finding(&r, "agent.kb5005292", "unreadable");
+	cr_assert_not_null(f);
+	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
+	cr_expect_str_eq(f->reason, "access-denied");
+	run_free(&r);
+	/* not on Server 2019 */
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '17763', 'InstallationType': 'Server'}},"
+		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}}}");
+	cr_expect_null(finding(&r, "agent.kb5005292", NULL));
 	run_free(&r);
 }
 

@@ -95,16 +95,23 @@ Test(onboarding, state_variants)
 	run_free(&r);
 }
 
-Test(onboarding, denied_status_key_is_a_warning_not_a_wrong_verdict)
+Test(onboarding, denied_status_key_is_undetermined_not_a_wrong_verdict)
 {
 	struct run r;
 	run_device(&r, "fault-status-denied");
 	const struct dx_finding *f = finding(&r, "onboarding.state", "unreadable");
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_WARNING);
+	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
+	cr_expect_str_eq(f->reason, "access-denied");
 	cr_expect(strstr(ev_str(f, "OnboardingState"), "access-denied (Win32 error 5)") != NULL,
 		  "%s", ev_str(f, "OnboardingState"));
-	cr_expect_str_eq(verdict_cause(&r), "reonboard.plan");
+	/* the verdict names what could not be read, and never offers the plan */
+	cr_expect_str_eq(verdict_cause(&r), "onboarding.state");
+	cr_expect_null(finding(&r, "reonboard.plan", NULL));
+	rerun_as_if_network_ok(&r);
+	cr_expect_str_eq(verdict_cause(&r), "onboarding.state");
+	cr_expect_null(finding(&r, "reonboard.plan", NULL));
 	run_free(&r);
 }
 

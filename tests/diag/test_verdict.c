@@ -35,6 +35,8 @@ Test(reonboard, plan_only_when_nothing_is_wrong_with_real_paths)
 {
 	struct run r;
 	run_device(&r, "asr-psexec-block");
+	cr_expect_null(finding(&r, "reonboard.plan", NULL)); /* network not tested */
+	rerun_as_if_network_ok(&r);
 	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_INFO);
@@ -69,6 +71,7 @@ Test(reonboard, program_data_is_read_from_the_device)
 		      " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}},"
 		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}},"
 		      " 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}}}");
+	rerun_as_if_network_ok(&r);
 	f = finding(&r, "reonboard.plan", NULL);
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "cyber_folder"), "D:\\PD\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
@@ -104,4 +107,155 @@ Test(verdict, the_check_table_names_every_spec_id_once)
 	cr_expect_lt(dx_check_order("sense.stopped"), dx_check_order("mdav.disabled-by-policy"));
 	cr_expect_lt(dx_check_order("mdav.disabled-by-policy"), dx_check_order("agent.sense-version"));
 	cr_expect_eq(dx_check_order("verdict"), (int)dx_check_table_len - 1);
+}
+
+/* ---- the verdict rules (docs/verdict.md), one by one ---------------------- */
+
+static const char *rule_of(const struct run *r)
+{
+	return ev_str(finding(r, "verdict", NULL), "rule");
+}
+
+Test(verdict, rule1_out_of_scope_os_gets_the_other_procedure_not_sense_repair)
+{
+	const char *devices[] = {"win7-sp1", "win81", "server2008r2", "server2012r2"};
+	for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
+		struct run r;
+		run_device(&r, devices[i]);
+		cr_expect_str_eq(verdict_cause(&r), "os.out-of-scope", "%s", devices[i]);
+		cr_expect_str_eq(rule_of(&r), "cause-found", "%s", devices[i]);
+		const struct dx_finding *m = finding(&r, "sense.missing", NULL);
+		cr_assert_not_null(m, "%s", devices[i]);
+		cr_expect_str_eq(m->variant, "out-of-scope", "%s", devices[i]);
+		cr_expect_eq(m->severity, DX_SEV_INFO, "%s", devices[i]);
+		cr_expect_null(finding(&r, "sense.missing.other", NULL), "%s", devices[i]);
+		cr_expect_null(finding(&r, "sense.missing.server2016-agent", NULL), "%s", devices[i]);
+		cr_expect_null(finding(&r, "sense.missing.win11-capability", NULL), "%s", devices[i]);
+		cr_expect_null(finding(&r, "reonboard.plan", NULL), "%s", devices[i]);
+		run_free(&r);
+	}
+}
+
+Test(verdict, rule2_sense_pending_is_the_cause_not_the_plan)
+{
+	struct run r;
+	run_device(&r, "sense-start-pending-1607");
+	cr_expect_str_eq(verdict_cause(&r), "sense.pending");
+	cr_expect_str_eq(rule_of(&r), "sense-not-running");
+	cr_expect_null(finding(&r, "reonboard.plan", NULL));
+	rerun_as_if_network_ok(&r);
+	cr_expect_str_eq(verdict_cause(&r), "sense.pending");
+	cr_expect_null(finding(&r, "reonboard.plan", NULL));
+	run_free(&r);
+}
+
+Test(verdict, rule3_unreadable_sense_names_it_and_withholds_the_plan)
+{
+	struct run r;
+	run_device(&r, "fault-sense-query-denied");
+	cr_expect_str_eq(verdict_cause(&r), "sense.unknown");
+	cr_expect_str_eq(rule_of(&r), "not-determined");
+	cr_expect_null(finding(&r, "reonboard.plan", NULL));
+	/* every undetermined check is listed with its reason */
+	const cJSON *nd = cJSON_GetObjectItem(finding(&r, "verdict", NULL)->evidence, "not_determined");
+	cr_assert_eq(cJSON_GetArraySize(nd), 2);
+	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(nd, 0), "id")->valuestring, "sense.unknown");
+	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(nd, 0), "reason")->valuestring, "access-denied");
+	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(nd, 1), "id")->valuestring, "net.not-tested");
+	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(nd, 1), "reason")->valuestring,
+			 "network-not-tested");
+	/* even with connectivity tested, the unread Sense state blocks the plan */
+	rerun_as_if_network_ok(&r);
+	cr_expect_str_eq(verdict_cause(&r), "sense.unknown");
+	cr_expect_null(finding(&r, "reonboard.plan", NULL));
+	run_free(&r);
+}
+
+Test(verdict, rule3_no_network_says_connectivity_was_not_tested)
+{
+	struct run r;
+	run_device(&r, "healthy-win11");
+	cr_expect_str_eq(verdict_cause(&r), "net.not-tested");
+	cr_expect_str_eq(rule_of(&r), "not-determined");
+	const struct dx_finding *f = finding(&r, "net.not-tested", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(f->reason, "network-not-tested");
+	cr_expect_str_eq(ev_str(f, "option"), "--no-network");
+	cr_expect_null(finding(&r, "reonboard.plan", NULL));
+	/* net.mode must not claim lists were probed */
+	cr_expect_null(finding(&r, "net.edr-cnc", NULL));
+	run_free(&r);
+}
+
+Test(verdict, rule3_unknown_os_gives_no_sense_missing_advice)
+{
+	struct run r;
+	run_device(&r, "os-facts-missing-sense-missing");
+	cr_expect_str_eq(verdict_cause(&r), "os.unknown");
+	cr_expect_str_eq(rule_of(&r), "not-determined");
+	const struct dx_finding *m = finding(&r, "sense.missing", "os-unknown");
+	cr_assert_not_null(m);
+	cr_expect_eq(dx_outcome(m), DX_UNDETERMINED);
+	cr_expect_neq(m->severity, DX_SEV_ERROR);
+	cr_expect_null(finding(&r, "sense.missing.other", NULL));
+	cr_expect_null(finding(&r, "sense.missing.server2016-agent", NULL));
+	cr_expect_null(finding(&r, "sense.missing.win11-capability", NULL));
+	run_free(&r);
+	/* an empty fixture: the same, and no header-only build */
+	run_text(&r, "{}");
+	cr_expect_null(finding(&r, "sense.missing.other", NULL));
+	cr_expect_not_null(finding(&r, "sense.missing", "os-unknown"));
+	cr_expect_not_null(finding(&r, "os.unknown", NULL));
+	run_free(&r);
+}
+
+Test(verdict, rule3_not_elevated_is_the_reason_for_denied_reads)
+{
+	struct run r;
+	run_device(&r, "fault-sense-query-denied");
+	r.c.facts.elevated = 0;
+	cr_expect_str_eq(dx_reason_of(&r.c, DX_ACCESS_DENIED), "not-elevated");
+	r.c.facts.elevated = 1;
+	cr_expect_str_eq(dx_reason_of(&r.c, DX_ACCESS_DENIED), "access-denied");
+	cr_expect_str_eq(dx_reason_of(&r.c, DX_TRANSIENT), "transient");
+	cr_expect_str_eq(dx_reason_of(&r.c, DX_TIMEOUT), "transient");
+	cr_expect_str_eq(dx_reason_of(&r.c, DX_NOT_FOUND), "facts-missing");
+	run_free(&r);
+}
+
+Test(verdict, rule4_plan_only_when_everything_ran_and_nothing_explains)
+{
+	struct run r;
+	run_device(&r, "healthy-win11");
+	rerun_as_if_network_ok(&r);
+	cr_expect_str_eq(verdict_cause(&r), "reonboard.plan");
+	cr_expect_str_eq(rule_of(&r), "nothing-found");
+	cr_expect_not_null(finding(&r, "reonboard.plan", NULL));
+	run_free(&r);
+	/* a warning-level check left undetermined (signatures unreadable)
+	 * cannot explain the missing device: the plan still stands */
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'},"
+		      " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}},"
+		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}},"
+		      " 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}},"
+		      " 'faults': [{'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|Microsoft|Windows Defender|Signature Updates|AVSignatureVersion', 'error': 'access-denied'}]}");
+	rerun_as_if_network_ok(&r);
+	const struct dx_finding *s = finding(&r, "agent.signatures", "unreadable");
+	cr_assert_not_null(s);
+	cr_expect_eq(dx_outcome(s), DX_UNDETERMINED);
+	cr_expect_str_eq(verdict_cause(&r), "reonboard.plan");
+	run_free(&r);
+}
+
+Test(verdict, outcome_follows_severity_unless_undetermined)
+{
+	struct dx_findings l = {0};
+	struct dx_finding *f = dx_add(&l, "sense.running", DX_SEV_INFO, NULL);
+	cr_expect_eq(dx_outcome(f), DX_CLEAR);
+	f->severity = DX_SEV_ERROR; /* a check may raise it after adding */
+	cr_expect_eq(dx_outcome(f), DX_FOUND);
+	dx_undetermined(f, DX_REASON_TRANSIENT);
+	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
+	cr_expect_str_eq(dx_outcome_name(dx_outcome(f)), "undetermined");
+	dx_findings_free(&l);
 }

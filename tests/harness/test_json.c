@@ -65,12 +65,76 @@ Test(update, expectation_from_report_keeps_old_evidence_keys_and_skips_noise)
 	cJSON *x = hx_update_expect(old, report, 1);
 	cr_assert(equal_text(x,
 		"{\"verdict\": \"net.endpoint\", \"exit\": 1, \"findings\": ["
-		" {\"id\": \"net.endpoint\", \"severity\": \"error\", \"evidence\": {\"host\": \"b.example\", \"result\": \"dns\"}},"
-		" {\"id\": \"sense.stopped\", \"severity\": \"error\", \"evidence\": {\"state\": 1}}],"
+		" {\"id\": \"sense.stopped\", \"evidence\": {\"state\": 1}},"
+		" {\"id\": \"net.endpoint\", \"severity\": \"error\", \"evidence\": {\"host\": \"b.example\", \"result\": \"dns\"}}],"
 		" \"absent\": [\"net.tls-inspection\"]}"), "%s", cJSON_Print(x));
+	/* the author's member order stays: findings and absent first */
+	cr_assert_str_eq(x->child->string, "findings");
+	cr_assert_str_eq(x->child->next->string, "absent");
 	char why[256];
 	cr_assert_eq(hx_match(x, report, 1, why, sizeof why), HX_MATCH_OK, "%s", why);
 	cJSON_Delete(x);
 	cJSON_Delete(old);
 	cJSON_Delete(report);
+}
+
+/* hx_json_rewrite: unchanged values keep their text, changed ones are laid
+ * out one member per line with the file's indentation unit. */
+static char *rewrite(const char *text, void (*edit)(cJSON *))
+{
+	cJSON *old = cJSON_Parse(text);
+	cr_assert(old);
+	cJSON *nw = cJSON_Duplicate(old, 1);
+	edit(nw);
+	char *out = hx_json_rewrite(text, old, nw);
+	cJSON_Delete(old);
+	cJSON_Delete(nw);
+	cr_assert(out);
+	return out;
+}
+
+static void set_exit_2(cJSON *o)
+{
+	cJSON *x = cJSON_GetObjectItemCaseSensitive(o, "expect");
+	cJSON_ReplaceItemInObjectCaseSensitive(x, "exit", cJSON_CreateNumber(2));
+	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(x, "findings"),
+			     cJSON_CreateString("new"));
+}
+
+Test(json, rewrite_keeps_unchanged_text)
+{
+	const char *text =
+		"{\n"
+		"  \"cloud\": {\"hosts\": {},\n"
+		"             \"proxies\": [1.0, 2]},\n"
+		"  \"expect\": {\"exit\": 1, \"findings\": [{\"id\": \"a\"}, {\"id\":\"b\"}]}\n"
+		"}\n";
+	char *out = rewrite(text, set_exit_2);
+	cr_assert_str_eq(out,
+		"{\n"
+		"  \"cloud\": {\"hosts\": {},\n"
+		"             \"proxies\": [1.0, 2]},\n"
+		"  \"expect\": {\n"
+		"    \"exit\": 2,\n"
+		"    \"findings\": [\n"
+		"      {\"id\": \"a\"},\n"
+		"      {\"id\":\"b\"},\n"
+		"      \"new\"\n"
+		"    ]\n"
+		"  }\n"
+		"}\n");
+	free(out);
+}
+
+static void no_edit(cJSON *o)
+{
+	(void)o;
+}
+
+Test(json, rewrite_of_an_unchanged_document_is_its_text)
+{
+	const char *text = "{\"a\": [1, {\"b\": \"x\\\"y\"}],\n \"c\": null}";
+	char *out = rewrite(text, no_edit);
+	cr_assert_str_eq(out, "{\"a\": [1, {\"b\": \"x\\\"y\"}],\n \"c\": null}\n");
+	free(out);
 }

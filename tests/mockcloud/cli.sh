@@ -20,6 +20,20 @@ check "inspection root subject is the corporate CA" sh -c "openssl x509 -in '$T/
 curl -sS --max-time 2 "http://127.0.0.1:$REFUSE/" 2>"$T/e"; rc=$?
 check "the refuse port refuses (ECONNREFUSED, exit 7)" [ "$rc" = 7 ]
 
+# a request head may end in CRLF CRLF, LF LF or LF CRLF: all three get the
+# same answer (no 408 after waiting for a blank line that never comes)
+python3 -c '
+import socket, sys
+for end in (b"\r\n\r\n", b"\n\n", b"\n\r\n"):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+    s.sendall(b"GET /pki/mscorp/crl/x.crl HTTP/1.1\r\nHost: crl.microsoft.com" + end)
+    print(repr(end)[2:-1], s.makefile("rb").readline().decode("latin-1").strip())
+' "$HTTP" >"$T/ends"
+while read -r end st; do
+	checke "head ending $end: answered as CRLF CRLF is ($st)" '! has "$st" 408 && [ "$st" = "$(head -1 "$T/ends" | cut -d" " -f2-)" ] && has "$st" HTTP/1.1'
+done <"$T/ends"
+checke "three head endings tried" '[ $(wc -l <"$T/ends") = 3 ]'
+
 echo | openssl s_client -connect "127.0.0.1:$HTTPS" -servername winatp-gw-neu.microsoft.com -showcerts 2>/dev/null > "$T/sc"
 awk '/BEGIN CERT/{n++} n==1' "$T/sc" | sed '/END CERT/q' > "$T/leaf.pem"
 openssl x509 -in "$T/leaf.pem" -noout -text > "$T/leaf.txt"
@@ -60,4 +74,27 @@ tmpca=$(json "$T/ready3" 'd["ca"]')
 check "another seed: another root" [ "$(sha256sum < "$tmpca")" != "$root1" ]
 kill -TERM $pid; wait $pid
 check "default CA dir is a temp dir removed at exit" test ! -e "$tmpca"
+
+# command-line conventions: --help on stdout with exit 0, --opt=value, one
+# line and a hint for bad usage, exit 2
+"$MOCKCLOUD" --help > "$T/out" 2> "$T/err"; rc=$?; RC=$rc ERR=
+checke "--help: usage on stdout, exit 0" '[ "$rc" = 0 -a ! -s "$T/err" ] && head -1 "$T/out" | grep -q "^usage: mockcloud"'
+usage_err() {  # ARGS... EXPECTED-LINE
+  local want=${*: -1}
+  "$MOCKCLOUD" "${@:1:$#-1}" > "$T/out" 2> "$T/err"; local rc=$?
+  printf '%s\nTry '"'"'mockcloud --help'"'"'.\n' "$want" > "$T/want"
+  RC=$rc ERR=$(cat "$T/err")
+  checke "${*:1:$#-1}: exit 2, one line and the hint" '[ "$RC" = 2 -a ! -s "$T/out" ] && cmp -s "$T/want" "$T/err"'
+}
+usage_err "mockcloud: --config FILE is required"
+usage_err --bogus "mockcloud: unknown option '--bogus'"
+usage_err --config "mockcloud: option '--config' needs a value"
+usage_err --help=x "mockcloud: option '--help' takes no value"
+usage_err --config "$CFG" --seed=-1 "mockcloud: --seed -1: expected a number from 0 to 18446744073709551615"
+usage_err --config "$CFG" stray "mockcloud: unexpected argument 'stray'"
+"$MOCKCLOUD" --config="$CFG" --seed=3 --ca-dir="$T/ca3" > "$T/ready4" &
+pid=$!
+for _ in $(seq 1 100); do [ -s "$T/ready4" ] && break; sleep 0.05; done
+check "--opt=value: starts with the given CA dir" test -s "$T/ca3/root.pem"
+kill -TERM $pid; wait $pid
 finish

@@ -168,10 +168,16 @@ Test(check_net, streamlined_eu_core_refused_is_a_cnc_error)
 	f = must("net.edr-cnc");
 	cr_expect_eq(f->severity, DX_SEV_ERROR);
 	cr_expect_eq(evn(f, "failed"), 1);
-	/* the core host also carries cyber, MAPS, samples and AutoIR: 1 failed each */
-	cr_expect_eq(must("net.cyber")->severity, DX_SEV_WARNING);
-	cr_expect_eq(must("net.autoir")->severity, DX_SEV_WARNING);
+	/* the core host also carries cyber, MAPS, samples and AutoIR: 1 failed
+	 * each, and it is Required, so each summary is an error like the
+	 * endpoint (the Client Analyzer's count rule would say warning) */
+	cr_expect_eq(must("net.cyber")->severity, DX_SEV_ERROR);
+	cr_expect_str_eq(ev(must("net.cyber"), "client_analyzer_severity"), "warning");
+	cr_expect_eq(must("net.autoir")->severity, DX_SEV_ERROR);
 	cr_expect_eq(must("net.smartscreen")->severity, DX_SEV_INFO);
+	/* an EU device probes the EU SmartScreen host, not the US one */
+	cr_expect_not_null(endpoint("europe.smartscreen-prod.microsoft.com"));
+	cr_expect_null(endpoint("unitedstates.smartscreen-prod.microsoft.com"));
 	cr_expect_null(endpoint("winatp-gw-weu.microsoft.com"));
 	teardown();
 }
@@ -231,6 +237,36 @@ Test(check_net, static_proxy_denies)
 	cr_expect_str_eq(ev(f, "via"), "1.1 contoso-gw");
 	cr_expect_eq(must("net.edr-cnc")->severity, DX_SEV_ERROR);
 	teardown();
+}
+
+/* CRL downloads are the OS's (CryptoAPI through WinHTTP's settings), not
+ * Sense's: the static proxy carries them only with
+ * PreferStaticProxyForHttpRequest = 1. */
+Test(check_net, static_proxy_carries_crl_only_when_preferred)
+{
+	for (int prefer = 0; prefer < 2; prefer++) {
+		static const char *const crl = "crl.microsoft.com";
+		uint32_t one = 1;
+		struct tp_reg reg[3] = {
+			{ATP, "OnboardedInfo", DX_REG_SZ, (const unsigned char *)OB_STD_US, 0},
+			{DX_KEY_DATACOLLECTION, "TelemetryProxyServer", DX_REG_SZ,
+			 (const unsigned char *)"proxy.contoso.local:8080", 0},
+			{DX_KEY_ATP_POLICY, "PreferStaticProxyForHttpRequest", DX_REG_DWORD,
+			 (const unsigned char *)&one, 4},
+		};
+		const struct dx_finding *f;
+		setup("{\"proxies\":[{\"name\":\"x\",\"mode\":\"allow\"}]}", reg, prefer ? 3 : 2, NULL, 0);
+		rule("proxy.contoso.local", 8080, srv_proxy(&S, "x"));
+		catch_all();
+		dx_check_net(&C);
+		f = endpoint(crl);
+		cr_assert(f, "no %s endpoint", crl);
+		cr_expect_str_eq(ev(f, "proxy"), prefer ? "proxy.contoso.local:8080" : "direct");
+		cr_expect_str_eq(ev(f, "proxy_source"), prefer ? "static" : "none");
+		/* Sense's own traffic takes the static proxy either way */
+		cr_expect_str_eq(ev(endpoint("winatp-gw-cus.microsoft.com"), "proxy_source"), "static");
+		teardown();
+	}
 }
 
 static unsigned char wh_blob[256];

@@ -21,6 +21,9 @@ static enum dx_status reg_read(void *ctx, const char *key, const char *value,
 		memcpy(out->data, r->data, len);
 		out->data[len] = 0;
 		out->len = len;
+		if (r->type == DX_REG_DWORD && len == 4)
+			out->num = (uint64_t)r->data[0] | (uint64_t)r->data[1] << 8 |
+				   (uint64_t)r->data[2] << 16 | (uint64_t)r->data[3] << 24;
 		return DX_OK;
 	}
 	err->code = 2;

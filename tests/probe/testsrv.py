@@ -295,6 +295,7 @@ def main():
         with open(a.destinations) as f:
             dest = json.load(f)
         for row in dest['destinations']:
+            a.hosts.extend(row.get('host_by_geo', {}).values())
             if '{' not in row['host']:
                 a.hosts.append(row['host'])
                 continue

@@ -1,19 +1,59 @@
 #!/usr/bin/env python3
 """The JSON report of every fixture (both languages, the hostile one) and
 the synthetic TLS-inspection model validate against docs/report.schema.json;
-reports broken on purpose do not (so the validator is not vacuous)."""
+reports broken on purpose do not (so the validator is not vacuous).
+The validator is python3-jsonschema (Draft 2020-12); the schema itself must
+be valid against the meta-schema and use only keywords that validator
+knows, so a misspelt keyword cannot silently check nothing."""
 import copy
 import json
 import os
 
+import jsonschema
+
 from common import LANGS, check, diag, finish, fixtures, name, net_model, real_net_model, render
-from minischema import validate
 
 SCHEMA = json.load(open(os.environ["SCHEMA"], encoding="utf-8"))
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+# keywords that only annotate or structure the schema, or that another
+# keyword's validator reads ("then"/"else" belong to "if")
+ANNOTATIONS = {"$schema", "$id", "$defs", "$comment", "title", "description", "default",
+               "examples", "deprecated", "readOnly", "writeOnly", "then", "else"}
+DATA = {"enum", "const", "default", "examples", "required"}  # values, not schemas
+
+
+def unknown_keywords(schema, path="#"):
+    """Keywords of the schema that the validator would silently ignore."""
+    bad = []
+    if isinstance(schema, dict):
+        for k, v in schema.items():
+            if k not in VALIDATOR.VALIDATORS and k not in ANNOTATIONS:
+                bad.append("%s/%s" % (path, k))
+            if k in ("properties", "$defs", "patternProperties"):
+                for n, sub in v.items():
+                    bad += unknown_keywords(sub, "%s/%s/%s" % (path, k, n))
+            elif k not in DATA and isinstance(v, (dict, list)):
+                bad += unknown_keywords(v, "%s/%s" % (path, k))
+    elif isinstance(schema, list):
+        for i, sub in enumerate(schema):
+            bad += unknown_keywords(sub, "%s/%d" % (path, i))
+    return bad
+
+
+def validate(instance, schema=SCHEMA):
+    """A list of "$.path: message" errors, empty when valid."""
+    return ["%s: %s" % (e.json_path, e.message) for e in VALIDATOR.iter_errors(instance)]
 
 
 def main():
     checked = 0
+    try:
+        jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    except jsonschema.SchemaError as e:
+        check(False, "docs/report.schema.json is not a valid 2020-12 schema: %s" % e.message)
+    bad = unknown_keywords(SCHEMA)
+    check(not bad, "schema keywords the validator ignores: %s" % bad)
+    checked += 2
     sample = None
     for fx in fixtures():
         for lang in LANGS:

@@ -102,6 +102,8 @@ def main():
         for k in ("title", "detail", "guidance"):
             f.setdefault(k, "")
         f["section"] = "connectivity"  # as dx_report_model names it
+        # every probe looked: found a problem, or found none (docs/verdict.md)
+        f.setdefault("outcome", "clear" if f["severity"] == "info" else "found")
     findings = local[:]
     # article order: connectivity after sense/onboarding, before antivirus
     cut = next(i for i, f in enumerate(findings) if f["id"].startswith(("mdav.", "agent.")))
@@ -109,7 +111,8 @@ def main():
     errors = sum(f["severity"] == "error" for f in findings)
     warnings = sum(f["severity"] == "warning" for f in findings)
     infos = sum(f["severity"] == "info" for f in findings)
-    findings.append({"id": "verdict", "severity": "error", "title": "", "detail": "",
+    findings.append({"id": "verdict", "severity": "error", "outcome": "found",
+                     "title": "", "detail": "",
                      "guidance": "", "evidence": {"cause": "net.tls-inspection",
                                                   "errors": errors, "warnings": warnings}})
     base["findings"] = findings
@@ -117,7 +120,8 @@ def main():
     base["source"] = "synthetic: tests/report/make_net_model.py"
     base["verdict"] = {"id": "net.tls-inspection", "severity": "error",
                        "section": "connectivity", "title": "",
-                       "detail": "", "next_step": "", "evidence": net[0]["evidence"]}
+                       "detail": "", "next_step": "", "evidence": net[0]["evidence"],
+                       "rule": "cause-found", "not_determined": []}
     json.dump(base, open(sys.argv[2], "w", encoding="utf-8"), indent=1, ensure_ascii=False)
 
 
