@@ -101,9 +101,9 @@ void dx_run_checks(struct dx_ctx *c)
 	if (dx_hostname(c->p, c->facts.hostname, &err) != DX_OK)
 		c->facts.hostname[0] = '\0';
 	for (size_t i = 0; i < dx_sections_len; i++) {
-		if (dx_sections[i].run == dx_check_verdict)
-			/* the verdict compares findings by article order */
-			dx_findings_sort(&c->findings, dx_check_order);
+		/* every section sees the findings so far ranked and in article
+		 * order (the re-onboarding plan and the verdict compare them) */
+		dx_findings_sort(&c->findings, dx_check_order);
 		dx_sections[i].run(c);
 	}
 	dx_findings_sort(&c->findings, dx_check_order);
