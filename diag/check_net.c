@@ -16,6 +16,9 @@
 #include "netconf.h"
 #include "netrec.h"
 #include "probe.h"
+#include "dnscache.h"
+#include "readfile.h"
+#include "servicetags.h"
 #include "roots.h"
 #include "sock.h"
 #include "wpad.h"
@@ -59,67 +62,12 @@ struct netplan {
 	int prefer_static;       /* PreferStaticProxyForHttpRequest = 1 */
 };
 
-/* One name resolved through the platform (cached per run). */
-struct dns_entry {
-	char host[256];
-	enum dx_status st;
-	struct dx_err err;
-	struct dx_strlist addrs;
-	double ms;
-};
-struct dns_cache {
-	struct dns_entry *e;
-	size_t n, cap;
-};
-
-static struct dns_entry *resolve(struct dx_ctx *c, struct dns_cache *dc,
-				 const char *host)
+/* Names resolve through the platform, once per run (dnscache.c): cache
+ * entries stay where they are while the cache grows. */
+static struct dx_dns_entry *resolve(struct dx_ctx *c, struct dx_dns_cache *dc,
+				    const char *host)
 {
-	struct dns_entry *e;
-	double t0;
-	for (size_t i = 0; i < dc->n; i++)
-		if (dx_strieq(dc->e[i].host, host))
-			return &dc->e[i];
-	if (dc->n == dc->cap) {
-		size_t cap = dc->cap ? dc->cap * 2 : 32;
-		struct dns_entry *ne = realloc(dc->e, cap * sizeof *ne);
-		if (!ne)
-			return NULL;
-		dc->e = ne;
-		dc->cap = cap;
-	}
-	e = &dc->e[dc->n++];
-	memset(e, 0, sizeof *e);
-	snprintf(e->host, sizeof e->host, "%s", host);
-	t0 = dx_clock_ms();
-	if (dx_addr_is_numeric(host)) {
-		e->st = dx_strlist_push(&e->addrs, host) ? DX_BAD_DATA : DX_OK;
-	} else {
-		e->st = dx_resolve(c->p, host, &e->addrs, &e->err);
-		if (e->st == DX_OK && e->addrs.count == 0) {
-			e->st = DX_NOT_FOUND;
-			snprintf(e->err.text, sizeof e->err.text, "%s: no addresses", host);
-		}
-	}
-	e->ms = (double)(long)((dx_clock_ms() - t0) * 10 + 0.5) / 10;
-	return e;
-}
-
-static void dns_cache_free(struct dns_cache *dc)
-{
-	for (size_t i = 0; i < dc->n; i++)
-		dx_strlist_free(&dc->e[i].addrs);
-	free(dc->e);
-}
-
-static const char *dns_reason(enum dx_status st)
-{
-	switch (st) {
-	case DX_NOT_FOUND: return "NXDOMAIN";
-	case DX_TRANSIENT: return "SERVFAIL";
-	case DX_TIMEOUT: return "timeout";
-	default: return dx_status_name(st);
-	}
+	return dx_dns_resolve(c->p, dc, host);
 }
 
 /* ---- local facts --------------------------------------------------------- */
@@ -369,38 +317,15 @@ static struct dx_route route_for(const struct netplan *np, const struct dx_dest 
 
 /* ---- the probe ------------------------------------------------------------ */
 
-static char *read_file(const char *path, size_t max, size_t *len)
-{
-	FILE *fp = dx_fopen(path, "rb");
-	char *buf;
-	size_t n;
-	if (!fp)
-		return NULL;
-	buf = malloc(max + 1);
-	if (!buf) {
-		fclose(fp);
-		return NULL;
-	}
-	n = fread(buf, 1, max + 1, fp);
-	fclose(fp);
-	if (n > max) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = 0;
-	*len = n;
-	return buf;
-}
-
 /* Decides where to connect; sets the result when nothing can be sent. */
-static void plan_target(struct dx_ctx *c, struct dns_cache *dc,
+static void plan_target(struct dx_ctx *c, struct dx_dns_cache *dc,
 			const struct dx_connect_to *rules, size_t nrules,
 			struct dx_netrec *t)
 {
 	struct dx_probe *p = &t->p;
 	const char *name = t->r.use ? t->r.hp.host : t->d.host;
 	int port = t->r.use ? t->r.hp.port : t->d.port;
-	struct dns_entry *e = resolve(c, dc, name);
+	struct dx_dns_entry *e = resolve(c, dc, name);
 	char addr[256] = "";
 	int aport = port, rule;
 
@@ -431,18 +356,18 @@ static void plan_target(struct dx_ctx *c, struct dns_cache *dc,
 			snprintf(p->phase, sizeof p->phase, "dns");
 			snprintf(p->reason, sizeof p->reason,
 				 "proxy name %s does not resolve (%s): %s", name,
-				 dns_reason(e->st), e->err.text);
+				 dx_dns_reason(e->st), e->err.text);
 		} else {
 			p->result = DX_PR_DNS;
 			snprintf(p->phase, sizeof p->phase, "dns");
-			snprintf(p->reason, sizeof p->reason, "%s: %s", dns_reason(e->st),
+			snprintf(p->reason, sizeof p->reason, "%s: %s", dx_dns_reason(e->st),
 				 e->err.text);
 		}
 		return;
 	}
 	if (!dx_addr_is_numeric(addr)) {
 		/* A --connect-to rule may name a host: resolve it too. */
-		struct dns_entry *e2 = resolve(c, dc, addr);
+		struct dx_dns_entry *e2 = resolve(c, dc, addr);
 		if (!e2 || e2->st != DX_OK) {
 			p->result = DX_PR_NOT_PROBED;
 			snprintf(p->reason, sizeof p->reason,
@@ -716,160 +641,18 @@ static void cause_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n
 
 /* ---- static IPs (service tags) --------------------------------------------- */
 
-struct prefix {
-	unsigned char b[16];
-	int bits, len;
-};
-
-static int in_prefix(const struct prefix *px, const unsigned char *b, int bits)
-{
-	int full = px->len / 8, rest = px->len % 8;
-	if (px->bits != bits)
-		return 0;
-	if (memcmp(px->b, b, (size_t)full))
-		return 0;
-	if (rest) {
-		unsigned char mask = (unsigned char)(0xff << (8 - rest));
-		return (px->b[full] & mask) == (b[full] & mask);
-	}
-	return 1;
-}
-
-/* ServiceTags files are several MB; parsing one whole with cJSON would
- * cost several times that in nodes. So the text is scanned, and only each
- * element of "values" is parsed, one at a time. */
-static size_t skip_ws(const char *s, size_t len, size_t i)
-{
-	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-		i++;
-	return i;
-}
-
-static size_t skip_str(const char *s, size_t len, size_t i)
-{
-	for (i++; i < len; i++) {
-		if (s[i] == '\\')
-			i++;
-		else if (s[i] == '"')
-			return i + 1;
-	}
-	return len;
-}
-
-/* End (exclusive) of the JSON value at s[i]; len when unterminated. */
-static size_t skip_value(const char *s, size_t len, size_t i)
-{
-	int depth = 0;
-	if (i < len && s[i] == '"')
-		return skip_str(s, len, i);
-	if (i < len && s[i] != '{' && s[i] != '[') {
-		while (i < len && s[i] != ',' && s[i] != '}' && s[i] != ']')
-			i++;
-		return i;
-	}
-	while (i < len) {
-		char ch = s[i];
-		if (ch == '"') {
-			i = skip_str(s, len, i);
-			continue;
-		}
-		if (ch == '{' || ch == '[')
-			depth++;
-		else if ((ch == '}' || ch == ']') && --depth == 0)
-			return i + 1;
-		i++;
-	}
-	return len;
-}
-
-static int add_prefixes(const cJSON *val, struct prefix **px, size_t *np, size_t *cap)
-{
-	const cJSON *name = cJSON_GetObjectItemCaseSensitive(val, "name"), *a;
-	const cJSON *props = cJSON_GetObjectItemCaseSensitive(val, "properties");
-	if (!cJSON_IsString(name) ||
-	    (strcmp(name->valuestring, "MicrosoftDefenderForEndpoint") != 0 &&
-	     strcmp(name->valuestring, "OneDsCollector") != 0))
-		return 0;
-	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(props, "addressPrefixes")) {
-		char buf[64], *slash;
-		struct prefix p;
-		if (!cJSON_IsString(a))
-			continue;
-		snprintf(buf, sizeof buf, "%s", a->valuestring);
-		slash = strchr(buf, '/');
-		if (slash)
-			*slash++ = 0;
-		if (dx_addr_bytes(buf, p.b, &p.bits))
-			continue;
-		p.len = slash ? atoi(slash) : p.bits;
-		if (p.len < 0 || p.len > p.bits)
-			continue;
-		if (*np == *cap) {
-			size_t nc = *cap ? *cap * 2 : 256;
-			struct prefix *q = realloc(*px, nc * sizeof *q);
-			if (!q)
-				return -1;
-			*px = q;
-			*cap = nc;
-		}
-		(*px)[(*np)++] = p;
-	}
-	return 0;
-}
-
-/* Collects the two tags' prefixes; -1 when the text is not a ServiceTags
- * document (no top-level object with a "values" array). */
-static int scan_service_tags(const char *s, size_t len, struct prefix **px, size_t *np,
-			     size_t *cap)
-{
-	size_t i = skip_ws(s, len, 0);
-	int found = 0;
-	if (i >= len || s[i] != '{')
-		return -1;
-	for (i = skip_ws(s, len, i + 1); i < len && s[i] == '"';) {
-		size_t k = i, kend = skip_str(s, len, i);
-		i = skip_ws(s, len, kend);
-		if (i >= len || s[i] != ':')
-			return -1;
-		i = skip_ws(s, len, i + 1);
-		if (kend - k == 8 && strncmp(s + k, "\"values\"", 8) == 0 && i < len && s[i] == '[') {
-			found = 1;
-			for (i = skip_ws(s, len, i + 1); i < len && s[i] != ']';) {
-				size_t e = skip_value(s, len, i);
-				if (e >= len)
-					return -1;
-				if (s[i] == '{') {
-					cJSON *val = cJSON_ParseWithLength(s + i, e - i);
-					int r = val ? add_prefixes(val, px, np, cap) : -1;
-					cJSON_Delete(val);
-					if (r)
-						return -1;
-				}
-				i = skip_ws(s, len, e);
-				if (i < len && s[i] == ',')
-					i = skip_ws(s, len, i + 1);
-			}
-			i = skip_ws(s, len, i + 1);
-		} else {
-			i = skip_ws(s, len, skip_value(s, len, i));
-		}
-		if (i < len && s[i] == ',')
-			i = skip_ws(s, len, i + 1);
-	}
-	return found ? 0 : -1;
-}
-
-static void check_static_ip(struct dx_ctx *c, struct dns_cache *dc,
+static void check_static_ip(struct dx_ctx *c, struct dx_dns_cache *dc,
 			    const struct dx_netrec *t, size_t n)
 {
 	static const char reminder[] =
 		"SmartScreen, Windows Update and CRL destinations are not covered by "
 		"the MicrosoftDefenderForEndpoint/OneDsCollector service tags: allow them "
 		"by name";
-	size_t len = 0, np = 0, cap = 0, checked = 0, outside = 0;
-	char *text = read_file(c->opt->service_tags_path, 64u << 20, &len);
-	struct prefix *px = NULL;
-	int ok = text && scan_service_tags(text, len, &px, &np, &cap) == 0;
+	size_t len = 0, checked = 0, outside = 0;
+	char *text = dx_read_file(c->opt->service_tags_path, DX_SERVICE_TAGS_MAX, &len, NULL, 0);
+	struct dx_prefixes px = {0};
+	int ok = text && dx_service_tags_scan(text, len, &px) == 0;
+	size_t np = px.count;
 	cJSON *out_arr;
 	struct dx_finding *f;
 
@@ -890,7 +673,7 @@ static void check_static_ip(struct dx_ctx *c, struct dns_cache *dc,
 	out_arr = cJSON_AddArrayToObject(f->evidence, "outside");
 	for (size_t i = 0; i < n; i++) {
 		const char *cat = t[i].d.category;
-		struct dns_entry *e;
+		struct dx_dns_entry *e;
 		if (!strcmp(cat, "smartscreen") || !strcmp(cat, "updates") || !strcmp(cat, "crl"))
 			continue;
 		e = resolve(c, dc, t[i].d.host);
@@ -902,8 +685,7 @@ static void check_static_ip(struct dx_ctx *c, struct dns_cache *dc,
 			if (dx_addr_bytes(e->addrs.items[k], b, &bits))
 				continue;
 			checked++;
-			for (size_t j = 0; j < np && !hit; j++)
-				hit = in_prefix(&px[j], b, bits);
+			hit = dx_prefixes_contain(&px, b, bits);
 			if (!hit) {
 				char s[320];
 				outside++;
@@ -922,12 +704,12 @@ static void check_static_ip(struct dx_ctx *c, struct dns_cache *dc,
 	dx_ev_num(f, "addresses_outside", (double)outside);
 	dx_ev_str(f, "reminder", reminder);
 out:
-	free(px);
+	dx_prefixes_free(&px);
 }
 
 struct net_resolver {
 	struct dx_ctx *c;
-	struct dns_cache *dc;
+	struct dx_dns_cache *dc;
 };
 
 /* The probe's cached platform resolver, for the PAC download and script. */
@@ -935,7 +717,7 @@ static enum dx_status net_resolve(void *ud, const char *host, struct dx_strlist 
 				  struct dx_err *err)
 {
 	struct net_resolver *nr = ud;
-	struct dns_entry *e = resolve(nr->c, nr->dc, host);
+	struct dx_dns_entry *e = resolve(nr->c, nr->dc, host);
 	if (!e)
 		return dx_fail(err, DX_TRANSIENT, 8, "out of memory");
 	if (e->st != DX_OK) {
@@ -957,7 +739,7 @@ static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
 				  c->opt->fixture_mode, timeout_ms / 2 < 5000 ? timeout_ms / 2 : 5000};
 	char ips[512] = "";
 	size_t o = 0;
-	struct dns_entry *me = c->facts.hostname[0] ? resolve(c, nr->dc, c->facts.hostname) : NULL;
+	struct dx_dns_entry *me = c->facts.hostname[0] ? resolve(c, nr->dc, c->facts.hostname) : NULL;
 	/* myIpAddress(): the device's own name resolved, as WinHTTP's helper does */
 	for (size_t i = 0; me && me->st == DX_OK && i < me->addrs.count && o < sizeof ips; i++)
 		o += (size_t)snprintf(ips + o, sizeof ips - o, "%s%s", i ? ";" : "",
@@ -1027,7 +809,7 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	struct dx_dest *dests = calloc(MAX_DEST, sizeof *dests);
 	struct dx_netrec *t = NULL;
 	struct dx_connect_to *rules = NULL;
-	struct dns_cache dc = {0};
+	struct dx_dns_cache dc = {0};
 	struct dx_probe_config cfg = {0};
 	struct dx_wpad_state wp;
 	struct net_resolver nres = {c, &dc};
@@ -1088,7 +870,7 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 			nr++; /* main validates the syntax; skip what it let through */
 
 	if (c->opt->anchors_path) {
-		anchors = read_file(c->opt->anchors_path, 1u << 20, &alen);
+		anchors = dx_read_file(c->opt->anchors_path, 1u << 20, &alen, NULL, 0);
 		if (!anchors)
 			anchors_err = "the --anchors file cannot be read";
 		cfg.anchors_pem = anchors;
@@ -1178,7 +960,7 @@ findings:
 		check_static_ip(c, &dc, t, (size_t)n);
 out:
 	dx_wpad_state_free(&wp);
-	dns_cache_free(&dc);
+	dx_dns_cache_free(&dc);
 	free(anchors);
 	free(rules);
 	free(t);
@@ -1203,7 +985,7 @@ void dx_check_net(struct dx_ctx *c)
 	}
 	if (c->opt->no_network) {
 		/* net.mode must not claim lists were probed */
-		struct dx_finding *mode = dx_find_mut(&c->findings, "net.mode");
+		struct dx_finding *mode = dx_find(&c->findings, "net.mode");
 		if (mode) {
 			cJSON_ReplaceItemInObjectCaseSensitive(mode->evidence, "lists_probed",
 							      cJSON_CreateString("none"));

@@ -191,7 +191,7 @@ static void check_onboarding_events(struct dx_ctx *c, int64_t since)
 /* Errors of the SENSE operational log, as evidence on sense.stopped. */
 static void add_sense_log(struct dx_ctx *c, int64_t since)
 {
-	struct dx_finding *f = dx_find_mut(&c->findings, "sense.stopped");
+	struct dx_finding *f = dx_find(&c->findings, "sense.stopped");
 	struct dx_eventlist evs;
 	struct dx_err err;
 	if (!f)

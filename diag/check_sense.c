@@ -19,36 +19,57 @@ static void add_service_evidence(struct dx_finding *f, const struct dx_svc *s)
 		dx_ev_str(f, "image_path", s->image_path);
 }
 
-/* Is the Sense client capability installed? 1 yes, 0 no, -1 unknown. The
- * capability is a Features-on-Demand package; servicing records it under
- * Component Based Servicing\Packages with CurrentState 0x70 when installed
- * (inferred from how CBS tracks packages; DISM /Get-CapabilityInfo reads
- * the same store). */
-static int capability_installed(struct dx_ctx *c, struct dx_finding *f)
+/* What servicing says about the Sense client capability. */
+struct capability {
+	int installed;          /* 1 yes, 0 no, -1 unknown */
+	char package[256];      /* the package whose state was read, "" none */
+	uint32_t state;         /* its CurrentState */
+	enum dx_status st;      /* why unknown: the subkeys could not be read */
+	struct dx_err err;
+};
+
+/* Is the Sense client capability installed? The capability is a
+ * Features-on-Demand package; servicing records it under Component Based
+ * Servicing\Packages with CurrentState 0x70 when installed (inferred from
+ * how CBS tracks packages; DISM /Get-CapabilityInfo reads the same store).
+ * Reads only: the caller decides the finding, then adds the evidence. */
+static void capability_query(struct dx_ctx *c, struct capability *cap)
 {
 	struct dx_strlist keys;
-	struct dx_err err;
-	enum dx_status s = dx_reg_subkeys(c->p, DX_KEY_CBS_PACKAGES, &keys, &err);
-	if (s != DX_OK) {
-		dx_ev_err(f, "capability_state", s, &err);
-		return -1;
+	memset(cap, 0, sizeof *cap);
+	cap->st = dx_reg_subkeys(c->p, DX_KEY_CBS_PACKAGES, &keys, &cap->err);
+	if (cap->st != DX_OK) {
+		cap->installed = -1;
+		return;
 	}
-	int found = 0;
-	for (size_t i = 0; i < keys.count && found != 1; i++) {
+	for (size_t i = 0; i < keys.count && cap->installed != 1; i++) {
 		if (strncasecmp(keys.items[i], SENSE_FOD_PACKAGE,
 				strlen(SENSE_FOD_PACKAGE)) != 0)
 			continue;
 		char key[1024];
 		uint32_t state = 0;
+		struct dx_err err;
 		snprintf(key, sizeof key, "%s\\%s", DX_KEY_CBS_PACKAGES, keys.items[i]);
 		if (dx_reg_dword(c->p, key, "CurrentState", &state, &err) == DX_OK) {
-			dx_ev_str(f, "capability_package", keys.items[i]);
-			dx_ev_fmt(f, "capability_package_state", "0x%x", (unsigned)state);
-			found = state == CBS_INSTALLED ? 1 : 0;
+			snprintf(cap->package, sizeof cap->package, "%s", keys.items[i]);
+			cap->state = state;
+			cap->installed = state == CBS_INSTALLED ? 1 : 0;
 		}
 	}
 	dx_strlist_free(&keys);
-	return found;
+}
+
+static void capability_evidence(struct dx_finding *f, const struct capability *cap)
+{
+	dx_ev_str(f, "capability", SENSE_CAPABILITY);
+	if (cap->st != DX_OK)
+		dx_ev_err(f, "capability_state", cap->st, &cap->err);
+	if (cap->package[0]) {
+		dx_ev_str(f, "capability_package", cap->package);
+		dx_ev_fmt(f, "capability_package_state", "0x%x", (unsigned)cap->state);
+	}
+	dx_ev_str(f, "capability_installed", cap->installed == 1 ? "yes"
+		  : cap->installed == 0 ? "no" : "unknown");
 }
 
 /* Sense does not exist (1060). Which repair applies depends on the OS, so
@@ -93,20 +114,19 @@ static void sense_missing(struct dx_ctx *c, const struct dx_err *err)
 		dx_ev_num(f, "build", d->build);
 		dx_ev_str(f, "installer", "md4ws.msi");
 	} else if (!d->is_server && d->build >= 26100) {
-		f = dx_add(&c->findings, "sense.missing.win11-capability",
-			   DX_SEV_ERROR, NULL);
-		dx_ev_str(f, "capability", SENSE_CAPABILITY);
-		int inst = capability_installed(c, f);
-		dx_ev_str(f, "capability_installed", inst == 1 ? "yes"
-			  : inst == 0 ? "no" : "unknown");
-		if (inst == 1) {
+		struct capability cap;
+		capability_query(c, &cap);
+		if (cap.installed == 1) {
 			/* installed, yet no service: the image is damaged in
 			 * another way, so this is not the capability branch */
-			snprintf(f->id, sizeof f->id, "sense.missing.other");
-			snprintf(f->variant, sizeof f->variant, "capability-installed");
-			f->order = dx_check_order(f->id);
+			f = dx_add(&c->findings, "sense.missing.other", DX_SEV_ERROR,
+				   "capability-installed");
+			capability_evidence(f, &cap);
 			return;
 		}
+		f = dx_add(&c->findings, "sense.missing.win11-capability",
+			   DX_SEV_ERROR, NULL);
+		capability_evidence(f, &cap);
 		dx_ev_str(f, "command", "DISM /online /Add-Capability /CapabilityName:" SENSE_CAPABILITY);
 		dx_ev_str(f, "kb", "KB5043950");
 		dx_ev_str(f, "edition", d->edition);

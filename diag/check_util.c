@@ -33,15 +33,6 @@ int dx_vercmp(const char *a, const char *b)
 	return 0;
 }
 
-
-struct dx_finding *dx_find_mut(struct dx_findings *f, const char *id)
-{
-	for (size_t i = 0; i < f->count; i++)
-		if (strcmp(f->items[i].id, id) == 0)
-			return &f->items[i];
-	return NULL;
-}
-
 const char *dx_strcasestr(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);

@@ -81,6 +81,12 @@ int dx_check_order(const char *id)
 	return 1000;
 }
 
+const char *dx_check_section(const char *id)
+{
+	int i = dx_check_order(id);
+	return i >= 0 && (size_t)i < dx_check_table_len ? dx_check_table[i].section : "other";
+}
+
 const struct dx_section dx_sections[] = {
 	{"os", dx_check_os},
 	{"sense", dx_check_sense},
@@ -101,7 +107,11 @@ void dx_run_checks(struct dx_ctx *c)
 	dx_elevated(c->p, &c->facts.elevated, &err);
 	if (dx_hostname(c->p, c->facts.hostname, &err) != DX_OK)
 		c->facts.hostname[0] = '\0';
-	for (size_t i = 0; i < dx_sections_len; i++)
+	for (size_t i = 0; i < dx_sections_len; i++) {
+		/* every section sees the findings so far ranked and in article
+		 * order (the re-onboarding plan and the verdict compare them) */
+		dx_findings_sort(&c->findings, dx_check_order);
 		dx_sections[i].run(c);
-	dx_findings_sort(&c->findings);
+	}
+	dx_findings_sort(&c->findings, dx_check_order);
 }

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <cjson/cJSON.h>
+#include "data.h"
 #include "finding.h"
 #include "platform.h"
 
@@ -46,6 +47,9 @@ struct dx_options {
 	/* Replaying a collected file: net.* comes from these records, with no
 	 * traffic at all (NULL: probe live). */
 	const struct dx_netlog *replay_net;
+	/* Progress of the network probe, or NULL (see dx_probe_config). */
+	void (*progress)(void *user, size_t done, size_t total, double ms_left);
+	void *progress_user;
 };
 
 /* What the sections learned, for later sections and the report's device
@@ -84,12 +88,6 @@ struct dx_facts {
 	char device_id[64];         /* SenseId */
 	char winhttp_proxy[256];    /* "" = direct */
 	char static_proxy[256];     /* TelemetryProxyServer */
-};
-
-/* Data files (embedded at build time, replaceable by the user). */
-struct dx_data {
-	cJSON *destinations;  /* data/destinations.json */
-	cJSON *baselines;     /* data/baselines.json */
 };
 
 struct dx_ctx {
@@ -139,6 +137,9 @@ extern const struct dx_check_id dx_check_table[];
 extern const size_t dx_check_table_len;
 /* Position of an ID in the table, or a large number when unknown. */
 int dx_check_order(const char *id);
+/* The article section of an ID ("prerequisites", ...), "other" when the
+ * ID is not in the table. */
+const char *dx_check_section(const char *id);
 
 /* The verdict rules (docs/verdict.md), in order; dx_verdict_rule returns
  * the one that applies and, for rules 1-3, the finding it names. */
@@ -184,7 +185,5 @@ int dx_event_has(const struct dx_event *e, const char *needle);
 void dx_event_text(const struct dx_event *e, char *out, size_t sz);
 /* strcasestr, which MinGW lacks. */
 const char *dx_strcasestr(const char *hay, const char *needle);
-/* A finding already emitted, to add evidence to; NULL when absent. */
-struct dx_finding *dx_find_mut(struct dx_findings *f, const char *id);
 
 #endif

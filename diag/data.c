@@ -4,6 +4,7 @@
 #include <string.h>
 #include "win32_args.h"
 #include "data.h"
+#include "readfile.h"
 
 const struct dx_embedded *dx_embedded_find(const char *name)
 {
@@ -24,21 +25,13 @@ static cJSON *parse_embedded(const char *name, char *err, size_t errsz)
 
 static cJSON *parse_file(const char *path, char *err, size_t errsz)
 {
-	FILE *f = dx_fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errsz, "%s: cannot open", path);
-		return NULL;
-	}
 	enum { MAX = 1 << 20 };
-	char *buf = malloc(MAX + 1);
-	size_t n = buf ? fread(buf, 1, MAX + 1, f) : 0;
-	fclose(f);
+	size_t n;
+	char *buf = dx_read_file(path, MAX, &n, err, errsz);
 	cJSON *j = NULL;
 	if (!buf)
-		snprintf(err, errsz, "%s: out of memory", path);
-	else if (n > MAX)
-		snprintf(err, errsz, "%s: larger than %d bytes", path, MAX);
-	else if (!(j = cJSON_ParseWithLength(buf, n)) || !cJSON_IsObject(j)) {
+		return NULL;
+	if (!(j = cJSON_ParseWithLength(buf, n)) || !cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		j = NULL;
 		snprintf(err, errsz, "%s: not a JSON object", path);

@@ -8,7 +8,13 @@
 #define DX_DATA_H
 
 #include <stddef.h>
-#include "checks.h"
+#include <cjson/cJSON.h>
+
+/* The parsed data files of one run (dx_data_load owns them). */
+struct dx_data {
+	cJSON *destinations;  /* data/destinations.json */
+	cJSON *baselines;     /* data/baselines.json */
+};
 
 struct dx_embedded {
 	const char *name;   /* "destinations.json" */

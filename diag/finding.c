@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "checks.h"
 #include "finding.h"
 
 const char *dx_severity_name(enum dx_severity s)
@@ -60,13 +59,12 @@ struct dx_finding *dx_add(struct dx_findings *f, const char *id,
 	snprintf(x->id, sizeof x->id, "%s", id);
 	snprintf(x->variant, sizeof x->variant, "%s", variant ? variant : "");
 	x->severity = sev;
-	x->order = dx_check_order(id);
 	x->seq = f->count;
 	f->count++;
 	return x;
 }
 
-const struct dx_finding *dx_find(const struct dx_findings *f, const char *id)
+struct dx_finding *dx_find(const struct dx_findings *f, const char *id)
 {
 	for (size_t i = 0; i < f->count; i++)
 		if (strcmp(f->items[i].id, id) == 0)
@@ -82,8 +80,10 @@ static int by_order(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-void dx_findings_sort(struct dx_findings *f)
+void dx_findings_sort(struct dx_findings *f, int (*order)(const char *id))
 {
+	for (size_t i = 0; i < f->count; i++)
+		f->items[i].order = order(f->items[i].id);
 	if (f->count)
 		qsort(f->items, f->count, sizeof *f->items, by_order);
 }

@@ -44,7 +44,7 @@ struct dx_finding {
 	char reason[24];        /* "" or, when the check could not look, why
 				   (DX_REASON_*): the outcome is undetermined */
 	cJSON *evidence;        /* JSON object, owned */
-	int order;              /* article order (from the check table) */
+	int order;              /* article order, set by dx_findings_sort */
 	size_t seq;             /* emission order, breaks ties */
 };
 
@@ -54,17 +54,21 @@ struct dx_findings {
 };
 
 /* Appends a finding and returns it (its evidence is an empty object the
- * caller fills), or NULL when out of memory. `order` is looked up from the
- * check table by ID. */
+ * caller fills), or NULL when out of memory. Its `order` is 0 until
+ * dx_findings_sort assigns it. */
 struct dx_finding *dx_add(struct dx_findings *f, const char *id,
 			  enum dx_severity sev, const char *variant);
 /* Marks a finding undetermined: the check could not look, for `reason`
  * (a DX_REASON_* string). */
 void dx_undetermined(struct dx_finding *f, const char *reason);
-/* First finding with this ID, or NULL. */
-const struct dx_finding *dx_find(const struct dx_findings *f, const char *id);
-/* Sorts by article order, then emission order (stable, deterministic). */
-void dx_findings_sort(struct dx_findings *f);
+/* First finding with this ID, or NULL. Like strchr, it returns a
+ * modifiable finding (to add evidence to) from a list the caller may hold
+ * as const; modify only a list you own. */
+struct dx_finding *dx_find(const struct dx_findings *f, const char *id);
+/* Sets each finding's `order` to order(id) (the caller's ranking, e.g. the
+ * check table's dx_check_order), then sorts by order, then emission order
+ * (stable, deterministic). */
+void dx_findings_sort(struct dx_findings *f, int (*order)(const char *id));
 void dx_findings_free(struct dx_findings *f);
 
 /* Evidence helpers: each adds one member to the finding's evidence. */

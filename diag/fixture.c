@@ -17,6 +17,7 @@
 #include "win32_args.h"
 #include "fixture.h"
 #include "netrec.h"
+#include "readfile.h"
 
 struct ld {
 	const char *file;
@@ -1179,32 +1180,12 @@ bad:
 
 struct dx_fixture *dx_fixture_load(const char *file, char *err, size_t errsz)
 {
-	FILE *f = dx_fopen(file, "rb");
-	char *buf = NULL;
-	struct dx_fixture *fx = NULL;
-	if (!f) {
-		snprintf(err, errsz, "%s: cannot open: %s", file, strerror(errno));
+	size_t len;
+	char *buf = dx_read_file(file, DX_FIXTURE_MAX_BYTES, &len, err, errsz);
+	struct dx_fixture *fx;
+	if (!buf)
 		return NULL;
-	}
-	size_t cap = DX_FIXTURE_MAX_BYTES + 1, len = 0;
-	buf = malloc(cap);
-	if (!buf) {
-		snprintf(err, errsz, "%s: out of memory", file);
-		goto out;
-	}
-	len = fread(buf, 1, cap, f);
-	if (ferror(f)) {
-		snprintf(err, errsz, "%s: read error: %s", file, strerror(errno));
-		goto out;
-	}
-	if (len == cap) {
-		snprintf(err, errsz, "%s: $: larger than the %u bytes allowed",
-			 file, DX_FIXTURE_MAX_BYTES);
-		goto out;
-	}
 	fx = dx_fixture_parse(buf, len, file, err, errsz);
-out:
 	free(buf);
-	fclose(f);
 	return fx;
 }

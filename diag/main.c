@@ -282,6 +282,14 @@ static int fill_netlog(struct dx_netlog *log, const struct args *a)
 	return 0;
 }
 
+/* The probe's progress, shown on the progress line (dx_progress). */
+static void probe_progress(void *user, size_t done, size_t total, double ms_left)
+{
+	(void)user;
+	dx_progress("probing %zu destinations: %zu done, %.0f s left", total, done,
+		    ms_left / 1000.0);
+}
+
 int main(int argc, char **argv)
 {
 	struct args a;
@@ -342,6 +350,7 @@ int main(int argc, char **argv)
 	c.opt = &a.opt;
 	c.data = &data;
 	c.netlog = a.collect ? &netlog : NULL;
+	a.opt.progress = probe_progress;
 	dx_progress_enable(dx_is_terminal(stderr));
 	dx_run_checks(&c);
 	dx_progress_done();

@@ -27,9 +27,9 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
 
+#include "platform.h" /* DX_PRINTF */
 #include "probe.h"
 #include "probe_parse.h"
-#include "report.h"
 #include "sock.h"
 
 #define IN_CAP 8192     /* reply headers (+ a little block-page body) */
@@ -727,9 +727,10 @@ static void expire(struct dx_probe *p, int timeout_ms)
 }
 
 /* Runs targets [0, n) until all are done or the deadline passes. */
-static void run_loop(struct dx_probe *t, size_t n, struct engine *e, int timeout_ms,
-		     size_t max_active)
+static void run_loop(struct dx_probe *t, size_t n, struct engine *e,
+		     const struct dx_probe_config *cfg, size_t max_active)
 {
+	int timeout_ms = cfg->timeout_ms;
 	struct dx_pollfd *fds = calloc(max_active, sizeof *fds);
 	size_t *idx = calloc(max_active, sizeof *idx);
 	double deadline = dx_clock_ms() + timeout_ms;
@@ -775,15 +776,15 @@ static void run_loop(struct dx_probe *t, size_t n, struct engine *e, int timeout
 			break;
 		}
 		wait = (int)(deadline - now) + 1;
-		/* wake a few times a second for the progress line (a no-op
-		 * unless stderr is a terminal) */
+		/* wake a few times a second for the caller's progress */
 		if (wait > 250)
 			wait = 250;
-		size_t done = 0;
-		for (size_t i = 0; i < n; i++)
-			done += t[i].result != DX_PR_PENDING;
-		dx_progress("probing %zu destinations: %zu done, %.0f s left", n, done,
-			    (deadline - now) / 1000.0);
+		if (cfg->progress) {
+			size_t done = 0;
+			for (size_t i = 0; i < n; i++)
+				done += t[i].result != DX_PR_PENDING;
+			cfg->progress(cfg->progress_user, done, n, deadline - now);
+		}
 		if (dx_sock_poll(fds, nf, wait) < 0) {
 			/* a poll that fails fails again: retrying would spin
 			 * until the deadline (the sockets stay as they are) */
@@ -879,9 +880,9 @@ int dx_probe_run(struct dx_probe *t, size_t n, const struct dx_probe_config *cfg
 	}
 	if (cfg->serial) {
 		for (size_t i = 0; i < n; i++)
-			run_loop(&t[i], 1, e, cfg->timeout_ms, 1);
+			run_loop(&t[i], 1, e, cfg, 1);
 	} else {
-		run_loop(t, n, e, cfg->timeout_ms, max_active);
+		run_loop(t, n, e, cfg, max_active);
 	}
 out:
 	if (e)

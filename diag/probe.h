@@ -99,6 +99,12 @@ struct dx_probe_config {
 	int serial;              /* diagnostic: one target at a time, each with
 				    the full timeout (for the benchmark) */
 	size_t max_active;       /* 0 = default (128) */
+	/* Progress, or NULL: called from the poll loop (one thread) on every
+	 * wake, at most about four times a second, with how many of `total`
+	 * targets are decided and the time left before the deadline. It must
+	 * return quickly and must not touch the targets. */
+	void (*progress)(void *user, size_t done, size_t total, double ms_left);
+	void *progress_user;
 };
 
 /* Runs all targets; returns 0, or -1 when the probe could not start at all

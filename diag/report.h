@@ -96,7 +96,5 @@ int dx_display_width(const char *s);
  * network part when no destination was probed. The caller frees; NULL
  * only when out of memory. */
 cJSON *dx_report_not_determined(const cJSON *model);
-/* The section of the check table ("prerequisites", ...) for an ID. */
-const char *dx_check_section(const char *id);
 
 #endif

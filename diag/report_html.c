@@ -462,6 +462,16 @@ static size_t sorted_findings(const cJSON *findings, const cJSON **out, size_t m
 	return n;
 }
 
+/* The label of a finding's article section ("section" of the model); a
+ * section the catalog does not know, or none, is "other". */
+static const char *section_label(const struct hw *h, const char *section, char *key,
+				 size_t keysz)
+{
+	snprintf(key, keysz, "section.%s", section);
+	const char *label = ui(h, key);
+	return label != key ? label : ui(h, "section.other");
+}
+
 /* Position of a finding in the model's array: its evidence anchor. */
 static int finding_index(const cJSON *findings, const cJSON *f)
 {
@@ -497,8 +507,7 @@ static void results_section(const struct hw *h, const cJSON *model, const cJSON 
 		const cJSON *f = sorted[i];
 		const char *sev = str(f, "severity");
 		fprintf(h->out, "<tr class=\"%s\"><td>", sev_class(sev));
-		snprintf(key, sizeof key, "section.%s", dx_check_section(str(f, "id")));
-		put_text(h, ui(h, key));
+		put_text(h, section_label(h, str(f, "section"), key, sizeof key));
 		raw(h, "</td><td>");
 		badge(h, sev);
 		fprintf(h->out, "</td><td class=\"mono\"><a href=\"#f%d\">",

@@ -20,7 +20,8 @@ static void add_rendered(cJSON *o, const char *k, const struct dx_catalog *cat,
 	free(s);
 }
 
-/* One finding as the report shows it: id, variant, severity, the prose
+/* One finding as the report shows it: id, variant, severity, its article
+ * section (so writers need not know the check table), the prose
  * rendered from the catalog (guidance under `guidance_key`), and its
  * evidence with any catalog steps rendered into it. The findings list and
  * the verdict both use it. */
@@ -31,6 +32,7 @@ static void add_finding(cJSON *o, const struct dx_catalog *cat, const struct dx_
 	if (f->variant[0])
 		add_str(o, "variant", f->variant);
 	add_str(o, "severity", dx_severity_name(sev));
+	add_str(o, "section", dx_check_section(f->id));
 	add_str(o, "outcome", dx_outcome_name(dx_outcome(f)));
 	if (dx_outcome(f) == DX_UNDETERMINED)
 		add_str(o, "reason", f->reason);

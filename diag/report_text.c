@@ -86,12 +86,6 @@ int dx_display_width(const char *s)
 	return w;
 }
 
-const char *dx_check_section(const char *id)
-{
-	int i = dx_check_order(id);
-	return i >= 0 && (size_t)i < dx_check_table_len ? dx_check_table[i].section : "other";
-}
-
 cJSON *dx_report_not_determined(const cJSON *model)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(model, "verdict");

@@ -5,33 +5,10 @@
 #include <string.h>
 #include "hx_json.h"
 
-char *hx_read_file(const char *path, size_t max, size_t *len, char *err, size_t errsz)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	char *buf = malloc(max + 1);
-	size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
-	int bad = !buf || ferror(f);
-	fclose(f);
-	if (bad || n > max) {
-		snprintf(err, errsz, "%s: %s", path, !buf ? "out of memory"
-			 : n > max ? "too large" : "read error");
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
 cJSON *hx_json_load(const char *path, char *err, size_t errsz)
 {
 	size_t n;
-	char *text = hx_read_file(path, HX_JSON_MAX, &n, err, errsz);
+	char *text = dx_read_file(path, HX_JSON_MAX, &n, err, errsz);
 	if (!text)
 		return NULL;
 	const char *end = NULL;

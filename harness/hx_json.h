@@ -5,13 +5,11 @@
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
+#include "readfile.h" /* dx_read_file: the bounded reader */
 
 /* Largest JSON file the harness reads (scenario, fixture, report). */
 #define HX_JSON_MAX (8u << 20)
 
-/* Reads a whole file of at most `max` bytes, NUL-terminated. Returns NULL
- * with the reason in err. The caller frees. */
-char *hx_read_file(const char *path, size_t max, size_t *len, char *err, size_t errsz);
 
 /* Parses the file at path. Returns NULL with "path: reason" (and the byte
  * offset of a syntax error) in err. The caller frees with cJSON_Delete. */

@@ -412,7 +412,7 @@ static int update_one(struct hx_scenario *s)
 {
 	char path[PATH_MAX + 32], err[1024];
 	snprintf(path, sizeof path, "%s/scenario.json", s->dir);
-	char *text = hx_read_file(path, HX_JSON_MAX, NULL, err, sizeof err);
+	char *text = dx_read_file(path, HX_JSON_MAX, NULL, err, sizeof err);
 	cJSON *old = text ? cJSON_Parse(text) : NULL, *nw = NULL;
 	char *out = NULL;
 	int rc = -1;

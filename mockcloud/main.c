@@ -12,6 +12,7 @@
 #include "mc_control.h"
 #include "mc_server.h"
 #include "mc_util.h"
+#include "readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -126,28 +127,6 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-static char *read_file(const char *file, char *err, size_t errlen)
-{
-	FILE *f = fopen(file, "rb");
-	char *buf;
-	size_t n;
-	if(!f) {
-		mc_fmt(err, errlen, "%s: cannot open: %s", file, strerror(errno));
-		return NULL;
-	}
-	buf = malloc((1 << 20) + 1);
-	n = buf ? fread(buf, 1, 1 << 20, f) : 0;
-	if(!buf || ferror(f) || !feof(f)) {
-		mc_fmt(err, errlen, "%s: cannot read (or larger than 1 MiB)", file);
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	buf[n] = 0;
-	fclose(f);
-	return buf;
-}
-
 static int write_atomic(const char *file, const char *text)
 {
 	char tmp[4200];
@@ -212,7 +191,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	text = read_file(config, err, sizeof(err));
+	text = dx_read_file(config, 1 << 20, NULL, err, sizeof(err));
 	if(!text) {
 		fprintf(stderr, "mockcloud: %s\n", err);
 		return 2;

@@ -2,6 +2,7 @@
  * this host give on this path". */
 #include "mc_dest.h"
 #include "mc_util.h"
+#include "readfile.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -11,33 +12,6 @@
 
 #define MC_DEST_MAX_FILE (4 << 20)
 
-static char *slurp(const char *file, char *err, size_t errlen)
-{
-	FILE *f = fopen(file, "rb");
-	char *buf = NULL;
-	long n;
-	if(!f) {
-		mc_fmt(err, errlen, "%s: cannot open: %m", file);
-		return NULL;
-	}
-	if(fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > MC_DEST_MAX_FILE ||
-	   fseek(f, 0, SEEK_SET)) {
-		mc_fmt(err, errlen, "%s: cannot read (or larger than 4 MiB)", file);
-		goto out;
-	}
-	buf = malloc((size_t)n + 1);
-	if(!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		mc_fmt(err, errlen, "%s: cannot read", file);
-		free(buf);
-		buf = NULL;
-		goto out;
-	}
-	buf[n] = 0;
-out:
-	fclose(f);
-	return buf;
-}
-
 static char *str_member(const cJSON *o, const char *k)
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -46,7 +20,7 @@ static char *str_member(const cJSON *o, const char *k)
 
 int mc_dest_load(const char *file, struct mc_dest *d, char *err, size_t errlen)
 {
-	char *text = slurp(file, err, errlen);
+	char *text = dx_read_file(file, MC_DEST_MAX_FILE, NULL, err, errlen);
 	cJSON *root = NULL;
 	const cJSON *rows, *it;
 	int rc = -1, i = 0;

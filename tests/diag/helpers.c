@@ -76,9 +76,11 @@ void rerun_as_if_network_ok(struct run *r)
 	drop(&r->c.findings, "net.not-tested");
 	drop(&r->c.findings, "verdict");
 	drop(&r->c.findings, "reonboard.plan");
+	dx_findings_sort(&r->c.findings, dx_check_order); /* both compare orders */
 	dx_check_reonboard(&r->c);
+	dx_findings_sort(&r->c.findings, dx_check_order);
 	dx_check_verdict(&r->c);
-	dx_findings_sort(&r->c.findings);
+	dx_findings_sort(&r->c.findings, dx_check_order);
 }
 
 void run_free(struct run *r)

@@ -147,3 +147,25 @@ Test(report, device_block_has_the_client_analyzer_identity_fields)
 	cJSON_Delete(j);
 	free(a);
 }
+
+Test(report, every_finding_carries_its_article_section)
+{
+	char *a = render("sense-stopped-event15", 1);
+	cJSON *j = cJSON_Parse(a);
+	cr_assert_not_null(j);
+	const cJSON *f;
+	int n = 0;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(j, "findings")) {
+		const char *id = cJSON_GetObjectItem(f, "id")->valuestring;
+		const cJSON *s = cJSON_GetObjectItem(f, "section");
+		cr_assert(cJSON_IsString(s), "%s has no section", id);
+		cr_expect_str_eq(s->valuestring, dx_check_section(id), "%s", id);
+		n++;
+	}
+	cr_expect_gt(n, 3);
+	/* the verdict names its cause's section */
+	const cJSON *v = cJSON_GetObjectItem(j, "verdict");
+	cr_expect_str_eq(cJSON_GetObjectItem(v, "section")->valuestring, "sense");
+	cJSON_Delete(j);
+	free(a);
+}

@@ -101,6 +101,12 @@ Test(sense, missing_on_24h2_with_capability_installed_is_other)
 	const struct dx_finding *f = finding(&r, "sense.missing.other", "capability-installed");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "capability_installed"), "yes");
+	cr_expect_str_eq(ev_str(f, "capability_package_state"), "0x70");
+	cr_expect_str_eq(ev_str(f, "capability"), "Microsoft.Windows.Sense.Client~~~~");
+	/* decided before it was added: it sorts by its own ID and carries
+	 * none of the capability branch's advice */
+	cr_expect_eq(f->order, dx_check_order("sense.missing.other"));
+	cr_expect_str_eq(ev_str(f, "command"), "");
 	cr_expect_str_eq(verdict_cause(&r), "sense.missing.other");
 	run_free(&r);
 }

@@ -26,6 +26,20 @@ WH = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Con
 PROXY_AS = 'proxy.contoso.local:8080'
 fails = checks = 0
 
+# Functional cases never depend on how fast the machine is: their deadline
+# is one no run reaches (the probe ends as soon as every destination is
+# decided, so it costs nothing on a fast machine). Under ASan on a loaded
+# 2-core machine the 29 handshakes of a healthy run took 9-11 s; with the
+# old 3 s deadline healthy-us failed ("http: no complete reply within
+# 3000 ms"). Only the blackhole case has a deadline as its subject.
+NO_DEADLINE = 120
+# The deadline case: every destination silent. Its bound tells one global
+# deadline (about DEADLINE s plus start-up) from one per destination
+# (25+ x DEADLINE s), with room for ASan start-up on a loaded machine.
+DEADLINE = 2
+DEADLINE_BOUND = 8 * DEADLINE
+HANG = 600  # a hung mdediag, not a slow one
+
 
 def onboarded(**body):
     return json.dumps({'body': json.dumps(body), 'sig': 'x'})
@@ -58,6 +72,11 @@ class World:
     def __init__(self, tmp, config):
         self.tmp = tmp
         cfg = os.path.join(tmp, 'mc.json')
+        # The mock cloud's own bounds (10 s handshake by default) dropped
+        # handshakes that a loaded machine had not finished ("connection
+        # reset during the handshake"): here they are hang guards only.
+        config = dict(config, timeouts={'handshake_ms': HANG * 1000, 'header_ms': HANG * 1000,
+                                        'idle_ms': HANG * 1000})
         with open(cfg, 'w') as f:
             json.dump(config, f)
         self.proc = subprocess.Popen(
@@ -76,7 +95,7 @@ class World:
             self.proc.kill()
 
 
-def run_case(name, config, registry, extra_args=(), timeout=3):
+def run_case(name, config, registry, extra_args=(), timeout=NO_DEADLINE):
     with tempfile.TemporaryDirectory(prefix='mdediag-it-') as tmp:
         w = World(tmp, config)
         try:
@@ -95,7 +114,7 @@ def run_case(name, config, registry, extra_args=(), timeout=3):
                 args += ['--connect-to', r]
             args += list(extra_args)
             t0 = time.monotonic()
-            out = subprocess.run(args, capture_output=True, text=True, timeout=60)
+            out = subprocess.run(args, capture_output=True, text=True, timeout=HANG)
             secs = time.monotonic() - t0
             try:
                 report = json.loads(out.stdout)
@@ -168,7 +187,6 @@ def main():
         expect_sev(r, 'healthy-us', 'net.edr-cnc', 'info')
         check(not r['verdict']['id'].startswith('net.'),
               'healthy-us: verdict %s is not a network cause' % r['verdict']['id'])
-        check(r['_secs'] < 3, 'healthy-us: %.2f s' % r['_secs'])
 
     # 2. each region, standard and streamlined: the region's own hosts
     for case, ob, host in [('std-eu', STD_EU, 'winatp-gw-neu3.microsoft.com'),
@@ -184,10 +202,9 @@ def main():
             check(r['verdict']['id'] == 'net.edr-cnc',
                   '%s: verdict net.edr-cnc (got %s)' % (case, r['verdict']['id']))
 
-    # 3. every failure class, direct
+    # 3. every failure class, direct (timeout: case 6, whose subject it is)
     faults = {
         CNC_US: [{'type': 'reset', 'when': 'before-handshake'}],
-        'winatp-gw-eus.microsoft.com': [{'type': 'silent'}],
         'winatp-gw-cus3.microsoft.com': [{'type': 'status', 'code': 503}],
         'winatp-gw-eus3.microsoft.com': [{'type': 'tls-fail'}],
         'us-v20.events.data.microsoft.com': [{'type': 'expired'}],
@@ -196,11 +213,10 @@ def main():
         'wdcp.microsoft.com': [{'type': 'refuse'}],
     }
     r = run_case('direct-classes', {'hosts': {h: {'faults': f} for h, f in faults.items()},
-                                     'proxies': []}, {(ATP, 'OnboardedInfo'): STD_US}, timeout=2)
+                                     'proxies': []}, {(ATP, 'OnboardedInfo'): STD_US})
     if r:
         c = 'direct'
         expect_endpoint(r, c, CNC_US, 'reset', 'error')
-        expect_endpoint(r, c, 'winatp-gw-eus.microsoft.com', 'timeout', 'error', phase='tls')
         expect_endpoint(r, c, 'winatp-gw-cus3.microsoft.com', 'http-status', 'error', http_status=503)
         expect_endpoint(r, c, 'winatp-gw-eus3.microsoft.com', 'tls-failed', 'error')
         expect_endpoint(r, c, 'us-v20.events.data.microsoft.com', 'tls-failed', reason='expired')
@@ -215,7 +231,6 @@ def main():
         f = expect_sev(r, c, 'net.tls-inspection', 'error')
         check(f and 'Contoso TLS Inspection CA' in f['evidence'].get('issuer', ''),
               'direct: net.tls-inspection names the inspection CA')
-        check(r['_secs'] < 3.5, 'direct: one deadline (%.2f s)' % r['_secs'])
 
     # 4. proxy modes, static (TelemetryProxyServer) and WinHTTP
     for source, reg in [('static', {(DC, 'TelemetryProxyServer'): PROXY_AS}),
@@ -257,17 +272,21 @@ def main():
         expect_endpoint(r, 'proxy-unreachable', CNC_US, 'proxy-failed')
         expect_sev(r, 'proxy-unreachable', 'net.proxy.unreachable', 'error')
 
-    # 6. blackholed: every host silent costs one timeout
+    # 6. blackholed: every host silent costs one deadline (the subject here)
     silent = {'faults': [{'type': 'silent'}]}
     r = run_case('blackhole', {'hosts': {p: silent for p in ('*.microsoft.com', '*.windows.net',
                                                             '*.windowsupdate.com')},
                                'proxies': []},
-                 {(ATP, 'OnboardedInfo'): STD_US}, timeout=2)
+                 {(ATP, 'OnboardedInfo'): STD_US}, timeout=DEADLINE)
     if r:
         eps = findings(r, 'net.endpoint')
         check(all(f['evidence']['result'] == 'timeout' for f in eps[:25]) and len(eps) > 20,
               'blackhole: https endpoints time out')
-        check(r['_secs'] < 3.5, 'blackhole: %.2f s for %d endpoints' % (r['_secs'], len(eps)))
+        expect_endpoint(r, 'blackhole', 'winatp-gw-eus.microsoft.com', 'timeout', 'error',
+                        phase='tls')
+        check(r['_secs'] < DEADLINE_BOUND,
+              'blackhole: %.2f s for %d endpoints (one deadline of %d s, bound %d s)'
+              % (r['_secs'], len(eps), DEADLINE, DEADLINE_BOUND))
 
     print('%d checks, %d failed' % (checks, fails))
     return 1 if fails else 0

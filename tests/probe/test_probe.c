@@ -31,11 +31,17 @@ static void stop(void)
 	free(anchors);
 }
 
+/* Functional cases never depend on the machine's speed: their deadline is
+ * one no run reaches (the probe returns as soon as the target is decided).
+ * Only tests whose subject is the deadline pass a short one. */
+#define NO_DEADLINE_MS 50000
+
 /* One target through the engine: direct to `port`, or via proxy `px`. */
 static struct dx_probe run1(const char *host, int tls, int port, int via_proxy, int timeout_ms)
 {
 	struct dx_probe p;
-	struct dx_probe_config cfg = {anchors, anchors_len, timeout_ms, 0, 0};
+	struct dx_probe_config cfg = {.anchors_pem = anchors, .anchors_len = anchors_len,
+				      .timeout_ms = timeout_ms};
 	char err[200];
 	memset(&p, 0, sizeof p);
 	dx_probe_init(&p);
@@ -86,7 +92,7 @@ Test(engine, direct_classes)
 	};
 	start(CFG_FAULTS);
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		struct dx_probe p = run1(rows[i].host, 1, S.https, 0, 3000);
+		struct dx_probe p = run1(rows[i].host, 1, S.https, 0, NO_DEADLINE_MS);
 		cr_expect_eq(p.result, rows[i].cls, "%s: %s (%s)", rows[i].host,
 			     dx_probe_class_name(p.result), p.reason);
 		cr_expect_eq(p.http_status, rows[i].status, "%s", rows[i].host);
@@ -104,13 +110,13 @@ Test(engine, tls_failures_say_which)
 {
 	struct dx_probe p;
 	start(CFG_FAULTS);
-	p = run1("exp.test", 1, S.https, 0, 3000);
+	p = run1("exp.test", 1, S.https, 0, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_TLS_FAILED, "%s", p.reason);
 	cr_expect(strstr(p.reason, "expired"), "%s", p.reason);
-	p = run1("wn.test", 1, S.https, 0, 3000);
+	p = run1("wn.test", 1, S.https, 0, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_TLS_FAILED, "%s", p.reason);
 	cr_expect(strstr(p.reason, "wrong name"), "%s", p.reason);
-	p = run1("tf.test", 1, S.https, 0, 3000);
+	p = run1("tf.test", 1, S.https, 0, NO_DEADLINE_MS);
 	cr_expect(strstr(p.reason, "handshake"), "%s", p.reason);
 	stop();
 }
@@ -119,12 +125,12 @@ Test(engine, interception_names_the_inspection_ca)
 {
 	struct dx_probe p;
 	start(CFG_FAULTS);
-	p = run1("int.test", 1, S.https, 0, 3000);
+	p = run1("int.test", 1, S.https, 0, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_TLS_INTERCEPTED, "%s", p.reason);
 	cr_expect(strstr(p.issuer, "Contoso TLS Inspection CA"), "%s", p.issuer);
 	cr_expect(strstr(p.root, "Contoso TLS Inspection CA"), "%s", p.root);
 	/* through an intercepting proxy too */
-	p = run1("ok.test", 1, srv_proxy(&S, "inspect"), 1, 3000);
+	p = run1("ok.test", 1, srv_proxy(&S, "inspect"), 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_TLS_INTERCEPTED, "%s", p.reason);
 	cr_expect(strstr(p.issuer, "Contoso TLS Inspection CA"), "%s", p.issuer);
 	stop();
@@ -135,7 +141,7 @@ Test(engine, refused_and_timeout_direct)
 	struct dx_probe p;
 	double t0;
 	start(CFG_FAULTS);
-	p = run1("ok.test", 1, S.refuse, 0, 3000);
+	p = run1("ok.test", 1, S.refuse, 0, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_REFUSED, "%s", p.reason);
 	cr_expect_eq(strcmp(p.phase, "connect"), 0, "%s", p.phase);
 	t0 = dx_clock_ms();
@@ -150,15 +156,15 @@ Test(engine, plain_http_direct_and_via_proxy)
 {
 	struct dx_probe p;
 	start(CFG_FAULTS);
-	p = run1("nf.test", 0, S.http, 0, 3000);
+	p = run1("nf.test", 0, S.http, 0, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_OK, "%s", p.reason);
 	cr_expect_eq(p.http_status, 404);
-	p = run1("ok.test", 0, srv_proxy(&S, "allow"), 1, 3000);
+	p = run1("ok.test", 0, srv_proxy(&S, "allow"), 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_OK, "%s", p.reason);
-	p = run1("ok.test", 0, srv_proxy(&S, "deny"), 1, 3000);
+	p = run1("ok.test", 0, srv_proxy(&S, "deny"), 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_PROXY_DENIED, "%s", p.reason);
 	cr_expect(strstr(p.proxy_title, "Access Denied"), "%s", p.proxy_title);
-	p = run1("ok.test", 0, srv_proxy(&S, "basic"), 1, 3000);
+	p = run1("ok.test", 0, srv_proxy(&S, "basic"), 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_PROXY_AUTH, "%s", p.reason);
 	stop();
 }
@@ -167,35 +173,35 @@ Test(engine, proxy_modes)
 {
 	struct dx_probe p;
 	start(CFG_FAULTS);
-	p = run1("ok.test", 1, srv_proxy(&S, "allow"), 1, 3000);
+	p = run1("ok.test", 1, srv_proxy(&S, "allow"), 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_OK, "%s", p.reason);
 	cr_expect_geq(p.proxy_ms, 0);
 	cr_expect_eq(p.proxy_status, 200);
 
-	p = run1("ok.test", 1, srv_proxy(&S, "deny"), 1, 3000);
+	p = run1("ok.test", 1, srv_proxy(&S, "deny"), 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_PROXY_DENIED, "%s", p.reason);
 	cr_expect_eq(p.proxy_status, 403);
 	cr_expect(strstr(p.proxy_status_line, "403 Forbidden"), "%s", p.proxy_status_line);
 	cr_expect(strstr(p.proxy_via, "contoso-gw"), "%s", p.proxy_via);
 	cr_expect_str_eq(p.proxy_title, "Access Denied - Contoso Web Gateway");
 
-	p = run1("ok.test", 1, srv_proxy(&S, "basic"), 1, 3000);
+	p = run1("ok.test", 1, srv_proxy(&S, "basic"), 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_PROXY_AUTH, "%s", p.reason);
 	cr_expect_str_eq(p.proxy_authenticate, "Basic realm=\"Contoso\"");
 
-	p = run1("ok.test", 1, srv_proxy(&S, "ntlm"), 1, 3000);
+	p = run1("ok.test", 1, srv_proxy(&S, "ntlm"), 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_PROXY_AUTH, "%s", p.reason);
 	cr_expect_str_eq(p.proxy_authenticate, "NTLM, Negotiate");
 
-	p = run1("ok.test", 1, srv_proxy(&S, "fail"), 1, 3000);
+	p = run1("ok.test", 1, srv_proxy(&S, "fail"), 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_PROXY_FAILED, "%s", p.reason);
 	cr_expect_eq(p.proxy_connect_failed, 0);
 	cr_expect_eq(p.proxy_status, 502);
 
-	p = run1("ref.test", 1, srv_proxy(&S, "allow"), 1, 3000);
+	p = run1("ref.test", 1, srv_proxy(&S, "allow"), 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_PROXY_FAILED, "upstream refused: %s", p.reason);
 
-	p = run1("ok.test", 1, S.refuse, 1, 3000);
+	p = run1("ok.test", 1, S.refuse, 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_PROXY_FAILED, "%s", p.reason);
 	cr_expect_eq(p.proxy_connect_failed, 1);
 
@@ -204,9 +210,9 @@ Test(engine, proxy_modes)
 	cr_expect_eq(strcmp(p.phase, "proxy"), 0, "%s", p.phase);
 
 	/* failures behind a tunnel keep their own class */
-	p = run1("st.test", 1, srv_proxy(&S, "allow"), 1, 3000);
+	p = run1("st.test", 1, srv_proxy(&S, "allow"), 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_HTTP_STATUS, "%s", p.reason);
-	p = run1("exp.test", 1, srv_proxy(&S, "allow"), 1, 3000);
+	p = run1("exp.test", 1, srv_proxy(&S, "allow"), 1, NO_DEADLINE_MS);
 	cr_expect_eq(p.result, DX_PR_TLS_FAILED, "%s", p.reason);
 	stop();
 }
@@ -218,13 +224,16 @@ Test(engine, many_silent_targets_cost_one_deadline)
 	double t0;
 	char err[200];
 	start(CFG_FAULTS);
-	/* 2 s: room for 20 real handshakes on a loaded (sanitized) machine;
-	 * 20 silent targets would cost 40 s if the deadline were per target. */
-	cfg = (struct dx_probe_config){anchors, anchors_len, 2000, 0, 0};
+	/* The deadline is the subject: 40 silent targets cost one deadline of
+	 * 1 s, not 40 s. The bound (8 s) leaves room for a sanitized build on
+	 * a loaded machine and still tells one deadline from forty. No target
+	 * must finish its handshake in time: that would measure the machine. */
+	cfg = (struct dx_probe_config){.anchors_pem = anchors, .anchors_len = anchors_len,
+				       .timeout_ms = 1000};
 	for (int i = 0; i < 40; i++) {
 		memset(&p[i], 0, sizeof p[i]);
 		dx_probe_init(&p[i]);
-		p[i].host = i % 2 ? "sil.test" : "ok.test";
+		p[i].host = "sil.test";
 		p[i].port = 443;
 		p[i].tls = 1;
 		p[i].path = "/";
@@ -233,17 +242,63 @@ Test(engine, many_silent_targets_cost_one_deadline)
 	}
 	t0 = dx_clock_ms();
 	cr_assert_eq(dx_probe_run(p, 40, &cfg, err, sizeof err), 0);
-	cr_expect_lt(dx_clock_ms() - t0, 3000, "took %.0f ms", dx_clock_ms() - t0);
+	cr_expect_lt(dx_clock_ms() - t0, 8000, "took %.0f ms", dx_clock_ms() - t0);
 	for (int i = 0; i < 40; i++)
-		cr_expect_eq(p[i].result, i % 2 ? DX_PR_TIMEOUT : DX_PR_OK, "%d: %s", i,
-			     p[i].reason);
+		cr_expect_eq(p[i].result, DX_PR_TIMEOUT, "%d: %s", i, p[i].reason);
+	stop();
+}
+
+/* What the progress callback saw. */
+struct seen {
+	int calls, bad;
+	size_t last_done;
+};
+
+static void on_progress(void *user, size_t done, size_t total, double ms_left)
+{
+	struct seen *s = user;
+	s->calls++;
+	/* done never goes back, never exceeds the total; time left is within
+	 * the deadline */
+	if (total != 2 || done > total || done < s->last_done || ms_left > 60000)
+		s->bad++;
+	s->last_done = done;
+}
+
+Test(engine, progress_goes_to_the_callers_callback)
+{
+	struct dx_probe p[2];
+	struct seen seen = {0};
+	char err[200];
+	start(CFG_FAULTS);
+	/* two healthy targets; the deadline is not the subject here, only a
+	 * bound no machine reaches */
+	struct dx_probe_config cfg = {.anchors_pem = anchors, .anchors_len = anchors_len,
+				      .timeout_ms = NO_DEADLINE_MS, .progress = on_progress,
+				      .progress_user = &seen};
+	for (int i = 0; i < 2; i++) {
+		memset(&p[i], 0, sizeof p[i]);
+		dx_probe_init(&p[i]);
+		p[i].host = "ok.test";
+		p[i].port = 443;
+		p[i].tls = 1;
+		p[i].path = "/";
+		snprintf(p[i].addr, sizeof p[i].addr, "127.0.0.1");
+		p[i].addr_port = S.https;
+	}
+	cr_assert_eq(dx_probe_run(p, 2, &cfg, err, sizeof err), 0);
+	cr_expect_geq(seen.calls, 1);
+	cr_expect_eq(seen.bad, 0);
+	cr_expect_eq(p[0].result, DX_PR_OK, "%s", p[0].reason);
+	cr_expect_eq(p[1].result, DX_PR_OK, "%s", p[1].reason);
 	stop();
 }
 
 Test(engine, bad_anchors_mean_not_probed)
 {
 	struct dx_probe p;
-	struct dx_probe_config cfg = {"not a pem", 10, 1000, 0, 0};
+	struct dx_probe_config cfg = {.anchors_pem = "not a pem", .anchors_len = 10,
+				      .timeout_ms = 1000};
 	char err[200] = "";
 	memset(&p, 0, sizeof p);
 	dx_probe_init(&p);
@@ -325,7 +380,8 @@ Test(roots, all_five_expected_roots_are_embedded_and_parse)
 Test(roots, builtin_roots_call_a_foreign_chain_interception)
 {
 	struct dx_probe p;
-	struct dx_probe_config cfg = {dx_roots_pem, dx_roots_pem_len, 3000, 0, 0};
+	struct dx_probe_config cfg = {.anchors_pem = dx_roots_pem,
+				      .anchors_len = dx_roots_pem_len, .timeout_ms = NO_DEADLINE_MS};
 	char err[200];
 	start(CFG_FAULTS);
 	memset(&p, 0, sizeof p);

@@ -101,6 +101,7 @@ def main():
     for f in net:
         for k in ("title", "detail", "guidance"):
             f.setdefault(k, "")
+        f["section"] = "connectivity"  # as dx_report_model names it
         # every probe looked: found a problem, or found none (docs/verdict.md)
         f.setdefault("outcome", "clear" if f["severity"] == "info" else "found")
     findings = local[:]
@@ -117,7 +118,8 @@ def main():
     base["findings"] = findings
     base["summary"] = {"error": errors, "warning": warnings, "info": infos}
     base["source"] = "synthetic: tests/report/make_net_model.py"
-    base["verdict"] = {"id": "net.tls-inspection", "severity": "error", "title": "",
+    base["verdict"] = {"id": "net.tls-inspection", "severity": "error",
+                       "section": "connectivity", "title": "",
                        "detail": "", "next_step": "", "evidence": net[0]["evidence"],
                        "rule": "cause-found", "not_determined": [], "to_check": []}
     json.dump(base, open(sys.argv[2], "w", encoding="utf-8"), indent=1, ensure_ascii=False)

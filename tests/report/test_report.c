@@ -224,6 +224,28 @@ Test(html, connectivity_table_shows_escaped_issuer_and_timings)
 	dx_catalog_free(&cat);
 }
 
+Test(html, category_is_the_section_the_model_names)
+{
+	struct dx_catalog cat = load("en");
+	cJSON *m = net_model("x", "PC-01");
+	cJSON *fs = cJSON_GetObjectItemCaseSensitive(m, "findings");
+	/* the writer trusts the model, not the check table: a section unlike
+	 * the ID's shows as given; none, or one the catalog does not know,
+	 * shows as Other */
+	cJSON_AddStringToObject(cJSON_GetArrayItem(fs, 0), "section", "antivirus");
+	cJSON_AddStringToObject(cJSON_GetArrayItem(fs, 1), "section", "<b>bogus</b>");
+	char *html = render(dx_report_html, m, &cat);
+	const char *results = strstr(html, "id=\"detailed-results\"");
+	cr_assert(results);
+	cr_expect(strstr(results, "<td>Defender Antivirus</td>"), "%s", results);
+	cr_expect_null(strstr(results, "<td>Connectivity</td>"));
+	cr_expect_null(strstr(results, "bogus"));
+	cr_expect(strstr(results, "<td>Other</td>"));
+	free(html);
+	cJSON_Delete(m);
+	dx_catalog_free(&cat);
+}
+
 Test(html, no_connectivity_table_without_endpoint_findings)
 {
 	struct dx_catalog cat = load("en");
