@@ -265,7 +265,9 @@ static void verdict_section(const struct hw *h, const cJSON *model)
 	fprintf(h->out, "<section id=\"verdict\" class=\"verdict %s\">",
 		found ? sev_class(sev) : sev_class(sev[0] ? sev : "info"));
 	raw(h, "<h2>");
-	put_text(h, ui(h, found ? "verdict_cause" : "verdict_none"));
+	/* rule 3 names what could not be checked, not a cause */
+	put_text(h, ui(h, strcmp(str(v, "rule"), "not-determined") == 0 ? "verdict_not_determined"
+			  : found ? "verdict_cause" : "verdict_none"));
 	raw(h, " ");
 	badge(h, found ? sev : sev[0] ? sev : "info");
 	raw(h, "</h2><p class=\"cause\">");

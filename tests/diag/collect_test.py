@@ -144,7 +144,7 @@ rejected('no-route.json', b, '$.network.destinations[0].route: missing')
 big = path('big.json')
 with open(big, 'w') as fh:
     fh.write('{"description": "' + 'x' * 1000 + '"' + ' ' * (17 << 20) + '}')
-rejected(big, big, 'larger than the 16777216 bytes allowed')
+rejected(big, big, 'larger than 16777216 bytes')
 
 # 6. --redact: host name, user names, proxy names and internal addresses
 #    become stable tokens; the verdict and every finding's id stay.
