@@ -31,27 +31,6 @@
 #define MAX_DEST 128
 #define DEFAULT_TIMEOUT_MS 10000
 
-/* "a, b, c (+N)": the first hosts of a list, for a sentence; the whole
- * list stays in the evidence array. */
-static void add_hosts_summary(struct dx_finding *f, const cJSON *hosts)
-{
-	char buf[400] = "";
-	size_t o = 0;
-	int n = cJSON_GetArraySize(hosts), i = 0;
-	const cJSON *h;
-	cJSON_ArrayForEach(h, hosts) {
-		if (i == 3)
-			break;
-		o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, "%s%s",
-				      i ? ", " : "", h->valuestring);
-		i++;
-	}
-	if (n > 3 && o < sizeof buf)
-		snprintf(buf + o, sizeof buf - o, " (+%d)", n - 3);
-	dx_ev_str(f, "hosts_summary", buf);
-	dx_ev_num(f, "host_count", n);
-}
-
 struct netplan {
 	struct dx_onboarded ob;
 	int ob_ok;               /* OnboardedInfo decoded */
@@ -485,18 +464,6 @@ static void endpoint_finding(struct dx_ctx *c, const struct dx_netrec *t)
 		dx_ev_str(f, "tls_detail", p->tls_detail);
 }
 
-/* Adds `s` to a JSON array of strings unless present. */
-static void add_unique(cJSON *arr, const char *s)
-{
-	const cJSON *it;
-	if (!arr || !s || !*s)
-		return;
-	cJSON_ArrayForEach(it, arr)
-		if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
-			return;
-	cJSON_AddItemToArray(arr, cJSON_CreateString(s));
-}
-
 static void category_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n)
 {
 	static const struct { const char *cat, *id; } map[] = {
@@ -557,7 +524,7 @@ static void category_findings(struct dx_ctx *c, const struct dx_netrec *t, size_
 				cJSON_AddBoolToObject(o, "required", t[i].d.required);
 				cJSON_AddItemToArray(arr, o);
 			}
-			add_unique(classes, dx_probe_class_name(t[i].p.result));
+			dx_json_add_unique(classes, dx_probe_class_name(t[i].p.result));
 		}
 	}
 }
@@ -626,16 +593,16 @@ static void cause_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n
 						dx_ev_str(f, "block_title", p->proxy_title);
 				}
 			}
-			add_unique(hosts, t[i].d.host);
-			add_unique(issuers, p->issuer);
-			add_unique(roots, p->root);
+			dx_json_add_unique(hosts, t[i].d.host);
+			dx_json_add_unique(issuers, p->issuer);
+			dx_json_add_unique(roots, p->root);
 			if (proxies) {
 				snprintf(px, sizeof px, "%s:%d", t[i].r.hp.host, t[i].r.hp.port);
-				add_unique(proxies, px);
+				dx_json_add_unique(proxies, px);
 			}
 		}
 		if (f)
-			add_hosts_summary(f, hosts);
+			dx_ev_hosts_summary(f, hosts);
 	}
 }
 
@@ -690,7 +657,7 @@ static void check_static_ip(struct dx_ctx *c, struct dx_dns_cache *dc,
 				char s[320];
 				outside++;
 				snprintf(s, sizeof s, "%s %s", t[i].d.host, e->addrs.items[k]);
-				add_unique(out_arr, s);
+				dx_json_add_unique(out_arr, s);
 			}
 		}
 	}

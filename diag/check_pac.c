@@ -27,37 +27,6 @@ static int blocked(enum dx_probe_class r)
 	return r == DX_PR_DNS || r == DX_PR_REFUSED || r == DX_PR_RESET || r == DX_PR_TIMEOUT;
 }
 
-static void add_unique(cJSON *arr, const char *s)
-{
-	const cJSON *it;
-	if (!arr || !s || !*s)
-		return;
-	cJSON_ArrayForEach(it, arr)
-		if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
-			return;
-	cJSON_AddItemToArray(arr, cJSON_CreateString(s));
-}
-
-/* "a, b, c (+N)" of a hosts array, for sentences. */
-static void hosts_summary(struct dx_finding *f, const cJSON *hosts)
-{
-	char buf[400] = "";
-	size_t o = 0;
-	int n = cJSON_GetArraySize(hosts), i = 0;
-	const cJSON *h;
-	cJSON_ArrayForEach(h, hosts) {
-		if (i == 3)
-			break;
-		o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, "%s%s",
-				      i ? ", " : "", h->valuestring);
-		i++;
-	}
-	if (n > 3 && o < sizeof buf)
-		snprintf(buf + o, sizeof buf - o, " (+%d)", n - 3);
-	dx_ev_str(f, "hosts_summary", buf);
-	dx_ev_num(f, "host_count", n);
-}
-
 /* Where the destinations went once discovery had failed, and whether a
  * Required one failed there (then the discovery failure is the likely
  * cause, an error; else a warning). */
@@ -75,7 +44,7 @@ static enum dx_severity fallback_effect(struct dx_finding *f, int consulted,
 	for (size_t i = 0; i < n; i++) {
 		if (!fell_back(&o[i]) || !failed(o[i].result))
 			continue;
-		add_unique(hosts, o[i].host);
+		dx_json_add_unique(hosts, o[i].host);
 		req_fail |= o[i].required;
 	}
 	return req_fail ? DX_SEV_ERROR : DX_SEV_WARNING;
@@ -178,14 +147,14 @@ static void call_errors(struct dx_ctx *c, const struct dx_wpad_state *st, int co
 				  : "a static or WinHTTP proxy decides the route; WPAD is not used");
 			hosts = cJSON_AddArrayToObject(f->evidence, "hosts");
 		}
-		add_unique(hosts, o[i].host);
+		dx_json_add_unique(hosts, o[i].host);
 		req |= fell_back(&o[i]) && o[i].required && failed(o[i].result);
 	}
 	if (!f)
 		return;
 	if (req)
 		f->severity = DX_SEV_ERROR;
-	hosts_summary(f, hosts);
+	dx_ev_hosts_summary(f, hosts);
 }
 
 /* What the script decided, measured: a proxy that refuses (403), or DIRECT
@@ -219,9 +188,9 @@ static void decided(struct dx_ctx *c, const struct dx_wpad_state *st,
 			}
 			hosts = cJSON_AddArrayToObject(f->evidence, "hosts");
 		}
-		add_unique(hosts, o[i].host);
-		add_unique(proxies, o[i].proxy);
-		add_unique(classes, dx_probe_class_name(o[i].result));
+		dx_json_add_unique(hosts, o[i].host);
+		dx_json_add_unique(proxies, o[i].proxy);
+		dx_json_add_unique(classes, dx_probe_class_name(o[i].result));
 		req |= o[i].required;
 		cnc |= o[i].cnc;
 	}
@@ -230,7 +199,7 @@ static void decided(struct dx_ctx *c, const struct dx_wpad_state *st,
 	if (req)
 		f->severity = DX_SEV_ERROR;
 	dx_ev_bool(f, "cnc", cnc);
-	hosts_summary(f, hosts);
+	dx_ev_hosts_summary(f, hosts);
 }
 
 void dx_check_pac(struct dx_ctx *c, const struct dx_wpad_state *st,

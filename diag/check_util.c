@@ -169,3 +169,35 @@ void dx_ev_undetermined(struct dx_ctx *c, struct dx_finding *f, const char *what
 	dx_ev_err(f, what, s, err);
 	dx_undetermined(f, dx_reason_of(c, s));
 }
+
+/* "a, b, c (+N)": the first hosts of a list, for a sentence; the whole
+ * list stays in the evidence array. */
+void dx_ev_hosts_summary(struct dx_finding *f, const cJSON *hosts)
+{
+	char buf[400] = "";
+	size_t o = 0;
+	int n = cJSON_GetArraySize(hosts), i = 0;
+	const cJSON *h;
+	cJSON_ArrayForEach(h, hosts) {
+		if (i == 3)
+			break;
+		o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, "%s%s",
+				      i ? ", " : "", h->valuestring);
+		i++;
+	}
+	if (n > 3 && o < sizeof buf)
+		snprintf(buf + o, sizeof buf - o, " (+%d)", n - 3);
+	dx_ev_str(f, "hosts_summary", buf);
+	dx_ev_num(f, "host_count", n);
+}
+
+void dx_json_add_unique(cJSON *arr, const char *s)
+{
+	const cJSON *it;
+	if (!arr || !s || !*s)
+		return;
+	cJSON_ArrayForEach(it, arr)
+		if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
+			return;
+	cJSON_AddItemToArray(arr, cJSON_CreateString(s));
+}

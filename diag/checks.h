@@ -183,6 +183,12 @@ int dx_event_has(const struct dx_event *e, const char *needle);
 /* The event as evidence text: its message, or when it has none its
  * insertion strings, "(no message; insertion strings: a | b)". */
 void dx_event_text(const struct dx_event *e, char *out, size_t sz);
+/* "a, b, c (+N)": evidence hosts_summary and host_count for a sentence,
+ * from a JSON array of host names (the whole list stays in the array). */
+void dx_ev_hosts_summary(struct dx_finding *f, const cJSON *hosts);
+/* Adds `s` to a JSON array of strings unless it is there or empty (arr
+ * may be NULL). */
+void dx_json_add_unique(cJSON *arr, const char *s);
 /* strcasestr, which MinGW lacks. */
 const char *dx_strcasestr(const char *hay, const char *needle);
 
