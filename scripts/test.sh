@@ -16,12 +16,14 @@ done
 [ $setup = 1 ] && { bash scripts/setup.sh || exit 1; }
 
 builds=()
+broken=()  # trees that did not configure or build: each counts as a failure
 run_suite() { # dir [meson setup args...]
   local dir=$1; shift
   if [ ! -f "$dir/build.ninja" ]; then
-    meson setup "$dir" "$@" >"/tmp/mdediag-setup-$$.log" 2>&1 || { cat "/tmp/mdediag-setup-$$.log"; return 1; }
+    meson setup "$dir" "$@" >"/tmp/mdediag-setup-$$.log" 2>&1 ||
+      { cat "/tmp/mdediag-setup-$$.log"; broken+=("$dir (meson setup)"); return 1; }
   fi
-  ninja -C "$dir" || return 1
+  ninja -C "$dir" || { broken+=("$dir (build)"); return 1; }
   builds+=("$dir")
   # Meson's per-test timeouts only catch a hung test; they are not what any
   # test checks. A loaded 2-core machine (or ASan, or Wine) can take three
@@ -55,16 +57,20 @@ if [ "${MDEDIAG_NO_WINDOWS:-0}" != 1 ]; then
     # leave no Wine server behind holding this script's output open
     WINEPREFIX="$PWD/build-win/wine/prefix" wineserver -k </dev/null >/dev/null 2>&1 || true
   else
+    broken+=("build-win (fetching the Windows dependencies)")
     status=1
   fi
 fi
 
 # One line for CI: count Criterion assertions' tests, TAP subtests and other
 # tests from each build's testlog.json.
-python3 - "${builds[@]}" <<'PY'
+# A tree that did not build counts as one failure, named here.
+for b in "${broken[@]}"; do echo "test.sh: FAILED to build: $b" >&2; done
+python3 - "${#broken[@]}" "${builds[@]}" <<'PY'
 import json, re, sys
-passed = failed = skipped = 0
-for d in sys.argv[1:]:
+passed = skipped = 0
+failed = int(sys.argv[1])
+for d in sys.argv[2:]:
     try:
         lines = open(f"{d}/meson-logs/testlog.json").read().splitlines()
     except OSError:
