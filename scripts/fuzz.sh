@@ -18,7 +18,8 @@ if [ ! -f build-fuzz/build.ninja ]; then
 fi
 ninja -C build-fuzz >/dev/null || exit 1
 if [ "$target" = all ]; then
-  targets=$(cd build-fuzz/tests/fuzz && ls fuzz_* | grep -v '\.p$' | sed 's/^fuzz_//')
+  targets=$(cd build-fuzz/tests/fuzz && find . -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x |
+    sed 's|^\./fuzz_||' | sort)
 else
   [ -x "build-fuzz/tests/fuzz/fuzz_$target" ] || { echo "fuzz.sh: no target $target" >&2; exit 2; }
   targets=$target
