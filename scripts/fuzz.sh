@@ -4,7 +4,8 @@
 # keeps a growing corpus in build-fuzz/fuzz/TARGET/corpus (seeded from the
 # repository by tests/fuzz/make_seeds.py), saves crashing inputs in
 # build-fuzz/fuzz/TARGET/artifacts/, and ends with one Markdown table row
-# per target for docs/fuzzing.md:
+# per target for docs/fuzzing.md (seconds = wall time taken; -runs=N stops
+# a target early):
 #   | date | commit | target | seconds | executions | exec/s | cov | ft | corpus | findings |
 # "all" runs every target one after another, SECONDS each.
 set -uo pipefail
@@ -36,10 +37,12 @@ for t in $targets; do
   [ -f "tests/fuzz/dict/$t.dict" ] && dict=(-dict="tests/fuzz/dict/$t.dict")
   log=$w/logs/$(date -u +%Y%m%dT%H%M%SZ).log
   before=$(ls "$w/artifacts" | wc -l)
+  start=$(date +%s)
   "build-fuzz/tests/fuzz/fuzz_$t" "${dict[@]}" -max_total_time="$secs" -timeout=30 \
     -rss_limit_mb=2048 -artifact_prefix="$w/artifacts/" -print_final_stats=1 "$@" \
     "$w/corpus" "$w/seeds" >"$log" 2>&1
   rc=$?
+  took=$(( $(date +%s) - start ))
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
@@ -47,7 +50,7 @@ for t in $targets; do
   found=$(( $(ls "$w/artifacts" | wc -l) - before ))
   [ $rc = 0 ] || status=1
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(date -u +%Y-%m-%d)" "$commit" \
-    "$t" "$secs" "${runs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$(ls "$w/corpus" | wc -l)" \
+    "$t" "$took" "${runs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$(ls "$w/corpus" | wc -l)" \
     "$([ $rc = 0 ] && echo 0 || echo "$found (exit $rc, $log)")"
 done
 exit $status

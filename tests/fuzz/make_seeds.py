@@ -136,6 +136,102 @@ elif name == "mc_config":
                 continue
             if cloud is not None:
                 seed(json.dumps(cloud))
+elif name == "collect":
+    # Collected files: device fixtures with a "network" section as collect
+    # writes it (docs/collect.md), one record per result class and route
+    # kind, a WPAD stage, and a --no-network collection.
+    def record(i, result, route="direct"):
+        r = {"id": f"cnc-{i}", "host": "winatp-gw-eus.microsoft.com", "port": 443,
+             "scheme": "https", "path": "/test", "expect": 200, "category": "cnc",
+             "categories": ["cnc", "cyber"], "required": True, "geo": "US",
+             "route": {"method": "direct", "source": "none", "reason": "no proxy is set",
+                       "route_source": "direct"},
+             "dns": {"name": "winatp-gw-eus.microsoft.com", "status": "ok",
+                     "addresses": ["20.42.73.1", "fd00::1"]},
+             "address": "20.42.73.1:443", "connect_to": "", "result": result,
+             "phase": "tls", "reason": f"{result} seen",
+             "timings_ms": {"dns": 0.4, "connect": 1.25, "proxy": 0, "tls": 40.2, "http": 12.5}}
+        if route != "direct":
+            r["route"] = {"method": "proxy", "proxy_host": "proxy.contoso.local", "proxy_port": 8080,
+                          "source": route, "reason": f"{route} proxy", "route_source": "wpad",
+                          "pac_answer": "PROXY proxy.contoso.local:8080; DIRECT", "pac_rc": 0,
+                          "pac_error": "", "os_answer": ""}
+            r["proxy_reply"] = {"status": 403, "status_line": "HTTP/1.1 403 Forbidden",
+                                "proxy_agent": "BlueCoat", "via": "1.1 corp-proxy",
+                                "proxy_authenticate": "NTLM, Basic realm=\"corp\"",
+                                "block_title": "Access Denied", "unreachable": False}
+        if result in ("ok", "tls-intercepted", "tls-failed", "http-status"):
+            r["http"] = {"status": 200 if result == "ok" else 503, "status_line": "HTTP/1.1 200 OK"}
+            r["tls"] = {"subject": "CN=winatp-gw-eus.microsoft.com", "issuer": "CN=Microsoft Azure RSA TLS Issuing CA 04",
+                        "root": "CN=DigiCert Global Root G2", "detail": "", "expected_root": result != "tls-intercepted",
+                        "presented": 2,
+                        "chain": [{"subject": "CN=a", "issuer": "CN=b", "not_before": "2026-01-01T00:00:00Z",
+                                   "not_after": "2028-01-01T00:00:00Z", "ski": "16203451", "aki": "9bd49760"}]}
+        return r
+    classes = ["ok", "dns", "refused", "reset", "timeout", "proxy-denied", "proxy-auth",
+               "proxy-failed", "tls-intercepted", "tls-failed", "http-status", "not-probed"]
+    wpad = {"stage": 3, "detect_status": 0, "detect_code": 0, "detect_error": "",
+            "url": "http://wpad.contoso.local/wpad.dat", "method": "dhcp", "inline_script": False,
+            "fetch_address": "10.0.0.7:80", "fetch_connect_to": "", "http_status": 200,
+            "script_bytes": 412, "error": "", "pac_rc": 0, "load_ms": 3.5,
+            "entry_point": "FindProxyForURL", "alerts": "hello", "os_error": ""}
+    def network(recs, **extra):
+        n = {"format": 1, "tool": "mdediag 0.1.0", "collected_at": "2026-11-30T04:00:00Z",
+             "options": {"no_network": False, "timeout_ms": 10000, "anchors": "",
+                         "connect_to": [":443:127.0.0.1:4443"]},
+             "probe_error": "", "destinations": recs}
+        n.update(extra)
+        return n
+    sections = [network([record(i, c, "static" if i % 2 else "direct") for i, c in enumerate(classes)]),
+                network([record(0, "proxy-denied", "pac")], wpad=wpad),
+                network([], not_tested="--no-network: the network was not tested",
+                        options={"no_network": True, "timeout_ms": 5000, "anchors": "", "connect_to": []})]
+    for dev in ("healthy-win11.json", "sense-stopped-event10.json"):
+        with open(os.path.join(root, "fixtures/devices", dev)) as f:
+            fx = json.load(f)
+        for sec in sections:
+            fx["network"] = sec
+            seed(json.dumps(fx))
+    for sec in sections:
+        seed(json.dumps({"network": sec}))
+elif name == "pac":
+    # the PAC scripts of the scenarios and tests, and a few by hand that
+    # reach each helper the scripts may call
+    for p, b in json_files():
+        def walk(o):
+            if isinstance(o, dict):
+                for v in o.values():
+                    walk(v)
+            elif isinstance(o, list):
+                for v in o:
+                    walk(v)
+            elif isinstance(o, str) and "FindProxyForURL" in o and len(o) < 65536:
+                seed(o)
+        try:
+            walk(json.loads(b))
+        except (ValueError, RecursionError):
+            pass
+    for p in files("tests/**/*.pac") + files("fixtures/**/*.pac") + files("fixtures/**/*.dat"):
+        seed(open(p, "rb").read())
+    for body in (
+            'return "DIRECT";',
+            'if (isPlainHostName(host) || dnsDomainIs(host, ".contoso.com")) return "DIRECT";'
+            ' return "PROXY proxy.contoso.com:8080; DIRECT";',
+            'if (isInNet(dnsResolve(host), "10.0.0.0", "255.0.0.0")) return "DIRECT";'
+            ' if (shExpMatch(url, "*microsoft.com*")) return "PROXY [fd00::5]:3128";'
+            ' return "SOCKS5 10.0.0.5:1080";',
+            'if (isResolvable(host) && localHostOrDomainIs(host, "winatp-gw-eus")) return "HTTPS p:443";'
+            ' if (weekdayRange("MON", "FRI") && timeRange(8, 18)) return "PROXY p:80";'
+            ' if (dateRange("JAN", "DEC")) return "DIRECT"; alert(myIpAddress()); return "DIRECT";',
+            'return dnsDomainLevels(host) > 2 ? "PROXY a:1; PROXY b:2" : "DIRECT";'):
+        seed("function FindProxyForURL(url, host) { " + body + " }")
+    seed('function FindProxyForURLEx(url, host) { var a = dnsResolveEx(host);'
+         ' if (isInNetEx(a, "fd00::/8")) return "PROXY v6.contoso.com:8080";'
+         ' return sortIpAddressList(myIpAddressEx()) ? "DIRECT" : "PROXY p:1"; }')
+    seed("function FindProxyForURL(u, h) { while (true) {} }")
+    seed("function FindProxyForURL(u, h) { return FindProxyForURL(u, h); }")
+    seed("function FindProxyForURL(u, h) { var s = 'x'; for (;;) s += s; }")
+    seed("function FindProxyForURL(u, h) { throw 'line one\\nline two'; }")
 else:
     sys.exit(f"make_seeds.py: no seeds for target {name!r}")
 if n == 0:

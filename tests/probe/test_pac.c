@@ -338,6 +338,27 @@ Test(pac_hostile, throws)
 	HOSTILE("function FindProxyForURL(u, h) { return undefinedFunction(h); }", DX_PAC_RUNTIME);
 }
 
+/* What the script throws, returns or alerts is its own text: a reason or an
+ * alert built from it is still one line (found by tests/fuzz/fuzz_pac.c). */
+Test(pac_hostile, reasons_stay_one_line)
+{
+	char out[256], err[256];
+	struct dx_pac *p;
+	struct dx_pac_env e = env(NULL);
+	cr_assert_eq(eval("function FindProxyForURL(u, h) { throw 'line one\\nline two'; }",
+			  "https://x/", "x", out, sizeof out, err, sizeof err, NULL), DX_PAC_RUNTIME);
+	cr_assert_str_eq(err, "line one line two");
+	cr_assert_eq(eval("function FindProxyForURL(u, h) { return 'x\\r\\ny'; }",
+			  "https://x/", "x", out, sizeof out, err, sizeof err, NULL), DX_PAC_BAD_RESULT);
+	cr_assert_null(strpbrk(err, "\r\n"), "%s", err);
+	cr_assert(strstr(err, "returned \"x  y\""), "%s", err);
+	const char *script = "function FindProxyForURL(u, h) { alert('a\\tb\\nc'); return 'DIRECT'; }";
+	cr_assert_eq(dx_pac_load(&p, script, strlen(script), &e, NULL, err, sizeof err), DX_PAC_OK);
+	cr_assert_eq(dx_pac_find(p, "https://x/", "x", out, sizeof out, err, sizeof err), DX_PAC_OK);
+	cr_assert_str_eq(dx_pac_alerts(p), "a b c");
+	dx_pac_free(p);
+}
+
 Test(pac_hostile, ten_megabytes)
 {
 	size_t n = 10u << 20;

@@ -1,0 +1,1 @@
+function FindProxyForURL(u, h) { alert("a\nb"); return "x\ny"; }

@@ -1,0 +1,1 @@
+function FindProxyForURL(u, h) { throw "line one\nline two"; }
