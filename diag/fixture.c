@@ -37,9 +37,7 @@ static int fail(struct ld *ld, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	/* values quoted from the fixture keep the error on one line */
-	for (char *c = msg; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	dx_one_line(msg, '?');
 	snprintf(ld->err, ld->errsz, "%s: %s: %s", ld->file,
 		 ld->path[0] ? ld->path : "$", msg);
 	return -1;

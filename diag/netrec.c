@@ -203,9 +203,7 @@ static int failf(struct pc *c, const char *key, const char *fmt, ...)
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
 	/* values quoted from the file keep the error on one line (as fixture.c) */
-	for (char *p = why; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	dx_one_line(why, '?');
 	snprintf(c->err, c->errsz, "%s%s%s: %s", c->path, key ? "." : "", key ? key : "", why);
 	return -1;
 }

@@ -145,15 +145,6 @@ static void pac_fatal(void *udata, const char *msg)
 	abort();
 }
 
-/* The script chooses what it throws and alerts: its line breaks and other
- * controls become spaces, so a reason stays one line (pac.h). */
-static void one_line(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = ' ';
-}
-
 /* ---- natives -------------------------------------------------------------- */
 
 static struct dx_pac *self(duk_context *ctx)
@@ -234,7 +225,7 @@ static duk_ret_t n_alert(duk_context *ctx)
 	const char *msg = duk_safe_to_string(ctx, 0);
 	if (o + 4 < sizeof p->alerts) {
 		snprintf(p->alerts + o, sizeof p->alerts - o, "%s%.200s", o ? "; " : "", msg);
-		one_line(p->alerts + o);
+		dx_one_line(p->alerts + o, ' '); /* the script's text: one line */
 	}
 	return 0;
 }
@@ -255,7 +246,9 @@ static void defaults(struct dx_pac_limits *l, const struct dx_pac_limits *in)
 		l->max_result = 4096;
 }
 
-/* Classifies the error on the value stack top after a failed call. */
+/* Classifies the error on the value stack top after a failed call. The
+ * script chose what it threw: controls become spaces, so the reason stays
+ * one line (pac.h), here and wherever a reason quotes the script. */
 static enum dx_pac_rc classify(struct dx_pac *p, enum dx_pac_rc dflt, char *err,
 			       size_t errsz)
 {
@@ -267,11 +260,11 @@ static enum dx_pac_rc classify(struct dx_pac *p, enum dx_pac_rc dflt, char *err,
 	if (p->stop == DX_PAC_MEMORY) {
 		snprintf(err, errsz, "needed more than %zu MiB of memory (stopped): %.120s",
 			 p->lim.max_heap >> 20, msg);
-		one_line(err);
+		dx_one_line(err, ' ');
 		return DX_PAC_MEMORY;
 	}
 	snprintf(err, errsz, "%.200s", msg);
-	one_line(err);
+	dx_one_line(err, ' ');
 	return dflt;
 }
 
@@ -401,7 +394,7 @@ enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host,
 	out[n] = 0;
 	if (dx_pac_parse(out, e, 1, perr, sizeof perr) < 0) {
 		snprintf(err, errsz, "%s returned \"%.80s\": %s", p->entry, out, perr);
-		one_line(err);
+		dx_one_line(err, ' ');
 		rc = DX_PAC_BAD_RESULT;
 	}
 out:
@@ -468,7 +461,7 @@ int dx_pac_parse(const char *s, struct dx_pac_entry *out, size_t max, char *err,
 		if (k == sizeof kws / sizeof kws[0]) {
 			snprintf(err, errsz, "\"%.*s\" is not DIRECT, PROXY, HTTP(S) or SOCKS",
 				 (int)((b - a) > 40 ? 40 : (b - a)), a);
-			one_line(err);
+			dx_one_line(err, ' ');
 			return -1;
 		}
 		a += kl;

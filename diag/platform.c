@@ -121,6 +121,13 @@ void dx_eventlist_free(struct dx_eventlist *l)
 	l->count = 0;
 }
 
+void dx_one_line(char *s, char with)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = with;
+}
+
 int dx_strieq(const char *a, const char *b)
 {
 	for (; *a && *b; a++, b++)

@@ -294,5 +294,8 @@ void dx_format_time(int64_t t, char out[32]);
 
 /* Case-insensitive ASCII comparison, as Windows compares key names. */
 int dx_strieq(const char *a, const char *b);
+/* Replaces each control character of s (below 0x20, and DEL) with `with`,
+ * so text quoted from outside (a file, a script) stays on one line. */
+void dx_one_line(char *s, char with);
 
 #endif

@@ -43,6 +43,19 @@ static inline int fuzz_terminated(const char *s, size_t sz)
 	return memchr(s, 0, sz) != NULL;
 }
 
+/* 1 when s is one line: no line feed, no carriage return. */
+static inline int fuzz_one_line(const char *s)
+{
+	return strpbrk(s, "\r\n") == NULL;
+}
+
+/* A loader's rejection: one line that starts with `prefix` (the file and
+ * the JSON path of the member at fault). */
+#define FUZZ_REJECTED(err, prefix)                                          \
+	FUZZ_ASSERT(strncmp((err), (prefix), strlen(prefix)) == 0 &&        \
+			    fuzz_one_line(err),                             \
+		    "rejection not one line starting %s: %s", (prefix), (err))
+
 /* 1 when every byte of s is printable ASCII. */
 static inline int fuzz_printable(const char *s)
 {

@@ -37,8 +37,7 @@ static void check_reason(enum dx_pac_rc rc, const char *err, const char *what)
 	if (rc == DX_PAC_OK)
 		return;
 	FUZZ_ASSERT(err[0] != 0, "%s: %s without a reason", what, dx_pac_rc_name(rc));
-	FUZZ_ASSERT(!strchr(err, '\n') && !strchr(err, '\r'), "%s: reason of more than one line: %s",
-		    what, err);
+	FUZZ_ASSERT(fuzz_one_line(err), "%s: reason of more than one line: %s", what, err);
 }
 
 /* A parsed list: each entry a known kind; proxies with a host of printable
@@ -89,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(!strcmp(dx_pac_entry_point(p), "FindProxyForURL") ||
 			    !strcmp(dx_pac_entry_point(p), "FindProxyForURLEx"),
 			    "entry point %s", dx_pac_entry_point(p));
-		FUZZ_ASSERT(fuzz_terminated(dx_pac_alerts(p), 512) && !strchr(dx_pac_alerts(p), '\n'),
+		FUZZ_ASSERT(fuzz_terminated(dx_pac_alerts(p), 512) && fuzz_one_line(dx_pac_alerts(p)),
 			    "alerts not one terminated line");
 	}
 	if (p)
@@ -102,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *s = fuzz_cstr(data, size), perr[200] = "";
 		int n = dx_pac_parse(s, e, 8, perr, sizeof perr);
 		if (n < 0)
-			FUZZ_ASSERT(perr[0] && !strchr(perr, '\n'), "answer rejected without a one-line reason");
+			FUZZ_ASSERT(perr[0] && fuzz_one_line(perr), "answer rejected without a one-line reason");
 		else
 			check_entries(e, n, 8);
 		free(s);
