@@ -137,8 +137,11 @@ int dx_pac_timeout_check(void *udata)
 	return p && (out_of_time(p) || p->over_heap);
 }
 
-/* Only reached for an error outside any protected call, which this file
- * never makes; Duktape requires the handler not to return. */
+/* Only reached for an error outside any protected call. Every API call of
+ * this file that can allocate runs inside duk_safe_call (load_steps,
+ * find_step): an allocation refused there, by the heap cap or because the
+ * time budget ran out, is an error those calls catch. Duktape requires the
+ * handler not to return. */
 static void pac_fatal(void *udata, const char *msg)
 {
 	fprintf(stderr, "mdediag: PAC engine fatal error: %s\n", msg ? msg : "?");
@@ -277,15 +280,74 @@ static int has_function(duk_context *ctx, const char *name)
 	return r;
 }
 
-enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
-			   const struct dx_pac_env *env,
-			   const struct dx_pac_limits *lim, char *err, size_t errsz)
+/* What dx_pac_load does once the heap exists, as one protected call: a
+ * refused allocation anywhere in it is an error caught by duk_safe_call.
+ * failed_as says how an error is classified: a syntax error while the
+ * script is compiled, a runtime error otherwise (our helpers included). */
+struct load_args {
+	const struct dx_embedded *helpers;
+	const char *script;
+	size_t len;
+	enum dx_pac_rc failed_as;
+	int has_ex, has_plain;
+};
+
+static duk_ret_t load_steps(duk_context *ctx, void *udata)
 {
 	static const duk_function_list_entry natives[] = {
 		{"__dx_resolve", n_resolve, 1},    {"__dx_resolve_all", n_resolve_all, 1},
 		{"__dx_my_ips", n_my_ips, 0},      {"__dx_now", n_now, 0},
 		{"__dx_alert", n_alert, 1},        {NULL, NULL, 0},
 	};
+	struct load_args *a = udata;
+
+	duk_push_global_object(ctx);
+	duk_put_function_list(ctx, -1, natives);
+	/* No Duktape object: Duktape.fin() would let a script leave code that
+	 * runs when the heap is destroyed, outside any call we make. */
+	duk_del_prop_string(ctx, -1, "Duktape");
+	duk_pop(ctx);
+
+	/* Our helpers first: they are trusted, but run under the same limits. */
+	a->failed_as = DX_PAC_RUNTIME;
+	duk_push_lstring(ctx, a->helpers->data, a->helpers->len);
+	duk_push_string(ctx, "pac_helpers.js");
+	duk_compile(ctx, DUK_COMPILE_EVAL);
+	duk_call(ctx, 0);
+	duk_pop(ctx);
+
+	a->failed_as = DX_PAC_SYNTAX;
+	duk_push_lstring(ctx, a->script, a->len);
+	duk_push_string(ctx, "wpad.dat");
+	duk_compile(ctx, DUK_COMPILE_EVAL);
+	a->failed_as = DX_PAC_RUNTIME;
+	duk_call(ctx, 0);
+	duk_pop(ctx);
+	a->has_ex = has_function(ctx, "FindProxyForURLEx");
+	a->has_plain = has_function(ctx, "FindProxyForURL");
+	return 0;
+}
+
+/* dx_pac_find's call of the entry point, protected the same way: looking
+ * the function up and pushing the URL allocate too. Leaves the result. */
+struct find_args {
+	const char *entry, *url, *host;
+};
+
+static duk_ret_t find_step(duk_context *ctx, void *udata)
+{
+	const struct find_args *a = udata;
+	duk_get_global_string(ctx, a->entry);
+	duk_push_string(ctx, a->url);
+	duk_push_string(ctx, a->host);
+	duk_call(ctx, 2);
+	return 1;
+}
+
+enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
+			   const struct dx_pac_env *env,
+			   const struct dx_pac_limits *lim, char *err, size_t errsz)
+{
 	const struct dx_embedded *helpers = dx_embedded_find("pac_helpers.js");
 	struct dx_pac *p;
 	enum dx_pac_rc rc;
@@ -312,38 +374,15 @@ enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 		dx_pac_free(p);
 		return DX_PAC_MEMORY;
 	}
-	duk_push_global_object(p->ctx);
-	duk_put_function_list(p->ctx, -1, natives);
-	/* No Duktape object: Duktape.fin() would let a script leave code that
-	 * runs when the heap is destroyed, outside any call we make. */
-	duk_del_prop_string(p->ctx, -1, "Duktape");
-	duk_pop(p->ctx);
-
-	/* Our helpers first: they are trusted, but run under the same limits. */
-	duk_push_lstring(p->ctx, helpers->data, helpers->len);
-	duk_push_string(p->ctx, "pac_helpers.js");
-	if (duk_pcompile(p->ctx, DUK_COMPILE_EVAL) != 0 || duk_pcall(p->ctx, 0) != 0) {
-		rc = classify(p, DX_PAC_RUNTIME, err, errsz);
+	struct load_args a = {helpers, script, len, DX_PAC_RUNTIME, 0, 0};
+	if (duk_safe_call(p->ctx, load_steps, &a, 0, 1) != DUK_EXEC_SUCCESS) {
+		rc = classify(p, a.failed_as, err, errsz);
 		dx_pac_free(p);
 		return rc;
 	}
 	duk_pop(p->ctx);
-
-	duk_push_lstring(p->ctx, script, len);
-	duk_push_string(p->ctx, "wpad.dat");
-	if (duk_pcompile(p->ctx, DUK_COMPILE_EVAL) != 0) {
-		rc = classify(p, DX_PAC_SYNTAX, err, errsz);
-		dx_pac_free(p);
-		return rc;
-	}
-	if (duk_pcall(p->ctx, 0) != 0) {
-		rc = classify(p, DX_PAC_RUNTIME, err, errsz);
-		dx_pac_free(p);
-		return rc;
-	}
-	duk_pop(p->ctx);
-	p->has_ex = has_function(p->ctx, "FindProxyForURLEx");
-	if (!p->has_ex && !has_function(p->ctx, "FindProxyForURL")) {
+	p->has_ex = a.has_ex;
+	if (!p->has_ex && !a.has_plain) {
 		snprintf(err, errsz, "the script defines neither FindProxyForURL nor FindProxyForURLEx");
 		dx_pac_free(p);
 		return DX_PAC_NO_FUNCTION;
@@ -368,10 +407,8 @@ enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host,
 		snprintf(err, errsz, "ran longer than %.0f ms (stopped)", p->lim.budget_ms);
 		return DX_PAC_TIMEOUT;
 	}
-	duk_get_global_string(p->ctx, p->entry);
-	duk_push_string(p->ctx, url);
-	duk_push_string(p->ctx, host);
-	if (duk_pcall(p->ctx, 2) != 0) {
+	struct find_args a = {p->entry, url, host};
+	if (duk_safe_call(p->ctx, find_step, &a, 0, 1) != DUK_EXEC_SUCCESS) {
 		rc = classify(p, DX_PAC_RUNTIME, err, errsz);
 		goto out;
 	}

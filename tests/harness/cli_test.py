@@ -215,6 +215,31 @@ try:
         ok(p.returncode == 2 and p.stdout == "" and
            p.stderr == line + "\nTry 'harness --help'.\n",
            "%s: one line and the hint, exit 2" % " ".join(args), p.stderr)
+
+    # 8. --wine: a Wine run silent on stdout and stderr is run once more and
+    # said; a second silent run fails the scenario. "wine" here is a script
+    # first in PATH that is silent once (or always), then runs mdediag.
+    fakebin = os.path.join(tmp, "fakebin")
+    os.makedirs(fakebin)
+    marker = os.path.join(tmp, "wine-was-silent")
+    with open(os.path.join(fakebin, "wine"), "w") as f:
+        f.write('#!/bin/sh\n'
+                'if [ -n "$FAKE_WINE_ALWAYS_SILENT" ] || [ ! -e "%s" ]; then\n'
+                '  : > "%s"; exit 3\nfi\nexec "$@"\n' % (marker, marker))
+    os.chmod(os.path.join(fakebin, "wine"), 0o755)
+    env = dict(os.environ, PATH=fakebin + os.pathsep + os.environ.get("PATH", ""))
+    cmd = [harness, "--wine", "--diag", mdediag, "--mockcloud", mockcloud, "-j", "1",
+           "local-healthy-no-network-withholds-plan"]
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    ok(p.returncode == 0 and "PASS local-healthy-no-network-withholds-plan" in p.stdout and
+       "harness: local-healthy-no-network-withholds-plan: wine %s printed nothing (exit 3): "
+       "once more" % mdediag in p.stderr,
+       "--wine: one silent run is run once more, and said", p.stdout + p.stderr)
+    env["FAKE_WINE_ALWAYS_SILENT"] = "1"
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    ok(p.returncode == 1 and p.stderr.count("printed nothing") == 1 and
+       "FAIL local-healthy-no-network-withholds-plan: mdediag exit 3 without a JSON report" in p.stdout,
+       "--wine: a second silent run fails the scenario", p.stdout + p.stderr)
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -307,6 +307,36 @@ Test(pac_hostile, memory_hog)
 		DX_PAC_MEMORY);
 }
 
+/* A script that fills the heap to its last bytes at top level, catching
+ * each refusal, then returns. The evaluator's own steps after it allocate
+ * too (pushing the URL it asks about): a refusal there is a status with a
+ * reason, not Duktape's fatal handler (abort). Found by fuzz_pac under
+ * load, where the time budget ran out between two such steps. */
+Test(pac_hostile, heap_full_when_the_evaluator_allocates)
+{
+	static const char script[] =
+		"var keep = [], n = 0;"
+		"try { for (;;) keep.push('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' + n++); } catch (e) {}"
+		"try { for (;;) keep.push(n++); } catch (e) {}"
+		"function FindProxyForURL(u, h) { return 'DIRECT'; }";
+	struct dx_pac_limits small = {0, 1u << 20, 20000, 0};
+	struct dx_pac_env e = env(NULL);
+	struct dx_pac *p;
+	char err[256] = "", out[64];
+	enum dx_pac_rc rc = dx_pac_load(&p, script, strlen(script), &e, &small, err, sizeof err);
+	cr_assert_eq(rc, DX_PAC_OK, "%s (%s)", dx_pac_rc_name(rc), err);
+	size_t n = 256u << 10; /* more than the room left */
+	char *url = malloc(n + 1);
+	memcpy(url, "https://", 8);
+	memset(url + 8, 'a', n - 8);
+	url[n] = 0;
+	rc = dx_pac_find(p, url, url + 8, out, sizeof out, err, sizeof err);
+	cr_expect_eq(rc, DX_PAC_MEMORY, "%s (%s)", dx_pac_rc_name(rc), err);
+	cr_expect(strstr(err, "needed more than 1 MiB"), "%s", err);
+	free(url);
+	dx_pac_free(p);
+}
+
 Test(pac_hostile, string_doubling)
 {
 	lim.budget_ms = 20000;

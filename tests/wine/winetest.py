@@ -112,6 +112,23 @@ class Prefix:
                        f'{r.stderr.decode(errors="replace")[-500:]}')
         return r
 
+    def run_mdediag(self, args, env=None, timeout=120):
+        """Runs `wine mdediag.exe ARGS`. mdediag always says something:
+        the report on stdout, or a reason on stderr. A run that printed
+        nothing on either, whatever its exit status, never reached mdediag's
+        own code with working stdio (seen once in a CI run: exit status not
+        recorded, 4.2 s, both streams empty); it is run once more and logged.
+        A second silent run is returned as it is, for the caller to fail."""
+        def once():
+            return subprocess.run(['wine'] + args, env=env or self.env,
+                                  capture_output=True, timeout=timeout)
+        r = once()
+        if not r.stdout and not r.stderr:
+            log(f'wine {os.path.basename(args[0])} printed nothing on stdout or stderr '
+                f'(exit {r.returncode}): once more')
+            r = once()
+        return r
+
     def stop(self):
         for a in ('-k', '-w'):
             subprocess.run(['wineserver', a], env=self.env, stdin=subprocess.DEVNULL,
@@ -731,13 +748,13 @@ def cmd_collect(args, prefix):
         return SKIP
     load(prefix, args.fixture, args.svc)
     opts = ['--no-network'] + (args.mdediag_args or [])
-    r_col = prefix.run(['wine', args.exe, 'collect'] + opts, check=False, timeout=120)
+    r_col = prefix.run_mdediag([args.exe, 'collect'] + opts)
     collected = os.path.join(prefix.top, 'collected.json')
     with open(collected, 'wb') as fh:
         fh.write(r_col.stdout)
     if r_col.returncode != 0:
         raise Fail(f'mdediag.exe collect: exit {r_col.returncode}: {r_col.stderr[-300:]!r}')
-    r_live = prefix.run(['wine', args.exe, '--format', 'json'] + opts, check=False, timeout=120)
+    r_live = prefix.run_mdediag([args.exe, '--format', 'json'] + opts)
     r_replay = subprocess.run([args.native, '--fixture', collected, '--format', 'json'] + opts,
                               capture_output=True, timeout=120)
     try:
@@ -845,15 +862,16 @@ def cmd_conform(args, prefix):
     twin = os.path.join(prefix.top, 'fake-twin.json')
     fake_twin(fx, twin)
     opts = ['--format', 'json'] + (args.mdediag_args or [])
-    r_win = prefix.run(['wine', args.exe] + opts, check=False, timeout=120)
+    r_win = prefix.run_mdediag([args.exe] + opts)
     r_fake = subprocess.run([args.native, '--fixture', twin] + opts,
                             capture_output=True, timeout=120)
     try:
         win = json.loads(r_win.stdout)
         fake = json.loads(r_fake.stdout)
     except ValueError as e:
-        raise Fail(f'not JSON: {e}; win32 stderr {r_win.stderr[-300:]!r}; '
-                   f'fake stderr {r_fake.stderr[-300:]!r}')
+        raise Fail(f'not JSON: {e}; win32 exit {r_win.returncode}, '
+                   f'{len(r_win.stdout)} bytes out, stderr {r_win.stderr[-300:]!r}; '
+                   f'fake exit {r_fake.returncode}, stderr {r_fake.stderr[-300:]!r}')
     with open(os.path.join(prefix.top, 'win32-report.json'), 'wb') as fh:
         fh.write(r_win.stdout)
     bad = compare_reports(win, r_win.returncode, fake, r_fake.returncode, args.ignore)
