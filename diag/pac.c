@@ -1,5 +1,6 @@
 /* pac.c - PAC evaluation in Duktape, bounded; see pac.h. */
 #include <ctype.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 
+struct blk;
+
 struct dx_pac {
 	duk_context *ctx;
 	struct dx_pac_env env;
@@ -26,6 +29,12 @@ struct dx_pac {
 	int has_ex;              /* FindProxyForURLEx is defined */
 	const char *entry;
 	char alerts[512];
+	struct blk *blocks;      /* every live block, for an abandoned heap */
+	jmp_buf *escape;         /* set while a guarded call runs (guarded) */
+	int abandoned;           /* the heap was left mid-way: blocks freed by us */
+	enum dx_pac_rc abandoned_rc;
+	char abandoned_why[200];
+	char fatal[160];         /* Duktape's fatal message, if that was why */
 };
 
 const char *dx_pac_rc_name(enum dx_pac_rc rc)
@@ -45,14 +54,19 @@ const char *dx_pac_rc_name(enum dx_pac_rc rc)
 
 /* ---- Duktape hooks: allocator with a cap, execution timeout ------------- */
 
-/* Every block carries its size in front, so the cap counts live bytes. */
-#define HDR 16
+/* Every block carries a header: its size, so the cap counts live bytes,
+ * and links to the heap's other blocks, so a heap abandoned mid-way (see
+ * escape below) is freed block by block without Duktape. */
+struct blk {
+	struct blk *prev, *next;
+	size_t size;
+};
+#define HDR ((sizeof(struct blk) + 15) & ~(size_t)15)
 
 /* Allocation also stops once the time budget is spent: Duktape's built-ins
  * (Array.prototype.join, String concatenation, the regexp engine) can run
  * for a long time without returning to the executor, where the timeout is
- * checked, but they allocate as they go. A refused allocation makes them
- * throw. Frees always work, so the heap can still be destroyed. */
+ * checked, but they allocate as they go. Frees always work. */
 static int out_of_time(struct dx_pac *p)
 {
 	if (!p->timed_out && p->deadline > 0 && dx_clock_ms() > p->deadline) {
@@ -63,68 +77,106 @@ static int out_of_time(struct dx_pac *p)
 	return p->timed_out;
 }
 
-static void *pac_alloc(void *ud, duk_size_t size)
+/* Whether a request to grow the heap by `grow` bytes is refused. The first
+ * request past a limit (time or heap) is refused, which makes the script
+ * throw, and the script is stopped (dx_pac_timeout_check). After that
+ * Duktape must still allocate while it unwinds: closing a function's scope
+ * copies its variables into an object, and an allocation refused there
+ * escapes every catch point (Duktape issue 476), so the process would
+ * abort. So a stopped heap may grow DX_PAC_UNWIND_SLACK past its cap; a
+ * request beyond even that abandons the heap (escape), never aborts. */
+static int refused(struct dx_pac *p, size_t grow)
 {
-	struct dx_pac *p = ud;
-	unsigned char *b;
-	if (out_of_time(p))
-		return NULL;
-	if (size > p->lim.max_heap || p->heap_used + size > p->lim.max_heap) {
-		p->over_heap = 1;
-		if (!p->stop)
+	if (!p->stop) {
+		if (out_of_time(p))
+			return 1;
+		if (grow > p->lim.max_heap || p->heap_used + grow > p->lim.max_heap) {
+			p->over_heap = 1;
 			p->stop = DX_PAC_MEMORY;
-		return NULL;
+			return 1;
+		}
+		return 0;
 	}
-	b = malloc(size + HDR);
-	if (!b)
-		return NULL;
-	memcpy(b, &size, sizeof size);
+	if (grow > DX_PAC_UNWIND_SLACK ||
+	    p->heap_used + grow > p->lim.max_heap + DX_PAC_UNWIND_SLACK) {
+		if (p->escape)
+			longjmp(*p->escape, 1);
+		return 1;
+	}
+	return 0;
+}
+
+static void link_blk(struct dx_pac *p, struct blk *b, size_t size)
+{
+	b->size = size;
+	b->prev = NULL;
+	b->next = p->blocks;
+	if (p->blocks)
+		p->blocks->prev = b;
+	p->blocks = b;
 	p->heap_used += size;
 	if (p->heap_used > p->heap_peak)
 		p->heap_peak = p->heap_used;
-	return b + HDR;
+}
+
+static void unlink_blk(struct dx_pac *p, struct blk *b)
+{
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		p->blocks = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+	p->heap_used -= b->size;
+}
+
+static void *pac_alloc(void *ud, duk_size_t size)
+{
+	struct dx_pac *p = ud;
+	struct blk *b;
+	if (refused(p, size) || !(b = malloc(HDR + size)))
+		return NULL;
+	link_blk(p, b, size);
+	return (unsigned char *)b + HDR;
+}
+
+static struct blk *blk_of(void *ptr)
+{
+	return (struct blk *)(void *)((unsigned char *)ptr - HDR);
 }
 
 static void pac_free_fn(void *ud, void *ptr)
 {
-	struct dx_pac *p = ud;
-	size_t size;
+	struct blk *b;
 	if (!ptr)
 		return;
-	memcpy(&size, (unsigned char *)ptr - HDR, sizeof size);
-	p->heap_used -= size;
-	free((unsigned char *)ptr - HDR);
+	b = blk_of(ptr);
+	unlink_blk(ud, b);
+	free(b);
 }
 
 static void *pac_realloc(void *ud, void *ptr, duk_size_t size)
 {
 	struct dx_pac *p = ud;
+	struct blk *b, *nb;
 	size_t old;
-	unsigned char *b;
 	if (!ptr)
 		return pac_alloc(ud, size);
 	if (size == 0) {
 		pac_free_fn(ud, ptr);
 		return NULL;
 	}
-	memcpy(&old, (unsigned char *)ptr - HDR, sizeof old);
-	if (size > old && out_of_time(p))
+	b = blk_of(ptr);
+	old = b->size;
+	if (size > old && refused(p, size - old))
 		return NULL;
-	if (size > old && (size - old > p->lim.max_heap ||
-			   p->heap_used + (size - old) > p->lim.max_heap)) {
-		p->over_heap = 1;
-		if (!p->stop)
-			p->stop = DX_PAC_MEMORY;
+	unlink_blk(p, b);
+	if (!(nb = realloc(b, HDR + size))) {
+		link_blk(p, b, old);
 		return NULL;
 	}
-	b = realloc((unsigned char *)ptr - HDR, size + HDR);
-	if (!b)
-		return NULL;
-	memcpy(b, &size, sizeof size);
-	p->heap_used = p->heap_used - old + size;
-	if (p->heap_used > p->heap_peak)
-		p->heap_peak = p->heap_used;
-	return b + HDR;
+	link_blk(p, nb, size);
+	return (unsigned char *)nb + HDR;
 }
 
 /* Called by Duktape's executor every few thousand instructions
@@ -137,13 +189,19 @@ int dx_pac_timeout_check(void *udata)
 	return p && (out_of_time(p) || p->over_heap);
 }
 
-/* Only reached for an error outside any protected call. Every API call of
- * this file that can allocate runs inside duk_safe_call (load_steps,
- * find_step): an allocation refused there, by the heap cap or because the
- * time budget ran out, is an error those calls catch. Duktape requires the
- * handler not to return. */
+/* An error outside any protected call. Every API call of this file that
+ * can allocate runs inside duk_safe_call (load_steps, find_step), so this
+ * is reached only when Duktape could not unwind; Duktape requires the
+ * handler not to return: the heap is abandoned (escape), as for a request
+ * past the unwind slack. Without an escape point (never, by the above),
+ * aborting is all that is left. */
 static void pac_fatal(void *udata, const char *msg)
 {
+	struct dx_pac *p = udata;
+	if (p && p->escape) {
+		snprintf(p->fatal, sizeof p->fatal, "%s", msg ? msg : "?");
+		longjmp(*p->escape, 1);
+	}
 	fprintf(stderr, "mdediag: PAC engine fatal error: %s\n", msg ? msg : "?");
 	abort();
 }
@@ -344,6 +402,60 @@ static duk_ret_t find_step(duk_context *ctx, void *udata)
 	return 1;
 }
 
+/* A step that drives Duktape: creating the heap, loading, one call. */
+typedef enum dx_pac_rc (*pac_step)(struct dx_pac *p, void *arg, char *err, size_t errsz);
+
+/* Runs a step with an escape point set. When the heap has to be abandoned
+ * (a request past the unwind slack, Duktape's fatal handler), control comes
+ * back here: the heap is marked abandoned, never touched by Duktape again,
+ * and its blocks are freed by dx_pac_free. The status is the limit that
+ * stopped the script; later calls give it again without running. */
+static enum dx_pac_rc guarded(struct dx_pac *p, pac_step step, void *arg, char *err,
+			      size_t errsz)
+{
+	jmp_buf jb;
+	enum dx_pac_rc rc;
+	if (setjmp(jb)) {
+		p->escape = NULL;
+		p->abandoned = 1;
+		if (p->stop == DX_PAC_TIMEOUT)
+			snprintf(err, errsz, "ran longer than %.0f ms (stopped)", p->lim.budget_ms);
+		else if (p->stop == DX_PAC_MEMORY)
+			snprintf(err, errsz, "needed more than %zu MiB of memory (stopped)",
+				 p->lim.max_heap >> 20);
+		else
+			snprintf(err, errsz, "the script engine failed: %s", p->fatal);
+		dx_one_line(err, ' ');
+		p->abandoned_rc = p->stop ? p->stop : DX_PAC_RUNTIME;
+		snprintf(p->abandoned_why, sizeof p->abandoned_why, "%s", err);
+		return p->abandoned_rc;
+	}
+	p->escape = &jb;
+	rc = step(p, arg, err, errsz);
+	p->escape = NULL;
+	return rc;
+}
+
+static enum dx_pac_rc create_step(struct dx_pac *p, void *arg, char *err, size_t errsz)
+{
+	(void)arg;
+	p->ctx = duk_create_heap(pac_alloc, pac_realloc, pac_free_fn, p, pac_fatal);
+	if (!p->ctx) {
+		snprintf(err, errsz, "cannot create the script heap");
+		return DX_PAC_MEMORY;
+	}
+	return DX_PAC_OK;
+}
+
+static enum dx_pac_rc load_step(struct dx_pac *p, void *arg, char *err, size_t errsz)
+{
+	struct load_args *a = arg;
+	if (duk_safe_call(p->ctx, load_steps, a, 0, 1) != DUK_EXEC_SUCCESS)
+		return classify(p, a->failed_as, err, errsz);
+	duk_pop(p->ctx);
+	return DX_PAC_OK;
+}
+
 enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 			   const struct dx_pac_env *env,
 			   const struct dx_pac_limits *lim, char *err, size_t errsz)
@@ -353,6 +465,10 @@ enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 	enum dx_pac_rc rc;
 
 	*out = NULL;
+	if (!helpers) {
+		snprintf(err, errsz, "PAC helpers not embedded");
+		return DX_PAC_MEMORY;
+	}
 	p = calloc(1, sizeof *p);
 	if (!p) {
 		snprintf(err, errsz, "out of memory");
@@ -368,19 +484,12 @@ enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 		return DX_PAC_TOO_LARGE;
 	}
 	p->deadline = dx_clock_ms() + p->lim.budget_ms;
-	p->ctx = duk_create_heap(pac_alloc, pac_realloc, pac_free_fn, p, pac_fatal);
-	if (!p->ctx || !helpers) {
-		snprintf(err, errsz, p->ctx ? "PAC helpers not embedded" : "cannot create the script heap");
-		dx_pac_free(p);
-		return DX_PAC_MEMORY;
-	}
 	struct load_args a = {helpers, script, len, DX_PAC_RUNTIME, 0, 0};
-	if (duk_safe_call(p->ctx, load_steps, &a, 0, 1) != DUK_EXEC_SUCCESS) {
-		rc = classify(p, a.failed_as, err, errsz);
+	if ((rc = guarded(p, create_step, NULL, err, errsz)) != DX_PAC_OK ||
+	    (rc = guarded(p, load_step, &a, err, errsz)) != DX_PAC_OK) {
 		dx_pac_free(p);
 		return rc;
 	}
-	duk_pop(p->ctx);
 	p->has_ex = a.has_ex;
 	if (!p->has_ex && !a.has_plain) {
 		snprintf(err, errsz, "the script defines neither FindProxyForURL nor FindProxyForURLEx");
@@ -392,22 +501,22 @@ enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 	return DX_PAC_OK;
 }
 
-enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host,
-			   char *out, size_t outsz, char *err, size_t errsz)
+struct call_args {
+	const char *url, *host;
+	char *out;
+	size_t outsz;
+};
+
+static enum dx_pac_rc call_step(struct dx_pac *p, void *arg, char *err, size_t errsz)
 {
-	const char *s;
-	duk_size_t n;
+	struct call_args *c = arg;
+	struct find_args a = {p->entry, c->url, c->host};
 	struct dx_pac_entry e[1];
 	char perr[160];
+	const char *s;
+	duk_size_t n;
 	enum dx_pac_rc rc = DX_PAC_OK;
 
-	out[0] = 0;
-	if (p->timed_out || dx_clock_ms() > p->deadline) {
-		p->timed_out = 1;
-		snprintf(err, errsz, "ran longer than %.0f ms (stopped)", p->lim.budget_ms);
-		return DX_PAC_TIMEOUT;
-	}
-	struct find_args a = {p->entry, url, host};
 	if (duk_safe_call(p->ctx, find_step, &a, 0, 1) != DUK_EXEC_SUCCESS) {
 		rc = classify(p, DX_PAC_RUNTIME, err, errsz);
 		goto out;
@@ -421,22 +530,39 @@ enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host,
 		goto out;
 	}
 	s = duk_get_lstring(p->ctx, -1, &n);
-	if (n > p->lim.max_result || n >= outsz) {
-		snprintf(err, errsz, "%s returned %zu bytes (more than %zu)", p->entry,
-			 (size_t)n, p->lim.max_result < outsz - 1 ? p->lim.max_result : outsz - 1);
+	if (n > p->lim.max_result || n >= c->outsz) {
+		snprintf(err, errsz, "%s returned %zu bytes (more than %zu)", p->entry, (size_t)n,
+			 p->lim.max_result < c->outsz - 1 ? p->lim.max_result : c->outsz - 1);
 		rc = DX_PAC_BAD_RESULT;
 		goto out;
 	}
-	memcpy(out, s, n);
-	out[n] = 0;
-	if (dx_pac_parse(out, e, 1, perr, sizeof perr) < 0) {
-		snprintf(err, errsz, "%s returned \"%.80s\": %s", p->entry, out, perr);
+	memcpy(c->out, s, n);
+	c->out[n] = 0;
+	if (dx_pac_parse(c->out, e, 1, perr, sizeof perr) < 0) {
+		snprintf(err, errsz, "%s returned \"%.80s\": %s", p->entry, c->out, perr);
 		dx_one_line(err, ' ');
 		rc = DX_PAC_BAD_RESULT;
 	}
 out:
 	duk_pop(p->ctx);
 	return rc;
+}
+
+enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host,
+			   char *out, size_t outsz, char *err, size_t errsz)
+{
+	struct call_args c = {url, host, out, outsz};
+	out[0] = 0;
+	if (p->abandoned) {
+		snprintf(err, errsz, "%s", p->abandoned_why);
+		return p->abandoned_rc;
+	}
+	if (p->timed_out || dx_clock_ms() > p->deadline) {
+		p->timed_out = 1;
+		snprintf(err, errsz, "ran longer than %.0f ms (stopped)", p->lim.budget_ms);
+		return DX_PAC_TIMEOUT;
+	}
+	return guarded(p, call_step, &c, err, errsz);
 }
 
 const char *dx_pac_entry_point(const struct dx_pac *p)
@@ -458,8 +584,17 @@ void dx_pac_free(struct dx_pac *p)
 {
 	if (!p)
 		return;
-	if (p->ctx)
+	if (p->abandoned) {
+		/* Duktape's state is undefined after an escape: its blocks
+		 * are freed without it. */
+		while (p->blocks) {
+			struct blk *b = p->blocks;
+			p->blocks = b->next;
+			free(b);
+		}
+	} else if (p->ctx) {
 		duk_destroy_heap(p->ctx);
+	}
 	free(p);
 }
 

@@ -10,6 +10,8 @@
  * execution-timeout check (sticky: once spent, every further instruction
  * throws until the script has unwound, and later calls are refused without
  * running), Duktape's own call-depth limits, and a cap on the returned string.
+ * Every call into Duktape that can allocate is protected, and a heap Duktape
+ * cannot unwind is abandoned rather than left to Duktape's fatal handler.
  * Every failure is a status and a one-line reason; nothing aborts.
  */
 #ifndef DX_PAC_H
@@ -31,6 +33,11 @@ enum dx_pac_rc {
 };
 /* "too-large", "syntax", ... (the net.pac.error variant). */
 const char *dx_pac_rc_name(enum dx_pac_rc rc);
+
+/* Once a limit has stopped a script, Duktape may allocate this much past
+ * the heap cap while it unwinds; a heap that needs more is abandoned (its
+ * memory freed without Duktape) and the status is the limit's. */
+#define DX_PAC_UNWIND_SLACK ((size_t)1 << 20)
 
 struct dx_pac_limits {
 	size_t max_script;   /* bytes; default 4 MiB */

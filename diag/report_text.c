@@ -439,9 +439,11 @@ static void evidence_line(char *buf, size_t sz, const cJSON *ev, const struct dx
 					scalars = 0;
 					break;
 				}
+				if (vo >= sizeof val)
+					continue; /* full (cut); still looking for objects */
 				scalar_text(one, sizeof one, x, cat);
-				vo += (size_t)snprintf(val + vo, vo < sizeof val ? sizeof val - vo : 0,
-						       "%s%s", vo ? ", " : "", one);
+				vo += (size_t)snprintf(val + vo, sizeof val - vo, "%s%s",
+						       vo ? ", " : "", one);
 			}
 			if (!scalars || strcmp(m->string, "steps") == 0)
 				continue; /* lists of objects: their own lines */

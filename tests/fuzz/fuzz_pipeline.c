@@ -5,7 +5,8 @@
  *   HTML    is UTF-8 and has no live markup from device strings: every tag
  *           and attribute is one the renderer writes, links are in-page;
  *   Intune  is one line of at most DX_INTUNE_MAX bytes, newline included;
- *   text    has no control character other than newline (colour off).
+ *   text    has no control character other than newline (colour off), in
+ *           the summary and with --verbose (every finding's evidence).
  * The input's length picks the language (en, ja) so both catalogs run. */
 #include "fuzz.h"
 #include "catalog.h"
@@ -122,7 +123,7 @@ static char *render(const cJSON *model, const struct dx_catalog *cat, int fmt, s
 	case 1: rc = dx_report_html(f, model, cat); break;
 	case 2: rc = dx_report_intune(f, model, cat); break;
 	default: {
-		struct dx_text_opts o = {80, 0};
+		struct dx_text_opts o = {80, 0, fmt == 4}; /* 3: summary, 4: --verbose */
 		rc = dx_report_text_opts(f, model, cat, &o);
 	}
 	}
@@ -188,10 +189,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 	FUZZ_ASSERT(!(bad = utf8_bad(out, len)), "Intune: invalid UTF-8 at byte %zu", bad - 1);
 	free(out);
 
-	out = render(model, cat, 3, &len);
-	FUZZ_ASSERT(!(bad = control_at(out, len)), "text: control character at byte %zu: %.60s",
-		    bad - 1, out + (bad > 30 ? bad - 30 : 0));
-	free(out);
+	for (int fmt = 3; fmt <= 4; fmt++) {
+		out = render(model, cat, fmt, &len);
+		FUZZ_ASSERT(!(bad = control_at(out, len)),
+			    "text%s: control character at byte %zu: %.60s", fmt == 4 ? " --verbose" : "",
+			    bad - 1, out + (bad > 30 ? bad - 30 : 0));
+		free(out);
+	}
 
 	cJSON_Delete(model);
 	dx_findings_free(&c.findings);

@@ -307,25 +307,20 @@ Test(pac_hostile, memory_hog)
 		DX_PAC_MEMORY);
 }
 
-/* A script that fills the heap to its last bytes at top level, catching
- * each refusal, then returns. The evaluator's own steps after it allocate
- * too (pushing the URL it asks about): a refusal there is a status with a
- * reason, not Duktape's fatal handler (abort). Found by fuzz_pac under
- * load, where the time budget ran out between two such steps. */
+/* The evaluator's own steps allocate too (pushing the URL it asks about):
+ * a refusal there is a status with a reason, not Duktape's fatal handler
+ * (abort). Found by fuzz_pac under load, where the time budget ran out
+ * between two of dx_pac_load's steps; here a URL larger than the cap. */
 Test(pac_hostile, heap_full_when_the_evaluator_allocates)
 {
-	static const char script[] =
-		"var keep = [], n = 0;"
-		"try { for (;;) keep.push('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' + n++); } catch (e) {}"
-		"try { for (;;) keep.push(n++); } catch (e) {}"
-		"function FindProxyForURL(u, h) { return 'DIRECT'; }";
+	static const char script[] = "function FindProxyForURL(u, h) { return 'DIRECT'; }";
 	struct dx_pac_limits small = {0, 1u << 20, 20000, 0};
 	struct dx_pac_env e = env(NULL);
 	struct dx_pac *p;
 	char err[256] = "", out[64];
 	enum dx_pac_rc rc = dx_pac_load(&p, script, strlen(script), &e, &small, err, sizeof err);
 	cr_assert_eq(rc, DX_PAC_OK, "%s (%s)", dx_pac_rc_name(rc), err);
-	size_t n = 256u << 10; /* more than the room left */
+	size_t n = 2u << 20; /* more than the cap */
 	char *url = malloc(n + 1);
 	memcpy(url, "https://", 8);
 	memset(url + 8, 'a', n - 8);
@@ -334,6 +329,62 @@ Test(pac_hostile, heap_full_when_the_evaluator_allocates)
 	cr_expect_eq(rc, DX_PAC_MEMORY, "%s (%s)", dx_pac_rc_name(rc), err);
 	cr_expect(strstr(err, "needed more than 1 MiB"), "%s", err);
 	free(url);
+	dx_pac_free(p);
+}
+
+/* Stopped by the heap cap with the heap full of small objects, deep in
+ * closures: Duktape allocates while it unwinds (each closed scope becomes
+ * an object). A refusal there used to escape every catch point and abort
+ * or overflow the stack (found by fuzz_pac under load, with the time
+ * budget in place of the cap). The unwind slack lets it finish. */
+Test(pac_hostile, unwinding_from_a_full_heap)
+{
+	lim.budget_ms = 20000;
+	HOSTILE("function FindProxyForURL(u, h) { var keep = [];"
+		" function deep(n) { var a = n, f = function () { return a; };"
+		"  if (n > 0) return deep(n - 1) + f(); for (;;) keep.push({}); }"
+		" return deep(60); }",
+		DX_PAC_MEMORY);
+}
+
+/* The same with the time budget: once it is spent, Duktape still has to
+ * close sixty scopes on its way out. Before the slack, every allocation
+ * after the timeout was refused, the error escaped, and Duktape recursed
+ * until the stack overflowed (fuzz_pac, an input that timed out). */
+Test(pac_hostile, unwinding_after_the_timeout)
+{
+	lim.budget_ms = 300;
+	HOSTILE("function FindProxyForURL(u, h) {"
+		" function deep(n) { var a = n, f = function () { return a; };"
+		"  if (n > 0) return deep(n - 1) + f(); for (;;) {} }"
+		" return deep(60); }",
+		DX_PAC_TIMEOUT);
+}
+
+/* A built-in that allocates without returning to the executor (JSON.parse
+ * of 200,000 arrays, about 16 MB from a 0.6 MB string) outgrows the cap
+ * and then the unwind slack: the heap is abandoned, freed without Duktape
+ * (LeakSanitizer checks that in build-asan), and the status is the cap's;
+ * a second call gives the same without running. */
+Test(pac_hostile, heap_abandoned_past_the_unwind_slack)
+{
+	static const char script[] =
+		"var big = '[' + new Array(200001).join('[],') + '[]]';"
+		"function FindProxyForURL(u, h) { return JSON.parse(big).length + ''; }";
+	struct dx_pac_limits small = {0, 4u << 20, 20000, 0};
+	struct dx_pac_env e = env(NULL);
+	struct dx_pac *p;
+	char err[256] = "", out[64];
+	enum dx_pac_rc rc = dx_pac_load(&p, script, strlen(script), &e, &small, err, sizeof err);
+	cr_assert_eq(rc, DX_PAC_OK, "%s (%s)", dx_pac_rc_name(rc), err);
+	rc = dx_pac_find(p, "https://a/", "a", out, sizeof out, err, sizeof err);
+	cr_expect_eq(rc, DX_PAC_MEMORY, "%s (%s)", dx_pac_rc_name(rc), err);
+	cr_expect_str_eq(err, "needed more than 4 MiB of memory (stopped)");
+	cr_expect_leq(dx_pac_heap_peak(p), small.max_heap + DX_PAC_UNWIND_SLACK);
+	err[0] = 0;
+	cr_expect_eq(dx_pac_find(p, "https://b/", "b", out, sizeof out, err, sizeof err),
+		     DX_PAC_MEMORY);
+	cr_expect_str_eq(err, "needed more than 4 MiB of memory (stopped)");
 	dx_pac_free(p);
 }
 

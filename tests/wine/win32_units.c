@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "pac.h"
 #include "platform.h"
 #include "platform_win32.h"
 #include "sock.h"
@@ -137,6 +138,24 @@ int main(int argc, char **argv)
 		int bits = 0;
 		ok(dx_addr_is_numeric("fe80::1%1") && dx_addr_bytes("fe80::1%1", b, &bits) == 0 &&
 		   bits == 128 && b[0] == 0xfe, "fe80::1%1 is a numeric address", "");
+	}
+	/* 8. a PAC heap abandoned past the unwind slack: the escape longjmps
+	 * out of Duktape's allocator through its frames (SEH unwinding on
+	 * x64 Windows), and the process goes on with a status */
+	{
+		static const char script[] =
+			"var big = '[' + new Array(200001).join('[],') + '[]]';"
+			"function FindProxyForURL(u, h) { return JSON.parse(big).length + ''; }";
+		struct dx_pac_limits small = {0, 4u << 20, 20000, 0};
+		struct dx_pac *pac = NULL;
+		char err[256] = "", out[64];
+		enum dx_pac_rc rc = dx_pac_load(&pac, script, strlen(script), NULL, &small, err,
+						sizeof err);
+		if (rc == DX_PAC_OK)
+			rc = dx_pac_find(pac, "https://a/", "a", out, sizeof out, err, sizeof err);
+		ok(rc == DX_PAC_MEMORY && strcmp(err, "needed more than 4 MiB of memory (stopped)") == 0,
+		   "PAC heap abandoned past the unwind slack: a status, no abort", err);
+		dx_pac_free(pac);
 	}
 	dx_platform_close(&p);
 	printf("1..%d\n", n);
