@@ -84,7 +84,8 @@ static int out_of_time(struct dx_pac *p)
  * copies its variables into an object, and an allocation refused there
  * escapes every catch point (Duktape issue 476), so the process would
  * abort. So a stopped heap may grow DX_PAC_UNWIND_SLACK past its cap; a
- * request beyond even that abandons the heap (escape), never aborts. */
+ * request beyond even that, or made past twice the time budget, abandons
+ * the heap (escape), never aborts. */
 static int refused(struct dx_pac *p, size_t grow)
 {
 	if (!p->stop) {
@@ -97,8 +98,11 @@ static int refused(struct dx_pac *p, size_t grow)
 		}
 		return 0;
 	}
+	/* Stopped: Duktape unwinds, or a built-in that allocates runs on;
+	 * the latter is also abandoned at twice the time budget. */
 	if (grow > DX_PAC_UNWIND_SLACK ||
-	    p->heap_used + grow > p->lim.max_heap + DX_PAC_UNWIND_SLACK) {
+	    p->heap_used + grow > p->lim.max_heap + DX_PAC_UNWIND_SLACK ||
+	    dx_clock_ms() > p->deadline + p->lim.budget_ms) {
 		if (p->escape)
 			longjmp(*p->escape, 1);
 		return 1;

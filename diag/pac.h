@@ -35,8 +35,9 @@ enum dx_pac_rc {
 const char *dx_pac_rc_name(enum dx_pac_rc rc);
 
 /* Once a limit has stopped a script, Duktape may allocate this much past
- * the heap cap while it unwinds; a heap that needs more is abandoned (its
- * memory freed without Duktape) and the status is the limit's. */
+ * the heap cap while it unwinds; a heap that needs more, or still
+ * allocates at twice the time budget, is abandoned (its memory freed
+ * without Duktape) and the status is the limit's. */
 #define DX_PAC_UNWIND_SLACK ((size_t)1 << 20)
 
 struct dx_pac_limits {
