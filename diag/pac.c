@@ -22,7 +22,6 @@ struct dx_pac {
 	struct dx_pac_env env;
 	struct dx_pac_limits lim;
 	size_t heap_used, heap_peak;
-	int over_heap;           /* an allocation was refused */
 	double deadline;         /* dx_clock_ms() value */
 	int timed_out;           /* sticky */
 	enum dx_pac_rc stop;     /* the limit hit first: TIMEOUT or MEMORY */
@@ -32,8 +31,6 @@ struct dx_pac {
 	struct blk *blocks;      /* every live block, for an abandoned heap */
 	jmp_buf *escape;         /* set while a guarded call runs (guarded) */
 	int abandoned;           /* the heap was left mid-way: blocks freed by us */
-	enum dx_pac_rc abandoned_rc;
-	char abandoned_why[200];
 	char fatal[160];         /* Duktape's fatal message, if that was why */
 };
 
@@ -92,7 +89,6 @@ static int refused(struct dx_pac *p, size_t grow)
 		if (out_of_time(p))
 			return 1;
 		if (grow > p->lim.max_heap || p->heap_used + grow > p->lim.max_heap) {
-			p->over_heap = 1;
 			p->stop = DX_PAC_MEMORY;
 			return 1;
 		}
@@ -190,7 +186,7 @@ int dx_pac_timeout_check(void *udata)
 	struct dx_pac *p = udata;
 	/* Past the heap cap, stop too: the script would only thrash the
 	 * collector until the time budget ran out. */
-	return p && (out_of_time(p) || p->over_heap);
+	return p && (out_of_time(p) || p->stop == DX_PAC_MEMORY);
 }
 
 /* An error outside any protected call. Every API call of this file that
@@ -311,6 +307,22 @@ static void defaults(struct dx_pac_limits *l, const struct dx_pac_limits *in)
 		l->max_result = 4096;
 }
 
+/* The reason for a stop: `rc` is the limit (TIMEOUT, MEMORY) or 0 for
+ * Duktape's fatal handler; `detail` (may be NULL) is what was thrown. */
+static enum dx_pac_rc stop_reason(const struct dx_pac *p, enum dx_pac_rc rc,
+				  const char *detail, char *err, size_t errsz)
+{
+	if (rc == DX_PAC_TIMEOUT)
+		snprintf(err, errsz, "ran longer than %.0f ms (stopped)", p->lim.budget_ms);
+	else if (rc == DX_PAC_MEMORY)
+		snprintf(err, errsz, "needed more than %zu MiB of memory (stopped)%s%.120s",
+			 p->lim.max_heap >> 20, detail ? ": " : "", detail ? detail : "");
+	else
+		snprintf(err, errsz, "the script engine failed: %s", p->fatal);
+	dx_one_line(err, ' ');
+	return rc ? rc : DX_PAC_RUNTIME;
+}
+
 /* Classifies the error on the value stack top after a failed call. The
  * script chose what it threw: controls become spaces, so the reason stays
  * one line (pac.h), here and wherever a reason quotes the script. */
@@ -318,16 +330,8 @@ static enum dx_pac_rc classify(struct dx_pac *p, enum dx_pac_rc dflt, char *err,
 			       size_t errsz)
 {
 	const char *msg = duk_safe_to_string(p->ctx, -1);
-	if (p->stop == DX_PAC_TIMEOUT) {
-		snprintf(err, errsz, "ran longer than %.0f ms (stopped)", p->lim.budget_ms);
-		return DX_PAC_TIMEOUT;
-	}
-	if (p->stop == DX_PAC_MEMORY) {
-		snprintf(err, errsz, "needed more than %zu MiB of memory (stopped): %.120s",
-			 p->lim.max_heap >> 20, msg);
-		dx_one_line(err, ' ');
-		return DX_PAC_MEMORY;
-	}
+	if (p->stop)
+		return stop_reason(p, p->stop, p->stop == DX_PAC_MEMORY ? msg : NULL, err, errsz);
 	snprintf(err, errsz, "%.200s", msg);
 	dx_one_line(err, ' ');
 	return dflt;
@@ -422,17 +426,7 @@ static enum dx_pac_rc guarded(struct dx_pac *p, pac_step step, void *arg, char *
 	if (setjmp(jb)) {
 		p->escape = NULL;
 		p->abandoned = 1;
-		if (p->stop == DX_PAC_TIMEOUT)
-			snprintf(err, errsz, "ran longer than %.0f ms (stopped)", p->lim.budget_ms);
-		else if (p->stop == DX_PAC_MEMORY)
-			snprintf(err, errsz, "needed more than %zu MiB of memory (stopped)",
-				 p->lim.max_heap >> 20);
-		else
-			snprintf(err, errsz, "the script engine failed: %s", p->fatal);
-		dx_one_line(err, ' ');
-		p->abandoned_rc = p->stop ? p->stop : DX_PAC_RUNTIME;
-		snprintf(p->abandoned_why, sizeof p->abandoned_why, "%s", err);
-		return p->abandoned_rc;
+		return stop_reason(p, p->stop, NULL, err, errsz);
 	}
 	p->escape = &jb;
 	rc = step(p, arg, err, errsz);
@@ -557,15 +551,11 @@ enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host,
 {
 	struct call_args c = {url, host, out, outsz};
 	out[0] = 0;
-	if (p->abandoned) {
-		snprintf(err, errsz, "%s", p->abandoned_why);
-		return p->abandoned_rc;
-	}
-	if (p->timed_out || dx_clock_ms() > p->deadline) {
-		p->timed_out = 1;
-		snprintf(err, errsz, "ran longer than %.0f ms (stopped)", p->lim.budget_ms);
-		return DX_PAC_TIMEOUT;
-	}
+	/* an abandoned heap's stop does not change: the same reason again */
+	if (p->abandoned)
+		return stop_reason(p, p->stop, NULL, err, errsz);
+	if (out_of_time(p))
+		return stop_reason(p, DX_PAC_TIMEOUT, NULL, err, errsz);
 	return guarded(p, call_step, &c, err, errsz);
 }
 

@@ -307,25 +307,33 @@ Test(pac_hostile, memory_hog)
 		DX_PAC_MEMORY);
 }
 
+/* Loads a script that must load, under a heap cap of its own. */
+static struct dx_pac *load_capped(const char *script, size_t max_heap)
+{
+	struct dx_pac_limits l = {0, max_heap, 20000, 0};
+	struct dx_pac_env e = env(NULL);
+	struct dx_pac *p = NULL;
+	char err[256] = "";
+	enum dx_pac_rc rc = dx_pac_load(&p, script, strlen(script), &e, &l, err, sizeof err);
+	cr_assert_eq(rc, DX_PAC_OK, "%s (%s)", dx_pac_rc_name(rc), err);
+	return p;
+}
+
 /* The evaluator's own steps allocate too (pushing the URL it asks about):
  * a refusal there is a status with a reason, not Duktape's fatal handler
  * (abort). Found by fuzz_pac under load, where the time budget ran out
  * between two of dx_pac_load's steps; here a URL larger than the cap. */
 Test(pac_hostile, heap_full_when_the_evaluator_allocates)
 {
-	static const char script[] = "function FindProxyForURL(u, h) { return 'DIRECT'; }";
-	struct dx_pac_limits small = {0, 1u << 20, 20000, 0};
-	struct dx_pac_env e = env(NULL);
-	struct dx_pac *p;
+	struct dx_pac *p = load_capped("function FindProxyForURL(u, h) { return 'DIRECT'; }",
+				       1u << 20);
 	char err[256] = "", out[64];
-	enum dx_pac_rc rc = dx_pac_load(&p, script, strlen(script), &e, &small, err, sizeof err);
-	cr_assert_eq(rc, DX_PAC_OK, "%s (%s)", dx_pac_rc_name(rc), err);
 	size_t n = 2u << 20; /* more than the cap */
 	char *url = malloc(n + 1);
 	memcpy(url, "https://", 8);
 	memset(url + 8, 'a', n - 8);
 	url[n] = 0;
-	rc = dx_pac_find(p, url, url + 8, out, sizeof out, err, sizeof err);
+	enum dx_pac_rc rc = dx_pac_find(p, url, url + 8, out, sizeof out, err, sizeof err);
 	cr_expect_eq(rc, DX_PAC_MEMORY, "%s (%s)", dx_pac_rc_name(rc), err);
 	cr_expect(strstr(err, "needed more than 1 MiB"), "%s", err);
 	free(url);
@@ -368,19 +376,14 @@ Test(pac_hostile, unwinding_after_the_timeout)
  * a second call gives the same without running. */
 Test(pac_hostile, heap_abandoned_past_the_unwind_slack)
 {
-	static const char script[] =
+	struct dx_pac *p = load_capped(
 		"var big = '[' + new Array(200001).join('[],') + '[]]';"
-		"function FindProxyForURL(u, h) { return JSON.parse(big).length + ''; }";
-	struct dx_pac_limits small = {0, 4u << 20, 20000, 0};
-	struct dx_pac_env e = env(NULL);
-	struct dx_pac *p;
+		"function FindProxyForURL(u, h) { return JSON.parse(big).length + ''; }", 4u << 20);
 	char err[256] = "", out[64];
-	enum dx_pac_rc rc = dx_pac_load(&p, script, strlen(script), &e, &small, err, sizeof err);
-	cr_assert_eq(rc, DX_PAC_OK, "%s (%s)", dx_pac_rc_name(rc), err);
-	rc = dx_pac_find(p, "https://a/", "a", out, sizeof out, err, sizeof err);
+	enum dx_pac_rc rc = dx_pac_find(p, "https://a/", "a", out, sizeof out, err, sizeof err);
 	cr_expect_eq(rc, DX_PAC_MEMORY, "%s (%s)", dx_pac_rc_name(rc), err);
 	cr_expect_str_eq(err, "needed more than 4 MiB of memory (stopped)");
-	cr_expect_leq(dx_pac_heap_peak(p), small.max_heap + DX_PAC_UNWIND_SLACK);
+	cr_expect_leq(dx_pac_heap_peak(p), (4u << 20) + DX_PAC_UNWIND_SLACK);
 	err[0] = 0;
 	cr_expect_eq(dx_pac_find(p, "https://b/", "b", out, sizeof out, err, sizeof err),
 		     DX_PAC_MEMORY);

@@ -112,7 +112,7 @@ class Prefix:
                        f'{r.stderr.decode(errors="replace")[-500:]}')
         return r
 
-    def run_mdediag(self, args, env=None, timeout=120):
+    def run_mdediag(self, args, timeout=120):
         """Runs `wine mdediag.exe ARGS`. mdediag always says something:
         the report on stdout, or a reason on stderr. A run that printed
         nothing on either, whatever its exit status, never reached mdediag's
@@ -120,7 +120,7 @@ class Prefix:
         recorded, 4.2 s, both streams empty); it is run once more and logged.
         A second silent run is returned as it is, for the caller to fail."""
         def once():
-            return subprocess.run(['wine'] + args, env=env or self.env,
+            return subprocess.run(['wine'] + args, env=self.env,
                                   capture_output=True, timeout=timeout)
         r = once()
         if not r.stdout and not r.stderr:
