@@ -4,6 +4,7 @@
 #include <string.h>
 #include "win32_args.h"
 #include "data.h"
+#include "jsontext.h"
 #include "readfile.h"
 
 const struct dx_embedded *dx_embedded_find(const char *name)
@@ -31,6 +32,12 @@ static cJSON *parse_file(const char *path, char *err, size_t errsz)
 	cJSON *j = NULL;
 	if (!buf)
 		return NULL;
+	char why[160];
+	if (dx_json_text_check(buf, n, why, sizeof why)) {
+		snprintf(err, errsz, "%s: %s", path, why);
+		free(buf);
+		return NULL;
+	}
 	if (!(j = cJSON_ParseWithLength(buf, n)) || !cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		j = NULL;

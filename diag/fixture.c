@@ -18,6 +18,7 @@
 #include "fixture.h"
 #include "netrec.h"
 #include "readfile.h"
+#include "jsontext.h"
 
 struct ld {
 	const char *file;
@@ -1136,6 +1137,12 @@ struct dx_fixture *dx_fixture_parse(const char *text, size_t len,
 		fail(&ld, "contains a NUL byte: not a JSON text");
 		goto bad;
 	}
+	char why[160];
+	if (dx_json_text_check(text, len, why, sizeof why)) {
+		ld.path[0] = '\0';
+		fail(&ld, "%s", why);
+		goto bad;
+	}
 	const char *end = NULL;
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (root) {
@@ -1152,15 +1159,8 @@ struct dx_fixture *dx_fixture_parse(const char *text, size_t len,
 		const char *ep = cJSON_GetErrorPtr();
 		if (!end && ep && ep >= text && ep <= text + len)
 			off = (size_t)(ep - text);
-		size_t line = 1, col = 1;
-		for (size_t i = 0; i < off && i < len; i++) {
-			if (text[i] == '\n') {
-				line++;
-				col = 1;
-			} else {
-				col++;
-			}
-		}
+		size_t line, col;
+		dx_text_line_col(text, len, off, &line, &col);
 		ld.path[0] = '\0';
 		fail(&ld, "not valid JSON (or nested too deeply) near line %zu, column %zu",
 		     line, col);

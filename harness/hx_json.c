@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hx_json.h"
+#include "jsontext.h"
 
 cJSON *hx_json_load(const char *path, char *err, size_t errsz)
 {
@@ -12,6 +13,12 @@ cJSON *hx_json_load(const char *path, char *err, size_t errsz)
 	if (!text)
 		return NULL;
 	const char *end = NULL;
+	char why[160];
+	if (dx_json_text_check(text, n, why, sizeof why)) {
+		snprintf(err, errsz, "%s: %s", path, why);
+		free(text);
+		return NULL;
+	}
 	cJSON *j = cJSON_ParseWithLengthOpts(text, n, &end, 0);
 	if (!j)
 		snprintf(err, errsz, "%s: invalid JSON near byte %ld", path,

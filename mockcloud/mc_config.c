@@ -2,6 +2,7 @@
  * naming the JSON path of the first error. */
 #include "mc_config.h"
 #include "mc_util.h"
+#include "jsontext.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -503,6 +504,12 @@ out:
 int mc_config_parse(const char *text, struct mc_config **out, char *err, size_t errlen)
 {
 	const char *end = NULL;
+	char why[160];
+	if(dx_json_text_check(text, strlen(text), why, sizeof(why))) {
+		mc_fmt(err, errlen, "$: %s", why);
+		*out = NULL;
+		return -1;
+	}
 	cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
 	if(!root) {
 		size_t off = end ? (size_t)(end - text) : 0;

@@ -1,6 +1,7 @@
 /* mc_control.c - the control API on libmicrohttpd. */
 #include "mc_control.h"
 #include "mc_util.h"
+#include "jsontext.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -148,6 +149,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		}
 		if(strcmp(method, "PUT"))
 			return send_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, is_config ? "use PUT" : "use PUT or DELETE");
+		if(b->buf && dx_json_text_check(b->buf, strlen(b->buf), err, sizeof(err)))
+			return send_error(conn, MHD_HTTP_BAD_REQUEST, err);
 		if(!b->buf || !(root = cJSON_Parse(b->buf)))
 			return send_error(conn, MHD_HTTP_BAD_REQUEST, "$: body is not JSON");
 		if(is_config) {

@@ -2,6 +2,7 @@
  * this host give on this path". */
 #include "mc_dest.h"
 #include "mc_util.h"
+#include "jsontext.h"
 #include "readfile.h"
 
 #include <cjson/cJSON.h>
@@ -28,6 +29,11 @@ int mc_dest_load(const char *file, struct mc_dest *d, char *err, size_t errlen)
 	memset(d, 0, sizeof(*d));
 	if(!text)
 		return -1;
+	char why[160];
+	if(dx_json_text_check(text, strlen(text), why, sizeof(why))) {
+		mc_fmt(err, errlen, "%s: $: %s", file, why);
+		goto out;
+	}
 	root = cJSON_Parse(text);
 	if(!root) {
 		mc_fmt(err, errlen, "%s: $: invalid JSON", file);

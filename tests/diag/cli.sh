@@ -91,6 +91,9 @@ check "bad timeout: exit 2" "[ $rc = 2 ]"
 check "--output writes the report, nothing on stdout" "[ $rc = 0 ] && [ ! -s $tmp/out ] && python3 -m json.tool $tmp/r.json >/dev/null"
 "$bin" --fixture "$root/fixtures/devices/healthy-win11.json" --no-network --baselines /nonexistent >/dev/null 2>&1; rc=$?
 check "missing baselines file: exit 2" "[ $rc = 2 ]"
+printf '{"versions": {"note": "a\tb"}}' >"$tmp/bl.json"
+"$bin" --fixture "$root/fixtures/devices/healthy-win11.json" --no-network --baselines "$tmp/bl.json" >/dev/null 2>"$tmp/err"; rc=$?
+check "baselines with a raw tab in a string: exit 2 naming file and place" "[ $rc = 2 ] && grep -q 'bl.json: raw control character U+0009 inside a string at line 1, column 25' $tmp/err"
 "$bin" --version | grep -q '^mdediag ' && ok "--version" || no "--version"
 
 # command-line conventions: --opt=value, one-line errors with a hint, --help

@@ -195,6 +195,14 @@ try:
     p, _ = run("--scenarios", typo)
     ok(p.returncode == 2 and "t/scenario.json: $.fixtrue: unknown member" in p.stderr,
        "unknown scenario member: exit 2 with the path", p.stderr)
+    raw = os.path.join(tmp, "raw")
+    scenario(raw, "r", {"verdict": "x"}, description="one\ntwo")
+    path = os.path.join(raw, "r", "scenario.json")
+    text = open(path).read().replace("one\\ntwo", "one\ntwo")
+    open(path, "w").write(text)
+    p, _ = run("--scenarios", raw)
+    ok(p.returncode == 2 and "r/scenario.json: raw control character U+000A inside a string" in p.stderr,
+       "a raw line break inside a string: exit 2 naming file and place", p.stderr)
     p, _ = run("no-such-scenario")
     ok(p.returncode == 2 and "no scenario named no-such-scenario" in p.stderr,
        "an unknown name is bad usage", p.stderr)

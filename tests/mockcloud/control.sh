@@ -48,6 +48,8 @@ ctl PUT /config '{"hosts": {"x.example": {"faults": [{"type": "rst"}]}}}'
 checke "bad fault type: 400 naming the JSON path" '[ "$CODE" = 400 ] && has "$BODY" "\$.hosts[\\\"x.example\\\"].faults[0].type: unknown fault \\\"rst\\\""'
 ctl PUT /config '{"hosts": '
 checke "invalid JSON body: 400" '[ "$CODE" = 400 ] && has "$BODY" "not JSON"'
+ctl PUT /config "$(printf '{"hosts": {"x.example": {"faults": [{"type": "status", "code": 418, "body": "a\tb"}]}}}')"
+checke "a raw tab inside a string: 400 naming it" '[ "$CODE" = 400 ] && has "$BODY" "raw control character U+0009 inside a string at line 1, column 79"'
 ctl PUT /hosts/go.microsoft.com/faults '[{"type": "delay"}]'
 checke "missing parameter: 400 naming \$[0].ms" '[ "$CODE" = 400 ] && has "$BODY" "\$[0].ms: required"'
 ctl PUT /config '{"proxies": [{"name": "other", "as": "other.contoso.local:3128"}]}'
