@@ -3,7 +3,8 @@
 
 Copies Debian's amalgamated Duktape (duktape-dev: /usr/share/duktape/
 duktape.c, duktape.h, duk_config.h) into the build tree at build time and
-edits duk_config.h so the PAC evaluator (diag/pac.c) can bound a script:
+edits duk_config.h (and one line of duktape.c) so the PAC evaluator
+(diag/pac.c) can bound a script:
 
 - DUK_USE_INTERRUPT_COUNTER and DUK_USE_EXEC_TIMEOUT_CHECK(udata) ->
   dx_pac_timeout_check(udata): the executor asks pac.c every few thousand
@@ -11,7 +12,11 @@ edits duk_config.h so the PAC evaluator (diag/pac.c) can bound a script:
 - lower recursion limits for the compiler and the regexp compiler and
   executor, so a
   deeply nested script fails with a RangeError well before it could exhaust
-  a 1 MiB Windows thread stack.
+  a 1 MiB Windows thread stack;
+- in duktape.c, the regexp executor asks the same timeout check every 65,536
+  steps: it runs no bytecode, so the executor's check never ran there, and a
+  backtracking pattern (shExpMatch("aaa...", "*a*a*a*b"), /^(a|a)*$/) ran on
+  to Duktape's own limit of 10^9 steps, seconds past the budget.
 
 Nothing of Duktape is committed to this repository; an edit that no longer
 applies (another Duktape version) fails the build loudly.
@@ -31,6 +36,13 @@ EDITS = [
      '#define DUK_USE_REGEXP_EXECUTOR_RECLIMIT 2000\n'),
 ]
 
+SOURCE_EDITS = [
+    ('\t\tif (re_ctx->steps_count >= re_ctx->steps_limit) {\n',
+     '\t\tif (re_ctx->steps_count >= re_ctx->steps_limit ||\n'
+     '\t\t    ((re_ctx->steps_count & 0xffffU) == 0 &&\n'
+     '\t\t     DUK_USE_EXEC_TIMEOUT_CHECK(re_ctx->thr->heap->heap_udata))) {\n'),
+]
+
 
 def main():
     src, out = sys.argv[1], sys.argv[2]
@@ -42,11 +54,18 @@ def main():
         cfg = cfg.replace(old, new)
     with open(os.path.join(out, 'duk_config.h'), 'w') as f:
         f.write(cfg)
-    for name in ('duktape.c', 'duktape.h'):
-        with open(os.path.join(src, name), 'rb') as f:
-            data = f.read()
-        with open(os.path.join(out, name), 'wb') as f:
-            f.write(data)
+    with open(os.path.join(src, 'duktape.c'), encoding='utf-8') as f:
+        code = f.read()
+    for old, new in SOURCE_EDITS:
+        if code.count(old) != 1:
+            sys.exit(f'duk_config.py: {old.strip()!r} not found once in duktape.c')
+        code = code.replace(old, new)
+    with open(os.path.join(out, 'duktape.c'), 'w', encoding='utf-8') as f:
+        f.write(code)
+    with open(os.path.join(src, 'duktape.h'), 'rb') as f:
+        data = f.read()
+    with open(os.path.join(out, 'duktape.h'), 'wb') as f:
+        f.write(data)
 
 
 if __name__ == '__main__':

@@ -258,6 +258,29 @@ Test(pac_hostile, loop_that_catches_the_timeout)
 		DX_PAC_TIMEOUT);
 }
 
+/* The regexp engine runs no bytecode, so the executor's timeout check
+ * never ran inside it: a backtracking pattern ran to Duktape's own limit
+ * of 10^9 steps, 5 to 6 s natively (minutes under the sanitizers) past a
+ * budget of 300 ms. The regexp executor now asks the same check. */
+Test(pac_hostile, backtracking_regexp_stops_at_the_budget)
+{
+	static const char *const scripts[] = {
+		"function FindProxyForURL(u, h) { return /^(?:a|a)*$/.test("
+		"'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab') ? 'DIRECT' : 'DIRECT'; }",
+		"var hit = shExpMatch('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', "
+		"'*a*a*a*a*a*a*a*a*a*a*b'); function FindProxyForURL(u, h) { return 'DIRECT'; }",
+	};
+	lim.budget_ms = 300;
+	for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+		char err[256] = "";
+		double ms;
+		enum dx_pac_rc rc = hostile(scripts[i], strlen(scripts[i]), err, sizeof err, &ms);
+		cr_expect_eq(rc, DX_PAC_TIMEOUT, "script %zu: got %s (%s)", i, dx_pac_rc_name(rc), err);
+		cr_expect(strstr(err, "300 ms") != NULL, "script %zu: %s", i, err);
+		cr_expect_lt(ms, 2000, "script %zu took %.0f ms for a budget of 300", i, ms);
+	}
+}
+
 Test(pac_hostile, syntax_error)
 {
 	HOSTILE("function FindProxyForURL(u, h) { return 'DIRECT' ", DX_PAC_SYNTAX);
