@@ -32,6 +32,7 @@ struct dx_pac {
 	jmp_buf *escape;         /* set while a guarded call runs (guarded) */
 	int abandoned;           /* the heap was left mid-way: blocks freed by us */
 	char fatal[160];         /* Duktape's fatal message, if that was why */
+	int latin1;              /* the script was not UTF-8: read as Latin-1 */
 };
 
 const char *dx_pac_rc_name(enum dx_pac_rc rc)
@@ -454,6 +455,58 @@ static enum dx_pac_rc load_step(struct dx_pac *p, void *arg, char *err, size_t e
 	return DX_PAC_OK;
 }
 
+/* 1 when s[0..len) is UTF-8: no overlong form, no surrogate, nothing past
+ * U+10FFFF (what Duktape's compiler can decode). */
+static int is_utf8(const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		unsigned c = s[i], cp, min;
+		size_t n;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 2, cp = c & 0x1F, min = 0x80;
+		else if (c >= 0xE0 && c <= 0xEF)
+			n = 3, cp = c & 0x0F, min = 0x800;
+		else if (c >= 0xF0 && c <= 0xF4)
+			n = 4, cp = c & 0x07, min = 0x10000;
+		else
+			return 0;
+		if (len - i < n)
+			return 0;
+		for (size_t k = 1; k < n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+/* The bytes read as Latin-1 (each byte the code point of its value), in
+ * UTF-8; NULL when out of memory. */
+static char *latin1_to_utf8(const unsigned char *s, size_t len, size_t *outlen)
+{
+	char *out = malloc(2 * len + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < 0x80) {
+			*o++ = (char)s[i];
+		} else {
+			*o++ = (char)(0xC0 | s[i] >> 6);
+			*o++ = (char)(0x80 | (s[i] & 0x3F));
+		}
+	}
+	*outlen = (size_t)(o - out);
+	return out;
+}
+
 enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 			   const struct dx_pac_env *env,
 			   const struct dx_pac_limits *lim, char *err, size_t errsz)
@@ -481,13 +534,34 @@ enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 		free(p);
 		return DX_PAC_TOO_LARGE;
 	}
+	/* A PAC file has no declared encoding, and a comment in the admin's
+	 * language (Latin-1, Shift_JIS) is common; Duktape refuses any source
+	 * that is not UTF-8, where WinHTTP reads the file in the device's
+	 * code page. Such a script is read as Latin-1, as Chromium reads a
+	 * PAC file without a charset: every ASCII character, all the syntax,
+	 * stays as it is. */
+	char *decoded = NULL;
+	if (!is_utf8((const unsigned char *)script, len)) {
+		if (!(decoded = latin1_to_utf8((const unsigned char *)script, len, &len))) {
+			snprintf(err, errsz, "out of memory");
+			free(p);
+			return DX_PAC_MEMORY;
+		}
+		script = decoded;
+		p->latin1 = 1;
+	}
 	p->deadline = dx_clock_ms() + p->lim.budget_ms;
 	struct load_args a = {helpers, script, len, DX_PAC_RUNTIME, 0, 0};
 	if ((rc = guarded(p, create_step, NULL, err, errsz)) != DX_PAC_OK ||
 	    (rc = guarded(p, load_step, &a, err, errsz)) != DX_PAC_OK) {
+		size_t n = strlen(err);
+		if (p->latin1 && n + 1 < errsz)
+			snprintf(err + n, errsz - n, " (the script is not UTF-8: read as Latin-1)");
+		free(decoded);
 		dx_pac_free(p);
 		return rc;
 	}
+	free(decoded);
 	p->has_ex = a.has_ex;
 	if (!p->has_ex && !a.has_plain) {
 		snprintf(err, errsz, "the script defines neither FindProxyForURL nor FindProxyForURLEx");
@@ -562,6 +636,11 @@ enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host,
 const char *dx_pac_entry_point(const struct dx_pac *p)
 {
 	return p->entry ? p->entry : "";
+}
+
+int dx_pac_read_as_latin1(const struct dx_pac *p)
+{
+	return p->latin1;
 }
 
 const char *dx_pac_alerts(const struct dx_pac *p)

@@ -72,6 +72,11 @@ enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host,
 
 /* The function dx_pac_find called last: "FindProxyForURLEx" or "FindProxyForURL". */
 const char *dx_pac_entry_point(const struct dx_pac *p);
+/* 1 when the script was not UTF-8 and was read as Latin-1 (every byte
+ * the code point of its value, as Chromium reads a PAC file without a
+ * charset; WinHTTP uses the device's code page, which agrees on ASCII,
+ * so on all of the syntax). A load that fails says so in its reason. */
+int dx_pac_read_as_latin1(const struct dx_pac *p);
 /* alert() messages so far, "; "-joined and bounded ("" none). */
 const char *dx_pac_alerts(const struct dx_pac *p);
 /* Peak heap bytes used by the script so far. */

@@ -232,6 +232,23 @@ elif name == "pac":
     seed("function FindProxyForURL(u, h) { return FindProxyForURL(u, h); }")
     seed("function FindProxyForURL(u, h) { var s = 'x'; for (;;) s += s; }")
     seed("function FindProxyForURL(u, h) { throw 'line one\\nline two'; }")
+elif name == "pac_helpers":
+    # byte 0 = the helper's index in fuzz_pac_helpers.c's helpers[], then
+    # its arguments one per line: the calls a PAC script typically makes
+    calls = {
+        0: ["intranet"], 1: ["www.contoso.com", ".contoso.com"],
+        2: ["www", "www.contoso.com"], 3: ["proxy.contoso.com"], 4: ["dual.contoso.com"],
+        5: ["proxy.contoso.com"], 6: ["dual.contoso.com"], 7: [], 8: [],
+        9: ["a.b.c.d"], 10: ["winatp-gw-eus.microsoft.com", "*.microsoft.com"],
+        11: ["10.0.0.5"], 12: ["proxy.contoso.com", "10.0.0.0", "255.0.0.0"],
+        13: ["fd00::6", "fd00::/8"], 14: ["10.0.0.6;fd00::6;2001:db8::1;10.0.0.5"],
+        15: [], 16: ["hello"], 17: ["MON", "FRI", "GMT"], 18: ["1", "JAN", "2026", "31", "DEC", "2027"],
+        19: ["8", "30", "17", "45", "GMT"],
+    }
+    for i, args in calls.items():
+        seed(bytes([i]) + "\n".join(args).encode())
+    seed(bytes([10]) + b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n*a*a?b")
+    seed(bytes([5]) + b"proxy.contoso.com\x00.evil")
 else:
     sys.exit(f"make_seeds.py: no seeds for target {name!r}")
 if n == 0:
