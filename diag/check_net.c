@@ -819,6 +819,7 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 			wp.load_ms = w->load_ms;
 			snprintf(wp.rec_entry_point, sizeof wp.rec_entry_point, "%s", w->entry_point);
 			snprintf(wp.rec_alerts, sizeof wp.rec_alerts, "%s", w->alerts);
+			wp.rec_latin1 = w->script_latin1;
 			snprintf(wp.os_error, sizeof wp.os_error, "%s", w->os_error);
 			wpad_ran = 1;
 		}
@@ -914,6 +915,7 @@ findings:
 			snprintf(w->entry_point, sizeof w->entry_point, "%s",
 				 wp.pac ? dx_pac_entry_point(wp.pac) : "");
 			snprintf(w->alerts, sizeof w->alerts, "%s", wp.pac ? dx_pac_alerts(wp.pac) : "");
+			w->script_latin1 = wp.pac && dx_pac_read_as_latin1(wp.pac);
 			snprintf(w->os_error, sizeof w->os_error, "%s", wp.os_error);
 		}
 	}

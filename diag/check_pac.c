@@ -113,7 +113,7 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 	}
 	dx_ev_num(f, "script_bytes", (double)st->script_bytes);
 	dx_ev_num(f, "load_ms", (double)(long)(st->load_ms * 10 + 0.5) / 10);
-	if (st->pac && dx_pac_read_as_latin1(st->pac))
+	if (st->pac ? dx_pac_read_as_latin1(st->pac) : st->rec_latin1)
 		dx_ev_str(f, "script_encoding", "not UTF-8: read as Latin-1 (WinHTTP uses the "
 			  "device's code page; the two agree on ASCII, so on the syntax)");
 	if (st->pac)

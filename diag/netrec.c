@@ -171,6 +171,8 @@ cJSON *dx_netlog_json(const struct dx_netlog *log)
 		cJSON_AddNumberToObject(opt, "load_ms", w->load_ms);
 		add_str(opt, "entry_point", w->entry_point);
 		add_str(opt, "alerts", w->alerts);
+		if (w->script_latin1)
+			cJSON_AddBoolToObject(opt, "script_latin1", 1);
 		add_str(opt, "os_error", w->os_error);
 	}
 	a = cJSON_AddArrayToObject(o, "destinations");
@@ -530,6 +532,7 @@ int dx_netlog_parse(const cJSON *j, struct dx_netlog *log, char *err, size_t err
 		    get_n(&c, opt, "load_ms", 0, 1e9, &w->load_ms, 0) ||
 		    get_s(&c, opt, "entry_point", w->entry_point, sizeof w->entry_point, 0) ||
 		    get_s(&c, opt, "alerts", w->alerts, sizeof w->alerts, 0) ||
+		    get_b(&c, opt, "script_latin1", &w->script_latin1) ||
 		    get_s(&c, opt, "os_error", w->os_error, sizeof w->os_error, 0))
 			return -1;
 		w->present = 1;

@@ -77,6 +77,7 @@ struct dx_netlog_wpad {
 	double load_ms;
 	char entry_point[32];    /* FindProxyForURL or FindProxyForURLEx */
 	char alerts[512];
+	int script_latin1;       /* the script was not UTF-8: read as Latin-1 */
 	char os_error[256];
 };
 

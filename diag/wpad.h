@@ -54,6 +54,7 @@ struct dx_wpad_state {
 	/* a replay has no script: what it said when it was collected */
 	char rec_entry_point[32];
 	char rec_alerts[512];
+	int rec_latin1;
 };
 
 /* Discovery, download, load. `my_ips` are the device's addresses for

@@ -281,14 +281,39 @@ static int parse_proxy(const cJSON *it, const char *p, struct mc_proxy_cfg *px,
 
 #define PAC_MAX (16 << 20)
 
-/* {"host", "path", "script", "status", "pad_to", "garbage", "comment"} */
+/* The UTF-8 text s (n bytes) as Latin-1, in place: each character of
+ * U+0000..U+00FF one byte. Returns the new length, or -1 at the first
+ * character past U+00FF (its byte offset in *at). */
+static long to_latin1(char *s, size_t n, size_t *at)
+{
+	size_t o = 0;
+	for(size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if(c < 0x80) {
+			s[o++] = (char)c;
+		} else if((c == 0xC2 || c == 0xC3) && i + 1 < n &&
+			  ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+			s[o++] = (char)(((c & 0x03) << 6) | ((unsigned char)s[i + 1] & 0x3F));
+			i++;
+		} else {
+			*at = i;
+			return -1;
+		}
+	}
+	return (long)o;
+}
+
+/* {"host", "path", "script", "status", "pad_to", "garbage", "encoding",
+ *  "comment"} */
 static int parse_pac(const cJSON *it, const char *p, struct mc_pac *pf, char *err,
 		     size_t errlen)
 {
 	static const char *const known[] = {
-		"host", "path", "script", "status", "pad_to", "garbage", "comment", NULL
+		"host", "path", "script", "status", "pad_to", "garbage", "encoding", "comment", NULL
 	};
-	const cJSON *h, *path, *sc;
+	const cJSON *h, *path, *sc, *enc;
+	const char *script;
+	char *latin1 = NULL;
 	int pad = 0, garbage = 0, rc = -1;
 	size_t slen, len;
 	if(!cJSON_IsObject(it))
@@ -306,6 +331,12 @@ static int parse_pac(const cJSON *it, const char *p, struct mc_pac *pf, char *er
 		FAIL("%s.path: must be a string starting with \"/\"", p);
 	if(sc && !cJSON_IsString(sc))
 		FAIL("%s.script: must be a string", p);
+	enc = cJSON_GetObjectItemCaseSensitive(it, "encoding");
+	if(enc && (!cJSON_IsString(enc) || (strcmp(enc->valuestring, "utf-8") &&
+					    strcmp(enc->valuestring, "latin1"))))
+		FAIL("%s.encoding: \"utf-8\" (the default) or \"latin1\"", p);
+	if(enc && !sc)
+		FAIL("%s.encoding: only with \"script\"", p);
 	if(get_int(it, "status", 200, 100, 599, p, &pf->status, err, errlen) ||
 	   get_int(it, "pad_to", 0, 0, PAC_MAX, p, &pad, err, errlen) ||
 	   get_int(it, "garbage", 0, 0, PAC_MAX, p, &garbage, err, errlen))
@@ -313,6 +344,17 @@ static int parse_pac(const cJSON *it, const char *p, struct mc_pac *pf, char *er
 	if(garbage && sc)
 		FAIL("%s: \"script\" and \"garbage\" exclude each other", p);
 	slen = sc ? strlen(sc->valuestring) : 0;
+	script = sc ? sc->valuestring : "";
+	if(enc && strcmp(enc->valuestring, "latin1") == 0) {
+		size_t at = 0;
+		long n;
+		if(!(latin1 = dup_str(script)))
+			FAIL("%s: out of memory", p);
+		if((n = to_latin1(latin1, slen, &at)) < 0)
+			FAIL("%s.script: byte %zu: a character Latin-1 does not have", p, at);
+		script = latin1;
+		slen = (size_t)n;
+	}
 	len = (size_t)garbage + slen;
 	if((size_t)pad > len)
 		len = (size_t)pad;
@@ -321,8 +363,7 @@ static int parse_pac(const cJSON *it, const char *p, struct mc_pac *pf, char *er
 	pf->body = malloc(len + 1);
 	if(!pf->host || !pf->path || !pf->body)
 		FAIL("%s: out of memory", p);
-	if(sc)
-		memcpy(pf->body, sc->valuestring, slen);
+	memcpy(pf->body, script, slen);
 	/* garbage: reproducible non-NUL bytes; pad_to: a trailing comment
 	 * (a valid script stays valid, just large) */
 	for(size_t i = 0; i < (size_t)garbage; i++)
@@ -340,6 +381,7 @@ static int parse_pac(const cJSON *it, const char *p, struct mc_pac *pf, char *er
 	pf->len = len;
 	rc = 0;
 out:
+	free(latin1);
 	return rc;
 }
 
