@@ -124,13 +124,35 @@ static enum dx_status lg_hostname(void *ctx, char out[256], struct dx_err *err)
 	return dx_hostname(&inner, out, err);
 }
 
+static enum dx_status lg_elevated(void *ctx, int *out, struct dx_err *err)
+{
+	return dx_elevated(&inner, out, err);
+}
+
+static enum dx_status lg_wpad_detect(void *ctx, struct dx_wpad *out, struct dx_err *err)
+{
+	log_call("wpad_detect", "");
+	return dx_wpad_detect(&inner, out, err);
+}
+
+static enum dx_status lg_autoproxy(void *ctx, const char *url, const char *pac_url,
+				   char out[1024], struct dx_err *err)
+{
+	log_call("autoproxy", url);
+	return dx_autoproxy(&inner, url, pac_url, out, err);
+}
+
+/* Every primitive forwarded, so the run sees the device the fixture
+ * describes (its process token included); the ones the checks read are
+ * logged. */
 static const struct dx_platform_ops logging_ops = {
 	.version = 1, .name = "logging",
 	.reg_read = lg_reg_read, .reg_subkeys = lg_reg_subkeys, .reg_values = lg_reg_values,
 	.svc_query = lg_svc_query, .file_exists = lg_file_exists,
 	.file_version = lg_file_version, .dir_list = lg_dir_list,
 	.events_query = lg_events_query, .resolve = lg_resolve, .now = lg_now,
-	.hostname = lg_hostname,
+	.hostname = lg_hostname, .elevated = lg_elevated, .wpad_detect = lg_wpad_detect,
+	.autoproxy = lg_autoproxy,
 };
 
 /* ---- the reference table ---------------------------------------------------- */
@@ -189,7 +211,9 @@ static void diagnose_logged(const char *name)
 	r.c.p = &r.p;
 	r.c.opt = &r.opt;
 	r.c.data = &r.data;
-	r.c.facts.elevated = -1;
+	/* read before the sections, as dx_run_checks does */
+	struct dx_err eerr;
+	dx_elevated(&r.p, &r.c.facts.elevated, &eerr);
 	for (size_t i = 0; i < dx_sections_len; i++) {
 		current = dx_sections[i].name;
 		dx_sections[i].run(&r.c);
