@@ -542,6 +542,9 @@ enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 	 * stays as it is. */
 	char *decoded = NULL;
 	if (!is_utf8((const unsigned char *)script, len)) {
+		/* a UTF-8 byte order mark says nothing for the rest: dropped */
+		if (len >= 3 && !memcmp(script, "\xEF\xBB\xBF", 3))
+			script += 3, len -= 3;
 		if (!(decoded = latin1_to_utf8((const unsigned char *)script, len, &len))) {
 			snprintf(err, errsz, "out of memory");
 			free(p);

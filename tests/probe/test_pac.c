@@ -160,21 +160,24 @@ Test(pac, ex_entry_point_wins_and_alerts_are_kept)
 Test(pac, script_not_utf8_is_read_as_latin1)
 {
 	/* a Latin-1 comment and string; a Shift_JIS comment whose second byte
-	 * is a backslash (0x95 0x5C); then a UTF-8 script, left as it is */
+	 * is a backslash (0x95 0x5C); Latin-1 after a UTF-8 byte order mark
+	 * (the mark dropped); then a UTF-8 script, left as it is */
 	static const char *const scripts[] = {
 		"// Proxy f\xfcr das B\xfcro\n"
 		"function FindProxyForURL(u, h) { return 'B\xfcro' === 'B\\u00fcro' ? 'DIRECT' : 'PROXY no:1'; }",
 		"// \x95\x5c\x8e\xa6 \x83\x76\x83\x8d\x83\x4c\x83\x56\n"
 		"function FindProxyForURL(u, h) { return 'DIRECT'; }",
+		"\xef\xbb\xbf// B\xfcro, after a UTF-8 byte order mark\n"
+		"function FindProxyForURL(u, h) { return 'DIRECT'; }",
 		"// B\xc3\xbcro\nfunction FindProxyForURL(u, h) { return 'B\xc3\xbcro' === 'B\\u00fcro' ? 'DIRECT' : 'PROXY no:1'; }",
 	};
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		struct dx_pac *p;
 		struct dx_pac_env e = env(NULL);
 		char out[64], err[256];
 		cr_assert_eq(dx_pac_load(&p, scripts[i], strlen(scripts[i]), &e, NULL, err, sizeof err),
 			     DX_PAC_OK, "script %zu: %s", i, err);
-		cr_expect_eq(dx_pac_read_as_latin1(p), i < 2, "script %zu", i);
+		cr_expect_eq(dx_pac_read_as_latin1(p), i < 3, "script %zu", i);
 		cr_expect_eq(dx_pac_find(p, "https://x/", "x", out, sizeof out, err, sizeof err), DX_PAC_OK);
 		cr_expect_str_eq(out, "DIRECT", "script %zu", i);
 		dx_pac_free(p);
