@@ -8,6 +8,7 @@
 #include "data.h"
 #include "duktape.h"
 #include "pac.h"
+#include "report.h" /* dx_utf8_decode */
 #include "sock.h"
 
 /* Evidence strings are bounded on purpose: truncation is fine there. */
@@ -455,35 +456,20 @@ static enum dx_pac_rc load_step(struct dx_pac *p, void *arg, char *err, size_t e
 	return DX_PAC_OK;
 }
 
-/* 1 when s[0..len) is UTF-8: no overlong form, no surrogate, nothing past
- * U+10FFFF (what Duktape's compiler can decode). */
-static int is_utf8(const unsigned char *s, size_t len)
+/* 1 when s[0..len) is UTF-8 by dx_utf8_decode's rules (no overlong form,
+ * no surrogate, nothing past U+10FFFF: what Duktape's compiler decodes).
+ * The decoder reads up to 4 bytes, so the last few are copied first. */
+static int is_utf8(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len;) {
-		unsigned c = s[i], cp, min;
-		size_t n;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			n = 2, cp = c & 0x1F, min = 0x80;
-		else if (c >= 0xE0 && c <= 0xEF)
-			n = 3, cp = c & 0x0F, min = 0x800;
-		else if (c >= 0xF0 && c <= 0xF4)
-			n = 4, cp = c & 0x07, min = 0x10000;
-		else
-			return 0;
-		if (len - i < n)
-			return 0;
-		for (size_t k = 1; k < n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += n;
+	for (size_t i = 0, n; i < len; i += n) {
+		char tail[5] = {0};
+		const char *at = s + i;
+		unsigned cp;
+		if (len - i < 4)
+			at = memcpy(tail, s + i, len - i);
+		n = dx_utf8_decode(at, &cp);
+		if (n == 1 && (unsigned char)s[i] >= 0x80)
+			return 0; /* an invalid sequence */
 	}
 	return 1;
 }
@@ -541,7 +527,7 @@ enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 	 * PAC file without a charset: every ASCII character, all the syntax,
 	 * stays as it is. */
 	char *decoded = NULL;
-	if (!is_utf8((const unsigned char *)script, len)) {
+	if (!is_utf8(script, len)) {
 		/* a UTF-8 byte order mark says nothing for the rest: dropped */
 		if (len >= 3 && !memcmp(script, "\xEF\xBB\xBF", 3))
 			script += 3, len -= 3;
@@ -555,16 +541,16 @@ enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 	}
 	p->deadline = dx_clock_ms() + p->lim.budget_ms;
 	struct load_args a = {helpers, script, len, DX_PAC_RUNTIME, 0, 0};
-	if ((rc = guarded(p, create_step, NULL, err, errsz)) != DX_PAC_OK ||
-	    (rc = guarded(p, load_step, &a, err, errsz)) != DX_PAC_OK) {
+	if ((rc = guarded(p, create_step, NULL, err, errsz)) == DX_PAC_OK)
+		rc = guarded(p, load_step, &a, err, errsz);
+	free(decoded); /* Duktape compiled its own copy */
+	if (rc != DX_PAC_OK) {
 		size_t n = strlen(err);
 		if (p->latin1 && n + 1 < errsz)
 			snprintf(err + n, errsz - n, " (the script is not UTF-8: read as Latin-1)");
-		free(decoded);
 		dx_pac_free(p);
 		return rc;
 	}
-	free(decoded);
 	p->has_ex = a.has_ex;
 	if (!p->has_ex && !a.has_plain) {
 		snprintf(err, errsz, "the script defines neither FindProxyForURL nor FindProxyForURLEx");

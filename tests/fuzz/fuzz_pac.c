@@ -7,28 +7,7 @@
  * at most about 50 ms and 4 MiB. */
 #include "fuzz.h"
 #include "pac.h"
-
-/* The fixture's DNS as a PAC script sees it: a few names, one of them
- * IPv6-only, one with both families; anything else is not resolvable. */
-static enum dx_status resolve(void *ud, const char *host, struct dx_strlist *out)
-{
-	static const struct { const char *name, *addrs[2]; } dns[] = {
-		{"proxy.contoso.com", {"10.0.0.5", NULL}},
-		{"winatp-gw-eus.microsoft.com", {"20.42.73.1", NULL}},
-		{"v6.contoso.com", {"fd00::5", NULL}},
-		{"dual.contoso.com", {"fd00::6", "10.0.0.6"}},
-	};
-	(void)ud;
-	for (size_t i = 0; i < sizeof dns / sizeof dns[0]; i++) {
-		if (strcmp(host, dns[i].name) != 0)
-			continue;
-		for (int k = 0; k < 2 && dns[i].addrs[k]; k++)
-			if (dx_strlist_push(out, dns[i].addrs[k]))
-				return DX_TRANSIENT;
-		return DX_OK;
-	}
-	return DX_NOT_FOUND;
-}
+#include "fuzz_pac_dns.h"
 
 /* A failure's reason: present, and one line. */
 static void check_reason(enum dx_pac_rc rc, const char *err, const char *what)
@@ -66,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{"https://winatp-gw-eus.microsoft.com/test", "winatp-gw-eus.microsoft.com"},
 		{"http://crl.microsoft.com/pki/crl/products/x.crl", "crl.microsoft.com"},
 	};
-	const struct dx_pac_env env = {resolve, NULL, "10.0.0.10;fd00::10", 1795000000};
+	const struct dx_pac_env env = {fuzz_pac_resolve, NULL, "10.0.0.10;fd00::10", 1795000000};
 	struct dx_pac *p = NULL;
 	struct dx_pac_entry e[8];
 	char err[400] = "", out[2048];

@@ -29,6 +29,7 @@
  */
 #include "fuzz.h"
 #include "pac.h"
+#include "fuzz_pac_dns.h"
 #include "sock.h" /* dx_clock_ms */
 
 /* The name, and what it returns: one or more of "boolean", "string",
@@ -71,30 +72,10 @@ static const char dispatcher[] =
 	"  return 'DIRECT';\n"
 	"}\n";
 
-/* The fixture's DNS as fuzz_pac has it. */
-static enum dx_status resolve(void *ud, const char *host, struct dx_strlist *out)
-{
-	static const struct { const char *name, *addrs[2]; } dns[] = {
-		{"proxy.contoso.com", {"10.0.0.5", NULL}},
-		{"v6.contoso.com", {"fd00::5", NULL}},
-		{"dual.contoso.com", {"fd00::6", "10.0.0.6"}},
-	};
-	(void)ud;
-	for (size_t i = 0; i < sizeof dns / sizeof dns[0]; i++) {
-		if (strcmp(host, dns[i].name) != 0)
-			continue;
-		for (int k = 0; k < 2 && dns[i].addrs[k]; k++)
-			if (dx_strlist_push(out, dns[i].addrs[k]))
-				return DX_TRANSIENT;
-		return DX_OK;
-	}
-	return DX_NOT_FOUND;
-}
-
 static const struct dx_pac_limits lim = {
 	.max_script = 64 << 10, .max_heap = 8u << 20, .budget_ms = 10000, .max_result = 1024,
 };
-static const struct dx_pac_env env = {resolve, NULL, "10.0.0.10;fd00::10", 1795000000};
+static const struct dx_pac_env env = {fuzz_pac_resolve, NULL, "10.0.0.10;fd00::10", 1795000000};
 static struct dx_pac *heap;
 static unsigned uses;
 static double loaded_at;
