@@ -12,15 +12,24 @@ no() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else no "$1"; fi; }
 
 # Python reads the reports (one interpreter for all of them): it prints
-# "ok - ..." or "not ok - ..." lines that are numbered here.
+# "ok - ..." or "not ok - ..." lines that are numbered here. The script's
+# own failure (a traceback, a missing entry) is a failed check, never fewer
+# checks: its exit status is checked, and so is that it printed a line.
 py() {
   cat >"$tmp/check.py"  # the script comes on stdin; the loop must not run in a subshell
+  local rc lines=0
+  python3 "$tmp/check.py" "$@" >"$tmp/check.out" 2>"$tmp/check.err"
+  rc=$?
   while IFS= read -r line; do
+    lines=$((lines + 1))
     case $line in
       "ok - "*) ok "${line#ok - }" ;;
       *) no "${line#not ok - }" ;;
     esac
-  done < <(python3 "$tmp/check.py" "$@")
+  done <"$tmp/check.out"
+  if [ $rc != 0 ] || [ $lines = 0 ]; then
+    no "the report checker ran to its end (exit $rc, $lines lines): $(tail -n 1 "$tmp/check.err")"
+  fi
 }
 
 # every device fixture: the expected verdict, exit 1 exactly when an error is found
@@ -35,16 +44,21 @@ done
 py "$root/fixtures/devices/expected-verdicts.json" "$tmp" "${names[@]}" <<'PY'
 import json, sys
 want = json.load(open(sys.argv[1]))
-for name in sys.argv[3:]:
+names = sys.argv[3:]
+# every device has an expected verdict, and every expected verdict a device
+print(("ok" if names and set(names) == set(want) else "not ok") +
+      f" - {len(names)} device fixtures, {len(want)} expected verdicts, the same names")
+for name in names:
     d = f"{sys.argv[2]}/{name}"
+    expect = want.get(name, "(none in expected-verdicts.json)")
     try:
         r = json.load(open(d + ".json"))
         rc = int(open(d + ".rc").read())
         errors = any(f["severity"] == "error" for f in r["findings"])
-        good = r["verdict"]["id"] == want[name] and rc == (1 if errors else 0)
+        good = r["verdict"]["id"] == expect and rc == (1 if errors else 0)
     except Exception as e:
         good = False
-    print(("ok" if good else "not ok") + f" - {name}: verdict {want[name]}, exit matches errors")
+    print(("ok" if good else "not ok") + f" - {name}: verdict {expect}, exit matches errors")
 PY
 # every malformed fixture: exit 2, one line naming the file and a JSON path
 for f in "$root"/fixtures/malformed/*.json; do

@@ -107,7 +107,10 @@ Test(pac, microsoft_ipv6_extensions)
 	FALSE_("isInNetEx('2001:db9::5', '2001:db8::/32')");
 	TRUE_("isInNetEx('10.1.2.3', '10.0.0.0/8')");
 	FALSE_("isInNetEx('11.1.2.3', '10.0.0.0/8')");
-	TRUE_("isInNetEx('::ffff:10.1.2.3', '10.0.0.0/8') === false || true");
+	/* an IPv4-mapped IPv6 address against an IPv4 prefix: the families
+	 * differ, so no match (Chromium's IsInNetEx compares the address sizes
+	 * first) */
+	FALSE_("isInNetEx('::ffff:10.1.2.3', '10.0.0.0/8')");
 	TRUE_("isInNetEx('fe80::1%3', 'fe80::/10')");
 	FALSE_("isInNetEx('garbage', '10.0.0.0/8')");
 	TRUE_("sortIpAddressList('10.2.3.9;2001:4898:28:3:201:2ff:feea:fc14;::1;10.2.3.1') === "
