@@ -34,6 +34,7 @@ struct dx_pac {
 	int abandoned;           /* the heap was left mid-way: blocks freed by us */
 	char fatal[160];         /* Duktape's fatal message, if that was why */
 	int latin1;              /* the script was not UTF-8: read as Latin-1 */
+	char *my_ips;            /* env.my_ips points here: our own copy */
 };
 
 const char *dx_pac_rc_name(enum dx_pac_rc rc)
@@ -514,10 +515,18 @@ enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 	defaults(&p->lim, lim);
 	if (env)
 		p->env = *env;
+	/* myIpAddress() reads the addresses at every call, long after the
+	 * caller's string may be gone: the heap keeps a copy. */
+	if (p->env.my_ips && !(p->my_ips = strdup(p->env.my_ips))) {
+		snprintf(err, errsz, "out of memory");
+		free(p);
+		return DX_PAC_MEMORY;
+	}
+	p->env.my_ips = p->my_ips;
 	if (len > p->lim.max_script) {
 		snprintf(err, errsz, "%zu bytes: larger than the %zu MiB this evaluator accepts",
 			 len, p->lim.max_script >> 20);
-		free(p);
+		dx_pac_free(p);
 		return DX_PAC_TOO_LARGE;
 	}
 	/* A PAC file has no declared encoding, and a comment in the admin's
@@ -533,7 +542,7 @@ enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 			script += 3, len -= 3;
 		if (!(decoded = latin1_to_utf8((const unsigned char *)script, len, &len))) {
 			snprintf(err, errsz, "out of memory");
-			free(p);
+			dx_pac_free(p);
 			return DX_PAC_MEMORY;
 		}
 		script = decoded;
@@ -657,6 +666,7 @@ void dx_pac_free(struct dx_pac *p)
 	} else if (p->ctx) {
 		duk_destroy_heap(p->ctx);
 	}
+	free(p->my_ips);
 	free(p);
 }
 

@@ -51,8 +51,8 @@ struct dx_pac_limits {
  * addresses and returns DX_OK, or a failure (treated as "not resolvable"). */
 struct dx_pac_env {
 	enum dx_status (*resolve)(void *ud, const char *host, struct dx_strlist *out);
-	void *ud;
-	const char *my_ips;  /* the device's addresses "a;b" ("" = 127.0.0.1) */
+	void *ud;            /* must outlive the dx_pac: resolve gets it at every call */
+	const char *my_ips;  /* the device's addresses "a;b" ("" = 127.0.0.1); copied */
 	int64_t now;         /* device clock, seconds since the epoch, UTC */
 };
 

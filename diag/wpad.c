@@ -277,6 +277,8 @@ void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
 	double t0;
 
 	memset(st, 0, sizeof *st);
+	if (net)
+		st->net = *net;
 	if (lim)
 		l = *lim;
 	if (!l.max_script)
@@ -316,7 +318,7 @@ void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
 	st->script_bytes = len;
 	/* The script resolves through the same resolver as the probe. */
 	env.resolve = pac_resolve;
-	env.ud = (void *)net;
+	env.ud = net ? &st->net : NULL;
 	env.my_ips = my_ips;
 	env.now = now;
 	t0 = dx_clock_ms();

@@ -55,6 +55,12 @@ struct dx_wpad_state {
 	char rec_entry_point[32];
 	char rec_alerts[512];
 	int rec_latin1;
+	/* What the loaded script resolves through (dnsResolve, isInNet...):
+	 * dx_wpad_run copies the caller's net here, because the script calls
+	 * back long after the caller's frame may be gone. So the state must
+	 * not be copied or moved while `pac` is loaded; net.ud must outlive
+	 * it. */
+	struct dx_wpad_net net;
 };
 
 /* Discovery, download, load. `my_ips` are the device's addresses for
