@@ -1,5 +1,5 @@
 /* pac_helpers.js - the standard PAC functions (Netscape's list) and
- * Microsoft's IPv6 extensions, for mdediag's PAC evaluator (diag/pac.c).
+ * Microsoft's IPv6 extensions, for mdediag's PAC evaluator (diag/net/pac.c).
  *
  * Our own code, run before the PAC script in the same Duktape heap. The
  * platform answers through four natives installed by pac.c:

@@ -4,7 +4,7 @@
 Copies Debian's amalgamated Duktape (duktape-dev: /usr/share/duktape/
 duktape.c, duktape.h, duk_config.h) into the build tree at build time and
 edits duk_config.h (and one line of duktape.c) so the PAC evaluator
-(diag/pac.c) can bound a script:
+(diag/net/pac.c) can bound a script:
 
 - DUK_USE_INTERRUPT_COUNTER and DUK_USE_EXEC_TIMEOUT_CHECK(udata) ->
   dx_pac_timeout_check(udata): the executor asks pac.c every few thousand

@@ -1,5 +1,5 @@
 /* test_netparts.c - the pieces carved out of check_net.c: the DNS cache
- * (diag/dnscache.c) and the ServiceTags scanner (diag/servicetags.c). */
+ * (diag/net/dnscache.c) and the ServiceTags scanner (diag/net/servicetags.c). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* fuzz_pac.c - the PAC evaluator (diag/pac.c) on hostile scripts: the input
+/* fuzz_pac.c - the PAC evaluator (diag/net/pac.c) on hostile scripts: the input
  * is a wpad.dat. Whatever it does (loops, recursion, huge strings, throwing
  * odd values, returning garbage), loading and calling it end in a status
  * with a one-line reason within the limits given, and an answer accepted as

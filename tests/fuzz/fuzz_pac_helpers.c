@@ -1,5 +1,5 @@
 /* fuzz_pac_helpers.c - the PAC helper library (data/pac_helpers.js) and the
- * natives under it (diag/pac.c: name resolution, the device's addresses,
+ * natives under it (diag/net/pac.c: name resolution, the device's addresses,
  * the clock, alert) called with hostile arguments.
  *
  * A PAC engine answers a value, never an error, for arguments it cannot

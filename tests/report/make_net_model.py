@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """make_net_model.py BASE.json OUT.json - a synthetic report model with the
-network findings of the probe's contract (branch probe, diag/check_net.c):
+network findings of the probe's contract (branch probe, diag/net/check_net.c):
 a device behind a TLS-inspecting proxy. Used until the probe's findings are
 merged, so the HTML connectivity table, its screenshot and the schema can be
 tested; the evidence keys follow check_net.c exactly.
