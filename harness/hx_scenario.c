@@ -38,7 +38,7 @@ int hx_scenario_load(struct hx_scenario *sc, const char *dir, const char *name,
 		     char *err, size_t errsz)
 {
 	static const char *const allowed[] = {"$comment", "branch", "fixture",
-		"overrides", "cloud", "connect_to", "mdediag_args", "expect", NULL};
+		"overrides", "cloud", "connect_to", "mdediag_args", "net_timeout", "expect", NULL};
 	char path[PATH_MAX + 32];
 	memset(sc, 0, sizeof *sc);
 	sc->exit_code = -1;
@@ -75,6 +75,9 @@ int hx_scenario_load(struct hx_scenario *sc, const char *dir, const char *name,
 		bad = "$.connect_to: expected an array of strings";
 	if (!bad && (m = cJSON_GetObjectItemCaseSensitive(j, "mdediag_args")) && !string_array(m))
 		bad = "$.mdediag_args: expected an array of strings";
+	if (!bad && (m = cJSON_GetObjectItemCaseSensitive(j, "net_timeout")) &&
+	    (!cJSON_IsNumber(m) || !(m->valuedouble >= 0.5 && m->valuedouble <= 60)))
+		bad = "$.net_timeout: expected seconds from 0.5 to 60";
 	if (!bad && cJSON_GetObjectItemCaseSensitive(j, "connect_to") &&
 	    !cJSON_GetObjectItemCaseSensitive(j, "cloud"))
 		bad = "$.connect_to: needs a cloud";
@@ -301,7 +304,13 @@ static void scenario_args(struct hx_scenario *sc, const struct hx_opts *o, struc
 	const int has_cloud = r->ports != NULL;
 	if (!net)
 		goto extra;
-	snprintf(r->timeout, sizeof r->timeout, "%g", o->net_timeout_s);
+	/* A scenario whose subject is the deadline (a blackholed host waits
+	 * it out) names its own, scaled by --slow for the slower trees; every
+	 * other scenario ends as soon as its probe does, whatever the bound. */
+	const cJSON *own = cJSON_GetObjectItemCaseSensitive(sc->json, "net_timeout");
+	snprintf(r->timeout, sizeof r->timeout, "%g",
+		 cJSON_IsNumber(own) ? own->valuedouble * (o->slow > 0 ? o->slow : 1)
+				     : o->net_timeout_s);
 	argv[n++] = "--timeout";
 	argv[n++] = r->timeout;
 	if (has_cloud) {

@@ -23,7 +23,8 @@ struct hx_opts {
 	const char *mockcloud;
 	int wine;		/* run diag through `wine` */
 	double timeout_s;	/* whole scenario deadline */
-	double net_timeout_s;	/* mdediag --timeout */
+	double net_timeout_s;	/* mdediag --timeout, unless the scenario sets its own */
+	double slow;		/* a scenario's own net_timeout is multiplied by it */
 	const char *tmp_root;	/* where the per-scenario directories go */
 	int keep;		/* keep the temp directories (debugging) */
 	const char *report_dir;	/* write DIR/<name>.json reports, or NULL */

@@ -39,7 +39,7 @@
 #define HX_MAX_JOBS 64
 
 static const char usage[] =
-	"usage: harness [--filter SUBSTR] [-j N] [--timeout S] [--net-timeout S]\n"
+	"usage: harness [--filter SUBSTR] [-j N] [--timeout S] [--net-timeout S] [--slow F]\n"
 	"               [--update] [--junit FILE] [--coverage-json FILE]\n"
 	"               [--coverage | --no-coverage] [--diag PATH] [--mockcloud PATH]\n"
 	"               [--wine] [--scenarios DIR] [--report-dir DIR] [--keep]\n"
@@ -54,7 +54,13 @@ static const char usage[] =
 	"it prints every check ID of `mdediag --list-checks` with the passing\n"
 	"scenarios producing it and fails when an ID has none. --no-coverage never\n"
 	"judges it. --report-dir DIR (created if missing) writes each scenario's\n"
-	"JSON report to DIR/NAME.json. Options take values as --opt V or --opt=V.\n"
+	"JSON report to DIR/NAME.json, and DIR/summary.json after the run (how many\n"
+	"scenarios passed and failed, whether collect/replay ran), so later tests\n"
+	"can read the reports instead of running the suite again.\n"
+	"--net-timeout S is mdediag's --timeout (default 5); a scenario whose\n"
+	"subject is the deadline sets its own \"net_timeout\", multiplied by\n"
+	"--slow F (default 1) for slower builds (sanitizers, Wine).\n"
+	"Options take values as --opt V or --opt=V.\n"
 	"Exit: 0 all passed (and covered, when judged), 1 a failure or an\n"
 	"uncovered ID, 2 bad usage, unusable files or directories.\n"
 	"--collect-replay also runs `mdediag collect` with the same options (and\n"
@@ -105,7 +111,7 @@ static int usage_error(const char *fmt, ...)
 enum {
 	O_FILTER = 256, O_TIMEOUT, O_NET_TIMEOUT, O_UPDATE, O_JUNIT, O_COVERAGE_JSON,
 	O_COVERAGE, O_NO_COVERAGE, O_DIAG, O_MOCKCLOUD, O_WINE, O_SCENARIOS,
-	O_REPORT_DIR, O_KEEP, O_LIST, O_COLLECT_REPLAY, O_REPLAY_DIAG,
+	O_REPORT_DIR, O_KEEP, O_LIST, O_COLLECT_REPLAY, O_REPLAY_DIAG, O_SLOW,
 };
 
 /* Fills c from the command line. Returns 0 to run, 1 when --help was
@@ -119,6 +125,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		{"filter", required_argument, NULL, O_FILTER},
 		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"net-timeout", required_argument, NULL, O_NET_TIMEOUT},
+		{"slow", required_argument, NULL, O_SLOW},
 		{"update", no_argument, NULL, O_UPDATE},
 		{"junit", required_argument, NULL, O_JUNIT},
 		{"coverage-json", required_argument, NULL, O_COVERAGE_JSON},
@@ -141,6 +148,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 	c->jobs = cpus > 0 ? (int)(cpus < HX_MAX_JOBS ? cpus : HX_MAX_JOBS) : 1;
 	c->o.timeout_s = 30;
 	c->o.net_timeout_s = 5;
+	c->o.slow = 1;
 	snprintf(dir, sizeof dir, "%s/fixtures/scenarios", HX_SOURCE_ROOT);
 	snprintf(diag, sizeof diag, "%s/diag/mdediag", HX_BUILD_ROOT);
 	snprintf(mc, sizeof mc, "%s/mockcloud/mockcloud", HX_BUILD_ROOT);
@@ -171,6 +179,11 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 				return usage_error("%s %s: expected seconds from 0.1 to 600",
 						   opt == O_TIMEOUT ? "--timeout" : "--net-timeout", optarg);
 			*(opt == O_TIMEOUT ? &c->o.timeout_s : &c->o.net_timeout_s) = d;
+			break;
+		case O_SLOW:
+			if (parse_double(optarg, 1, 20, &d))
+				return usage_error("--slow %s: expected a factor from 1 to 20", optarg);
+			c->o.slow = d;
 			break;
 		case O_FILTER: c->filter = optarg; break;
 		case O_UPDATE: c->update = 1; break;
@@ -255,7 +268,33 @@ static int prepare_report_dir(const char *dir)
 	}
 	close(fd);
 	unlink(p);
+	/* a summary says the reports beside it are this run's: not yet */
+	snprintf(p + n, sizeof p - (size_t)n, "/summary.json");
+	if (unlink(p) && errno != ENOENT) {
+		fprintf(stderr, "harness: --report-dir %s: cannot remove %s: %s\n", dir, p,
+			strerror(errno));
+		return -1;
+	}
 	return 0;
+}
+
+/* DIR/summary.json after a run: the counts, written last, so its presence
+ * says every report beside it is this run's. 0 or -1 after saying why. */
+static int write_summary(const char *dir, long n, size_t failed, size_t uncovered,
+			 int judged, int collect_replay)
+{
+	char p[PATH_MAX + 16];
+	snprintf(p, sizeof p, "%s/summary.json", dir);
+	FILE *f = fopen(p, "w");
+	int bad = !f || fprintf(f, "{\"scenarios\": %ld, \"passed\": %ld, \"failed\": %zu, "
+				"\"coverage_judged\": %s, \"uncovered\": %zu, \"collect_replay\": %s}\n",
+				n, n - (long)failed, failed, judged ? "true" : "false", uncovered,
+				collect_replay ? "true" : "false") < 0;
+	if (f && fclose(f))
+		bad = 1;
+	if (bad)
+		fprintf(stderr, "harness: cannot write %s: %s\n", p, strerror(errno));
+	return bad ? -1 : 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -552,6 +591,9 @@ int main(int argc, char **argv)
 		       : c.filter || c.nnames ? "a subset" : "not the bundled suite: --coverage judges it");
 	printf("%.1f s wall, -j %d\n", wall, jobs);
 	rc = failed || uncovered ? 1 : 0;
+	if (c.o.report_dir && write_summary(c.o.report_dir, n, failed, uncovered, judge,
+					    c.o.collect_replay))
+		rc = 2;
 	if (c.junit && write_junit(c.junit, sc, (size_t)n, wall))
 		rc = 2;
 	if (c.coverage_json &&

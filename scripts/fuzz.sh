@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 target=$1 secs=$2; shift 2
 [ "${1:-}" = -- ] && shift
 case $secs in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number" >&2; exit 2 ;; esac
+MDEDIAG_FUZZ=1 MDEDIAG_NO_WINDOWS=1 MDEDIAG_NO_BROWSER=1 bash scripts/setup.sh || exit 1
 if [ ! -f build-fuzz/build.ninja ]; then
   CC=clang meson setup build-fuzz -Dfuzzing=true >/dev/null || exit 1
 fi

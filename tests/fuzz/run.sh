@@ -4,6 +4,8 @@
 # target fuzzes for SECONDS from seeds generated from the repository
 # (make_seeds.py) with its dictionary. A crash, sanitizer report or broken
 # invariant fails the test and leaves the input in WORKDIR/artifacts/.
+# SECONDS 0: EXE is the replay build (replay_main.c, no libFuzzer), and
+# (2) runs every generated seed once instead of fuzzing.
 set -u
 exe=$1 name=$2 root=$3 secs=$4
 here=$root/tests/fuzz
@@ -35,6 +37,15 @@ if ! python3 "$here/make_seeds.py" "$name" "$root" "$work/seeds" >"$work/seeds.l
   exit 0
 fi
 nseeds=$(ls "$work/seeds" | wc -l)
+if [ "$secs" = 0 ]; then
+  if [ "$nseeds" -gt 0 ] && "$exe" "$work/seeds" >"$work/replay.log" 2>&1; then
+    echo "ok 2 - $name: $nseeds generated seeds run clean"
+  else
+    sed 's/^/# /' "$work/replay.log" | tail -40
+    echo "not ok 2 - $name: $nseeds generated seeds: one fails (or there were none)"
+  fi
+  exit 0
+fi
 "$exe" "${dict[@]}" -seed=1 -max_total_time="$secs" -timeout=25 -rss_limit_mb=2048 \
   -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
   "$work/corpus" "$work/seeds" >"$work/fuzz.log" 2>&1
