@@ -4,7 +4,7 @@
 #include "lang.h"
 #ifdef _WIN32
 /* Declared here rather than through <windows.h>, which only the platform
- * layer includes (design.md). kernel32, LANGID = WORD. */
+ * layer includes (docs/architecture.md). kernel32, LANGID = WORD. */
 __declspec(dllimport) unsigned short __stdcall GetUserDefaultUILanguage(void);
 #define DX_LANG_JAPANESE 0x11 /* PRIMARYLANGID(LANG_JAPANESE) */
 #endif

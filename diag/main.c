@@ -1,4 +1,4 @@
-/* main.c - the mdediag command line (contract: shared/design.md).
+/* main.c - the mdediag command line (contract: README.md, docs/man/mdediag.1).
  *
  * Exit status: 0 no error found, 1 at least one error finding, 2 bad usage
  * or bad input (a bad fixture among them), 3 internal failure.

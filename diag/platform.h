@@ -1,10 +1,12 @@
 /* platform.h - the questions the diagnosis asks a Windows device.
  *
  * One table of primitives that mirror Windows itself (SQLite's VFS is the
- * model). Two instances exist: the real Win32 one (platform_win32.c, the only
- * file that includes windows.h) and the fake one built from a JSON fixture
- * (platform_fake.c). A third, platform_faults.c, wraps either of them and
- * makes chosen calls fail, so error paths can be tested.
+ * model). Two instances answer: the real Win32 one (platform_win32.c, the
+ * only file that includes windows.h) and the fake one built from a JSON
+ * fixture (platform_fake.c). Two more wrap either of them: platform_faults.c
+ * makes chosen calls fail, so error paths can be tested, and
+ * platform_record.c writes down every answer for a collected file
+ * (`mdediag collect`, docs/collect.md).
  *
  * Contract for every primitive:
  *   - returns a enum dx_status; DX_OK means the out-parameters are filled;
@@ -169,7 +171,6 @@ void dx_wpad_free(struct dx_wpad *w);
 
 /* One platform: a const table of operations and its private state. */
 struct dx_platform_ops {
-	int version;       /* 1 */
 	const char *name;  /* "win32", "fake", "faults" */
 
 	/* Reads one value. DX_NOT_FOUND when the key or the value is absent

@@ -444,7 +444,6 @@ static void fake_close(void *ctx)
 }
 
 static const struct dx_platform_ops dx_fake_ops = {
-	.version = 1,
 	.name = "fake",
 	.reg_read = fake_reg_read,
 	.reg_subkeys = fake_reg_subkeys,

@@ -177,7 +177,6 @@ static void ft_close(void *ctx)
 }
 
 static const struct dx_platform_ops dx_faults_ops = {
-	.version = 1,
 	.name = "faults",
 	.reg_read = ft_reg_read,
 	.reg_subkeys = ft_reg_subkeys,

@@ -444,7 +444,6 @@ static void rc_close(void *ctx)
 }
 
 static const struct dx_platform_ops dx_record_ops = {
-	.version = 1,
 	.name = "record",
 	.reg_read = rc_reg_read,
 	.reg_subkeys = rc_reg_subkeys,

@@ -1450,7 +1450,6 @@ static void dx_w32_close(void *ctx)
 }
 
 const struct dx_platform_ops dx_win32_ops = {
-	.version = 1,
 	.name = "win32",
 	.reg_read = dx_w32_reg_read,
 	.reg_subkeys = dx_w32_reg_subkeys,

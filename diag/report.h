@@ -9,7 +9,7 @@
 #include "catalog.h"
 #include "checks.h"
 
-#define DX_VERSION "0.1.0"
+#include "version.h" /* DX_VERSION, generated from meson.build's project version */
 
 /* What the report says about where the answers came from. */
 struct dx_report_meta {
@@ -17,7 +17,7 @@ struct dx_report_meta {
 	const char *source;    /* the fixture's path, or "" for this device */
 };
 
-/* The JSON report (design.md contract): tool, device, findings with
+/* The JSON report (docs/report.schema.json): tool, device, findings with
  * rendered title/detail/guidance and evidence, summary, verdict. The
  * caller frees it. */
 cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,

@@ -1,5 +1,5 @@
 /* report_json.c - the report model, and its JSON form (the contract of
- * shared/design.md: findings[].id/severity/evidence, verdict.id, device). */
+ * docs/report.schema.json: findings[].id/severity/evidence, verdict.id, device). */
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"

@@ -15,7 +15,8 @@
  * group, which is what lets connection threads share a leaf key too);
  * every other request goes to the library's own function.
  *
- * Built with -Dmockcloud_ecc=openssl (MC_ECC_OPENSSL), all three
+ * In the mockcloud-openssl-ecc build (MC_ECC_OPENSSL, mockcloud/meson.build:
+ * `ninja -C build mockcloud/mockcloud-openssl-ecc`), all three
  * multiplications on P-256 use OpenSSL's libcrypto instead (its P-256 is
  * 15-30 times faster than mbedTLS 2.28's bignum code, and it is what the
  * nginx we are compared with uses); the TLS protocol, records and

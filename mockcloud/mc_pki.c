@@ -392,21 +392,3 @@ out:
 	pthread_mutex_unlock(&pki->lock);
 	return res;
 }
-
-void mc_pki_free(struct mc_pki *pki)
-{
-	for(int b = 0; b < 1024; b++) {
-		struct mc_pki_entry *e = pki->buckets[b], *n;
-		for(; e; e = n) {
-			n = e->next;
-			mbedtls_x509_crt_free(&e->leaf.chain);
-			mbedtls_pk_free(&e->leaf.key);
-			free(e);
-		}
-		pki->buckets[b] = NULL;
-	}
-	mbedtls_pk_free(&pki->root_key);
-	mbedtls_pk_free(&pki->inter_key);
-	mbedtls_pk_free(&pki->insp_key);
-	pthread_mutex_destroy(&pki->lock);
-}

@@ -52,10 +52,10 @@ int mc_pki_init(struct mc_pki *pki, uint64_t seed, const char *dir,
 /* The leaf of `kind` for `name` (lower case, <= 253 bytes of
  * [a-z0-9.-_]), minted on first use and cached for the process's life
  * (at most 4096 entries, then the fallback leaf). Never NULL after a
- * successful init; the pointer stays valid until mc_pki_free. */
+ * successful init; the pointer stays valid for the process's life: the
+ * PKI is never freed, since detached connection threads may still hold a
+ * leaf when mockcloud _exit()s. */
 const struct mc_leaf *mc_pki_leaf(struct mc_pki *pki, enum mc_leaf_kind kind,
 				  const char *name);
-
-void mc_pki_free(struct mc_pki *pki);
 
 #endif

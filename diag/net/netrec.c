@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "netrec.h"
-#include "report.h"
+#include "version.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"

@@ -146,7 +146,7 @@ static enum dx_status lg_autoproxy(void *ctx, const char *url, const char *pac_u
  * describes (its process token included); the ones the checks read are
  * logged. */
 static const struct dx_platform_ops logging_ops = {
-	.version = 1, .name = "logging",
+	.name = "logging",
 	.reg_read = lg_reg_read, .reg_subkeys = lg_reg_subkeys, .reg_values = lg_reg_values,
 	.svc_query = lg_svc_query, .file_exists = lg_file_exists,
 	.file_version = lg_file_version, .dir_list = lg_dir_list,

@@ -62,7 +62,7 @@ static enum dx_status resolve(void *ctx, const char *host, struct dx_strlist *ou
 }
 
 static const struct dx_platform_ops tp_ops = {
-	.version = 1, .name = "test", .reg_read = reg_read, .resolve = resolve,
+	.name = "test", .reg_read = reg_read, .resolve = resolve,
 };
 
 void tp_open(struct dx_platform *p, struct tp_state *st)
