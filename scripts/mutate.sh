@@ -45,9 +45,15 @@ ninja -C "$work/build" >"$work/build.log" 2>&1 || { tail -20 "$work/build.log"; 
 
 # The fast suites: unit tests and CLI of the diagnosis, the probe and PAC,
 # the report units, the scenario suite (with collect/replay and redaction).
+# Passes only when tests ran (meson test exits 0 when its selection is
+# empty) and none failed.
 suites() {
   meson test -C "$work/build" --no-rebuild --num-processes 2 \
-    --suite diag --suite probe --suite scenarios report-unit >"$work/test.log" 2>&1
+    --suite diag --suite probe --suite scenarios >"$work/test.log" 2>&1 || return 1
+  meson test -C "$work/build" --no-rebuild report-unit >>"$work/test.log" 2>&1 || return 1
+  local ran
+  ran=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$work/test.log" | paste -sd+ | bc)
+  [ "${ran:-0}" -ge 8 ] || { echo "mutate: only ${ran:-0} tests ran" >>"$work/test.log"; return 1; }
 }
 
 echo "mutate: the unchanged tree first"
