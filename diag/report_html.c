@@ -291,7 +291,7 @@ static void verdict_section(const struct hw *h, const cJSON *model)
 		put_text(h, ui(h, "next_step"));
 		raw(h, "</dt><dd>");
 		put_text(h, str(v, "next_step"));
-		if (strcmp(dx_check_section(id), "connectivity") == 0) {
+		if (strcmp(str(v, "section"), "connectivity") == 0) {
 			raw(h, "<br><span class=\"note\">");
 			put_text(h, ui(h, "url_lists"));
 			raw(h, "</span>");

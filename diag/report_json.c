@@ -198,6 +198,7 @@ cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 		add_finding(verdict, cat, cause, vf->severity, "next_step");
 	} else if (verdict) {
 		add_str(verdict, "id", "reonboard.plan");
+		add_str(verdict, "section", dx_check_section("reonboard.plan"));
 		add_str(verdict, "severity", "info");
 	}
 	if (verdict && vf) {

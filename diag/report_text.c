@@ -741,7 +741,7 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 	heading(&t, dx_catalog_ui(cat, "next_step_label"));
 	if (str(verdict, "next_step")[0])
 		wrap(&t, "", str(verdict, "next_step"), 2);
-	if (strcmp(dx_check_section(str(verdict, "id")), "connectivity") == 0)
+	if (strcmp(str(verdict, "section"), "connectivity") == 0)
 		wrap(&t, "", dx_catalog_ui(cat, "url_lists"), 2);
 	steps_list(&t, vev);
 	char *cmd = dx_catalog_render_ev(cat, str(verdict, "id"), str(verdict, "variant"),
