@@ -84,12 +84,15 @@ for d in sys.argv[2:]:
             continue
         ok = t.get("result") in ("OK", "EXPECTEDFAIL")
         m = re.search(r"Synthesis: Tested: (\d+) \| Passing: (\d+) \| Failing: (\d+) \| Crashing: (\d+)", out)
-        taps = re.findall(r"^(ok|not ok) \d+", out, re.M)
+        taps = re.findall(r"^(ok|not ok) \d+.*$", out, re.M)
+        tap_lines = re.findall(r"^(?:ok|not ok) \d+.*$", out, re.M)
+        tap_skips = sum(1 for l in tap_lines if re.search(r"#\s*skip", l, re.I))
         if m:
             passed += int(m.group(2)); failed += int(m.group(3)) + int(m.group(4))
             if not ok and int(m.group(3)) + int(m.group(4)) == 0: failed += 1
         elif taps:
-            passed += taps.count("ok"); failed += taps.count("not ok")
+            skipped += tap_skips
+            passed += taps.count("ok") - tap_skips; failed += taps.count("not ok")
             if not ok and taps.count("not ok") == 0: failed += 1
         elif ok:
             passed += 1

@@ -22,6 +22,12 @@ prefix must run one at a time (Meson: is_parallel: false).
       is FIXTURE as Wine can model it (fake_twin). Fixtures with fault
       rules are skipped: Wine cannot deny a read.
       FIXTURE may be a scenario.json: its fixture with its overrides.
+  winetest.py --build-win DIR conform-all [--jobs N] [--native MDEDIAG]
+              [--arg=ARG]... FIXTURE...
+      `conform` on every FIXTURE, N at a time (default 2), each job in a
+      prefix of its own (DIR/wine, DIR/wine-2, ...; --prefix-name picks one
+      for the other commands): TAP, one line per FIXTURE, with the
+      `conform` run's output below a failing line
   winetest.py --build-win DIR list-scenarios DEVICES SCENARIOS
       scenarios whose device (fixture + overrides, DNS aside) is new
   winetest.py --build-win DIR collect [--native MDEDIAG] FIXTURE
@@ -95,9 +101,9 @@ def log(msg):
 class Prefix:
     """The shared Wine prefix of one cross build directory."""
 
-    def __init__(self, build_win):
+    def __init__(self, build_win, name='wine'):
         self.build_win = os.path.abspath(build_win)
-        self.top = os.path.join(self.build_win, 'wine')
+        self.top = os.path.join(self.build_win, name)
         self.path = os.path.join(self.top, 'prefix')
         self.snap = os.path.join(self.top, 'snapshot')
         self.env = dict(os.environ, WINEPREFIX=self.path, WINEDEBUG='-all')
@@ -881,6 +887,65 @@ def cmd_conform(args, prefix):
     return 1 if bad else 0
 
 
+def cmd_conform_all(args, prefix):
+    """`conform` for each fixture, args.jobs at a time in prefixes of their
+    own, each in a child process of this script (its output kept apart),
+    reported as TAP in the order given. A prefix is reset before each
+    fixture as `conform` always does; what the jobs save is the wall time
+    of one prefix doing them one after another."""
+    import concurrent.futures
+    import queue
+    if not os.path.exists(args.native):
+        print(f'1..0 # SKIP no native mdediag at {args.native}')
+        return SKIP
+    slots = queue.Queue()
+    for k in range(max(1, args.jobs)):
+        slots.put('wine' if k == 0 else f'wine-{k + 1}')
+
+    def one(fixture):
+        name = slots.get()
+        try:
+            cmd = [sys.executable, os.path.abspath(__file__), '--build-win', args.build_win,
+                   '--prefix-name', name, 'conform', '--native', args.native]
+            for i in args.ignore or []:
+                cmd += ['--ignore', i]
+            cmd += [fixture, '--'] + (args.mdediag_args or [])
+            t0 = time.time()
+            try:
+                r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, timeout=300)
+                return r.returncode, r.stdout.decode(errors='replace'), time.time() - t0
+            except subprocess.TimeoutExpired as e:
+                out = (e.stdout or b'').decode(errors='replace')
+                return 1, out + '\nconform did not end within 300 s', time.time() - t0
+        finally:
+            slots.put(name)
+
+    def label(f):
+        return os.path.basename(os.path.dirname(f)) if f.endswith('scenario.json') \
+            else os.path.basename(f)[:-len('.json')]
+
+    print(f'1..{len(args.fixtures)}', flush=True)
+    bad = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(one, f) for f in args.fixtures]
+        for n, (f, fut) in enumerate(zip(args.fixtures, futures), 1):
+            rc, out, secs = fut.result()
+            lines = [l for l in out.splitlines() if l.strip()]
+            last = lines[-1] if lines else '(no output)'
+            if rc == 0:
+                print(f'ok {n} - {label(f)}: {last} ({secs:.1f} s)')
+            elif rc == SKIP:
+                print(f'ok {n} - {label(f)} # SKIP {last}')
+            else:
+                bad += 1
+                print(f'not ok {n} - {label(f)}: exit {rc} ({secs:.1f} s)')
+                for l in lines[-40:]:
+                    print(f'# {l}')
+            sys.stdout.flush()
+    return 1 if bad else 0
+
+
 UNITS_NAME = '\u8a3a\u65ad-\u00e9.json'  # 診断-é.json, also in win32_units.c
 SCRATCH_WIN = 'C:\\mdediag-units'
 
@@ -955,6 +1020,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--build-win', required=True,
                     help='the MinGW cross build directory ($MDEDIAG_BUILD_WIN wins)')
+    ap.add_argument('--prefix-name', default='wine',
+                    help='the folder of BUILD_WIN that holds the prefix (default wine)')
     sub = ap.add_subparsers(dest='cmd', required=True)
     p = sub.add_parser('load')
     p.add_argument('fixture')
@@ -986,8 +1053,15 @@ def main():
     p.add_argument('--ignore', action='append', help='finding ID not compared')
     p.add_argument('fixture')
     p.add_argument('mdediag_args', nargs='*')
+    p = sub.add_parser('conform-all')
+    p.add_argument('--native', help='the native mdediag (default $MDEDIAG_NATIVE)')
+    p.add_argument('--ignore', action='append', help='finding ID not compared')
+    p.add_argument('--jobs', type=int, default=2, help='prefixes at work at once')
+    p.add_argument('--arg', action='append', dest='mdediag_args',
+                   help='an argument for mdediag, as --arg=--no-network')
+    p.add_argument('fixtures', nargs='+')
     args = ap.parse_args()
-    if args.cmd in ('conform', 'collect', 'fixture-path', 'collect-net'):
+    if args.cmd in ('conform', 'conform-all', 'collect', 'fixture-path', 'collect-net'):
         args.native = os.path.abspath(args.native or os.environ.get('MDEDIAG_NATIVE', ''))
 
     bw = os.path.abspath(os.environ.get('MDEDIAG_BUILD_WIN') or args.build_win)
@@ -1005,9 +1079,10 @@ def main():
     if shutil.which('wine') is None or not os.path.exists(args.svc):
         log(f'skipped: no wine or no cross build in {bw} (see docs/windows.md)')
         return SKIP
-    prefix = Prefix(bw)
+    prefix = Prefix(bw, args.prefix_name)
     try:
         return {'load': cmd_load, 'probe': cmd_probe, 'conform': cmd_conform,
+                'conform-all': cmd_conform_all,
                 'collect': cmd_collect, 'scenarios': cmd_scenarios, 'units': cmd_units,
                 'fixture-path': cmd_fixture_path,
                 'collect-net': cmd_collect_net}[args.cmd](args, prefix)
