@@ -251,9 +251,10 @@ static void add_path_differences(struct dx_ctx *c, struct dx_finding *f,
 			  cJSON_IsString(src) ? src->valuestring : "?");
 	dx_ev_str(f, "sense_tls", "Schannel, the machine's Root/AuthRoot stores and "
 		  "SCHANNEL protocol and cipher policy");
-	dx_ev_str(f, "mdediag_tls", c->opt && c->opt->anchors_path
-		  ? "mdediag's own TLS client (mbed TLS), roots from --anchors"
-		  : "mdediag's own TLS client (mbed TLS), its bundled Microsoft roots");
+	/* the same text live and replayed: a collected file does not say
+	 * which roots the live run was given */
+	dx_ev_str(f, "mdediag_tls", "mdediag's own TLS client (mbed TLS) with the Microsoft "
+		  "roots it bundles (or --anchors)");
 }
 
 /* One failing event ID: its newest occurrence, how many, the oldest. */
@@ -292,6 +293,9 @@ static void emit(struct dx_ctx *c, const struct group *g)
 	dx_ev_str(f, "first_seen", first);
 	dx_event_text(e, msg, sizeof msg);
 	dx_ev_str(f, "message", msg);
+	/* the events themselves, newest first (cmd and Windows PowerShell) */
+	dx_ev_fmt(f, "cmd_events", "wevtutil.exe qe %s /q:\"*[System[(EventID=%u)]]\" "
+		  "/c:20 /rd:true /f:text", DX_LOG_SENSE, (unsigned)e->id);
 	if (!g->row.classify)
 		return;
 	char url[300], host[256];
