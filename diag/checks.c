@@ -71,6 +71,7 @@ const struct dx_check_id dx_check_table[] = {
 	{"mdav.running", "antivirus", 0},
 	{"mdav.unknown", "antivirus", 1},
 	{"agent.sense-version", "agents", 1},
+	{"agent.streamlined-prerequisites", "agents", 1},
 	{"agent.mdav-platform", "agents", 0},
 	{"agent.signatures", "agents", 0},
 	{"agent.kb5005292", "agents", 0},
