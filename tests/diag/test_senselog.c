@@ -110,12 +110,14 @@ Test(senselog, unknown_error_code_is_kept_and_still_a_cause)
 	run_short(&r, DEVICE(DT_OK, ", 'events': [" EV5("2026-11-20T08:00:00Z", "0x80092F8F") "]"));
 	cr_expect_not_null(finding(&r, "sense.log.connectivity", "unknown-code"));
 	run_free(&r);
-	/* no code at all: the event's own variant */
+	/* no code at all: the event's own variant (not the class "connect",
+	 * whose text names a code) */
 	run_short(&r, DEVICE(DT_OK, ", 'events': [" SENSE_EV(5, "error", "2026-11-20T08:00:00Z",
 		"failed to connect to the server at https://winatp-gw-cus.microsoft.com/") "]"));
-	f = finding(&r, "sense.log.connectivity", "connect");
+	f = finding(&r, "sense.log.connectivity", "5");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "error_code"), "");
+	cr_expect_str_eq(ev_str(f, "url"), "https://winatp-gw-cus.microsoft.com/");
 	run_free(&r);
 }
 
