@@ -2,6 +2,7 @@
  * diagnostic data service (diagtrack.service): the edges the scenarios do
  * not reach. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <string.h>
 #include <stdio.h>
 #include "helpers.h"
@@ -258,4 +259,50 @@ Test(diagtrack, running_automatic_is_clear)
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_CLEAR);
 	run_free(&r);
+}
+
+/* ---- the verdict rule ---------------------------------------------------- */
+
+/* On every bundled device whose Sense exists, both new checks end found,
+ * clear or undetermined (never silent), and the re-onboarding plan, when
+ * offered, stands on a clear DiagTrack and a log without any failing event
+ * (stricter than rule 4, which lets warning-level events such as 33 stand
+ * beside the plan: no bundled device has one, and one that gained an
+ * error-level event downgraded to a warning would show here). */
+Test(senselog, plan_only_when_log_and_diagtrack_ran_clear, .timeout = 60)
+{
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/fixtures/devices", SOURCE_ROOT);
+	DIR *d = opendir(dir);
+	cr_assert_not_null(d);
+	struct dirent *e;
+	int sense_devices = 0, plans = 0;
+	while ((e = readdir(d))) {
+		char name[256];
+		size_t n = strlen(e->d_name);
+		if (n < 6 || strcmp(e->d_name + n - 5, ".json") || !strcmp(e->d_name, "expected-verdicts.json"))
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)(n - 5), e->d_name);
+		struct run r;
+		run_device(&r, name);
+		rerun_as_if_network_ok(&r);
+		if (r.c.facts.sense_exists == 1) {
+			sense_devices++;
+			const struct dx_finding *log = finding(&r, "sense.log", NULL);
+			const struct dx_finding *dt = finding(&r, "diagtrack.service", NULL);
+			cr_expect_not_null(log, "%s: no sense.log", name);
+			cr_expect_not_null(dt, "%s: no diagtrack.service", name);
+			if (finding(&r, "reonboard.plan", NULL)) {
+				plans++;
+				cr_expect(log && dx_outcome(log) == DX_CLEAR && !strcmp(log->variant, ""),
+					  "%s: plan offered beside sense.log/%s", name, log ? log->variant : "-");
+				cr_expect(dt && dx_outcome(dt) == DX_CLEAR, "%s: plan offered beside diagtrack.service/%s",
+					  name, dt ? dt->variant : "-");
+			}
+		}
+		run_free(&r);
+	}
+	closedir(d);
+	cr_expect_gt(sense_devices, 20);
+	cr_expect_gt(plans, 0, "no bundled device gets the plan: the test checks nothing");
 }
