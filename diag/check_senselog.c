@@ -296,6 +296,18 @@ static void emit(struct dx_ctx *c, const struct group *g)
 	/* the events themselves, newest first (cmd and Windows PowerShell) */
 	dx_ev_fmt(f, "cmd_events", "wevtutil.exe qe %s /q:\"*[System[(EventID=%u)]]\" "
 		  "/c:20 /rd:true /f:text", DX_LOG_SENSE, (unsigned)e->id);
+	if (strcmp(g->row.check, "sense.log.diagtrack") == 0) {
+		/* the service's finding names Sense's events about it too */
+		struct dx_finding *svc = dx_find(&c->findings, "diagtrack.service");
+		cJSON *arr = svc ? cJSON_GetObjectItemCaseSensitive(svc->evidence, "sense_events") : NULL;
+		if (svc && !arr)
+			arr = cJSON_AddArrayToObject(svc->evidence, "sense_events");
+		char line[96];
+		snprintf(line, sizeof line, "event %u (%zu times, last %s)", (unsigned)e->id,
+			 g->count, when);
+		if (arr)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(line));
+	}
 	if (!g->row.classify)
 		return;
 	char url[300], host[256];
