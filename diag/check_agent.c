@@ -184,11 +184,118 @@ static void check_kb5005292(struct dx_ctx *c)
 		dx_ev_str(f, "sense_version", d->sense_version);
 }
 
+/* One minimum of the streamlined prerequisites against what the device
+ * has: adds "<name>" and "<name>_minimum" to the evidence and the name to
+ * `below` when older. 0 compared, -1 when the version is unknown. */
+static int streamlined_cmp(struct dx_finding *f, cJSON *below, cJSON *unknown,
+			   const char *name, const char *have, const char *min)
+{
+	char key[48];
+	snprintf(key, sizeof key, "%s_minimum", name);
+	dx_ev_str(f, key, min);
+	if (!have || !have[0]) {
+		dx_ev_str(f, name, "unknown");
+		cJSON_AddItemToArray(unknown, cJSON_CreateString(name));
+		return -1;
+	}
+	dx_ev_str(f, name, have);
+	if (dx_vercmp(have, min) < 0)
+		cJSON_AddItemToArray(below, cJSON_CreateString(name));
+	return 0;
+}
+
+/* The operating system's minimum KB for streamlined connectivity (the
+ * "os" rows of the baseline): "met", "below", "not-compared" (Microsoft
+ * names a KB whose build mdediag does not hold) or "not-listed". */
+static const char *streamlined_os(struct dx_ctx *c, const cJSON *sl, struct dx_finding *f)
+{
+	const struct dx_facts *d = &c->facts;
+	const cJSON *row;
+	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(sl, "os")) {
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(row, "build");
+		const cJSON *u = cJSON_GetObjectItemCaseSensitive(row, "ubr");
+		const cJSON *kb = cJSON_GetObjectItemCaseSensitive(row, "kb");
+		if (!cJSON_IsNumber(b) || (uint32_t)b->valuedouble != d->build)
+			continue;
+		if (cJSON_IsString(kb))
+			dx_ev_str(f, "os_kb", kb->valuestring);
+		if (!cJSON_IsNumber(u))
+			return "not-compared";
+		dx_ev_fmt(f, "os_minimum", "%u.%u", (unsigned)d->build, (unsigned)u->valuedouble);
+		return d->ubr >= (uint32_t)u->valuedouble ? "met" : "below";
+	}
+	const cJSON *newer = cJSON_GetObjectItemCaseSensitive(sl, "newer_than_build");
+	if (cJSON_IsNumber(newer) && d->build > (uint32_t)newer->valuedouble)
+		return "met"; /* released after the March 2022 KBs */
+	return "not-listed";
+}
+
+/* A device onboarded with the streamlined package must meet the minimum
+ * versions Microsoft lists for it ("Onboarding devices using streamlined
+ * connectivity", Prerequisites): the Sense KB, the Defender Antivirus
+ * platform, engine and security intelligence. Only for streamlined
+ * devices (OnboardedInfo's partnerGeoLocation, net.mode). */
+static void check_streamlined(struct dx_ctx *c)
+{
+	const struct dx_facts *d = &c->facts;
+	if (d->streamlined != 1 || d->sense_exists != 1)
+		return;
+	const cJSON *sl = cJSON_GetObjectItemCaseSensitive(c->data->baselines, "streamlined");
+	struct dx_finding *f;
+	if (!cJSON_IsObject(sl)) {
+		f = dx_add(&c->findings, "agent.streamlined-prerequisites", DX_SEV_WARNING, "no-baseline");
+		dx_ev_str(f, "baselines", "the baselines file has no \"streamlined\" member");
+		dx_undetermined(f, DX_REASON_FACTS_MISSING);
+		return;
+	}
+	char engine[64] = "";
+	struct dx_err err;
+	enum dx_status es = dx_reg_string(c->p, DX_KEY_SIGNATURES, "EngineVersion", engine,
+					  sizeof engine, &err);
+	f = dx_add(&c->findings, "agent.streamlined-prerequisites", DX_SEV_INFO, NULL);
+	if (!f)
+		return;
+	cJSON *below = cJSON_CreateArray(), *unknown = cJSON_CreateArray();
+	const cJSON *j;
+#define MIN(k) ((j = cJSON_GetObjectItemCaseSensitive(sl, k)) && cJSON_IsString(j) ? j->valuestring : "")
+	streamlined_cmp(f, below, unknown, "sense", d->sense_version, MIN("sense"));
+	streamlined_cmp(f, below, unknown, "platform", d->mdav_platform, MIN("platform"));
+	streamlined_cmp(f, below, unknown, "engine", es == DX_OK ? engine : NULL, MIN("engine"));
+	streamlined_cmp(f, below, unknown, "signatures", d->mdav_signatures, MIN("signatures"));
+	if (es != DX_OK)
+		dx_ev_err(f, "EngineVersion", es, &err);
+	const char *os = streamlined_os(c, sl, f);
+	dx_ev_fmt(f, "os_build", "%u.%u", (unsigned)d->build, (unsigned)d->ubr);
+	dx_ev_str(f, "os", os);
+	if (strcmp(os, "below") == 0)
+		cJSON_AddItemToArray(below, cJSON_CreateString("os"));
+	dx_ev_str(f, "source", MIN("source"));
+#undef MIN
+	char list[128] = "";
+	const cJSON *x, *which = cJSON_GetArraySize(below) ? below : unknown;
+	cJSON_ArrayForEach(x, which)
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+			 list[0] ? ", " : "", x->valuestring);
+	if (cJSON_GetArraySize(below)) {
+		f->severity = DX_SEV_ERROR;
+		snprintf(f->variant, sizeof f->variant, "below");
+		dx_ev_str(f, "below_minimum", list);
+	} else if (cJSON_GetArraySize(unknown)) {
+		f->severity = DX_SEV_WARNING;
+		snprintf(f->variant, sizeof f->variant, "unreadable");
+		dx_ev_str(f, "unknown", list);
+		dx_undetermined(f, es == DX_OK ? DX_REASON_FACTS_MISSING : dx_reason_of(c, es));
+	}
+	cJSON_Delete(below);
+	cJSON_Delete(unknown);
+}
+
 void dx_check_agent(struct dx_ctx *c)
 {
 	if (c->facts.sense_exists == 1)
 		check_sense_version(c);
 	check_platform(c);
 	check_signatures(c);
+	check_streamlined(c);
 	check_kb5005292(c);
 }

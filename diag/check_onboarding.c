@@ -1,7 +1,8 @@
 /* check_onboarding.c - article section 2, continued: did onboarding
  * complete, by which method, and what do its logs say when Sense is not
  * running (WDATPOnboarding events, Intune/MDM errors, the Defender for
- * Cloud extension)? */
+ * Cloud extension)? Sense's own log is read whatever its state, by
+ * check_senselog.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,6 @@
 
 /* WDATPOnboarding error events of "Troubleshoot onboarding issues". */
 static const uint32_t onboarding_error_ids[] = {5, 10, 15, 30, 35, 40, 65, 70};
-/* Microsoft-Windows-SENSE/Operational events that explain a stopped Sense. */
-static const uint32_t sense_error_ids[] = {3, 5, 6, 7, 15, 19};
 
 static int in(uint32_t id, const uint32_t *ids, size_t n)
 {
@@ -188,38 +187,6 @@ static void check_onboarding_events(struct dx_ctx *c, int64_t since)
 	dx_eventlist_free(&evs);
 }
 
-/* Errors of the SENSE operational log, as evidence on sense.stopped. */
-static void add_sense_log(struct dx_ctx *c, int64_t since)
-{
-	struct dx_finding *f = dx_find(&c->findings, "sense.stopped");
-	struct dx_eventlist evs;
-	struct dx_err err;
-	if (!f)
-		return;
-	enum dx_status s = dx_events_query(c->p, DX_LOG_SENSE, NULL, 0, since, 200, &evs, &err);
-	if (s != DX_OK) {
-		dx_ev_err(f, "sense_log", s, &err);
-		return;
-	}
-	cJSON *arr = cJSON_CreateArray();
-	for (size_t i = 0; arr && i < evs.count; i++) {
-		const struct dx_event *e = &evs.items[i];
-		if (!IN(e->id, sense_error_ids) || cJSON_GetArraySize(arr) >= 10)
-			continue;
-		char when[32], line[400], text[301];
-		dx_format_time(e->time, when);
-		dx_event_text(e, text, sizeof text);
-		snprintf(line, sizeof line, "%s event %u: %s", when, (unsigned)e->id, text);
-		char *clean = dx_utf8_clean(line);
-		if (clean)
-			cJSON_AddItemToArray(arr, cJSON_CreateString(clean));
-		free(clean);
-	}
-	if (arr)
-		cJSON_AddItemToObject(f->evidence, "sense_log", arr);
-	dx_eventlist_free(&evs);
-}
-
 static void check_intune(struct dx_ctx *c, int64_t since)
 {
 	struct dx_eventlist evs;
@@ -266,7 +233,6 @@ void dx_check_onboarding(struct dx_ctx *c)
 		return;
 	int64_t since = dx_now(c->p) - EVENT_WINDOW;
 	check_onboarding_events(c, since);
-	add_sense_log(c, since);
 	if (intune)
 		check_intune(c, since);
 	if (mdfc_expected && !mdfc_present) {

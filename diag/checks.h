@@ -73,6 +73,8 @@ struct dx_facts {
 	int sense_state;         /* 1..7, 0 unknown */
 	int sense_start_type;    /* -1 unknown */
 	char sense_version[64];
+	int diagtrack_state;      /* DiagTrack's state 1..7, 0 unknown/missing */
+	int diagtrack_start_type; /* -1 unknown */
 
 	int mdav_state;          /* WinDefend state, 0 unknown/missing */
 	char mdav_platform[64];
@@ -103,6 +105,8 @@ struct dx_ctx {
 void dx_check_os(struct dx_ctx *c);         /* check_os.c: os.* */
 void dx_check_sense(struct dx_ctx *c);      /* check_sense.c: sense.*, sense.missing.* */
 void dx_check_onboarding(struct dx_ctx *c); /* check_onboarding.c: onboarding.* */
+void dx_check_diagtrack(struct dx_ctx *c); /* check_diagtrack.c: diagtrack.service */
+void dx_check_senselog(struct dx_ctx *c);  /* check_senselog.c: sense.log, sense.log.* */
 void dx_check_asr(struct dx_ctx *c);        /* check_asr.c: asr.psexec-block */
 void dx_check_mdav(struct dx_ctx *c);       /* check_mdav.c: mdav.* */
 void dx_check_agent(struct dx_ctx *c);      /* check_agent.c: agent.* */

@@ -54,7 +54,9 @@ int dx_data_load(struct dx_data *d, const char *baselines_path, char *err,
 	d->destinations = parse_embedded("destinations.json", err, errsz);
 	d->baselines = baselines_path ? parse_file(baselines_path, err, errsz)
 				      : parse_embedded("baselines.json", err, errsz);
-	if (!d->destinations || !d->baselines) {
+	if (d->destinations && d->baselines)
+		d->sense_events = parse_embedded("sense-events.json", err, errsz);
+	if (!d->destinations || !d->baselines || !d->sense_events) {
 		dx_data_free(d);
 		return -1;
 	}
@@ -65,5 +67,6 @@ void dx_data_free(struct dx_data *d)
 {
 	cJSON_Delete(d->destinations);
 	cJSON_Delete(d->baselines);
+	cJSON_Delete(d->sense_events);
 	memset(d, 0, sizeof *d);
 }

@@ -14,6 +14,7 @@
 struct dx_data {
 	cJSON *destinations;  /* data/destinations.json */
 	cJSON *baselines;     /* data/baselines.json */
+	cJSON *sense_events;  /* data/sense-events.json: the SENSE log's failure events */
 };
 
 struct dx_embedded {

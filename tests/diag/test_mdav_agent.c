@@ -196,3 +196,78 @@ Test(mdav, passive_mode_and_tamper_protection_are_facts_with_evidence)
 	cr_expect_eq(ev_num(f, "TamperProtection"), 4);
 	run_free(&r);
 }
+
+/* ---- streamlined connectivity prerequisites ------------------------------ */
+
+/* A streamlined device (partnerGeoLocation GW_US) on build `build`.`ubr`
+ * whose engine is `engine` (NULL: no value). */
+static void run_streamlined(struct run *r, const char *build, const char *ubr, const char *engine)
+{
+	char text[4096];
+	snprintf(text, sizeof text,
+		 "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '%s', 'UBR': %s, 'EditionID': 'Enterprise'},"
+		 " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection': {'OnboardedInfo': '{\\'body\\':\\'{\\\\\\'partnerGeoLocation\\\\\\':\\\\\\'GW_US\\\\\\',\\\\\\'vortexGeoLocation\\\\\\':\\\\\\'US\\\\\\'}\\'}'},"
+		 " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1},"
+		 " 'HKLM|SOFTWARE|Microsoft|Windows Defender|Signature Updates': {'AVSignatureVersion': '1.443.1.0'%s%s%s}},"
+		 " 'services': {'Sense': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2},"
+		 "  'WinDefend': {'state': 4, 'image_path': 'C:|ProgramData|Microsoft|Windows Defender|Platform|4.18.25100.9002-0|MsMpEng.exe'}},"
+		 " 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}}}",
+		 build, ubr, engine ? ", 'EngineVersion': '" : "", engine ? engine : "", engine ? "'" : "");
+	run_short(r, text);
+}
+
+Test(streamlined, prerequisites_met_on_a_current_device)
+{
+	struct run r;
+	run_streamlined(&r, "22631", "4460", "1.1.25100.2");
+	const struct dx_finding *f = finding(&r, "agent.streamlined-prerequisites", NULL);
+	cr_assert_not_null(f, "not a streamlined device? net.mode: %s",
+			   finding(&r, "net.mode", NULL) ? finding(&r, "net.mode", NULL)->variant : "none");
+	cr_expect_eq(dx_outcome(f), DX_CLEAR);
+	cr_expect_str_eq(ev_str(f, "os"), "met");
+	run_free(&r);
+}
+
+Test(streamlined, os_below_the_march_2022_kb)
+{
+	struct run r;
+	run_streamlined(&r, "17763", "2685", "1.1.25100.2");
+	const struct dx_finding *f = finding(&r, "agent.streamlined-prerequisites", "below");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DX_SEV_ERROR);
+	cr_expect_str_eq(ev_str(f, "os_kb"), "KB5011503");
+	cr_expect_str_eq(ev_str(f, "os_minimum"), "17763.2686");
+	cr_expect_str_eq(ev_str(f, "below_minimum"), "os");
+	run_free(&r);
+	run_streamlined(&r, "17763", "2686", "1.1.25100.2");
+	cr_expect_not_null(finding(&r, "agent.streamlined-prerequisites", NULL));
+	cr_expect_null(finding(&r, "agent.streamlined-prerequisites", "below"), "the KB's own build meets it");
+	run_free(&r);
+}
+
+Test(streamlined, kb_without_a_build_is_shown_not_compared)
+{
+	struct run r;
+	run_streamlined(&r, "19045", "1000", "1.1.25100.2");
+	const struct dx_finding *f = finding(&r, "agent.streamlined-prerequisites", NULL);
+	cr_assert_not_null(f);
+	cr_expect_eq(dx_outcome(f), DX_CLEAR);
+	cr_expect_str_eq(ev_str(f, "os"), "not-compared");
+	cr_expect_str_eq(ev_str(f, "os_kb"), "KB5020953");
+	run_free(&r);
+}
+
+Test(streamlined, engine_unreadable_is_undetermined)
+{
+	struct run r;
+	run_streamlined(&r, "22631", "4460", NULL);
+	const struct dx_finding *f = finding(&r, "agent.streamlined-prerequisites", "unreadable");
+	cr_assert_not_null(f);
+	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
+	cr_expect_str_eq(ev_str(f, "unknown"), "engine");
+	run_free(&r);
+	/* a standard device is not asked */
+	run_short(&r, "{'services': {'Sense': {'state': 4}}}");
+	cr_expect_null(finding(&r, "agent.streamlined-prerequisites", NULL));
+	run_free(&r);
+}

@@ -34,11 +34,13 @@ Test(onboarding, event15_message_and_sense_log_are_evidence)
 	const struct dx_finding *f = finding(&r, "onboarding.event", "15");
 	cr_assert_not_null(f);
 	cr_expect(strstr(ev_str(f, "message"), "577") != NULL);
-	const struct dx_finding *s = finding(&r, "sense.stopped", NULL);
+	/* Sense's own event 3 is its own finding now (check_senselog.c),
+	 * ranked after the onboarding script's event that explains it */
+	const struct dx_finding *s = finding(&r, "sense.log.service", "3");
 	cr_assert_not_null(s);
-	const cJSON *log = cJSON_GetObjectItemCaseSensitive(s->evidence, "sense_log");
-	cr_assert(cJSON_IsArray(log) && cJSON_GetArraySize(log) == 1);
-	cr_expect(strstr(cJSON_GetArrayItem(log, 0)->valuestring, "event 3:") != NULL);
+	cr_expect_eq(s->severity, DX_SEV_ERROR);
+	cr_expect(strstr(ev_str(s, "message"), "0x80070005") != NULL, "%s", ev_str(s, "message"));
+	cr_expect_str_eq(verdict_cause(&r), "onboarding.event");
 	run_free(&r);
 }
 
@@ -174,19 +176,21 @@ Test(onboarding, intune_csp_error_in_insertion_strings)
 	run_free(&r);
 }
 
-/* SENSE log lines of an event without a message show its insertion strings. */
+/* A SENSE event without a message shows its insertion strings, and its
+ * code is read from them. */
 Test(onboarding, sense_log_line_without_message)
 {
 	struct run r;
 	run_short(&r, "{'services': {'Sense': {'state': 1}},"
 		      " 'events': [{'log': 'Microsoft-Windows-SENSE/Operational', 'provider': 'SENSE', 'id': 5, 'level': 'error',"
-		      " 'time': '2025-12-31T00:00:00Z', 'strings': ['winatp-gw-cus.microsoft.com', '12029']}]}");
-	const struct dx_finding *f = finding(&r, "sense.stopped", NULL);
+		      " 'time': '2025-12-31T00:00:00Z', 'strings': ['https://winatp-gw-cus.microsoft.com/', '12029']}]}");
+	const struct dx_finding *f = finding(&r, "sense.log.connectivity", "connect");
 	cr_assert_not_null(f);
-	const cJSON *log = cJSON_GetObjectItemCaseSensitive(f->evidence, "sense_log");
-	cr_assert(cJSON_IsArray(log) && cJSON_GetArraySize(log) == 1);
-	const char *line = cJSON_GetArrayItem(log, 0)->valuestring;
-	cr_expect(strstr(line, "event 5: ") && strstr(line, "winatp-gw-cus.microsoft.com") && strstr(line, "12029"), "%s", line);
+	const char *line = ev_str(f, "message");
+	cr_expect(strstr(line, "winatp-gw-cus.microsoft.com") && strstr(line, "12029"), "%s", line);
+	cr_expect_str_eq(ev_str(f, "url"), "https://winatp-gw-cus.microsoft.com/");
+	cr_expect_str_eq(ev_str(f, "error_code"), "12029");
+	cr_expect_str_eq(ev_str(f, "error_name"), "ERROR_WINHTTP_CANNOT_CONNECT");
 	run_free(&r);
 }
 

@@ -71,7 +71,7 @@ Test(reonboard, program_data_is_read_from_the_device)
 	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'},"
 		      " 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': 'D:|PD'}},"
 		      " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}},"
-		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}},"
+		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2}},"
 		      " 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}}}");
 	rerun_as_if_network_ok(&r);
 	f = finding(&r, "reonboard.plan", NULL);
@@ -85,7 +85,7 @@ Test(reonboard, program_data_is_read_from_the_device)
 	"{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'" extra "}," \
 	" 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}," \
 	" 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': '%SystemDrive%|ProgramData'}}}," \
-	" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}}," \
+	" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2}}," \
 	" 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}," \
 	"           'E:|ProgramData|Microsoft|Windows Defender Advanced Threat Protection|Cyber|a.bin': {}," \
 	"           'C:|ProgramData|Microsoft|Windows Defender Advanced Threat Protection|Cyber': {'type': 'dir'}}}"
@@ -301,7 +301,7 @@ Test(verdict, rule4_plan_only_when_everything_ran_and_nothing_explains)
 	 * cannot explain the missing device: the plan still stands */
 	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'},"
 		      " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}},"
-		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}},"
+		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2}},"
 		      " 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}},"
 		      " 'faults': [{'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|Microsoft|Windows Defender|Signature Updates|AVSignatureVersion', 'error': 'access-denied'}]}");
 	rerun_as_if_network_ok(&r);
@@ -332,7 +332,7 @@ Test(verdict, not_elevated_fixture_end_to_end)
 {
 	struct run r;
 	const char *fx = "{%s 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'}},"
-		" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}},"
+		" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2}},"
 		" 'faults': [{'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status', 'error': 'access-denied'}]}";
 	char text[1024];
 	snprintf(text, sizeof text, fx, "'process': {'elevated': false},");

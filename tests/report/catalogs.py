@@ -88,6 +88,27 @@ def main():
         check(wrong not in alltext, "ja catalog uses %s instead of the article's term" % wrong)
         checked += 1
 
+    # every failing SENSE event of data/sense-events.json feeds a check ID
+    # the program has, through a variant both catalogs word (its meaning and
+    # next step); the classified ones through every class of the code table
+    sev = json.load(open(os.path.join(DATA, "sense-events.json"), encoding="utf-8"))
+    classes = {c["class"] for c in sev["error_codes"]} | {"unknown-code"}
+    seen_ids = set()
+    for row in sev["events"]:
+        check(row["id"] not in seen_ids, "sense-events.json lists event %d twice" % row["id"])
+        seen_ids.add(row["id"])
+        check(row["check"] in ids, "sense-events.json: event %d feeds %s, not a check ID"
+              % (row["id"], row["check"]))
+        check(row["severity"] in ("error", "warning"), "sense-events.json: event %d severity %r"
+              % (row["id"], row["severity"]))
+        variants = [row["variant"]] + (sorted(classes) if row.get("classify") else [])
+        for lang in LANGS:
+            for v in variants:
+                m = CAT[lang]["messages"].get(row["check"] + "/" + v)
+                check(m and m.get("title"), "%s: no message %s/%s for SENSE event %d"
+                      % (lang, row["check"], v, row["id"]))
+                checked += 1
+
     # templates name only evidence the findings carry
     reports = [json.loads(diag(fx, "json")[0]) for fx in fixtures()]
     reports.append(json.loads(render(net_model(), "json", "en")))
