@@ -794,7 +794,9 @@ def cmd_scenarios(args, prefix):
     names = [l.split()[0] for l in lst.stdout.splitlines() if l.strip()]
     if not names:
         raise Fail(f'harness --list gave no scenarios: {lst.stderr[-300:]}')
-    run = [args.harness, '--wine', '--diag', args.exe, '--timeout', '60']
+    # --slow: a scenario's own deadline (the blackholed one's 2 s) is too
+    # short for the healthy destinations of a Wine process beside it
+    run = [args.harness, '--wine', '--diag', args.exe, '--timeout', '60', '--slow', '5']
     todo = [n for n in names if n in TODO_WINE_SCENARIOS]
     rest = [n for n in names if n not in TODO_WINE_SCENARIOS]
     t0 = time.time()
@@ -830,7 +832,7 @@ def cmd_collect_net(args, prefix):
     # Two probe runs (live, collect) are compared: a deadline generous
     # enough that a loaded machine running Wine does not time out in one.
     run = [args.harness, '--wine', '--diag', args.exe, '--timeout', '200',
-           '--net-timeout', '30', '--collect-replay', '--replay-diag', args.native]
+           '--net-timeout', '30', '--slow', '8', '--collect-replay', '--replay-diag', args.native]
     r = subprocess.run(run + args.names, env=prefix.env, capture_output=True, text=True,
                        timeout=600)
     for l in r.stdout.splitlines():
