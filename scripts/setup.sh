@@ -11,8 +11,20 @@ PKGS=(
   curl ca-certificates man-db
 )
 # The Windows build and the Wine tests (scripts/fetch-windows-deps.sh).
+# wine32 (i386) as most Wine users have it: new prefixes are then WoW64,
+# with the 32-bit cmd.exe that Intune runs install commands with
+# (tests/wine: wine-intune-install); MDEDIAG_NO_WINE32=1 leaves it out
+# (a 64-bit-only prefix; the tests pass either way, docs/windows.md).
 if [ "${MDEDIAG_NO_WINDOWS:-0}" != 1 ]; then
   PKGS+=(mingw-w64 wine wine64 dpkg-dev)
+  if [ "${MDEDIAG_NO_WINE32:-0}" != 1 ]; then
+    if ! dpkg --print-foreign-architectures | grep -qx i386; then
+      SUDO=""
+      [ "$(id -u)" = 0 ] || SUDO=sudo
+      $SUDO dpkg --add-architecture i386
+    fi
+    PKGS+=(wine32:i386)
+  fi
 fi
 
 # The report's browser test (tests/report/browser.py): headless Chromium,
