@@ -90,7 +90,7 @@ PY
     echo "SURVIVED $name: every fast test passes with $what"
     survived=$((survived + 1))
   else
-    by=$(grep -E "^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT)" "$work/test.log" | sed -E 's/^ *[0-9]+\/[0-9]+ +mdediag:[a-z-]+ \/ ([^ ]+).*/\1/' | sort -u | tr '\n' ' ')
+    by=$(grep -E "^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT|ERROR)" "$work/test.log" | sed -E 's/^ *[0-9]+\/[0-9]+ +mdediag:[a-z-]+ \/ ([^ ]+).*/\1/' | sort -u | tr '\n' ' ')
     echo "CAUGHT   $name: $what -- by ${by:-a test}"
     caught=$((caught + 1))
   fi
