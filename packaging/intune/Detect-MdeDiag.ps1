@@ -48,8 +48,11 @@ if (-not (Test-Path -LiteralPath $MdeDiag -PathType Leaf)) {
     exit 1
 }
 
-# mdediag writes UTF-8 to a pipe; read it as UTF-8, not the OEM code page.
-[Console]::OutputEncoding = [System.Text.Encoding]::UTF8
+# mdediag is told to write UTF-8 (--encoding utf-8: its default in a pipe
+# is the console's code page) and PowerShell to read UTF-8, not the OEM
+# code page. Setting it can fail where the host has no console; the
+# --encoding alone then still gives UTF-8 bytes.
+try { [Console]::OutputEncoding = [System.Text.Encoding]::UTF8 } catch { }
 
 $line = $null
 $reason = $null
@@ -59,7 +62,7 @@ try {
     # ErrorRecords. Nothing reaches the script's own stderr (Intune would
     # see a script error), and mdediag's one-line reason on exit 2 or 3
     # ("mdediag: bad fixture: ...") is kept for the output line.
-    $out = & $MdeDiag --format intune --lang $Lang 2>&1
+    $out = & $MdeDiag --format intune --lang $Lang --encoding utf-8 2>&1
     $code = $LASTEXITCODE
     $line = @($out) | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] -and "$_" } |
         Select-Object -Last 1

@@ -17,7 +17,8 @@ def main():
     ps1 = open(os.path.join(PKG, "Detect-MdeDiag.ps1"), encoding="ascii").read()
     code = re.sub(r"<#.*?#>", "", ps1, flags=re.S)
     code = "\n".join(l for l in code.split("\n") if not l.lstrip().startswith("#"))
-    check(re.search(r"& \$MdeDiag --format intune", code), "the script does not run mdediag --format intune")
+    check(re.search(r"& \$MdeDiag --format intune .*--encoding utf-8", code),
+          "the script does not run mdediag --format intune --encoding utf-8")
     check("$LASTEXITCODE" in code, "the script ignores mdediag's exit status")
     arms = dict(re.findall(r"^\s*(\d+|default) \{ (.*?) \}$", code, re.M))
     check(set(arms) == {"0", "1", "2", "3", "default"}, "exit statuses mapped: %s" % sorted(arms))
