@@ -192,8 +192,7 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 	/* 3. the next step: the command, or the guidance, bounded so the
 	 * device facts after it survive */
 	const cJSON *ns = next_source(v, findings);
-	char *cmd = dx_catalog_render_ev(cat, str(ns, "id"), str(ns, "variant"), "command",
-					 cJSON_GetObjectItemCaseSensitive(ns, "evidence"));
+	char *cmd = dx_catalog_command(cat, ns);
 	const char *guid = ns != v ? str(ns, "guidance")
 			 : healthy ? dx_catalog_ui(cat, "intune_healthy_next") : str(v, "next_step");
 	field_max(&l, "next", cmd && cmd[0] ? cmd : guid, 600);
