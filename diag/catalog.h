@@ -23,6 +23,7 @@ struct dx_catalog {
 	const cJSON *messages;
 	const cJSON *ui;        /* labels of the reports ("ui" object), may be NULL */
 	const cJSON *values;    /* words for enumerated values ("values"), may be NULL */
+	const cJSON *phrases;   /* [english pattern, translation] pairs ("phrases"), may be NULL */
 	const char *lang;       /* "en", "ja" */
 };
 
@@ -65,5 +66,23 @@ char *dx_catalog_render_template(const struct dx_catalog *cat, const char *tmpl,
  * "tls-intercepted", "not set", ""), or `raw` itself (the same pointer)
  * when it has none. */
 const char *dx_catalog_value(const struct dx_catalog *cat, const char *raw);
+
+/* raw in the catalog's words: an enumerated value, a list of them, or a
+ * sentence of the tool's own (a probe or PAC reason) matched by the
+ * catalog's "phrases"; else raw as it is. The caller frees; NULL only
+ * when out of memory. */
+char *dx_catalog_words(const struct dx_catalog *cat, const char *raw);
+
+/* The command of a finding or verdict object of the model (id, variant,
+ * outcome, reason, evidence): for a check that could not look, the
+ * catalog's "command.<reason>" (ui) when it has one (not elevated: how to
+ * start an elevated prompt), else the entry's "command". The caller frees;
+ * "" when there is none. */
+char *dx_catalog_command(const struct dx_catalog *cat, const cJSON *f);
+
+/* raw said through the catalog's "phrases" only (a tool's sentence in an
+ * evidence table), or NULL when no phrase matches (the value is data and
+ * stays as it is). The caller frees. */
+char *dx_catalog_phrase(const struct dx_catalog *cat, const char *raw);
 
 #endif

@@ -53,12 +53,30 @@ void dx_check_reonboard(struct dx_ctx *c)
 	 * turns them into numbered steps in the report's language */
 	dx_ev_str(f, "atp_key", DX_KEY_ATP);
 	dx_ev_str(f, "identity_key_path", IDENTITY_KEY);
+	/* One command a step, each the same in cmd and in Windows
+	 * PowerShell 5.1 (no "&&" or "&": PowerShell 5.1 has no "&&", and
+	 * its "del" is Remove-Item, hence "cmd.exe /c del"); only for what
+	 * exists: a value the report shows absent is not deleted. An array
+	 * member makes one step per element, none when empty (the catalog's
+	 * steps). */
+	char cmd[900];
+	cJSON *files = cJSON_AddArrayToObject(f->evidence, "cmd_delete_files");
+	cJSON *values = cJSON_AddArrayToObject(f->evidence, "cmd_delete_values");
+	cJSON *key = cJSON_AddArrayToObject(f->evidence, "cmd_delete_key");
 	dx_ev_str(f, "cmd_query_sense", "sc.exe query Sense");
 	dx_ev_str(f, "cmd_system_prompt", "PsExec.exe -s cmd.exe");
-	dx_ev_fmt(f, "cmd_delete_files", "del /q \"%s\\*.*\"", cyber);
-	dx_ev_fmt(f, "cmd_delete_values",
-		  "reg delete \"%s\" /v senseGuid /f && reg delete \"%s\" /v 7DC0B629-D7F6-4DB3-9BF7-64D5AAF50F1A /f",
-		  DX_KEY_ATP, DX_KEY_ATP);
-	dx_ev_fmt(f, "cmd_delete_key", "reg delete \"%s\" /f", IDENTITY_KEY);
+	snprintf(cmd, sizeof cmd, "cmd.exe /c del /q \"%s\\*.*\"", cyber);
+	if (files && cy != DX_NOT_FOUND && !(cy == DX_OK && ncyber == 0))
+		cJSON_AddItemToArray(files, cJSON_CreateString(cmd));
+	snprintf(cmd, sizeof cmd, "reg.exe delete \"%s\" /v senseGuid /f", DX_KEY_ATP);
+	if (values && sg != DX_NOT_FOUND)
+		cJSON_AddItemToArray(values, cJSON_CreateString(cmd));
+	snprintf(cmd, sizeof cmd, "reg.exe delete \"%s\" /v 7DC0B629-D7F6-4DB3-9BF7-64D5AAF50F1A /f",
+		 DX_KEY_ATP);
+	if (values && as != DX_NOT_FOUND)
+		cJSON_AddItemToArray(values, cJSON_CreateString(cmd));
+	snprintf(cmd, sizeof cmd, "reg.exe delete \"%s\" /f", IDENTITY_KEY);
+	if (key && ik != DX_NOT_FOUND)
+		cJSON_AddItemToArray(key, cJSON_CreateString(cmd));
 	dx_ev_bool(f, "executed", 0);
 }

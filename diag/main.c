@@ -37,7 +37,7 @@ static const char usage[] =
 	"               [--connect-to HOST:PORT:ADDR:PORT]...\n"
 	"               [--timeout SECONDS] [--lang en|ja] [--service-tags FILE]\n"
 	"               [--baselines FILE] [--no-network] [--reprobe] [--verbose]\n"
-	"               [--list-checks]\n"
+	"               [--encoding auto|utf-8|utf-8-bom|utf-16le|cpN] [--list-checks]\n"
 	"               [--version]\n"
 	"\n"
 	"Diagnoses why a device onboarded to Microsoft Defender for Endpoint does\n"
@@ -54,6 +54,11 @@ static const char usage[] =
 	"prints every check ID and its article section, TAB-separated, in verdict\n"
 	"order. Options take values as --opt VALUE or --opt=VALUE. The text\n"
 	"report is a summary; --verbose adds every finding with its evidence.\n"
+	"On a Windows console the report is shown as Unicode text; the text and\n"
+	"intune formats written anywhere else (a pipe, a file, --output) are in\n"
+	"the console's code page (--encoding auto: what more, type and Windows\n"
+	"PowerShell read), or UTF-8 without a console; --encoding chooses another.\n"
+	"JSON and HTML are always UTF-8.\n"
 	"A collected file given to --fixture is replayed with no network traffic:\n"
 	"the connectivity findings come from what the device saw; --reprobe probes\n"
 	"again from this machine instead.\n"
@@ -69,6 +74,8 @@ static const char usage[] =
 
 struct args {
 	const char *fixture, *format, *output, *lang, *baselines;
+	const char *encoding_arg;
+	struct dx_encoding encoding;
 	const char *connect_to[MAX_CONNECT_TO];
 	struct dx_options opt;
 	int list_checks;
@@ -103,7 +110,7 @@ static int readable(const char *opt, const char *path)
 enum {
 	O_FIXTURE = 256, O_FORMAT, O_OUTPUT, O_LANG, O_ANCHORS, O_SERVICE_TAGS,
 	O_BASELINES, O_TIMEOUT, O_CONNECT_TO, O_NO_NETWORK, O_LIST_CHECKS, O_VERSION, O_VERBOSE,
-	O_REPROBE, O_REDACT,
+	O_REPROBE, O_REDACT, O_ENCODING,
 };
 
 /* The whole command line, in one place (argv as UTF-8 strings). Returns 0
@@ -126,6 +133,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{"verbose", no_argument, NULL, O_VERBOSE},
 		{"reprobe", no_argument, NULL, O_REPROBE},
 		{"redact", no_argument, NULL, O_REDACT},
+		{"encoding", required_argument, NULL, O_ENCODING},
 		{"list-checks", no_argument, NULL, O_LIST_CHECKS},
 		{"version", no_argument, NULL, O_VERSION},
 		{NULL, 0, NULL, 0},
@@ -171,6 +179,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case O_FORMAT: a->format = optarg; break;
 		case O_OUTPUT: a->output = optarg; break;
 		case O_LANG: a->lang = optarg; break;
+		case O_ENCODING: {
+			char why[200];
+			if (dx_encoding_parse(optarg, &a->encoding, why, sizeof why))
+				return usage_error("%s", why);
+			a->encoding_arg = optarg;
+			break;
+		}
 		case O_ANCHORS: a->opt.anchors_path = optarg; break;
 		case O_SERVICE_TAGS: a->opt.service_tags_path = optarg; break;
 		case O_BASELINES: a->baselines = optarg; break;
@@ -215,6 +230,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 	if (strcmp(a->format, "text") && strcmp(a->format, "json") &&
 	    strcmp(a->format, "html") && strcmp(a->format, "intune"))
 		return usage_error("--format %s: expected text, json, html or intune", a->format);
+	if ((a->collect || !strcmp(a->format, "json") || !strcmp(a->format, "html")) &&
+	    a->encoding.kind != DX_ENC_AUTO && a->encoding.kind != DX_ENC_UTF8)
+		return usage_error("--encoding %s: JSON and HTML are always UTF-8; "
+				   "--encoding is for --format text and intune", a->encoding_arg);
 	if (!dx_lang_supported(a->lang))
 		return usage_error("--lang %s: expected en or ja", a->lang);
 	if ((a->opt.anchors_path && readable("--anchors", a->opt.anchors_path)) ||
@@ -390,11 +409,26 @@ int main(int argc, char **argv)
 	}
 	int wrc;
 	errno = 0;
-	/* A Windows console gets UTF-16 through WriteConsoleW (console.h):
-	 * the report is rendered into a buffer first. */
-	FILE *dest = out, *cbuf = out == stdout ? dx_console_buffer(stdout) : NULL;
-	if (cbuf)
+	/* A Windows console gets UTF-16 through WriteConsoleW (console.h);
+	 * a text report going anywhere else gets --encoding, by default the
+	 * console's code page (docs/windows.md): either way it is rendered
+	 * into a buffer first. JSON and HTML are UTF-8 everywhere. */
+	int is_text = !a.collect && (!strcmp(a.format, "text") || !strcmp(a.format, "intune"));
+	struct dx_encoding enc = dx_encoding_resolve(a.encoding);
+	FILE *dest = out, *cbuf = out == stdout ? dx_console_buffer(stdout) : NULL, *ebuf = NULL;
+	if (cbuf) {
 		out = cbuf;
+	} else if (is_text && enc.kind != DX_ENC_UTF8) {
+		if (!(ebuf = dx_text_buffer())) {
+			fprintf(stderr, "mdediag: cannot make a temporary file to convert the report to %s\n",
+				dx_encoding_name(&enc, err, sizeof err));
+			rc = EXIT_INTERNAL;
+			if (out != stdout)
+				fclose(out);
+			goto free_ctx;
+		}
+		out = ebuf;
+	}
 	if (strcmp(a.format, "json") == 0 || a.collect)
 		wrc = dx_report_json(out, model);
 	else if (strcmp(a.format, "html") == 0)
@@ -409,6 +443,11 @@ int main(int argc, char **argv)
 		if (dx_console_flush(cbuf, stdout))
 			wrc = -1;
 		out = stdout;
+	}
+	if (ebuf) {
+		if (dx_encoded_flush(ebuf, dest, &enc))
+			wrc = -1;
+		out = dest;
 	}
 	/* A report that did not reach its reader must not look like a clean
 	 * result (Intune reads a lost line as "no issue"): every byte is

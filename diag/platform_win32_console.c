@@ -19,6 +19,7 @@
  *   "←[K").
  */
 #include <windows.h>
+#include <fcntl.h>
 #include <io.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,11 +75,9 @@ int dx_console_put(FILE *f, const char *s, size_t n)
 	return dx_console_write_utf8(&w, s, n);
 }
 
-FILE *dx_console_buffer(FILE *f)
+FILE *dx_text_buffer(void)
 {
 	wchar_t dir[MAX_PATH + 1], path[MAX_PATH + 1];
-	if (!dx_console_is(f))
-		return NULL;
 	DWORD n = GetTempPathW(MAX_PATH + 1, dir);
 	if (n == 0 || n > MAX_PATH || !GetTempFileNameW(dir, L"mdx", 0, path))
 		return NULL;
@@ -86,35 +85,70 @@ FILE *dx_console_buffer(FILE *f)
 	return _wfopen(path, L"w+bTD");
 }
 
+FILE *dx_console_buffer(FILE *f)
+{
+	return dx_console_is(f) ? dx_text_buffer() : NULL;
+}
+
+static int put_console(void *ctx, const char *s, size_t n)
+{
+	return dx_console_put(ctx, s, n);
+}
+
 int dx_console_flush(FILE *buf, FILE *f)
 {
-	int rc = 0;
-	char chunk[16384];
-	size_t n;
-	/* the whole text is converted piecewise: a chunk boundary may fall
-	 * inside a UTF-8 sequence, so a few bytes are carried over */
-	size_t carry = 0;
-	if (fflush(buf) || fseek(buf, 0, SEEK_SET))
-		rc = -1;
-	while (!rc && (n = fread(chunk + carry, 1, sizeof chunk - carry, buf)) > 0) {
-		size_t have = carry + n, cut = have;
-		/* do not end inside a multi-byte sequence */
-		size_t back = 0;
-		while (back < 3 && back < have && ((unsigned char)chunk[have - 1 - back] & 0xC0) == 0x80)
-			back++;
-		if (back < have && ((unsigned char)chunk[have - 1 - back] & 0xC0) == 0xC0)
-			cut = have - 1 - back;
-		if (cut == 0)
-			cut = have;
-		if (dx_console_put(f, chunk, cut))
-			rc = -1;
-		carry = have - cut;
-		memmove(chunk, chunk + cut, carry);
-	}
-	if (!rc && carry && dx_console_put(f, chunk, carry))
-		rc = -1;
-	if (ferror(buf))
-		rc = -1;
-	fclose(buf);
-	return rc;
+	return dx_flush_utf8(buf, put_console, f);
+}
+
+void dx_stream_binary(FILE *f)
+{
+	fflush(f);
+	_setmode(_fileno(f), _O_BINARY);
+}
+
+unsigned dx_console_output_cp(void)
+{
+	/* 0 when the process has no console ("GetConsoleOutputCP": the
+	 * function fails, returning zero, when there is none) */
+	return GetConsoleOutputCP();
+}
+
+int dx_codepage_valid(unsigned cp)
+{
+	return cp <= 0xFFFF && IsValidCodePage(cp);
+}
+
+int dx_codepage_write(FILE *f, unsigned cp, const unsigned short *w, size_t n)
+{
+	/* WideCharToMultiByte: at most 4 bytes a UTF-16 unit in any code
+	 * page; WC_NO_BEST_FIT_CHARS so a character the code page lacks
+	 * shows as '?' instead of a look-alike ("WideCharToMultiByte
+	 * function"); some code pages (50220, 54936, UTF-7) refuse the flag
+	 * and the default character, and are tried without. */
+	char out[4 * DX_CONSOLE_CHUNK + 16];
+	if (n > DX_CONSOLE_CHUNK)
+		return -1;
+	if (n == 0)
+		return 0;
+	int m = WideCharToMultiByte(cp, WC_NO_BEST_FIT_CHARS, (const wchar_t *)w, (int)n, out,
+				    (int)sizeof out, "?", NULL);
+	if (m == 0 && GetLastError() == ERROR_INVALID_PARAMETER)
+		m = WideCharToMultiByte(cp, 0, (const wchar_t *)w, (int)n, out, (int)sizeof out, NULL, NULL);
+	if (m <= 0)
+		return -1;
+	return fwrite(out, 1, (size_t)m, f) == (size_t)m ? 0 : -1;
+}
+
+int dx_codepage_lossy(unsigned cp, const unsigned short *w, size_t n)
+{
+	BOOL used = FALSE;
+	if (n == 0)
+		return 0;
+	/* lpUsedDefaultChar is refused by the same code pages as the flag:
+	 * those are not asked, and counted as lossless */
+	int m = WideCharToMultiByte(cp, WC_NO_BEST_FIT_CHARS, (const wchar_t *)w, (int)n, NULL, 0,
+				    NULL, &used);
+	if (m == 0 && GetLastError() == ERROR_INVALID_PARAMETER)
+		return 0;
+	return m <= 0 ? -1 : used ? 1 : 0;
 }

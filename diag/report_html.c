@@ -106,6 +106,25 @@ static void put_value_text(const struct hw *h, const char *s)
 	put_value_text_n(h, s, MAX_SHOWN);
 }
 
+/* A host name that wraps only after a dot (<wbr>), never inside a label:
+ * "winatp-gw-cus.<wbr>microsoft.<wbr>com". */
+static void put_host(const struct hw *h, const char *host)
+{
+	char part[256];
+	for (const char *p = host; *p;) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) + 1 : strlen(p);
+		if (n >= sizeof part)
+			n = sizeof part - 1;
+		memcpy(part, p, n);
+		part[n] = '\0';
+		put_text(h, part);
+		p += n;
+		if (*p)
+			raw(h, "<wbr>");
+	}
+}
+
 /* Only these class names are ever written for a severity. */
 static const char *sev_class(const char *sev)
 {
@@ -170,7 +189,9 @@ static const char css[] =
 	".count.info{border-top:4px solid var(--ok)}"
 	"#detailed-results tr.error td:nth-child(2){background:var(--err-bg)}"
 	"#detailed-results tr.warning td:nth-child(2){background:var(--warn-bg)}"
-	"#connectivity-table td:nth-child(3){white-space:nowrap}"
+	"#connectivity-table td:nth-child(3),#connectivity-table th.num{white-space:nowrap}"
+	"#connectivity-table td:first-child{overflow-wrap:normal;word-break:normal}"
+	".verdict ol.steps li{margin:2px 0}.verdict ol.steps code{overflow-wrap:anywhere}"
 	"td.res-ok{color:var(--ok);font-weight:600}td.res-bad{color:var(--err);font-weight:600}"
 	"td.res-warn{color:var(--warn);font-weight:600}td.num{text-align:right;white-space:nowrap}"
 	".ev{border:1px solid var(--line);border-radius:6px;padding:10px 14px;margin:0 0 12px;"
@@ -217,9 +238,13 @@ static void put_json_value(const struct hw *h, const cJSON *v, int depth)
 		return;
 	}
 	if (cJSON_IsString(v)) {
-		raw(h, "<span class=\"mono\">");
-		put_value_text(h, v->valuestring);
+		/* a sentence of the tool's own (a probe or PAC reason) in the
+		 * report's language; the device's data as it is, monospace */
+		char *said = dx_catalog_phrase(h->cat, v->valuestring);
+		raw(h, said ? "<span>" : "<span class=\"mono\">");
+		put_value_text(h, said ? said : v->valuestring);
 		raw(h, "</span>");
+		free(said);
 	} else if (cJSON_IsNumber(v)) {
 		put_number(h, v->valuedouble);
 	} else if (cJSON_IsBool(v)) {
@@ -254,6 +279,55 @@ static const cJSON *first_finding(const cJSON *findings, const char *id)
 		if (strcmp(str(f, "id"), id) == 0)
 			return f;
 	return NULL;
+}
+
+/* The command a step ends with: an evidence member cmd_* (a string, or
+ * an element of an array), or NULL. */
+static const char *step_command(const char *step, const cJSON *ev)
+{
+	const cJSON *m, *x;
+	size_t sl = strlen(step);
+	cJSON_ArrayForEach(m, ev) {
+		if (!m->string || strncmp(m->string, "cmd_", 4))
+			continue;
+		for (x = cJSON_IsArray(m) ? m->child : m; x; x = cJSON_IsArray(m) ? x->next : NULL) {
+			size_t cl = cJSON_IsString(x) ? strlen(x->valuestring) : 0;
+			if (cl && cl <= sl && strcmp(step + sl - cl, x->valuestring) == 0)
+				return x->valuestring;
+		}
+	}
+	return NULL;
+}
+
+/* The numbered steps of a plan: each step's words as text, its command
+ * (the cmd_* evidence it ends with) as code. */
+static void put_steps(const struct hw *h, const cJSON *ev)
+{
+	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(ev, "steps"), *s;
+	if (!cJSON_IsArray(steps))
+		return;
+	raw(h, "<ol class=\"steps\">");
+	cJSON_ArrayForEach(s, steps) {
+		if (!cJSON_IsString(s))
+			continue;
+		const char *cmd = step_command(s->valuestring, ev);
+		size_t n = strlen(s->valuestring) - (cmd ? strlen(cmd) : 0);
+		char *words = malloc(n + 1); /* msvcrt has no strndup */
+		if (words) {
+			memcpy(words, s->valuestring, n);
+			words[n] = '\0';
+		}
+		raw(h, "<li>");
+		put_text(h, words ? words : "");
+		if (cmd) {
+			raw(h, "<code>");
+			put_text(h, cmd);
+			raw(h, "</code>");
+		}
+		raw(h, "</li>");
+		free(words);
+	}
+	raw(h, "</ol>");
 }
 
 static void verdict_section(const struct hw *h, const cJSON *model)
@@ -296,12 +370,10 @@ static void verdict_section(const struct hw *h, const cJSON *model)
 			put_text(h, ui(h, "url_lists"));
 			raw(h, "</span>");
 		}
-		const cJSON *steps = cJSON_GetObjectItemCaseSensitive(ev, "steps");
-		if (cJSON_IsArray(steps))
-			put_json_value(h, steps, 0);
+		put_steps(h, ev);
 		raw(h, "</dd>");
 	}
-	char *cmd = dx_catalog_render_ev(h->cat, id, str(v, "variant"), "command", ev);
+	char *cmd = dx_catalog_command(h->cat, v);
 	if (cmd && cmd[0]) {
 		raw(h, "<dt>");
 		put_text(h, ui(h, "command"));
@@ -354,8 +426,10 @@ static void device_section(const struct hw *h, const cJSON *model)
 	put_text(h, ui(h, "general_device_details"));
 	raw(h, "</h3><table class=\"kv\" id=\"general-device-details\">");
 	kv_row(h, ui(h, "device_name"), str(d, "hostname"), 0);
-	snprintf(buf, sizeof buf, "%s%s%s", str(d, "product"),
+	char *product = dx_catalog_words(h->cat, str(d, "product")); /* "Windows 7 or older" */
+	snprintf(buf, sizeof buf, "%s%s%s", product ? product : str(d, "product"),
 		 str(d, "display_version")[0] ? " " : "", str(d, "display_version"));
+	free(product);
 	kv_row(h, ui(h, "device_os"), buf, 0);
 	kv_row(h, ui(h, "os_build"), str(d, "build_ubr"), 0);
 	snprintf(buf, sizeof buf, "%s%s%s%s", str(d, "edition"),
@@ -376,7 +450,7 @@ static void device_section(const struct hw *h, const cJSON *model)
 	raw(h, "</h3><table class=\"kv\" id=\"edr-component-details\">");
 	kv_row(h, "Device ID", str(d, "device_id"), 0);
 	kv_row(h, "Organization ID", str(d, "org_id"), 0);
-	kv_row(h, "Sense version", str(sense, "version"), 0);
+	kv_row(h, ui(h, "sense_version"), str(sense, "version"), 0);
 	if (strcmp(str(sense, "exists"), "no") == 0)
 		kv_row(h, "Sense service Status", ui(h, "service_missing"), -1);
 	else
@@ -386,7 +460,7 @@ static void device_section(const struct hw *h, const cJSON *model)
 	kv_row(h, "Sense Service Discovered Proxy", sp[0] ? sp : ui(h, "none_configured"), 0);
 	const char *st = str(d, "streamlined");
 	kv_row(h, "Device Onboarded via Streamlined Connectivity",
-	       strcmp(st, "yes") == 0 ? "YES" : strcmp(st, "no") == 0 ? "NO" : "",
+	       strcmp(st, "yes") == 0 ? ui(h, "yes_caps") : strcmp(st, "no") == 0 ? ui(h, "no_caps") : "",
 	       0);
 	snprintf(buf, sizeof buf, "%s%s%s", str(d, "geo"),
 		 str(d, "geo")[0] && str(d, "datacenter")[0] ? " / " : "", str(d, "datacenter"));
@@ -525,8 +599,7 @@ static void results_section(const struct hw *h, const cJSON *model, const cJSON 
 		put_value_text_n(h, str(f, "detail"), MAX_CELL);
 		raw(h, "</td><td>");
 		put_text(h, str(f, "guidance"));
-		char *cmd = dx_catalog_render_ev(h->cat, str(f, "id"), str(f, "variant"), "command",
-						 cJSON_GetObjectItemCaseSensitive(f, "evidence"));
+		char *cmd = dx_catalog_command(h->cat, f);
 		if (cmd && cmd[0] && strcmp(sev, "info")) {
 			raw(h, "<pre class=\"cmd\">");
 			put_text(h, cmd);
@@ -606,7 +679,7 @@ static void connectivity_section(const struct hw *h, const cJSON *model)
 			const char *res = str(ev, "result");
 			fprintf(h->out, "<tr class=\"%s\"><td class=\"mono\"><a href=\"#f%d\">",
 				sev_class(str(f, "severity")), finding_index(findings, f));
-			put_value_text(h, str(ev, "host"));
+			put_host(h, str(ev, "host"));
 			if (cJSON_IsNumber(port)) {
 				raw(h, ":");
 				put_number(h, port->valuedouble);
@@ -634,9 +707,11 @@ static void connectivity_section(const struct hw *h, const cJSON *model)
 				: strcmp(str(f, "severity"), "error") == 0 ? "res-bad" : "res-warn");
 			put_text(h, val(h, res));
 			if (str(ev, "reason")[0]) {
+				char *said = dx_catalog_words(h->cat, str(ev, "reason"));
 				raw(h, "<br><span class=\"note\">");
-				put_value_text_n(h, str(ev, "reason"), MAX_CELL);
+				put_value_text_n(h, said ? said : str(ev, "reason"), MAX_CELL);
 				raw(h, "</span>");
+				free(said);
 			}
 			raw(h, "</td>");
 			put_ms(h, ev, "dns_ms");

@@ -166,7 +166,11 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 		add(&l, str(v, "variant"));
 	}
 	add(&l, ": ");
-	add(&l, str(v, "title"));
+	/* rule 4 (nothing explains a missing device): in a fleet's column
+	 * that is a healthy device; the plan is the last resort, in the
+	 * full report */
+	int healthy = strcmp(str(v, "id"), "reonboard.plan") == 0;
+	add(&l, healthy ? dx_catalog_ui(cat, "intune_healthy") : str(v, "title"));
 	/* 2. counts, then the errors' and the warnings' IDs */
 	snprintf(tmp, sizeof tmp, "%d/%d/%d",
 		 cJSON_GetObjectItemCaseSensitive(sum, "error") ? cJSON_GetObjectItemCaseSensitive(sum, "error")->valueint : 0,
@@ -188,9 +192,9 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 	/* 3. the next step: the command, or the guidance, bounded so the
 	 * device facts after it survive */
 	const cJSON *ns = next_source(v, findings);
-	char *cmd = dx_catalog_render_ev(cat, str(ns, "id"), str(ns, "variant"), "command",
-					 cJSON_GetObjectItemCaseSensitive(ns, "evidence"));
-	const char *guid = ns == v ? str(v, "next_step") : str(ns, "guidance");
+	char *cmd = dx_catalog_command(cat, ns);
+	const char *guid = ns != v ? str(ns, "guidance")
+			 : healthy ? dx_catalog_ui(cat, "intune_healthy_next") : str(v, "next_step");
 	field_max(&l, "next", cmd && cmd[0] ? cmd : guid, 600);
 	free(cmd);
 	/* 4. the key facts, fixed order */

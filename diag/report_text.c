@@ -407,9 +407,15 @@ static void command_line(struct tw *t, const char *cmd, int indent)
 
 static void scalar_text(char *val, size_t sz, const cJSON *m, const struct dx_catalog *cat)
 {
-	if (cJSON_IsString(m))
-		snprintf(val, sz, "%s", m->valuestring);
-	else if (cJSON_IsBool(m))
+	if (cJSON_IsString(m)) {
+		/* a sentence of the tool's own (a probe or PAC reason) in the
+		 * report's language; the device's data as it is */
+		char *said = dx_catalog_phrase(cat, m->valuestring);
+		snprintf(val, sz, "%s", said ? said : m->valuestring);
+		free(said);
+		return;
+	}
+	if (cJSON_IsBool(m))
 		snprintf(val, sz, "%s", dx_catalog_ui(cat, cJSON_IsTrue(m) ? "yes" : "no"));
 	else if (cJSON_IsNumber(m))
 		snprintf(val, sz, "%g", m->valuedouble);
@@ -491,12 +497,15 @@ static void steps_list(struct tw *t, const cJSON *ev)
 		if (!cJSON_IsString(s))
 			continue;
 		cJSON_ArrayForEach(m, ev) {
+			/* a string, or an element of an array (one step each) */
 			size_t sl = strlen(s->valuestring), cl;
-			if (!cJSON_IsString(m) || strncmp(m->string, "cmd_", 4) ||
-			    !(cl = strlen(m->valuestring)) || cl > sl)
+			if (!m->string || strncmp(m->string, "cmd_", 4))
 				continue;
-			if (strcmp(s->valuestring + sl - cl, m->valuestring) == 0)
-				cmd = m->valuestring;
+			for (const cJSON *x = cJSON_IsArray(m) ? m->child : m; x;
+			     x = cJSON_IsArray(m) ? x->next : NULL)
+				if (cJSON_IsString(x) && (cl = strlen(x->valuestring)) && cl <= sl &&
+				    strcmp(s->valuestring + sl - cl, x->valuestring) == 0)
+					cmd = x->valuestring;
 		}
 		snprintf(lead, sizeof lead, "  %d.", n++);
 		text = strdup(s->valuestring);
@@ -669,9 +678,22 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 	snprintf(line, sizeof line, "mdediag %s - %s%s%s", DX_VERSION, str(dev, "hostname"),
 		 str(model, "source")[0] ? " - fixture " : "", str(model, "source"));
 	wrap(&t, "", line, 0);
-	snprintf(line, sizeof line, "%s %s, build %s (%s)", str(dev, "product"),
-		 str(dev, "edition"), str(dev, "build_ubr"), str(dev, "installation_type"));
-	wrap(&t, "", line, 0);
+	{
+		/* "Windows 11 Enterprise, build 22631.4460 (Client)": the
+		 * parts the device did not give are left out, with their
+		 * separators */
+		char *product = dx_catalog_words(cat, str(dev, "product"));
+		size_t o = (size_t)snprintf(line, sizeof line, "%s%s%s", product ? product : str(dev, "product"),
+					    str(dev, "edition")[0] ? " " : "", str(dev, "edition"));
+		free(product);
+		if (str(dev, "build_ubr")[0] && o < sizeof line)
+			o += (size_t)snprintf(line + o, sizeof line - o, "%s%s %s", o ? ", " : "",
+					      dx_catalog_ui(cat, "build_word"), str(dev, "build_ubr"));
+		if (str(dev, "installation_type")[0] && o < sizeof line)
+			snprintf(line + o, sizeof line - o, "%s(%s)", o ? " " : "", str(dev, "installation_type"));
+		if (line[0])
+			wrap(&t, "", line, 0);
+	}
 	fputc('\n', out);
 
 	/* 1. the verdict: labels are as wide as the widest of them */
@@ -703,8 +725,7 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 		snprintf(key, sizeof key, "rule.%s", str(verdict, "rule"));
 		wrap(&t, "", dx_catalog_ui(cat, key), ind);
 	}
-	char *vcmd = dx_catalog_render_ev(cat, str(verdict, "id"), str(verdict, "variant"),
-					  "command", vev);
+	char *vcmd = dx_catalog_command(cat, verdict);
 	if (vcmd && vcmd[0]) {
 		wrap(&t, "", dx_catalog_ui(cat, "command"), 2);
 		command_line(&t, vcmd, 4);
@@ -744,8 +765,7 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 	if (strcmp(str(verdict, "section"), "connectivity") == 0)
 		wrap(&t, "", dx_catalog_ui(cat, "url_lists"), 2);
 	steps_list(&t, vev);
-	char *cmd = dx_catalog_render_ev(cat, str(verdict, "id"), str(verdict, "variant"),
-					 "command", vev);
+	char *cmd = dx_catalog_command(cat, verdict);
 	if (cmd && cmd[0]) {
 		wrap(&t, "", dx_catalog_ui(cat, "command"), 2);
 		command_line(&t, cmd, 4);

@@ -14,8 +14,9 @@
       0  mdediag found no error (exit 0)             -> "Without issues"
       1  mdediag found an error (exit 1)             -> "With issues"
       1  mdediag could not diagnose (exit 2 or 3, missing, no output): the
-         line starts with "ERROR mdediag." and says why. A failed diagnosis
-         is never reported as "no issue".
+         line starts with "ERROR mdediag." and carries mdediag's own
+         one-line reason from its stderr. A failed diagnosis is never
+         reported as "no issue".
 
     There is no remediation script to pair with it: mdediag only reads and
     the fix (the next= field) is for a person. The script changes nothing on
@@ -25,8 +26,12 @@
     PowerShell, so mdediag can read the Sense service and the registry.
 #>
 
-# Where the Win32 app installs mdediag.exe (install.cmd).
-$MdeDiag = Join-Path $env:ProgramFiles 'mdediag\mdediag.exe'
+# Where the Win32 app installs mdediag.exe (install.cmd): the 64-bit
+# Program Files, also when this script runs in 32-bit PowerShell (there
+# $env:ProgramFiles is "Program Files (x86)"; $env:ProgramW6432 is the
+# 64-bit one in either).
+$ProgramFiles64 = if ($env:ProgramW6432) { $env:ProgramW6432 } else { $env:ProgramFiles }
+$MdeDiag = Join-Path $ProgramFiles64 'mdediag\mdediag.exe'
 # Report language: 'en' or 'ja'. SYSTEM's UI language is not the user's,
 # so it is stated here rather than guessed.
 $Lang = 'en'
@@ -43,17 +48,26 @@ if (-not (Test-Path -LiteralPath $MdeDiag -PathType Leaf)) {
     exit 1
 }
 
-# mdediag writes UTF-8 to a pipe; read it as UTF-8, not the OEM code page.
-[Console]::OutputEncoding = [System.Text.Encoding]::UTF8
+# mdediag is told to write UTF-8 (--encoding utf-8: its default in a pipe
+# is the console's code page) and PowerShell to read UTF-8, not the OEM
+# code page. Setting it can fail where the host has no console; the
+# --encoding alone then still gives UTF-8 bytes.
+try { [Console]::OutputEncoding = [System.Text.Encoding]::UTF8 } catch { }
 
 $line = $null
+$reason = $null
 $code = -1
 try {
-    # stderr is discarded: on stderr Intune would see a script error, and
-    # mdediag's stderr line is summed up by its exit status below.
-    $out = & $MdeDiag --format intune --lang $Lang 2>$null
+    # stderr is merged and taken apart again: its lines come back as
+    # ErrorRecords. Nothing reaches the script's own stderr (Intune would
+    # see a script error), and mdediag's one-line reason on exit 2 or 3
+    # ("mdediag: bad fixture: ...") is kept for the output line.
+    $out = & $MdeDiag --format intune --lang $Lang --encoding utf-8 2>&1
     $code = $LASTEXITCODE
-    $line = @($out) | Where-Object { $_ } | Select-Object -Last 1
+    $line = @($out) | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] -and "$_" } |
+        Select-Object -Last 1
+    $reason = @($out) | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } |
+        ForEach-Object { "$_".Trim() } | Where-Object { $_ -and $_ -notlike 'Try *' } | Select-Object -First 1
 } catch {
     Write-Line "ERROR mdediag.failed: could not run ${MdeDiag}: $($_.Exception.Message)"
     exit 1
@@ -62,7 +76,7 @@ try {
 switch ($code) {
     0 { Write-Line $line; exit 0 }
     1 { Write-Line $line; exit 1 }
-    2 { Write-Line "ERROR mdediag.usage: mdediag exit 2 (bad usage or input) $line"; exit 1 }
-    3 { Write-Line "ERROR mdediag.internal: mdediag exit 3 (internal failure, or the report could not be written) $line"; exit 1 }
-    default { Write-Line "ERROR mdediag.failed: mdediag exit $code $line"; exit 1 }
+    2 { Write-Line "ERROR mdediag.usage: mdediag exit 2 (bad usage or input): $reason $line"; exit 1 }
+    3 { Write-Line "ERROR mdediag.internal: mdediag exit 3 (internal failure, or the report could not be written): $reason $line"; exit 1 }
+    default { Write-Line "ERROR mdediag.failed: mdediag exit ${code}: $reason $line"; exit 1 }
 }

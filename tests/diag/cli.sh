@@ -137,6 +137,27 @@ usage_err --fixture "$fx" --service-tags /nonexistent "mdediag: --service-tags /
 usage_err --fixture "$fx" --connect-to example.com:443 "mdediag: --connect-to example.com:443: expected HOST:PORT:ADDR:PORT (ports 1-65535 or empty, [v6] addresses)"
 usage_err --fixture "$fx" --connect-to a:443:127.0.0.1:70000 "mdediag: --connect-to a:443:127.0.0.1:70000: expected HOST:PORT:ADDR:PORT (ports 1-65535 or empty, [v6] addresses)"
 usage_err collect --fixture "$fx" stray "mdediag: unexpected argument 'stray'"
+usage_err --fixture "$fx" --encoding latin9 "mdediag: --encoding latin9: expected auto, utf-8, utf-8-bom, utf-16le or cpN (a Windows code page, e.g. cp932)"
+usage_err --fixture "$fx" --encoding cp932 "mdediag: --encoding cp932: code pages are converted on Windows only (here: auto, utf-8, utf-8-bom, utf-16le)"
+usage_err --fixture "$fx" --format json --encoding utf-16le "mdediag: --encoding utf-16le: JSON and HTML are always UTF-8; --encoding is for --format text and intune"
+usage_err collect --fixture "$fx" --encoding utf-8-bom "mdediag: --encoding utf-8-bom: JSON and HTML are always UTF-8; --encoding is for --format text and intune"
+# --encoding for the text formats (docs/windows.md): the same report, its BOM
+for fmt in text intune; do
+  "$bin" --fixture "$fx" --no-network --lang ja --format $fmt >"$tmp/enc-plain" 2>/dev/null
+  "$bin" --fixture "$fx" --no-network --lang ja --format $fmt --encoding auto >"$tmp/enc-auto" 2>/dev/null
+  "$bin" --fixture "$fx" --no-network --lang ja --format $fmt --encoding utf-8-bom >"$tmp/enc-bom" 2>/dev/null
+  "$bin" --fixture "$fx" --no-network --lang ja --format $fmt --output "$tmp/enc-u16" --encoding UTF-16LE 2>/dev/null
+  py "$fmt" "$tmp" <<'PY'
+import sys
+fmt, d = sys.argv[1], sys.argv[2]
+plain = open(d + "/enc-plain", "rb").read()
+ok = lambda c, m: print(("ok" if c else "not ok") + " - --format %s --encoding %s" % (fmt, m))
+ok(open(d + "/enc-auto", "rb").read() == plain and "通信テスト".encode() in plain, "auto: UTF-8 off Windows")
+ok(open(d + "/enc-bom", "rb").read() == b"\xef\xbb\xbf" + plain, "utf-8-bom: the BOM, then the UTF-8 report")
+u16 = open(d + "/enc-u16", "rb").read()
+ok(u16[:2] == b"\xff\xfe" and u16[2:].decode("utf-16-le").encode() == plain, "utf-16le: the BOM, then the report (--output)")
+PY
+done
 # the documented ranges are accepted
 for t in 600 0.001 2.5; do
   "$bin" --fixture "$fx" --no-network --timeout "$t" >/dev/null 2>&1; rc=$?

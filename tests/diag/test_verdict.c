@@ -46,11 +46,29 @@ Test(reonboard, plan_only_when_nothing_is_wrong_with_real_paths)
 	cr_expect_str_eq(ev_str(f, "senseGuid"), "present");
 	cr_expect_str_eq(ev_str(f, "identity_key"), "absent");
 	cr_expect_str_eq(ev_str(f, "onboarding_method"), "script-gpo-mecm");
-	cr_expect_str_eq(ev_str(f, "cmd_delete_files"),
-			 "del /q \"C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber\\*.*\"");
-	cr_expect_str_eq(ev_str(f, "cmd_delete_key"),
-			 "reg delete \"HKLM\\SOFTWARE\\Microsoft\\Windows Advanced Threat Protection\\48A68F11-7A16-4180-B32C-7F974C7BD783\" /f");
-	cr_expect(strstr(ev_str(f, "cmd_delete_values"), "/v senseGuid /f") != NULL);
+	/* one command a step, the same in cmd and PowerShell 5.1, and only
+	 * for what exists: the identity key and the anti-spoofing value are
+	 * absent here, so nothing deletes them (issue 21) */
+	const cJSON *files = cJSON_GetObjectItemCaseSensitive(f->evidence, "cmd_delete_files");
+	const cJSON *values = cJSON_GetObjectItemCaseSensitive(f->evidence, "cmd_delete_values");
+	const cJSON *key = cJSON_GetObjectItemCaseSensitive(f->evidence, "cmd_delete_key");
+	cr_assert(cJSON_IsArray(files) && cJSON_IsArray(values) && cJSON_IsArray(key));
+	cr_expect_str_eq(ev_str(f, "anti_spoofing_value"), "absent");
+	cr_expect_eq(cJSON_GetArraySize(key), 0, "deletes the absent identity key");
+	cr_assert_eq(cJSON_GetArraySize(values), 1, "deletes the absent anti-spoofing value");
+	cr_expect_str_eq(cJSON_GetArrayItem(values, 0)->valuestring,
+			 "reg.exe delete \"HKLM\\SOFTWARE\\Microsoft\\Windows Advanced Threat Protection\" /v senseGuid /f");
+	if (strcmp(ev_str(f, "cyber_folder_state"), "present, not empty") == 0) {
+		cr_assert_eq(cJSON_GetArraySize(files), 1);
+		cr_expect_str_eq(cJSON_GetArrayItem(files, 0)->valuestring,
+				 "cmd.exe /c del /q \"C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber\\*.*\"");
+	} else {
+		cr_expect_eq(cJSON_GetArraySize(files), 0, "%s", ev_str(f, "cyber_folder_state"));
+	}
+	for (const cJSON *m = f->evidence->child; m; m = m->next)
+		if (strncmp(m->string, "cmd_", 4) == 0)
+			for (const cJSON *x = cJSON_IsArray(m) ? m->child : m; x; x = cJSON_IsArray(m) ? x->next : NULL)
+				cr_expect(!strchr(x->valuestring, '&'), "%s chains commands: %s", m->string, x->valuestring);
 	cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(f->evidence, "executed")));
 	cr_expect_str_eq(verdict_cause(&r), "reonboard.plan");
 	run_free(&r);

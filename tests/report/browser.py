@@ -32,7 +32,7 @@ class Dom(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
         a = dict(attrs)
-        if tag in ("meta", "col", "br", "link", "img", "input"):
+        if tag in ("meta", "col", "br", "wbr", "link", "img", "input"):
             return
         self.stack.append(a.get("id"))
         if tag == "tr":
@@ -41,7 +41,7 @@ class Dom(HTMLParser):
                     self.rows[i] = self.rows.get(i, 0) + 1
 
     def handle_endtag(self, tag):
-        if tag in ("meta", "col", "br") or not self.stack:
+        if tag in ("meta", "col", "br", "wbr") or not self.stack:
             return
         self.stack.pop()
 

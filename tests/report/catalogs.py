@@ -75,9 +75,19 @@ def main():
                 check(text == j[field], "%s: commands differ between languages" % k)
             checked += 3
     for k, v in ja["ui"].items():
-        check(v and (JAPANESE.search(v) or v in ENGLISH_OK or k in ENGLISH_OK),
-              "ja ui %s is not Japanese: %r" % (k, v))
+        if k.startswith("command."):  # a command is the same in both (below)
+            check(v == en["ui"][k], "ui %s: commands differ between languages" % k)
+        else:
+            check(v and (JAPANESE.search(v) or v in ENGLISH_OK or k in ENGLISH_OK),
+                  "ja ui %s is not Japanese: %r" % (k, v))
         checked += 1
+    # the sentences of the probe and PAC code said in Japanese: each pattern
+    # is said with the same placeholders, in Japanese (issue 21)
+    for en_p, ja_p in ja.get("phrases", []):
+        names = sorted(re.findall(r"\{(\w+)\}", en_p))
+        check(names == sorted(re.findall(r"\{(\w+)\}", ja_p)), "phrase %r: placeholders differ" % en_p)
+        check(JAPANESE.search(ja_p), "phrase %r is not said in Japanese: %r" % (en_p, ja_p))
+        checked += 2
     # the article's own terms
     alltext = json.dumps(ja, ensure_ascii=False)
     for term in ("オンボード", "合理化された接続", "標準の接続", "Sense サービス", "通信先",

@@ -12,8 +12,8 @@ from common import (HOSTILE, LANGS, check, diag, finish, fixtures, name,
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1",
                 "h2", "h3", "p", "main", "section", "div", "span", "table",
                 "colgroup", "col", "thead", "tbody", "tr", "th", "td", "a", "b",
-                "code", "pre", "dl", "dt", "dd", "ol", "ul", "li", "strong", "footer", "br"}
-VOID = {"meta", "col", "br"}
+                "code", "pre", "dl", "dt", "dd", "ol", "ul", "li", "strong", "footer", "br", "wbr"}
+VOID = {"meta", "col", "br", "wbr"}
 ALLOWED_ATTRS = {"class", "id", "href", "charset", "http-equiv", "content", "name",
                  "lang", "style"}
 ID_RE = re.compile(r"^[a-z0-9-]+$")

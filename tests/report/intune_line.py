@@ -2,9 +2,10 @@
 """--format intune prints exactly one line of at most 2,048 bytes with the
 verdict and key evidence; exit status 1 when an error finding exists."""
 import json
+import os
 import re
 
-from common import LANGS, check, diag, finish, fixtures, name, net_model, render
+from common import LANGS, OUTDIR, check, diag, finish, fixtures, name, net_model, render
 
 LIMIT = 2048
 
@@ -78,7 +79,39 @@ def main():
     n, s = line_ok("big", render(path, "intune", "ja"))
     check(len(s.encode()) > 2000, "big: line unexpectedly short (%d)" % len(s.encode()))
     checked += n + 1
+    checked += healthy_line()
     finish(checked)
+
+
+def healthy_line():
+    """Verdict rule 4 (every check ran, nothing explains a missing device)
+    is a healthy device in a fleet's column: the line says so, and its
+    next step points to the plan of the full report, not the plan's title
+    "Nothing found: offboard, clean and onboard again" (issue 21)."""
+    checked = 0
+    m = json.loads(diag(fixtures()[0].rsplit("/", 1)[0] + "/healthy-win11.json", "json")[0])
+    m["findings"] = [f for f in m["findings"] if f["id"] != "net.not-tested"]
+    m["findings"].append({"id": "reonboard.plan", "severity": "info", "section": "reonboard",
+                          "outcome": "found", "title": "", "detail": "", "guidance": "", "evidence": {}})
+    v = m["verdict"]
+    v.update(id="reonboard.plan", severity="info", rule="nothing-found", not_determined=[], to_check=[],
+             title="Nothing found: offboard, clean and onboard again",
+             next_step="Follow these steps (the tool never runs them); back up first.")
+    m["summary"] = {"error": 0, "warning": 0, "info": len(m["findings"])}
+    path = os.path.join(OUTDIR, "model-healthy-plan.json")
+    json.dump(m, open(path, "w", encoding="utf-8"), ensure_ascii=False)
+    want = {"en": ("OK reonboard.plan: No error found: Defender for Endpoint looks healthy on this device |",
+                   "next=If the device is still missing from the portal, follow the re-onboarding plan"),
+            "ja": ("OK reonboard.plan: エラーは見つかりませんでした: このデバイスの Defender for Endpoint は正常",
+                   "next=ポータルにデバイスが表示されない場合は、完全なレポートの再オンボードの手順")}
+    for lang in LANGS:
+        n, s = line_ok("healthy/" + lang, render(path, "intune", lang))
+        head, nxt = want[lang]
+        check(s.startswith(head), "healthy/%s: the line does not say healthy: %s" % (lang, s[:120]))
+        check(nxt in s, "healthy/%s: next step is not the plan of the full report: %s" % (lang, s))
+        check("Nothing found" not in s and "Follow these steps" not in s, "healthy/%s: the plan's words" % lang)
+        checked += n + 3
+    return checked
 
 
 if __name__ == "__main__":

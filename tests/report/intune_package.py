@@ -17,7 +17,8 @@ def main():
     ps1 = open(os.path.join(PKG, "Detect-MdeDiag.ps1"), encoding="ascii").read()
     code = re.sub(r"<#.*?#>", "", ps1, flags=re.S)
     code = "\n".join(l for l in code.split("\n") if not l.lstrip().startswith("#"))
-    check(re.search(r"& \$MdeDiag --format intune", code), "the script does not run mdediag --format intune")
+    check(re.search(r"& \$MdeDiag --format intune .*--encoding utf-8", code),
+          "the script does not run mdediag --format intune --encoding utf-8")
     check("$LASTEXITCODE" in code, "the script ignores mdediag's exit status")
     arms = dict(re.findall(r"^\s*(\d+|default) \{ (.*?) \}$", code, re.M))
     check(set(arms) == {"0", "1", "2", "3", "default"}, "exit statuses mapped: %s" % sorted(arms))
@@ -40,8 +41,23 @@ def main():
     for needle in ("Win32", "Detect-MdeDiag.ps1", "| 0 |", "| 1 |", "| 2 |", "| 3 |", "64-bit", "SYSTEM"):
         check(needle in page, "README.md does not mention %s" % needle)
         checked += 1
+    # issue 21: the 64-bit Program Files whatever the caller's bitness
+    # (Intune runs install.cmd in a 32-bit process); the reason on exit 2/3
+    check("$env:ProgramW6432" in code, "the detection script does not look in %ProgramW6432%")
+    check("2>$null" not in code and "2>&1" in code, "the detection script drops mdediag's stderr")
+    for k in ("2", "3", "default"):
+        check("$reason" in arms.get(k, ""), "mdediag exit %s: the line drops mdediag's reason" % k)
+    check("32-bit Windows 10/11" not in page and "x64" in page and "ARM64" in page and "x86" in page,
+          "README.md does not state the platforms (x64, ARM64 by emulation, not x86)")
+    checked += 6
     for cmd in ("install.cmd", "uninstall.cmd"):
         raw = open(os.path.join(PKG, cmd), "rb").read()
+        body = b"\n".join(l for l in raw.split(b"\r\n") if not l.lower().startswith(b"rem"))
+        check(body.count(b"%ProgramW6432%") == 1 and b'set "DEST=%ProgramW6432%"' in body,
+              cmd + ": does not take the 64-bit Program Files from %ProgramW6432%")
+        check(b"%ProgramFiles%\\mdediag" not in body and b"%DEST%\\mdediag" in body,
+              cmd + ": a path under %ProgramFiles% (Program Files (x86) in a 32-bit process)")
+        checked += 2
         check(raw.count(b"\n") == raw.count(b"\r\n") > 0, cmd + ": not CRLF")
         check(b"reg " not in raw.lower() and b"sc " not in raw.lower(), cmd + ": changes more than its folder")
         checked += 2

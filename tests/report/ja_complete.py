@@ -11,7 +11,7 @@ import os
 import re
 import sys
 
-from common import HERE, check, diag, finish, fixtures, name, render
+from common import HERE, OUTDIR, check, diag, finish, fixtures, name, render
 
 CAT = json.load(open(os.path.join(HERE, "..", "..", "data", "messages-ja.json"), encoding="utf-8"))
 # A word the tool chose (an enumeration), not the device's data: lower-case
@@ -83,8 +83,94 @@ def check_text(label, text):
     return len(BANNED)
 
 
+# What the probe (diag/probe.c, probe_parse.c, check_net.c) and the WPAD and
+# PAC code (wpad.c, pac.c, check_pac.c) write in English, one sample of
+# each sentence, as the evidence member that carries it: a Japanese report
+# says each in Japanese (the catalog's "phrases"), in the text and in the
+# HTML, wherever it is shown (a detail, the connectivity table, the
+# evidence tables). Device and network data inside them (hosts, status
+# lines, the OS's error text) stay as they are.
+REASONS = [
+    ("refused", "reason", "connect: connection refused"),
+    ("reset", "reason", "tls: connection reset by peer"),
+    ("reset", "reason", "http: connection closed by peer before a reply"),
+    ("reset", "reason", "tls: connection reset during the handshake"),
+    ("reset", "reason", "tls: connection closed during the handshake, without a TLS alert"),
+    ("reset", "reason", "http: connection closed before an HTTP reply"),
+    ("timeout", "reason", "connect: no TCP answer within 3000 ms"),
+    ("timeout", "reason", "proxy: no reply to CONNECT within 3000 ms"),
+    ("timeout", "reason", "tls: handshake not finished within 3000 ms"),
+    ("timeout", "reason", "http: no complete reply within 3000 ms"),
+    ("dns", "reason", "NXDOMAIN: winatp-gw-cus.microsoft.com: no such host (NXDOMAIN)"),
+    ("dns", "reason", "SERVFAIL: winatp-gw-cus.microsoft.com: the DNS server failed (SERVFAIL)"),
+    ("tls-failed", "reason", "certificate expired (CN=winatp-gw-cus.microsoft.com)"),
+    ("tls-failed", "reason", "wrong name: certificate \"CN=other.example\" does not cover winatp-gw-cus.microsoft.com"),
+    ("tls-failed", "reason", "certificate not yet valid (CN=winatp-gw-cus.microsoft.com)"),
+    ("tls-failed", "reason", "handshake failure: SSL - A fatal alert message was received from our peer (-0x7780)"),
+    ("tls-failed", "tls_detail", "The certificate validity has expired"),
+    ("tls-intercepted", "reason", "certificate chain does not lead to an expected root: issuer \"CN=Contoso CA\", root \"CN=Contoso Root\""),
+    ("tls-intercepted", "tls_detail", "The certificate is not correctly signed by the trusted CA"),
+    ("proxy-auth", "reason", "proxy requires authentication: HTTP/1.1 407 Proxy Authentication Required"),
+    ("proxy-denied", "reason", "proxy denied the request: HTTP/1.1 403 Forbidden - Access Denied"),
+    ("proxy-failed", "reason", "proxy proxy.contoso.local:8080 unreachable: connection refused"),
+    ("proxy-failed", "reason", "proxy proxy.contoso.local:8080 unreachable: no TCP answer within 3000 ms"),
+    ("proxy-failed", "reason", "proxy name proxy.contoso.local does not resolve (NXDOMAIN): no such host"),
+    ("proxy-failed", "reason", "proxy closed the connection without answering CONNECT"),
+    ("http-status", "reason", "unexpected HTTP status: HTTP/1.1 500 Internal Server Error"),
+    ("ok", "route_reason", "no proxy configured (TelemetryProxyServer and the WinHTTP proxy are unset)"),
+    ("ok", "route_reason", "the PAC script found by WPAD answered PROXY p:8080"),
+    ("ok", "route_reason", "the OS fetches CRLs through WinHTTP: TelemetryProxyServer does not apply (no PreferStaticProxyForHttpRequest)"),
+    ("ok", "pac_error", "ran longer than 300 ms (stopped)"),
+    ("ok", "pac_error", "the script defines neither FindProxyForURL nor FindProxyForURLEx"),
+    ("ok", "pac_error", "SyntaxError: invalid token (line 3) (the script is not UTF-8: read as Latin-1)"),
+    ("ok", "pac_error", "the PAC file is larger than 1048576 bytes (not read further)"),
+    ("ok", "pac_error", "cannot connect to 127.0.0.1:80: connection refused"),
+    ("ok", "effect", "Sense connects directly"),
+    ("ok", "effect", "Sense falls back to a direct connection"),
+    ("ok", "effect", "a static or WinHTTP proxy decides the route; WPAD is not used"),
+]
+ENGLISH = re.compile(r"[a-z]{2,}(?: [a-z]{2,}){2,}")
+
+
+def reasons_model():
+    """healthy-win11's report with one net.endpoint finding per sample."""
+    base = json.loads(diag(os.path.join(os.path.dirname(fixtures()[0]), "healthy-win11.json"), "json")[0])
+    for i, (result, key, text) in enumerate(REASONS):
+        ev = {"host": "h%d.example" % i, "port": 443, "category": "cnc", "categories": ["cnc"],
+              "required": True, "result": result, "url": "https://h%d.example/" % i,
+              "address": "127.0.0.1", "phase": "tls", "reason": "x"}
+        ev[key] = text
+        base["findings"].insert(0, {"id": "net.endpoint", "variant": result, "severity": "error",
+                                    "section": "connectivity", "title": "", "detail": "", "guidance": "",
+                                    "evidence": ev})
+    path = os.path.join(OUTDIR, "model-reasons.json")
+    json.dump(base, open(path, "w", encoding="utf-8"), ensure_ascii=False)
+    return path
+
+
+def check_reasons(label, texts, samples):
+    """No sentence of `samples` (English reasons) is left in the ja
+    renderings `texts`: neither whole nor three English words of it."""
+    n = 0
+    for text in texts:
+        for s in samples:
+            words = [w for w in ENGLISH.findall(s) if w not in ("no such host",)]
+            left = [w for w in words if w in text]
+            check(s not in text and not left, "%s: English left in Japanese: %r (from %r)" % (label, left or s, s))
+            n += 1
+    return n
+
+
 def main():
     checked = 0
+    # probe and PAC reasons (issue 21)
+    path = reasons_model()
+    html = re.sub(r"<[^>]+>", "", render(path, "html", "ja").decode("utf-8")).replace("&quot;", '"')
+    text = render(path, "text", "ja", 100, "verbose").decode("utf-8")
+    checked += check_reasons("reasons", [html, text], [t for _, _, t in REASONS])
+    check("接続が拒否されました" in html and "PAC ファイルが 1048576 バイトを超えています" in html,
+          "reasons: the Japanese phrases are not in the HTML")
+    checked += 1
     for fx in fixtures():
         model = json.loads(diag(fx, "json", "ja")[0])
         checked += check_model(name(fx), model)

@@ -21,6 +21,7 @@ CATALOG_COMMANDS = set()
 for _lang in LANGS:
     _cat = json.load(open(os.path.join(HERE, "..", "..", "data", "messages-%s.json" % _lang)))
     CATALOG_COMMANDS |= {m["command"] for m in _cat["messages"].values() if m.get("command")}
+    CATALOG_COMMANDS |= {v for k, v in _cat["ui"].items() if k.startswith("command.")}
 
 
 def commands_of(model):
@@ -28,7 +29,9 @@ def commands_of(model):
     evidence's cmd_* members (the re-onboarding plan's)."""
     out = set(CATALOG_COMMANDS)
     for f in model["findings"] + [model["verdict"]]:
-        out |= {v for k, v in f.get("evidence", {}).items() if k.startswith("cmd_") and isinstance(v, str)}
+        for k, v in f.get("evidence", {}).items():
+            if k.startswith("cmd_"):  # a string, or one command a step (a list)
+                out |= {x for x in (v if isinstance(v, list) else [v]) if isinstance(x, str)}
     return out
 
 
@@ -126,6 +129,50 @@ def on_pty(args, env):
     return out.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
+def wording():
+    """Issue 21's text: the OS line leaves out what the device did not give
+    (no ", build ()"), a block page's title has a separator, a count of one
+    is not "1 times"."""
+    checked = 0
+    import tempfile
+    base = json.loads(diag(os.path.join(FIXTURES, "healthy-win11.json"), "json")[0])
+    d = base["device"]
+    d.update(build_ubr="", installation_type="")
+    base["findings"].append({"id": "net.proxy.denied", "severity": "error", "section": "connectivity",
+                             "title": "", "detail": "", "guidance": "",
+                             "evidence": {"proxy": "p:8080", "proxy_source": "static", "hosts_summary": "h1",
+                                          "status_line": "HTTP/1.1 403 Forbidden", "block_title": "Access Denied"}})
+    base["findings"].append(dict(base["findings"][-1], evidence=dict(base["findings"][-1]["evidence"],
+                                                                     block_title="", hosts_summary="h2")))
+    base["findings"].append({"id": "onboarding.event", "variant": "15", "severity": "error",
+                             "section": "onboarding", "title": "", "detail": "", "guidance": "",
+                             "evidence": {"event_id": 15, "source": "WDATPOnboarding", "log": "Application",
+                                          "count": 1, "last_seen": "2026-12-01", "message": "m"}})
+    path = os.path.join(tempfile.mkdtemp(prefix="wording-"), "model.json")
+    json.dump(base, open(path, "w", encoding="utf-8"), ensure_ascii=False)
+    for lang in LANGS:
+        text = render(path, "text", lang, 200, "verbose").decode()
+        os_line = text.splitlines()[1] if len(text.splitlines()) > 1 else ""
+        check(os_line.startswith("Windows 11 Enterprise") and "()" not in os_line and
+              not os_line.rstrip().endswith(",") and "build" not in os_line and "ビルド" not in os_line,
+              "%s: the OS line without build or type: %r" % (lang, os_line))
+        if lang == "en":
+            check('refused h1: HTTP/1.1 403 Forbidden, block page "Access Denied".' in text,
+                  "en: the block page's title without a separator")
+            check("refused h2: HTTP/1.1 403 Forbidden." in text, "en: an empty block page title leaves a gap")
+            check("1 times" not in text and "occurrences: 1," in text, "en: \"1 times\"")
+        else:
+            check("HTTP/1.1 403 Forbidden、ブロック ページ「Access Denied」。" in text and
+                  "HTTP/1.1 403 Forbidden。" in text, "ja: the block page's title")
+            check("(1 回、" in text, "ja: the count of the event")
+        checked += 3
+    d.update(build_ubr="22631.4460", installation_type="Client")
+    json.dump(base, open(path, "w", encoding="utf-8"), ensure_ascii=False)
+    os_line = render(path, "text", "ja", 200).decode().splitlines()[1]
+    check(os_line == "Windows 11 Enterprise, ビルド 22631.4460 (Client)", "ja: the OS line: %r" % os_line)
+    return checked + 1
+
+
 def main():
     checked = 0
     for k, fx in enumerate(fixtures()):
@@ -160,6 +207,7 @@ def main():
             check(n <= 60, "network diagnosis in %d lines (> 60), %s" % (n, lang))
             checked += 1 + summary_ok("real-tls/" + lang, text, rm, lang)
     checked += forged_lines()
+    checked += wording()
 
     ev15 = os.path.join(FIXTURES, "sense-stopped-event15.json")
     args = [MDEDIAG, "--fixture", ev15, "--no-network"]

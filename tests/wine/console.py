@@ -11,6 +11,10 @@
   backed by it, and shows what WriteConsoleW wrote in the terminal's
   UTF-8): the Japanese report reads as Japanese. Written as UTF-8 bytes
   through the C runtime, as before this test, it came out as mojibake.
+- On a code page 932 console (chcp 932): `mdediag --lang ja | more`, a
+  redirection read back with `type`, and --output with each --encoding
+  read as the native report (docs/windows.md); on code page 437 a
+  Japanese report stays UTF-8 rather than turn into '?'.
 - Escape codes on the console only once virtual terminal processing is on
   (Wine's console accepts ENABLE_VIRTUAL_TERMINAL_PROCESSING), so colour
   shows; never the classic console's visible "<-[" (issue 16).
@@ -46,6 +50,72 @@ def on_pty(args, env, timeout=60):
     p.wait(timeout=timeout)
     os.close(master)
     return out
+
+
+def shown(out):
+    """What a pty shows, escape codes and CRs removed."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.decode("utf-8", "replace")).replace("\r", "")
+
+
+def code_page_932(a, exe, env, args, native, check):
+    """Japanese through a pipe and into files on a code page 932 console
+    (issue 21): `chcp 932` in Wine's cmd, its console on our pty. What
+    `more` and `type` show comes back as UTF-8 on the pty."""
+    win_exe = "Z:" + os.path.abspath(exe).replace("/", "\\")
+    fx = a.fixture  # as the native run was given it: the header names it
+    prefix = env["WINEPREFIX"]
+    out_dir = os.path.join(prefix, "drive_c", "mdediag-enc")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    os.makedirs(out_dir)
+    run = "%s --fixture %s --no-network --lang ja" % (win_exe, fx)
+    want = native.decode("utf-8")
+    first = "診断結果 [エラー] onboarding.event"
+
+    # mdediag | more: the console's code page, as more decodes it
+    tty = shown(on_pty(["wine", "cmd", "/c", "chcp 932 >nul & %s | more" % run], env))
+    check(first in tty and "Sense サービスを開始できませんでした" in tty,
+          "cp932: mdediag | more shows the Japanese report")
+    check("繧" not in tty and "\ufffd" not in tty, "cp932: no mojibake through more")
+
+    # mdediag > file, then type: the file holds code page 932 bytes
+    on_pty(["wine", "cmd", "/c", "chcp 932 >nul & %s > C:\\mdediag-enc\\redir.txt" % run], env)
+    raw = open(os.path.join(out_dir, "redir.txt"), "rb").read()
+    try:
+        text = raw.decode("cp932").replace("\r\n", "\n")
+    except UnicodeDecodeError as e:
+        text = "not code page 932: %s" % e
+    check(text == want, "cp932: a redirected report is the native report in code page 932")
+    tty = shown(on_pty(["wine", "cmd", "/c", "chcp 932 >nul & type C:\\mdediag-enc\\redir.txt"], env))
+    check(first in tty, "cp932: type shows the redirected report")
+
+    # --output with the default (auto) and each --encoding
+    for enc, decode in (("", lambda b: b.decode("cp932")),
+                        ("utf-8", lambda b: b.decode("utf-8")),
+                        ("utf-8-bom", lambda b: b[3:].decode("utf-8") if b[:3] == b"\xef\xbb\xbf" else ""),
+                        ("utf-16le", lambda b: b[2:].decode("utf-16-le") if b[:2] == b"\xff\xfe" else ""),
+                        ("cp932", lambda b: b.decode("cp932"))):
+        name = "out-%s.txt" % (enc or "auto")
+        opt = " --encoding " + enc if enc else ""
+        on_pty(["wine", "cmd", "/c", "chcp 932 >nul & %s%s --output C:\\mdediag-enc\\%s" % (run, opt, name)], env)
+        try:
+            raw = open(os.path.join(out_dir, name), "rb").read()
+            text = decode(raw)
+        except (OSError, UnicodeDecodeError) as e:
+            text = "unreadable: %s" % e
+        check(text.replace("\r\n", "\n") == want and "\r\n" in text,
+              "cp932: --output%s is the native report (CRLF lines)" % opt)
+
+    # a console whose code page cannot hold Japanese: UTF-8, not '?'
+    on_pty(["wine", "cmd", "/c", "chcp 437 >nul & %s > C:\\mdediag-enc\\cp437.txt" % run], env)
+    raw = open(os.path.join(out_dir, "cp437.txt"), "rb").read()
+    check(raw.replace(b"\r\n", b"\n") == native, "cp437: a Japanese report stays UTF-8")
+    # English on code page 932: ASCII, the same bytes
+    r = subprocess.run(["wine", "cmd", "/c", "chcp 932 >nul & %s --fixture %s --no-network --lang en" % (win_exe, fx)],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, timeout=120)
+    en = subprocess.run([a.native, "--fixture", a.fixture, "--no-network", "--lang", "en"],
+                        stdout=subprocess.PIPE, timeout=60).stdout
+    check(r.stdout.replace(b"\r\n", b"\n") == en, "cp932: an English report is unchanged")
+    shutil.rmtree(out_dir, ignore_errors=True)
 
 
 def main():
@@ -89,6 +159,7 @@ def main():
     check("\ufffd" not in text and "?" * 4 not in text, "no mojibake on the console")
     check("\x1b[1;31m" in tty, "colour on a console with virtual terminal processing")
     check("\u2190[" not in text, "no visible escape codes")
+    code_page_932(a, exe, env, args, native, check)
     subprocess.run(["wineserver", "-k"], env=env, **quiet)
     print("%d failures" % len(failures))
     return 1 if failures else 0

@@ -417,7 +417,10 @@ def load_once(prefix, fixture_path, svc_exe):
                                  [f'"MdediagTestState"=dword:{state:08x}']))
         regfile = os.path.join(prefix.top, 'fixture.reg')
         write_reg(regfile, sections)
-        bat.append(f'reg import "Z:{regfile.replace("/", chr(92))}" >nul 2>nul')
+        # /reg:64: `wine cmd` is the 32-bit cmd in a WoW64 prefix (Debian's
+        # wine32 installed), whose reg.exe would write HKLM\SOFTWARE to the
+        # 32-bit view (WOW6432Node) that the 64-bit mdediag.exe never reads
+        bat.append(f'reg import "Z:{regfile.replace("/", chr(92))}" /reg:64 >nul 2>nul')
         bat.append('if errorlevel 1 echo reg-import-failed')
         for name, s in services.items():
             if int(s.get('state', 1)) != 1:
