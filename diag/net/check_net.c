@@ -294,6 +294,48 @@ static struct dx_route route_for(const struct netplan *np, const struct dx_dest 
 	return r;
 }
 
+/* ---- the static proxy's fallback to direct -------------------------------- */
+
+/* Microsoft: "When the TelemetryProxyServer is set, in Registry or via Group
+ * Policy, Defender for Endpoint will fall back to direct if it can't access
+ * the defined proxy" (Configure device proxy and Internet connectivity
+ * settings, "Verify client connectivity to Microsoft Defender for Endpoint
+ * service URLs"). Documented for the static proxy only: a netsh or PAC
+ * proxy that cannot be reached is not followed by a direct try here. "Can't
+ * access" is read as: the proxy's name does not resolve or no TCP
+ * connection to it opens; a proxy that answers (403, 407, a dropped
+ * CONNECT) was accessed, and Microsoft does not say Sense then goes direct. */
+static int static_routed(const struct dx_netrec *t)
+{
+	return t->r.use && strcmp(t->r.source, "static") == 0;
+}
+
+static struct dx_route direct_fallback_route(const struct dx_route *via)
+{
+	struct dx_route r = *via;
+	r.use = 0;
+	memset(&r.hp, 0, sizeof r.hp);
+	snprintf(r.method, sizeof r.method, "direct");
+	snprintf(r.source, sizeof r.source, "static-fallback");
+	snprintf(r.route_source, sizeof r.route_source, "static-fallback");
+	snprintf(r.reason, sizeof r.reason, "TelemetryProxyServer %s:%d cannot be reached: "
+		 "Sense falls back to direct", via->hp.host, via->hp.port);
+	return r;
+}
+
+/* The record becomes the direct try's, keeping what the proxy try saw. */
+static void take_fallback(struct dx_netrec *t, const struct dx_netrec *direct)
+{
+	struct dx_netrec via = *t;
+	*t = *direct;
+	t->p.host = t->d.host;
+	t->p.path = t->d.path;
+	t->fallback = 1;
+	snprintf(t->fb_proxy, sizeof t->fb_proxy, "%s:%d", via.r.hp.host, via.r.hp.port);
+	snprintf(t->fb_address, sizeof t->fb_address, "%s", via.address);
+	snprintf(t->fb_reason, sizeof t->fb_reason, "%s", via.p.reason);
+}
+
 /* ---- the probe ------------------------------------------------------------ */
 
 /* Decides where to connect; sets the result when nothing can be sent. */
@@ -422,6 +464,12 @@ static void endpoint_finding(struct dx_ctx *c, const struct dx_netrec *t)
 	else
 		dx_ev_str(f, "route", "DIRECT");
 	dx_ev_str(f, "route_source", t->r.route_source);
+	if (t->fallback) {
+		dx_ev_str(f, "static_proxy", t->fb_proxy);
+		if (t->fb_address[0])
+			dx_ev_str(f, "static_proxy_address", t->fb_address);
+		dx_ev_str(f, "static_proxy_reason", t->fb_reason);
+	}
 	if (t->r.pac_answer[0])
 		dx_ev_str(f, "pac_answer", t->r.pac_answer);
 	if (t->r.pac_rc != DX_PAC_OK)
@@ -606,6 +654,86 @@ static void cause_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n
 	}
 }
 
+/* net.proxy.unreachable for a static proxy Sense falls back from: a
+ * warning while the direct path answers, an error when a required
+ * destination fails on it too; the evidence names both tries. */
+static void fallback_finding(struct dx_ctx *c, const struct dx_netrec *t, size_t n)
+{
+	struct dx_finding *f = dx_find(&c->findings, "net.proxy.unreachable");
+	const struct dx_netrec *first = NULL, *first_failed = NULL;
+	cJSON *hosts, *dfailed;
+	size_t nfb = 0, nok = 0, req_failed = 0;
+	char buf[400] = "";
+	size_t o = 0;
+	int shown = 0, nfail = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].fallback)
+			continue;
+		nfb++;
+		if (!first)
+			first = &t[i];
+		if (t[i].p.result == DX_PR_OK) {
+			nok++;
+		} else if (failed(&t[i])) {
+			if (!first_failed || (t[i].d.required && !first_failed->d.required))
+				first_failed = &t[i];
+			req_failed += t[i].d.required;
+		}
+	}
+	if (!first)
+		return;
+	if (f) {
+		/* another proxy (WinHTTP's, for the CRL downloads) is unreachable
+		 * too: that error stands, with the static proxy's story beside it */
+		dx_ev_str(f, "static_proxy", first->fb_proxy);
+		dx_ev_str(f, "static_proxy_reason", first->fb_reason);
+		dx_ev_num(f, "static_fallback_direct_ok", (double)nok);
+		return;
+	}
+	f = dx_add(&c->findings, "net.proxy.unreachable",
+		   req_failed ? DX_SEV_ERROR : DX_SEV_WARNING,
+		   req_failed ? "fallback-failed" : "fallback");
+	if (!f)
+		return;
+	dx_ev_str(f, "proxy", first->fb_proxy);
+	dx_ev_str(f, "proxy_source", "static");
+	if (first->fb_address[0])
+		dx_ev_str(f, "address", first->fb_address);
+	dx_ev_str(f, "reason", first->fb_reason);
+	dx_ev_str(f, "fallback", "direct");
+	dx_ev_num(f, "direct_ok", (double)nok);
+	dx_ev_num(f, "direct_tried", (double)nfb);
+	dx_ev_num(f, "required_failed", (double)req_failed);
+	hosts = cJSON_AddArrayToObject(f->evidence, "hosts");
+	dfailed = cJSON_AddArrayToObject(f->evidence, "direct_failed");
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].fallback)
+			continue;
+		dx_json_add_unique(hosts, t[i].d.host);
+		if (!failed(&t[i]))
+			continue;
+		if (dfailed) {
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "host", t[i].d.host);
+			cJSON_AddStringToObject(x, "result", dx_probe_class_name(t[i].p.result));
+			cJSON_AddBoolToObject(x, "required", t[i].d.required);
+			cJSON_AddItemToArray(dfailed, x);
+		}
+		if (shown < 3)
+			o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, "%s%s (%s)",
+					      shown ? ", " : "", t[i].d.host,
+					      dx_probe_class_name(t[i].p.result));
+		shown++;
+		nfail++;
+	}
+	if (nfail > 3 && o < sizeof buf)
+		snprintf(buf + o, sizeof buf - o, " (+%d)", nfail - 3);
+	dx_ev_str(f, "direct_failed_summary", nfail ? buf : "none");
+	dx_ev_str(f, "direct_reason", first_failed ? first_failed->p.reason : "");
+	dx_ev_hosts_summary(f, hosts);
+}
+
 /* ---- static IPs (service tags) --------------------------------------------- */
 
 static void check_static_ip(struct dx_ctx *c, struct dx_dns_cache *dc,
@@ -780,6 +908,8 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	struct dx_probe_config cfg = {0};
 	struct dx_wpad_state wp;
 	struct net_resolver nres = {c, &dc};
+	struct dx_netrec *fb = NULL;
+	size_t nfb = 0;
 	int wpad_ran = 0;
 	char *anchors = NULL, err[200] = "";
 	const char *anchors_err = NULL;
@@ -868,23 +998,57 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 				 c->opt->anchors_path);
 		}
 	}
+	/* The direct path of every destination that goes through the static
+	 * proxy, probed in the same run (a blackholed proxy would otherwise use
+	 * up the deadline before the direct try); used only when the proxy
+	 * cannot be reached. */
+	if (!(fb = calloc((size_t)n, sizeof *fb)))
+		goto out;
+	for (int i = 0; i < n; i++) {
+		if (!static_routed(&t[i]))
+			continue;
+		fb[i].d = t[i].d;
+		fb[i].r = direct_fallback_route(&t[i].r);
+		dx_probe_init(&fb[i].p);
+		fb[i].p.host = fb[i].d.host;
+		fb[i].p.port = fb[i].d.port;
+		fb[i].p.tls = fb[i].d.tls;
+		fb[i].p.path = fb[i].d.path;
+		plan_target(c, &dc, rules, nr, &fb[i]);
+		if (anchors_err && fb[i].p.result == DX_PR_PENDING && fb[i].d.tls) {
+			fb[i].p.result = DX_PR_NOT_PROBED;
+			snprintf(fb[i].p.reason, sizeof fb[i].p.reason, "%s: %s", anchors_err,
+				 c->opt->anchors_path);
+		}
+		nfb++;
+	}
 	{
 		/* Plain-HTTP targets still run when the anchors are unusable. */
-		struct dx_netrec *tt = t;
-		struct dx_probe *probes = calloc((size_t)n, sizeof *probes);
+		size_t np = (size_t)n + nfb, k = (size_t)n;
+		struct dx_probe *probes = calloc(np, sizeof *probes);
 		if (!probes)
 			goto out;
-		for (int i = 0; i < n; i++)
-			probes[i] = tt[i].p;
+		for (int i = 0; i < n; i++) {
+			probes[i] = t[i].p;
+			if (static_routed(&t[i]))
+				probes[k++] = fb[i].p;
+		}
 		if (anchors_err) {
 			static const char none[] = "";
 			cfg.anchors_pem = dx_roots_pem[0] ? dx_roots_pem : none;
 			cfg.anchors_len = dx_roots_pem[0] ? dx_roots_pem_len : 1;
 		}
-		dx_probe_run(probes, (size_t)n, &cfg, err, sizeof err);
-		for (int i = 0; i < n; i++)
-			tt[i].p = probes[i];
+		dx_probe_run(probes, np, &cfg, err, sizeof err);
+		k = (size_t)n;
+		for (int i = 0; i < n; i++) {
+			t[i].p = probes[i];
+			if (static_routed(&t[i]))
+				fb[i].p = probes[k++];
+		}
 		free(probes);
+		for (int i = 0; i < n; i++)
+			if (static_routed(&t[i]) && t[i].p.proxy_connect_failed)
+				take_fallback(&t[i], &fb[i]);
 	}
 findings:
 	if (c->netlog) {
@@ -923,6 +1087,7 @@ findings:
 		endpoint_finding(c, &t[i]);
 	category_findings(c, t, (size_t)n);
 	cause_findings(c, t, (size_t)n);
+	fallback_finding(c, t, (size_t)n);
 	if (wpad_ran) /* a replay has the routes, not the WPAD run (docs/collect.md) */
 		wpad_findings(c, &wp, t, (size_t)n);
 	if (c->opt->service_tags_path)
@@ -932,6 +1097,7 @@ out:
 	dx_dns_cache_free(&dc);
 	free(anchors);
 	free(rules);
+	free(fb);
 	free(t);
 	free(dests);
 }

@@ -79,6 +79,11 @@ static cJSON *rec_json(const struct dx_netrec *r)
 	}
 	add_str(o, "address", r->address);
 	add_str(o, "connect_to", r->connect_to);
+	if (r->fallback && (x = cJSON_AddObjectToObject(o, "static_fallback"))) {
+		cJSON_AddStringToObject(x, "proxy", r->fb_proxy);
+		add_str(x, "address", r->fb_address);
+		cJSON_AddStringToObject(x, "reason", r->fb_reason);
+	}
 	cJSON_AddStringToObject(o, "result", dx_probe_class_name(p->result));
 	add_str(o, "phase", p->phase);
 	add_str(o, "reason", p->reason);
@@ -379,6 +384,17 @@ static int rec_parse(struct pc *c, const cJSON *o, struct dx_netrec *r)
 			return -1;
 		if (status_of(st, &r->dns_status))
 			return failf(c, "status", "\"%s\" is not a status (ok, not-found, ...)", st);
+		c->path[plen] = 0;
+	} else if (bad) {
+		return -1;
+	}
+	if ((x = get_o(c, o, "static_fallback", &bad))) {
+		snprintf(c->path + plen, sizeof c->path - plen, ".static_fallback");
+		if (get_s(c, x, "proxy", r->fb_proxy, sizeof r->fb_proxy, 1) ||
+		    get_s(c, x, "address", r->fb_address, sizeof r->fb_address, 0) ||
+		    get_s(c, x, "reason", r->fb_reason, sizeof r->fb_reason, 1))
+			return -1;
+		r->fallback = 1;
 		c->path[plen] = 0;
 	} else if (bad) {
 		return -1;
