@@ -386,31 +386,60 @@ static void plan_target(struct dx_ctx *c, struct dx_dns_cache *dc,
 		}
 		return;
 	}
-	if (!dx_addr_is_numeric(addr)) {
-		/* A --connect-to rule may name a host: resolve it too. */
-		struct dx_dns_entry *e2 = resolve(c, dc, addr);
-		if (!e2 || e2->st != DX_OK) {
+	{
+		/* The addresses to try, in the resolver's order: the name's own,
+		 * or those of a --connect-to rule that gives an address (a rule
+		 * may name a host: it is resolved too). */
+		const struct dx_strlist *list = e->st == DX_OK ? &e->addrs : NULL;
+		const char *skipped = NULL;
+		if (rule >= 0 && rules[rule].addr[0]) {
+			struct dx_dns_entry *e2 = resolve(c, dc, addr);
+			if (!e2 || e2->st != DX_OK) {
+				p->result = DX_PR_NOT_PROBED;
+				snprintf(p->reason, sizeof p->reason,
+					 "--connect-to address %s does not resolve", addr);
+				return;
+			}
+			list = &e2->addrs;
+		}
+		p->n_addrs = 0;
+		for (size_t i = 0; list && i < list->count && p->n_addrs < DX_PROBE_MAX_TRIES; i++) {
+			const char *a = list->items[i];
+			if (c->opt->fixture_mode && !dx_addr_is_loopback(a)) {
+				/* Safety net: a fixture describes another machine;
+				 * never send its traffic anywhere but this host's
+				 * loopback. */
+				if (!skipped)
+					skipped = a;
+				continue;
+			}
+			snprintf(p->addrs[p->n_addrs++], sizeof p->addrs[0], "%s", a);
+		}
+		if (p->n_addrs == 0) {
 			p->result = DX_PR_NOT_PROBED;
 			snprintf(p->reason, sizeof p->reason,
-				 "--connect-to address %s does not resolve", addr);
+				 "fixture mode: will not connect to non-loopback address %s "
+				 "(map it with --connect-to)", skipped ? skipped : addr);
 			return;
 		}
-		snprintf(addr, sizeof addr, "%s", e2->addrs.items[0]);
+		snprintf(addr, sizeof addr, "%s", p->addrs[0]);
 	}
 	snprintf(t->address, sizeof t->address, strchr(addr, ':') ? "[%s]:%d" : "%s:%d",
 		 addr, aport);
-	if (c->opt->fixture_mode && !dx_addr_is_loopback(addr)) {
-		/* Safety net: a fixture describes another machine; never send
-		 * its traffic anywhere but this host's loopback. */
-		p->result = DX_PR_NOT_PROBED;
-		snprintf(p->reason, sizeof p->reason,
-			 "fixture mode: will not connect to non-loopback address %s "
-			 "(map it with --connect-to)", addr);
-		return;
-	}
 	snprintf(p->addr, sizeof p->addr, "%s", addr);
 	p->addr_port = aport;
 	p->via_proxy = t->r.use;
+}
+
+/* After the probe: where it connected (the address that answered, else
+ * the last one tried). */
+static void settle_address(struct dx_netrec *t)
+{
+	const struct dx_probe *p = &t->p;
+	if (p->result == DX_PR_NOT_PROBED || !p->addr[0])
+		return;
+	snprintf(t->address, sizeof t->address, strchr(p->addr, ':') ? "[%s]:%d" : "%s:%d",
+		 p->addr, p->addr_port);
 }
 
 static void add_timing(struct dx_finding *f, const char *key, double ms)
@@ -480,6 +509,19 @@ static void endpoint_finding(struct dx_ctx *c, const struct dx_netrec *t)
 		cJSON *a = cJSON_AddArrayToObject(f->evidence, "resolved");
 		for (int i = 0; a && i < t->n_addrs; i++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(t->addrs[i]));
+	}
+	if (p->n_tries > 1) {
+		/* several addresses were tried, in order (docs/connectivity.md
+		 * "Every address") */
+		cJSON *a = cJSON_AddArrayToObject(f->evidence, "tries");
+		for (int i = 0; a && i < p->n_tries; i++) {
+			cJSON *x = cJSON_CreateObject();
+			if (!x)
+				break;
+			cJSON_AddStringToObject(x, "address", p->tries[i].addr);
+			cJSON_AddStringToObject(x, "outcome", p->tries[i].outcome);
+			cJSON_AddItemToArray(a, x);
+		}
 	}
 	add_timing(f, "dns_ms", p->dns_ms);
 	add_timing(f, "connect_ms", p->connect_ms);
@@ -1042,8 +1084,11 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 		k = (size_t)n;
 		for (int i = 0; i < n; i++) {
 			t[i].p = probes[i];
-			if (static_routed(&t[i]))
+			settle_address(&t[i]);
+			if (static_routed(&t[i])) {
 				fb[i].p = probes[k++];
+				settle_address(&fb[i]);
+			}
 		}
 		free(probes);
 		for (int i = 0; i < n; i++)
