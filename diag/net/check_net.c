@@ -844,6 +844,13 @@ out:
 	dx_prefixes_free(&px);
 }
 
+/* What is left of the run's deadline, in whole ms (0 when it has passed). */
+static int time_left(const struct dx_dns_cache *dc)
+{
+	double left = dc->deadline - dx_clock_ms();
+	return left > 0 ? (int)left : 0;
+}
+
 struct net_resolver {
 	struct dx_ctx *c;
 	struct dx_dns_cache *dc;
@@ -872,8 +879,11 @@ static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
 		       const struct dx_connect_to *rules, size_t nrules, int timeout_ms,
 		       struct dx_wpad_state *wp)
 {
+	/* the download: half the time left, at most 5 s, at least 1 ms (0
+	 * would mean wpad.c's default) */
+	int fetch_ms = timeout_ms / 2 < 5000 ? (timeout_ms / 2 > 0 ? timeout_ms / 2 : 1) : 5000;
 	struct dx_wpad_net net = {net_resolve, nr, rules, nrules, c->opt->connect_to,
-				  c->opt->fixture_mode, timeout_ms / 2 < 5000 ? timeout_ms / 2 : 5000};
+				  c->opt->fixture_mode, fetch_ms};
 	char ips[512] = "";
 	size_t o = 0;
 	struct dx_dns_entry *me = c->facts.hostname[0] ? resolve(c, nr->dc, c->facts.hostname) : NULL;
@@ -1021,7 +1031,11 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	}
 	cfg.timeout_ms = c->opt->timeout_ms > 0 ? c->opt->timeout_ms : DEFAULT_TIMEOUT_MS;
 	cfg.serial = getenv("MDEDIAG_PROBE_SERIAL") && *getenv("MDEDIAG_PROBE_SERIAL") == '1';
-	wpad_begin(c, &nres, rules, nr, cfg.timeout_ms, &wp);
+	/* One deadline for the whole run (docs/connectivity.md "One
+	 * deadline"): name resolution, the PAC download and the probe all
+	 * take from the same --timeout. */
+	dc.deadline = dx_clock_ms() + cfg.timeout_ms;
+	wpad_begin(c, &nres, rules, nr, time_left(&dc), &wp);
 	wpad_ran = 1;
 
 	for (int i = 0; i < n; i++) {
@@ -1080,6 +1094,8 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 			cfg.anchors_pem = dx_roots_pem[0] ? dx_roots_pem : none;
 			cfg.anchors_len = dx_roots_pem[0] ? dx_roots_pem_len : 1;
 		}
+		if (!cfg.serial) /* the benchmark's serial mode gives each the whole */
+			cfg.timeout_ms = time_left(&dc);
 		dx_probe_run(probes, np, &cfg, err, sizeof err);
 		k = (size_t)n;
 		for (int i = 0; i < n; i++) {
