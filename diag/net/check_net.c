@@ -854,6 +854,7 @@ static int time_left(const struct dx_dns_cache *dc)
 struct net_resolver {
 	struct dx_ctx *c;
 	struct dx_dns_cache *dc;
+	double waited_ms;        /* time spent in platform lookups through it */
 };
 
 /* The probe's cached platform resolver, for the PAC download and script. */
@@ -861,7 +862,10 @@ static enum dx_status net_resolve(void *ud, const char *host, struct dx_strlist 
 				  struct dx_err *err)
 {
 	struct net_resolver *nr = ud;
+	size_t known = nr->dc->n;
 	struct dx_dns_entry *e = resolve(nr->c, nr->dc, host);
+	if (e && nr->dc->n > known)
+		nr->waited_ms += e->ms; /* a lookup, not a cached answer */
 	if (!e)
 		return dx_fail(err, DX_TRANSIENT, 8, "out of memory");
 	if (e->st != DX_OK) {
@@ -959,7 +963,7 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	struct dx_dns_cache dc = {0};
 	struct dx_probe_config cfg = {0};
 	struct dx_wpad_state wp;
-	struct net_resolver nres = {c, &dc};
+	struct net_resolver nres = {c, &dc, 0};
 	struct dx_netrec *fb = NULL;
 	size_t nfb = 0;
 	int wpad_ran = 0;
@@ -1037,10 +1041,20 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	dc.deadline = dx_clock_ms() + cfg.timeout_ms;
 	wpad_begin(c, &nres, rules, nr, time_left(&dc), &wp);
 	wpad_ran = 1;
+	/* The PAC script's own run (its load here, its calls in route_for) is
+	 * not waiting on the network: it has its own budget (pac.h, 3 s for
+	 * load and calls together), and the clock of the deadline stops while
+	 * it runs, so that a runaway script does not leave the probe no time. */
+	if (wp.load_ms > nres.waited_ms) /* its lookups were waits: they count */
+		dc.deadline += wp.load_ms - nres.waited_ms;
 
 	for (int i = 0; i < n; i++) {
 		t[i].d = dests[i];
+		double t_pac = dx_clock_ms(), waited = nres.waited_ms, ran;
 		t[i].r = route_for(np, &t[i].d, &wp);
+		ran = dx_clock_ms() - t_pac - (nres.waited_ms - waited);
+		if (ran > 0)
+			dc.deadline += ran; /* the script's own time (above) */
 		wpad_ask_os(c, &wp, &t[i].d, &t[i].r);
 		dx_probe_init(&t[i].p);
 		t[i].p.host = t[i].d.host;
