@@ -1313,7 +1313,8 @@ static enum dx_status dx_w32_resolve(void *ctx, const char *host, int timeout_ms
 	} else {
 		memset(out, 0, sizeof *out);
 		st = dx_fail(err, DX_TIMEOUT, WAIT_TIMEOUT,
-			     "getaddrinfo(%s): no answer within %d ms", host, timeout_ms);
+			     "getaddrinfo(%s): no answer within the time left (%d ms)", host,
+			     timeout_ms);
 	}
 	resolve_job_release(job);
 	return st;

@@ -503,8 +503,10 @@ static int live_run(struct dx_ctx *c, const struct dx_netplan *np, struct dx_net
 			cfg.anchors_pem = dx_roots_pem[0] ? dx_roots_pem : none;
 			cfg.anchors_len = dx_roots_pem[0] ? dx_roots_pem_len : 1;
 		}
-		if (!cfg.serial) /* the benchmark's serial mode gives each the whole */
+		if (!cfg.serial) { /* the benchmark's serial mode gives each the whole */
+			cfg.report_ms = cfg.timeout_ms; /* reasons name --timeout */
 			cfg.timeout_ms = time_left(&run->dc);
+		}
 		dx_probe_run(probes, np, &cfg, run->err, sizeof run->err);
 		k = (size_t)n;
 		for (int i = 0; i < n; i++) {

@@ -797,7 +797,7 @@ static void expire(struct dx_probe *p, int timeout_ms)
 	switch (st->ph) {
 	case PH_CONNECT:
 		p->connect_ms = t;
-		note_try(p, "no TCP answer within %.0f ms", t);
+		note_try(p, "no TCP answer before the deadline");
 		if (p->via_proxy) {
 			p->proxy_connect_failed = 1;
 			finish(p, DX_PR_PROXY_FAILED,
@@ -829,6 +829,7 @@ static void run_loop(struct dx_probe *t, size_t n, struct engine *e,
 		     const struct dx_probe_config *cfg, size_t max_active)
 {
 	int timeout_ms = cfg->timeout_ms;
+	int named_ms = cfg->report_ms > 0 ? cfg->report_ms : timeout_ms;
 	struct dx_pollfd *fds = calloc(max_active, sizeof *fds);
 	size_t *idx = calloc(max_active, sizeof *idx);
 	double deadline = dx_clock_ms() + timeout_ms;
@@ -861,7 +862,7 @@ static void run_loop(struct dx_probe *t, size_t n, struct engine *e,
 			char why[64];
 			if (!st || st->ph != PH_CONNECT || !st->try_deadline || now < st->try_deadline)
 				continue;
-			snprintf(why, sizeof why, "no TCP answer within %.0f ms", since(st->t0));
+			snprintf(why, sizeof why, "no TCP answer in its share of the deadline");
 			t[i].connect_ms = since(st->t0);
 			if (connect_failed(&t[i], e, DX_SOCK_TIMEOUT, why) == 1)
 				step(&t[i], e, DX_POLL_OUT);
@@ -879,10 +880,10 @@ static void run_loop(struct dx_probe *t, size_t n, struct engine *e,
 		if (now >= deadline) {
 			for (size_t i = 0; i < n; i++) {
 				if (t[i].st)
-					expire(&t[i], timeout_ms);
+					expire(&t[i], named_ms);
 				else if (t[i].result == DX_PR_PENDING)
 					finish(&t[i], DX_PR_TIMEOUT,
-					       "not started before the deadline (%d ms)", timeout_ms);
+					       "not started before the deadline (%d ms)", named_ms);
 			}
 			break;
 		}

@@ -116,6 +116,10 @@ struct dx_probe_config {
 	const char *anchors_pem; /* NUL-terminated PEM bundle of expected roots */
 	size_t anchors_len;      /* strlen + 1, as mbedtls_x509_crt_parse wants */
 	int timeout_ms;          /* the one global deadline */
+	int report_ms;           /* the deadline the reasons name ("no reply
+				    within N ms"): the run's --timeout, of
+				    which timeout_ms may be what is left; 0 =
+				    timeout_ms */
 	int serial;              /* diagnostic: one target at a time, each with
 				    the full timeout (for the benchmark) */
 	size_t max_active;       /* 0 = default (128) */

@@ -115,7 +115,7 @@ Test(fake, dns_delay_blocks_until_the_callers_bound)
 	cr_expect_eq(dx_resolve_within(&p, "dead.test", 200, &l, &err), DX_TIMEOUT);
 	cr_expect(dx_clock_ms() - t0 >= 190 && dx_clock_ms() - t0 < 5000, "%.0f ms",
 		  dx_clock_ms() - t0);
-	cr_expect(strstr(err.text, "no answer within 200 ms"), "%s", err.text);
+	cr_expect(strstr(err.text, "no answer within the time left"), "%s", err.text);
 	t0 = dx_clock_ms();
 	cr_expect_eq(dx_resolve_within(&p, "slow.test", 5000, &l, &err), DX_NOT_FOUND);
 	cr_expect(dx_clock_ms() - t0 >= 45, "%.0f ms", dx_clock_ms() - t0);

@@ -59,7 +59,7 @@ def case(mdediag, devices, tmp, name, extra):
     eps = [f for f in r['findings'] if f['id'] == 'net.endpoint']
     late = [f for f in eps if f['evidence'].get('result') == 'dns' and
             ('deadline' in f['evidence'].get('reason', '') or
-             'no answer within' in f['evidence'].get('reason', ''))]
+             'no answer within the time left' in f['evidence'].get('reason', ''))]
     ok = len(eps) > 20 and len(late) == len(eps)
     fails += not ok
     print('%s %s: %d of %d destinations: dns, not resolved within the deadline' %
