@@ -810,9 +810,20 @@ static int load_dns(struct ld *ld, const cJSON *dns)
 			}
 			d->status = DX_OK;
 		} else if (cJSON_IsObject(h)) {
-			static const char *const allowed[] = {"error", NULL};
+			static const char *const allowed[] = {"error", "delay_ms", NULL};
+			const cJSON *dl = cJSON_GetObjectItemCaseSensitive(h, "delay_ms");
 			if (only_members(ld, h, allowed))
 				return -1;
+			if (dl) {
+				size_t m = push(ld, "delay_ms", 0);
+				if (want(ld, dl, cJSON_IsNumber(dl) && dl->valuedouble >= 0 &&
+					 dl->valuedouble <= 600000 &&
+					 dl->valuedouble == (double)(int)dl->valuedouble,
+					 "a whole number of milliseconds from 0 to 600000"))
+					return -1;
+				d->delay_ms = dl->valueint;
+				pop(ld, m);
+			}
 			const cJSON *e = cJSON_GetObjectItemCaseSensitive(h, "error");
 			push(ld, "error", 0);
 			const char *es;

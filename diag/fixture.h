@@ -40,6 +40,7 @@ struct dx_fx_dns {
 	char *pattern;  /* "host", "*.suffix" or "*" */
 	enum dx_status status;
 	struct dx_strlist addresses;
+	int delay_ms;   /* the answer takes this long (the resolver blocks) */
 };
 /* WPAD as the fixture describes it (docs/fixture.md "wpad"). */
 struct dx_fx_wpad {

@@ -219,11 +219,18 @@ enum dx_status dx_events_query(const struct dx_platform *p, const char *log,
 	     max, out, err);
 }
 
+enum dx_status dx_resolve_within(const struct dx_platform *p, const char *host,
+				 int timeout_ms, struct dx_strlist *out,
+				 struct dx_err *err)
+{
+	memset(out, 0, sizeof *out);
+	CALL(p, resolve, err, "resolve", host, host, timeout_ms, out, err);
+}
+
 enum dx_status dx_resolve(const struct dx_platform *p, const char *host,
 			  struct dx_strlist *out, struct dx_err *err)
 {
-	memset(out, 0, sizeof *out);
-	CALL(p, resolve, err, "resolve", host, host, out, err);
+	return dx_resolve_within(p, host, 0, out, err);
 }
 
 void dx_wpad_free(struct dx_wpad *w)

@@ -208,9 +208,13 @@ struct dx_platform_ops {
 				       struct dx_eventlist *out,
 				       struct dx_err *err);
 
-	/* Resolves a host name to numeric addresses ("192.0.2.1", "::1").
-	 * DX_NOT_FOUND = NXDOMAIN, DX_TRANSIENT = SERVFAIL, DX_TIMEOUT. */
-	enum dx_status (*resolve)(void *ctx, const char *host,
+	/* Resolves a host name to numeric addresses ("192.0.2.1", "::1"), in
+	 * the order the system's resolver gives them. DX_NOT_FOUND = NXDOMAIN,
+	 * DX_TRANSIENT = SERVFAIL, DX_TIMEOUT. `timeout_ms` > 0 bounds the
+	 * call: when no answer came within it, DX_TIMEOUT (the lookup may go
+	 * on in the background, its answer discarded); <= 0 waits as long as
+	 * the resolver does. */
+	enum dx_status (*resolve)(void *ctx, const char *host, int timeout_ms,
 				  struct dx_strlist *out, struct dx_err *err);
 
 	/* The device's clock, seconds since the Unix epoch, UTC. */
@@ -269,6 +273,10 @@ enum dx_status dx_events_query(const struct dx_platform *p, const char *log,
 			       struct dx_err *err);
 enum dx_status dx_resolve(const struct dx_platform *p, const char *host,
 			  struct dx_strlist *out, struct dx_err *err);
+/* dx_resolve bounded by timeout_ms (> 0): the run's time left. */
+enum dx_status dx_resolve_within(const struct dx_platform *p, const char *host,
+				 int timeout_ms, struct dx_strlist *out,
+				 struct dx_err *err);
 int64_t dx_now(const struct dx_platform *p);
 enum dx_status dx_wpad_detect(const struct dx_platform *p, struct dx_wpad *out,
 			      struct dx_err *err);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fixture.h"
+#include "sock.h" /* dx_sleep_ms */
 
 #define SERVICES_KEY "HKLM\\SYSTEM\\CurrentControlSet\\Services"
 #define DEFAULT_CLOCK 1767225600 /* 2026-01-01T00:00:00Z when none is given */
@@ -341,7 +342,7 @@ static enum dx_status fake_events_query(void *ctx, const char *log,
 	return DX_OK;
 }
 
-static enum dx_status fake_resolve(void *ctx, const char *host,
+static enum dx_status fake_resolve(void *ctx, const char *host, int timeout_ms,
 				   struct dx_strlist *out, struct dx_err *err)
 {
 	const struct dx_fixture *fx = ctx;
@@ -369,6 +370,16 @@ static enum dx_status fake_resolve(void *ctx, const char *host,
 	if (!best)
 		return dx_fail(err, DX_NOT_FOUND, DX_WSAHOST_NOT_FOUND,
 			       "%s: no such host (NXDOMAIN)", host);
+	if (best->delay_ms > 0) {
+		/* a DNS server that takes this long: the call really blocks, as
+		 * a real resolver does, until the answer or the caller's bound */
+		if (timeout_ms > 0 && best->delay_ms > timeout_ms) {
+			dx_sleep_ms(timeout_ms);
+			return dx_fail(err, DX_TIMEOUT, DX_WSAETIMEDOUT,
+				       "%s: no answer within the time left", host);
+		}
+		dx_sleep_ms(best->delay_ms);
+	}
 	switch (best->status) {
 	case DX_OK:
 		break;

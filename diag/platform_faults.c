@@ -125,12 +125,12 @@ static enum dx_status ft_events_query(void *ctx, const char *log,
 			  : FORWARD(events_query, log, provider, id, since, max, out, err);
 }
 
-static enum dx_status ft_resolve(void *ctx, const char *host,
+static enum dx_status ft_resolve(void *ctx, const char *host, int timeout_ms,
 				 struct dx_strlist *out, struct dx_err *err)
 {
 	struct faults *f = ctx;
 	enum dx_status s = inject(f, "resolve", host, NULL, err);
-	return s != DX_OK ? s : FORWARD(resolve, host, out, err);
+	return s != DX_OK ? s : FORWARD(resolve, host, timeout_ms, out, err);
 }
 
 static int64_t ft_now(void *ctx)

@@ -339,11 +339,11 @@ static enum dx_status rc_events_query(void *ctx, const char *log,
 	return s;
 }
 
-static enum dx_status rc_resolve(void *ctx, const char *host,
+static enum dx_status rc_resolve(void *ctx, const char *host, int timeout_ms,
 				 struct dx_strlist *out, struct dx_err *err)
 {
 	struct rec *r = ctx;
-	enum dx_status s = INNER(resolve, host, out, err);
+	enum dx_status s = INNER(resolve, host, timeout_ms, out, err);
 	cJSON *v = NULL;
 	if (s == DX_OK) {
 		v = cJSON_CreateArray();

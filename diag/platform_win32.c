@@ -1206,8 +1206,8 @@ out:
 
 /* ---- name resolution, clock, host name --------------------------------- */
 
-static enum dx_status dx_w32_resolve(void *ctx, const char *host,
-				     struct dx_strlist *out, struct dx_err *err)
+static enum dx_status resolve_now(const char *host, struct dx_strlist *out,
+				  struct dx_err *err)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char addr[INET6_ADDRSTRLEN + 1];
@@ -1248,6 +1248,75 @@ out:
 		dx_strlist_free(out);
 	if (res)
 		freeaddrinfo(res);
+	return st;
+}
+
+/* A lookup on its own thread, so that the caller can stop waiting: the
+ * job is shared by the caller and the thread, and whichever lets go of it
+ * last frees it (a lookup that outlives its caller's bound finishes in the
+ * background and its answer is dropped). getaddrinfo has no timeout of its
+ * own; GetAddrInfoExW's does not exist before Windows 8. */
+struct resolve_job {
+	volatile LONG refs;
+	char host[256];
+	enum dx_status st;
+	struct dx_strlist out;
+	struct dx_err err;
+};
+
+static void resolve_job_release(struct resolve_job *job)
+{
+	if (InterlockedDecrement(&job->refs) == 0) {
+		dx_strlist_free(&job->out);
+		free(job);
+	}
+}
+
+static DWORD WINAPI resolve_thread(LPVOID arg)
+{
+	struct resolve_job *job = arg;
+	job->st = resolve_now(job->host, &job->out, &job->err);
+	resolve_job_release(job);
+	return 0;
+}
+
+static enum dx_status dx_w32_resolve(void *ctx, const char *host, int timeout_ms,
+				     struct dx_strlist *out, struct dx_err *err)
+{
+	struct resolve_job *job;
+	HANDLE th;
+	DWORD w;
+	enum dx_status st;
+
+	(void)ctx;
+	if (timeout_ms <= 0 || strlen(host) >= sizeof job->host)
+		return resolve_now(host, out, err);
+	job = calloc(1, sizeof *job);
+	if (!job)
+		return dx_w32_oom(err, "resolver job");
+	job->refs = 2;
+	memcpy(job->host, host, strlen(host) + 1);
+	th = CreateThread(NULL, 64 * 1024, resolve_thread, job,
+			  STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+	if (!th) {
+		free(job);
+		return resolve_now(host, out, err); /* unbounded, but answered */
+	}
+	w = WaitForSingleObject(th, (DWORD)timeout_ms);
+	CloseHandle(th);
+	if (w == WAIT_OBJECT_0) {
+		/* the thread has let go: the job is ours alone */
+		st = job->st;
+		*out = job->out;
+		*err = job->err;
+		memset(&job->out, 0, sizeof job->out);
+	} else {
+		memset(out, 0, sizeof *out);
+		st = dx_fail(err, DX_TIMEOUT, WAIT_TIMEOUT,
+			     "getaddrinfo(%s): no answer within the time left (%d ms)", host,
+			     timeout_ms);
+	}
+	resolve_job_release(job);
 	return st;
 }
 

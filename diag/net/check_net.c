@@ -1,10 +1,11 @@
 /* check_net.c - article section 3: can this device reach the MDE cloud?
  *
  * Local facts first (net.mode, net.proxy.winhttp, net.proxy.static), always;
- * then, only when Sense runs and the network may be used, the probe of
- * every destination Sense would contact, through the proxy Sense would use,
- * and the findings that explain the result (net.endpoint per destination,
- * per-category summaries, proxy and TLS-inspection findings, static IPs).
+ * then, only when Sense runs and the network may be used, the run of the
+ * probe (netrun.c: live, or replayed from a collected file) and the
+ * findings that explain its records (net.endpoint per destination,
+ * per-category summaries, proxy and TLS-inspection findings, the static
+ * proxy's fallback, WPAD/PAC, static IPs).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "checks.h"
 #include "netconf.h"
 #include "netrec.h"
+#include "netrun.h"
 #include "probe.h"
 #include "dnscache.h"
 #include "readfile.h"
@@ -27,27 +29,6 @@
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
-
-#define MAX_DEST 128
-#define DEFAULT_TIMEOUT_MS 10000
-
-struct netplan {
-	struct dx_onboarded ob;
-	int ob_ok;               /* OnboardedInfo decoded */
-	struct dx_winhttp wh;
-	int wh_ok;               /* WinHttpSettings present and decoded */
-	struct dx_hostport sp;
-	int sp_ok;               /* TelemetryProxyServer set and valid */
-	int prefer_static;       /* PreferStaticProxyForHttpRequest = 1 */
-};
-
-/* Names resolve through the platform, once per run (dnscache.c): cache
- * entries stay where they are while the cache grows. */
-static struct dx_dns_entry *resolve(struct dx_ctx *c, struct dx_dns_cache *dc,
-				    const char *host)
-{
-	return dx_dns_resolve(c->p, dc, host);
-}
 
 /* ---- local facts --------------------------------------------------------- */
 
@@ -74,7 +55,7 @@ static void ev_absent(struct dx_finding *f, const char *what, enum dx_status st,
 		dx_ev_err(f, what, st, err);
 }
 
-static void check_mode(struct dx_ctx *c, struct netplan *np)
+static void check_mode(struct dx_ctx *c, struct dx_netplan *np)
 {
 	struct dx_regval v = {0};
 	struct dx_err err = {0};
@@ -126,7 +107,7 @@ static void check_mode(struct dx_ctx *c, struct netplan *np)
 		snprintf(c->facts.org_id, sizeof c->facts.org_id, "%s", np->ob.org_id);
 }
 
-static void check_winhttp(struct dx_ctx *c, struct netplan *np)
+static void check_winhttp(struct dx_ctx *c, struct dx_netplan *np)
 {
 	struct dx_regval v = {0};
 	struct dx_err err = {0};
@@ -168,7 +149,7 @@ static void check_winhttp(struct dx_ctx *c, struct netplan *np)
 		 np->wh.has_proxy ? np->wh.proxy : "");
 }
 
-static void check_static(struct dx_ctx *c, struct netplan *np)
+static void check_static(struct dx_ctx *c, struct dx_netplan *np)
 {
 	char val[512], perr[128];
 	struct dx_err err = {0};
@@ -210,165 +191,6 @@ static void check_static(struct dx_ctx *c, struct netplan *np)
 		dx_ev_str(f, "error", perr);
 		dx_ev_str(f, "effect", "Sense cannot use this value; it falls back to WinHTTP");
 	}
-}
-
-/* Who fetches this destination: certificate revocation lists and trust
- * lists (category "crl", plain HTTP on port 80) are downloaded by the OS's
- * CryptoAPI through WinHTTP's own settings, not by the Sense service, so
- * the static TelemetryProxyServer does not apply to them unless the
- * PreferStaticProxyForHttpRequest policy tells Sense to use it for its
- * HTTP requests (CRL and Windows Update on devices that are offline
- * without the proxy). Source: Microsoft Learn, "Configure device proxy and
- * Internet connectivity settings" (defender-endpoint/configure-proxy-internet),
- * registry-based static proxy section; docs/connectivity.md. */
-static int os_fetched(const struct dx_dest *d)
-{
-	for (int k = 0; k < d->ncats; k++)
-		if (strcmp(d->cats[k], "crl") == 0)
-			return 1;
-	return 0;
-}
-
-/* The proxy this destination's traffic takes: Sense's own traffic uses the
- * static proxy when set; the OS's CRL downloads use it only with
- * PreferStaticProxyForHttpRequest; else WinHTTP (unless the host is in its
- * bypass list), else direct. The reason says which in words. */
-static struct dx_route route_for(const struct netplan *np, const struct dx_dest *d,
-				  struct dx_wpad_state *wp)
-{
-	struct dx_route r;
-	struct dx_pac_entry pe;
-	char url[600];
-	int pac_ok = 0;
-	memset(&r, 0, sizeof r);
-	snprintf(r.source, sizeof r.source, "none");
-	snprintf(r.route_source, sizeof r.route_source, "direct");
-	/* the PAC script is asked for every destination when it loaded, so its
-	 * answer is evidence even where a manual proxy wins */
-	if (wp && wp->stage == DX_WPAD_READY) {
-		enum dx_pac_rc rc = DX_PAC_OK;
-		snprintf(url, sizeof url, "%s://%s%s", d->tls ? "https" : "http", d->host, d->path);
-		pac_ok = dx_wpad_answer(wp, url, d->host, r.pac_answer, sizeof r.pac_answer, &pe,
-					&rc, r.pac_error, sizeof r.pac_error) == 0;
-		r.pac_rc = rc;
-	}
-	snprintf(r.reason, sizeof r.reason, "no proxy configured (TelemetryProxyServer "
-		 "and the WinHTTP proxy are unset)");
-	if (np->sp_ok && os_fetched(d) && !np->prefer_static)
-		snprintf(r.reason, sizeof r.reason, "the OS fetches CRLs through WinHTTP: "
-			 "TelemetryProxyServer does not apply (no PreferStaticProxyForHttpRequest)");
-	if (np->sp_ok && (!os_fetched(d) || np->prefer_static)) {
-		r.use = 1;
-		r.hp = np->sp;
-		snprintf(r.source, sizeof r.source, "static");
-		snprintf(r.route_source, sizeof r.route_source, "static");
-		snprintf(r.reason, sizeof r.reason, "TelemetryProxyServer is set");
-	} else if (np->wh_ok && np->wh.has_proxy) {
-		if (dx_bypass_match(np->wh.bypass, d->host)) {
-			snprintf(r.source, sizeof r.source, "winhttp-bypass");
-			snprintf(r.route_source, sizeof r.route_source, "netsh-bypass");
-			snprintf(r.reason, sizeof r.reason, "%s matches the WinHTTP bypass list",
-				 d->host);
-		} else if (dx_winhttp_proxy_for(np->wh.proxy, d->tls ? "https" : "http",
-						&r.hp) == 0) {
-			r.use = 1;
-			snprintf(r.source, sizeof r.source, "winhttp");
-			snprintf(r.route_source, sizeof r.route_source, "netsh");
-			snprintf(r.reason, sizeof r.reason, "WinHTTP proxy (netsh winhttp)");
-		} else {
-			snprintf(r.reason, sizeof r.reason, "the WinHTTP proxy has no entry for %s",
-				 d->tls ? "https" : "http");
-		}
-	} else if (pac_ok) {
-		snprintf(r.source, sizeof r.source, "pac");
-		snprintf(r.route_source, sizeof r.route_source, "wpad");
-		snprintf(r.reason, sizeof r.reason, "the PAC script found by WPAD answered %s",
-			 r.pac_answer);
-		if (pe.kind == DX_PAC_PROXY) {
-			r.use = 1;
-			snprintf(r.hp.host, sizeof r.hp.host, "%s", pe.host);
-			r.hp.port = pe.port;
-		}
-	}
-	snprintf(r.method, sizeof r.method, "%s", r.use ? "proxy" : "direct");
-	return r;
-}
-
-/* ---- the probe ------------------------------------------------------------ */
-
-/* Decides where to connect; sets the result when nothing can be sent. */
-static void plan_target(struct dx_ctx *c, struct dx_dns_cache *dc,
-			const struct dx_connect_to *rules, size_t nrules,
-			struct dx_netrec *t)
-{
-	struct dx_probe *p = &t->p;
-	const char *name = t->r.use ? t->r.hp.host : t->d.host;
-	int port = t->r.use ? t->r.hp.port : t->d.port;
-	struct dx_dns_entry *e = resolve(c, dc, name);
-	char addr[256] = "";
-	int aport = port, rule;
-
-	if (!e) {
-		p->result = DX_PR_NOT_PROBED;
-		snprintf(p->reason, sizeof p->reason, "out of memory");
-		return;
-	}
-	p->dns_ms = e->ms;
-	snprintf(t->dns_name, sizeof t->dns_name, "%s", name);
-	t->dns_status = e->st;
-	if (e->st != DX_OK)
-		snprintf(t->dns_error, sizeof t->dns_error, "%s", e->err.text);
-	for (size_t i = 0; e->st == DX_OK && i < e->addrs.count && i < DX_NETREC_MAX_ADDRS; i++)
-		snprintf(t->addrs[t->n_addrs++], sizeof t->addrs[0], "%s", e->addrs.items[i]);
-	if (e->st == DX_OK)
-		snprintf(addr, sizeof addr, "%s", e->addrs.items[0]);
-	rule = dx_connect_to_apply(rules, nrules, name, port, addr, sizeof addr, &aport);
-	if (rule >= 0)
-		snprintf(t->connect_to, sizeof t->connect_to, "%s",
-			 c->opt->connect_to[rule]);
-	/* As curl's --connect-to: a rule that gives the proxy's address replaces
-	 * its name lookup (destinations keep theirs: their DNS is evidence). */
-	if (e->st != DX_OK && !(t->r.use && rule >= 0 && rules[rule].addr[0])) {
-		if (t->r.use) {
-			p->result = DX_PR_PROXY_FAILED;
-			p->proxy_connect_failed = 1;
-			snprintf(p->phase, sizeof p->phase, "dns");
-			snprintf(p->reason, sizeof p->reason,
-				 "proxy name %s does not resolve (%s): %s", name,
-				 dx_dns_reason(e->st), e->err.text);
-		} else {
-			p->result = DX_PR_DNS;
-			snprintf(p->phase, sizeof p->phase, "dns");
-			snprintf(p->reason, sizeof p->reason, "%s: %s", dx_dns_reason(e->st),
-				 e->err.text);
-		}
-		return;
-	}
-	if (!dx_addr_is_numeric(addr)) {
-		/* A --connect-to rule may name a host: resolve it too. */
-		struct dx_dns_entry *e2 = resolve(c, dc, addr);
-		if (!e2 || e2->st != DX_OK) {
-			p->result = DX_PR_NOT_PROBED;
-			snprintf(p->reason, sizeof p->reason,
-				 "--connect-to address %s does not resolve", addr);
-			return;
-		}
-		snprintf(addr, sizeof addr, "%s", e2->addrs.items[0]);
-	}
-	snprintf(t->address, sizeof t->address, strchr(addr, ':') ? "[%s]:%d" : "%s:%d",
-		 addr, aport);
-	if (c->opt->fixture_mode && !dx_addr_is_loopback(addr)) {
-		/* Safety net: a fixture describes another machine; never send
-		 * its traffic anywhere but this host's loopback. */
-		p->result = DX_PR_NOT_PROBED;
-		snprintf(p->reason, sizeof p->reason,
-			 "fixture mode: will not connect to non-loopback address %s "
-			 "(map it with --connect-to)", addr);
-		return;
-	}
-	snprintf(p->addr, sizeof p->addr, "%s", addr);
-	p->addr_port = aport;
-	p->via_proxy = t->r.use;
 }
 
 static void add_timing(struct dx_finding *f, const char *key, double ms)
@@ -422,6 +244,12 @@ static void endpoint_finding(struct dx_ctx *c, const struct dx_netrec *t)
 	else
 		dx_ev_str(f, "route", "DIRECT");
 	dx_ev_str(f, "route_source", t->r.route_source);
+	if (t->fallback) {
+		dx_ev_str(f, "static_proxy", t->fb_proxy);
+		if (t->fb_address[0])
+			dx_ev_str(f, "static_proxy_address", t->fb_address);
+		dx_ev_str(f, "static_proxy_reason", t->fb_reason);
+	}
 	if (t->r.pac_answer[0])
 		dx_ev_str(f, "pac_answer", t->r.pac_answer);
 	if (t->r.pac_rc != DX_PAC_OK)
@@ -432,6 +260,19 @@ static void endpoint_finding(struct dx_ctx *c, const struct dx_netrec *t)
 		cJSON *a = cJSON_AddArrayToObject(f->evidence, "resolved");
 		for (int i = 0; a && i < t->n_addrs; i++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(t->addrs[i]));
+	}
+	if (p->n_tries > 1) {
+		/* several addresses were tried, in order (docs/connectivity.md
+		 * "Every address") */
+		cJSON *a = cJSON_AddArrayToObject(f->evidence, "tries");
+		for (int i = 0; a && i < p->n_tries; i++) {
+			cJSON *x = cJSON_CreateObject();
+			if (!x)
+				break;
+			cJSON_AddStringToObject(x, "address", p->tries[i].addr);
+			cJSON_AddStringToObject(x, "outcome", p->tries[i].outcome);
+			cJSON_AddItemToArray(a, x);
+		}
 	}
 	add_timing(f, "dns_ms", p->dns_ms);
 	add_timing(f, "connect_ms", p->connect_ms);
@@ -606,6 +447,86 @@ static void cause_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n
 	}
 }
 
+/* net.proxy.unreachable for a static proxy Sense falls back from: a
+ * warning while the direct path answers, an error when a required
+ * destination fails on it too; the evidence names both tries. */
+static void fallback_finding(struct dx_ctx *c, const struct dx_netrec *t, size_t n)
+{
+	struct dx_finding *f = dx_find(&c->findings, "net.proxy.unreachable");
+	const struct dx_netrec *first = NULL, *first_failed = NULL;
+	cJSON *hosts, *dfailed;
+	size_t nfb = 0, nok = 0, req_failed = 0;
+	char buf[400] = "";
+	size_t o = 0;
+	int shown = 0, nfail = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].fallback)
+			continue;
+		nfb++;
+		if (!first)
+			first = &t[i];
+		if (t[i].p.result == DX_PR_OK) {
+			nok++;
+		} else if (failed(&t[i])) {
+			if (!first_failed || (t[i].d.required && !first_failed->d.required))
+				first_failed = &t[i];
+			req_failed += t[i].d.required;
+		}
+	}
+	if (!first)
+		return;
+	if (f) {
+		/* another proxy (WinHTTP's, for the CRL downloads) is unreachable
+		 * too: that error stands, with the static proxy's story beside it */
+		dx_ev_str(f, "static_proxy", first->fb_proxy);
+		dx_ev_str(f, "static_proxy_reason", first->fb_reason);
+		dx_ev_num(f, "static_fallback_direct_ok", (double)nok);
+		return;
+	}
+	f = dx_add(&c->findings, "net.proxy.unreachable",
+		   req_failed ? DX_SEV_ERROR : DX_SEV_WARNING,
+		   req_failed ? "fallback-failed" : "fallback");
+	if (!f)
+		return;
+	dx_ev_str(f, "proxy", first->fb_proxy);
+	dx_ev_str(f, "proxy_source", "static");
+	if (first->fb_address[0])
+		dx_ev_str(f, "address", first->fb_address);
+	dx_ev_str(f, "reason", first->fb_reason);
+	dx_ev_str(f, "fallback", "direct");
+	dx_ev_num(f, "direct_ok", (double)nok);
+	dx_ev_num(f, "direct_tried", (double)nfb);
+	dx_ev_num(f, "required_failed", (double)req_failed);
+	hosts = cJSON_AddArrayToObject(f->evidence, "hosts");
+	dfailed = cJSON_AddArrayToObject(f->evidence, "direct_failed");
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].fallback)
+			continue;
+		dx_json_add_unique(hosts, t[i].d.host);
+		if (!failed(&t[i]))
+			continue;
+		if (dfailed) {
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "host", t[i].d.host);
+			cJSON_AddStringToObject(x, "result", dx_probe_class_name(t[i].p.result));
+			cJSON_AddBoolToObject(x, "required", t[i].d.required);
+			cJSON_AddItemToArray(dfailed, x);
+		}
+		if (shown < 3)
+			o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, "%s%s (%s)",
+					      shown ? ", " : "", t[i].d.host,
+					      dx_probe_class_name(t[i].p.result));
+		shown++;
+		nfail++;
+	}
+	if (nfail > 3 && o < sizeof buf)
+		snprintf(buf + o, sizeof buf - o, " (+%d)", nfail - 3);
+	dx_ev_str(f, "direct_failed_summary", nfail ? buf : "none");
+	dx_ev_str(f, "direct_reason", first_failed ? first_failed->p.reason : "");
+	dx_ev_hosts_summary(f, hosts);
+}
+
 /* ---- static IPs (service tags) --------------------------------------------- */
 
 static void check_static_ip(struct dx_ctx *c, struct dx_dns_cache *dc,
@@ -643,7 +564,7 @@ static void check_static_ip(struct dx_ctx *c, struct dx_dns_cache *dc,
 		struct dx_dns_entry *e;
 		if (!strcmp(cat, "smartscreen") || !strcmp(cat, "updates") || !strcmp(cat, "crl"))
 			continue;
-		e = resolve(c, dc, t[i].d.host);
+		e = dx_dns_resolve(c->p, dc, t[i].d.host);
 		if (!e || e->st != DX_OK)
 			continue;
 		for (size_t k = 0; k < e->addrs.count; k++) {
@@ -674,77 +595,6 @@ out:
 	dx_prefixes_free(&px);
 }
 
-struct net_resolver {
-	struct dx_ctx *c;
-	struct dx_dns_cache *dc;
-};
-
-/* The probe's cached platform resolver, for the PAC download and script. */
-static enum dx_status net_resolve(void *ud, const char *host, struct dx_strlist *out,
-				  struct dx_err *err)
-{
-	struct net_resolver *nr = ud;
-	struct dx_dns_entry *e = resolve(nr->c, nr->dc, host);
-	if (!e)
-		return dx_fail(err, DX_TRANSIENT, 8, "out of memory");
-	if (e->st != DX_OK) {
-		*err = e->err;
-		return e->st;
-	}
-	for (size_t i = 0; i < e->addrs.count; i++)
-		if (dx_strlist_push(out, e->addrs.items[i]))
-			return dx_fail(err, DX_TRANSIENT, 8, "out of memory");
-	return DX_OK;
-}
-
-/* WPAD discovery, PAC download and load, once per run. */
-static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
-		       const struct dx_connect_to *rules, size_t nrules, int timeout_ms,
-		       struct dx_wpad_state *wp)
-{
-	struct dx_wpad_net net = {net_resolve, nr, rules, nrules, c->opt->connect_to,
-				  c->opt->fixture_mode, timeout_ms / 2 < 5000 ? timeout_ms / 2 : 5000};
-	char ips[512] = "";
-	size_t o = 0;
-	struct dx_dns_entry *me = c->facts.hostname[0] ? resolve(c, nr->dc, c->facts.hostname) : NULL;
-	/* myIpAddress(): the device's own name resolved, as WinHTTP's helper does */
-	for (size_t i = 0; me && me->st == DX_OK && i < me->addrs.count && o < sizeof ips; i++)
-		o += (size_t)snprintf(ips + o, sizeof ips - o, "%s%s", i ? ";" : "",
-				      me->addrs.items[i]);
-	dx_wpad_run(wp, c->p, &net, ips, dx_now(c->p), NULL);
-}
-
-/* Where the platform can run PAC itself (Windows: WinHttpGetProxyForUrl
- * with the PAC URL WPAD found), its answer is kept as evidence beside
- * ours. Stops asking after the first failure (each may cost a download
- * timeout); the fake platform says unsupported at once. */
-static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct dx_dest *d,
-			struct dx_route *r)
-{
-	struct dx_err e = {0};
-	char url[600];
-	enum dx_status st;
-	if (c->opt->fixture_mode || wp->stage == DX_WPAD_SKIPPED ||
-	    wp->stage == DX_WPAD_NOT_FOUND || wp->os_error[0])
-		return; /* a fixture's platform runs no PAC: nothing to compare */
-	if ((wp->stage == DX_WPAD_BAD_SCRIPT &&
-	     (wp->pac_rc == DX_PAC_TIMEOUT || wp->pac_rc == DX_PAC_MEMORY)) ||
-	    r->pac_rc == DX_PAC_TIMEOUT || r->pac_rc == DX_PAC_MEMORY) {
-		/* a script that ran away here may hang the OS's evaluator
-		 * (Wine's WinHttpGetProxyForUrl never returns from a loop) */
-		snprintf(wp->os_error, sizeof wp->os_error,
-			 "not asked: the script ran out of time or memory in mdediag's evaluator");
-		return;
-	}
-	snprintf(url, sizeof url, "%s://%s%s", d->tls ? "https" : "http", d->host, d->path);
-	st = dx_autoproxy(c->p, url, wp->w.url, r->os_answer, &e);
-	if (st != DX_OK) {
-		r->os_answer[0] = 0;
-		snprintf(wp->os_error, sizeof wp->os_error, "%s",
-			 st == DX_UNSUPPORTED ? "-" : e.text);
-	}
-}
-
 static void wpad_findings(struct dx_ctx *c, const struct dx_wpad_state *wp,
 			  const struct dx_netrec *t, size_t n)
 {
@@ -771,174 +621,27 @@ out:
 
 /* ---- the section ------------------------------------------------------------ */
 
-static void probe_all(struct dx_ctx *c, struct netplan *np)
+static void probe_all(struct dx_ctx *c, struct dx_netplan *np)
 {
-	struct dx_dest *dests = calloc(MAX_DEST, sizeof *dests);
-	struct dx_netrec *t = NULL;
-	struct dx_connect_to *rules = NULL;
-	struct dx_dns_cache dc = {0};
-	struct dx_probe_config cfg = {0};
-	struct dx_wpad_state wp;
-	struct net_resolver nres = {c, &dc};
-	int wpad_ran = 0;
-	char *anchors = NULL, err[200] = "";
-	const char *anchors_err = NULL;
-	size_t nr = 0, alen = 0;
-	int n;
-
-	memset(&wp, 0, sizeof wp);
-	if (!dests)
-		return;
-	if (c->opt->replay_net) {
-		/* Replaying a collected file: the device's records, no traffic. */
-		const struct dx_netlog *log = c->opt->replay_net;
-		n = (int)log->n;
-		if (n <= 0 || !(t = calloc((size_t)n, sizeof *t)))
-			goto out;
-		memcpy(t, log->recs, (size_t)n * sizeof *t);
-		for (int i = 0; i < n; i++) {
-			t[i].p.host = t[i].d.host;
-			t[i].p.path = t[i].d.path;
-		}
-		snprintf(err, sizeof err, "%s", log->probe_error);
-		if (log->wpad.present) {
-			const struct dx_netlog_wpad *w = &log->wpad;
-			wp.stage = (enum dx_wpad_stage)w->stage;
-			wp.detect_st = (enum dx_status)w->detect_st;
-			wp.detect_err.code = w->detect_code;
-			snprintf(wp.detect_err.text, sizeof wp.detect_err.text, "%s", w->detect_text);
-			snprintf(wp.w.url, sizeof wp.w.url, "%s", w->url);
-			snprintf(wp.w.method, sizeof wp.w.method, "%s", w->method);
-			wp.inline_script = w->inline_script;
-			snprintf(wp.fetch_address, sizeof wp.fetch_address, "%s", w->fetch_address);
-			snprintf(wp.fetch_connect_to, sizeof wp.fetch_connect_to, "%s", w->fetch_connect_to);
-			wp.http_status = w->http_status;
-			wp.script_bytes = (size_t)w->script_bytes;
-			snprintf(wp.error, sizeof wp.error, "%s", w->error);
-			wp.pac_rc = (enum dx_pac_rc)w->pac_rc;
-			wp.load_ms = w->load_ms;
-			snprintf(wp.rec_entry_point, sizeof wp.rec_entry_point, "%s", w->entry_point);
-			snprintf(wp.rec_alerts, sizeof wp.rec_alerts, "%s", w->alerts);
-			wp.rec_latin1 = w->script_latin1;
-			snprintf(wp.os_error, sizeof wp.os_error, "%s", w->os_error);
-			wpad_ran = 1;
-		}
-		goto findings;
+	struct dx_netrun run;
+	memset(&run, 0, sizeof run);
+	if (dx_net_run(c, np, &run) == 0) {
+		for (size_t i = 0; i < run.n; i++)
+			endpoint_finding(c, &run.t[i]);
+		category_findings(c, run.t, run.n);
+		cause_findings(c, run.t, run.n);
+		fallback_finding(c, run.t, run.n);
+		if (run.wpad_ran) /* a replay has the routes, not the WPAD run (docs/collect.md) */
+			wpad_findings(c, &run.wp, run.t, run.n);
+		if (c->opt->service_tags_path)
+			check_static_ip(c, &run.dc, run.t, run.n);
 	}
-	n = dx_dest_select(c->data->destinations, np->ob.streamlined, np->ob.geo,
-			   np->ob.dc, dests, MAX_DEST);
-	if (n <= 0)
-		goto out;
-	t = calloc((size_t)n, sizeof *t);
-	rules = calloc(c->opt->n_connect_to + 1, sizeof *rules);
-	if (!t || !rules)
-		goto out;
-	for (size_t i = 0; i < c->opt->n_connect_to; i++)
-		if (dx_connect_to_parse(c->opt->connect_to[i], &rules[nr]) == 0)
-			nr++; /* main validates the syntax; skip what it let through */
-
-	if (c->opt->anchors_path) {
-		anchors = dx_read_file(c->opt->anchors_path, 1u << 20, &alen, NULL, 0);
-		if (!anchors)
-			anchors_err = "the --anchors file cannot be read";
-		cfg.anchors_pem = anchors;
-		cfg.anchors_len = alen + 1;
-	} else {
-		cfg.anchors_pem = dx_roots_pem;
-		cfg.anchors_len = dx_roots_pem_len;
-	}
-	cfg.timeout_ms = c->opt->timeout_ms > 0 ? c->opt->timeout_ms : DEFAULT_TIMEOUT_MS;
-	cfg.serial = getenv("MDEDIAG_PROBE_SERIAL") && *getenv("MDEDIAG_PROBE_SERIAL") == '1';
-	wpad_begin(c, &nres, rules, nr, cfg.timeout_ms, &wp);
-	wpad_ran = 1;
-
-	for (int i = 0; i < n; i++) {
-		t[i].d = dests[i];
-		t[i].r = route_for(np, &t[i].d, &wp);
-		wpad_ask_os(c, &wp, &t[i].d, &t[i].r);
-		dx_probe_init(&t[i].p);
-		t[i].p.host = t[i].d.host;
-		t[i].p.port = t[i].d.port;
-		t[i].p.tls = t[i].d.tls;
-		t[i].p.path = t[i].d.path;
-		plan_target(c, &dc, rules, nr, &t[i]);
-		if (anchors_err && t[i].p.result == DX_PR_PENDING && t[i].d.tls) {
-			t[i].p.result = DX_PR_NOT_PROBED;
-			snprintf(t[i].p.reason, sizeof t[i].p.reason, "%s: %s", anchors_err,
-				 c->opt->anchors_path);
-		}
-	}
-	{
-		/* Plain-HTTP targets still run when the anchors are unusable. */
-		struct dx_netrec *tt = t;
-		struct dx_probe *probes = calloc((size_t)n, sizeof *probes);
-		if (!probes)
-			goto out;
-		for (int i = 0; i < n; i++)
-			probes[i] = tt[i].p;
-		if (anchors_err) {
-			static const char none[] = "";
-			cfg.anchors_pem = dx_roots_pem[0] ? dx_roots_pem : none;
-			cfg.anchors_len = dx_roots_pem[0] ? dx_roots_pem_len : 1;
-		}
-		dx_probe_run(probes, (size_t)n, &cfg, err, sizeof err);
-		for (int i = 0; i < n; i++)
-			tt[i].p = probes[i];
-		free(probes);
-	}
-findings:
-	if (c->netlog) {
-		/* collect: the records as they are, for the collected file */
-		c->netlog->recs = malloc((size_t)n * sizeof *t);
-		if (c->netlog->recs) {
-			memcpy(c->netlog->recs, t, (size_t)n * sizeof *t);
-			c->netlog->n = (size_t)n;
-		}
-		snprintf(c->netlog->probe_error, sizeof c->netlog->probe_error, "%s", err);
-		if (wpad_ran && !c->opt->replay_net) {
-			struct dx_netlog_wpad *w = &c->netlog->wpad;
-			w->present = 1;
-			w->stage = wp.stage;
-			w->detect_st = wp.detect_st;
-			w->detect_code = wp.detect_err.code;
-			snprintf(w->detect_text, sizeof w->detect_text, "%s", wp.detect_err.text);
-			snprintf(w->url, sizeof w->url, "%s", wp.w.url);
-			snprintf(w->method, sizeof w->method, "%s", wp.w.method);
-			w->inline_script = wp.inline_script;
-			snprintf(w->fetch_address, sizeof w->fetch_address, "%s", wp.fetch_address);
-			snprintf(w->fetch_connect_to, sizeof w->fetch_connect_to, "%s", wp.fetch_connect_to);
-			w->http_status = wp.http_status;
-			w->script_bytes = (double)wp.script_bytes;
-			snprintf(w->error, sizeof w->error, "%s", wp.error);
-			w->pac_rc = wp.pac_rc;
-			w->load_ms = wp.load_ms;
-			snprintf(w->entry_point, sizeof w->entry_point, "%s",
-				 wp.pac ? dx_pac_entry_point(wp.pac) : "");
-			snprintf(w->alerts, sizeof w->alerts, "%s", wp.pac ? dx_pac_alerts(wp.pac) : "");
-			w->script_latin1 = wp.pac && dx_pac_read_as_latin1(wp.pac);
-			snprintf(w->os_error, sizeof w->os_error, "%s", wp.os_error);
-		}
-	}
-	for (int i = 0; i < n; i++)
-		endpoint_finding(c, &t[i]);
-	category_findings(c, t, (size_t)n);
-	cause_findings(c, t, (size_t)n);
-	if (wpad_ran) /* a replay has the routes, not the WPAD run (docs/collect.md) */
-		wpad_findings(c, &wp, t, (size_t)n);
-	if (c->opt->service_tags_path)
-		check_static_ip(c, &dc, t, (size_t)n);
-out:
-	dx_wpad_state_free(&wp);
-	dx_dns_cache_free(&dc);
-	free(anchors);
-	free(rules);
-	free(t);
-	free(dests);
+	dx_netrun_free(&run);
 }
 
 void dx_check_net(struct dx_ctx *c)
 {
-	struct netplan np;
+	struct dx_netplan np;
 	memset(&np, 0, sizeof np);
 	check_mode(c, &np);
 	check_winhttp(c, &np);

@@ -30,8 +30,15 @@ struct dx_dns_entry *dx_dns_resolve(const struct dx_platform *p, struct dx_dns_c
 	t0 = dx_clock_ms();
 	if (dx_addr_is_numeric(host)) {
 		e->st = dx_strlist_push(&e->addrs, host) ? DX_BAD_DATA : DX_OK;
+	} else if (dc->deadline > 0 && t0 >= dc->deadline - 1) {
+		e->st = dx_fail(&e->err, DX_TIMEOUT, 10060,
+				"%s: not resolved: the run's deadline (--timeout) had passed",
+				host);
 	} else {
-		e->st = dx_resolve(p, host, &e->addrs, &e->err);
+		int left = dc->deadline > 0 ? (int)(dc->deadline - t0) : 0;
+		if (dc->deadline > 0 && left < 1)
+			left = 1;
+		e->st = dx_resolve_within(p, host, left, &e->addrs, &e->err);
 		if (e->st == DX_OK && e->addrs.count == 0) {
 			e->st = DX_NOT_FOUND;
 			snprintf(e->err.text, sizeof e->err.text, "%s: no addresses", host);
@@ -48,7 +55,8 @@ void dx_dns_cache_free(struct dx_dns_cache *dc)
 		free(dc->e[i]);
 	}
 	free(dc->e);
-	memset(dc, 0, sizeof *dc);
+	dc->e = NULL;
+	dc->n = dc->cap = 0;
 }
 
 const char *dx_dns_reason(enum dx_status st)

@@ -26,17 +26,21 @@ struct dx_dns_entry {
 	double ms;               /* time taken, 0.1 ms resolution */
 };
 
-/* Zero-initialise; owns its entries. */
+/* Zero-initialise; owns its entries. `deadline` (dx_clock_ms(), 0 none)
+ * is the run's: each lookup gets the time left before it, and once it has
+ * passed names fail at once with DX_TIMEOUT. */
 struct dx_dns_cache {
 	struct dx_dns_entry **e;
 	size_t n, cap;
+	double deadline;
 };
 
 /* The entry for `host`, resolving it through `p` the first time; NULL only
  * when out of memory. */
 struct dx_dns_entry *dx_dns_resolve(const struct dx_platform *p, struct dx_dns_cache *dc,
 				    const char *host);
-/* Frees every entry; the cache is empty (and reusable) afterwards. */
+/* Frees every entry; the cache is empty (and reusable) afterwards, its
+ * deadline kept. */
 void dx_dns_cache_free(struct dx_dns_cache *dc);
 /* A failed status in DNS words: "NXDOMAIN", "SERVFAIL", "timeout", else
  * the status name. */

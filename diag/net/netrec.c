@@ -79,6 +79,22 @@ static cJSON *rec_json(const struct dx_netrec *r)
 	}
 	add_str(o, "address", r->address);
 	add_str(o, "connect_to", r->connect_to);
+	if (r->fallback && (x = cJSON_AddObjectToObject(o, "static_fallback"))) {
+		cJSON_AddStringToObject(x, "proxy", r->fb_proxy);
+		add_str(x, "address", r->fb_address);
+		cJSON_AddStringToObject(x, "reason", r->fb_reason);
+	}
+	if (p->n_tries > 0 && (a = cJSON_AddArrayToObject(o, "tries"))) {
+		for (int i = 0; i < p->n_tries; i++) {
+			cJSON *t = cJSON_CreateObject();
+			if (!t)
+				break;
+			cJSON_AddStringToObject(t, "address", p->tries[i].addr);
+			cJSON_AddStringToObject(t, "outcome", p->tries[i].outcome);
+			cJSON_AddNumberToObject(t, "ms", p->tries[i].ms);
+			cJSON_AddItemToArray(a, t);
+		}
+	}
 	cJSON_AddStringToObject(o, "result", dx_probe_class_name(p->result));
 	add_str(o, "phase", p->phase);
 	add_str(o, "reason", p->reason);
@@ -382,6 +398,39 @@ static int rec_parse(struct pc *c, const cJSON *o, struct dx_netrec *r)
 		c->path[plen] = 0;
 	} else if (bad) {
 		return -1;
+	}
+	if ((x = get_o(c, o, "static_fallback", &bad))) {
+		snprintf(c->path + plen, sizeof c->path - plen, ".static_fallback");
+		if (get_s(c, x, "proxy", r->fb_proxy, sizeof r->fb_proxy, 1) ||
+		    get_s(c, x, "address", r->fb_address, sizeof r->fb_address, 0) ||
+		    get_s(c, x, "reason", r->fb_reason, sizeof r->fb_reason, 1))
+			return -1;
+		r->fallback = 1;
+		c->path[plen] = 0;
+	} else if (bad) {
+		return -1;
+	}
+	if ((x = cJSON_GetObjectItemCaseSensitive(o, "tries"))) {
+		const cJSON *it;
+		if (!cJSON_IsArray(x))
+			return failf(c, "tries", "expected an array");
+		if (cJSON_GetArraySize(x) > DX_PROBE_MAX_TRIES)
+			return failf(c, "tries", "%d items, more than the %d allowed",
+				     cJSON_GetArraySize(x), DX_PROBE_MAX_TRIES);
+		cJSON_ArrayForEach(it, x) {
+			struct dx_probe_try *t = &p->tries[p->n_tries];
+			snprintf(c->path + plen, sizeof c->path - plen, ".tries[%d]", p->n_tries);
+			if (!cJSON_IsObject(it))
+				return failf(c, NULL, "expected an object");
+			v = 0;
+			if (get_s(c, it, "address", t->addr, sizeof t->addr, 1) ||
+			    get_s(c, it, "outcome", t->outcome, sizeof t->outcome, 1) ||
+			    get_n(c, it, "ms", 0, 1e9, &v, 0))
+				return -1;
+			t->ms = v;
+			p->n_tries++;
+			c->path[plen] = 0;
+		}
 	}
 	if (get_s(c, o, "address", r->address, sizeof r->address, 0) ||
 	    get_s(c, o, "connect_to", r->connect_to, sizeof r->connect_to, 0) ||

@@ -30,10 +30,13 @@ struct dx_route {
 	int use;                 /* 0 direct, 1 through `hp` */
 	struct dx_hostport hp;   /* the proxy when use */
 	char method[16];         /* "direct" or "proxy" */
-	char source[32];         /* static, winhttp, winhttp-bypass, none, pac */
+	char source[32];         /* static, winhttp, winhttp-bypass, none, pac,
+				    static-fallback */
 	char reason[256];        /* why this route, in words */
 	/* which method decided (docs/connectivity.md "Which route Sense takes") */
-	char route_source[16];   /* static, netsh, netsh-bypass, wpad, direct */
+	char route_source[16];   /* static, netsh, netsh-bypass, wpad, direct,
+				    static-fallback (the static proxy could not be
+				    reached: Sense went direct) */
 	char pac_answer[512];    /* the PAC script's answer, "" when not asked */
 	int pac_rc;              /* enum dx_pac_rc: the script failed for this one */
 	char pac_error[300];
@@ -54,6 +57,14 @@ struct dx_netrec {
 	char dns_error[256];
 	int n_addrs;
 	char addrs[DX_NETREC_MAX_ADDRS][64];
+	/* The static proxy (TelemetryProxyServer) could not be reached, so
+	 * Sense falls back to direct (docs/connectivity.md): the route, `p`,
+	 * `address` and the DNS members above are then the direct try's, and
+	 * these keep what the try through the proxy saw. */
+	int fallback;
+	char fb_proxy[300];      /* "host:port" of the static proxy */
+	char fb_address[300];    /* where that try connected, "" none */
+	char fb_reason[512];     /* why the proxy could not be reached */
 };
 
 /* What WPAD discovery and the PAC script came to (the "wpad" member of the

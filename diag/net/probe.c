@@ -62,6 +62,8 @@ struct dx_probe_state {
 	int ssl_live;
 	enum dx_sock_rc io_rc;   /* what the socket said under mbedTLS */
 	char io_err[128];
+	int try_idx;             /* the address being tried (p->addrs) */
+	double try_deadline;     /* its share of the deadline; 0 = the rest */
 };
 
 struct engine {
@@ -69,6 +71,7 @@ struct engine {
 	mbedtls_ctr_drbg_context drbg;
 	mbedtls_x509_crt anchors;
 	mbedtls_ssl_config conf;
+	double deadline;         /* the run's, dx_clock_ms() */
 };
 
 const char *dx_probe_class_name(enum dx_probe_class c)
@@ -100,6 +103,7 @@ void dx_probe_init(struct dx_probe *p)
 	p->chain_len = p->chain_total = 0;
 	p->expected_root = -1;
 	p->dns_ms = p->connect_ms = p->proxy_ms = p->tls_ms = p->http_ms = -1;
+	p->n_tries = 0;
 	p->st = NULL;
 }
 
@@ -160,6 +164,106 @@ static void fail_io(struct dx_probe *p, enum dx_sock_rc rc, const char *err)
 		finish(p, DX_PR_REFUSED, "%s: %s", ph, err && *err ? err : "socket error");
 		break;
 	}
+}
+
+/* ---- every address --------------------------------------------------------
+ *
+ * WinHTTP "only attempts once per Internet Protocol (IP) address" of a
+ * multihomed host, the first WINHTTP_OPTION_CONNECT_RETRIES (default five)
+ * in the order name resolution returned them, each with its own connect
+ * timeout (WinHTTP option flags, WINHTTP_OPTION_CONNECT_RETRIES and
+ * WINHTTP_OPTION_CONNECT_TIMEOUT). Here the attempts share the run's one
+ * deadline: each gets the time left divided by the attempts left, the last
+ * one the rest (docs/connectivity.md "Every address"). */
+
+static int tries_total(const struct dx_probe *p)
+{
+	return p->n_addrs > 1 ? p->n_addrs : 1;
+}
+
+/* Records how the current attempt ended (only for several addresses). */
+static void note_try(struct dx_probe *p, const char *fmt, ...) DX_PRINTF(2, 3);
+static void note_try(struct dx_probe *p, const char *fmt, ...)
+{
+	struct dx_probe_try *t;
+	va_list ap;
+	if (p->n_addrs < 2 || p->n_tries >= DX_PROBE_MAX_TRIES || !p->st)
+		return;
+	t = &p->tries[p->n_tries++];
+	snprintf(t->addr, sizeof t->addr, "%.63s", p->addr);
+	va_start(ap, fmt);
+	vsnprintf(t->outcome, sizeof t->outcome, fmt, ap);
+	va_end(ap);
+	t->ms = since(p->st->t0);
+}
+
+/* After the verdict of a target whose every address failed: which. */
+static void append_tries(struct dx_probe *p)
+{
+	size_t o = strlen(p->reason);
+	if (p->n_tries < 2)
+		return;
+	o += (size_t)snprintf(p->reason + o, o < sizeof p->reason ? sizeof p->reason - o : 0,
+			      " (every address tried:");
+	for (int i = 0; i < p->n_tries && o < sizeof p->reason; i++)
+		o += (size_t)snprintf(p->reason + o, sizeof p->reason - o, "%s %s%s%s %s",
+				      i ? ";" : "", strchr(p->tries[i].addr, ':') ? "[" : "",
+				      p->tries[i].addr, strchr(p->tries[i].addr, ':') ? "]" : "",
+				      p->tries[i].outcome);
+	if (o < sizeof p->reason)
+		snprintf(p->reason + o, sizeof p->reason - o, ")");
+}
+
+/* Starts the connection to the address st->try_idx. */
+static enum dx_sock_rc connect_try(struct dx_probe *p, struct engine *e, char *err,
+				   size_t errsz)
+{
+	struct dx_probe_state *st = p->st;
+	int left = tries_total(p) - st->try_idx;
+	double now = dx_clock_ms();
+	if (p->n_addrs > 0)
+		snprintf(p->addr, sizeof p->addr, "%s", p->addrs[st->try_idx]);
+	st->t0 = now;
+	st->try_deadline = left > 1 && e->deadline > now ? now + (e->deadline - now) / left : 0;
+	st->s = DX_SOCK_BAD;
+	return dx_sock_connect(p->addr, p->addr_port, &st->s, err, errsz);
+}
+
+/* The current attempt failed (rc, err): on to the next address. Returns 0
+ * when one is connecting (want set), 1 when one connected at once, 2 when
+ * none is left and the target is decided. */
+static int connect_failed(struct dx_probe *p, struct engine *e, enum dx_sock_rc rc,
+			  const char *err)
+{
+	struct dx_probe_state *st = p->st;
+	char why[128];
+	snprintf(why, sizeof why, "%s", err ? err : "");
+	for (;;) {
+		note_try(p, "%s", rc == DX_SOCK_REFUSED ? "connection refused"
+				  : why[0] ? why : "failed");
+		if (st->try_idx + 1 >= tries_total(p))
+			break;
+		dx_sock_close(st->s);
+		st->try_idx++;
+		why[0] = 0;
+		rc = connect_try(p, e, why, sizeof why);
+		if (rc == DX_SOCK_AGAIN) {
+			st->want = DX_POLL_OUT;
+			return 0;
+		}
+		if (rc == DX_SOCK_OK)
+			return 1;
+	}
+	p->connect_ms = since(st->t0);
+	if (p->via_proxy) {
+		p->proxy_connect_failed = 1;
+		finish(p, DX_PR_PROXY_FAILED, "proxy %s:%d unreachable: %s", p->addr,
+		       p->addr_port, rc == DX_SOCK_REFUSED ? "connection refused" : why);
+	} else {
+		fail_io(p, rc, why);
+	}
+	append_tries(p);
+	return 2;
 }
 
 /* ---- the steps ---------------------------------------------------------- */
@@ -529,16 +633,15 @@ static void step(struct dx_probe *p, struct engine *e, int got)
 			rc = dx_sock_connected(st->s, st->io_err, sizeof st->io_err);
 			p->connect_ms = since(st->t0);
 			if (rc != DX_SOCK_OK) {
-				if (p->via_proxy) {
-					p->proxy_connect_failed = 1;
-					finish(p, DX_PR_PROXY_FAILED, "proxy %s:%d unreachable: %s",
-					       p->addr, p->addr_port,
-					       rc == DX_SOCK_REFUSED ? "connection refused" : st->io_err);
-				} else {
-					fail_io(p, rc, st->io_err);
+				int r = connect_failed(p, e, rc, st->io_err);
+				if (r == 1) {
+					got = DX_POLL_OUT;
+					continue;
 				}
 				return;
 			}
+			note_try(p, "ok");
+			st->try_deadline = 0;
 			st->t0 = dx_clock_ms();
 			if (p->via_proxy && p->tls) {
 				build(st, "CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\n"
@@ -674,22 +777,15 @@ static void begin(struct dx_probe *p, struct engine *e)
 	st->ph = PH_CONNECT;
 	st->t0 = dx_clock_ms();
 	p->st = st;
-	rc = dx_sock_connect(p->addr, p->addr_port, &st->s, err, sizeof err);
+	if (p->n_addrs > DX_PROBE_MAX_TRIES)
+		p->n_addrs = DX_PROBE_MAX_TRIES;
+	rc = connect_try(p, e, err, sizeof err);
 	if (rc == DX_SOCK_AGAIN) {
 		st->want = DX_POLL_OUT;
 		return;
 	}
-	if (rc != DX_SOCK_OK) {
-		p->connect_ms = since(st->t0);
-		if (p->via_proxy) {
-			p->proxy_connect_failed = 1;
-			finish(p, DX_PR_PROXY_FAILED, "proxy %s:%d unreachable: %s", p->addr,
-			       p->addr_port, rc == DX_SOCK_REFUSED ? "connection refused" : err);
-		} else {
-			fail_io(p, rc, err);
-		}
+	if (rc != DX_SOCK_OK && connect_failed(p, e, rc, err) != 1)
 		return;
-	}
 	step(p, e, DX_POLL_OUT);
 }
 
@@ -701,6 +797,7 @@ static void expire(struct dx_probe *p, int timeout_ms)
 	switch (st->ph) {
 	case PH_CONNECT:
 		p->connect_ms = t;
+		note_try(p, "no TCP answer before the deadline");
 		if (p->via_proxy) {
 			p->proxy_connect_failed = 1;
 			finish(p, DX_PR_PROXY_FAILED,
@@ -709,6 +806,7 @@ static void expire(struct dx_probe *p, int timeout_ms)
 		} else {
 			finish(p, DX_PR_TIMEOUT, "connect: no TCP answer within %d ms", timeout_ms);
 		}
+		append_tries(p);
 		return;
 	case PH_PROXY_SEND:
 	case PH_PROXY_RECV:
@@ -731,11 +829,13 @@ static void run_loop(struct dx_probe *t, size_t n, struct engine *e,
 		     const struct dx_probe_config *cfg, size_t max_active)
 {
 	int timeout_ms = cfg->timeout_ms;
+	int named_ms = cfg->report_ms > 0 ? cfg->report_ms : timeout_ms;
 	struct dx_pollfd *fds = calloc(max_active, sizeof *fds);
 	size_t *idx = calloc(max_active, sizeof *idx);
 	double deadline = dx_clock_ms() + timeout_ms;
 	size_t next = 0;
 
+	e->deadline = deadline;
 	if (!fds || !idx) {
 		for (size_t i = 0; i < n; i++)
 			if (t[i].result == DX_PR_PENDING)
@@ -755,6 +855,18 @@ static void run_loop(struct dx_probe *t, size_t n, struct engine *e,
 			}
 			next++;
 		}
+		/* an address whose share of the deadline is over: the next one */
+		now = dx_clock_ms();
+		for (size_t i = 0; i < n; i++) {
+			struct dx_probe_state *st = t[i].st;
+			char why[64];
+			if (!st || st->ph != PH_CONNECT || !st->try_deadline || now < st->try_deadline)
+				continue;
+			snprintf(why, sizeof why, "no TCP answer in its share of the deadline");
+			t[i].connect_ms = since(st->t0);
+			if (connect_failed(&t[i], e, DX_SOCK_TIMEOUT, why) == 1)
+				step(&t[i], e, DX_POLL_OUT);
+		}
 		for (size_t i = 0; i < n && nf < max_active; i++) {
 			if (!t[i].st)
 				continue;
@@ -768,14 +880,20 @@ static void run_loop(struct dx_probe *t, size_t n, struct engine *e,
 		if (now >= deadline) {
 			for (size_t i = 0; i < n; i++) {
 				if (t[i].st)
-					expire(&t[i], timeout_ms);
+					expire(&t[i], named_ms);
 				else if (t[i].result == DX_PR_PENDING)
 					finish(&t[i], DX_PR_TIMEOUT,
-					       "not started before the deadline (%d ms)", timeout_ms);
+					       "not started before the deadline (%d ms)", named_ms);
 			}
 			break;
 		}
 		wait = (int)(deadline - now) + 1;
+		for (size_t k = 0; k < nf; k++) {
+			const struct dx_probe_state *st = t[idx[k]].st;
+			if (st && st->ph == PH_CONNECT && st->try_deadline &&
+			    (int)(st->try_deadline - now) + 1 < wait)
+				wait = st->try_deadline > now ? (int)(st->try_deadline - now) + 1 : 0;
+		}
 		/* wake a few times a second for the caller's progress */
 		if (wait > 250)
 			wait = 250;

@@ -50,6 +50,17 @@ struct dx_cert_info {
 	char aki[64];            /* authorityKeyIdentifier keyIdentifier, hex */
 };
 
+/* WinHTTP's default WINHTTP_OPTION_CONNECT_RETRIES: one attempt per
+ * address, at most five addresses. */
+#define DX_PROBE_MAX_TRIES 5
+
+/* One connection attempt to one address of a multihomed name. */
+struct dx_probe_try {
+	char addr[64];
+	char outcome[128];       /* "ok", "refused", "no TCP answer within N ms", ... */
+	double ms;
+};
+
 struct dx_probe {
 	/* ---- in (caller) ---- */
 	const char *host;        /* destination name: SNI, Host, CONNECT target */
@@ -57,7 +68,14 @@ struct dx_probe {
 	int tls;                 /* https */
 	const char *path;
 	char addr[256];          /* numeric address to connect to (the proxy's
-				    when via_proxy) */
+				    when via_proxy); out: the one that answered,
+				    else the last tried */
+	/* Several addresses: tried one after another in this order (the
+	 * resolver's), at most DX_PROBE_MAX_TRIES, as WinHTTP tries a
+	 * multihomed host (docs/connectivity.md "Every address"). 0: `addr`
+	 * alone. */
+	char addrs[DX_PROBE_MAX_TRIES][64];
+	int n_addrs;
 	int addr_port;
 	int via_proxy;           /* tunnel (https) or absolute-form (http) */
 	/* A caller that already knows the outcome (DNS failed, not allowed to
@@ -85,6 +103,8 @@ struct dx_probe {
 	int chain_total;         /* certificates presented (may exceed the max) */
 	int expected_root;       /* -1 no handshake, 1 led to an expected root, 0 not */
 	double dns_ms, connect_ms, proxy_ms, tls_ms, http_ms; /* -1 = not run */
+	struct dx_probe_try tries[DX_PROBE_MAX_TRIES]; /* when n_addrs > 1 */
+	int n_tries;
 
 	struct dx_probe_state *st;
 };
@@ -96,6 +116,10 @@ struct dx_probe_config {
 	const char *anchors_pem; /* NUL-terminated PEM bundle of expected roots */
 	size_t anchors_len;      /* strlen + 1, as mbedtls_x509_crt_parse wants */
 	int timeout_ms;          /* the one global deadline */
+	int report_ms;           /* the deadline the reasons name ("no reply
+				    within N ms"): the run's --timeout, of
+				    which timeout_ms may be what is left; 0 =
+				    timeout_ms */
 	int serial;              /* diagnostic: one target at a time, each with
 				    the full timeout (for the benchmark) */
 	size_t max_active;       /* 0 = default (128) */

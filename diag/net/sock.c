@@ -466,6 +466,21 @@ double dx_clock_ms(void)
 #endif
 }
 
+void dx_sleep_ms(int ms)
+{
+	if (ms <= 0)
+		return;
+#ifdef _WIN32
+	Sleep((DWORD)ms);
+#else
+	{
+		struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
+#endif
+}
+
 int dx_addr_bytes(const char *addr, unsigned char out[16], int *bits)
 {
 	struct sockaddr_storage ss;

@@ -66,6 +66,9 @@ const char *dx_wsa_error_name(int code);
 
 /* A monotonic clock in milliseconds (fractional). */
 double dx_clock_ms(void);
+/* Blocks the calling thread for ms milliseconds (the fake resolver's
+ * slow DNS server). */
+void dx_sleep_ms(int ms);
 
 /* Is this numeric address on the loopback network (127/8, ::1)? */
 int dx_addr_is_loopback(const char *addr);

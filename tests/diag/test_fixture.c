@@ -72,6 +72,12 @@ Test(fixture, errors_name_the_exact_member)
 	rejects("{'events': [{}, {'log': 1}]}", "$.events[0].log", "missing");
 	rejects("{'registry': {'HKLM|A': {'v': {'type': 'REG_BINARY'}}}}", "[\"v\"]", "needs \"hex\"");
 	rejects("{'dns': {'h': ['1.2.3']}}", "$.dns[\"h\"][0]", "not an IPv4");
+	rejects("{'dns': {'h': {'error': 'timeout', 'delay_ms': -1}}}", "$.dns[\"h\"].delay_ms",
+		"whole number");
+	rejects("{'dns': {'h': {'error': 'timeout', 'delay_ms': 600001}}}",
+		"$.dns[\"h\"].delay_ms", "0 to 600000");
+	rejects("{'dns': {'h': {'error': 'timeout', 'delay_ms': '5'}}}", "$.dns[\"h\"].delay_ms",
+		"whole number");
 }
 
 /* Numbers far outside any range are reported, not converted: casting

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include "helpers.h"
 #include "platform_record.h"
+#include "sock.h" /* dx_clock_ms */
 
 static struct dx_platform open_short(const char *text)
 {
@@ -100,6 +101,24 @@ Test(fake, files_versions_and_implied_directories)
 	cr_expect_eq(l.count, 2);
 	dx_strlist_free(&l);
 	cr_expect_eq(dx_file_exists(&p, "C:\\Z", &is_dir, &err), DX_NOT_FOUND);
+	dx_platform_close(&p);
+}
+
+/* A slow DNS server (delay_ms) really blocks, up to the caller's bound. */
+Test(fake, dns_delay_blocks_until_the_callers_bound)
+{
+	struct dx_platform p = open_short("{'dns': {'dead.test': {'error': 'timeout', 'delay_ms': 60000},"
+					  " 'slow.test': {'error': 'nxdomain', 'delay_ms': 50}}}");
+	struct dx_strlist l;
+	struct dx_err err;
+	double t0 = dx_clock_ms();
+	cr_expect_eq(dx_resolve_within(&p, "dead.test", 200, &l, &err), DX_TIMEOUT);
+	cr_expect(dx_clock_ms() - t0 >= 190 && dx_clock_ms() - t0 < 5000, "%.0f ms",
+		  dx_clock_ms() - t0);
+	cr_expect(strstr(err.text, "no answer within the time left"), "%s", err.text);
+	t0 = dx_clock_ms();
+	cr_expect_eq(dx_resolve_within(&p, "slow.test", 5000, &l, &err), DX_NOT_FOUND);
+	cr_expect(dx_clock_ms() - t0 >= 45, "%.0f ms", dx_clock_ms() - t0);
 	dx_platform_close(&p);
 }
 

@@ -107,11 +107,11 @@ static enum dx_status lg_events_query(void *ctx, const char *log, const char *pr
 	return dx_events_query(&inner, log, provider, id, since, max, out, err);
 }
 
-static enum dx_status lg_resolve(void *ctx, const char *host, struct dx_strlist *out,
-				 struct dx_err *err)
+static enum dx_status lg_resolve(void *ctx, const char *host, int timeout_ms,
+				 struct dx_strlist *out, struct dx_err *err)
 {
 	log_call("resolve", host);
-	return dx_resolve(&inner, host, out, err);
+	return dx_resolve_within(&inner, host, timeout_ms, out, err);
 }
 
 static int64_t lg_now(void *ctx)

@@ -349,10 +349,18 @@ Test(check_net, unreachable_proxy)
 	rule("proxy.contoso.local", 8080, S.refuse);
 	catch_all();
 	dx_check_net(&C);
+	/* Sense falls back to direct from a static proxy it cannot access
+	 * (docs/connectivity.md), and the direct path works here */
 	f = must("net.proxy.unreachable");
-	cr_expect_eq(f->severity, DX_SEV_ERROR);
+	cr_expect_eq(f->severity, DX_SEV_WARNING);
+	cr_expect_str_eq(f->variant, "fallback");
 	cr_expect(strstr(ev(f, "reason"), "refused"), "%s", ev(f, "reason"));
-	cr_expect_str_eq(endpoint("winatp-gw-cus.microsoft.com")->variant, "proxy-failed");
+	cr_expect_str_eq(ev(f, "proxy"), "proxy.contoso.local:8080");
+	f = endpoint("winatp-gw-cus.microsoft.com");
+	cr_expect_str_eq(f->variant, "ok");
+	cr_expect_str_eq(ev(f, "route_source"), "static-fallback");
+	cr_expect(strstr(ev(f, "static_proxy_reason"), "refused"), "%s",
+		  ev(f, "static_proxy_reason"));
 	teardown();
 }
 

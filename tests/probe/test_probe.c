@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <mbedtls/x509_crt.h>
 #include "probe.h"
 #include "roots.h"
@@ -246,6 +249,102 @@ Test(engine, many_silent_targets_cost_one_deadline)
 	for (int i = 0; i < 40; i++)
 		cr_expect_eq(p[i].result, DX_PR_TIMEOUT, "%d: %s", i, p[i].reason);
 	stop();
+}
+
+/* A name with several addresses: each is tried in order until one answers
+ * (WinHTTP: one attempt per address); the evidence says which did what. */
+Test(engine, every_address_in_order_until_one_answers)
+{
+	struct dx_probe p;
+	struct dx_probe_config cfg;
+	char err[200];
+	start(CFG_FAULTS);
+	cfg = (struct dx_probe_config){.anchors_pem = anchors, .anchors_len = anchors_len,
+				       .timeout_ms = NO_DEADLINE_MS};
+	memset(&p, 0, sizeof p);
+	dx_probe_init(&p);
+	p.host = "ok.test";
+	p.port = 443;
+	p.tls = 1;
+	p.path = "/test";
+	snprintf(p.addrs[0], sizeof p.addrs[0], "::1"); /* nothing listens there */
+	snprintf(p.addrs[1], sizeof p.addrs[1], "127.0.0.1");
+	p.n_addrs = 2;
+	p.addr_port = S.https;
+	cr_assert_eq(dx_probe_run(&p, 1, &cfg, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(p.result, DX_PR_OK, "%s", p.reason);
+	cr_expect_str_eq(p.addr, "127.0.0.1");
+	cr_assert_eq(p.n_tries, 2);
+	cr_expect_str_eq(p.tries[0].addr, "::1");
+	cr_expect_str_eq(p.tries[0].outcome, "connection refused");
+	cr_expect_str_eq(p.tries[1].addr, "127.0.0.1");
+	cr_expect_str_eq(p.tries[1].outcome, "ok");
+	/* every address refused: the verdict names them all */
+	dx_probe_init(&p);
+	snprintf(p.addrs[1], sizeof p.addrs[1], "127.0.0.1");
+	p.addr_port = S.refuse;
+	cr_assert_eq(dx_probe_run(&p, 1, &cfg, err, sizeof err), 0, "%s", err);
+	cr_expect_eq(p.result, DX_PR_REFUSED, "%s", p.reason);
+	cr_expect(strstr(p.reason, "every address tried: [::1] connection refused; "
+				   "127.0.0.1 connection refused"), "%s", p.reason);
+	stop();
+}
+
+/* A listener whose accept queue is full: the kernel drops further SYNs, so
+ * a connect to it gets no answer at all (a blackholed address, on
+ * loopback). Returns its port; *fds gets the sockets to close. */
+static int blackhole(dx_sock_t fds[4])
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert(l >= 0 && bind(l, (struct sockaddr *)&a, sizeof a) == 0 && listen(l, 0) == 0);
+	cr_assert_eq(getsockname(l, (struct sockaddr *)&a, &len), 0);
+	fds[0] = l;
+	for (int i = 1; i < 4; i++) {
+		char e[64];
+		dx_sock_connect("127.0.0.1", ntohs(a.sin_port), &fds[i], e, sizeof e);
+	}
+	dx_sleep_ms(100);
+	return ntohs(a.sin_port);
+}
+
+/* The deadline is the subject: a blackholed first address gets its share
+ * of the deadline (half, with two addresses), not all of it, so the second
+ * address is still tried. */
+Test(engine, blackholed_address_gets_its_share_of_the_deadline)
+{
+	struct dx_probe p;
+	struct dx_probe_config cfg;
+	dx_sock_t fds[4];
+	char err[200];
+	double t0;
+	int port = blackhole(fds);
+	cfg = (struct dx_probe_config){.anchors_pem = dx_roots_pem, .anchors_len = dx_roots_pem_len,
+				       .timeout_ms = 2000};
+	memset(&p, 0, sizeof p);
+	dx_probe_init(&p);
+	p.host = "ok.test";
+	p.port = 443;
+	p.tls = 1;
+	p.path = "/test";
+	snprintf(p.addrs[0], sizeof p.addrs[0], "127.0.0.1"); /* blackholed */
+	snprintf(p.addrs[1], sizeof p.addrs[1], "::1");       /* refuses */
+	p.n_addrs = 2;
+	p.addr_port = port;
+	t0 = dx_clock_ms();
+	cr_assert_eq(dx_probe_run(&p, 1, &cfg, err, sizeof err), 0, "%s", err);
+	cr_expect_lt(dx_clock_ms() - t0, 2000 + 1500, "took %.0f ms", dx_clock_ms() - t0);
+	cr_expect_eq(p.result, DX_PR_REFUSED, "%s", p.reason);
+	cr_assert_eq(p.n_tries, 2, "%s", p.reason);
+	cr_expect_str_eq(p.tries[0].outcome, "no TCP answer in its share of the deadline");
+	cr_expect(p.tries[0].ms >= 900 && p.tries[0].ms < 1900, "%.0f ms", p.tries[0].ms);
+	cr_expect_str_eq(p.tries[1].outcome, "connection refused");
+	for (int i = 0; i < 4; i++)
+		dx_sock_close(fds[i]);
 }
 
 /* What the progress callback saw. */

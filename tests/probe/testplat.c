@@ -31,9 +31,10 @@ static enum dx_status reg_read(void *ctx, const char *key, const char *value,
 	return DX_NOT_FOUND;
 }
 
-static enum dx_status resolve(void *ctx, const char *host, struct dx_strlist *out,
-			      struct dx_err *err)
+static enum dx_status resolve(void *ctx, const char *host, int timeout_ms,
+			      struct dx_strlist *out, struct dx_err *err)
 {
+	(void)timeout_ms;
 	struct tp_state *st = ctx;
 	const struct tp_dns *best = NULL;
 	st->resolves++;

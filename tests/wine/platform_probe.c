@@ -216,7 +216,7 @@ static int probe_one(const struct dx_platform *p, char *line)
 		}
 		dx_eventlist_free(&ev);
 	} else if (!strcmp(f[0], "resolve") && n == 2) {
-		st = o->resolve(p->ctx, f[1], &l, &err);
+		st = o->resolve(p->ctx, f[1], 0, &l, &err);
 		PROBE_STATUS();
 		if (!st)
 			probe_list("addresses", &l);
