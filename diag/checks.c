@@ -41,6 +41,7 @@ const struct dx_check_id dx_check_table[] = {
 	{"onboarding.method", "sense", 0},
 	/* 3. connectivity */
 	{"net.not-tested", "connectivity", 1},
+	{"net.clock", "connectivity", 1},
 	{"net.pac.unreachable", "connectivity", 1},
 	{"net.pac.error", "connectivity", 1},
 	{"net.pac.proxy-denied", "connectivity", 1},

@@ -204,11 +204,27 @@ struct run {
 
 /* Starts the mock cloud and reads its ports line. 0 or -1 + sc->why. */
 static int start_cloud(struct hx_scenario *sc, const struct hx_opts *o, struct run *r,
-		       long long deadline)
+		       const cJSON *fx, long long deadline)
 {
 	char err[512];
-	const cJSON *cloud = cJSON_GetObjectItemCaseSensitive(sc->json, "cloud");
-	if (hx_json_write(r->cloudcfg, cloud, err, sizeof err)) {
+	/* The world's time is the device's (the fixture's clock), unless the
+	 * scenario's cloud says otherwise: {"clock": {"offset_s": N}} skews
+	 * the world against the device (net.clock, docs/scenarios.md). */
+	cJSON *cloud = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(sc->json, "cloud"), 1);
+	const cJSON *dev_clock = cJSON_GetObjectItemCaseSensitive(fx, "clock");
+	cJSON *clk = cloud ? cJSON_GetObjectItemCaseSensitive(cloud, "clock") : NULL;
+	if (cloud && !clk)
+		clk = cJSON_AddObjectToObject(cloud, "clock");
+	if (cJSON_IsObject(clk) && cJSON_IsString(dev_clock) &&
+	    !cJSON_GetObjectItemCaseSensitive(clk, "at"))
+		cJSON_AddStringToObject(clk, "at", dev_clock->valuestring);
+	if (!cloud) {
+		snprintf(sc->why, sizeof sc->why, "out of memory");
+		return -1;
+	}
+	int bad = hx_json_write(r->cloudcfg, cloud, err, sizeof err);
+	cJSON_Delete(cloud);
+	if (bad) {
 		snprintf(sc->why, sizeof sc->why, "%s", err);
 		return -1;
 	}
@@ -685,7 +701,7 @@ void hx_scenario_run(struct hx_scenario *sc, const struct hx_opts *o)
 		goto out;
 	}
 	if (cJSON_GetObjectItemCaseSensitive(sc->json, "cloud") &&
-	    start_cloud(sc, o, r, deadline))
+	    start_cloud(sc, o, r, fx, deadline))
 		goto out;
 	run_diag(sc, o, r, deadline);
 	if (sc->why[0])

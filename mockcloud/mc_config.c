@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *const mc_fault_names[MC_F_COUNT] = {
 	"refuse", "reset", "silent", "delay", "bandwidth", "status",
@@ -385,6 +386,14 @@ out:
 	return rc;
 }
 
+int64_t mc_config_now(const struct mc_config *c)
+{
+	int64_t real = (int64_t)time(NULL);
+	if(c->has_clock_at) /* a world whose time stands still, as a fixture's does */
+		return c->clock_at + c->clock_offset_s;
+	return real + c->clock_offset_s;
+}
+
 const struct mc_pac *mc_config_pac(const struct mc_config *c, const char *host,
 				   const char *path)
 {
@@ -408,8 +417,9 @@ static size_t name_hash(const char *s)
 int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t errlen)
 {
 	static const char *const known[] = {
-		"destinations", "hosts", "proxies", "timeouts", "pac", "comment", NULL
+		"destinations", "hosts", "proxies", "timeouts", "pac", "clock", "comment", NULL
 	};
+	static const char *const known_clock[] = {"at", "offset_s", NULL};
 	static const char *const known_to[] = {
 		"handshake_ms", "header_ms", "idle_ms", "silent_ms", NULL
 	};
@@ -444,6 +454,37 @@ int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t e
 	   get_int(to, "idle_ms", 15000, 10, 600000, "$.timeouts", &c->to.idle_ms, err, errlen) ||
 	   get_int(to, "silent_ms", 60000, 10, 3600000, "$.timeouts", &c->to.silent_ms, err, errlen))
 		goto out;
+
+	/* $.clock: the time the Date headers tell (a device's clock is judged
+	 * against it: docs/mockcloud.md) */
+	{
+		const cJSON *clk = cJSON_GetObjectItemCaseSensitive(c->json, "clock");
+		const cJSON *at = clk ? cJSON_GetObjectItemCaseSensitive(clk, "at") : NULL;
+		int off = 0;
+		if(clk && !cJSON_IsObject(clk))
+			FAIL("$.clock: must be an object {\"at\": \"2026-11-20T09:00:00Z\", \"offset_s\": N}");
+		if(clk && check_keys(clk, known_clock, "$.clock", err, errlen))
+			goto out;
+		if(at) {
+			struct tm tm = {0};
+			char tail = 0;
+			if(!cJSON_IsString(at) ||
+			   sscanf(at->valuestring, "%4d-%2d-%2dT%2d:%2d:%2dZ%c", &tm.tm_year, &tm.tm_mon,
+				  &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &tail) != 6 ||
+			   tm.tm_year < 1970 || tm.tm_year > 9999 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+			   tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+			   tm.tm_sec > 60)
+				FAIL("$.clock.at: expected a UTC time \"YYYY-MM-DDTHH:MM:SSZ\"");
+			tm.tm_year -= 1900;
+			tm.tm_mon -= 1;
+			c->clock_at = (int64_t)timegm(&tm);
+			c->has_clock_at = 1;
+		}
+		if(get_int(clk, "offset_s", 0, -10 * 365 * 86400, 10 * 365 * 86400, "$.clock", &off,
+			   err, errlen))
+			goto out;
+		c->clock_offset_s = off;
+	}
 
 	hosts = cJSON_GetObjectItemCaseSensitive(c->json, "hosts");
 	if(hosts && !cJSON_IsObject(hosts))

@@ -11,6 +11,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <cjson/cJSON.h>
 
 #include "mc_dest.h"
@@ -88,6 +89,11 @@ struct mc_config {
 	struct mc_timeouts to;
 	struct mc_pac *pac;
 	int npac;
+	/* The world's clock every reply's Date header tells ($.clock): `at`
+	 * (seconds since the epoch), standing still as a fixture's clock does,
+	 * or the real clock when absent; plus offset_s. */
+	int has_clock_at;
+	int64_t clock_at, clock_offset_s;
 	cJSON *json;		/* the parsed source, owned */
 	struct mc_dest dest;	/* loaded by the server after parsing */
 };
@@ -106,6 +112,9 @@ int mc_config_from_json(cJSON *root, struct mc_config **out,
 /* Parses a faults array at JSON path `path` into f. -1 + err on error. */
 int mc_faults_parse(const cJSON *arr, const char *path,
 		    struct mc_faults *f, char *err, size_t errlen);
+
+/* The mock world's time now, by $.clock (seconds since the epoch). */
+int64_t mc_config_now(const struct mc_config *c);
 
 /* The PAC file served for host + path (query ignored), or NULL. */
 const struct mc_pac *mc_config_pac(const struct mc_config *c, const char *host,

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 ssize_t mc_conn_read(struct mc_conn *c, void *buf, size_t len, int64_t deadline)
 {
@@ -291,15 +292,23 @@ int mc_http_respond(struct mc_conn *c, int status, const char *ctype, const char
 		    const char *body, int head_only, int keep_alive, int bytes_per_sec,
 		    int64_t deadline)
 {
-	char buf[8192];
+	char buf[8192], date[64];
 	size_t blen = body ? strlen(body) : 0;
+	/* RFC 9110 6.6.1: an origin server with a clock sends Date, in
+	 * IMF-fixdate; ours tells the mock world's time ($.clock) */
+	time_t now = c->cfg ? (time_t)mc_config_now(c->cfg) : time(NULL);
+	struct tm tm;
+	if(!gmtime_r(&now, &tm) ||
+	   !strftime(date, sizeof(date), "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm))
+		date[0] = 0;
 	int n = snprintf(buf, sizeof(buf),
 			 "HTTP/1.1 %d %s\r\n"
+			 "%s"
 			 "Content-Type: %s\r\n"
 			 "Content-Length: %zu\r\n"
 			 "%s%s%s%s"
 			 "\r\n",
-			 status, mc_http_reason(status), ctype ? ctype : "text/plain; charset=utf-8",
+			 status, mc_http_reason(status), date, ctype ? ctype : "text/plain; charset=utf-8",
 			 blen, extra ? extra : "",
 			 c->via[0] ? "Via: " : "", c->via, c->via[0] ? "\r\n" : "");
 	if(n < 0 || (size_t)n >= sizeof(buf))

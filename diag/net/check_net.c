@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "win32_args.h"
+#include "check_clock.h"
 #include "check_pac.h"
 #include "checks.h"
 #include "netconf.h"
@@ -631,6 +632,7 @@ static void probe_all(struct dx_ctx *c, struct dx_netplan *np)
 		category_findings(c, run.t, run.n);
 		cause_findings(c, run.t, run.n);
 		fallback_finding(c, run.t, run.n);
+		dx_check_clock(c, run.t, run.n);
 		if (run.wpad_ran) /* a replay has the routes, not the WPAD run (docs/collect.md) */
 			wpad_findings(c, &run.wp, run.t, run.n);
 		if (c->opt->service_tags_path)

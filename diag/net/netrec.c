@@ -115,6 +115,8 @@ static cJSON *rec_json(const struct dx_netrec *r)
 	if ((p->http_status || p->status_line[0]) && (x = cJSON_AddObjectToObject(o, "http"))) {
 		cJSON_AddNumberToObject(x, "status", p->http_status);
 		add_str(x, "status_line", p->status_line);
+		if (p->date[0])
+			add_str(x, "date", p->date);
 	}
 	if ((p->issuer[0] || p->tls_detail[0] || p->expected_root >= 0) &&
 	    (x = cJSON_AddObjectToObject(o, "tls"))) {
@@ -465,7 +467,8 @@ static int rec_parse(struct pc *c, const cJSON *o, struct dx_netrec *r)
 		snprintf(c->path + plen, sizeof c->path - plen, ".http");
 		v = 0;
 		if (get_n(c, x, "status", 0, 999, &v, 1) ||
-		    get_s(c, x, "status_line", p->status_line, sizeof p->status_line, 0))
+		    get_s(c, x, "status_line", p->status_line, sizeof p->status_line, 0) ||
+		    get_s(c, x, "date", p->date, sizeof p->date, 0))
 			return -1;
 		p->http_status = (int)v;
 		c->path[plen] = 0;

@@ -95,6 +95,7 @@ void dx_probe_init(struct dx_probe *p)
 	p->phase[0] = p->reason[0] = 0;
 	p->http_status = p->proxy_status = 0;
 	p->status_line[0] = p->proxy_status_line[0] = 0;
+	p->date[0] = 0;
 	p->proxy_authenticate[0] = p->proxy_via[0] = p->proxy_title[0] = 0;
 	p->proxy_agent[0] = 0;
 	p->proxy_connect_failed = 0;
@@ -612,6 +613,8 @@ static void http_done(struct dx_probe *p)
 		return;
 	}
 	p->http_status = code;
+	dx_http_header_values(st->in, st->hdr_end ? st->hdr_end : st->inlen, "Date", p->date,
+			      sizeof p->date);
 	if (dx_http_reachable(code))
 		finish(p, DX_PR_OK, "%s", "");
 	else

@@ -87,6 +87,8 @@ struct dx_probe {
 	char reason[512];        /* human reason, "" when ok */
 	int http_status;         /* destination's HTTP status, 0 none */
 	char status_line[128];
+	char date[64];           /* the destination's Date header, "" none
+				    (its clock, net.clock) */
 	int proxy_status;        /* proxy's reply status, 0 none */
 	char proxy_status_line[128];
 	char proxy_authenticate[192]; /* Proxy-Authenticate values, joined */

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include "check_clock.h"
 #include "dnscache.h"
 #include "fixture.h"
 #include "helpers.h"
@@ -168,4 +169,28 @@ Test(servicetags, what_is_not_a_service_tags_document_is_refused)
 	cr_expect_eq(scan("{\"values\": [], \"other\": [1, {\"x\": \"]}\"}]}", &px), 0);
 	cr_expect_eq(px.count, 0);
 	dx_prefixes_free(&px);
+}
+
+/* net.clock reads a destination's Date header (RFC 9110 5.6.7 IMF-fixdate);
+ * anything else is not a time, so it never makes a skew. */
+Test(clock, http_dates_parse_only_as_imf_fixdate)
+{
+	int64_t t = 0;
+	cr_assert_eq(dx_http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT", &t), 0);
+	cr_assert_eq(t, 784111777);
+	cr_assert_eq(dx_http_date_parse("Fri, 20 Nov 2026 09:00:00 GMT", &t), 0);
+	cr_assert_eq(t, 1795165200);
+	cr_assert_eq(dx_http_date_parse("Thu, 01 Jan 1970 00:00:00 GMT", &t), 0);
+	cr_assert_eq(t, 0);
+	cr_assert_eq(dx_http_date_parse("Tue, 29 Feb 2028 23:59:59 GMT", &t), 0);
+	/* the weekday must be the date's, the zone GMT, the form exact */
+	cr_assert_eq(dx_http_date_parse("Mon, 06 Nov 1994 08:49:37 GMT", &t), -1);
+	cr_assert_eq(dx_http_date_parse("Sun, 06 Nov 1994 08:49:37 UTC", &t), -1);
+	cr_assert_eq(dx_http_date_parse("Sunday, 06-Nov-94 08:49:37 GMT", &t), -1);
+	cr_assert_eq(dx_http_date_parse("Sun Nov  6 08:49:37 1994", &t), -1);
+	cr_assert_eq(dx_http_date_parse("Sun, 31 Nov 1994 08:49:37 GMT", &t), -1);
+	cr_assert_eq(dx_http_date_parse("Sun, 06 Nov 1994 24:49:37 GMT", &t), -1);
+	cr_assert_eq(dx_http_date_parse("Sun, 06 Nov 1994 08:49:37 GMTX", &t), -1);
+	cr_assert_eq(dx_http_date_parse("", &t), -1);
+	cr_assert_eq(dx_http_date_parse(NULL, &t), -1);
 }

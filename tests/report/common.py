@@ -56,9 +56,11 @@ def real_net_model():
     import tempfile
     tmp = tempfile.mkdtemp(prefix="report-net-")
     cfg = os.path.join(tmp, "cloud.json")
-    json.dump({"proxies": [{"name": "corp", "as": "proxy.contoso.local:8080", "mode": "intercept"}]},
-              open(cfg, "w"))
     fx = json.load(open(os.path.join(FIXTURES, "healthy-win11.json")))
+    # the world's time is the device's, as the harness sets it (net.clock)
+    json.dump({"proxies": [{"name": "corp", "as": "proxy.contoso.local:8080", "mode": "intercept"}],
+               "clock": {"at": fx["clock"]}},
+              open(cfg, "w"))
     fx["registry"]["HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\DataCollection"] = {
         "TelemetryProxyServer": "proxy.contoso.local:8080"}
     fx["dns"] = {"*": ["127.0.0.1"]}
