@@ -901,7 +901,8 @@ static int load_wpad(struct ld *ld, const cJSON *w)
 
 static const char *const primitives[] = {"reg_read", "reg_subkeys",
 	"reg_values", "svc_query", "file_exists", "file_version", "dir_list",
-	"events_query", "resolve", "hostname", "elevated", "wpad_detect", "autoproxy", NULL};
+	"events_query", "resolve", "hostname", "elevated", "wpad_detect", "autoproxy",
+	"time_zone", NULL};
 
 static int load_faults(struct ld *ld, const cJSON *faults)
 {
@@ -999,7 +1000,8 @@ static int load_root(struct ld *ld, const cJSON *root)
 {
 	static const char *const allowed[] = {"$schema", "schema",
 		"description", "hostname", "clock", "registry", "services",
-		"files", "events", "dns", "wpad", "faults", "process", "network", NULL};
+		"files", "events", "dns", "wpad", "faults", "process", "network",
+		"time_zone", NULL};
 	struct dx_fixture *fx = ld->fx;
 	if (want(ld, root, cJSON_IsObject(root), "a JSON object (a device fixture)") ||
 	    check_object(ld, root, "an object") || only_members(ld, root, allowed))
@@ -1049,6 +1051,34 @@ static int load_root(struct ld *ld, const cJSON *root)
 			fx->elevated = cJSON_IsTrue(el);
 			pop(ld, m);
 		}
+		pop(ld, n);
+	}
+	if ((j = cJSON_GetObjectItemCaseSensitive(root, "time_zone"))) {
+		/* {"utc_offset_minutes": 540, "name": "Tokyo Standard Time"}:
+		 * the offset in effect at the fixture's clock */
+		static const char *const tallowed[] = {"utc_offset_minutes", "name", NULL};
+		const cJSON *m;
+		const char *s;
+		n = push(ld, "time_zone", 0);
+		if (want(ld, j, cJSON_IsObject(j), "an object") || only_members(ld, j, tallowed))
+			return -1;
+		m = cJSON_GetObjectItemCaseSensitive(j, "utc_offset_minutes");
+		size_t k = push(ld, "utc_offset_minutes", 0);
+		/* Windows biases run from UTC-12:00 to UTC+14:00 */
+		if (want(ld, m, cJSON_IsNumber(m) && m->valuedouble == (double)(int)m->valuedouble &&
+			 m->valuedouble >= -720 && m->valuedouble <= 840,
+			 "a whole number of minutes from -720 to 840"))
+			return -1;
+		fx->tz.offset_s = (int32_t)m->valueint * 60;
+		pop(ld, k);
+		if ((m = cJSON_GetObjectItemCaseSensitive(j, "name"))) {
+			k = push(ld, "name", 0);
+			if (get_string(ld, m, sizeof fx->tz.name - 1, &s))
+				return -1;
+			snprintf(fx->tz.name, sizeof fx->tz.name, "%s", s);
+			pop(ld, k);
+		}
+		fx->tz_given = 1;
 		pop(ld, n);
 	}
 	static const struct {

@@ -71,6 +71,8 @@ struct dx_fixture {
 	int64_t clock;      /* seconds since the epoch; 0 = not given */
 	int elevated;       /* "process": {"elevated"}: the token is elevated
 			       (1, the default) or not (0) */
+	int tz_given;       /* "time_zone" present; else the device is on UTC */
+	struct dx_time_zone tz;
 	struct dx_fx_key *keys; size_t nkeys;
 	struct dx_fx_service *services; size_t nservices;
 	struct dx_fx_file *files; size_t nfiles;

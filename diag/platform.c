@@ -258,6 +258,22 @@ enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
 	CALL(p, hostname, err, "host name", "", out, err);
 }
 
+enum dx_status dx_time_zone(const struct dx_platform *p, struct dx_time_zone *out,
+			    struct dx_err *err)
+{
+	enum dx_status s;
+	memset(out, 0, sizeof *out);
+	err->code = 0;
+	err->text[0] = '\0';
+	if (!p->ops->time_zone)
+		return dx_fail(err, DX_UNSUPPORTED, 0, "time zone: not supported by the %s platform",
+			       p->ops->name);
+	s = checked(p->ops->time_zone(p->ctx, out, err), err, "time zone", "");
+	if (s != DX_OK)
+		memset(out, 0, sizeof *out);
+	return s;
+}
+
 enum dx_status dx_elevated(const struct dx_platform *p, int *out,
 			   struct dx_err *err)
 {

@@ -158,6 +158,12 @@ struct dx_wpad {
 };
 void dx_wpad_free(struct dx_wpad *w);
 
+/* The device's time zone (primitive time_zone). */
+struct dx_time_zone {
+	int32_t offset_s;    /* local time = UTC + offset_s, now */
+	char name[128];      /* "Tokyo Standard Time"; "" unknown */
+};
+
 /* Win32 codes of WinHTTP's auto-proxy calls. */
 #define DX_ERROR_WINHTTP_TIMEOUT 12002u
 #define DX_ERROR_WINHTTP_AUTO_PROXY_SERVICE_ERROR 12178u
@@ -238,6 +244,12 @@ struct dx_platform_ops {
 	 * run PAC itself (the fake: mdediag evaluates the script). */
 	enum dx_status (*autoproxy)(void *ctx, const char *url, const char *pac_url,
 				    char out[1024], struct dx_err *err);
+	/* Optional. The device's time zone now: out->offset_s is what local
+	 * time adds to UTC (its bias with daylight saving applied when in
+	 * effect, so Tokyo +32400, New York in winter -18000) and out->name
+	 * its Windows key name ("Tokyo Standard Time"; "" when unknown). */
+	enum dx_status (*time_zone)(void *ctx, struct dx_time_zone *out,
+				    struct dx_err *err);
 };
 
 struct dx_platform {
@@ -275,6 +287,9 @@ enum dx_status dx_autoproxy(const struct dx_platform *p, const char *url,
 			    const char *pac_url, char out[1024], struct dx_err *err);
 enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
 			   struct dx_err *err);
+/* The time zone; on failure *out is UTC (offset 0, name ""). */
+enum dx_status dx_time_zone(const struct dx_platform *p, struct dx_time_zone *out,
+			    struct dx_err *err);
 /* *out 1 elevated, 0 not; -1 and a failure when it cannot be told. */
 enum dx_status dx_elevated(const struct dx_platform *p, int *out,
 			   struct dx_err *err);

@@ -394,6 +394,18 @@ static int64_t fake_now(void *ctx)
 	return fx->clock ? fx->clock : DEFAULT_CLOCK;
 }
 
+/* The fixture's time zone, or UTC when it gives none. */
+static enum dx_status fake_time_zone(void *ctx, struct dx_time_zone *out, struct dx_err *err)
+{
+	const struct dx_fixture *fx = ctx;
+	(void)err;
+	if (fx->tz_given)
+		*out = fx->tz;
+	else
+		snprintf(out->name, sizeof out->name, "UTC");
+	return DX_OK;
+}
+
 static enum dx_status fake_hostname(void *ctx, char out[256], struct dx_err *err)
 {
 	const struct dx_fixture *fx = ctx;
@@ -458,6 +470,7 @@ static const struct dx_platform_ops dx_fake_ops = {
 	.now = fake_now,
 	.hostname = fake_hostname,
 	.elevated = fake_elevated,
+	.time_zone = fake_time_zone,
 	.close = fake_close,
 	.wpad_detect = fake_wpad_detect,
 	.autoproxy = fake_autoproxy,

@@ -38,6 +38,8 @@ struct rec {
 	int64_t clock;
 	char hostname[256];
 	int elevated;       /* -1 not asked or not known */
+	int tz_known;       /* time_zone answered */
+	struct dx_time_zone tz;
 };
 
 /* The member of `obj` named `name` ignoring case, created when absent. */
@@ -429,6 +431,21 @@ static enum dx_status rc_elevated(void *ctx, int *out, struct dx_err *err)
 	return s;
 }
 
+static enum dx_status rc_time_zone(void *ctx, struct dx_time_zone *out, struct dx_err *err)
+{
+	struct rec *r = ctx;
+	enum dx_status s = r->inner.ops->time_zone
+		? INNER(time_zone, out, err)
+		: dx_fail(err, DX_UNSUPPORTED, 0, "time zone: not supported");
+	if (s == DX_OK) {
+		r->tz = *out;
+		r->tz_known = 1;
+	} else {
+		record_fault(r, "time_zone", "", s);
+	}
+	return s;
+}
+
 static void rc_close(void *ctx)
 {
 	struct rec *r = ctx;
@@ -461,6 +478,7 @@ static const struct dx_platform_ops dx_record_ops = {
 	.close = rc_close,
 	.wpad_detect = rc_wpad_detect,
 	.autoproxy = rc_autoproxy,
+	.time_zone = rc_time_zone,
 };
 
 int dx_record_open(struct dx_platform *out, struct dx_platform inner)
@@ -519,6 +537,13 @@ cJSON *dx_record_fixture(const struct dx_platform *rec, const char *description)
 		cJSON *pr = cJSON_CreateObject();
 		cJSON_AddBoolToObject(pr, "elevated", r->elevated);
 		cJSON_AddItemToObject(fx, "process", pr);
+	}
+	if (r->tz_known) {
+		cJSON *tz = cJSON_CreateObject();
+		cJSON_AddNumberToObject(tz, "utc_offset_minutes", r->tz.offset_s / 60);
+		if (r->tz.name[0])
+			cJSON_AddStringToObject(tz, "name", r->tz.name);
+		cJSON_AddItemToObject(fx, "time_zone", tz);
 	}
 	if (cJSON_GetArraySize(r->faults))
 		cJSON_AddItemToObject(fx, "faults", cJSON_Duplicate(r->faults, 1));

@@ -1279,6 +1279,32 @@ static enum dx_status dx_w32_hostname(void *ctx, char out[256], struct dx_err *e
 	return DX_OK;
 }
 
+/* GetDynamicTimeZoneInformation (Vista and later): Bias is UTC minus local
+ * time in minutes; the return value says whether standard time
+ * (StandardBias added), daylight saving time (DaylightBias added) or
+ * neither (a zone without daylight saving) is in effect now. */
+static enum dx_status dx_w32_time_zone(void *ctx, struct dx_time_zone *out, struct dx_err *err)
+{
+	DYNAMIC_TIME_ZONE_INFORMATION tz;
+	DWORD r;
+	LONG bias;
+
+	(void)ctx;
+	memset(&tz, 0, sizeof(tz));
+	r = GetDynamicTimeZoneInformation(&tz);
+	if (r == TIME_ZONE_ID_INVALID)
+		return dx_w32_fail(err, GetLastError(), "GetDynamicTimeZoneInformation");
+	bias = tz.Bias;
+	if (r == TIME_ZONE_ID_STANDARD)
+		bias += tz.StandardBias;
+	else if (r == TIME_ZONE_ID_DAYLIGHT)
+		bias += tz.DaylightBias;
+	out->offset_s = (int32_t)(-bias * 60);
+	tz.TimeZoneKeyName[sizeof(tz.TimeZoneKeyName) / sizeof(tz.TimeZoneKeyName[0]) - 1] = L'\0';
+	dx_w32_utf8_into(tz.TimeZoneKeyName, out->name, sizeof(out->name));
+	return DX_OK;
+}
+
 /* ---- proxy auto-discovery (WinHTTP) ------------------------------------- */
 
 /* One WinHttpDetectAutoProxyConfigUrl call for one discovery method. */
@@ -1466,6 +1492,7 @@ const struct dx_platform_ops dx_win32_ops = {
 	.elevated = dx_w32_elevated,
 	.close = dx_w32_close,
 	.wpad_detect = dx_w32_wpad_detect,
+	.time_zone = dx_w32_time_zone,
 	.autoproxy = dx_w32_autoproxy,
 };
 

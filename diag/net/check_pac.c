@@ -113,6 +113,17 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 	}
 	dx_ev_num(f, "script_bytes", (double)st->script_bytes);
 	dx_ev_num(f, "load_ms", (double)(long)(st->load_ms * 10 + 0.5) / 10);
+	if (st->pac) {
+		/* the local time the script's time functions saw */
+		char tz[200];
+		int32_t m = st->tz.offset_s / 60, a = m < 0 ? -m : m;
+		if (st->tz_error[0])
+			snprintf(tz, sizeof tz, "UTC (the time zone could not be read: %s)", st->tz_error);
+		else
+			snprintf(tz, sizeof tz, "UTC%c%02d:%02d%s%s", m < 0 ? '-' : '+', (int)(a / 60),
+				 (int)(a % 60), st->tz.name[0] ? " " : "", st->tz.name);
+		dx_ev_str(f, "time_zone", tz);
+	}
 	if (st->pac ? dx_pac_read_as_latin1(st->pac) : st->rec_latin1)
 		dx_ev_str(f, "script_encoding", "not UTF-8: read as Latin-1 (WinHTTP uses the "
 			  "device's code page; the two agree on ASCII, so on the syntax)");

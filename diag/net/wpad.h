@@ -51,6 +51,10 @@ struct dx_wpad_state {
 	struct dx_pac *pac;
 	double load_ms;
 	char os_error[256];           /* the OS's own auto-proxy failed (Windows) */
+	/* The time zone the script's time functions ran in (platform
+	 * primitive time_zone; UTC when it failed, tz_error says why). */
+	struct dx_time_zone tz;
+	char tz_error[200];
 	/* a replay has no script: what it said when it was collected */
 	char rec_entry_point[32];
 	char rec_alerts[512];
