@@ -725,7 +725,7 @@ static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct
 	char url[600];
 	enum dx_status st;
 	if (c->opt->fixture_mode || wp->stage == DX_WPAD_SKIPPED ||
-	    wp->stage == DX_WPAD_NOT_FOUND || wp->os_error[0])
+	    wp->stage == DX_WPAD_NOT_FOUND || wp->stage == DX_WPAD_DISABLED || wp->os_error[0])
 		return; /* a fixture's platform runs no PAC: nothing to compare */
 	if ((wp->stage == DX_WPAD_BAD_SCRIPT &&
 	     (wp->pac_rc == DX_PAC_TIMEOUT || wp->pac_rc == DX_PAC_MEMORY)) ||

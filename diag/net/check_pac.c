@@ -50,6 +50,16 @@ static enum dx_severity fallback_effect(struct dx_finding *f, int consulted,
 	return req_fail ? DX_SEV_ERROR : DX_SEV_WARNING;
 }
 
+/* What turns WPAD on or off on the device, on every net.proxy.wpad (a
+ * replay has not kept them: left out there). */
+static void switches(struct dx_finding *f, const struct dx_wpad_state *st)
+{
+	if (st->disable_wpad[0])
+		dx_ev_str(f, "disable_wpad", st->disable_wpad);
+	if (st->service[0])
+		dx_ev_str(f, "autoproxy_service", st->service);
+}
+
 static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int consulted,
 		      const struct dx_pac_obs *o, size_t n)
 {
@@ -57,18 +67,23 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 	enum dx_severity sev;
 	if (st->stage == DX_WPAD_SKIPPED)
 		return;
-	if (st->stage == DX_WPAD_NOT_FOUND) {
+	if (st->stage == DX_WPAD_NOT_FOUND || st->stage == DX_WPAD_DISABLED) {
 		int req_fail = 0;
 		for (size_t i = 0; i < n; i++)
 			req_fail |= fell_back(&o[i]) && o[i].required && failed(o[i].result);
 		/* No WPAD is the normal case; it matters when the direct
 		 * fallback then fails for a Required destination. */
 		f = dx_add(&c->findings, "net.proxy.wpad", req_fail ? DX_SEV_WARNING : DX_SEV_INFO,
-			   st->detect_st == DX_TIMEOUT ? "timeout" : "not-found");
+			   st->stage == DX_WPAD_DISABLED ? "disabled"
+			   : st->detect_st == DX_TIMEOUT ? "timeout" : "not-found");
 		if (!f)
 			return;
 		dx_ev_str(f, "error", st->detect_err.text);
-		dx_ev_num(f, "code", st->detect_err.code);
+		if (st->stage == DX_WPAD_DISABLED)
+			dx_ev_str(f, "key", DX_WPAD_DISABLE_KEY "\\" DX_WPAD_DISABLE_VALUE);
+		else
+			dx_ev_num(f, "code", st->detect_err.code);
+		switches(f, st);
 		dx_ev_bool(f, "consulted", consulted);
 		dx_ev_str(f, "effect", consulted ? "Sense connects directly"
 			  : "a static or WinHTTP proxy decides the route; WPAD is not used");
@@ -81,6 +96,7 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 	dx_ev_str(f, "method", st->w.method[0] ? st->w.method : "unknown");
 	dx_ev_bool(f, "consulted", consulted);
 	dx_ev_str(f, "script_source", st->inline_script ? "platform" : "download");
+	switches(f, st);
 	if (st->os_error[0] && strcmp(st->os_error, "-") != 0)
 		dx_ev_str(f, "os_error", st->os_error);
 	if (st->stage == DX_WPAD_UNREACHABLE) {

@@ -515,7 +515,7 @@ int dx_netlog_parse(const cJSON *j, struct dx_netlog *log, char *err, size_t err
 		struct dx_netlog_wpad *w = &log->wpad;
 		double st = 0, ds = 0, dc = 0, hs = 0, rc = 0;
 		snprintf(c.path, sizeof c.path, "$.network.wpad");
-		if (get_n(&c, opt, "stage", 0, 4, &st, 1) ||
+		if (get_n(&c, opt, "stage", 0, 5, &st, 1) ||
 		    get_n(&c, opt, "detect_status", 0, 16, &ds, 0) ||
 		    get_n(&c, opt, "detect_code", 0, 4294967295.0, &dc, 0) ||
 		    get_s(&c, opt, "detect_error", w->detect_text, sizeof w->detect_text, 0) ||

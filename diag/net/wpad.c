@@ -265,6 +265,60 @@ static enum dx_status pac_resolve(void *ud, const char *host, struct dx_strlist 
 	return net && net->resolve ? net->resolve(net->ud, host, out, &e) : DX_UNSUPPORTED;
 }
 
+static const char *svc_state_name(int s)
+{
+	static const char *const n[] = {"?", "stopped", "start-pending", "stop-pending",
+					"running", "continue-pending", "pause-pending", "paused"};
+	return s >= 1 && s <= 7 ? n[s] : "?";
+}
+
+static const char *svc_start_name(int s)
+{
+	static const char *const n[] = {"boot start", "system start", "automatic start",
+					"demand start", "disabled"};
+	return s >= 0 && s <= 4 ? n[s] : "?";
+}
+
+/* What decides whether WinHTTP runs WPAD at all: DisableWpad (when 1 the
+ * stage is DX_WPAD_DISABLED and discovery is not run, as WinHTTP does not
+ * run it) and, as evidence only, the auto-proxy service. Microsoft
+ * documents that WinHTTP falls back to running WPAD in-process when it
+ * cannot delegate to the service (WINHTTP_AUTOPROXY_OPTIONS, "AutoProxy
+ * Issues in WinHTTP"), so a stopped or disabled service changes no route. */
+static void read_switches(struct dx_wpad_state *st, const struct dx_platform *p)
+{
+	struct dx_err e = {0};
+	struct dx_svc svc;
+	uint32_t v = 0;
+	enum dx_status s = dx_reg_dword(p, DX_WPAD_DISABLE_KEY, DX_WPAD_DISABLE_VALUE, &v, &e);
+	if (s == DX_OK)
+		snprintf(st->disable_wpad, sizeof st->disable_wpad, "%lu", (unsigned long)v);
+	else if (s == DX_NOT_FOUND)
+		snprintf(st->disable_wpad, sizeof st->disable_wpad, "absent");
+	else
+		snprintf(st->disable_wpad, sizeof st->disable_wpad, "not read: %s", e.text);
+	if (s != DX_OK)
+		v = 0; /* unread: WPAD as by default, the evidence says why */
+	memset(&svc, 0, sizeof svc);
+	memset(&e, 0, sizeof e);
+	s = dx_svc_query(p, DX_WPAD_SERVICE, &svc, &e);
+	if (s == DX_OK)
+		snprintf(st->service, sizeof st->service, "%s, %s", svc_state_name(svc.state),
+			 svc_start_name(svc.start_type));
+	else if (s == DX_NOT_FOUND)
+		snprintf(st->service, sizeof st->service, "missing");
+	else
+		snprintf(st->service, sizeof st->service, "not read: %s", e.text);
+	/* Microsoft documents 1; any other nonzero value is read as on too */
+	if (v != 0) {
+		st->stage = DX_WPAD_DISABLED;
+		snprintf(st->error, sizeof st->error,
+			 "WPAD is turned off: DisableWpad is %lu under %s", (unsigned long)v,
+			 DX_WPAD_DISABLE_KEY);
+		snprintf(st->detect_err.text, sizeof st->detect_err.text, "%s", st->error);
+	}
+}
+
 void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
 		 const struct dx_wpad_net *net, const char *my_ips, int64_t now,
 		 const struct dx_pac_limits *lim)
@@ -283,6 +337,9 @@ void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
 		l = *lim;
 	if (!l.max_script)
 		l.max_script = 4u << 20;
+	read_switches(st, p);
+	if (st->stage == DX_WPAD_DISABLED)
+		return;
 	st->detect_st = dx_wpad_detect(p, &st->w, &st->detect_err);
 	if (st->detect_st == DX_UNSUPPORTED) {
 		st->stage = DX_WPAD_SKIPPED;

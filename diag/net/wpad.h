@@ -33,7 +33,17 @@ enum dx_wpad_stage {
 	DX_WPAD_BAD_SCRIPT,  /* downloaded, but it does not load (pac_rc says why) */
 	DX_WPAD_READY,       /* loaded: dx_wpad_answer can be asked */
 	DX_WPAD_SKIPPED,     /* discovery not possible on this platform */
+	DX_WPAD_DISABLED,    /* DisableWpad is set: WinHTTP does no discovery */
 };
+
+/* Where Microsoft documents the switch that turns WPAD off for WinHTTP
+ * ("How to disable WPAD", learn.microsoft.com/troubleshoot/windows-server/
+ * networking/disable-http-proxy-auth-features): DWORD DisableWpad = 1. */
+#define DX_WPAD_DISABLE_KEY \
+	"HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp"
+#define DX_WPAD_DISABLE_VALUE "DisableWpad"
+/* The WinHTTP Web Proxy Auto-Discovery Service. */
+#define DX_WPAD_SERVICE "WinHttpAutoProxySvc"
 
 struct dx_wpad_state {
 	enum dx_wpad_stage stage;
@@ -55,6 +65,11 @@ struct dx_wpad_state {
 	 * primitive time_zone; UTC when it failed, tz_error says why). */
 	struct dx_time_zone tz;
 	char tz_error[200];
+	/* DisableWpad as read ("1", "0", "absent", or why it could not be
+	 * read) and the auto-proxy service's state and start type ("running,
+	 * demand start", "missing", ...): evidence. */
+	char disable_wpad[200];
+	char service[200];
 	/* a replay has no script: what it said when it was collected */
 	char rec_entry_point[32];
 	char rec_alerts[512];
