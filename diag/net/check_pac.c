@@ -99,12 +99,28 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 	switches(f, st);
 	if (st->os_error[0] && strcmp(st->os_error, "-") != 0)
 		dx_ev_str(f, "os_error", st->os_error);
+	if (st->redirects[0])
+		dx_ev_str(f, "redirects", st->redirects);
 	if (st->stage == DX_WPAD_UNREACHABLE) {
-		f = dx_add(&c->findings, "net.pac.unreachable", DX_SEV_WARNING, "");
+		f = dx_add(&c->findings, "net.pac.unreachable", DX_SEV_WARNING,
+			   st->auth_required ? "auth-required" : "");
 		if (!f)
 			return;
 		sev = fallback_effect(f, consulted, o, n);
 		f->severity = sev == DX_SEV_INFO ? DX_SEV_WARNING : sev;
+		if (st->auth_required) {
+			/* WinHTTP answers the challenge with the device's own
+			 * credentials when the caller allows it (Microsoft's
+			 * sample retries with fAutoLogonIfChallenged after
+			 * ERROR_WINHTTP_LOGIN_FAILURE); whether Sense does is not
+			 * documented, and mdediag cannot log on as the device:
+			 * never more than a warning. */
+			f->severity = DX_SEV_WARNING;
+			dx_ev_str(f, "www_authenticate", st->www_authenticate[0] ? st->www_authenticate
+				  : "(none)");
+		}
+		if (st->redirects[0])
+			dx_ev_str(f, "redirects", st->redirects);
 		dx_ev_str(f, "url", st->w.url);
 		dx_ev_str(f, "reason", st->error);
 		if (st->fetch_address[0])

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe_parse.h"
 #include "sock.h"
 #include "wpad.h"
 
@@ -98,14 +99,29 @@ static int wait_for(dx_sock_t s, int want, double deadline)
 	return 0;
 }
 
-int dx_http_get(const struct dx_wpad_net *net, const char *url, size_t max,
-		char **body, size_t *len, int *status, char *address, size_t addrsz,
-		char *rule, size_t rulesz, int *too_large, char *err, size_t errsz)
+/* The values of header `name` in the head [buf, end), ", "-joined, one line. */
+static void header_value(const char *buf, const char *end, const char *name, char *out,
+			 size_t outsz)
 {
+	out[0] = 0;
+	dx_http_header_values(buf, (size_t)(end - buf), name, out, outsz);
+	dx_one_line(out, ' ');
+}
+
+/* One GET, no redirect followed. 0 with the body on 200; 1 on a redirect
+ * (3xx with a Location, copied to `location`); -1 with the reason. */
+static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
+		    double deadline, struct dx_http_result *res, char *location, size_t locsz,
+		    char *err, size_t errsz)
+{
+	char **body = &res->body;
+	size_t *len = &res->len;
+	int *status = &res->status, *too_large = &res->too_large;
+	char *address = res->address, *rule = res->rule;
+	size_t addrsz = sizeof res->address, rulesz = sizeof res->rule;
 	char host[256], addr[256], req[1400], serr[160];
 	const char *path;
 	int port, aport, r;
-	double deadline = dx_clock_ms() + (net->timeout_ms > 0 ? net->timeout_ms : 5000);
 	dx_sock_t s = DX_SOCK_BAD;
 	enum dx_sock_rc rc;
 	char *buf = NULL, *hdr_end;
@@ -234,6 +250,18 @@ int dx_http_get(const struct dx_wpad_net *net, const char *url, size_t max,
 		char line[120];
 		size_t ll = strcspn(buf, "\r\n");
 		snprintf(line, sizeof line, "%.*s", (int)(ll > 100 ? 100 : ll), buf);
+		dx_one_line(line, ' ');
+		if ((*status == 301 || *status == 302 || *status == 303 || *status == 307 ||
+		     *status == 308)) {
+			header_value(buf, hdr_end, "Location", location, locsz);
+			if (location[0]) {
+				free(buf);
+				return 1;
+			}
+		}
+		if (*status == 401)
+			header_value(buf, hdr_end, "WWW-Authenticate", res->www_authenticate,
+				     sizeof res->www_authenticate);
 		snprintf(err, errsz, "%s answered \"%s\"", url, line);
 		goto fail;
 	}
@@ -256,6 +284,87 @@ fail:
 		dx_sock_close(s);
 	free(buf);
 	return -1;
+}
+
+/* `loc` (absolute, or a path on the same origin) made absolute against
+ * `base`; -1 when it cannot be. */
+static int resolve_location(const char *base, const char *loc, char *out, size_t outsz)
+{
+	const char *h, *end;
+	if (strncasecmp(loc, "http://", 7) == 0 || strncasecmp(loc, "https://", 8) == 0) {
+		snprintf(out, outsz, "%s", loc);
+		return 0;
+	}
+	if (loc[0] != '/' || loc[1] == '/')
+		return -1; /* relative paths and scheme-relative URLs: not followed */
+	h = strstr(base, "://");
+	if (!h)
+		return -1;
+	end = h + 3 + strcspn(h + 3, "/?#");
+	snprintf(out, outsz, "%.*s%s", (int)(end - base), base, loc);
+	return 0;
+}
+
+int dx_http_get(const struct dx_wpad_net *net, const char *url, size_t max,
+		struct dx_http_result *res, char *err, size_t errsz)
+{
+	char cur[1024], loc[1024], next[1024];
+	double deadline = dx_clock_ms() + (net->timeout_ms > 0 ? net->timeout_ms : 5000);
+	size_t ho = 0;
+	memset(res, 0, sizeof *res);
+	snprintf(cur, sizeof cur, "%s", url);
+	for (;;) {
+		int r = get_once(net, cur, max, deadline, res, loc, sizeof loc, err, errsz);
+		if (r <= 0)
+			return r;
+		/* WinHTTP follows redirects by itself, at most 10, and never from
+		 * https to http (WINHTTP_OPTION_REDIRECT_POLICY's default,
+		 * WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS). */
+		if (res->redirects == DX_HTTP_MAX_REDIRECTS) {
+			snprintf(err, errsz, "more than %d redirects (last to %.300s)",
+				 DX_HTTP_MAX_REDIRECTS, loc);
+			return -1;
+		}
+		if (resolve_location(cur, loc, next, sizeof next)) {
+			snprintf(err, errsz, "%s redirects to \"%.300s\", which is not a URL mdediag follows",
+				 cur, loc);
+			return -1;
+		}
+		if (strncasecmp(cur, "https://", 8) == 0 && strncasecmp(next, "http://", 7) == 0) {
+			snprintf(err, errsz, "%s redirects from https to http (%.300s): WinHTTP does not "
+				 "follow that", cur, next);
+			return -1;
+		}
+		res->redirects++;
+		if (ho < sizeof res->hops)
+			ho += (size_t)snprintf(res->hops + ho, sizeof res->hops - ho, "%s -> %s",
+					       ho ? "" : cur, next);
+		res->status = 0;
+		snprintf(cur, sizeof cur, "%s", next);
+	}
+}
+
+/* Downloads the PAC file into the state's evidence members. */
+static int fetch(struct dx_wpad_state *st, const struct dx_wpad_net *net, size_t max,
+		 char **script, size_t *len, int *too_large)
+{
+	struct dx_http_result r;
+	int rc = dx_http_get(net, st->w.url, max, &r, st->error, sizeof st->error);
+	*script = r.body;
+	*len = r.len;
+	*too_large = r.too_large;
+	st->http_status = r.status;
+	snprintf(st->fetch_address, sizeof st->fetch_address, "%s", r.address);
+	snprintf(st->fetch_connect_to, sizeof st->fetch_connect_to, "%s", r.rule);
+	snprintf(st->redirects, sizeof st->redirects, "%s", r.hops);
+	snprintf(st->www_authenticate, sizeof st->www_authenticate, "%s", r.www_authenticate);
+	st->auth_required = rc != 0 && r.status == 401;
+	if (st->auth_required) {
+		size_t n = strlen(st->error);
+		snprintf(st->error + n, sizeof st->error - n,
+			 ": the server asks for credentials; mdediag sends none");
+	}
+	return rc;
 }
 
 static enum dx_status pac_resolve(void *ud, const char *host, struct dx_strlist *out)
@@ -358,10 +467,7 @@ void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
 		len = st->w.script_len;
 		st->w.script = NULL;
 		st->http_status = 0;
-	} else if (dx_http_get(net, st->w.url, l.max_script, &script, &len, &st->http_status,
-			       st->fetch_address, sizeof st->fetch_address,
-			       st->fetch_connect_to, sizeof st->fetch_connect_to, &too_large,
-			       st->error, sizeof st->error)) {
+	} else if (fetch(st, net, l.max_script, &script, &len, &too_large)) {
 		st->fetch_ms = dx_clock_ms() - t0;
 		if (too_large) {
 			st->stage = DX_WPAD_BAD_SCRIPT;

@@ -70,6 +70,9 @@ struct dx_wpad_state {
 	 * demand start", "missing", ...): evidence. */
 	char disable_wpad[200];
 	char service[200];
+	char redirects[600];          /* the download's redirects, "a -> b" */
+	char www_authenticate[200];   /* the PAC server's 401 challenge */
+	int auth_required;            /* UNREACHABLE because of a 401 */
 	/* a replay has no script: what it said when it was collected */
 	char rec_entry_point[32];
 	char rec_alerts[512];
@@ -97,11 +100,26 @@ int dx_wpad_answer(struct dx_wpad_state *st, const char *url, const char *host,
 
 void dx_wpad_state_free(struct dx_wpad_state *st);
 
-/* Bounded HTTP/1.0 GET of an http:// URL through `net` (exposed for tests).
- * 0 with the body (malloc'ed, NUL-terminated) when the status is 200; -1
- * with the reason in err (*too_large set when the body passed max). */
+/* What one download did (dx_http_get). */
+#define DX_HTTP_MAX_REDIRECTS 10
+struct dx_http_result {
+	char *body;                 /* 0: malloc'ed, NUL-terminated; the caller frees */
+	size_t len;
+	int status;                 /* of the last answer, 0 none */
+	char address[300];          /* "addr:port" the last hop connected to */
+	char rule[300];             /* the --connect-to rule it applied */
+	int too_large;              /* the body passed max */
+	char www_authenticate[200]; /* a 401's WWW-Authenticate values */
+	int redirects;              /* redirects followed */
+	char hops[600];             /* "url -> url -> url" when redirected */
+};
+
+/* Bounded HTTP/1.0 GET of an http:// URL through `net` (exposed for
+ * tests), following redirects as WinHTTP does by default: at most
+ * DX_HTTP_MAX_REDIRECTS, never from https to http, all within one deadline.
+ * 0 with the body when the final status is 200; -1 with the reason in err.
+ * `res` is filled either way (body NULL on failure). */
 int dx_http_get(const struct dx_wpad_net *net, const char *url, size_t max,
-		char **body, size_t *len, int *status, char *address, size_t addrsz,
-		char *rule, size_t rulesz, int *too_large, char *err, size_t errsz);
+		struct dx_http_result *res, char *err, size_t errsz);
 
 #endif
