@@ -39,6 +39,7 @@ const struct dx_check_id dx_check_table[] = {
 	{"net.pac.error", "connectivity", 1},
 	{"net.pac.proxy-denied", "connectivity", 1},
 	{"net.pac.direct-blocked", "connectivity", 1},
+	{"net.pac.os-disagrees", "connectivity", 0},
 	{"net.proxy.unreachable", "connectivity", 1},
 	{"net.proxy.auth-required", "connectivity", 1},
 	{"net.proxy.denied", "connectivity", 1},

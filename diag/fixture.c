@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 #include "win32_args.h"
 #include "fixture.h"
+#include "pac.h" /* dx_pac_parse: wpad.os_answers */
 #include "netrec.h"
 #include "readfile.h"
 #include "jsontext.h"
@@ -841,9 +842,9 @@ static int load_dns(struct ld *ld, const cJSON *dns)
  *          "url": "http://...", "script": "function FindProxyForURL..."} */
 static int load_wpad(struct ld *ld, const cJSON *w)
 {
-	static const char *const allowed[] = {"detect", "url", "script", NULL};
+	static const char *const allowed[] = {"detect", "url", "script", "os_answers", NULL};
 	struct dx_fx_wpad *fw = &ld->fx->wpad;
-	const cJSON *d, *u, *sc;
+	const cJSON *d, *u, *sc, *oa;
 	const char *s;
 	size_t n;
 	if (check_object(ld, w, "an object") || only_members(ld, w, allowed))
@@ -869,8 +870,9 @@ static int load_wpad(struct ld *ld, const cJSON *w)
 	}
 	pop(ld, n);
 	if (fw->status != DX_OK) {
-		if (u || sc) {
-			push(ld, u ? "url" : "script", 0);
+		const cJSON *os = cJSON_GetObjectItemCaseSensitive(w, "os_answers");
+		if (u || sc || os) {
+			push(ld, u ? "url" : sc ? "script" : "os_answers", 0);
 			return fail(ld, "only meaningful when \"detect\" is dhcp or dns");
 		}
 		return 0;
@@ -894,6 +896,26 @@ static int load_wpad(struct ld *ld, const cJSON *w)
 			return -1;
 		if (!(fw->script = strdup(s)))
 			return fail(ld, "out of memory");
+		pop(ld, n);
+	}
+	if ((oa = cJSON_GetObjectItemCaseSensitive(w, "os_answers"))) {
+		const cJSON *a;
+		push(ld, "os_answers", 0);
+		if (check_object(ld, oa, "an object (destination host -> the OS's answer)"))
+			return -1;
+		cJSON_ArrayForEach(a, oa) {
+			struct dx_pac_entry e[1];
+			char why[160];
+			size_t m = push(ld, a->string, 0);
+			if (get_string(ld, a, 1023, &s))
+				return -1;
+			if (dx_pac_parse(s, e, 1, why, sizeof why) < 0)
+				return fail(ld, "\"%.60s\" is not a proxy list: %s", s, why);
+			if (dx_strlist_push(&fw->os_hosts, a->string) ||
+			    dx_strlist_push(&fw->os_answers, s))
+				return fail(ld, "out of memory");
+			pop(ld, m);
+		}
 		pop(ld, n);
 	}
 	return 0;
@@ -1139,6 +1161,8 @@ void dx_fixture_free(struct dx_fixture *fx)
 	free(fx->dns);
 	free(fx->wpad.url);
 	free(fx->wpad.script);
+	dx_strlist_free(&fx->wpad.os_hosts);
+	dx_strlist_free(&fx->wpad.os_answers);
 	free(fx->faults);
 	if (fx->network)
 		dx_netlog_free(fx->network);

@@ -48,6 +48,10 @@ struct dx_fx_wpad {
 	char method[16];     /* "dhcp", "dns" */
 	char *url;           /* the PAC URL (found) */
 	char *script;        /* the PAC file itself, or NULL: served at url */
+	/* "os_answers": what Windows' own auto-proxy (WinHttpGetProxyForUrl)
+	 * answered per destination host ("*" for any other), in PAC form;
+	 * none: the platform runs no PAC (autoproxy is unsupported). */
+	struct dx_strlist os_hosts, os_answers;
 };
 /* A rule of the fault injector: calls of `primitive` whose target matches
  * fail with `status` after `after` matching calls, `count` times (0 = for

@@ -436,11 +436,30 @@ static enum dx_status fake_wpad_detect(void *ctx, struct dx_wpad *out,
 	return DX_OK;
 }
 
+/* The fixture's "os_answers": the answer for url's host, else "*". */
 static enum dx_status fake_autoproxy(void *ctx, const char *url, const char *pac_url,
 				     char out[1024], struct dx_err *err)
 {
-	return dx_fail(err, DX_UNSUPPORTED, 120,
-		       "the fake platform does not run PAC scripts (mdediag evaluates them)");
+	const struct dx_fx_wpad *w = &((const struct dx_fixture *)ctx)->wpad;
+	const char *h = strstr(url, "://");
+	size_t hl;
+	(void)pac_url;
+	if (!w->os_hosts.count)
+		return dx_fail(err, DX_UNSUPPORTED, 120,
+			       "the fake platform does not run PAC scripts (mdediag evaluates them)");
+	h = h ? h + 3 : url;
+	hl = strcspn(h, ":/?#");
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < w->os_hosts.count; i++) {
+			const char *k = w->os_hosts.items[i];
+			if (pass ? strcmp(k, "*") == 0
+				 : strlen(k) == hl && strncasecmp(k, h, hl) == 0) {
+				snprintf(out, 1024, "%s", w->os_answers.items[i]);
+				return DX_OK;
+			}
+		}
+	return dx_fail(err, DX_UNSUPPORTED, 120, "the fixture's wpad.os_answers has no answer for %.*s",
+		       (int)hl, h);
 }
 
 static enum dx_status fake_elevated(void *ctx, int *out, struct dx_err *err)

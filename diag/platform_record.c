@@ -409,13 +409,28 @@ static enum dx_status rc_wpad_detect(void *ctx, struct dx_wpad *out, struct dx_e
 	return s;
 }
 
+/* The OS's answers are kept per destination host (wpad.os_answers), so a
+ * replay routes as the device's own auto-proxy did. */
 static enum dx_status rc_autoproxy(void *ctx, const char *url, const char *pac_url,
 				   char out[1024], struct dx_err *err)
 {
 	struct rec *r = ctx;
+	enum dx_status s;
 	if (!r->inner.ops->autoproxy)
 		return dx_fail(err, DX_UNSUPPORTED, 0, "auto-proxy: not supported");
-	return INNER(autoproxy, url, pac_url, out, err);
+	s = INNER(autoproxy, url, pac_url, out, err);
+	if (s == DX_OK && r->wpad) {
+		const char *h = strstr(url, "://");
+		char host[256];
+		cJSON *oa = cJSON_GetObjectItemCaseSensitive(r->wpad, "os_answers");
+		h = h ? h + 3 : url;
+		snprintf(host, sizeof host, "%.*s", (int)strcspn(h, ":/?#"), h);
+		if (!oa)
+			oa = cJSON_AddObjectToObject(r->wpad, "os_answers");
+		if (oa && host[0] && !cJSON_GetObjectItemCaseSensitive(oa, host))
+			cJSON_AddStringToObject(oa, host, out);
+	}
+	return s;
 }
 
 static enum dx_status rc_elevated(void *ctx, int *out, struct dx_err *err)

@@ -47,6 +47,10 @@
 
 struct dx_w32 {
 	int wsa_started;
+	/* The auto-proxy session, opened at the first autoproxy call and kept
+	 * for the run: WinHTTP caches the PAC URL and script per session
+	 * (Microsoft Learn, "AutoProxy Cache"). NULL until then. */
+	HINTERNET autoproxy_session;
 };
 
 /* ---- strings and errors ------------------------------------------------ */
@@ -173,9 +177,13 @@ static void dx_w32_message(DWORD code, char *buf, size_t bufsz)
 		      FORMAT_MESSAGE_MAX_WIDTH_MASK;
 
 	buf[0] = '\0';
-	/* Event Log errors live in wevtapi's table on some systems. */
+	/* Event Log errors live in wevtapi's table on some systems; WinHTTP's
+	 * (12001-12185) only in winhttp.dll's ("Error Messages" of the WinHTTP
+	 * reference: FormatMessage with the winhttp.dll module handle). */
 	if (code >= 15000 && code < 15100)
 		mod = GetModuleHandleW(L"wevtapi.dll");
+	else if (code >= 12000 && code < 12200)
+		mod = GetModuleHandleW(L"winhttp.dll");
 	if (mod)
 		flags |= FORMAT_MESSAGE_FROM_HMODULE;
 	n = FormatMessageW(flags, mod, code, MAKELANGID(LANG_ENGLISH, SUBLANG_DEFAULT),
@@ -1367,56 +1375,82 @@ static void dx_w32_proxy_list(const char *list, char *out, size_t outsz)
 		snprintf(out, outsz, "DIRECT");
 }
 
+/* One WinHttpGetProxyForUrl call; 0 or the Win32 error. */
+static DWORD dx_w32_get_proxy(HINTERNET s, const wchar_t *url, const wchar_t *pac,
+			      BOOL autologon, WINHTTP_PROXY_INFO *pi)
+{
+	WINHTTP_AUTOPROXY_OPTIONS o;
+
+	memset(&o, 0, sizeof(o));
+	memset(pi, 0, sizeof(*pi));
+	if (pac) {
+		o.dwFlags = WINHTTP_AUTOPROXY_CONFIG_URL;
+		o.lpszAutoConfigUrl = pac;
+	} else {
+		o.dwFlags = WINHTTP_AUTOPROXY_AUTO_DETECT;
+		o.dwAutoDetectFlags = WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
+	}
+	o.fAutoLogonIfChallenged = autologon;
+	return WinHttpGetProxyForUrl(s, url, &o, pi) ? 0 : GetLastError();
+}
+
+/* As Microsoft's "AutoProxy Cache" page advises: one session for the run
+ * (the PAC URL and script are cached per session), fAutoLogonIfChallenged
+ * FALSE first, and TRUE only when that fails with ERROR_WINHTTP_LOGIN_FAILURE
+ * (the PAC server challenged): credentials go only to a server that asks. */
 static enum dx_status dx_w32_autoproxy(void *ctx, const char *url, const char *pac_url,
 				       char out[1024], struct dx_err *err)
 {
-	WINHTTP_AUTOPROXY_OPTIONS o;
+	struct dx_w32 *w = ctx;
 	WINHTTP_PROXY_INFO pi;
-	HINTERNET s;
 	wchar_t *wurl = dx_w32_wide(url), *wpac = pac_url ? dx_w32_wide(pac_url) : NULL;
 	enum dx_status st = DX_OK;
-	char proxy[1024];
+	char proxy[1024], text[160];
 	DWORD e;
 
 	out[0] = '\0';
-	memset(&o, 0, sizeof(o));
 	memset(&pi, 0, sizeof(pi));
 	if (!wurl || (pac_url && !wpac)) {
 		free(wurl);
 		free(wpac);
 		return dx_w32_oom(err, "URL");
 	}
-	s = WinHttpOpen(L"mdediag", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
-			WINHTTP_NO_PROXY_BYPASS, 0);
-	if (!s) {
-		st = dx_w32_fail(err, GetLastError(), "WinHttpOpen");
-		goto out;
+	if (!w->autoproxy_session) {
+		w->autoproxy_session = WinHttpOpen(L"mdediag", WINHTTP_ACCESS_TYPE_NO_PROXY,
+						   WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
+		if (!w->autoproxy_session) {
+			st = dx_w32_fail(err, GetLastError(), "WinHttpOpen");
+			goto out;
+		}
+		/* bounds the PAC download and the script's run */
+		WinHttpSetTimeouts(w->autoproxy_session, 5000, 5000, 5000, 5000);
 	}
-	/* bounds the PAC download and the script's run */
-	WinHttpSetTimeouts(s, 5000, 5000, 5000, 5000);
-	if (pac_url) {
-		o.dwFlags = WINHTTP_AUTOPROXY_CONFIG_URL;
-		o.lpszAutoConfigUrl = wpac;
-	} else {
-		o.dwFlags = WINHTTP_AUTOPROXY_AUTO_DETECT;
-		o.dwAutoDetectFlags = WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
-	}
-	o.fAutoLogonIfChallenged = TRUE;
-	if (!WinHttpGetProxyForUrl(s, wurl, &o, &pi)) {
-		e = GetLastError();
+	e = dx_w32_get_proxy(w->autoproxy_session, wurl, wpac, FALSE, &pi);
+	if (e == ERROR_WINHTTP_LOGIN_FAILURE)
+		e = dx_w32_get_proxy(w->autoproxy_session, wurl, wpac, TRUE, &pi);
+	if (e) {
+		char why[200];
+
+		dx_w32_message(e, text, sizeof(text));
+		if (text[0])
+			snprintf(why, sizeof(why), "%s, error %lu", text, (unsigned long)e);
+		else
+			snprintf(why, sizeof(why), "error %lu", (unsigned long)e);
 		switch (e) {
 		case ERROR_WINHTTP_AUTODETECTION_FAILED:
-			st = dx_fail(err, DX_NOT_FOUND, e, "WinHttpGetProxyForUrl: no PAC URL found");
+			st = dx_fail(err, DX_NOT_FOUND, e, "WinHttpGetProxyForUrl: no PAC URL found (%s)",
+				     why);
 			break;
 		case ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT:
-			st = dx_fail(err, DX_TRANSIENT, e,
-				     "WinHttpGetProxyForUrl: the PAC file could not be downloaded");
+			st = dx_fail(err, DX_TRANSIENT, e, "WinHttpGetProxyForUrl: the PAC file could not "
+				     "be downloaded (%s)", why);
 			break;
 		case ERROR_WINHTTP_BAD_AUTO_PROXY_SCRIPT:
-			st = dx_fail(err, DX_BAD_DATA, e, "WinHttpGetProxyForUrl: the PAC script failed");
+			st = dx_fail(err, DX_BAD_DATA, e, "WinHttpGetProxyForUrl: the PAC script failed "
+				     "(%s)", why);
 			break;
 		case ERROR_WINHTTP_TIMEOUT:
-			st = dx_fail(err, DX_TIMEOUT, e, "WinHttpGetProxyForUrl: timed out");
+			st = dx_fail(err, DX_TIMEOUT, e, "WinHttpGetProxyForUrl: timed out (%s)", why);
 			break;
 		default:
 			st = dx_w32_fail(err, e, "WinHttpGetProxyForUrl");
@@ -1434,8 +1468,6 @@ out:
 		GlobalFree(pi.lpszProxy);
 	if (pi.lpszProxyBypass)
 		GlobalFree(pi.lpszProxyBypass);
-	if (s)
-		WinHttpCloseHandle(s);
 	free(wurl);
 	free(wpac);
 	return st;
@@ -1470,6 +1502,8 @@ static void dx_w32_close(void *ctx)
 
 	if (!w)
 		return;
+	if (w->autoproxy_session)
+		WinHttpCloseHandle(w->autoproxy_session);
 	if (w->wsa_started)
 		WSACleanup();
 	free(w);

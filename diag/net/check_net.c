@@ -714,6 +714,35 @@ static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
 	dx_wpad_run(wp, c->p, &net, ips, dx_now(c->p), NULL);
 }
 
+/* Where WPAD would decide the route (no static or netsh proxy won) and the
+ * OS answered, the OS's answer decides it, as it does for Sense; ours stays
+ * pac_answer, and a disagreement is net.pac.os-disagrees (check_pac.c). */
+static void route_by_os(struct dx_route *r)
+{
+	struct dx_pac_entry e[16];
+	char why[160];
+	int n;
+	if (strcmp(r->source, "pac") != 0 && strcmp(r->source, "none") != 0)
+		return;
+	n = dx_pac_parse(r->os_answer, e, sizeof e / sizeof e[0], why, sizeof why);
+	for (int i = 0; i < n; i++) {
+		if (e[i].kind == DX_PAC_SOCKS)
+			continue;
+		r->use = e[i].kind == DX_PAC_PROXY;
+		memset(&r->hp, 0, sizeof r->hp);
+		if (r->use) {
+			snprintf(r->hp.host, sizeof r->hp.host, "%s", e[i].host);
+			r->hp.port = e[i].port;
+		}
+		snprintf(r->source, sizeof r->source, "os-pac");
+		snprintf(r->route_source, sizeof r->route_source, "wpad");
+		snprintf(r->reason, sizeof r->reason, "the OS's auto-proxy (WinHttpGetProxyForUrl with "
+			 "the PAC file WPAD found) answered %.180s", r->os_answer);
+		snprintf(r->method, sizeof r->method, "%s", r->use ? "proxy" : "direct");
+		return;
+	}
+}
+
 /* Where the platform can run PAC itself (Windows: WinHttpGetProxyForUrl
  * with the PAC URL WPAD found), its answer is kept as evidence beside
  * ours. Stops asking after the first failure (each may cost a download
@@ -724,9 +753,9 @@ static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct
 	struct dx_err e = {0};
 	char url[600];
 	enum dx_status st;
-	if (c->opt->fixture_mode || wp->stage == DX_WPAD_SKIPPED ||
+	if (wp->stage == DX_WPAD_SKIPPED ||
 	    wp->stage == DX_WPAD_NOT_FOUND || wp->stage == DX_WPAD_DISABLED || wp->os_error[0])
-		return; /* a fixture's platform runs no PAC: nothing to compare */
+		return; /* the fake platform answers only from wpad.os_answers */
 	if ((wp->stage == DX_WPAD_BAD_SCRIPT &&
 	     (wp->pac_rc == DX_PAC_TIMEOUT || wp->pac_rc == DX_PAC_MEMORY)) ||
 	    r->pac_rc == DX_PAC_TIMEOUT || r->pac_rc == DX_PAC_MEMORY) {
@@ -742,7 +771,9 @@ static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct
 		r->os_answer[0] = 0;
 		snprintf(wp->os_error, sizeof wp->os_error, "%s",
 			 st == DX_UNSUPPORTED ? "-" : e.text);
+		return;
 	}
+	route_by_os(r);
 }
 
 static void wpad_findings(struct dx_ctx *c, const struct dx_wpad_state *wp,
@@ -761,7 +792,7 @@ static void wpad_findings(struct dx_ctx *c, const struct dx_wpad_state *wp,
 		o[i] = (struct dx_pac_obs){t[i].d.host, t[i].d.required, cnc, t[i].r.route_source,
 					   t[i].r.use, px[i], t[i].p.result, t[i].r.pac_answer,
 					   t[i].r.pac_rc, t[i].r.pac_error,
-					   t[i].p.proxy_status_line};
+					   t[i].p.proxy_status_line, t[i].r.os_answer};
 	}
 	dx_check_pac(c, wp, o, n);
 out:

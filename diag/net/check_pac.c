@@ -1,4 +1,5 @@
 /* check_pac.c - proxy-discovery findings; see check_pac.h. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -248,6 +249,67 @@ static void decided(struct dx_ctx *c, const struct dx_wpad_state *st,
 	dx_ev_hosts_summary(f, hosts);
 }
 
+/* The first entry WinHTTP would use (SOCKS skipped) of a PAC-form answer,
+ * as "DIRECT" or "PROXY host:port" (host in lower case); "" when none. */
+static void first_use(const char *answer, char *out, size_t outsz)
+{
+	struct dx_pac_entry e[16];
+	char why[160];
+	int k = answer && answer[0] ? dx_pac_parse(answer, e, 16, why, sizeof why) : -1;
+	out[0] = 0;
+	for (int i = 0; i < k; i++) {
+		if (e[i].kind == DX_PAC_SOCKS)
+			continue;
+		if (e[i].kind == DX_PAC_DIRECT) {
+			snprintf(out, outsz, "DIRECT");
+		} else {
+			for (char *h = e[i].host; *h; h++)
+				*h = (char)tolower((unsigned char)*h);
+			snprintf(out, outsz, "PROXY %s:%d", e[i].host, e[i].port);
+		}
+		return;
+	}
+}
+
+/* Windows' own auto-proxy and mdediag's evaluator, given the same PAC
+ * file, chose different routes: the OS's decided (it is what Sense gets),
+ * and ours may be wrong; one finding naming every such host. */
+static void os_disagrees(struct dx_ctx *c, const struct dx_wpad_state *st,
+			 const struct dx_pac_obs *o, size_t n)
+{
+	struct dx_finding *f = NULL;
+	cJSON *hosts = NULL;
+	for (size_t i = 0; i < n; i++) {
+		char ours[300], os[300];
+		if (!o[i].os_answer || !o[i].os_answer[0])
+			continue;
+		first_use(o[i].os_answer, os, sizeof os);
+		if (st->stage != DX_WPAD_READY)
+			snprintf(ours, sizeof ours, "(mdediag could not run the script: %.200s)", st->error);
+		else if (o[i].pac_rc != DX_PAC_OK)
+			snprintf(ours, sizeof ours, "(failed: %s)", dx_pac_rc_name(o[i].pac_rc));
+		else
+			first_use(o[i].pac_answer, ours, sizeof ours);
+		if (!os[0] || strcmp(ours, os) == 0)
+			continue;
+		if (!f) {
+			f = dx_add(&c->findings, "net.pac.os-disagrees", DX_SEV_WARNING, "");
+			if (!f)
+				return;
+			dx_ev_str(f, "url", st->w.url);
+			dx_ev_str(f, "host", o[i].host);
+			dx_ev_str(f, "os_answer", o[i].os_answer);
+			dx_ev_str(f, "pac_answer", st->stage == DX_WPAD_READY && o[i].pac_rc == DX_PAC_OK
+				  ? o[i].pac_answer : ours);
+			dx_ev_str(f, "effect", "the OS's answer decides the route, as it does for Sense");
+			hosts = cJSON_AddArrayToObject(f->evidence, "hosts");
+		}
+		dx_json_add_unique(hosts, o[i].host);
+	}
+	if (f)
+		dx_ev_hosts_summary(f, hosts);
+}
+
 void dx_check_pac(struct dx_ctx *c, const struct dx_wpad_state *st,
 		  const struct dx_pac_obs *o, size_t n)
 {
@@ -255,6 +317,9 @@ void dx_check_pac(struct dx_ctx *c, const struct dx_wpad_state *st,
 	for (size_t i = 0; i < n; i++)
 		consulted |= fell_back(&o[i]) || strcmp(o[i].route_source, "wpad") == 0;
 	discovery(c, st, consulted, o, n);
+	if (st->stage == DX_WPAD_READY || st->stage == DX_WPAD_BAD_SCRIPT ||
+	    st->stage == DX_WPAD_UNREACHABLE)
+		os_disagrees(c, st, o, n);
 	if (st->stage != DX_WPAD_READY)
 		return;
 	call_errors(c, st, consulted, o, n);

@@ -242,6 +242,32 @@ Test(fake, time_zone)
 	cr_expect(strstr(msg, "$.time_zone") != NULL, "%s", msg);
 }
 
+/* Windows' own auto-proxy answers, as a fixture holds them: by host, then
+ * "*"; none at all is "unsupported" (the fake runs no PAC). */
+Test(fake, autoproxy_answers_from_the_fixture)
+{
+	struct dx_platform p = open_short("{'wpad': {'detect': 'dns', 'url': 'http://w/wpad.dat',"
+		" 'os_answers': {'a.example': 'DIRECT', '*': 'PROXY p.example:8080'}}}");
+	struct dx_err err;
+	char out[1024];
+	cr_expect_eq(dx_autoproxy(&p, "https://A.example/x", "http://w/wpad.dat", out, &err), DX_OK);
+	cr_expect_str_eq(out, "DIRECT");
+	cr_expect_eq(dx_autoproxy(&p, "https://b.example:443/", NULL, out, &err), DX_OK);
+	cr_expect_str_eq(out, "PROXY p.example:8080");
+	dx_platform_close(&p);
+	p = open_short("{'wpad': {'detect': 'dns', 'url': 'http://w/wpad.dat'}}");
+	cr_expect_eq(dx_autoproxy(&p, "https://a.example/", NULL, out, &err), DX_UNSUPPORTED);
+	dx_platform_close(&p);
+	char msg[512];
+	cr_expect_null(parse_short("{'wpad': {'detect': 'dns', 'url': 'http://w/',"
+				   " 'os_answers': {'a': 'FETCH x:1'}}}", msg, sizeof msg));
+	cr_expect(strstr(msg, "$.wpad.os_answers.a: \"FETCH x:1\" is not a proxy list") != NULL,
+		  "%s", msg);
+	cr_expect_null(parse_short("{'wpad': {'detect': 'not-found', 'os_answers': {}}}", msg,
+				   sizeof msg));
+	cr_expect(strstr(msg, "$.wpad.os_answers") != NULL, "%s", msg);
+}
+
 /* Events keep their insertion strings, and may have no message (what
  * EvtFormatMessage leaves without publisher metadata). */
 Test(fake, events_keep_insertion_strings)
