@@ -699,11 +699,14 @@ static enum dx_status net_resolve(void *ud, const char *host, struct dx_strlist 
 
 /* WPAD discovery, PAC download and load, once per run. */
 static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
-		       const struct dx_connect_to *rules, size_t nrules, int timeout_ms,
-		       struct dx_wpad_state *wp)
+		       const struct dx_connect_to *rules, size_t nrules,
+		       const struct dx_probe_config *cfg, struct dx_wpad_state *wp)
 {
+	int timeout_ms = cfg->timeout_ms;
+	/* an https:// PAC URL is checked with the probe's trust anchors */
 	struct dx_wpad_net net = {net_resolve, nr, rules, nrules, c->opt->connect_to,
-				  c->opt->fixture_mode, timeout_ms / 2 < 5000 ? timeout_ms / 2 : 5000};
+				  c->opt->fixture_mode, timeout_ms / 2 < 5000 ? timeout_ms / 2 : 5000,
+				  cfg->anchors_pem, cfg->anchors_len};
 	char ips[512] = "";
 	size_t o = 0;
 	struct dx_dns_entry *me = c->facts.hostname[0] ? resolve(c, nr->dc, c->facts.hostname) : NULL;
@@ -880,7 +883,7 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 	}
 	cfg.timeout_ms = c->opt->timeout_ms > 0 ? c->opt->timeout_ms : DEFAULT_TIMEOUT_MS;
 	cfg.serial = getenv("MDEDIAG_PROBE_SERIAL") && *getenv("MDEDIAG_PROBE_SERIAL") == '1';
-	wpad_begin(c, &nres, rules, nr, cfg.timeout_ms, &wp);
+	wpad_begin(c, &nres, rules, nr, &cfg, &wp);
 	wpad_ran = 1;
 
 	for (int i = 0; i < n; i++) {

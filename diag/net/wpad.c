@@ -5,6 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+
 #include "probe_parse.h"
 #include "sock.h"
 #include "wpad.h"
@@ -16,21 +23,18 @@
 
 #define MAX_HEAD 8192
 
-/* Splits "http://host[:port]/path". 0 ok. */
+/* Splits "http[s]://host[:port]/path"; *tls 1 for https. 0 ok. */
 static int split_url(const char *url, char *host, size_t hostsz, int *port,
-		     const char **path, char *err, size_t errsz)
+		     const char **path, int *tls, char *err, size_t errsz)
 {
 	const char *h, *end, *colon;
 	size_t hl;
-	if (strncasecmp(url, "https://", 8) == 0) {
-		snprintf(err, errsz, "https PAC URLs are not downloaded by mdediag (only http://)");
+	*tls = strncasecmp(url, "https://", 8) == 0;
+	if (!*tls && strncasecmp(url, "http://", 7) != 0) {
+		snprintf(err, errsz, "not an http:// or https:// URL");
 		return -1;
 	}
-	if (strncasecmp(url, "http://", 7) != 0) {
-		snprintf(err, errsz, "not an http:// URL");
-		return -1;
-	}
-	h = url + 7;
+	h = url + (*tls ? 8 : 7);
 	end = h + strcspn(h, "/?#");
 	*path = *end == '/' ? end : "/";
 	colon = memchr(h, ':', (size_t)(end - h));
@@ -41,7 +45,7 @@ static int split_url(const char *url, char *host, size_t hostsz, int *port,
 	}
 	memcpy(host, h, hl);
 	host[hl] = 0;
-	*port = 80;
+	*port = *tls ? 443 : 80;
 	if (colon) {
 		long v = 0;
 		if (colon + 1 == end || end - colon > 6) {
@@ -108,6 +112,176 @@ static void header_value(const char *buf, const char *end, const char *name, cha
 	dx_one_line(out, ' ');
 }
 
+/* ---- one connection, plain or TLS ------------------------------------- */
+
+/* TLS as the probe checks it: TLS 1.2 or later, the name in the
+ * certificate, the chain up to one of the probe's anchors (the expected
+ * roots, or --anchors); nothing is sent before the chain is accepted. */
+struct conn {
+	dx_sock_t s;
+	int tls;                 /* the TLS context below is set up */
+	int want;                /* DX_POLL_IN/OUT an AGAIN waits for */
+	char io_err[160];
+	mbedtls_ssl_context ssl;
+	mbedtls_ssl_config conf;
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+	mbedtls_x509_crt anchors;
+};
+
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+	struct conn *c = ctx;
+	size_t n = 0;
+	enum dx_sock_rc rc = dx_sock_send(c->s, buf, len, &n, c->io_err, sizeof c->io_err);
+	if (rc == DX_SOCK_OK)
+		return (int)n;
+	if (rc == DX_SOCK_AGAIN)
+		return MBEDTLS_ERR_SSL_WANT_WRITE;
+	return rc == DX_SOCK_RESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+	struct conn *c = ctx;
+	size_t n = 0;
+	enum dx_sock_rc rc = dx_sock_recv(c->s, buf, len, &n, c->io_err, sizeof c->io_err);
+	if (rc == DX_SOCK_OK)
+		return (int)n;
+	if (rc == DX_SOCK_AGAIN)
+		return MBEDTLS_ERR_SSL_WANT_READ;
+	if (rc == DX_SOCK_CLOSED)
+		return 0;
+	return rc == DX_SOCK_RESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+static void conn_close(struct conn *c)
+{
+	if (c->tls) {
+		mbedtls_ssl_free(&c->ssl);
+		mbedtls_ssl_config_free(&c->conf);
+		mbedtls_x509_crt_free(&c->anchors);
+		mbedtls_ctr_drbg_free(&c->drbg);
+		mbedtls_entropy_free(&c->entropy);
+		c->tls = 0;
+	}
+	if (c->s != DX_SOCK_BAD)
+		dx_sock_close(c->s);
+	c->s = DX_SOCK_BAD;
+}
+
+/* The handshake with `host` over the connected c->s; 0, or -1 with why. */
+static int tls_start(struct conn *c, const struct dx_wpad_net *net, const char *host,
+		     const char *address, double deadline, char *err, size_t errsz)
+{
+	static const char pers[] = "mdediag-wpad";
+	char buf[120];
+	int r;
+	uint32_t flags;
+	if (!net->anchors_pem || !net->anchors_len) {
+		snprintf(err, errsz, "no trust anchors to check an https:// PAC server with");
+		return -1;
+	}
+	mbedtls_ssl_init(&c->ssl);
+	mbedtls_ssl_config_init(&c->conf);
+	mbedtls_x509_crt_init(&c->anchors);
+	mbedtls_ctr_drbg_init(&c->drbg);
+	mbedtls_entropy_init(&c->entropy);
+	c->tls = 1;
+	if ((r = mbedtls_ctr_drbg_seed(&c->drbg, mbedtls_entropy_func, &c->entropy,
+				       (const unsigned char *)pers, sizeof pers - 1)) ||
+	    (r = mbedtls_x509_crt_parse(&c->anchors, (const unsigned char *)net->anchors_pem,
+					net->anchors_len)) < 0 ||
+	    (r = mbedtls_ssl_config_defaults(&c->conf, MBEDTLS_SSL_IS_CLIENT,
+					     MBEDTLS_SSL_TRANSPORT_STREAM,
+					     MBEDTLS_SSL_PRESET_DEFAULT))) {
+		mbedtls_strerror(r, buf, sizeof buf);
+		snprintf(err, errsz, "TLS setup failed: %s", buf);
+		return -1;
+	}
+	mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
+	mbedtls_ssl_conf_ca_chain(&c->conf, &c->anchors, NULL);
+	mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
+	mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+				     MBEDTLS_SSL_MINOR_VERSION_3);
+	if ((r = mbedtls_ssl_setup(&c->ssl, &c->conf)) ||
+	    (r = mbedtls_ssl_set_hostname(&c->ssl, host))) {
+		mbedtls_strerror(r, buf, sizeof buf);
+		snprintf(err, errsz, "TLS setup failed: %s", buf);
+		return -1;
+	}
+	mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
+	while ((r = mbedtls_ssl_handshake(&c->ssl)) != 0) {
+		if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) {
+			if (wait_for(c->s, r == MBEDTLS_ERR_SSL_WANT_READ ? DX_POLL_IN : DX_POLL_OUT,
+				     deadline)) {
+				snprintf(err, errsz, "the TLS handshake with %s timed out", address);
+				return -1;
+			}
+			continue;
+		}
+		mbedtls_strerror(r, buf, sizeof buf);
+		snprintf(err, errsz, "the TLS handshake with %s failed: %s%s%s", address, buf,
+			 c->io_err[0] ? ": " : "", c->io_err);
+		return -1;
+	}
+	flags = mbedtls_ssl_get_verify_result(&c->ssl);
+	if (flags) {
+		char info[300];
+		size_t il;
+		mbedtls_x509_crt_verify_info(info, sizeof info, "", flags);
+		dx_one_line(info, ' ');
+		for (il = strlen(info); il && info[il - 1] == ' '; il--)
+			info[il - 1] = 0;
+		snprintf(err, errsz, "the certificate of %s is not accepted (the probe's trust "
+			 "anchors): %s", host, info);
+		return -1;
+	}
+	return 0;
+}
+
+static enum dx_sock_rc conn_send(struct conn *c, const char *buf, size_t len, size_t *n,
+				 char *err, size_t errsz)
+{
+	int r;
+	c->want = DX_POLL_OUT;
+	if (!c->tls)
+		return dx_sock_send(c->s, buf, len, n, err, errsz);
+	r = mbedtls_ssl_write(&c->ssl, (const unsigned char *)buf, len);
+	if (r >= 0) {
+		*n = (size_t)r;
+		return DX_SOCK_OK;
+	}
+	if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) {
+		c->want = r == MBEDTLS_ERR_SSL_WANT_READ ? DX_POLL_IN : DX_POLL_OUT;
+		return DX_SOCK_AGAIN;
+	}
+	mbedtls_strerror(r, err, errsz);
+	return r == MBEDTLS_ERR_NET_CONN_RESET ? DX_SOCK_RESET : DX_SOCK_ERR;
+}
+
+static enum dx_sock_rc conn_recv(struct conn *c, char *buf, size_t len, size_t *n,
+				 char *err, size_t errsz)
+{
+	int r;
+	c->want = DX_POLL_IN;
+	if (!c->tls)
+		return dx_sock_recv(c->s, buf, len, n, err, errsz);
+	r = mbedtls_ssl_read(&c->ssl, (unsigned char *)buf, len);
+	if (r > 0) {
+		*n = (size_t)r;
+		return DX_SOCK_OK;
+	}
+	if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+		return DX_SOCK_CLOSED;
+	if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) {
+		c->want = r == MBEDTLS_ERR_SSL_WANT_READ ? DX_POLL_IN : DX_POLL_OUT;
+		return DX_SOCK_AGAIN;
+	}
+	mbedtls_strerror(r, err, errsz);
+	return r == MBEDTLS_ERR_NET_CONN_RESET ? DX_SOCK_RESET : DX_SOCK_ERR;
+}
+
 /* One GET, no redirect followed. 0 with the body on 200; 1 on a redirect
  * (3xx with a Location, copied to `location`); -1 with the reason. */
 static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
@@ -121,8 +295,8 @@ static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
 	size_t addrsz = sizeof res->address, rulesz = sizeof res->rule;
 	char host[256], addr[256], req[1400], serr[160];
 	const char *path;
-	int port, aport, r;
-	dx_sock_t s = DX_SOCK_BAD;
+	int port, aport, r, tls;
+	struct conn cn;
 	enum dx_sock_rc rc;
 	char *buf = NULL, *hdr_end;
 	size_t n = 0, cap = 0, sent = 0, reqlen, hlen, cl = (size_t)-1;
@@ -133,7 +307,9 @@ static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
 	*status = 0;
 	*too_large = 0;
 	address[0] = rule[0] = 0;
-	if (split_url(url, host, sizeof host, &port, &path, err, errsz))
+	memset(&cn, 0, sizeof cn);
+	cn.s = DX_SOCK_BAD;
+	if (split_url(url, host, sizeof host, &port, &path, &tls, err, errsz))
 		return -1;
 	if (first_addr(net, host, addr, sizeof addr, err, errsz))
 		return -1;
@@ -154,26 +330,28 @@ static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
 		snprintf(err, errsz, "the socket library did not start");
 		return -1;
 	}
-	rc = dx_sock_connect(addr, aport, &s, serr, sizeof serr);
+	rc = dx_sock_connect(addr, aport, &cn.s, serr, sizeof serr);
 	if (rc == DX_SOCK_AGAIN) {
-		if (wait_for(s, DX_POLL_OUT, deadline)) {
+		if (wait_for(cn.s, DX_POLL_OUT, deadline)) {
 			snprintf(err, errsz, "connecting to %s timed out", address);
 			goto fail;
 		}
-		rc = dx_sock_connected(s, serr, sizeof serr);
+		rc = dx_sock_connected(cn.s, serr, sizeof serr);
 	}
 	if (rc != DX_SOCK_OK) {
 		snprintf(err, errsz, "cannot connect to %s: %s", address, serr);
 		goto fail;
 	}
+	if (tls && tls_start(&cn, net, host, address, deadline, err, errsz))
+		goto fail;
 	reqlen = (size_t)snprintf(req, sizeof req,
 				  "GET %.1000s HTTP/1.0\r\nHost: %s\r\nUser-Agent: mdediag (WPAD)\r\n"
 				  "Accept: */*\r\nConnection: close\r\n\r\n", path, host);
 	while (sent < reqlen) {
 		size_t k = 0;
-		rc = dx_sock_send(s, req + sent, reqlen - sent, &k, serr, sizeof serr);
+		rc = conn_send(&cn, req + sent, reqlen - sent, &k, serr, sizeof serr);
 		if (rc == DX_SOCK_AGAIN) {
-			if (wait_for(s, DX_POLL_OUT, deadline)) {
+			if (wait_for(cn.s, cn.want, deadline)) {
 				snprintf(err, errsz, "sending the request to %s timed out", address);
 				goto fail;
 			}
@@ -206,9 +384,9 @@ static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
 			buf = nb;
 			cap = nc;
 		}
-		rc = dx_sock_recv(s, buf + n, cap - 1 - n, &k, serr, sizeof serr);
+		rc = conn_recv(&cn, buf + n, cap - 1 - n, &k, serr, sizeof serr);
 		if (rc == DX_SOCK_AGAIN) {
-			if (wait_for(s, DX_POLL_IN, deadline)) {
+			if (wait_for(cn.s, cn.want, deadline)) {
 				snprintf(err, errsz, "%s sent no complete answer within %d ms (%zu bytes so far)",
 					 address, net->timeout_ms > 0 ? net->timeout_ms : 5000, n);
 				goto fail;
@@ -225,8 +403,7 @@ static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
 		}
 		n += k;
 	}
-	dx_sock_close(s);
-	s = DX_SOCK_BAD;
+	conn_close(&cn);
 	if (!buf || n == 0) {
 		snprintf(err, errsz, "%s closed the connection without an answer", address);
 		goto fail;
@@ -280,8 +457,7 @@ static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
 	*len = n - hlen;
 	return 0;
 fail:
-	if (s != DX_SOCK_BAD)
-		dx_sock_close(s);
+	conn_close(&cn);
 	free(buf);
 	return -1;
 }

@@ -25,6 +25,10 @@ struct dx_wpad_net {
 	const char *const *rule_text;   /* the rules as given, for evidence */
 	int loopback_only;              /* fixture mode: never leave 127/8, ::1 */
 	int timeout_ms;                 /* download deadline */
+	/* https:// PAC URLs: the probe's trust anchors (PEM, NUL-terminated;
+	 * len = strlen + 1), checked as the probe checks a destination */
+	const char *anchors_pem;
+	size_t anchors_len;
 };
 
 enum dx_wpad_stage {
