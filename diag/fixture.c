@@ -646,13 +646,13 @@ static int load_files(struct ld *ld, const cJSON *files)
 
 static int parse_level(const cJSON *j)
 {
-	static const char *names[] = {"", "critical", "error", "warning",
+	static const char *names[] = {"log-always", "critical", "error", "warning",
 		"information", "verbose"};
-	if (cJSON_IsNumber(j) && j->valuedouble >= 1 && j->valuedouble <= 5 &&
+	if (cJSON_IsNumber(j) && j->valuedouble >= 0 && j->valuedouble <= 5 &&
 	    j->valuedouble == (int)j->valuedouble)
 		return (int)j->valuedouble;
 	if (cJSON_IsString(j))
-		for (int i = 1; i <= 5; i++)
+		for (int i = 0; i <= 5; i++)
 			if (strcmp(j->valuestring, names[i]) == 0)
 				return i;
 	return -1;

@@ -103,9 +103,14 @@ const char *dx_svc_start_name(int start_type)
 
 const char *dx_evlevel_name(int level)
 {
-	static const char *names[] = {"unknown", "critical", "error", "warning",
+	static const char *names[] = {"log-always", "critical", "error", "warning",
 		"information", "verbose"};
-	return level >= 1 && level <= 5 ? names[level] : names[0];
+	return level >= 0 && level <= 5 ? names[level] : "unknown";
+}
+
+int dx_evlevel_is_error(int level)
+{
+	return level == DX_EV_CRITICAL || level == DX_EV_ERROR;
 }
 
 void dx_eventlist_free(struct dx_eventlist *l)

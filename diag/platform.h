@@ -123,9 +123,15 @@ struct dx_svc {
 
 /* ---- event logs -------------------------------------------------------- */
 
-enum dx_evlevel { DX_EV_CRITICAL = 1, DX_EV_ERROR = 2, DX_EV_WARNING = 3,
-		  DX_EV_INFO = 4, DX_EV_VERBOSE = 5 };
+/* The event's System/Level. 0 is win:LogAlways (WINEVENT_LEVEL_LOG_ALWAYS,
+ * "log this event whatever the session's level"): not a severity, shown as
+ * information by Event Viewer, never an error. */
+enum dx_evlevel { DX_EV_LOG_ALWAYS = 0, DX_EV_CRITICAL = 1, DX_EV_ERROR = 2,
+		  DX_EV_WARNING = 3, DX_EV_INFO = 4, DX_EV_VERBOSE = 5 };
+/* "log-always", "critical", ..., "verbose"; "unknown" past 5. */
 const char *dx_evlevel_name(int level);
+/* 1 for critical (1) and error (2) only: a level-0 event is no error. */
+int dx_evlevel_is_error(int level);
 
 struct dx_event {
 	char *log;       /* "Application", "Microsoft-Windows-SENSE/Operational" */

@@ -292,7 +292,7 @@ static enum dx_status rc_dir_list(void *ctx, const char *path,
 
 static const char *level_name(int level)
 {
-	return dx_evlevel_name(level >= 1 && level <= 5 ? level : 4);
+	return dx_evlevel_name(level >= 0 && level <= 5 ? level : 4);
 }
 
 static enum dx_status rc_events_query(void *ctx, const char *log,
