@@ -855,6 +855,8 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 			snprintf(wp.rec_alerts, sizeof wp.rec_alerts, "%s", w->alerts);
 			wp.rec_latin1 = w->script_latin1;
 			snprintf(wp.os_error, sizeof wp.os_error, "%s", w->os_error);
+			/* the switches' evidence, from the collected reads */
+			dx_wpad_read_switches(&wp, c->p);
 			wpad_ran = 1;
 		}
 		goto findings;

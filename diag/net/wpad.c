@@ -570,7 +570,7 @@ static const char *svc_start_name(int s)
  * documents that WinHTTP falls back to running WPAD in-process when it
  * cannot delegate to the service (WINHTTP_AUTOPROXY_OPTIONS, "AutoProxy
  * Issues in WinHTTP"), so a stopped or disabled service changes no route. */
-static void read_switches(struct dx_wpad_state *st, const struct dx_platform *p)
+void dx_wpad_read_switches(struct dx_wpad_state *st, const struct dx_platform *p)
 {
 	struct dx_err e = {0};
 	struct dx_svc svc;
@@ -622,7 +622,7 @@ void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
 		l = *lim;
 	if (!l.max_script)
 		l.max_script = 4u << 20;
-	read_switches(st, p);
+	dx_wpad_read_switches(st, p);
 	if (st->stage == DX_WPAD_DISABLED)
 		return;
 	st->detect_st = dx_wpad_detect(p, &st->w, &st->detect_err);

@@ -89,6 +89,11 @@ struct dx_wpad_state {
 	struct dx_wpad_net net;
 };
 
+/* Reads DisableWpad and the auto-proxy service into st (disable_wpad,
+ * service; stage DX_WPAD_DISABLED when DisableWpad is nonzero). dx_wpad_run
+ * does it first; a replay calls it on the collected registry and services. */
+void dx_wpad_read_switches(struct dx_wpad_state *st, const struct dx_platform *p);
+
 /* Discovery, download, load. `my_ips` are the device's addresses for
  * myIpAddress ("" = 127.0.0.1); `now` the device clock. */
 void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
