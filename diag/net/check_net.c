@@ -855,6 +855,10 @@ static void probe_all(struct dx_ctx *c, struct netplan *np)
 			snprintf(wp.rec_alerts, sizeof wp.rec_alerts, "%s", w->alerts);
 			wp.rec_latin1 = w->script_latin1;
 			snprintf(wp.os_error, sizeof wp.os_error, "%s", w->os_error);
+			snprintf(wp.redirects, sizeof wp.redirects, "%s", w->redirects);
+			snprintf(wp.www_authenticate, sizeof wp.www_authenticate, "%s",
+				 w->www_authenticate);
+			wp.auth_required = w->auth_required;
 			/* the switches' evidence, from the collected reads */
 			dx_wpad_read_switches(&wp, c->p);
 			wpad_ran = 1;
@@ -953,6 +957,10 @@ findings:
 			snprintf(w->alerts, sizeof w->alerts, "%s", wp.pac ? dx_pac_alerts(wp.pac) : "");
 			w->script_latin1 = wp.pac && dx_pac_read_as_latin1(wp.pac);
 			snprintf(w->os_error, sizeof w->os_error, "%s", wp.os_error);
+			snprintf(w->redirects, sizeof w->redirects, "%s", wp.redirects);
+			snprintf(w->www_authenticate, sizeof w->www_authenticate, "%s",
+				 wp.www_authenticate);
+			w->auth_required = wp.auth_required;
 		}
 	}
 	for (int i = 0; i < n; i++)

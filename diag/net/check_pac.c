@@ -146,7 +146,7 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 	}
 	dx_ev_num(f, "script_bytes", (double)st->script_bytes);
 	dx_ev_num(f, "load_ms", (double)(long)(st->load_ms * 10 + 0.5) / 10);
-	if (st->pac) {
+	if (st->stage == DX_WPAD_READY) {
 		/* the local time the script's time functions saw */
 		char tz[200];
 		int32_t m = st->tz.offset_s / 60, a = m < 0 ? -m : m;

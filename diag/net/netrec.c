@@ -174,6 +174,10 @@ cJSON *dx_netlog_json(const struct dx_netlog *log)
 		if (w->script_latin1)
 			cJSON_AddBoolToObject(opt, "script_latin1", 1);
 		add_str(opt, "os_error", w->os_error);
+		add_str(opt, "redirects", w->redirects);
+		add_str(opt, "www_authenticate", w->www_authenticate);
+		if (w->auth_required)
+			cJSON_AddBoolToObject(opt, "auth_required", 1);
 	}
 	a = cJSON_AddArrayToObject(o, "destinations");
 	for (size_t i = 0; a && i < log->n; i++) {
@@ -533,7 +537,11 @@ int dx_netlog_parse(const cJSON *j, struct dx_netlog *log, char *err, size_t err
 		    get_s(&c, opt, "entry_point", w->entry_point, sizeof w->entry_point, 0) ||
 		    get_s(&c, opt, "alerts", w->alerts, sizeof w->alerts, 0) ||
 		    get_b(&c, opt, "script_latin1", &w->script_latin1) ||
-		    get_s(&c, opt, "os_error", w->os_error, sizeof w->os_error, 0))
+		    get_s(&c, opt, "os_error", w->os_error, sizeof w->os_error, 0) ||
+		    get_s(&c, opt, "redirects", w->redirects, sizeof w->redirects, 0) ||
+		    get_s(&c, opt, "www_authenticate", w->www_authenticate,
+			  sizeof w->www_authenticate, 0) ||
+		    get_b(&c, opt, "auth_required", &w->auth_required))
 			return -1;
 		w->present = 1;
 		w->stage = (int)st;

@@ -594,6 +594,11 @@ void dx_wpad_read_switches(struct dx_wpad_state *st, const struct dx_platform *p
 		snprintf(st->service, sizeof st->service, "missing");
 	else
 		snprintf(st->service, sizeof st->service, "not read: %s", e.text);
+	/* The PAC time functions run in the device's local time, as WinHTTP's
+	 * evaluator on the device does. */
+	memset(&e, 0, sizeof e);
+	if (dx_time_zone(p, &st->tz, &e) != DX_OK)
+		snprintf(st->tz_error, sizeof st->tz_error, "%s", e.text);
 	/* Microsoft documents 1; any other nonzero value is read as on too */
 	if (v != 0) {
 		st->stage = DX_WPAD_DISABLED;
@@ -655,13 +660,6 @@ void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
 	}
 	st->fetch_ms = dx_clock_ms() - t0;
 	st->script_bytes = len;
-	/* The time functions run in the device's local time, as WinHTTP's
-	 * evaluator on the device does. */
-	{
-		struct dx_err e = {0};
-		if (dx_time_zone(p, &st->tz, &e) != DX_OK)
-			snprintf(st->tz_error, sizeof st->tz_error, "%s", e.text);
-	}
 	/* The script resolves through the same resolver as the probe. */
 	env.utc_offset = st->tz.offset_s;
 	env.resolve = pac_resolve;

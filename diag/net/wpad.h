@@ -89,8 +89,9 @@ struct dx_wpad_state {
 	struct dx_wpad_net net;
 };
 
-/* Reads DisableWpad and the auto-proxy service into st (disable_wpad,
- * service; stage DX_WPAD_DISABLED when DisableWpad is nonzero). dx_wpad_run
+/* Reads DisableWpad, the auto-proxy service and the time zone into st
+ * (disable_wpad, service, tz; stage DX_WPAD_DISABLED when DisableWpad is
+ * nonzero). dx_wpad_run
  * does it first; a replay calls it on the collected registry and services. */
 void dx_wpad_read_switches(struct dx_wpad_state *st, const struct dx_platform *p);
 
