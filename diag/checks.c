@@ -20,6 +20,7 @@ const struct dx_check_id dx_check_table[] = {
 	{"os.supported", "prerequisites", 0},
 	{"os.unknown", "prerequisites", 1},
 	/* 2. the Sense service and onboarding */
+	{"sense.pending-delete", "sense", 1},
 	{"sense.missing.server2016-agent", "sense", 1},
 	{"sense.missing.win11-capability", "sense", 1},
 	{"sense.missing.other", "sense", 1},

@@ -936,6 +936,7 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 		{"transient", DX_TRANSIENT, DX_ERROR_RETRY},
 		{"timeout", DX_TIMEOUT, DX_WSAETIMEDOUT},
 		{"bad-data", DX_BAD_DATA, DX_ERROR_INVALID_DATA},
+		{"marked-for-delete", DX_NOT_FOUND, DX_ERROR_SERVICE_MARKED_FOR_DELETE},
 		/* win32 branch: what the real platform answers where an API is
 		 * missing (events under Wine), so conformance can model it. */
 		{"unsupported", DX_UNSUPPORTED, 120 /* ERROR_CALL_NOT_IMPLEMENTED */},

@@ -46,6 +46,10 @@ enum dx_status {
 #define DX_ERROR_ACCESS_DENIED 5u
 #define DX_ERROR_INVALID_DATA 13u
 #define DX_ERROR_SERVICE_DOES_NOT_EXIST 1060u
+/* The service is marked for deletion: it goes once every handle to it is
+ * closed and it has stopped (DeleteService), in practice at a restart.
+ * svc_query answers DX_NOT_FOUND with this code, not 1060. */
+#define DX_ERROR_SERVICE_MARKED_FOR_DELETE 1072u
 #define DX_ERROR_RETRY 1237u
 #define DX_WSAHOST_NOT_FOUND 11001u
 #define DX_WSATRY_AGAIN 11002u

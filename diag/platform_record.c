@@ -83,10 +83,18 @@ static const char *error_name(enum dx_status s)
 }
 
 /* A failure the fixture cannot express as data becomes a fault rule. */
+static void record_fault_named(struct rec *r, const char *primitive, const char *target,
+			       const char *e);
+
 static void record_fault(struct rec *r, const char *primitive, const char *target,
 			 enum dx_status s)
 {
-	const char *e = error_name(s);
+	record_fault_named(r, primitive, target, error_name(s));
+}
+
+static void record_fault_named(struct rec *r, const char *primitive, const char *target,
+			       const char *e)
+{
 	if (!e || !r->faults)
 		return;
 	cJSON *f;
@@ -229,6 +237,8 @@ static enum dx_status rc_svc_query(void *ctx, const char *name,
 				cJSON_AddStringToObject(o, "image_path", out->image_path);
 		}
 		set(r->services, name, o);
+	} else if (s == DX_NOT_FOUND && err->code == DX_ERROR_SERVICE_MARKED_FOR_DELETE) {
+		record_fault_named(r, "svc_query", name, "marked-for-delete");
 	} else if (s != DX_NOT_FOUND) {
 		record_fault(r, "svc_query", name, s);
 	}

@@ -598,9 +598,9 @@ static enum dx_status dx_w32_svc_query(void *ctx, const char *name,
 	}
 	if (!svc) {
 		code = GetLastError();
+		/* 1072 (marked for deletion) stays 1072: the service still
+		 * exists until a restart, which is the fix, not a reinstall */
 		st = dx_w32_fail(err, code, "OpenService(%s)", name);
-		if (code == ERROR_SERVICE_MARKED_FOR_DELETE)
-			err->code = DX_ERROR_SERVICE_DOES_NOT_EXIST;
 		goto out;
 	}
 	if (!QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&ssp,
@@ -957,52 +957,108 @@ out:
 	return s ? s : strdup("");
 }
 
-/* One EventData value as text: strings as they are, numbers in decimal
- * (hexadecimal for the HexInt types, as Event Viewer shows them), GUIDs in
- * braces; other types (binary, SIDs, arrays) as "". NULL only when out of
- * memory. */
-static char *dx_w32_variant_text(const EVT_VARIANT *v)
+/* Bytes of one element of an EVT_VARIANT array of `type`; 0 for the types
+ * not rendered (binary, SIDs, ...). */
+static size_t dx_w32_elem_size(DWORD type)
+{
+	switch (type) {
+	case EvtVarTypeSByte: case EvtVarTypeByte: return 1;
+	case EvtVarTypeInt16: case EvtVarTypeUInt16: return 2;
+	case EvtVarTypeInt32: case EvtVarTypeUInt32: case EvtVarTypeHexInt32:
+	case EvtVarTypeBoolean: return 4; /* BOOL */
+	case EvtVarTypeInt64: case EvtVarTypeUInt64: case EvtVarTypeHexInt64: return 8;
+	case EvtVarTypeGuid: return sizeof(GUID);
+	case EvtVarTypeString: return sizeof(LPWSTR);
+	case EvtVarTypeAnsiString: return sizeof(LPSTR);
+	default: return 0;
+	}
+}
+
+/* One element at `e` (the value itself, or a GUID, or a string pointer) as
+ * newly allocated UTF-8; "" for the types not rendered; NULL out of memory. */
+static char *dx_w32_elem_text(DWORD type, const void *e)
 {
 	wchar_t w[64];
 
 	w[0] = L'\0';
-	switch (v->Type & EVT_VARIANT_TYPE_MASK) {
-	case EvtVarTypeString:
-		if (!(v->Type & EVT_VARIANT_TYPE_ARRAY) && v->StringVal) {
-			size_t n = wcslen(v->StringVal);
-			if (n > DX_W32_MAX_MESSAGE)
-				n = DX_W32_MAX_MESSAGE;
-			return dx_w32_utf8(v->StringVal, (int)n, NULL);
-		}
+	switch (type) {
+	case EvtVarTypeString: {
+		LPCWSTR str = *(const LPCWSTR *)e;
+		size_t n = str ? wcslen(str) : 0;
+		if (!str)
+			break;
+		if (n > DX_W32_MAX_MESSAGE)
+			n = DX_W32_MAX_MESSAGE;
+		return dx_w32_utf8(str, (int)n, NULL);
+	}
+	case EvtVarTypeAnsiString: {
+		LPCSTR str = *(const LPCSTR *)e;
+		return strdup(str ? str : "");
+	}
+	case EvtVarTypeSByte: swprintf(w, 64, L"%d", (int)*(const signed char *)e); break;
+	case EvtVarTypeByte: swprintf(w, 64, L"%u", (unsigned)*(const unsigned char *)e); break;
+	case EvtVarTypeInt16: swprintf(w, 64, L"%d", (int)*(const INT16 *)e); break;
+	case EvtVarTypeUInt16: swprintf(w, 64, L"%u", (unsigned)*(const UINT16 *)e); break;
+	case EvtVarTypeInt32: swprintf(w, 64, L"%ld", (long)*(const INT32 *)e); break;
+	case EvtVarTypeUInt32: swprintf(w, 64, L"%lu", (unsigned long)*(const UINT32 *)e); break;
+	case EvtVarTypeInt64: swprintf(w, 64, L"%lld", (long long)*(const INT64 *)e); break;
+	case EvtVarTypeUInt64: swprintf(w, 64, L"%llu", (unsigned long long)*(const UINT64 *)e); break;
+	case EvtVarTypeBoolean: swprintf(w, 64, L"%ls", *(const BOOL *)e ? L"true" : L"false"); break;
+	case EvtVarTypeHexInt32: swprintf(w, 64, L"0x%08lX", (unsigned long)*(const UINT32 *)e); break;
+	case EvtVarTypeHexInt64: swprintf(w, 64, L"0x%016llX", (unsigned long long)*(const UINT64 *)e); break;
+	case EvtVarTypeGuid: {
+		const GUID *g = e;
+		swprintf(w, 64, L"{%08lX-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
+			 (unsigned long)g->Data1, g->Data2, g->Data3, g->Data4[0], g->Data4[1],
+			 g->Data4[2], g->Data4[3], g->Data4[4], g->Data4[5], g->Data4[6],
+			 g->Data4[7]);
 		break;
-	case EvtVarTypeAnsiString:
-		if (!(v->Type & EVT_VARIANT_TYPE_ARRAY) && v->AnsiStringVal)
-			return strdup(v->AnsiStringVal);
-		break;
-	case EvtVarTypeSByte: swprintf(w, 64, L"%d", (int)v->SByteVal); break;
-	case EvtVarTypeByte: swprintf(w, 64, L"%u", (unsigned)v->ByteVal); break;
-	case EvtVarTypeInt16: swprintf(w, 64, L"%d", (int)v->Int16Val); break;
-	case EvtVarTypeUInt16: swprintf(w, 64, L"%u", (unsigned)v->UInt16Val); break;
-	case EvtVarTypeInt32: swprintf(w, 64, L"%ld", (long)v->Int32Val); break;
-	case EvtVarTypeUInt32: swprintf(w, 64, L"%lu", (unsigned long)v->UInt32Val); break;
-	case EvtVarTypeInt64: swprintf(w, 64, L"%lld", (long long)v->Int64Val); break;
-	case EvtVarTypeUInt64: swprintf(w, 64, L"%llu", (unsigned long long)v->UInt64Val); break;
-	case EvtVarTypeBoolean: swprintf(w, 64, L"%ls", v->BooleanVal ? L"true" : L"false"); break;
-	case EvtVarTypeHexInt32: swprintf(w, 64, L"0x%08lX", (unsigned long)v->UInt32Val); break;
-	case EvtVarTypeHexInt64: swprintf(w, 64, L"0x%016llX", (unsigned long long)v->UInt64Val); break;
-	case EvtVarTypeGuid:
-		if (v->GuidVal) {
-			const GUID *g = v->GuidVal;
-			swprintf(w, 64, L"{%08lX-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
-				 (unsigned long)g->Data1, g->Data2, g->Data3, g->Data4[0],
-				 g->Data4[1], g->Data4[2], g->Data4[3], g->Data4[4],
-				 g->Data4[5], g->Data4[6], g->Data4[7]);
-		}
-		break;
+	}
 	default:
 		break;
 	}
 	return dx_w32_utf8(w, -1, NULL);
+}
+
+/* One EventData value as text: strings as they are, numbers in decimal
+ * (hexadecimal for the HexInt types, as Event Viewer shows them), GUIDs in
+ * braces, an array as its elements joined by ", " (Count of them; the
+ * union then holds a pointer, which was printed as a number before);
+ * other types (binary, SIDs) as "". NULL only when out of memory. */
+char *dx_w32_variant_text(const EVT_VARIANT *v)
+{
+	DWORD type = v->Type & EVT_VARIANT_TYPE_MASK;
+	size_t es = dx_w32_elem_size(type), len = 0;
+	char *out;
+
+	if (!(v->Type & EVT_VARIANT_TYPE_ARRAY)) {
+		if (type == EvtVarTypeGuid)
+			return v->GuidVal ? dx_w32_elem_text(type, v->GuidVal) : strdup("");
+		/* every scalar, and a string's pointer, sits at the union's start */
+		return es ? dx_w32_elem_text(type, &v->ByteVal) : strdup("");
+	}
+	out = calloc(1, 1);
+	if (!out || !es || !v->ByteArr)
+		return out;
+	for (DWORD i = 0; i < v->Count && len < DX_W32_MAX_MESSAGE; i++) {
+		char *one = dx_w32_elem_text(type, (const unsigned char *)v->ByteArr + i * es);
+		char *grown;
+		size_t n;
+
+		if (!one)
+			break;
+		n = strlen(one);
+		grown = realloc(out, len + n + 3);
+		if (!grown) {
+			free(one);
+			break;
+		}
+		out = grown;
+		snprintf(out + len, n + 3, "%s%s", i ? ", " : "", one);
+		len += n + (i ? 2 : 0);
+		free(one);
+	}
+	return out;
 }
 
 /* The insertion strings of one event (its EventData/UserData values, in
@@ -1214,23 +1270,31 @@ out:
 
 /* ---- name resolution, clock, host name --------------------------------- */
 
+/* GetAddrInfoW, not the ANSI getaddrinfo: a name is UTF-8 here, and the
+ * ANSI call would read its bytes in the ANSI code page (a non-ASCII name,
+ * an internationalized domain or host name, would be mangled). */
 static enum dx_status dx_w32_resolve(void *ctx, const char *host,
 				     struct dx_strlist *out, struct dx_err *err)
 {
-	struct addrinfo hints, *res = NULL, *ai;
-	char addr[INET6_ADDRSTRLEN + 1];
+	ADDRINFOW hints, *res = NULL, *ai;
+	wchar_t waddr[INET6_ADDRSTRLEN + 1], *whost;
+	char addr[INET6_ADDRSTRLEN * 3 + 1];
 	enum dx_status st = DX_OK;
 	size_t i;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	whost = dx_w32_wide(host);
+	if (!whost)
+		return dx_fail(err, DX_BAD_DATA, ERROR_INVALID_NAME, "host name %s: not valid UTF-8",
+			       host);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	rc = getaddrinfo(host, NULL, &hints, &res);
+	rc = GetAddrInfoW(whost, NULL, &hints, &res);
 	if (rc != 0) {
-		/* Windows' getaddrinfo returns the WSA error itself. */
-		st = dx_w32_fail(err, (DWORD)rc, "getaddrinfo(%s)", host);
+		/* GetAddrInfoW returns the WSA error itself. */
+		st = dx_w32_fail(err, (DWORD)rc, "GetAddrInfoW(%s)", host);
 		goto out;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
@@ -1238,9 +1302,11 @@ static enum dx_status dx_w32_resolve(void *ctx, const char *host,
 
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
 			continue;
-		if (getnameinfo(ai->ai_addr, (int)ai->ai_addrlen, addr, sizeof(addr),
-				NULL, 0, NI_NUMERICHOST) != 0)
+		if (GetNameInfoW(ai->ai_addr, (socklen_t)ai->ai_addrlen, waddr,
+				 (DWORD)(sizeof(waddr) / sizeof(waddr[0])), NULL, 0,
+				 NI_NUMERICHOST) != 0)
 			continue;
+		dx_w32_utf8_into(waddr, addr, sizeof(addr));
 		for (i = 0; i < out->count; i++)
 			dup |= !strcmp(out->items[i], addr);
 		if (!dup && dx_strlist_push(out, addr) != 0) {
@@ -1250,12 +1316,13 @@ static enum dx_status dx_w32_resolve(void *ctx, const char *host,
 	}
 	if (out->count == 0)
 		st = dx_fail(err, DX_NOT_FOUND, DX_WSAHOST_NOT_FOUND,
-			     "getaddrinfo(%s): no IPv4 or IPv6 address", host);
+			     "GetAddrInfoW(%s): no IPv4 or IPv6 address", host);
 out:
 	if (st)
 		dx_strlist_free(out);
 	if (res)
-		freeaddrinfo(res);
+		FreeAddrInfoW(res);
+	free(whost);
 	return st;
 }
 

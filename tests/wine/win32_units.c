@@ -157,6 +157,34 @@ int main(int argc, char **argv)
 		   "PAC heap abandoned past the unwind slack: a status, no abort", err);
 		dx_pac_free(pac);
 	}
+	/* 9. an array-typed event value is its elements, not the bits of the
+	 * pointer the variant holds (Event Log is stubbed in Wine: the
+	 * renderer is called on values built here) */
+	{
+		UINT32 nums[3] = {7, 8, 4294967295u};
+		LPWSTR strs[2] = {L"a", L"\x00e9"};
+		EVT_VARIANT v;
+		char *t1, *t2, *t3;
+		memset(&v, 0, sizeof v);
+		v.Type = EvtVarTypeUInt32 | EVT_VARIANT_TYPE_ARRAY;
+		v.UInt32Arr = nums;
+		v.Count = 3;
+		t1 = dx_w32_variant_text(&v);
+		v.Type = EvtVarTypeString | EVT_VARIANT_TYPE_ARRAY;
+		v.StringArr = strs;
+		v.Count = 2;
+		t2 = dx_w32_variant_text(&v);
+		v.Type = EvtVarTypeUInt32;
+		v.UInt32Val = 42;
+		t3 = dx_w32_variant_text(&v);
+		snprintf(buf, sizeof buf, "\"%s\", \"%s\", \"%s\"", t1 ? t1 : "(null)",
+			 t2 ? t2 : "(null)", t3 ? t3 : "(null)");
+		ok(t1 && t2 && t3 && !strcmp(t1, "7, 8, 4294967295") && !strcmp(t2, "a, \xc3\xa9") &&
+		   !strcmp(t3, "42"), "array event values are their elements", buf);
+		free(t1);
+		free(t2);
+		free(t3);
+	}
 	dx_platform_close(&p);
 	printf("1..%d\n", n);
 	return bad ? 1 : 0;
