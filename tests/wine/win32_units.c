@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "console.h"
 #include "pac.h"
 #include "platform.h"
 #include "platform_win32.h"
@@ -35,11 +36,36 @@ static void ok(int cond, const char *what, const char *detail)
 
 static const char want_name[] = "\xe8\xa8\xba\xe6\x96\xad-\xc3\xa9.json"; /* 診断-é.json */
 
+/* --console: run on a console (console_stderr.py gives it a pty, which
+ * Wine turns into a console). dx_console_vt switches virtual terminal
+ * processing on; dx_console_restore (atexit) puts the mode back, which the
+ * shell that owns the console would otherwise keep. */
+static int console_cases(void)
+{
+	HANDLE h = GetStdHandle(STD_OUTPUT_HANDLE);
+	DWORD before = 0, during = 0, after = 0;
+	char detail[160];
+	int got = GetConsoleMode(h, &before);
+	int vt = dx_console_vt(stdout);
+	GetConsoleMode(h, &during);
+	dx_console_restore();
+	GetConsoleMode(h, &after);
+	snprintf(detail, sizeof detail, "mode 0x%lx, with VT 0x%lx, restored 0x%lx",
+		 (unsigned long)before, (unsigned long)during, (unsigned long)after);
+	ok(got && vt && during != before && after == before,
+	   "the console mode is put back after virtual terminal processing", detail);
+	printf("1..%d\n", n);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[512];
 	struct dx_platform p;
 	struct dx_err err;
+
+	if (argc > 1 && strcmp(argv[1], "--console") == 0)
+		return console_cases();
 
 	/* 1. UTF-8 argv whatever the code page */
 	{
