@@ -7,10 +7,12 @@
  *   __dx_resolve_all(host) every address, ';'-separated, or ""
  *   __dx_my_ips()          the device's addresses, ';'-separated (never "")
  *   __dx_now()             the device clock, seconds since the epoch (UTC)
+ *   __dx_utc_offset()      seconds to add to UTC for the device's local time
+ *                          (its time zone, daylight saving included, at now)
  *   __dx_alert(msg)        records an alert() message as evidence
- * Time functions read the device clock, never the host's, so a fixture
- * gives the same answer on every run. The device has no time zone here:
- * local time is UTC (the "GMT" argument changes nothing).
+ * Time functions read the device clock and time zone, never the host's, so
+ * a fixture gives the same answer on every run: local time unless the last
+ * argument is "GMT", as the Netscape spec says.
  */
 
 function isPlainHostName(host) {
@@ -84,9 +86,14 @@ function __dx_v4(s) {
 	return n;
 }
 
+/* As Mozilla's, Chromium's and pacparser's: each of the first four
+ * dot-separated parts masked to a byte (a missing or non-numeric part is 0),
+ * packed into a signed 32-bit number ("192.168.1.1" is -1062731519). */
 function convert_addr(ipchars) {
-	var n = __dx_v4(ipchars);
-	return n === null ? 0 : n;
+	var b = String(ipchars).split('.'), n = 0;
+	for (var i = 0; i < 4; i++)
+		n = (n << 8) | (b[i] & 0xff);
+	return n;
 }
 
 function isInNet(host, pattern, mask) {
@@ -201,29 +208,36 @@ function alert(msg) {
 
 /* ---- time ---------------------------------------------------------------- */
 
+/* Day and month names are compared exactly, upper case, as the Netscape
+ * spec lists them and Mozilla, Chromium and pacparser compare them:
+ * weekdayRange('mon') is false. */
+
 var __dx_days = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 var __dx_months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP',
 	'OCT', 'NOV', 'DEC'];
 
-function __dx_date() {
-	return new Date(__dx_now() * 1000);
+/* The device's time as a Date whose getUTC* fields are the wall clock
+ * wanted: local time, or UTC when `gmt`. */
+function __dx_date(gmt) {
+	return new Date((__dx_now() + (gmt ? 0 : __dx_utc_offset())) * 1000);
 }
 
-/* Drops a trailing "GMT" argument (local time is UTC here). */
+/* The arguments without a trailing "GMT"; out.gmt says whether it was there. */
 function __dx_args(a) {
 	var out = [];
 	for (var i = 0; i < a.length; i++)
 		out.push(a[i]);
-	if (out.length && out[out.length - 1] === 'GMT')
+	out.gmt = out.length > 0 && out[out.length - 1] === 'GMT';
+	if (out.gmt)
 		out.pop();
 	return out;
 }
 
 function weekdayRange() {
 	var a = __dx_args(arguments);
-	var d1 = __dx_days.indexOf(String(a[0]).toUpperCase());
-	var d2 = a.length > 1 ? __dx_days.indexOf(String(a[1]).toUpperCase()) : d1;
-	var today = __dx_date().getUTCDay();
+	var d1 = __dx_days.indexOf(a[0]);
+	var d2 = a.length > 1 ? __dx_days.indexOf(a[1]) : d1;
+	var today = __dx_date(a.gmt).getUTCDay();
 	if (d1 < 0 || d2 < 0)
 		return false;
 	return d1 <= d2 ? today >= d1 && today <= d2 : today >= d1 || today <= d2;
@@ -232,10 +246,10 @@ function weekdayRange() {
 /* dateRange(day | month | year | day, month | month, year | ... ranges):
  * each argument is a day (1-31), a month name or a year (four digits). */
 function dateRange() {
-	var a = __dx_args(arguments), now = __dx_date();
+	var a = __dx_args(arguments), now = __dx_date(a.gmt);
 	var parts = [];
 	for (var i = 0; i < a.length; i++) {
-		var v = a[i], m = __dx_months.indexOf(String(v).toUpperCase());
+		var v = a[i], m = __dx_months.indexOf(v);
 		if (m >= 0)
 			parts.push({ k: 'm', v: m });
 		else if (typeof v === 'number' && v > 31)
@@ -275,7 +289,7 @@ function dateRange() {
 
 /* timeRange(hour | h1, h2 | h1, m1, h2, m2 | h1, m1, s1, h2, m2, s2) */
 function timeRange() {
-	var a = __dx_args(arguments), now = __dx_date();
+	var a = __dx_args(arguments), now = __dx_date(a.gmt);
 	var cur = now.getUTCHours() * 3600 + now.getUTCMinutes() * 60 + now.getUTCSeconds();
 	var from, to;
 	for (var i = 0; i < a.length; i++)

@@ -166,12 +166,12 @@ static void check_onboarding_events(struct dx_ctx *c, int64_t since)
 	 * newest first) */
 	for (size_t i = 0; i < evs.count; i++) {
 		const struct dx_event *e = &evs.items[i];
-		if (e->level > DX_EV_ERROR)
-			continue; /* 10 and 20 also come as information */
+		if (!dx_evlevel_is_error(e->level))
+			continue; /* 10 and 20 also come as information; 0 is LogAlways */
 		int seen = 0;
 		size_t count = 0;
 		for (size_t k = 0; k < evs.count; k++) {
-			if (evs.items[k].id == e->id && evs.items[k].level <= DX_EV_ERROR) {
+			if (evs.items[k].id == e->id && dx_evlevel_is_error(evs.items[k].level)) {
 				seen |= k < i;
 				count++;
 			}

@@ -148,6 +148,18 @@ void dx_check_sense(struct dx_ctx *c)
 	d->sense_exists = -1;
 	d->sense_start_type = -1;
 
+	if (s == DX_NOT_FOUND && err.code == DX_ERROR_SERVICE_MARKED_FOR_DELETE) {
+		/* DeleteService "marks a service for deletion ... The database
+		 * entry is not removed until all open handles to the service
+		 * have been closed ... and the service is not running": it is
+		 * neither missing nor usable until then, in practice a restart. */
+		struct dx_finding *f = dx_add(&c->findings, "sense.pending-delete",
+					      DX_SEV_ERROR, NULL);
+		dx_ev_str(f, "service", "Sense");
+		dx_ev_num(f, "win32_error", err.code);
+		dx_ev_str(f, "reply", err.text);
+		return;
+	}
 	if (s == DX_NOT_FOUND && err.code == DX_ERROR_SERVICE_DOES_NOT_EXIST) {
 		d->sense_exists = 0;
 		sense_missing(c, &err);

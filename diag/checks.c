@@ -20,6 +20,7 @@ const struct dx_check_id dx_check_table[] = {
 	{"os.supported", "prerequisites", 0},
 	{"os.unknown", "prerequisites", 1},
 	/* 2. the Sense service and onboarding */
+	{"sense.pending-delete", "sense", 1},
 	{"sense.missing.server2016-agent", "sense", 1},
 	{"sense.missing.win11-capability", "sense", 1},
 	{"sense.missing.other", "sense", 1},
@@ -46,6 +47,7 @@ const struct dx_check_id dx_check_table[] = {
 	{"net.pac.error", "connectivity", 1},
 	{"net.pac.proxy-denied", "connectivity", 1},
 	{"net.pac.direct-blocked", "connectivity", 1},
+	{"net.pac.os-disagrees", "connectivity", 0},
 	{"net.proxy.unreachable", "connectivity", 1},
 	{"net.proxy.auth-required", "connectivity", 1},
 	{"net.proxy.denied", "connectivity", 1},

@@ -279,6 +279,10 @@ int dx_console_vt(FILE *f)
 	return isatty(fileno(f));
 }
 
+void dx_console_restore(void)
+{
+}
+
 int dx_console_put(FILE *f, const char *s, size_t n)
 {
 	return fwrite(s, 1, n, f) == n ? 0 : -1;

@@ -39,6 +39,9 @@ int dx_console_is(FILE *f);
  * switched on (SetConsoleMode; refused by consoles before Windows 10 1511);
  * elsewhere, `f` is a terminal. 0 means: write no escape codes at all. */
 int dx_console_vt(FILE *f);
+/* Puts back the console modes dx_console_vt changed (registered with
+ * atexit by the first change; callable earlier). Nothing elsewhere. */
+void dx_console_restore(void);
 
 /* Writes the UTF-8 text s[0..n) to `f`: to a Windows console through
  * WriteConsoleW, anywhere else as bytes. 0 or -1 on an error. */

@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 #include "win32_args.h"
 #include "fixture.h"
+#include "pac.h" /* dx_pac_parse: wpad.os_answers */
 #include "netrec.h"
 #include "readfile.h"
 #include "jsontext.h"
@@ -645,13 +646,13 @@ static int load_files(struct ld *ld, const cJSON *files)
 
 static int parse_level(const cJSON *j)
 {
-	static const char *names[] = {"", "critical", "error", "warning",
+	static const char *names[] = {"log-always", "critical", "error", "warning",
 		"information", "verbose"};
-	if (cJSON_IsNumber(j) && j->valuedouble >= 1 && j->valuedouble <= 5 &&
+	if (cJSON_IsNumber(j) && j->valuedouble >= 0 && j->valuedouble <= 5 &&
 	    j->valuedouble == (int)j->valuedouble)
 		return (int)j->valuedouble;
 	if (cJSON_IsString(j))
-		for (int i = 1; i <= 5; i++)
+		for (int i = 0; i <= 5; i++)
 			if (strcmp(j->valuestring, names[i]) == 0)
 				return i;
 	return -1;
@@ -852,9 +853,9 @@ static int load_dns(struct ld *ld, const cJSON *dns)
  *          "url": "http://...", "script": "function FindProxyForURL..."} */
 static int load_wpad(struct ld *ld, const cJSON *w)
 {
-	static const char *const allowed[] = {"detect", "url", "script", NULL};
+	static const char *const allowed[] = {"detect", "url", "script", "os_answers", NULL};
 	struct dx_fx_wpad *fw = &ld->fx->wpad;
-	const cJSON *d, *u, *sc;
+	const cJSON *d, *u, *sc, *oa;
 	const char *s;
 	size_t n;
 	if (check_object(ld, w, "an object") || only_members(ld, w, allowed))
@@ -880,8 +881,9 @@ static int load_wpad(struct ld *ld, const cJSON *w)
 	}
 	pop(ld, n);
 	if (fw->status != DX_OK) {
-		if (u || sc) {
-			push(ld, u ? "url" : "script", 0);
+		const cJSON *os = cJSON_GetObjectItemCaseSensitive(w, "os_answers");
+		if (u || sc || os) {
+			push(ld, u ? "url" : sc ? "script" : "os_answers", 0);
 			return fail(ld, "only meaningful when \"detect\" is dhcp or dns");
 		}
 		return 0;
@@ -907,12 +909,33 @@ static int load_wpad(struct ld *ld, const cJSON *w)
 			return fail(ld, "out of memory");
 		pop(ld, n);
 	}
+	if ((oa = cJSON_GetObjectItemCaseSensitive(w, "os_answers"))) {
+		const cJSON *a;
+		push(ld, "os_answers", 0);
+		if (check_object(ld, oa, "an object (destination host -> the OS's answer)"))
+			return -1;
+		cJSON_ArrayForEach(a, oa) {
+			struct dx_pac_entry e[1];
+			char why[160];
+			size_t m = push(ld, a->string, 0);
+			if (get_string(ld, a, 1023, &s))
+				return -1;
+			if (dx_pac_parse(s, e, 1, why, sizeof why) < 0)
+				return fail(ld, "\"%.60s\" is not a proxy list: %s", s, why);
+			if (dx_strlist_push(&fw->os_hosts, a->string) ||
+			    dx_strlist_push(&fw->os_answers, s))
+				return fail(ld, "out of memory");
+			pop(ld, m);
+		}
+		pop(ld, n);
+	}
 	return 0;
 }
 
 static const char *const primitives[] = {"reg_read", "reg_subkeys",
 	"reg_values", "svc_query", "file_exists", "file_version", "dir_list",
-	"events_query", "resolve", "hostname", "elevated", "wpad_detect", "autoproxy", NULL};
+	"events_query", "resolve", "hostname", "elevated", "wpad_detect", "autoproxy",
+	"time_zone", NULL};
 
 static int load_faults(struct ld *ld, const cJSON *faults)
 {
@@ -924,6 +947,7 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 		{"transient", DX_TRANSIENT, DX_ERROR_RETRY},
 		{"timeout", DX_TIMEOUT, DX_WSAETIMEDOUT},
 		{"bad-data", DX_BAD_DATA, DX_ERROR_INVALID_DATA},
+		{"marked-for-delete", DX_NOT_FOUND, DX_ERROR_SERVICE_MARKED_FOR_DELETE},
 		/* win32 branch: what the real platform answers where an API is
 		 * missing (events under Wine), so conformance can model it. */
 		{"unsupported", DX_UNSUPPORTED, 120 /* ERROR_CALL_NOT_IMPLEMENTED */},
@@ -1010,7 +1034,8 @@ static int load_root(struct ld *ld, const cJSON *root)
 {
 	static const char *const allowed[] = {"$schema", "schema",
 		"description", "hostname", "clock", "registry", "services",
-		"files", "events", "dns", "wpad", "faults", "process", "network", NULL};
+		"files", "events", "dns", "wpad", "faults", "process", "network",
+		"time_zone", NULL};
 	struct dx_fixture *fx = ld->fx;
 	if (want(ld, root, cJSON_IsObject(root), "a JSON object (a device fixture)") ||
 	    check_object(ld, root, "an object") || only_members(ld, root, allowed))
@@ -1060,6 +1085,34 @@ static int load_root(struct ld *ld, const cJSON *root)
 			fx->elevated = cJSON_IsTrue(el);
 			pop(ld, m);
 		}
+		pop(ld, n);
+	}
+	if ((j = cJSON_GetObjectItemCaseSensitive(root, "time_zone"))) {
+		/* {"utc_offset_minutes": 540, "name": "Tokyo Standard Time"}:
+		 * the offset in effect at the fixture's clock */
+		static const char *const tallowed[] = {"utc_offset_minutes", "name", NULL};
+		const cJSON *m;
+		const char *s;
+		n = push(ld, "time_zone", 0);
+		if (want(ld, j, cJSON_IsObject(j), "an object") || only_members(ld, j, tallowed))
+			return -1;
+		m = cJSON_GetObjectItemCaseSensitive(j, "utc_offset_minutes");
+		size_t k = push(ld, "utc_offset_minutes", 0);
+		/* Windows biases run from UTC-12:00 to UTC+14:00 */
+		if (want(ld, m, cJSON_IsNumber(m) && m->valuedouble == (double)(int)m->valuedouble &&
+			 m->valuedouble >= -720 && m->valuedouble <= 840,
+			 "a whole number of minutes from -720 to 840"))
+			return -1;
+		fx->tz.offset_s = (int32_t)m->valueint * 60;
+		pop(ld, k);
+		if ((m = cJSON_GetObjectItemCaseSensitive(j, "name"))) {
+			k = push(ld, "name", 0);
+			if (get_string(ld, m, sizeof fx->tz.name - 1, &s))
+				return -1;
+			snprintf(fx->tz.name, sizeof fx->tz.name, "%s", s);
+			pop(ld, k);
+		}
+		fx->tz_given = 1;
 		pop(ld, n);
 	}
 	static const struct {
@@ -1120,6 +1173,8 @@ void dx_fixture_free(struct dx_fixture *fx)
 	free(fx->dns);
 	free(fx->wpad.url);
 	free(fx->wpad.script);
+	dx_strlist_free(&fx->wpad.os_hosts);
+	dx_strlist_free(&fx->wpad.os_answers);
 	free(fx->faults);
 	if (fx->network)
 		dx_netlog_free(fx->network);

@@ -49,6 +49,10 @@ struct dx_fx_wpad {
 	char method[16];     /* "dhcp", "dns" */
 	char *url;           /* the PAC URL (found) */
 	char *script;        /* the PAC file itself, or NULL: served at url */
+	/* "os_answers": what Windows' own auto-proxy (WinHttpGetProxyForUrl)
+	 * answered per destination host ("*" for any other), in PAC form;
+	 * none: the platform runs no PAC (autoproxy is unsupported). */
+	struct dx_strlist os_hosts, os_answers;
 };
 /* A rule of the fault injector: calls of `primitive` whose target matches
  * fail with `status` after `after` matching calls, `count` times (0 = for
@@ -72,6 +76,8 @@ struct dx_fixture {
 	int64_t clock;      /* seconds since the epoch; 0 = not given */
 	int elevated;       /* "process": {"elevated"}: the token is elevated
 			       (1, the default) or not (0) */
+	int tz_given;       /* "time_zone" present; else the device is on UTC */
+	struct dx_time_zone tz;
 	struct dx_fx_key *keys; size_t nkeys;
 	struct dx_fx_service *services; size_t nservices;
 	struct dx_fx_file *files; size_t nfiles;

@@ -84,15 +84,35 @@ struct args {
 	int reprobe, redact;
 };
 
+/* A message on stderr. It quotes file names, fixture paths and device
+ * text (UTF-8): on a Windows console it goes through WriteConsoleW as the
+ * report does (console.h), not as bytes the console would read in its
+ * code page. */
+static void eprintf(const char *fmt, ...) DX_PRINTF(1, 2);
+static void eprintf(const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	dx_console_put(stderr, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+	fflush(stderr);
+}
+
 /* A usage error: one line and the hint on stderr; returns EXIT_USAGE. */
+static int usage_error(const char *fmt, ...) DX_PRINTF(1, 2);
 static int usage_error(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("mdediag: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\nTry 'mdediag --help'.\n", stderr);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	eprintf("mdediag: %s\nTry 'mdediag --help'.\n", msg);
 	return EXIT_USAGE;
 }
 
@@ -250,13 +270,13 @@ static int open_platform(const struct args *a, struct dx_platform *p, const char
 	if (a->fixture) {
 		struct dx_fixture *fx = dx_fixture_load(a->fixture, err, sizeof err);
 		if (!fx) {
-			fprintf(stderr, "mdediag: bad fixture: %s\n", err);
+			eprintf("mdediag: bad fixture: %s\n", err);
 			return EXIT_USAGE;
 		}
 		*netlog = fx->network; /* owned by fx, which the platform keeps */
 		if (dx_platform_fixture_open(p, fx)) {
 			dx_fixture_free(fx);
-			fprintf(stderr, "mdediag: out of memory\n");
+			eprintf("mdediag: out of memory\n");
 			return EXIT_INTERNAL;
 		}
 		*name = "fake";
@@ -265,13 +285,13 @@ static int open_platform(const struct args *a, struct dx_platform *p, const char
 #ifdef _WIN32
 	struct dx_err e;
 	if (dx_platform_win32_open(p, &e) != DX_OK) {
-		fprintf(stderr, "mdediag: cannot read this device: %s\n", e.text);
+		eprintf("mdediag: cannot read this device: %s\n", e.text);
 		return EXIT_INTERNAL;
 	}
 	*name = "win32";
 	return 0;
 #else
-	fprintf(stderr, "mdediag: diagnosing this machine needs Windows; "
+	eprintf("mdediag: diagnosing this machine needs Windows; "
 		"use --fixture FILE to diagnose a device described by a fixture\n");
 	return EXIT_USAGE;
 #endif
@@ -337,11 +357,11 @@ int main(int argc, char **argv)
 		return EXIT_CLEAN;
 	}
 	if (dx_data_load(&data, a.baselines, err, sizeof err)) {
-		fprintf(stderr, "mdediag: %s\n", err);
+		eprintf("mdediag: %s\n", err);
 		return a.baselines ? EXIT_USAGE : EXIT_INTERNAL;
 	}
 	if (dx_catalog_load(&cat, a.lang, err, sizeof err)) {
-		fprintf(stderr, "mdediag: %s\n", err);
+		eprintf("mdediag: %s\n", err);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -357,7 +377,7 @@ int main(int argc, char **argv)
 	if (a.collect) {
 		struct dx_platform rec;
 		if (dx_record_open(&rec, p)) {
-			fprintf(stderr, "mdediag: cannot record this platform\n");
+			eprintf("mdediag: cannot record this platform\n");
 			rc = EXIT_INTERNAL;
 			goto out;
 		}
@@ -390,7 +410,7 @@ int main(int argc, char **argv)
 			}
 		}
 		if (model && a.redact && dx_redact(model, err, sizeof err)) {
-			fprintf(stderr, "mdediag: --redact: %s\n", err);
+			eprintf("mdediag: --redact: %s\n", err);
 			rc = EXIT_INTERNAL;
 			goto free_ctx;
 		}
@@ -398,12 +418,12 @@ int main(int argc, char **argv)
 		model = dx_report_model(&c, &cat, &meta);
 	}
 	if (!model) {
-		fprintf(stderr, "mdediag: out of memory\n");
+		eprintf("mdediag: out of memory\n");
 		rc = EXIT_INTERNAL;
 		goto free_ctx;
 	}
 	if (a.output && !(out = dx_fopen(a.output, "w"))) {
-		fprintf(stderr, "mdediag: cannot write %s: %s\n", a.output, strerror(errno));
+		eprintf("mdediag: cannot write %s: %s\n", a.output, strerror(errno));
 		rc = EXIT_USAGE;
 		goto free_ctx;
 	}
@@ -457,7 +477,7 @@ int main(int argc, char **argv)
 	if (out != stdout && fclose(out))
 		wrc = -1;
 	if (wrc) {
-		fprintf(stderr, "mdediag: writing the report failed%s%s\n", errno ? ": " : "",
+		eprintf("mdediag: writing the report failed%s%s\n", errno ? ": " : "",
 			errno ? strerror(errno) : "");
 		rc = EXIT_INTERNAL;
 		goto free_ctx;

@@ -103,9 +103,14 @@ const char *dx_svc_start_name(int start_type)
 
 const char *dx_evlevel_name(int level)
 {
-	static const char *names[] = {"unknown", "critical", "error", "warning",
+	static const char *names[] = {"log-always", "critical", "error", "warning",
 		"information", "verbose"};
-	return level >= 1 && level <= 5 ? names[level] : names[0];
+	return level >= 0 && level <= 5 ? names[level] : "unknown";
+}
+
+int dx_evlevel_is_error(int level)
+{
+	return level == DX_EV_CRITICAL || level == DX_EV_ERROR;
 }
 
 void dx_eventlist_free(struct dx_eventlist *l)
@@ -263,6 +268,22 @@ enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
 {
 	out[0] = '\0';
 	CALL(p, hostname, err, "host name", "", out, err);
+}
+
+enum dx_status dx_time_zone(const struct dx_platform *p, struct dx_time_zone *out,
+			    struct dx_err *err)
+{
+	enum dx_status s;
+	memset(out, 0, sizeof *out);
+	err->code = 0;
+	err->text[0] = '\0';
+	if (!p->ops->time_zone)
+		return dx_fail(err, DX_UNSUPPORTED, 0, "time zone: not supported by the %s platform",
+			       p->ops->name);
+	s = checked(p->ops->time_zone(p->ctx, out, err), err, "time zone", "");
+	if (s != DX_OK)
+		memset(out, 0, sizeof *out);
+	return s;
 }
 
 enum dx_status dx_elevated(const struct dx_platform *p, int *out,

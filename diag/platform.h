@@ -48,6 +48,10 @@ enum dx_status {
 #define DX_ERROR_ACCESS_DENIED 5u
 #define DX_ERROR_INVALID_DATA 13u
 #define DX_ERROR_SERVICE_DOES_NOT_EXIST 1060u
+/* The service is marked for deletion: it goes once every handle to it is
+ * closed and it has stopped (DeleteService), in practice at a restart.
+ * svc_query answers DX_NOT_FOUND with this code, not 1060. */
+#define DX_ERROR_SERVICE_MARKED_FOR_DELETE 1072u
 #define DX_ERROR_RETRY 1237u
 #define DX_WSAHOST_NOT_FOUND 11001u
 #define DX_WSATRY_AGAIN 11002u
@@ -125,9 +129,15 @@ struct dx_svc {
 
 /* ---- event logs -------------------------------------------------------- */
 
-enum dx_evlevel { DX_EV_CRITICAL = 1, DX_EV_ERROR = 2, DX_EV_WARNING = 3,
-		  DX_EV_INFO = 4, DX_EV_VERBOSE = 5 };
+/* The event's System/Level. 0 is win:LogAlways (WINEVENT_LEVEL_LOG_ALWAYS,
+ * "log this event whatever the session's level"): not a severity, shown as
+ * information by Event Viewer, never an error. */
+enum dx_evlevel { DX_EV_LOG_ALWAYS = 0, DX_EV_CRITICAL = 1, DX_EV_ERROR = 2,
+		  DX_EV_WARNING = 3, DX_EV_INFO = 4, DX_EV_VERBOSE = 5 };
+/* "log-always", "critical", ..., "verbose"; "unknown" past 5. */
 const char *dx_evlevel_name(int level);
+/* 1 for critical (1) and error (2) only: a level-0 event is no error. */
+int dx_evlevel_is_error(int level);
 
 struct dx_event {
 	char *log;       /* "Application", "Microsoft-Windows-SENSE/Operational" */
@@ -159,6 +169,12 @@ struct dx_wpad {
 	size_t script_len;
 };
 void dx_wpad_free(struct dx_wpad *w);
+
+/* The device's time zone (primitive time_zone). */
+struct dx_time_zone {
+	int32_t offset_s;    /* local time = UTC + offset_s, now */
+	char name[128];      /* "Tokyo Standard Time"; "" unknown */
+};
 
 /* Win32 codes of WinHTTP's auto-proxy calls. */
 #define DX_ERROR_WINHTTP_TIMEOUT 12002u
@@ -243,6 +259,12 @@ struct dx_platform_ops {
 	 * run PAC itself (the fake: mdediag evaluates the script). */
 	enum dx_status (*autoproxy)(void *ctx, const char *url, const char *pac_url,
 				    char out[1024], struct dx_err *err);
+	/* Optional. The device's time zone now: out->offset_s is what local
+	 * time adds to UTC (its bias with daylight saving applied when in
+	 * effect, so Tokyo +32400, New York in winter -18000) and out->name
+	 * its Windows key name ("Tokyo Standard Time"; "" when unknown). */
+	enum dx_status (*time_zone)(void *ctx, struct dx_time_zone *out,
+				    struct dx_err *err);
 };
 
 struct dx_platform {
@@ -284,6 +306,9 @@ enum dx_status dx_autoproxy(const struct dx_platform *p, const char *url,
 			    const char *pac_url, char out[1024], struct dx_err *err);
 enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
 			   struct dx_err *err);
+/* The time zone; on failure *out is UTC (offset 0, name ""). */
+enum dx_status dx_time_zone(const struct dx_platform *p, struct dx_time_zone *out,
+			    struct dx_err *err);
 /* *out 1 elevated, 0 not; -1 and a failure when it cannot be told. */
 enum dx_status dx_elevated(const struct dx_platform *p, int *out,
 			   struct dx_err *err);

@@ -405,6 +405,18 @@ static int64_t fake_now(void *ctx)
 	return fx->clock ? fx->clock : DEFAULT_CLOCK;
 }
 
+/* The fixture's time zone, or UTC when it gives none. */
+static enum dx_status fake_time_zone(void *ctx, struct dx_time_zone *out, struct dx_err *err)
+{
+	const struct dx_fixture *fx = ctx;
+	(void)err;
+	if (fx->tz_given)
+		*out = fx->tz;
+	else
+		snprintf(out->name, sizeof out->name, "UTC");
+	return DX_OK;
+}
+
 static enum dx_status fake_hostname(void *ctx, char out[256], struct dx_err *err)
 {
 	const struct dx_fixture *fx = ctx;
@@ -435,11 +447,30 @@ static enum dx_status fake_wpad_detect(void *ctx, struct dx_wpad *out,
 	return DX_OK;
 }
 
+/* The fixture's "os_answers": the answer for url's host, else "*". */
 static enum dx_status fake_autoproxy(void *ctx, const char *url, const char *pac_url,
 				     char out[1024], struct dx_err *err)
 {
-	return dx_fail(err, DX_UNSUPPORTED, 120,
-		       "the fake platform does not run PAC scripts (mdediag evaluates them)");
+	const struct dx_fx_wpad *w = &((const struct dx_fixture *)ctx)->wpad;
+	const char *h = strstr(url, "://");
+	size_t hl;
+	(void)pac_url;
+	if (!w->os_hosts.count)
+		return dx_fail(err, DX_UNSUPPORTED, 120,
+			       "the fake platform does not run PAC scripts (mdediag evaluates them)");
+	h = h ? h + 3 : url;
+	hl = strcspn(h, ":/?#");
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < w->os_hosts.count; i++) {
+			const char *k = w->os_hosts.items[i];
+			if (pass ? strcmp(k, "*") == 0
+				 : strlen(k) == hl && strncasecmp(k, h, hl) == 0) {
+				snprintf(out, 1024, "%s", w->os_answers.items[i]);
+				return DX_OK;
+			}
+		}
+	return dx_fail(err, DX_UNSUPPORTED, 120, "the fixture's wpad.os_answers has no answer for %.*s",
+		       (int)hl, h);
 }
 
 static enum dx_status fake_elevated(void *ctx, int *out, struct dx_err *err)
@@ -468,6 +499,7 @@ static const struct dx_platform_ops dx_fake_ops = {
 	.now = fake_now,
 	.hostname = fake_hostname,
 	.elevated = fake_elevated,
+	.time_zone = fake_time_zone,
 	.close = fake_close,
 	.wpad_detect = fake_wpad_detect,
 	.autoproxy = fake_autoproxy,

@@ -168,6 +168,13 @@ static enum dx_status ft_elevated(void *ctx, int *out, struct dx_err *err)
 	return s != DX_OK ? s : FORWARD(elevated, out, err);
 }
 
+static enum dx_status ft_time_zone(void *ctx, struct dx_time_zone *out, struct dx_err *err)
+{
+	struct faults *f = ctx;
+	enum dx_status s = inject(f, "time_zone", "", NULL, err);
+	return s != DX_OK ? s : FORWARD(time_zone, out, err);
+}
+
 static void ft_close(void *ctx)
 {
 	struct faults *f = ctx;
@@ -193,6 +200,7 @@ static const struct dx_platform_ops dx_faults_ops = {
 	.close = ft_close,
 	.wpad_detect = ft_wpad_detect,
 	.autoproxy = ft_autoproxy,
+	.time_zone = ft_time_zone,
 };
 
 int dx_faults_open(struct dx_platform *out, struct dx_platform inner,

@@ -38,6 +38,8 @@ struct rec {
 	int64_t clock;
 	char hostname[256];
 	int elevated;       /* -1 not asked or not known */
+	int tz_known;       /* time_zone answered */
+	struct dx_time_zone tz;
 };
 
 /* The member of `obj` named `name` ignoring case, created when absent. */
@@ -81,10 +83,18 @@ static const char *error_name(enum dx_status s)
 }
 
 /* A failure the fixture cannot express as data becomes a fault rule. */
+static void record_fault_named(struct rec *r, const char *primitive, const char *target,
+			       const char *e);
+
 static void record_fault(struct rec *r, const char *primitive, const char *target,
 			 enum dx_status s)
 {
-	const char *e = error_name(s);
+	record_fault_named(r, primitive, target, error_name(s));
+}
+
+static void record_fault_named(struct rec *r, const char *primitive, const char *target,
+			       const char *e)
+{
 	if (!e || !r->faults)
 		return;
 	cJSON *f;
@@ -227,6 +237,8 @@ static enum dx_status rc_svc_query(void *ctx, const char *name,
 				cJSON_AddStringToObject(o, "image_path", out->image_path);
 		}
 		set(r->services, name, o);
+	} else if (s == DX_NOT_FOUND && err->code == DX_ERROR_SERVICE_MARKED_FOR_DELETE) {
+		record_fault_named(r, "svc_query", name, "marked-for-delete");
 	} else if (s != DX_NOT_FOUND) {
 		record_fault(r, "svc_query", name, s);
 	}
@@ -290,7 +302,7 @@ static enum dx_status rc_dir_list(void *ctx, const char *path,
 
 static const char *level_name(int level)
 {
-	return dx_evlevel_name(level >= 1 && level <= 5 ? level : 4);
+	return dx_evlevel_name(level >= 0 && level <= 5 ? level : 4);
 }
 
 static enum dx_status rc_events_query(void *ctx, const char *log,
@@ -407,13 +419,28 @@ static enum dx_status rc_wpad_detect(void *ctx, struct dx_wpad *out, struct dx_e
 	return s;
 }
 
+/* The OS's answers are kept per destination host (wpad.os_answers), so a
+ * replay routes as the device's own auto-proxy did. */
 static enum dx_status rc_autoproxy(void *ctx, const char *url, const char *pac_url,
 				   char out[1024], struct dx_err *err)
 {
 	struct rec *r = ctx;
+	enum dx_status s;
 	if (!r->inner.ops->autoproxy)
 		return dx_fail(err, DX_UNSUPPORTED, 0, "auto-proxy: not supported");
-	return INNER(autoproxy, url, pac_url, out, err);
+	s = INNER(autoproxy, url, pac_url, out, err);
+	if (s == DX_OK && r->wpad) {
+		const char *h = strstr(url, "://");
+		char host[256];
+		cJSON *oa = cJSON_GetObjectItemCaseSensitive(r->wpad, "os_answers");
+		h = h ? h + 3 : url;
+		snprintf(host, sizeof host, "%.*s", (int)strcspn(h, ":/?#"), h);
+		if (!oa)
+			oa = cJSON_AddObjectToObject(r->wpad, "os_answers");
+		if (oa && host[0] && !cJSON_GetObjectItemCaseSensitive(oa, host))
+			cJSON_AddStringToObject(oa, host, out);
+	}
+	return s;
 }
 
 static enum dx_status rc_elevated(void *ctx, int *out, struct dx_err *err)
@@ -426,6 +453,21 @@ static enum dx_status rc_elevated(void *ctx, int *out, struct dx_err *err)
 		r->elevated = *out != 0;
 	else
 		record_fault(r, "elevated", "", s);
+	return s;
+}
+
+static enum dx_status rc_time_zone(void *ctx, struct dx_time_zone *out, struct dx_err *err)
+{
+	struct rec *r = ctx;
+	enum dx_status s = r->inner.ops->time_zone
+		? INNER(time_zone, out, err)
+		: dx_fail(err, DX_UNSUPPORTED, 0, "time zone: not supported");
+	if (s == DX_OK) {
+		r->tz = *out;
+		r->tz_known = 1;
+	} else {
+		record_fault(r, "time_zone", "", s);
+	}
 	return s;
 }
 
@@ -460,6 +502,7 @@ static const struct dx_platform_ops dx_record_ops = {
 	.close = rc_close,
 	.wpad_detect = rc_wpad_detect,
 	.autoproxy = rc_autoproxy,
+	.time_zone = rc_time_zone,
 };
 
 int dx_record_open(struct dx_platform *out, struct dx_platform inner)
@@ -518,6 +561,13 @@ cJSON *dx_record_fixture(const struct dx_platform *rec, const char *description)
 		cJSON *pr = cJSON_CreateObject();
 		cJSON_AddBoolToObject(pr, "elevated", r->elevated);
 		cJSON_AddItemToObject(fx, "process", pr);
+	}
+	if (r->tz_known) {
+		cJSON *tz = cJSON_CreateObject();
+		cJSON_AddNumberToObject(tz, "utc_offset_minutes", r->tz.offset_s / 60);
+		if (r->tz.name[0])
+			cJSON_AddStringToObject(tz, "name", r->tz.name);
+		cJSON_AddItemToObject(fx, "time_zone", tz);
 	}
 	if (cJSON_GetArraySize(r->faults))
 		cJSON_AddItemToObject(fx, "faults", cJSON_Duplicate(r->faults, 1));

@@ -47,6 +47,10 @@
 
 struct dx_w32 {
 	int wsa_started;
+	/* The auto-proxy session, opened at the first autoproxy call and kept
+	 * for the run: WinHTTP caches the PAC URL and script per session
+	 * (Microsoft Learn, "AutoProxy Cache"). NULL until then. */
+	HINTERNET autoproxy_session;
 };
 
 /* ---- strings and errors ------------------------------------------------ */
@@ -173,9 +177,13 @@ static void dx_w32_message(DWORD code, char *buf, size_t bufsz)
 		      FORMAT_MESSAGE_MAX_WIDTH_MASK;
 
 	buf[0] = '\0';
-	/* Event Log errors live in wevtapi's table on some systems. */
+	/* Event Log errors live in wevtapi's table on some systems; WinHTTP's
+	 * (12001-12185) only in winhttp.dll's ("Error Messages" of the WinHTTP
+	 * reference: FormatMessage with the winhttp.dll module handle). */
 	if (code >= 15000 && code < 15100)
 		mod = GetModuleHandleW(L"wevtapi.dll");
+	else if (code >= 12000 && code < 12200)
+		mod = GetModuleHandleW(L"winhttp.dll");
 	if (mod)
 		flags |= FORMAT_MESSAGE_FROM_HMODULE;
 	n = FormatMessageW(flags, mod, code, MAKELANGID(LANG_ENGLISH, SUBLANG_DEFAULT),
@@ -590,9 +598,9 @@ static enum dx_status dx_w32_svc_query(void *ctx, const char *name,
 	}
 	if (!svc) {
 		code = GetLastError();
+		/* 1072 (marked for deletion) stays 1072: the service still
+		 * exists until a restart, which is the fix, not a reinstall */
 		st = dx_w32_fail(err, code, "OpenService(%s)", name);
-		if (code == ERROR_SERVICE_MARKED_FOR_DELETE)
-			err->code = DX_ERROR_SERVICE_DOES_NOT_EXIST;
 		goto out;
 	}
 	if (!QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&ssp,
@@ -949,52 +957,108 @@ out:
 	return s ? s : strdup("");
 }
 
-/* One EventData value as text: strings as they are, numbers in decimal
- * (hexadecimal for the HexInt types, as Event Viewer shows them), GUIDs in
- * braces; other types (binary, SIDs, arrays) as "". NULL only when out of
- * memory. */
-static char *dx_w32_variant_text(const EVT_VARIANT *v)
+/* Bytes of one element of an EVT_VARIANT array of `type`; 0 for the types
+ * not rendered (binary, SIDs, ...). */
+static size_t dx_w32_elem_size(DWORD type)
+{
+	switch (type) {
+	case EvtVarTypeSByte: case EvtVarTypeByte: return 1;
+	case EvtVarTypeInt16: case EvtVarTypeUInt16: return 2;
+	case EvtVarTypeInt32: case EvtVarTypeUInt32: case EvtVarTypeHexInt32:
+	case EvtVarTypeBoolean: return 4; /* BOOL */
+	case EvtVarTypeInt64: case EvtVarTypeUInt64: case EvtVarTypeHexInt64: return 8;
+	case EvtVarTypeGuid: return sizeof(GUID);
+	case EvtVarTypeString: return sizeof(LPWSTR);
+	case EvtVarTypeAnsiString: return sizeof(LPSTR);
+	default: return 0;
+	}
+}
+
+/* One element at `e` (the value itself, or a GUID, or a string pointer) as
+ * newly allocated UTF-8; "" for the types not rendered; NULL out of memory. */
+static char *dx_w32_elem_text(DWORD type, const void *e)
 {
 	wchar_t w[64];
 
 	w[0] = L'\0';
-	switch (v->Type & EVT_VARIANT_TYPE_MASK) {
-	case EvtVarTypeString:
-		if (!(v->Type & EVT_VARIANT_TYPE_ARRAY) && v->StringVal) {
-			size_t n = wcslen(v->StringVal);
-			if (n > DX_W32_MAX_MESSAGE)
-				n = DX_W32_MAX_MESSAGE;
-			return dx_w32_utf8(v->StringVal, (int)n, NULL);
-		}
+	switch (type) {
+	case EvtVarTypeString: {
+		LPCWSTR str = *(const LPCWSTR *)e;
+		size_t n = str ? wcslen(str) : 0;
+		if (!str)
+			break;
+		if (n > DX_W32_MAX_MESSAGE)
+			n = DX_W32_MAX_MESSAGE;
+		return dx_w32_utf8(str, (int)n, NULL);
+	}
+	case EvtVarTypeAnsiString: {
+		LPCSTR str = *(const LPCSTR *)e;
+		return strdup(str ? str : "");
+	}
+	case EvtVarTypeSByte: swprintf(w, 64, L"%d", (int)*(const signed char *)e); break;
+	case EvtVarTypeByte: swprintf(w, 64, L"%u", (unsigned)*(const unsigned char *)e); break;
+	case EvtVarTypeInt16: swprintf(w, 64, L"%d", (int)*(const INT16 *)e); break;
+	case EvtVarTypeUInt16: swprintf(w, 64, L"%u", (unsigned)*(const UINT16 *)e); break;
+	case EvtVarTypeInt32: swprintf(w, 64, L"%ld", (long)*(const INT32 *)e); break;
+	case EvtVarTypeUInt32: swprintf(w, 64, L"%lu", (unsigned long)*(const UINT32 *)e); break;
+	case EvtVarTypeInt64: swprintf(w, 64, L"%lld", (long long)*(const INT64 *)e); break;
+	case EvtVarTypeUInt64: swprintf(w, 64, L"%llu", (unsigned long long)*(const UINT64 *)e); break;
+	case EvtVarTypeBoolean: swprintf(w, 64, L"%ls", *(const BOOL *)e ? L"true" : L"false"); break;
+	case EvtVarTypeHexInt32: swprintf(w, 64, L"0x%08lX", (unsigned long)*(const UINT32 *)e); break;
+	case EvtVarTypeHexInt64: swprintf(w, 64, L"0x%016llX", (unsigned long long)*(const UINT64 *)e); break;
+	case EvtVarTypeGuid: {
+		const GUID *g = e;
+		swprintf(w, 64, L"{%08lX-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
+			 (unsigned long)g->Data1, g->Data2, g->Data3, g->Data4[0], g->Data4[1],
+			 g->Data4[2], g->Data4[3], g->Data4[4], g->Data4[5], g->Data4[6],
+			 g->Data4[7]);
 		break;
-	case EvtVarTypeAnsiString:
-		if (!(v->Type & EVT_VARIANT_TYPE_ARRAY) && v->AnsiStringVal)
-			return strdup(v->AnsiStringVal);
-		break;
-	case EvtVarTypeSByte: swprintf(w, 64, L"%d", (int)v->SByteVal); break;
-	case EvtVarTypeByte: swprintf(w, 64, L"%u", (unsigned)v->ByteVal); break;
-	case EvtVarTypeInt16: swprintf(w, 64, L"%d", (int)v->Int16Val); break;
-	case EvtVarTypeUInt16: swprintf(w, 64, L"%u", (unsigned)v->UInt16Val); break;
-	case EvtVarTypeInt32: swprintf(w, 64, L"%ld", (long)v->Int32Val); break;
-	case EvtVarTypeUInt32: swprintf(w, 64, L"%lu", (unsigned long)v->UInt32Val); break;
-	case EvtVarTypeInt64: swprintf(w, 64, L"%lld", (long long)v->Int64Val); break;
-	case EvtVarTypeUInt64: swprintf(w, 64, L"%llu", (unsigned long long)v->UInt64Val); break;
-	case EvtVarTypeBoolean: swprintf(w, 64, L"%ls", v->BooleanVal ? L"true" : L"false"); break;
-	case EvtVarTypeHexInt32: swprintf(w, 64, L"0x%08lX", (unsigned long)v->UInt32Val); break;
-	case EvtVarTypeHexInt64: swprintf(w, 64, L"0x%016llX", (unsigned long long)v->UInt64Val); break;
-	case EvtVarTypeGuid:
-		if (v->GuidVal) {
-			const GUID *g = v->GuidVal;
-			swprintf(w, 64, L"{%08lX-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
-				 (unsigned long)g->Data1, g->Data2, g->Data3, g->Data4[0],
-				 g->Data4[1], g->Data4[2], g->Data4[3], g->Data4[4],
-				 g->Data4[5], g->Data4[6], g->Data4[7]);
-		}
-		break;
+	}
 	default:
 		break;
 	}
 	return dx_w32_utf8(w, -1, NULL);
+}
+
+/* One EventData value as text: strings as they are, numbers in decimal
+ * (hexadecimal for the HexInt types, as Event Viewer shows them), GUIDs in
+ * braces, an array as its elements joined by ", " (Count of them; the
+ * union then holds a pointer, which was printed as a number before);
+ * other types (binary, SIDs) as "". NULL only when out of memory. */
+char *dx_w32_variant_text(const EVT_VARIANT *v)
+{
+	DWORD type = v->Type & EVT_VARIANT_TYPE_MASK;
+	size_t es = dx_w32_elem_size(type), len = 0;
+	char *out;
+
+	if (!(v->Type & EVT_VARIANT_TYPE_ARRAY)) {
+		if (type == EvtVarTypeGuid)
+			return v->GuidVal ? dx_w32_elem_text(type, v->GuidVal) : strdup("");
+		/* every scalar, and a string's pointer, sits at the union's start */
+		return es ? dx_w32_elem_text(type, &v->ByteVal) : strdup("");
+	}
+	out = calloc(1, 1);
+	if (!out || !es || !v->ByteArr)
+		return out;
+	for (DWORD i = 0; i < v->Count && len < DX_W32_MAX_MESSAGE; i++) {
+		char *one = dx_w32_elem_text(type, (const unsigned char *)v->ByteArr + i * es);
+		char *grown;
+		size_t n;
+
+		if (!one)
+			break;
+		n = strlen(one);
+		grown = realloc(out, len + n + 3);
+		if (!grown) {
+			free(one);
+			break;
+		}
+		out = grown;
+		snprintf(out + len, n + 3, "%s%s", i ? ", " : "", one);
+		len += n + (i ? 2 : 0);
+		free(one);
+	}
+	return out;
 }
 
 /* The insertion strings of one event (its EventData/UserData values, in
@@ -1206,23 +1270,31 @@ out:
 
 /* ---- name resolution, clock, host name --------------------------------- */
 
+/* GetAddrInfoW, not the ANSI getaddrinfo: a name is UTF-8 here, and the
+ * ANSI call would read its bytes in the ANSI code page (a non-ASCII name,
+ * an internationalized domain or host name, would be mangled). */
 static enum dx_status resolve_now(const char *host, struct dx_strlist *out,
 				  struct dx_err *err)
 {
-	struct addrinfo hints, *res = NULL, *ai;
-	char addr[INET6_ADDRSTRLEN + 1];
+	ADDRINFOW hints, *res = NULL, *ai;
+	wchar_t waddr[INET6_ADDRSTRLEN + 1], *whost;
+	char addr[INET6_ADDRSTRLEN * 3 + 1];
 	enum dx_status st = DX_OK;
 	size_t i;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	whost = dx_w32_wide(host);
+	if (!whost)
+		return dx_fail(err, DX_BAD_DATA, ERROR_INVALID_NAME, "host name %s: not valid UTF-8",
+			       host);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	rc = getaddrinfo(host, NULL, &hints, &res);
+	rc = GetAddrInfoW(whost, NULL, &hints, &res);
 	if (rc != 0) {
-		/* Windows' getaddrinfo returns the WSA error itself. */
-		st = dx_w32_fail(err, (DWORD)rc, "getaddrinfo(%s)", host);
+		/* GetAddrInfoW returns the WSA error itself. */
+		st = dx_w32_fail(err, (DWORD)rc, "GetAddrInfoW(%s)", host);
 		goto out;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
@@ -1230,9 +1302,11 @@ static enum dx_status resolve_now(const char *host, struct dx_strlist *out,
 
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
 			continue;
-		if (getnameinfo(ai->ai_addr, (int)ai->ai_addrlen, addr, sizeof(addr),
-				NULL, 0, NI_NUMERICHOST) != 0)
+		if (GetNameInfoW(ai->ai_addr, (socklen_t)ai->ai_addrlen, waddr,
+				 (DWORD)(sizeof(waddr) / sizeof(waddr[0])), NULL, 0,
+				 NI_NUMERICHOST) != 0)
 			continue;
+		dx_w32_utf8_into(waddr, addr, sizeof(addr));
 		for (i = 0; i < out->count; i++)
 			dup |= !strcmp(out->items[i], addr);
 		if (!dup && dx_strlist_push(out, addr) != 0) {
@@ -1242,12 +1316,13 @@ static enum dx_status resolve_now(const char *host, struct dx_strlist *out,
 	}
 	if (out->count == 0)
 		st = dx_fail(err, DX_NOT_FOUND, DX_WSAHOST_NOT_FOUND,
-			     "getaddrinfo(%s): no IPv4 or IPv6 address", host);
+			     "GetAddrInfoW(%s): no IPv4 or IPv6 address", host);
 out:
 	if (st)
 		dx_strlist_free(out);
 	if (res)
-		freeaddrinfo(res);
+		FreeAddrInfoW(res);
+	free(whost);
 	return st;
 }
 
@@ -1348,6 +1423,32 @@ static enum dx_status dx_w32_hostname(void *ctx, char out[256], struct dx_err *e
 	return DX_OK;
 }
 
+/* GetDynamicTimeZoneInformation (Vista and later): Bias is UTC minus local
+ * time in minutes; the return value says whether standard time
+ * (StandardBias added), daylight saving time (DaylightBias added) or
+ * neither (a zone without daylight saving) is in effect now. */
+static enum dx_status dx_w32_time_zone(void *ctx, struct dx_time_zone *out, struct dx_err *err)
+{
+	DYNAMIC_TIME_ZONE_INFORMATION tz;
+	DWORD r;
+	LONG bias;
+
+	(void)ctx;
+	memset(&tz, 0, sizeof(tz));
+	r = GetDynamicTimeZoneInformation(&tz);
+	if (r == TIME_ZONE_ID_INVALID)
+		return dx_w32_fail(err, GetLastError(), "GetDynamicTimeZoneInformation");
+	bias = tz.Bias;
+	if (r == TIME_ZONE_ID_STANDARD)
+		bias += tz.StandardBias;
+	else if (r == TIME_ZONE_ID_DAYLIGHT)
+		bias += tz.DaylightBias;
+	out->offset_s = (int32_t)(-bias * 60);
+	tz.TimeZoneKeyName[sizeof(tz.TimeZoneKeyName) / sizeof(tz.TimeZoneKeyName[0]) - 1] = L'\0';
+	dx_w32_utf8_into(tz.TimeZoneKeyName, out->name, sizeof(out->name));
+	return DX_OK;
+}
+
 /* ---- proxy auto-discovery (WinHTTP) ------------------------------------- */
 
 /* One WinHttpDetectAutoProxyConfigUrl call for one discovery method. */
@@ -1410,56 +1511,82 @@ static void dx_w32_proxy_list(const char *list, char *out, size_t outsz)
 		snprintf(out, outsz, "DIRECT");
 }
 
+/* One WinHttpGetProxyForUrl call; 0 or the Win32 error. */
+static DWORD dx_w32_get_proxy(HINTERNET s, const wchar_t *url, const wchar_t *pac,
+			      BOOL autologon, WINHTTP_PROXY_INFO *pi)
+{
+	WINHTTP_AUTOPROXY_OPTIONS o;
+
+	memset(&o, 0, sizeof(o));
+	memset(pi, 0, sizeof(*pi));
+	if (pac) {
+		o.dwFlags = WINHTTP_AUTOPROXY_CONFIG_URL;
+		o.lpszAutoConfigUrl = pac;
+	} else {
+		o.dwFlags = WINHTTP_AUTOPROXY_AUTO_DETECT;
+		o.dwAutoDetectFlags = WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
+	}
+	o.fAutoLogonIfChallenged = autologon;
+	return WinHttpGetProxyForUrl(s, url, &o, pi) ? 0 : GetLastError();
+}
+
+/* As Microsoft's "AutoProxy Cache" page advises: one session for the run
+ * (the PAC URL and script are cached per session), fAutoLogonIfChallenged
+ * FALSE first, and TRUE only when that fails with ERROR_WINHTTP_LOGIN_FAILURE
+ * (the PAC server challenged): credentials go only to a server that asks. */
 static enum dx_status dx_w32_autoproxy(void *ctx, const char *url, const char *pac_url,
 				       char out[1024], struct dx_err *err)
 {
-	WINHTTP_AUTOPROXY_OPTIONS o;
+	struct dx_w32 *w = ctx;
 	WINHTTP_PROXY_INFO pi;
-	HINTERNET s;
 	wchar_t *wurl = dx_w32_wide(url), *wpac = pac_url ? dx_w32_wide(pac_url) : NULL;
 	enum dx_status st = DX_OK;
-	char proxy[1024];
+	char proxy[1024], text[160];
 	DWORD e;
 
 	out[0] = '\0';
-	memset(&o, 0, sizeof(o));
 	memset(&pi, 0, sizeof(pi));
 	if (!wurl || (pac_url && !wpac)) {
 		free(wurl);
 		free(wpac);
 		return dx_w32_oom(err, "URL");
 	}
-	s = WinHttpOpen(L"mdediag", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
-			WINHTTP_NO_PROXY_BYPASS, 0);
-	if (!s) {
-		st = dx_w32_fail(err, GetLastError(), "WinHttpOpen");
-		goto out;
+	if (!w->autoproxy_session) {
+		w->autoproxy_session = WinHttpOpen(L"mdediag", WINHTTP_ACCESS_TYPE_NO_PROXY,
+						   WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
+		if (!w->autoproxy_session) {
+			st = dx_w32_fail(err, GetLastError(), "WinHttpOpen");
+			goto out;
+		}
+		/* bounds the PAC download and the script's run */
+		WinHttpSetTimeouts(w->autoproxy_session, 5000, 5000, 5000, 5000);
 	}
-	/* bounds the PAC download and the script's run */
-	WinHttpSetTimeouts(s, 5000, 5000, 5000, 5000);
-	if (pac_url) {
-		o.dwFlags = WINHTTP_AUTOPROXY_CONFIG_URL;
-		o.lpszAutoConfigUrl = wpac;
-	} else {
-		o.dwFlags = WINHTTP_AUTOPROXY_AUTO_DETECT;
-		o.dwAutoDetectFlags = WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
-	}
-	o.fAutoLogonIfChallenged = TRUE;
-	if (!WinHttpGetProxyForUrl(s, wurl, &o, &pi)) {
-		e = GetLastError();
+	e = dx_w32_get_proxy(w->autoproxy_session, wurl, wpac, FALSE, &pi);
+	if (e == ERROR_WINHTTP_LOGIN_FAILURE)
+		e = dx_w32_get_proxy(w->autoproxy_session, wurl, wpac, TRUE, &pi);
+	if (e) {
+		char why[200];
+
+		dx_w32_message(e, text, sizeof(text));
+		if (text[0])
+			snprintf(why, sizeof(why), "%s, error %lu", text, (unsigned long)e);
+		else
+			snprintf(why, sizeof(why), "error %lu", (unsigned long)e);
 		switch (e) {
 		case ERROR_WINHTTP_AUTODETECTION_FAILED:
-			st = dx_fail(err, DX_NOT_FOUND, e, "WinHttpGetProxyForUrl: no PAC URL found");
+			st = dx_fail(err, DX_NOT_FOUND, e, "WinHttpGetProxyForUrl: no PAC URL found (%s)",
+				     why);
 			break;
 		case ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT:
-			st = dx_fail(err, DX_TRANSIENT, e,
-				     "WinHttpGetProxyForUrl: the PAC file could not be downloaded");
+			st = dx_fail(err, DX_TRANSIENT, e, "WinHttpGetProxyForUrl: the PAC file could not "
+				     "be downloaded (%s)", why);
 			break;
 		case ERROR_WINHTTP_BAD_AUTO_PROXY_SCRIPT:
-			st = dx_fail(err, DX_BAD_DATA, e, "WinHttpGetProxyForUrl: the PAC script failed");
+			st = dx_fail(err, DX_BAD_DATA, e, "WinHttpGetProxyForUrl: the PAC script failed "
+				     "(%s)", why);
 			break;
 		case ERROR_WINHTTP_TIMEOUT:
-			st = dx_fail(err, DX_TIMEOUT, e, "WinHttpGetProxyForUrl: timed out");
+			st = dx_fail(err, DX_TIMEOUT, e, "WinHttpGetProxyForUrl: timed out (%s)", why);
 			break;
 		default:
 			st = dx_w32_fail(err, e, "WinHttpGetProxyForUrl");
@@ -1477,8 +1604,6 @@ out:
 		GlobalFree(pi.lpszProxy);
 	if (pi.lpszProxyBypass)
 		GlobalFree(pi.lpszProxyBypass);
-	if (s)
-		WinHttpCloseHandle(s);
 	free(wurl);
 	free(wpac);
 	return st;
@@ -1513,6 +1638,8 @@ static void dx_w32_close(void *ctx)
 
 	if (!w)
 		return;
+	if (w->autoproxy_session)
+		WinHttpCloseHandle(w->autoproxy_session);
 	if (w->wsa_started)
 		WSACleanup();
 	free(w);
@@ -1534,6 +1661,7 @@ const struct dx_platform_ops dx_win32_ops = {
 	.elevated = dx_w32_elevated,
 	.close = dx_w32_close,
 	.wpad_detect = dx_w32_wpad_detect,
+	.time_zone = dx_w32_time_zone,
 	.autoproxy = dx_w32_autoproxy,
 };
 

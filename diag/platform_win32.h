@@ -23,4 +23,12 @@ extern const struct dx_platform_ops dx_win32_ops;
  * untouched. Release with dx_platform_close. */
 int dx_platform_win32_open(struct dx_platform *out, struct dx_err *err);
 
+#ifdef _WIN32
+#include <windows.h>
+#include <winevt.h>
+/* One event value (EvtRenderEventValues) as UTF-8 text, an array as its
+ * elements joined by ", "; the caller frees. Exposed for win32_units. */
+char *dx_w32_variant_text(const EVT_VARIANT *v);
+#endif
+
 #endif

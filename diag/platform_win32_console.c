@@ -42,6 +42,23 @@ int dx_console_is(FILE *f)
 	return h != INVALID_HANDLE_VALUE && GetConsoleMode(h, &mode);
 }
 
+/* The modes dx_console_vt changed. The console belongs to whoever opened
+ * it (cmd.exe, PowerShell) and outlives mdediag: its modes are put back at
+ * exit (atexit), as SetConsoleMode left them changed for the shell. */
+static struct {
+	HANDLE h;
+	DWORD mode;
+} saved[4];
+static int nsaved, restore_registered;
+
+void dx_console_restore(void)
+{
+	while (nsaved > 0) {
+		nsaved--;
+		SetConsoleMode(saved[nsaved].h, saved[nsaved].mode);
+	}
+}
+
 int dx_console_vt(FILE *f)
 {
 	DWORD mode;
@@ -50,7 +67,16 @@ int dx_console_vt(FILE *f)
 		return 0;
 	if (mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING)
 		return 1;
-	return SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING) != 0;
+	if (!SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING))
+		return 0;
+	if (nsaved < (int)(sizeof saved / sizeof saved[0])) {
+		saved[nsaved].h = h;
+		saved[nsaved].mode = mode;
+		nsaved++;
+	}
+	if (!restore_registered)
+		restore_registered = atexit(dx_console_restore) == 0;
+	return 1;
 }
 
 static int write_console(void *ctx, const unsigned short *w, size_t n)

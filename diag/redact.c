@@ -13,6 +13,7 @@
 #include <string.h>
 #include "checks.h"
 #include "netconf.h"
+#include "pac.h"
 #include "redact.h"
 #include "sock.h"
 
@@ -87,6 +88,20 @@ static void add_proxy(struct red *r, const char *host)
 		token_for(r, host, strchr(host, ':') ? "v6" : "v4");
 	else
 		token_for(r, host, "proxy");
+}
+
+/* Every proxy host of a PAC-form answer ("PROXY a:1; SOCKS b:2; DIRECT"). */
+static void add_pac_answer(struct red *r, const cJSON *answer)
+{
+	struct dx_pac_entry e[16];
+	char why[160];
+	int n;
+	if (!cJSON_IsString(answer) || !answer->valuestring[0])
+		return;
+	n = dx_pac_parse(answer->valuestring, e, sizeof e / sizeof e[0], why, sizeof why);
+	for (int i = 0; i < n; i++)
+		if (e[i].kind != DX_PAC_DIRECT)
+			add_proxy(r, e[i].host);
 }
 
 /* Every "host:port" of a WinHTTP or static proxy string. */
@@ -344,7 +359,14 @@ int dx_redact(cJSON *fx, char *err, size_t errsz)
 		const cJSON *ph = cJSON_GetObjectItemCaseSensitive(route, "proxy_host");
 		if (cJSON_IsString(ph))
 			add_proxy(r, ph->valuestring);
+		/* the proxies a PAC answer names, ours or the OS's, used or not */
+		add_pac_answer(r, cJSON_GetObjectItemCaseSensitive(route, "pac_answer"));
+		add_pac_answer(r, cJSON_GetObjectItemCaseSensitive(route, "os_answer"));
 	}
+	/* the OS's answers kept in the wpad section (platform_record.c) */
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(
+				      cJSON_GetObjectItemCaseSensitive(fx, "wpad"), "os_answers"))
+		add_pac_answer(r, d);
 	if (cJSON_IsString(sp))
 		add_proxy_list(r, sp->valuestring);
 	redact_winhttp(r, fx, 1);

@@ -16,7 +16,13 @@ edits duk_config.h (and one line of duktape.c) so the PAC evaluator
 - in duktape.c, the regexp executor asks the same timeout check every 65,536
   steps: it runs no bytecode, so the executor's check never ran there, and a
   backtracking pattern (shExpMatch("aaa...", "*a*a*a*b"), /^(a|a)*$/) ran on
-  to Duktape's own limit of 10^9 steps, seconds past the budget.
+  to Duktape's own limit of 10^9 steps, seconds past the budget;
+- on Windows, Date.now() from GetSystemTimeAsFileTime, never
+  GetSystemTimePreciseAsFileTime: Duktape picks the precise one whenever
+  _WIN32_WINNT is 0x0602 or more (MinGW's default is 0x0a00), and
+  Windows 7 / Server 2008 R2 do not export it (Microsoft Learn,
+  GetSystemTimePreciseAsFileTime: "Minimum supported client Windows 8"),
+  so mdediag.exe would not even start there (tests/wine/win7_imports.py).
 
 Nothing of Duktape is committed to this repository; an edit that no longer
 applies (another Duktape version) fails the build loudly.
@@ -34,6 +40,10 @@ EDITS = [
      '#define DUK_USE_REGEXP_COMPILER_RECLIMIT 2000\n'),
     ('#define DUK_USE_REGEXP_EXECUTOR_RECLIMIT 10000\n',
      '#define DUK_USE_REGEXP_EXECUTOR_RECLIMIT 2000\n'),
+    ('#if defined(_WIN32_WINNT) && (_WIN32_WINNT >= 0x0602)\n'
+     '#define DUK_USE_DATE_NOW_WINDOWS_SUBMS\n',
+     '#if 0 /* mdediag: Windows 7 lacks GetSystemTimePreciseAsFileTime */\n'
+     '#define DUK_USE_DATE_NOW_WINDOWS_SUBMS\n'),
 ]
 
 SOURCE_EDITS = [

@@ -612,7 +612,7 @@ static void wpad_findings(struct dx_ctx *c, const struct dx_wpad_state *wp,
 		o[i] = (struct dx_pac_obs){t[i].d.host, t[i].d.required, cnc, t[i].r.route_source,
 					   t[i].r.use, px[i], t[i].p.result, t[i].r.pac_answer,
 					   t[i].r.pac_rc, t[i].r.pac_error,
-					   t[i].p.proxy_status_line};
+					   t[i].p.proxy_status_line, t[i].r.os_answer};
 	}
 	dx_check_pac(c, wp, o, n);
 out:

@@ -1,6 +1,7 @@
 /* check_pac.h - the proxy-discovery findings of the connectivity section:
  * net.proxy.wpad (what WPAD found), net.pac.unreachable, net.pac.error,
- * net.pac.proxy-denied, net.pac.direct-blocked. check_net.c calls this after
+ * net.pac.proxy-denied, net.pac.direct-blocked, net.pac.os-disagrees.
+ * check_net.c calls this after
  * the probe with one observation per destination. */
 #ifndef DX_CHECK_PAC_H
 #define DX_CHECK_PAC_H
@@ -22,6 +23,7 @@ struct dx_pac_obs {
 	enum dx_pac_rc pac_rc;     /* the script failed for this host (not OK) */
 	const char *pac_error;
 	const char *status_line;   /* the proxy's, for proxy-denied */
+	const char *os_answer;     /* the OS's own auto-proxy answer, "" none */
 };
 
 /* WPAD was consulted for the destinations whose route_source is "wpad"

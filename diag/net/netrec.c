@@ -192,6 +192,10 @@ cJSON *dx_netlog_json(const struct dx_netlog *log)
 		if (w->script_latin1)
 			cJSON_AddBoolToObject(opt, "script_latin1", 1);
 		add_str(opt, "os_error", w->os_error);
+		add_str(opt, "redirects", w->redirects);
+		add_str(opt, "www_authenticate", w->www_authenticate);
+		if (w->auth_required)
+			cJSON_AddBoolToObject(opt, "auth_required", 1);
 	}
 	a = cJSON_AddArrayToObject(o, "destinations");
 	for (size_t i = 0; a && i < log->n; i++) {
@@ -567,7 +571,7 @@ int dx_netlog_parse(const cJSON *j, struct dx_netlog *log, char *err, size_t err
 		struct dx_netlog_wpad *w = &log->wpad;
 		double st = 0, ds = 0, dc = 0, hs = 0, rc = 0;
 		snprintf(c.path, sizeof c.path, "$.network.wpad");
-		if (get_n(&c, opt, "stage", 0, 4, &st, 1) ||
+		if (get_n(&c, opt, "stage", 0, 5, &st, 1) ||
 		    get_n(&c, opt, "detect_status", 0, 16, &ds, 0) ||
 		    get_n(&c, opt, "detect_code", 0, 4294967295.0, &dc, 0) ||
 		    get_s(&c, opt, "detect_error", w->detect_text, sizeof w->detect_text, 0) ||
@@ -585,7 +589,11 @@ int dx_netlog_parse(const cJSON *j, struct dx_netlog *log, char *err, size_t err
 		    get_s(&c, opt, "entry_point", w->entry_point, sizeof w->entry_point, 0) ||
 		    get_s(&c, opt, "alerts", w->alerts, sizeof w->alerts, 0) ||
 		    get_b(&c, opt, "script_latin1", &w->script_latin1) ||
-		    get_s(&c, opt, "os_error", w->os_error, sizeof w->os_error, 0))
+		    get_s(&c, opt, "os_error", w->os_error, sizeof w->os_error, 0) ||
+		    get_s(&c, opt, "redirects", w->redirects, sizeof w->redirects, 0) ||
+		    get_s(&c, opt, "www_authenticate", w->www_authenticate,
+			  sizeof w->www_authenticate, 0) ||
+		    get_b(&c, opt, "auth_required", &w->auth_required))
 			return -1;
 		w->present = 1;
 		w->stage = (int)st;

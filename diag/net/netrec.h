@@ -90,6 +90,9 @@ struct dx_netlog_wpad {
 	char alerts[512];
 	int script_latin1;       /* the script was not UTF-8: read as Latin-1 */
 	char os_error[256];
+	char redirects[600];     /* the PAC download's redirects, "a -> b" */
+	char www_authenticate[200]; /* the PAC server's 401 challenge */
+	int auth_required;       /* the download failed on a 401 */
 };
 
 /* The whole "network" section of a collected file. */

@@ -297,13 +297,14 @@ static enum dx_status net_resolve(void *ud, const char *host, struct dx_strlist 
 /* WPAD discovery, PAC download and load, once per run. */
 static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
 		       const struct dx_connect_to *rules, size_t nrules, int timeout_ms,
-		       struct dx_wpad_state *wp)
+		       const struct dx_probe_config *cfg, struct dx_wpad_state *wp)
 {
 	/* the download: half the time left, at most 5 s, at least 1 ms (0
 	 * would mean wpad.c's default) */
 	int fetch_ms = timeout_ms / 2 < 5000 ? (timeout_ms / 2 > 0 ? timeout_ms / 2 : 1) : 5000;
+	/* an https:// PAC URL is checked with the probe's trust anchors */
 	struct dx_wpad_net net = {net_resolve, nr, rules, nrules, c->opt->connect_to,
-				  c->opt->fixture_mode, fetch_ms};
+				  c->opt->fixture_mode, fetch_ms, cfg->anchors_pem, cfg->anchors_len};
 	char ips[512] = "";
 	size_t o = 0;
 	struct dx_dns_entry *me = c->facts.hostname[0] ? resolve(c, nr->dc, c->facts.hostname) : NULL;
@@ -312,6 +313,35 @@ static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
 		o += (size_t)snprintf(ips + o, sizeof ips - o, "%s%s", i ? ";" : "",
 				      me->addrs.items[i]);
 	dx_wpad_run(wp, c->p, &net, ips, dx_now(c->p), NULL);
+}
+
+/* Where WPAD would decide the route (no static or netsh proxy won) and the
+ * OS answered, the OS's answer decides it, as it does for Sense; ours stays
+ * pac_answer, and a disagreement is net.pac.os-disagrees (check_pac.c). */
+static void route_by_os(struct dx_route *r)
+{
+	struct dx_pac_entry e[16];
+	char why[160];
+	int n;
+	if (strcmp(r->source, "pac") != 0 && strcmp(r->source, "none") != 0)
+		return;
+	n = dx_pac_parse(r->os_answer, e, sizeof e / sizeof e[0], why, sizeof why);
+	for (int i = 0; i < n; i++) {
+		if (e[i].kind == DX_PAC_SOCKS)
+			continue;
+		r->use = e[i].kind == DX_PAC_PROXY;
+		memset(&r->hp, 0, sizeof r->hp);
+		if (r->use) {
+			snprintf(r->hp.host, sizeof r->hp.host, "%s", e[i].host);
+			r->hp.port = e[i].port;
+		}
+		snprintf(r->source, sizeof r->source, "os-pac");
+		snprintf(r->route_source, sizeof r->route_source, "wpad");
+		snprintf(r->reason, sizeof r->reason, "the OS's auto-proxy (WinHttpGetProxyForUrl with "
+			 "the PAC file WPAD found) answered %.180s", r->os_answer);
+		snprintf(r->method, sizeof r->method, "%s", r->use ? "proxy" : "direct");
+		return;
+	}
 }
 
 /* Where the platform can run PAC itself (Windows: WinHttpGetProxyForUrl
@@ -324,9 +354,9 @@ static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct
 	struct dx_err e = {0};
 	char url[600];
 	enum dx_status st;
-	if (c->opt->fixture_mode || wp->stage == DX_WPAD_SKIPPED ||
-	    wp->stage == DX_WPAD_NOT_FOUND || wp->os_error[0])
-		return; /* a fixture's platform runs no PAC: nothing to compare */
+	if (wp->stage == DX_WPAD_SKIPPED ||
+	    wp->stage == DX_WPAD_NOT_FOUND || wp->stage == DX_WPAD_DISABLED || wp->os_error[0])
+		return; /* the fake platform answers only from wpad.os_answers */
 	if ((wp->stage == DX_WPAD_BAD_SCRIPT &&
 	     (wp->pac_rc == DX_PAC_TIMEOUT || wp->pac_rc == DX_PAC_MEMORY)) ||
 	    r->pac_rc == DX_PAC_TIMEOUT || r->pac_rc == DX_PAC_MEMORY) {
@@ -342,7 +372,9 @@ static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct
 		r->os_answer[0] = 0;
 		snprintf(wp->os_error, sizeof wp->os_error, "%s",
 			 st == DX_UNSUPPORTED ? "-" : e.text);
+		return;
 	}
+	route_by_os(r);
 }
 
 /* ---- the run ---------------------------------------------------------------- */
@@ -382,6 +414,12 @@ static int replay_run(struct dx_ctx *c, struct dx_netrun *run)
 		snprintf(run->wp.rec_alerts, sizeof run->wp.rec_alerts, "%s", w->alerts);
 		run->wp.rec_latin1 = w->script_latin1;
 		snprintf(run->wp.os_error, sizeof run->wp.os_error, "%s", w->os_error);
+		snprintf(run->wp.redirects, sizeof run->wp.redirects, "%s", w->redirects);
+		snprintf(run->wp.www_authenticate, sizeof run->wp.www_authenticate, "%s",
+			 w->www_authenticate);
+		run->wp.auth_required = w->auth_required;
+		/* the switches' evidence, from the collected reads */
+		dx_wpad_read_switches(&run->wp, c->p);
 		run->wpad_ran = 1;
 	}
 	run->t = t;
@@ -434,7 +472,7 @@ static int live_run(struct dx_ctx *c, const struct dx_netplan *np, struct dx_net
 	 * deadline"): name resolution, the PAC download and the probe all
 	 * take from the same --timeout. */
 	run->dc.deadline = dx_clock_ms() + cfg.timeout_ms;
-	wpad_begin(c, &nres, rules, nr, time_left(&run->dc), &run->wp);
+	wpad_begin(c, &nres, rules, nr, time_left(&run->dc), &cfg, &run->wp);
 	run->wpad_ran = 1;
 	/* The PAC script's own run (its load here, its calls in route_for) is
 	 * not waiting on the network: it has its own budget (pac.h, 3 s for
@@ -566,6 +604,10 @@ static void keep_for_collect(struct dx_ctx *c, const struct dx_netrun *run)
 		snprintf(w->alerts, sizeof w->alerts, "%s", run->wp.pac ? dx_pac_alerts(run->wp.pac) : "");
 		w->script_latin1 = run->wp.pac && dx_pac_read_as_latin1(run->wp.pac);
 		snprintf(w->os_error, sizeof w->os_error, "%s", run->wp.os_error);
+		snprintf(w->redirects, sizeof w->redirects, "%s", run->wp.redirects);
+		snprintf(w->www_authenticate, sizeof w->www_authenticate, "%s",
+			 run->wp.www_authenticate);
+		w->auth_required = run->wp.auth_required;
 	}
 }
 

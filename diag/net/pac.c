@@ -282,6 +282,12 @@ static duk_ret_t n_now(duk_context *ctx)
 	return 1;
 }
 
+static duk_ret_t n_utc_offset(duk_context *ctx)
+{
+	duk_push_number(ctx, (double)self(ctx)->env.utc_offset);
+	return 1;
+}
+
 static duk_ret_t n_alert(duk_context *ctx)
 {
 	struct dx_pac *p = self(ctx);
@@ -366,7 +372,8 @@ static duk_ret_t load_steps(duk_context *ctx, void *udata)
 	static const duk_function_list_entry natives[] = {
 		{"__dx_resolve", n_resolve, 1},    {"__dx_resolve_all", n_resolve_all, 1},
 		{"__dx_my_ips", n_my_ips, 0},      {"__dx_now", n_now, 0},
-		{"__dx_alert", n_alert, 1},        {NULL, NULL, 0},
+		{"__dx_alert", n_alert, 1},        {"__dx_utc_offset", n_utc_offset, 0},
+		{NULL, NULL, 0},
 	};
 	struct load_args *a = udata;
 
@@ -589,6 +596,12 @@ static enum dx_pac_rc call_step(struct dx_pac *p, void *arg, char *err, size_t e
 
 	if (duk_safe_call(p->ctx, find_step, &a, 0, 1) != DUK_EXEC_SUCCESS) {
 		rc = classify(p, DX_PAC_RUNTIME, err, errsz);
+		goto out;
+	}
+	if (duk_is_null(p->ctx, -1)) {
+		/* The Netscape spec: "If the string is null, no proxies should
+		 * be used." (undefined, a number... stay bad results.) */
+		snprintf(c->out, c->outsz, "DIRECT");
 		goto out;
 	}
 	if (!duk_is_string(p->ctx, -1)) {

@@ -54,6 +54,9 @@ struct dx_pac_env {
 	void *ud;            /* must outlive the dx_pac: resolve gets it at every call */
 	const char *my_ips;  /* the device's addresses "a;b" ("" = 127.0.0.1); copied */
 	int64_t now;         /* device clock, seconds since the epoch, UTC */
+	int32_t utc_offset;  /* seconds added to UTC for the device's local time
+			      * at `now` (its time zone and daylight saving):
+			      * what the time functions use without "GMT" */
 };
 
 struct dx_pac;
@@ -66,7 +69,8 @@ enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 
 /* Calls FindProxyForURLEx (when defined, as WinHTTP does) or
  * FindProxyForURL for url/host and copies the string it returns into `out`
- * (checked with dx_pac_parse, so a bad list is DX_PAC_BAD_RESULT). */
+ * (checked with dx_pac_parse, so a bad list is DX_PAC_BAD_RESULT). A null
+ * answer is "DIRECT": the Netscape spec says a null string means no proxy. */
 enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host,
 			   char *out, size_t outsz, char *err, size_t errsz);
 

@@ -25,6 +25,10 @@ struct dx_wpad_net {
 	const char *const *rule_text;   /* the rules as given, for evidence */
 	int loopback_only;              /* fixture mode: never leave 127/8, ::1 */
 	int timeout_ms;                 /* download deadline */
+	/* https:// PAC URLs: the probe's trust anchors (PEM, NUL-terminated;
+	 * len = strlen + 1), checked as the probe checks a destination */
+	const char *anchors_pem;
+	size_t anchors_len;
 };
 
 enum dx_wpad_stage {
@@ -33,7 +37,17 @@ enum dx_wpad_stage {
 	DX_WPAD_BAD_SCRIPT,  /* downloaded, but it does not load (pac_rc says why) */
 	DX_WPAD_READY,       /* loaded: dx_wpad_answer can be asked */
 	DX_WPAD_SKIPPED,     /* discovery not possible on this platform */
+	DX_WPAD_DISABLED,    /* DisableWpad is set: WinHTTP does no discovery */
 };
+
+/* Where Microsoft documents the switch that turns WPAD off for WinHTTP
+ * ("How to disable WPAD", learn.microsoft.com/troubleshoot/windows-server/
+ * networking/disable-http-proxy-auth-features): DWORD DisableWpad = 1. */
+#define DX_WPAD_DISABLE_KEY \
+	"HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp"
+#define DX_WPAD_DISABLE_VALUE "DisableWpad"
+/* The WinHTTP Web Proxy Auto-Discovery Service. */
+#define DX_WPAD_SERVICE "WinHttpAutoProxySvc"
 
 struct dx_wpad_state {
 	enum dx_wpad_stage stage;
@@ -51,6 +65,18 @@ struct dx_wpad_state {
 	struct dx_pac *pac;
 	double load_ms;
 	char os_error[256];           /* the OS's own auto-proxy failed (Windows) */
+	/* The time zone the script's time functions ran in (platform
+	 * primitive time_zone; UTC when it failed, tz_error says why). */
+	struct dx_time_zone tz;
+	char tz_error[200];
+	/* DisableWpad as read ("1", "0", "absent", or why it could not be
+	 * read) and the auto-proxy service's state and start type ("running,
+	 * demand start", "missing", ...): evidence. */
+	char disable_wpad[200];
+	char service[200];
+	char redirects[600];          /* the download's redirects, "a -> b" */
+	char www_authenticate[200];   /* the PAC server's 401 challenge */
+	int auth_required;            /* UNREACHABLE because of a 401 */
 	/* a replay has no script: what it said when it was collected */
 	char rec_entry_point[32];
 	char rec_alerts[512];
@@ -62,6 +88,12 @@ struct dx_wpad_state {
 	 * it. */
 	struct dx_wpad_net net;
 };
+
+/* Reads DisableWpad, the auto-proxy service and the time zone into st
+ * (disable_wpad, service, tz; stage DX_WPAD_DISABLED when DisableWpad is
+ * nonzero). dx_wpad_run
+ * does it first; a replay calls it on the collected registry and services. */
+void dx_wpad_read_switches(struct dx_wpad_state *st, const struct dx_platform *p);
 
 /* Discovery, download, load. `my_ips` are the device's addresses for
  * myIpAddress ("" = 127.0.0.1); `now` the device clock. */
@@ -78,11 +110,26 @@ int dx_wpad_answer(struct dx_wpad_state *st, const char *url, const char *host,
 
 void dx_wpad_state_free(struct dx_wpad_state *st);
 
-/* Bounded HTTP/1.0 GET of an http:// URL through `net` (exposed for tests).
- * 0 with the body (malloc'ed, NUL-terminated) when the status is 200; -1
- * with the reason in err (*too_large set when the body passed max). */
+/* What one download did (dx_http_get). */
+#define DX_HTTP_MAX_REDIRECTS 10
+struct dx_http_result {
+	char *body;                 /* 0: malloc'ed, NUL-terminated; the caller frees */
+	size_t len;
+	int status;                 /* of the last answer, 0 none */
+	char address[300];          /* "addr:port" the last hop connected to */
+	char rule[300];             /* the --connect-to rule it applied */
+	int too_large;              /* the body passed max */
+	char www_authenticate[200]; /* a 401's WWW-Authenticate values */
+	int redirects;              /* redirects followed */
+	char hops[600];             /* "url -> url -> url" when redirected */
+};
+
+/* Bounded HTTP/1.0 GET of an http:// URL through `net` (exposed for
+ * tests), following redirects as WinHTTP does by default: at most
+ * DX_HTTP_MAX_REDIRECTS, never from https to http, all within one deadline.
+ * 0 with the body when the final status is 200; -1 with the reason in err.
+ * `res` is filled either way (body NULL on failure). */
 int dx_http_get(const struct dx_wpad_net *net, const char *url, size_t max,
-		char **body, size_t *len, int *status, char *address, size_t addrsz,
-		char *rule, size_t rulesz, int *too_large, char *err, size_t errsz);
+		struct dx_http_result *res, char *err, size_t errsz);
 
 #endif

@@ -44,6 +44,22 @@ Test(onboarding, event15_message_and_sense_log_are_evidence)
 	run_free(&r);
 }
 
+/* Level 0 is win:LogAlways, not a severity: such an event is no
+ * onboarding error (it was counted as one, being below "warning"). */
+Test(onboarding, level_zero_events_are_not_errors)
+{
+	struct run r;
+	run_short(&r, "{'clock': '2026-11-20T00:00:00Z', 'services': {'Sense': {'state': 1}}, 'events': ["
+		      "{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 40, 'level': 'log-always', 'time': '2026-11-18T00:00:00Z', 'message': 'always'},"
+		      "{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 5, 'level': 0, 'time': '2026-11-18T00:00:00Z', 'message': 'zero'},"
+		      "{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 15, 'level': 'error', 'time': '2026-11-18T00:00:00Z', 'message': 'real'}]}");
+	cr_expect_null(finding(&r, "onboarding.event", "40"));
+	cr_expect_null(finding(&r, "onboarding.event", "5"));
+	cr_expect_not_null(finding(&r, "onboarding.event", "15"));
+	cr_expect_eq(count_id(&r, "onboarding.event"), 1);
+	run_free(&r);
+}
+
 Test(onboarding, repeated_events_are_counted_newest_kept)
 {
 	struct run r;

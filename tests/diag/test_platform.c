@@ -226,6 +226,67 @@ Test(fake, process_elevation)
 	cr_expect_null(parse_short("{'process': {'admin': true}}", msg, sizeof msg));
 }
 
+/* The device's time zone: UTC unless the fixture gives one; a failure
+ * leaves UTC with the reason. Bad members are rejected with their path. */
+Test(fake, time_zone)
+{
+	struct dx_platform p = open_short("{}");
+	struct dx_time_zone tz;
+	struct dx_err err;
+	cr_expect_eq(dx_time_zone(&p, &tz, &err), DX_OK);
+	cr_expect_eq(tz.offset_s, 0);
+	cr_expect_str_eq(tz.name, "UTC");
+	dx_platform_close(&p);
+	p = open_short("{'time_zone': {'utc_offset_minutes': 540, 'name': 'Tokyo Standard Time'}}");
+	cr_expect_eq(dx_time_zone(&p, &tz, &err), DX_OK);
+	cr_expect_eq(tz.offset_s, 32400);
+	cr_expect_str_eq(tz.name, "Tokyo Standard Time");
+	dx_platform_close(&p);
+	p = open_short("{'time_zone': {'utc_offset_minutes': -300},"
+		       " 'faults': [{'primitive': 'time_zone', 'error': 'access-denied'}]}");
+	cr_expect_eq(dx_time_zone(&p, &tz, &err), DX_ACCESS_DENIED);
+	cr_expect_eq(tz.offset_s, 0);
+	cr_expect(err.text[0]);
+	dx_platform_close(&p);
+	char msg[512];
+	cr_expect_null(parse_short("{'time_zone': {'utc_offset_minutes': 9.5}}", msg, sizeof msg));
+	cr_expect(strstr(msg, "$.time_zone.utc_offset_minutes: expected a whole number of minutes")
+		  != NULL, "%s", msg);
+	cr_expect_null(parse_short("{'time_zone': {'utc_offset_minutes': 900}}", msg, sizeof msg));
+	cr_expect(strstr(msg, "$.time_zone.utc_offset_minutes") != NULL, "%s", msg);
+	cr_expect_null(parse_short("{'time_zone': {'name': 'UTC'}}", msg, sizeof msg));
+	cr_expect(strstr(msg, "$.time_zone.utc_offset_minutes") != NULL, "%s", msg);
+	cr_expect_null(parse_short("{'time_zone': {'utc_offset_minutes': 0, 'bias': 0}}", msg,
+				   sizeof msg));
+	cr_expect(strstr(msg, "$.time_zone") != NULL, "%s", msg);
+}
+
+/* Windows' own auto-proxy answers, as a fixture holds them: by host, then
+ * "*"; none at all is "unsupported" (the fake runs no PAC). */
+Test(fake, autoproxy_answers_from_the_fixture)
+{
+	struct dx_platform p = open_short("{'wpad': {'detect': 'dns', 'url': 'http://w/wpad.dat',"
+		" 'os_answers': {'a.example': 'DIRECT', '*': 'PROXY p.example:8080'}}}");
+	struct dx_err err;
+	char out[1024];
+	cr_expect_eq(dx_autoproxy(&p, "https://A.example/x", "http://w/wpad.dat", out, &err), DX_OK);
+	cr_expect_str_eq(out, "DIRECT");
+	cr_expect_eq(dx_autoproxy(&p, "https://b.example:443/", NULL, out, &err), DX_OK);
+	cr_expect_str_eq(out, "PROXY p.example:8080");
+	dx_platform_close(&p);
+	p = open_short("{'wpad': {'detect': 'dns', 'url': 'http://w/wpad.dat'}}");
+	cr_expect_eq(dx_autoproxy(&p, "https://a.example/", NULL, out, &err), DX_UNSUPPORTED);
+	dx_platform_close(&p);
+	char msg[512];
+	cr_expect_null(parse_short("{'wpad': {'detect': 'dns', 'url': 'http://w/',"
+				   " 'os_answers': {'a': 'FETCH x:1'}}}", msg, sizeof msg));
+	cr_expect(strstr(msg, "$.wpad.os_answers.a: \"FETCH x:1\" is not a proxy list") != NULL,
+		  "%s", msg);
+	cr_expect_null(parse_short("{'wpad': {'detect': 'not-found', 'os_answers': {}}}", msg,
+				   sizeof msg));
+	cr_expect(strstr(msg, "$.wpad.os_answers") != NULL, "%s", msg);
+}
+
 /* Events keep their insertion strings, and may have no message (what
  * EvtFormatMessage leaves without publisher metadata). */
 Test(fake, events_keep_insertion_strings)
@@ -283,6 +344,31 @@ Test(record, elevation_types_and_insertion_strings)
 	cr_assert_eq(back->nkeys, 1);
 	cr_expect_eq(back->keys[0].values[0].v.type, DX_REG_EXPAND_SZ);
 	cr_expect_str_eq((const char *)back->keys[0].values[0].v.data, "%SystemDrive%\\ProgramData");
+	dx_fixture_free(back);
+}
+
+/* collect records the time zone it was told, and the replay reads it back. */
+Test(record, time_zone)
+{
+	struct dx_platform inner = open_short("{'time_zone': {'utc_offset_minutes': -210,"
+					      " 'name': 'Newfoundland Standard Time'}}");
+	struct dx_platform rec;
+	struct dx_time_zone tz;
+	struct dx_err err;
+	char msg[512];
+	cr_assert_eq(dx_record_open(&rec, inner), 0);
+	cr_expect_eq(dx_time_zone(&rec, &tz, &err), DX_OK);
+	cJSON *fx = dx_record_fixture(&rec, "t");
+	cr_assert_not_null(fx);
+	char *text = cJSON_PrintUnformatted(fx);
+	cJSON_Delete(fx);
+	dx_platform_close(&rec);
+	struct dx_fixture *back = dx_fixture_parse(text, strlen(text), "rec", msg, sizeof msg);
+	cr_assert_not_null(back, "%s: %s", msg, text);
+	free(text);
+	cr_expect_eq(back->tz_given, 1);
+	cr_expect_eq(back->tz.offset_s, -210 * 60);
+	cr_expect_str_eq(back->tz.name, "Newfoundland Standard Time");
 	dx_fixture_free(back);
 }
 

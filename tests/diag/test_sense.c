@@ -18,6 +18,22 @@ Test(sense, running_is_info_with_state_evidence)
 	run_free(&r);
 }
 
+/* 1072: the service is marked for deletion. It was reported as missing
+ * (1060), with reinstall advice, where a restart is the fix. */
+Test(sense, marked_for_delete_is_not_missing)
+{
+	struct run r;
+	run_device(&r, "sense-pending-delete");
+	const struct dx_finding *f = finding(&r, "sense.pending-delete", NULL);
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DX_SEV_ERROR);
+	cr_expect_eq(ev_num(f, "win32_error"), 1072);
+	cr_expect_null(finding(&r, "sense.missing", NULL));
+	cr_expect_null(finding(&r, "sense.missing.other", NULL));
+	cr_expect_str_eq(verdict_cause(&r), "sense.pending-delete");
+	run_free(&r);
+}
+
 Test(sense, stopped_is_an_error)
 {
 	struct run r;

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{"https://winatp-gw-eus.microsoft.com/test", "winatp-gw-eus.microsoft.com"},
 		{"http://crl.microsoft.com/pki/crl/products/x.crl", "crl.microsoft.com"},
 	};
-	const struct dx_pac_env env = {fuzz_pac_resolve, NULL, "10.0.0.10;fd00::10", 1795000000};
+	const struct dx_pac_env env = {fuzz_pac_resolve, NULL, "10.0.0.10;fd00::10", 1795000000, 0};
 	struct dx_pac *p = NULL;
 	struct dx_pac_entry e[8];
 	char err[400] = "", out[2048];

@@ -75,7 +75,7 @@ static const char dispatcher[] =
 static const struct dx_pac_limits lim = {
 	.max_script = 64 << 10, .max_heap = 8u << 20, .budget_ms = 10000, .max_result = 1024,
 };
-static const struct dx_pac_env env = {fuzz_pac_resolve, NULL, "10.0.0.10;fd00::10", 1795000000};
+static const struct dx_pac_env env = {fuzz_pac_resolve, NULL, "10.0.0.10;fd00::10", 1795000000, 0};
 static struct dx_pac *heap;
 static unsigned uses;
 static double loaded_at;

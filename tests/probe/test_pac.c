@@ -28,9 +28,12 @@ static enum dx_status fake_resolve(void *ud, const char *host, struct dx_strlist
 /* 2026-11-20 09:30:15 UTC, a Friday */
 #define NOW 1795167015
 
+/* The device's UTC offset the next evaluations see (0: a device on UTC). */
+static int32_t utc_offset;
+
 static struct dx_pac_env env(void *ud)
 {
-	struct dx_pac_env e = {fake_resolve, ud, "10.9.8.7;fe80::1", NOW};
+	struct dx_pac_env e = {fake_resolve, ud, "10.9.8.7;fe80::1", NOW, utc_offset};
 	return e;
 }
 
@@ -139,6 +142,64 @@ Test(pac, time_functions_use_the_device_clock)
 	TRUE_("dateRange(1, 'NOV', 2026, 31, 'DEC', 2026)");
 	FALSE_("dateRange('JAN', 'MAR')");
 	TRUE_("dateRange('OCT', 'FEB')");
+}
+
+/* The time functions run in the device's local time (its time zone at the
+ * device clock); a last argument "GMT" asks for UTC (Netscape's spec). */
+Test(pac, time_functions_run_in_the_device_time_zone)
+{
+	/* Tokyo, UTC+9: 18:30:15 on Friday 20 November */
+	utc_offset = 9 * 3600;
+	TRUE_("timeRange(18)");
+	FALSE_("timeRange(9)");
+	TRUE_("timeRange(9, 'GMT')");
+	TRUE_("timeRange(18, 30, 18, 31)");
+	TRUE_("weekdayRange('FRI')");
+	/* Hawaii, UTC-10: 23:30:15 on Thursday 19 November */
+	utc_offset = -10 * 3600;
+	TRUE_("timeRange(23)");
+	TRUE_("weekdayRange('THU')");
+	FALSE_("weekdayRange('FRI')");
+	TRUE_("weekdayRange('FRI', 'GMT')");
+	TRUE_("dateRange(19)");
+	FALSE_("dateRange(20)");
+	TRUE_("dateRange(20, 'GMT')");
+	utc_offset = 0;
+}
+
+/* Netscape's spec lists the names in upper case and Mozilla, Chromium and
+ * pacparser look them up exactly: a lower-case name matches no day. */
+Test(pac, day_and_month_names_are_compared_exactly)
+{
+	/* 2026-11-20, a Friday in November */
+	TRUE_("weekdayRange('FRI')");
+	FALSE_("weekdayRange('fri')");
+	FALSE_("weekdayRange('Mon', 'Fri')");
+	TRUE_("dateRange('NOV')");
+	FALSE_("dateRange('nov')");
+	FALSE_("dateRange('Oct', 'Dec')");
+}
+
+/* convert_addr as Mozilla, Chromium and pacparser define it: a signed
+ * 32-bit number, so the common hand-written mask test compares equal. */
+Test(pac, convert_addr_is_a_signed_32_bit_number)
+{
+	TRUE_("convert_addr('192.168.1.1') === -1062731519");
+	TRUE_("convert_addr('255.255.255.255') === -1");
+	TRUE_("convert_addr('10.0.0.1') === 167772161");
+	TRUE_("convert_addr('1.2.3') === 16909056");
+	TRUE_("(convert_addr('192.168.1.77') & convert_addr('255.255.255.0')) === "
+	      "convert_addr('192.168.1.0')");
+}
+
+/* "If the string is null, no proxies should be used" (Netscape's spec):
+ * a null answer routes direct, it is not a failed script. */
+Test(pac, null_answer_means_direct)
+{
+	char out[64], err[256];
+	cr_assert_eq(eval("function FindProxyForURL(u, h) { return null; }", "https://x/", "x",
+			  out, sizeof out, err, sizeof err, NULL), DX_PAC_OK, "%s", err);
+	cr_expect_str_eq(out, "DIRECT");
 }
 
 Test(pac, ex_entry_point_wins_and_alerts_are_kept)

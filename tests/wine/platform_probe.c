@@ -5,7 +5,7 @@
  * lines are tab-separated: a verb and its arguments.
  *   reg KEY VALUE | subkeys KEY | values KEY | svc NAME | exists PATH |
  *   version PATH | dir PATH | events LOG PROVIDER|- ID SINCE MAX |
- *   resolve HOST | hostname | now | wpad | autoproxy URL PACURL|-
+ *   resolve HOST | hostname | now | tz | wpad | autoproxy URL PACURL|-
  * Output: {"q": "<the input line>", "status": "OK"|..., "code": N,
  * "reason": "...", ...answer members}. Exit status 0 unless the platform
  * cannot be opened (3) or a line is not understood (2).
@@ -249,6 +249,16 @@ static int probe_one(const struct dx_platform *p, char *line)
 		if (!st) {
 			printf(", \"answer\": ");
 			probe_cstr(ans);
+		}
+	} else if (!strcmp(f[0], "tz") && n == 1) {
+		struct dx_time_zone tz;
+
+		memset(&tz, 0, sizeof(tz));
+		st = o->time_zone(p->ctx, &tz, &err);
+		PROBE_STATUS();
+		if (!st) {
+			printf(", \"offset_s\": %ld, \"name\": ", (long)tz.offset_s);
+			probe_cstr(tz.name);
 		}
 	} else if (!strcmp(f[0], "now") && n == 1) {
 		printf(", \"status\": \"OK\", \"now\": %lld", (long long)o->now(p->ctx));
