@@ -81,6 +81,17 @@ def main():
             check(v and (JAPANESE.search(v) or v in ENGLISH_OK or k in ENGLISH_OK),
                   "ja ui %s is not Japanese: %r" % (k, v))
         checked += 1
+    # every command runs as it is in cmd and in Windows PowerShell 5.1
+    # (issue 21): no chaining (PowerShell 5.1 has no "&&"; "&" is its call
+    # operator), no %VAR% (cmd's), no quoted program first (PowerShell
+    # needs "&" for it), no alias that PowerShell maps elsewhere (sc is
+    # Set-Content, del Remove-Item)
+    cmds = [(k, m["command"]) for k, m in en["messages"].items() if m.get("command")]
+    cmds += [(k, v) for k, v in en["ui"].items() if k.startswith("command.")]
+    for k, c in cmds:
+        bad = re.search(r"&&|(?:^|\s)&(?:\s|$)|%\w+%|^\"|^(?:sc|del|copy|type|set)\s", c)
+        check(not bad, "%s: command not for both cmd and PowerShell 5.1 (%r): %s" % (k, bad and bad.group(0), c))
+        checked += 1
     # the sentences of the probe and PAC code said in Japanese: each pattern
     # is said with the same placeholders, in Japanese (issue 21)
     for en_p, ja_p in ja.get("phrases", []):
