@@ -271,6 +271,15 @@ report(set(ob) == {'body'} and json.loads(ob['body']) == {
        and not any(x in open(path('contoso-red.json')).read()
                    for x in ('c2lnbmF0dXJl', 'TUlJ', 'packageGuid', body['previousOrgIds'][0])),
        'the onboarding blobs keep orgId, datacenter and geo; signature, certificates, package and previous orgs go')
+# Over-redaction would change what the replay reads: Microsoft's names,
+# the registry paths, the destinations and the org ID stay.
+rtext = open(path('contoso-red.json')).read()
+kept = ['Windows Defender Advanced Threat Protection', 'MsSense.exe', 'winatp-gw-cus.microsoft.com',
+        'HKLM\\\\SOFTWARE\\\\Policies\\\\Microsoft', 'CurrentControlSet', 'Windows 10 Enterprise',
+        body['orgId'], 'FindProxyForURL(url, host)', 'isPlainHostName(host)']
+report(all(k in rtext for k in kept) and not list(v.iter_errors(rj)),
+       'Microsoft\'s names, registry paths, destinations and the org ID stay; the file validates'
+       + ('' if all(k in rtext for k in kept) else f': lost {[k for k in kept if k not in rtext]}'))
 lr, pr, rr = (findings(x.stdout, False) for x in (
     live, run('--fixture', path('contoso-plain.json'), '--format', 'json'),
     run('--fixture', path('contoso-red.json'), '--format', 'json')))
