@@ -173,6 +173,19 @@ static struct secret *add(struct red *r, const char *value, enum kind kind)
 	return s;
 }
 
+/* The next token of *p separated by any of sep (strtok_r, which MinGW
+ * does not always declare); NULL at the end. */
+static char *next_tok(char **p, const char *sep)
+{
+	char *t = *p + strspn(*p, sep);
+	if (!*t)
+		return NULL;
+	*p = t + strcspn(t, sep);
+	if (**p)
+		*(*p)++ = 0;
+	return t;
+}
+
 /* ---- what a DNS name is, and whose ------------------------------------ */
 
 static int file_ext(const struct red *r, const char *label, size_t n)
@@ -316,9 +329,9 @@ static void add_proxy_list(struct red *r, const char *list)
 /* "PROXY a:1; HTTPS b:2; DIRECT": the hosts. */
 static void add_pac_answer(struct red *r, const char *ans)
 {
-	char b[1024], *save = NULL;
+	char b[1024], *save = b;
 	snprintf(b, sizeof b, "%s", ans ? ans : "");
-	for (char *e = strtok_r(b, ";", &save); e; e = strtok_r(NULL, ";", &save)) {
+	for (char *e; (e = next_tok(&save, ";")) != NULL;) {
 		char kw[16], host[300];
 		if (sscanf(e, " %15s %299[^: \t]", kw, host) == 2 && !dx_strieq(kw, "DIRECT"))
 			add_host(r, host, K_PROXY);
@@ -429,8 +442,8 @@ static void add_dn(struct red *r, const char *dn)
 	snprintf(b, sizeof b, "%s", dn);
 	/* "CN=a, O=b" (RFC 4514 order) or OpenSSL's "/C=x/O=b" */
 	const char *sep = b[0] == '/' ? "/" : ",";
-	char *save = NULL;
-	for (char *rdn = strtok_r(b, sep, &save); rdn; rdn = strtok_r(NULL, sep, &save)) {
+	char *save = b;
+	for (char *rdn; (rdn = next_tok(&save, sep)) != NULL;) {
 		char *eq = strchr(rdn, '=');
 		const char *a = rdn;
 		while (isspace((unsigned char)*a))
@@ -481,7 +494,8 @@ static void find_users(struct red *r, const char *s)
 				ds--;
 			if (ds == i || (ds > 0 && strchr("\\/:.", s[ds - 1])))
 				continue;
-			while (s[i + 1 + un] && (isalnum((unsigned char)s[i + 1 + un]) || strchr("._-$", s[i + 1 + un])))
+			while (s[i + 1 + un] && (isalnum((unsigned char)s[i + 1 + un]) ||
+						 strchr("._-$", s[i + 1 + un])))
 				un++;
 			if (!un || !isalnum((unsigned char)s[i + 1]) || s[i + 1 + un] == '\\' ||
 			    s[i + 1 + un] == '/')
@@ -508,7 +522,8 @@ static void find_users(struct red *r, const char *s)
 			size_t us = i, dn = 0;
 			while (us > 0 && (isalnum((unsigned char)s[us - 1]) || strchr("._%+-", s[us - 1])))
 				us--;
-			while (s[i + 1 + dn] && (isalnum((unsigned char)s[i + 1 + dn]) || strchr(".-", s[i + 1 + dn])))
+			while (s[i + 1 + dn] && (isalnum((unsigned char)s[i + 1 + dn]) ||
+						 strchr(".-", s[i + 1 + dn])))
 				dn++;
 			while (dn > 0 && s[i + dn] == '.')
 				dn--;
@@ -1051,9 +1066,9 @@ void dx_redact_read_names(const struct dx_platform *p, struct dx_redact_names *n
 static void add_known(struct red *r, const struct dx_redact_names *nm)
 {
 	for (int i = 0; i < 6; i++) {
-		char b[256], *save = NULL;
+		char b[256], *save = b;
 		snprintf(b, sizeof b, "%s", nm->dns[i]);
-		for (char *t = strtok_r(b, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		for (char *t; (t = next_tok(&save, ", ")) != NULL;) {
 			size_t n = strlen(t);
 			while (n && t[n - 1] == '.')
 				t[--n] = 0;
