@@ -374,6 +374,9 @@ int main(int argc, char **argv)
 		if (recorded->no_network)
 			a.opt.no_network = 1;
 	}
+	struct dx_redact_names names;
+	if (a.collect && a.redact) /* read here, not recorded: only to hide them */
+		dx_redact_read_names(&p, &names);
 	if (a.collect) {
 		struct dx_platform rec;
 		if (dx_record_open(&rec, p)) {
@@ -409,7 +412,7 @@ int main(int argc, char **argv)
 				cJSON_AddItemToObject(model, "network", net);
 			}
 		}
-		if (model && a.redact && dx_redact(model, err, sizeof err)) {
+		if (model && a.redact && dx_redact(model, &names, err, sizeof err)) {
 			eprintf("mdediag: --redact: %s\n", err);
 			rc = EXIT_INTERNAL;
 			goto free_ctx;

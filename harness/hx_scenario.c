@@ -524,12 +524,20 @@ static int run_to_end(struct hx_scenario *sc, struct hx_proc *p, char **argv, co
 
 /* What --redact must hide, from the unredacted file: the host name, the
  * proxies the records name, and the loopback address the mock cloud is on;
- * the first one still present in `red`, or NULL. */
+ * and anywhere, in any case, the names the suite gives its customer and
+ * its people (the scenarios' domains, PAC scripts and registry, the mock
+ * cloud's inspection CA and proxy banner). The first one still present in
+ * `red`, or NULL. */
 static const char *leaked(const cJSON *plain, const char *red)
 {
+	static const char *const customer[] = {"contoso", "webgateway", "alice", "tanaka",
+					       "ctsojp", NULL};
 	static __thread char found[300];
 	const cJSON *h = cJSON_GetObjectItemCaseSensitive(plain, "hostname"), *d;
 	const cJSON *net = cJSON_GetObjectItemCaseSensitive(plain, "network");
+	for (int i = 0; customer[i]; i++)
+		if (strcasestr(red, customer[i]))
+			return customer[i];
 	if (cJSON_IsString(h) && h->valuestring[0] && strcasestr(red, h->valuestring))
 		return h->valuestring;
 	if (strstr(red, "127.0.0.1"))
