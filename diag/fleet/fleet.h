@@ -174,17 +174,27 @@ struct fl_cause {
 	size_t n;                          /* devices */
 	size_t *members; size_t nmembers;  /* indexes into r->dev, by name */
 	struct fl_count *split[FL_NFACTS]; size_t nsplit[FL_NFACTS]; /* by count */
+	/* 1 when the most frequent value of the fact is a pattern of this
+	 * cause: known, on at least 2 of its devices, and its share here
+	 * exceeds its share of the whole fleet by FL_PATTERN_GAP or more (site
+	 * B holds 96% of these devices and 25% of the fleet) */
+	int pattern[FL_NFACTS];
 };
+#define FL_PATTERN_GAP 0.2
 struct fl_result {
 	size_t devices, incomplete_n;
 	struct fl_cause *causes; size_t ncauses;        /* complete diagnoses */
 	struct fl_cause *incomplete; size_t nincomplete; /* by reason */
 	struct fl_count *findings; size_t nfindings;    /* other findings, by devices */
+	struct fl_count *all[FL_NFACTS]; size_t nall[FL_NFACTS]; /* the fleet's split */
 	size_t *order; /* every device: by cause rank, then name (for JSON Lines) */
 	const char **name; /* display name of each device (a token with --redact) */
 };
 int fl_aggregate(struct fl_run *r, struct fl_result *res);
 void fl_result_free(struct fl_result *res);
+/* Devices of the whole fleet with this value of fact f (an interned
+ * value of a device). */
+size_t fl_fleet_count(const struct fl_result *res, int f, const char *value);
 
 /* Writers: 0, or -1 on a write error. */
 int fl_write_text(FILE *out, const struct fl_run *r, const struct fl_result *res, int width);

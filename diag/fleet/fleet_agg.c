@@ -195,6 +195,33 @@ int fl_aggregate(struct fl_run *r, struct fl_result *res)
 	}
 	free(idx);
 	idx = NULL;
+	/* the fleet's own split, then which causes differ from it */
+	{
+		const char **vals = malloc((n ? n : 1) * sizeof *vals);
+		if (!vals)
+			goto nomem;
+		for (int f = 0; f < FL_NFACTS; f++) {
+			for (size_t i = 0; i < n; i++)
+				vals[i] = r->dev[i].facts[f];
+			if (count_values(vals, n, &res->all[f], &res->nall[f])) {
+				free(vals);
+				goto nomem;
+			}
+		}
+		free(vals);
+		for (size_t i = 0; i < res->ncauses + res->nincomplete; i++) {
+			struct fl_cause *c = i < res->ncauses ? &res->causes[i] :
+					     &res->incomplete[i - res->ncauses];
+			for (int f = 0; f < FL_NFACTS; f++) {
+				const struct fl_count *top = c->nsplit[f] ? &c->split[f][0] : NULL;
+				if (!top || !top->value[0] || top->n < 2)
+					continue;
+				double here = (double)top->n / (double)c->n;
+				double fleet = (double)fl_fleet_count(res, f, top->value) / (double)n;
+				c->pattern[f] = here - fleet >= FL_PATTERN_GAP;
+			}
+		}
+	}
 	/* names: the host (with a piece of the device ID when the host is a
 	 * redaction token), or a token of our own with --redact */
 	for (size_t i = 0; i < n; i++) {
@@ -249,8 +276,18 @@ nomem:
 	return -1;
 }
 
+size_t fl_fleet_count(const struct fl_result *res, int f, const char *value)
+{
+	for (size_t i = 0; i < res->nall[f]; i++)
+		if (res->all[f][i].value == value)
+			return res->all[f][i].n;
+	return 0;
+}
+
 void fl_result_free(struct fl_result *res)
 {
+	for (int f = 0; f < FL_NFACTS; f++)
+		free(res->all[f]);
 	for (size_t i = 0; i < res->ncauses; i++)
 		for (int f = 0; f < FL_NFACTS; f++)
 			free(res->causes[i].split[f]);

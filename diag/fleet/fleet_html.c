@@ -53,7 +53,7 @@ static const char css[] =
 	"white-space:pre-wrap;overflow-wrap:anywhere}"
 	".splits{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:10px}"
 	".splits table caption{text-align:left;font-weight:600;color:#344054;padding:2px 0}"
-	".splits td{font-size:12.5px}.splits td.w{width:30%}"
+	".splits td{font-size:12.5px}.splits td.w{width:22%}.splits th{white-space:nowrap;font-size:12px;font-weight:500}"
 	".devs{columns:14em;column-gap:18px;font-size:12.5px;margin:4px 0}"
 	".devs span{display:block;break-inside:avoid}"
 	".badge{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;"
@@ -61,6 +61,10 @@ static const char css[] =
 	".badge.warning{background:#f79009;color:#000}.badge.info{background:#d1fadf;color:var(--ok)}"
 	".badge.inc{background:#eaecf0;color:#344054}"
 	".hint{color:var(--muted);font-size:13px}"
+	".pattern{margin:6px 0;padding:6px 12px;background:#fffaeb;border:1px solid #fec84b;"
+	"border-radius:6px}tr.pat td{background:#fffaeb;font-weight:600}"
+	"table.chart td.bc{width:40%}table.chart td.n{width:8em}"
+	"table.chart tr.sep td{border:0;padding-top:14px;color:var(--muted);font-weight:600}"
 	"footer{margin-top:30px;color:var(--muted);font-size:12px}"
 	"@media print{body{padding:0}.cause{break-inside:avoid-page}}";
 
@@ -159,12 +163,12 @@ static void chart_row(struct h *h, const struct fl_result *res, const struct fl_
 	size_t top = res->ncauses ? res->causes[0].n : 1;
 	if (res->nincomplete && res->incomplete[0].n > top)
 		top = res->incomplete[0].n;
-	fprintf(h->out, "</td><td><div class=\"bar %s\" style=\"width:%.1f%%\"></div></td>"
+	fprintf(h->out, "</td><td class=\"bc\"><div class=\"bar %s\" style=\"width:%.1f%%\"></div></td>"
 		"<td class=\"n\"><b>%zu</b> (%.1f%%)</td></tr>\n", sev_class(c, inc),
 		pct(c->n, top), c->n, pct(c->n, res->devices));
 }
 
-static void split_tables(struct h *h, const struct fl_cause *c)
+static void split_tables(struct h *h, const struct fl_result *res, const struct fl_cause *c)
 {
 	raw(h, "<h3>");
 	ui(h, "fleet_html_split");
@@ -176,14 +180,21 @@ static void split_tables(struct h *h, const struct fl_cause *c)
 		snprintf(key, sizeof key, "fleet_fact_%s", fl_fact_names[f]);
 		raw(h, "<table><caption>");
 		ui(h, key);
-		raw(h, "</caption>\n");
+		raw(h, "</caption>\n<tr><th></th><th class=\"n\">");
+		ui(h, "fleet_col_devices");
+		raw(h, "</th><th>");
+		ui(h, "fleet_col_here");
+		raw(h, "</th><th class=\"n\">");
+		ui(h, "fleet_col_fleet");
+		raw(h, "</th></tr>\n");
 		for (size_t i = 0; i < c->nsplit[f] && i < 8; i++) {
 			const char *v = c->split[f][i].value;
-			raw(h, "<tr><td>");
+			raw(h, i == 0 && c->pattern[f] ? "<tr class=\"pat\"><td>" : "<tr><td>");
 			text(h, v[0] ? dx_catalog_value(h->r->cat, v) : fl_ui(h->r, "fleet_unknown"));
 			fprintf(h->out, "</td><td class=\"n\">%zu</td><td class=\"w\"><div class=\"mini\" "
-				"style=\"width:%.1f%%\"></div></td></tr>\n", c->split[f][i].n,
-				pct(c->split[f][i].n, c->n));
+				"style=\"width:%.1f%%\"></div></td><td class=\"n\">%.0f%%</td></tr>\n",
+				c->split[f][i].n, pct(c->split[f][i].n, c->n),
+				pct(fl_fleet_count(res, f, v), res->devices));
 		}
 		if (c->nsplit[f] > 8) {
 			char more[64];
@@ -234,7 +245,25 @@ static void cause_block(struct h *h, const struct fl_result *res, const struct f
 		raw(h, "</pre>");
 	}
 	raw(h, "</div>\n");
-	split_tables(h, c);
+	for (int f = 0; f < FL_NFACTS; f++) {
+		char key[48], nums[200];
+		if (!c->pattern[f])
+			continue;
+		snprintf(key, sizeof key, "fleet_fact_%s", fl_fact_names[f]);
+		raw(h, "<p class=\"pattern\"><b>");
+		ui(h, "fleet_pattern_label");
+		raw(h, "</b> ");
+		ui(h, key);
+		raw(h, " = <b>");
+		text(h, dx_catalog_value(h->r->cat, c->split[f][0].value));
+		raw(h, "</b> (");
+		text(h, fl_say(h->r, "fleet_pattern_text", nums, sizeof nums, "here",
+			       (size_t)(pct(c->split[f][0].n, c->n) + 0.5), "fleet",
+			       (size_t)(pct(fl_fleet_count(res, f, c->split[f][0].value),
+					    res->devices) + 0.5), NULL));
+		raw(h, ")</p>\n");
+	}
+	split_tables(h, res, c);
 	fprintf(h->out, "<h3>");
 	ui(h, "fleet_devices_label");
 	fprintf(h->out, " %zu</h3>\n<div class=\"devs\">", c->nmembers);
@@ -299,6 +328,12 @@ int fl_write_html(FILE *out, const struct fl_run *r, const struct fl_result *res
 	raw(&h, "</h2>\n<table class=\"chart\">\n");
 	for (size_t i = 0; i < res->ncauses; i++)
 		chart_row(&h, res, &res->causes[i], i + 1, "c", 0);
+	if (res->nincomplete) {
+		raw(&h, "<tr class=\"sep\"><td></td><td colspan=\"3\">");
+		text(&h, fl_say(r, "fleet_incomplete_heading", line, sizeof line, "count",
+				res->incomplete_n, NULL));
+		raw(&h, "</td></tr>\n");
+	}
 	for (size_t i = 0; i < res->nincomplete; i++)
 		chart_row(&h, res, &res->incomplete[i], i + 1, "i", 1);
 	raw(&h, "</table>\n<p class=\"hint\">");

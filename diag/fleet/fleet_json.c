@@ -70,6 +70,19 @@ static cJSON *cause_json(const struct fl_run *r, const struct fl_result *res,
 			cJSON_AddItemToArray(arr, v);
 		}
 	}
+	cJSON *pat = cJSON_AddArrayToObject(o, "patterns");
+	for (int f = 0; pat && f < FL_NFACTS; f++) {
+		cJSON *v;
+		if (!c->pattern[f] || !(v = cJSON_CreateObject()))
+			continue;
+		add_str(v, "fact", fl_fact_names[f]);
+		add_str(v, "value", c->split[f][0].value);
+		cJSON_AddNumberToObject(v, "devices", (double)c->split[f][0].n);
+		cJSON_AddNumberToObject(v, "share", share(c->split[f][0].n, c->n));
+		cJSON_AddNumberToObject(v, "fleet_share",
+					share(fl_fleet_count(res, f, c->split[f][0].value), res->devices));
+		cJSON_AddItemToArray(pat, v);
+	}
 	hosts = cJSON_AddArrayToObject(o, "hosts");
 	for (size_t i = 0; hosts && i < c->nmembers; i++) {
 		char *clean = dx_utf8_clean(res->name[c->members[i]]);

@@ -76,22 +76,50 @@ static const char *pct(size_t n, size_t of, char buf[16])
 	return buf;
 }
 
-/* "fact: value (n), value (n), +k more" for each fact with a known value. */
+/* The facts where this cause differs from the fleet, first: where to look. */
+static void patterns(struct tw *t, const struct fl_run *r, const struct fl_result *res,
+		     const struct fl_cause *c)
+{
+	for (int f = 0; f < FL_NFACTS; f++) {
+		char key[48], lead[200], text[1200], nums[200];
+		if (!c->pattern[f])
+			continue;
+		snprintf(key, sizeof key, "fleet_fact_%s", fl_fact_names[f]);
+		snprintf(lead, sizeof lead, "     %s ", fl_ui(r, "fleet_pattern_label"));
+		fl_say(r, "fleet_pattern_text", nums, sizeof nums, "here",
+		       (size_t)(100.0 * (double)c->split[f][0].n / (double)c->n + 0.5), "fleet",
+		       (size_t)(100.0 * (double)fl_fleet_count(res, f, c->split[f][0].value) /
+				(double)res->devices + 0.5), NULL);
+		snprintf(text, sizeof text, "%s = %.600s (%s)", fl_ui(r, key),
+			 dx_catalog_value(r->cat, c->split[f][0].value), nums);
+		wrap(t, 7, lead, text);
+	}
+}
+
+/* "fact: value (n), value (n), +k more" for each fact with more than one
+ * value among these devices, or a pattern; the HTML shows every fact. */
 static void splits(struct tw *t, const struct fl_run *r, const struct fl_cause *c)
 {
+	int heading = 0;
 	for (int f = 0; f < FL_NFACTS; f++) {
 		char key[48], text[1600];
 		size_t len = 0;
-		if (c->nsplit[f] == 1 && !c->split[f][0].value[0])
-			continue; /* nobody knows it */
+		if (c->nsplit[f] == 1 && !c->pattern[f])
+			continue; /* one value, as in the rest of the fleet (or unknown) */
 		for (size_t i = 0; i < c->nsplit[f] && i < 3; i++)
 			len += (size_t)snprintf(text + len, sizeof text - len, "%s%.200s (%zu)",
 						i ? ", " : "", c->split[f][i].value[0] ?
-						c->split[f][i].value : "?", c->split[f][i].n);
+						dx_catalog_value(r->cat, c->split[f][i].value) :
+						fl_ui(r, "fleet_unknown"), c->split[f][i].n);
 		if (c->nsplit[f] > 3 && len < sizeof text) {
 			char more[64];
 			snprintf(text + len, sizeof text - len, "%s",
 				 fl_say(r, "fleet_more", more, sizeof more, "count", c->nsplit[f] - 3, NULL));
+		}
+		if (!heading++) {
+			char h[120];
+			snprintf(h, sizeof h, "     %s", fl_ui(r, "fleet_html_split"));
+			wrap(t, 7, h, "");
 		}
 		snprintf(key, sizeof key, "fleet_fact_%s", fl_fact_names[f]);
 		char lead[160];
@@ -113,8 +141,8 @@ static void members(struct tw *t, const struct fl_run *r, const struct fl_result
 		snprintf(text + len, sizeof text - len, "%s",
 			 fl_say(r, "fleet_more", more, sizeof more, "count", c->nmembers - i, NULL));
 	}
-	snprintf(lead, sizeof lead, "       %s ", fl_ui(r, "fleet_devices_label"));
-	wrap(t, 9, lead, text);
+	snprintf(lead, sizeof lead, "     %s ", fl_ui(r, "fleet_devices_label"));
+	wrap(t, 7, lead, text);
 }
 
 int fl_write_text(FILE *out, const struct fl_run *r, const struct fl_result *res, int width)
@@ -154,6 +182,7 @@ int fl_write_text(FILE *out, const struct fl_run *r, const struct fl_result *res
 				fputc((unsigned char)*p < 0x20 ? '?' : *p, out);
 			fputc('\n', out);
 		}
+		patterns(&t, r, res, c);
 		members(&t, r, res, c);
 		splits(&t, r, c);
 		fputc('\n', out);
@@ -171,6 +200,7 @@ int fl_write_text(FILE *out, const struct fl_run *r, const struct fl_result *res
 				 fl_ui(r, c->n == 1 ? "fleet_device" : "fleet_devices_word"),
 				 pct(c->n, res->devices, a), strcmp(label, key) ? label : c->id);
 			wrap(&t, 5, lead, head);
+			patterns(&t, r, res, c);
 			snprintf(lead, sizeof lead, "     %s ", fl_ui(r, "fleet_next"));
 			wrap(&t, 7, lead, c->next[0] ? c->next : "-");
 			members(&t, r, res, c);
