@@ -102,7 +102,7 @@ void fl_read_buffer(struct fl_run *r, const char *name, const char *site,
 		if (!end && ep && ep >= text && ep <= text + len)
 			off = (size_t)(ep - text);
 		dx_text_line_col(text, len, off, &line, &col);
-		fl_bad(r, name, "not valid JSON (truncated?) near line %zu, column %zu", line, col);
+		fl_bad(r, name, "not valid JSON (truncated, or nested too deeply) near line %zu, column %zu", line, col);
 		return;
 	}
 	const cJSON *tool = cJSON_GetObjectItemCaseSensitive(j, "tool");
