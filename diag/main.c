@@ -353,7 +353,7 @@ int main(int argc, char **argv)
 	dx_run_checks(&c);
 	dx_progress_done();
 
-	struct dx_report_meta meta = {pname, a.fixture ? a.fixture : ""};
+	struct dx_report_meta meta = {pname, a.fixture ? a.fixture : "", 0};
 	if (a.collect) {
 		char desc[600];
 		snprintf(desc, sizeof desc, "Collected by mdediag %s from %s%s (%s platform).",

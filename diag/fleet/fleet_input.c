@@ -56,7 +56,7 @@ static void read_fixture(struct fl_run *r, const char *name, const char *site,
 	c.opt = &opt;
 	c.data = r->data;
 	dx_run_checks(&c);
-	struct dx_report_meta meta = {"fake", name};
+	struct dx_report_meta meta = {"fake", name, 1}; /* lean: what fleet reads */
 	cJSON *model = dx_report_model(&c, r->cat, &meta);
 	struct fl_summary s;
 	char *scratch[FL_SCRATCH] = {0};
