@@ -189,13 +189,11 @@ int fl_parse_intune_line(const char *line, char **bufp, struct fl_summary *s, ch
 		size_t cl = strlen(s->cause);
 		for (const char *p = nd; (p = strstr(p, s->cause)); p += cl) {
 			if ((p == nd || p[-1] == ',') && p[cl] == '(') {
-				static char reason[40];
+				/* "id(reason)": the reason, kept in buf after the route */
 				const char *e = strchr(p + cl, ')');
-				snprintf(reason, sizeof reason, "%.*s",
-					 (int)(e ? (size_t)(e - p - cl - 1) : 0), p + cl + 1);
-				/* the reason goes with the buffer: copy it there */
 				char *rs = route + strlen(route) + 1;
-				snprintf(rs, 40, "%s", reason);
+				snprintf(rs, 40, "%.*s", (int)(e ? (size_t)(e - p - cl - 1) : 0),
+					 p + cl + 1);
 				s->incomplete = rs;
 				s->rule = "not-determined";
 				break;

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "console.h"
 #include "fleet.h"
 #include "lang.h"
 #include "report.h"
@@ -161,6 +162,10 @@ int dx_fleet_main(int argc, char **argv)
 	}
 	int wrc;
 	errno = 0;
+	/* a Windows console gets UTF-16 through WriteConsoleW (console.h) */
+	FILE *cbuf = out == stdout ? dx_console_buffer(stdout) : NULL;
+	if (cbuf)
+		out = cbuf;
 	if (strcmp(format, "json") == 0)
 		wrc = fl_write_json(out, &r, &res);
 	else if (strcmp(format, "jsonl") == 0)
@@ -169,6 +174,11 @@ int dx_fleet_main(int argc, char **argv)
 		wrc = fl_write_html(out, &r, &res);
 	else
 		wrc = fl_write_text(out, &r, &res, 80);
+	if (cbuf) {
+		if (dx_console_flush(cbuf, stdout))
+			wrc = -1;
+		out = stdout;
+	}
 	if (fflush(out) || ferror(out))
 		wrc = -1;
 	if (out != stdout && fclose(out))

@@ -285,6 +285,11 @@ p = run('fleet')
 report(p.returncode == 2, 'no PATH: exit 2')
 p = run('fleet', '--group-by', 'colour', fl)
 report(p.returncode == 2 and b'--group-by colour' in p.stderr, 'an unknown --group-by: exit 2')
+if os.path.exists('/dev/full'):
+    with open('/dev/full', 'w') as full:
+        p = subprocess.run([MDEDIAG, 'fleet', fl], stdout=full, stderr=subprocess.PIPE, timeout=600)
+    report(p.returncode == 3 and b'writing the report failed' in p.stderr,
+           'a report that cannot be written: exit 3, said on stderr')
 empty = os.path.join(tmp, 'empty-dir')
 os.makedirs(empty)
 rc, je, p = fleet_json(empty)
