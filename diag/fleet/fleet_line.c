@@ -114,6 +114,10 @@ int fl_parse_intune_line(const char *line, char **bufp, struct fl_summary *s, ch
 		return -1;
 	}
 	*colon = '\0';
+	if (!islower((unsigned char)id[0])) {
+		snprintf(err, errsz, "not an mdediag line: \"%.60s\" is not a check ID", id);
+		return -1;
+	}
 	for (const char *q = id; *q; q++)
 		if (!(islower((unsigned char)*q) || isdigit((unsigned char)*q) ||
 		      strchr(".-_/", *q))) {
@@ -187,7 +191,7 @@ int fl_parse_intune_line(const char *line, char **bufp, struct fl_summary *s, ch
 	} else {
 		/* rule 3 when the verdict is one of what was not determined */
 		size_t cl = strlen(s->cause);
-		for (const char *p = nd; (p = strstr(p, s->cause)); p += cl) {
+		for (const char *p = nd; (p = strstr(p, s->cause)); p += cl) { /* cl > 0 */
 			if ((p == nd || p[-1] == ',') && p[cl] == '(') {
 				/* "id(reason)": the reason, kept in buf after the route */
 				const char *e = strchr(p + cl, ')');

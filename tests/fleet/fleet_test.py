@@ -259,6 +259,12 @@ report(jl and jl['devices'] == 1 and jl['unreadable'] == 1 and
        'longer than' in jl['unreadable_inputs'][0]['reason'],
        'a field over 64 KiB is refused, the next row still read')
 
+# found by fuzzing fleet_line.c: an empty check ID looped for ever on not_determined
+rc, jx, p = fleet_json(write('empty-id.csv', 'Device name,Pre-remediation detection output\r\n'
+                             'PC-X1,"ERROR /x: t | not_determined=a(not-elevated)"\r\n'))
+report(jx and jx['devices'] == 0 and 'not a check ID' in jx['unreadable_inputs'][0]['reason'],
+       'a line whose check ID is empty is unreadable, and the run ends')
+
 # 5. bad inputs: never stop the run, never crash
 bad = os.path.join(tmp, 'bad')
 os.makedirs(bad)
