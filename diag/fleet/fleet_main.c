@@ -43,11 +43,9 @@ static int usage_error(const char *fmt, ...)
 	return 2;
 }
 
-static const struct fl_run *ui_run;
-
 const char *fl_ui(const struct fl_run *r, const char *key)
 {
-	return dx_catalog_ui(r ? r->cat : ui_run->cat, key);
+	return dx_catalog_ui(r->cat, key);
 }
 
 const char *fl_say(const struct fl_run *r, const char *key, char *out, size_t sz, ...)
@@ -140,7 +138,6 @@ int dx_fleet_main(int argc, char **argv)
 	}
 	r.data = &data;
 	r.cat = &cat;
-	ui_run = &r;
 	if (fl_run_init(&r)) {
 		fprintf(stderr, "mdediag fleet: out of memory\n");
 		goto out;
