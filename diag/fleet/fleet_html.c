@@ -68,6 +68,8 @@ static const char css[] =
 	"footer{margin-top:30px;color:var(--muted);font-size:12px}"
 	"@media print{body{padding:0}.cause{break-inside:avoid-page}}";
 
+#define FL_HTML_NAMES 1000 /* device names listed under a cause */
+
 struct h {
 	FILE *out;
 	const struct fl_run *r;
@@ -267,12 +269,24 @@ static void cause_block(struct h *h, const struct fl_result *res, const struct f
 	fprintf(h->out, "<h3>");
 	ui(h, "fleet_devices_label");
 	fprintf(h->out, " %zu</h3>\n<div class=\"devs\">", c->nmembers);
-	for (size_t i = 0; i < c->nmembers; i++) {
+	/* a page a browser still opens at 100,000 devices: 1,000 names per
+	 * cause here, every device in the table at the end */
+	for (size_t i = 0; i < c->nmembers && i < FL_HTML_NAMES; i++) {
 		raw(h, "<span>");
 		text(h, res->name[c->members[i]]);
 		raw(h, "</span>");
 	}
-	raw(h, "</div>\n</section>\n");
+	raw(h, "</div>\n");
+	if (c->nmembers > FL_HTML_NAMES) {
+		char more[64];
+		raw(h, "<p class=\"hint\">");
+		text(h, fl_say(h->r, "fleet_more", more, sizeof more, "count",
+			       c->nmembers - FL_HTML_NAMES, NULL));
+		raw(h, " &mdash; ");
+		ui(h, "fleet_html_find_hint");
+		raw(h, "</p>\n");
+	}
+	raw(h, "</section>\n");
 }
 
 static void th(struct h *h, const char *key)
