@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 #include "catalog.h"
 #include "data.h"
+#include "platform.h" /* DX_PRINTF */
 
 /* Bounds on what one input may be: larger is unreadable, never read. */
 #define FL_MAX_JSON_BYTES (16u << 20)  /* a collected file or report (= fixtures') */
@@ -129,11 +130,7 @@ int fl_summary_from_model(struct fl_run *r, const cJSON *model, const char *sour
 			  struct fl_summary *s, char *scratch[FL_SCRATCH], char *err, size_t errsz);
 void fl_scratch_free(char *scratch[FL_SCRATCH]);
 /* Records an unreadable input. */
-void fl_bad(struct fl_run *r, const char *source, const char *fmt, ...)
-#ifdef __GNUC__
-	__attribute__((format(printf, 3, 4)))
-#endif
-	;
+void fl_bad(struct fl_run *r, const char *source, const char *fmt, ...) DX_PRINTF(3, 4);
 /* 1 when `host` is a token of `collect --redact` (HOST-1). */
 int fl_host_redacted(const char *host);
 

@@ -29,7 +29,9 @@ const char *fl_shown_source(const struct fl_run *r, const char *src, char *buf, 
 {
 	if (!r->redact)
 		return src;
-	const char *slash = strrchr(src, '/');
+	const char *slash = strrchr(src, '/'), *bs = strrchr(src, '\\');
+	if (bs && (!slash || bs > slash))
+		slash = bs; /* a Windows path */
 	snprintf(buf, sz, "%.*s/(file name withheld: --redact)",
 		 (int)(slash ? (size_t)(slash - src) : 1), slash ? src : ".");
 	return buf;
