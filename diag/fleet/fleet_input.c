@@ -255,13 +255,17 @@ static void walk(struct fl_run *r, const char *dir, const char *site, int depth)
 		if (n == cap) {
 			size_t c = cap ? cap * 2 : 64;
 			char **nn = realloc(names, c * sizeof *nn);
-			if (!nn)
+			if (!nn) {
+				r->fail_nomem++;
 				break;
+			}
 			names = nn;
 			cap = c;
 		}
-		if (!(names[n] = strdup(e->d_name)))
+		if (!(names[n] = strdup(e->d_name))) {
+			r->fail_nomem++;
 			break;
+		}
 		n++;
 	}
 	closedir(d);
@@ -295,6 +299,8 @@ static void walk(struct fl_run *r, const char *dir, const char *site, int depth)
 					snprintf(sub, sl, "%s/%s", site, names[i]);
 					walk(r, path, sub, depth + 1);
 					free(sub);
+				} else {
+					r->fail_nomem++;
 				}
 			}
 		} else {
