@@ -17,9 +17,11 @@
 #include "console.h"
 #include "data.h"
 #include "fixture.h"
+#include "fleet/fleet.h"
 #include "lang.h"
 #include "netrec.h"
 #include "redact.h"
+#include "replay.h"
 #include "netconf.h"
 #include "platform_record.h"
 #include "report.h"
@@ -39,6 +41,8 @@ static const char usage[] =
 	"               [--baselines FILE] [--no-network] [--reprobe] [--verbose]\n"
 	"               [--encoding auto|utf-8|utf-8-bom|utf-16le|cpN] [--list-checks]\n"
 	"               [--version]\n"
+	"       mdediag fleet [--format text|json|html|jsonl] [--output FILE]\n"
+	"               [--lang en|ja] [--group-by FIELD]... [--redact] PATH...\n"
 	"\n"
 	"Diagnoses why a device onboarded to Microsoft Defender for Endpoint does\n"
 	"not appear in the Defender portal. Without --fixture it diagnoses the\n"
@@ -263,8 +267,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-static int open_platform(const struct args *a, struct dx_platform *p, const char **name,
-			 const struct dx_netlog **netlog)
+static int open_platform(const struct args *a, struct dx_options *opt, struct dx_platform *p,
+			 const char **name)
 {
 	char err[1024];
 	if (a->fixture) {
@@ -273,9 +277,8 @@ static int open_platform(const struct args *a, struct dx_platform *p, const char
 			eprintf("mdediag: bad fixture: %s\n", err);
 			return EXIT_USAGE;
 		}
-		*netlog = fx->network; /* owned by fx, which the platform keeps */
-		if (dx_platform_fixture_open(p, fx)) {
-			dx_fixture_free(fx);
+		/* the one replay, shared with `fleet` (replay.h) */
+		if (dx_replay_open(p, fx, opt, a->reprobe ? DX_REPLAY_REPROBE : DX_REPLAY_RECORDS)) {
 			eprintf("mdediag: out of memory\n");
 			return EXIT_INTERNAL;
 		}
@@ -337,7 +340,6 @@ int main(int argc, char **argv)
 	struct dx_catalog cat = {0};
 	struct dx_ctx c;
 	struct dx_netlog netlog;
-	const struct dx_netlog *recorded = NULL;
 	cJSON *model = NULL;
 	FILE *out = stdout;
 	const char *pname = "";
@@ -347,6 +349,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 #endif
 	dx_utf8_args(&argc, &argv); /* Windows: UTF-8 argv on every version */
+	if (argc > 1 && strcmp(argv[1], "fleet") == 0)
+		return dx_fleet_main(argc - 1, argv + 1); /* docs/fleet.md */
 	int rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? EXIT_CLEAN : rc;
@@ -366,14 +370,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	memset(&netlog, 0, sizeof netlog);
-	if ((rc = open_platform(&a, &p, &pname, &recorded)))
+	if ((rc = open_platform(&a, &a.opt, &p, &pname)))
 		goto out;
-	if (recorded && !a.reprobe) {
-		/* A collected file: diagnose the network from its records. */
-		a.opt.replay_net = recorded;
-		if (recorded->no_network)
-			a.opt.no_network = 1;
-	}
 	struct dx_redact_names names;
 	if (a.collect && a.redact) /* read here, not recorded: only to hide them */
 		dx_redact_read_names(&p, &names);
@@ -397,7 +395,7 @@ int main(int argc, char **argv)
 	dx_run_checks(&c);
 	dx_progress_done();
 
-	struct dx_report_meta meta = {pname, a.fixture ? a.fixture : ""};
+	struct dx_report_meta meta = {pname, a.fixture ? a.fixture : "", 0};
 	if (a.collect) {
 		char desc[600];
 		snprintf(desc, sizeof desc, "Collected by mdediag %s from %s%s (%s platform).",

@@ -15,6 +15,12 @@
 struct dx_report_meta {
 	const char *platform;  /* "fake", "win32" */
 	const char *source;    /* the fixture's path, or "" for this device */
+	/* 1: the model `mdediag fleet` summarises (fleet.h): the device, the
+	 * verdict, summary and not_determined as always, but the findings
+	 * other than the verdict's cause carry only id, variant, severity,
+	 * section and outcome, with evidence for net.endpoint alone (its
+	 * route); no prose is rendered for them. 0: the full report. */
+	int lean;
 };
 
 /* The JSON report (docs/report.schema.json): tool, device, findings with

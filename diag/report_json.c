@@ -170,7 +170,18 @@ cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 		cJSON *o = cJSON_CreateObject();
 		if (!o)
 			break;
-		add_finding(o, cat, f, f->severity, "guidance");
+		if (meta->lean) {
+			add_str(o, "id", f->id);
+			if (f->variant[0])
+				add_str(o, "variant", f->variant);
+			add_str(o, "severity", dx_severity_name(f->severity));
+			add_str(o, "section", dx_check_section(f->id));
+			add_str(o, "outcome", dx_outcome_name(dx_outcome(f)));
+			if (strcmp(f->id, "net.endpoint") == 0)
+				cJSON_AddItemToObject(o, "evidence", cJSON_Duplicate(f->evidence, 1));
+		} else {
+			add_finding(o, cat, f, f->severity, "guidance");
+		}
 		cJSON_AddItemToArray(findings, o);
 		if (f != vf)
 			counts[f->severity]++;

@@ -15,7 +15,7 @@ static char *render(const char *device, int json)
 	size_t len = 0;
 	run_device(&r, device);
 	cr_assert_eq(dx_catalog_load(&cat, "en", err, sizeof err), 0, "%s", err);
-	struct dx_report_meta meta = {"fake", device};
+	struct dx_report_meta meta = {"fake", device, 0};
 	cJSON *m = dx_report_model(&r.c, &cat, &meta);
 	cr_assert_not_null(m);
 	FILE *f = open_memstream(&buf, &len);
@@ -114,7 +114,7 @@ Test(report, reonboard_steps_come_from_the_catalog_in_each_language)
 	rerun_as_if_network_ok(&r); /* the plan needs every check to have run */
 	cr_assert_eq(dx_catalog_load(&en, "en", err, sizeof err), 0);
 	cr_assert_eq(dx_catalog_load(&ja, "ja", err, sizeof err), 0);
-	struct dx_report_meta meta = {"fake", "healthy-win11"};
+	struct dx_report_meta meta = {"fake", "healthy-win11", 0};
 	cJSON *m[2] = {dx_report_model(&r.c, &en, &meta), dx_report_model(&r.c, &ja, &meta)};
 	for (int i = 0; i < 2; i++) {
 		const cJSON *steps = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(m[i], "verdict"),

@@ -378,7 +378,7 @@ Test(verdict, not_elevated_is_said_once_as_the_next_step)
 	cr_expect_str_eq(finding(&r, "sense.unknown", NULL)->reason, "not-elevated");
 	cr_expect_str_eq(finding(&r, "onboarding.state", "unreadable")->reason, "not-elevated");
 	cr_assert_eq(dx_catalog_load(&en, "en", err, sizeof err), 0);
-	struct dx_report_meta meta = {"fake", "not-elevated-denied"};
+	struct dx_report_meta meta = {"fake", "not-elevated-denied", 0};
 	cJSON *m = dx_report_model(&r.c, &en, &meta);
 	const cJSON *v = cJSON_GetObjectItem(m, "verdict");
 	const cJSON *groups = cJSON_GetObjectItem(v, "to_check");

@@ -159,7 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 	c.data = &data;
 	dx_run_checks(&c);
 	const struct dx_catalog *cat = &cats[size & 1];
-	struct dx_report_meta meta = {"fake", "f"};
+	struct dx_report_meta meta = {"fake", "f", 0};
 	cJSON *model = dx_report_model(&c, cat, &meta);
 	FUZZ_ASSERT(model, "no model");
 
