@@ -199,8 +199,15 @@ static void check_ciphers(struct dx_ctx *c)
 	if (v.type == DX_REG_SZ || v.type == DX_REG_EXPAND_SZ) {
 		split_suites(suites, (const char *)v.data);
 	} else if (v.type == DX_REG_MULTI_SZ) {
-		for (size_t o = 0; v.data && o < v.len && v.data[o]; o += strlen((const char *)v.data + o) + 1)
-			split_suites(suites, (const char *)v.data + o);
+		/* bounded by len even if the last string lacks its NUL */
+		for (size_t o = 0; v.data && o < v.len && v.data[o];) {
+			const char *p = (const char *)v.data + o;
+			size_t n = strnlen(p, v.len - o);
+			char seg[1024];
+			snprintf(seg, sizeof seg, "%.*s", (int)(n < sizeof seg ? n : sizeof seg - 1), p);
+			split_suites(suites, seg);
+			o += n + 1;
+		}
 	} else {
 		cJSON_Delete(suites);
 		dx_regval_free(&v);
