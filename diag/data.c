@@ -56,7 +56,9 @@ int dx_data_load(struct dx_data *d, const char *baselines_path, char *err,
 				      : parse_embedded("baselines.json", err, errsz);
 	if (d->destinations && d->baselines)
 		d->sense_events = parse_embedded("sense-events.json", err, errsz);
-	if (!d->destinations || !d->baselines || !d->sense_events) {
+	if (d->sense_events)
+		d->trust = parse_embedded("trust.json", err, errsz);
+	if (!d->destinations || !d->baselines || !d->sense_events || !d->trust) {
 		dx_data_free(d);
 		return -1;
 	}
@@ -68,5 +70,6 @@ void dx_data_free(struct dx_data *d)
 	cJSON_Delete(d->destinations);
 	cJSON_Delete(d->baselines);
 	cJSON_Delete(d->sense_events);
+	cJSON_Delete(d->trust);
 	memset(d, 0, sizeof *d);
 }

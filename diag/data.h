@@ -15,6 +15,7 @@ struct dx_data {
 	cJSON *destinations;  /* data/destinations.json */
 	cJSON *baselines;     /* data/baselines.json */
 	cJSON *sense_events;  /* data/sense-events.json: the SENSE log's failure events */
+	cJSON *trust;         /* data/trust.json: MDE's roots, accepted cipher suites */
 };
 
 struct dx_embedded {

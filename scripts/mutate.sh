@@ -32,6 +32,9 @@ fault pac-resolver diag/net/wpad.c 'env.ud = net ? &st->net : NULL;' 'env.ud = N
   "PAC dnsResolve() never reaching the device's resolver"
 fault redaction diag/redact.c 'return b[0] == 127 || b[0] == 10 ||' 'return b[0] == 127 ||' \
   "collect --redact leaving 10.0.0.0/8 addresses in the file"
+fault root-trust diag/check_trust.c $'if (allowed == 1 && (root_dir_url[0] || !probe || strcmp(probe, "ok") == 0)) {' \
+  $'if (allowed != 0) {' \
+  "a root missing while its download host is unreachable reported as information"
 
 want=("$@")
 mkdir -p "$work"

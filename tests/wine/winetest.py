@@ -653,11 +653,46 @@ def same_evidence(a, b):
     return a == b
 
 
-def fake_twin(fx, path):
+# The machine's certificate stores trust.roots lists (diag/check_trust.c).
+CERT_STORES = [
+    'HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\ROOT\\Certificates',
+    'HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\AuthRoot\\Certificates',
+    'HKLM\\SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\Root\\Certificates',
+    'HKLM\\SOFTWARE\\Microsoft\\EnterpriseCertificates\\Root\\Certificates',
+]
+
+
+def prefix_cert_keys(prefix, probe):
+    """The certificate keys the loaded prefix's stores list, as fixture
+    registry keys. Wine's crypt32 copies the host's trusted roots into the
+    machine's Root store when the prefix is made, so the prefix holds
+    roots the fixture does not name; the twin must hold them too."""
+    qs = ''.join(f'subkeys\t{k}\n' for k in CERT_STORES).encode()
+    r = prefix.run(['wine', probe], check=False, input=qs)
+    keys = {}
+    for line in r.stdout.decode(errors='replace').splitlines():
+        got = json.loads(line)
+        if got.get('status') != 'OK':
+            continue
+        store = got.get('q', '').split('\t', 1)[-1]
+        for n in got.get('names') or []:
+            keys[f'{store}\\{n}'] = {}
+    return keys
+
+
+def fake_twin(fx, path, cert_keys=None):
     """The fixture the fake platform diagnoses for comparison: what Wine
     cannot model is made unavailable the way the real platform reports it
-    (event logs: unsupported), and the clock is the real one."""
+    (event logs: unsupported), the clock is the real one, and the
+    certificate stores hold what the prefix's hold (cert_keys)."""
     twin = dict(fx)
+    if cert_keys:
+        reg = dict(twin.get('registry') or {})
+        have = {k.lower() for k in reg}
+        for k, v in cert_keys.items():
+            if k.lower() not in have:
+                reg[k] = v
+        twin['registry'] = reg
     twin.pop('events', None)
     twin['faults'] = [{'primitive': 'events_query', 'target': '*', 'error': 'unsupported'}]
     twin['clock'] = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
@@ -873,7 +908,7 @@ def cmd_conform(args, prefix):
         print(f'note: {len(fx["events"])} events not compared (Wine stubs the Event Log API)')
     load(prefix, args.fixture, args.svc)
     twin = os.path.join(prefix.top, 'fake-twin.json')
-    fake_twin(fx, twin)
+    fake_twin(fx, twin, prefix_cert_keys(prefix, args.probe))
     opts = ['--format', 'json'] + (args.mdediag_args or [])
     r_win = prefix.run_mdediag([args.exe] + opts)
     r_fake = subprocess.run([args.native, '--fixture', twin] + opts,
