@@ -256,8 +256,7 @@ int dx_st_chcp_parse(const char *out)
 }
 
 /* netsh prints a header naming WinHTTP in every language ("Current WinHTTP
- * proxy settings:", "Aktuelle WinHTTP-Proxyeinstellungen:", "現在の WinHTTP
- * プロキシ設定:"), then either one sentence (direct access) or two
+ * proxy settings:"), then either one sentence (direct access) or two
  * "label : value" lines, the proxy then the bypass list. */
 int dx_st_netsh_proxy(const char *out, char *proxy, size_t proxysz, char *bypass,
 		      size_t bypasssz)
@@ -271,10 +270,14 @@ int dx_st_netsh_proxy(const char *out, char *proxy, size_t proxysz, char *bypass
 	while (n < 2 && next_line(&p, line, sizeof line)) {
 		if (strstr(line, "WinHTTP"))
 			continue;	/* the header ends with a colon too */
-		char *c = strstr(line, " :");
-		if (!c)
+		/* the label ends at the first colon followed by a blank ("Proxy
+		 * Server(s) :  host:8080", "Proxyserver:  host:8080") */
+		char *c = line;
+		while ((c = strchr(c, ':')) != NULL && c[1] != ' ' && c[1] != '\t')
+			c++;
+		if (!c || c == line)
 			continue;
-		char *v = c + 2;
+		char *v = c + 1;
 		trim(v);
 		if (n == 0)
 			snprintf(proxy, proxysz, "%s", v);
