@@ -25,6 +25,9 @@
 #include <cjson/cJSON.h>
 
 #include "checks.h"
+#include "data.h"
+#include "finding.h"
+#include "platform_record.h"
 #include "netconf.h"
 #include "platform.h"
 #include "platform_win32.h"
@@ -812,6 +815,65 @@ static cJSON *os_json(const struct dx_platform *p)
 	return o;
 }
 
+/* ---- what the checks read ------------------------------------------------ */
+
+/* Runs the checks (no network) through the recording platform and returns
+ * what they read as a fixture (registry values, services, files): the
+ * list of things to compare comes from the code itself, beyond the fixed
+ * lists above (ProfileList, CBS packages, enrollments, the onboarding
+ * services). NULL with the reason in err when they cannot run. */
+static cJSON *checks_read(char *err, size_t errsz)
+{
+	struct dx_platform w = {0}, rec = {0};
+	struct dx_err e = {0};
+	struct dx_data data = {0};
+	struct dx_options opt;
+	struct dx_ctx c;
+	cJSON *fx = NULL;
+	if (dx_data_load(&data, NULL, err, errsz))
+		return NULL;
+	if (dx_platform_win32_open(&w, &e) != DX_OK) {
+		snprintf(err, errsz, "%s", e.text);
+		dx_data_free(&data);
+		return NULL;
+	}
+	if (dx_record_open(&rec, w)) {
+		dx_platform_close(&w);
+		dx_data_free(&data);
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	memset(&opt, 0, sizeof opt);
+	opt.no_network = 1;
+	opt.timeout_ms = 10000;
+	memset(&c, 0, sizeof c);
+	c.p = &rec;
+	c.opt = &opt;
+	c.data = &data;
+	dx_run_checks(&c);
+	fx = dx_record_fixture(&rec, "selftest");
+	if (!fx)
+		snprintf(err, errsz, "out of memory");
+	dx_findings_free(&c.findings);
+	dx_platform_close(&rec);
+	dx_data_free(&data);
+	return fx;
+}
+
+/* Was key/name compared already (the fixed list, or an earlier entry)? */
+static int already(cJSON *seen, const char *a, const char *b)
+{
+	char k[1200];
+	size_t n = (size_t)snprintf(k, sizeof k, "%s|%s", a, b ? b : "");
+	for (size_t i = 0; i < n && i < sizeof k; i++)
+		if (k[i] >= 'A' && k[i] <= 'Z')
+			k[i] = (char)(k[i] - 'A' + 'a');
+	if (cJSON_GetObjectItemCaseSensitive(seen, k))
+		return 1;
+	cJSON_AddTrueToObject(seen, k);
+	return 0;
+}
+
 int dx_selftest_collect(struct dx_st_list *l, cJSON **os, char *err, size_t errsz)
 {
 	struct dx_platform p = {0};
@@ -822,24 +884,53 @@ int dx_selftest_collect(struct dx_st_list *l, cJSON **os, char *err, size_t errs
 	}
 	find_sysdir();
 	*os = os_json(&p);
-	int rc = 0;
+	char rerr[300] = "";
+	cJSON *fx = checks_read(rerr, sizeof rerr), *seen = cJSON_CreateObject(), *it, *v;
+	cJSON *fx_reg = cJSON_GetObjectItem(fx, "registry");	/* NULL when fx is */
+	cJSON *fx_svc = cJSON_GetObjectItem(fx, "services");
+	cJSON *fx_files = cJSON_GetObjectItem(fx, "files");
+	int rc = seen ? 0 : -1;
+	if (!rc && !fx)
+		rc = dx_st_add(l, "registry", "values the checks read", DX_ST_NOT_COMPARED, "", "",
+			       "", rerr);
 	for (size_t i = 0; !rc && i < sizeof reg_values / sizeof reg_values[0]; i++)
-		rc = compare_reg(l, &p, reg_values[i].key, reg_values[i].name);
+		if (!already(seen, reg_values[i].key, reg_values[i].name))
+			rc = compare_reg(l, &p, reg_values[i].key, reg_values[i].name);
+	cJSON_ArrayForEach(it, fx_reg) {
+		cJSON_ArrayForEach(v, it) {
+			if (!rc && !already(seen, it->string, v->string))
+				rc = compare_reg(l, &p, it->string, v->string);
+		}
+	}
 	static const char *const services[] = {"Sense", "WinDefend", "DiagTrack",
 					       "WinHttpAutoProxySvc"};
 	for (size_t i = 0; !rc && i < sizeof services / sizeof services[0]; i++)
-		rc = compare_service(l, &p, services[i]);
+		if (!already(seen, "service", services[i]))
+			rc = compare_service(l, &p, services[i]);
+	cJSON_ArrayForEach(it, fx_svc) {
+		if (!rc && !already(seen, "service", it->string))
+			rc = compare_service(l, &p, it->string);
+	}
 	char path[600];
 	if (!rc) {
 		service_exe(&p, "Sense", "%ProgramFiles%\\Windows Defender Advanced Threat "
 			    "Protection\\MsSense.exe", path, sizeof path);
-		rc = compare_file(l, &p, path);
+		if (!already(seen, "file", path))
+			rc = compare_file(l, &p, path);
 	}
 	if (!rc) {
 		service_exe(&p, "WinDefend", "%ProgramFiles%\\Windows Defender\\MsMpEng.exe",
 			    path, sizeof path);
-		rc = compare_file(l, &p, path);
+		if (!already(seen, "file", path))
+			rc = compare_file(l, &p, path);
 	}
+	cJSON_ArrayForEach(it, fx_files) {
+		/* files whose version the checks read */
+		if (!rc && cJSON_GetObjectItem(it, "version") && !already(seen, "file", it->string))
+			rc = compare_file(l, &p, it->string);
+	}
+	cJSON_Delete(fx);
+	cJSON_Delete(seen);
 	if (!rc)
 		rc = compare_events(l, &p, DX_LOG_APPLICATION, "WDATPOnboarding");
 	if (!rc)
