@@ -16,7 +16,9 @@ run. It fails when:
     the fixture has (sc query);
   - an agreeing registry value or service state is not the fixture's (so
     "absent" agreeing with "absent" cannot pass for a load that missed);
-  - the file (--output) does not say what the lines say.
+  - the file (--output) does not say what the lines say;
+  - with Wine's powershell.exe stub moved aside, a file version line does
+    not say `not compared: powershell.exe not found`, or the exit is not 0.
 Comparisons Wine cannot make are allowed to be "not compared" (WINE_CANNOT
 below, with the reason); if Wine learns to make one, it must then agree.
 
@@ -190,6 +192,34 @@ def run_one(prefix, args, fixture):
     return bad
 
 
+def missing_tool(prefix, args):
+    """A tool that is not there is a line, not a failure: with Wine's
+    powershell.exe stub moved aside, each file version says `not compared:
+    powershell.exe not found` (as on a device without Windows PowerShell)
+    and the run still exits 0. Runs on the prefix as the last device left it."""
+    ps = prefix.unix_path('C:\\windows\\system32\\WindowsPowerShell\\v1.0\\powershell.exe')
+    if not os.path.exists(ps):
+        return [], 'no powershell.exe in this prefix: the run above showed its absence'
+    aside = ps + '.mdediag-aside'
+    os.rename(ps, aside)
+    try:
+        r = prefix.run_mdediag([args.exe, 'selftest'], timeout=240)
+    finally:
+        os.rename(aside, ps)
+    out = r.stdout.decode('utf-8', errors='replace')
+    rows, _ = parse_lines(out)
+    files = [x for x in rows if x[1] == 'file']
+    bad = []
+    if r.returncode != 0:
+        bad.append(f'exit status {r.returncode} without powershell.exe, expected 0')
+    if not files:
+        bad.append('no file comparison lines')
+    for outcome, _, what, rest in files:
+        if outcome != 'not compared' or rest != 'powershell.exe not found':
+            bad.append(f'{what}: {outcome}: {rest!r}, expected not compared: powershell.exe not found')
+    return bad, None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--build-win', required=True)
@@ -202,7 +232,7 @@ def main():
         print(f'skipped: no wine or no cross build in {bw} (see docs/windows.md)')
         return SKIP
     prefix = winetest.Prefix(bw)
-    print(f'1..{len(args.fixtures)}')
+    print(f'1..{len(args.fixtures) + 1}')
     failed = 0
     try:
         for i, f in enumerate(args.fixtures, 1):
@@ -219,6 +249,20 @@ def main():
                     print(f'# FAIL {b}')
             else:
                 print(f'ok {i} - {label}')
+        n = len(args.fixtures) + 1
+        try:
+            bad, skip = missing_tool(prefix, args)
+        except winetest.Fail as e:
+            bad, skip = [str(e)], None
+        if skip:
+            print(f'ok {n} - a missing powershell.exe # SKIP {skip}')
+        elif bad:
+            failed += 1
+            print(f'not ok {n} - a missing powershell.exe is a line')
+            for b in bad:
+                print(f'# FAIL {b}')
+        else:
+            print(f'ok {n} - a missing powershell.exe is a line')
     finally:
         prefix.stop()
     return 1 if failed else 0
