@@ -86,7 +86,9 @@ int dx_st_reg_parse(const char *out, const char *name, char type[24], char *data
 				if (*after && strncmp(after, "    ", 4) != 0)
 					continue;	/* REG_SZ inside REG_SZX, or in a name */
 				size_t nl = (size_t)(q - (line + 4));
-				if (nl != strlen(name) || !strnieq(line + 4, name, nl))
+				/* "" is the default value (reg query /ve): its one
+				 * line is named "(Default)", "(Standard)"... */
+				if (name[0] && (nl != strlen(name) || !strnieq(line + 4, name, nl)))
 					continue;
 				snprintf(type, 24, "%s", reg_types[t]);
 				snprintf(data, datasz, "%s", *after ? after + 4 : "");

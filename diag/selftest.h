@@ -22,7 +22,9 @@
 
 /* `reg.exe query KEY /v NAME`: the line "    NAME    REG_TYPE    DATA".
  * 0 found: `type` gets "REG_SZ"..., `data` the data text as reg.exe prints
- * it (possibly truncated to datasz); -1 no such line. */
+ * it (possibly truncated to datasz); -1 no such line. `name` "" is the
+ * default value (`reg query KEY /ve`): the first value line, whatever its
+ * translated name. */
 int dx_st_reg_parse(const char *out, const char *name, char type[24], char *data,
 		    size_t datasz);
 

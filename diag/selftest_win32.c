@@ -93,6 +93,11 @@ static char *decode(const char *b, size_t n)
 	if (n >= 2 && (unsigned char)b[0] == 0xFF && (unsigned char)b[1] == 0xFE) {
 		w = (const wchar_t *)(b + 2);
 		wn = (int)((n - 2) / 2);
+	} else if (n >= 2 && n % 2 == 0 && b[0] && !b[1]) {
+		/* UTF-16LE without a BOM ("A\0B\0" would pass as UTF-8 and be
+		 * cut at its first NUL) */
+		w = (const wchar_t *)b;
+		wn = (int)(n / 2);
 	} else if (n == 0 || MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, b, (int)n, NULL, 0) > 0) {
 		char *s = malloc(n + 1);
 		if (s) {
@@ -282,6 +287,36 @@ static wchar_t *wide(const char *s)
 	return w;
 }
 
+/* One argument quoted for CommandLineToArgvW (what reg.exe and sc.exe
+ * parse with): inside quotes, backslashes before a quote and before the
+ * closing quote are doubled and a quote is \". */
+static void quote_arg(const char *s, char *out, size_t outsz)
+{
+	size_t o = 0, bs = 0;
+	if (outsz < 3) {
+		out[0] = '\0';
+		return;
+	}
+	out[o++] = '"';
+	for (; *s && o + 4 < outsz; s++) {
+		if (*s == '\\') {
+			bs++;
+			out[o++] = '\\';
+			continue;
+		}
+		if (*s == '"') {
+			for (size_t i = 0; i < bs + 1 && o + 4 < outsz; i++)
+				out[o++] = '\\';
+		}
+		bs = 0;
+		out[o++] = *s;
+	}
+	for (size_t i = 0; i < bs && o + 2 < outsz; i++)
+		out[o++] = '\\';
+	out[o++] = '"';
+	out[o] = '\0';
+}
+
 /* ---- registry ------------------------------------------------------------- */
 
 /* The values the diagnosis reads, from the checks (checks.h's keys). */
@@ -342,8 +377,13 @@ static int compare_reg(struct dx_st_list *l, const struct dx_platform *p, const 
 	}
 	wchar_t exe[MAX_PATH + 32];
 	tool_path(L"reg.exe", exe, MAX_PATH + 32);
-	char args[700];
-	snprintf(args, sizeof args, "query \"%s\" /v \"%s\" /reg:64", key, name);
+	char args[1400], qk[600], qn[600];
+	quote_arg(key, qk, sizeof qk);
+	quote_arg(name, qn, sizeof qn);
+	if (name[0])
+		snprintf(args, sizeof args, "query %s /v %s /reg:64", qk, qn);
+	else	/* the default value: /ve, printed under a translated name */
+		snprintf(args, sizeof args, "query %s /ve /reg:64", qk);
 	wchar_t *wargs = wide(args);
 	if (!wargs)
 		goto out;

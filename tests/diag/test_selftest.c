@@ -94,6 +94,11 @@ Test(selftest_reg, windows_and_localized_output)
 	cr_expect_str_eq(data, "株式会社コントソ    本社");
 	cr_assert_eq(dx_st_reg_parse(reg_de_ja, "UBR", type, data, sizeof data), 0);
 	cr_expect_str_eq(data, "0x116c");
+	/* the default value (/ve) under its German name */
+	cr_assert_eq(dx_st_reg_parse("\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n"
+				     "    (Standard)    REG_SZ    Wert\r\n\r\n", "", type, data,
+				     sizeof data), 0);
+	cr_expect_str_eq(data, "Wert");
 	/* the key's own line (no leading spaces) and reg.exe's error are no value */
 	cr_expect_eq(dx_st_reg_parse("\r\nERROR: The system was unable to find the specified "
 				     "registry key or value.\r\n", "OnboardingState", type, data,
