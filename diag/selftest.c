@@ -366,9 +366,22 @@ int dx_st_compare(struct dx_st_list *l, const char *area, const char *what,
 			 ours, theirs, tool, NULL);
 }
 
+int dx_st_set_command(struct dx_st_list *l, const char *cmd)
+{
+	if (!l->count)
+		return -1;
+	char *c = dup(cmd);
+	if (!c)
+		return -1;
+	free(l->items[l->count - 1].command);
+	l->items[l->count - 1].command = c;
+	return 0;
+}
+
 void dx_st_free(struct dx_st_list *l)
 {
 	for (size_t i = 0; i < l->count; i++) {
+		free(l->items[i].command);
 		free(l->items[i].what);
 		free(l->items[i].ours);
 		free(l->items[i].theirs);
@@ -463,6 +476,8 @@ cJSON *dx_st_json(const struct dx_st_list *l, const char *tool_version, cJSON *o
 		cJSON_AddStringToObject(o, "mdediag", a);
 		cJSON_AddStringToObject(o, "windows", b);
 		cJSON_AddStringToObject(o, "tool", it->tool);
+		if (it->command && it->command[0])
+			cJSON_AddStringToObject(o, "command", it->command);
 		if (it->outcome == DX_ST_NOT_COMPARED)
 			cJSON_AddStringToObject(o, "why", it->why);
 	}

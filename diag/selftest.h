@@ -77,6 +77,7 @@ struct dx_st_item {
 	char *theirs;        /* what the Windows tool reported */
 	char *tool;          /* the command line run */
 	char *why;           /* NOT_COMPARED: the reason */
+	char *command;       /* the command line run, "" when none */
 };
 
 struct dx_st_list {
@@ -92,6 +93,9 @@ int dx_st_add(struct dx_st_list *l, const char *area, const char *what,
 	      const char *tool, const char *why);
 int dx_st_compare(struct dx_st_list *l, const char *area, const char *what,
 		  const char *ours, const char *theirs, const char *tool);
+/* Sets the command line of the last comparison added (the file's
+ * "command", to run it again by hand). 0, -1 out of memory or none. */
+int dx_st_set_command(struct dx_st_list *l, const char *cmd);
 void dx_st_free(struct dx_st_list *l);
 
 /* One line per comparison: "agree    AREA WHAT: VALUE", "DIFFER   AREA

@@ -412,6 +412,8 @@ static int compare_reg(struct dx_st_list *l, const struct dx_platform *p, const 
 			 (unsigned long)r.exit_code, line);
 		rc = dx_st_add(l, "registry", what, DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
 	}
+	if (!rc)
+		rc = dx_st_set_command(l, r.cmd);
 	tool_free(&r);
 out:
 	dx_regval_free(&v);
@@ -466,6 +468,8 @@ static int compare_service(struct dx_st_list *l, const struct dx_platform *p, co
 				 qc ? "START_TYPE" : "STATE", line);
 			rc = dx_st_add(l, "service", what, DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
 		}
+		if (!rc)
+			rc = dx_st_set_command(l, r.cmd);
 		tool_free(&r);
 		if (rc)
 			return rc;
@@ -558,6 +562,8 @@ static int compare_file(struct dx_st_list *l, const struct dx_platform *p, const
 			 (unsigned long)r.exit_code, line);
 		rc = dx_st_add(l, "file", path, DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
 	}
+	if (!rc)
+		rc = dx_st_set_command(l, r.cmd);
 	tool_free(&r);
 	return rc;
 }
@@ -617,6 +623,8 @@ static int compare_events(struct dx_st_list *l, const struct dx_platform *p, con
 		snprintf(why, sizeof why, "wevtutil exit %lu: %s", (unsigned long)r.exit_code, line);
 		rc = dx_st_add(l, "events", what, DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
 	}
+	if (!rc)
+		rc = dx_st_set_command(l, r.cmd);
 	tool_free(&r);
 	return rc;
 }
@@ -647,6 +655,8 @@ static int compare_elevation(struct dx_st_list *l, const struct dx_platform *p)
 			 "(S-1-16-...) (exit %lu)", (unsigned long)r.exit_code);
 		rc = dx_st_add(l, "elevation", "this process", DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
 	}
+	if (!rc)
+		rc = dx_st_set_command(l, r.cmd);
 	tool_free(&r);
 	return rc;
 }
@@ -680,6 +690,8 @@ static int compare_codepage(struct dx_st_list *l)
 			 (unsigned long)r.exit_code, line);
 		rc = dx_st_add(l, "codepage", "console output", DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
 	}
+	if (!rc)
+		rc = dx_st_set_command(l, r.cmd);
 	tool_free(&r);
 	return rc;
 }
@@ -726,6 +738,8 @@ static int compare_winhttp(struct dx_st_list *l, const struct dx_platform *p)
 			 (unsigned long)r.exit_code, line);
 		rc = dx_st_add(l, "proxy", "WinHTTP proxy", DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
 	}
+	if (!rc)
+		rc = dx_st_set_command(l, r.cmd);
 	tool_free(&r);
 	return rc;
 }

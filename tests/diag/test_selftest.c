@@ -330,6 +330,7 @@ Test(selftest_list, lines_file_and_exit_status)
 			       "the platform cannot read event logs here"), 0);
 	cr_expect_eq(dx_st_exit_status(&l), 0);
 	cr_assert_eq(dx_st_compare(&l, "service", "Sense state", "RUNNING", "STOPPED", "sc.exe"), 0);
+	cr_assert_eq(dx_st_set_command(&l, "\"C:\\Windows\\system32\\sc.exe\" query Sense"), 0);
 	cr_expect_eq(dx_st_exit_status(&l), 1);
 
 	char *buf = NULL;
@@ -355,6 +356,9 @@ Test(selftest_list, lines_file_and_exit_status)
 	cr_expect_str_eq(cJSON_GetObjectItem(d, "mdediag")->valuestring, "RUNNING");
 	cr_expect_str_eq(cJSON_GetObjectItem(d, "windows")->valuestring, "STOPPED");
 	cr_expect_null(cJSON_GetObjectItem(d, "why"));
+	cr_expect_str_eq(cJSON_GetObjectItem(d, "command")->valuestring,
+			 "\"C:\\Windows\\system32\\sc.exe\" query Sense");
+	cr_expect_null(cJSON_GetObjectItem(cJSON_GetArrayItem(c, 0), "command"));
 	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(c, 2), "why")->valuestring,
 			 "the platform cannot read event logs here");
 	cJSON *s = cJSON_GetObjectItem(j, "summary");
