@@ -18,7 +18,9 @@ run. It fails when:
     "absent" agreeing with "absent" cannot pass for a load that missed);
   - the file (--output) does not say what the lines say;
   - with Wine's powershell.exe stub moved aside, a file version line does
-    not say `not compared: powershell.exe not found`, or the exit is not 0.
+    not say `not compared: powershell.exe not found`, or the exit is not 0;
+  - on a console (script(1)'s pseudo-terminal), the code page does not
+    agree with chcp.
 Comparisons Wine cannot make are allowed to be "not compared" (WINE_CANNOT
 below, with the reason); if Wine learns to make one, it must then agree.
 
@@ -29,6 +31,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -220,6 +223,37 @@ def missing_tool(prefix, args):
     return bad, None
 
 
+def with_console(prefix, args):
+    """On a console the code page is compared too: selftest run under
+    script(1)'s pseudo-terminal (Wine then gives it a console) must agree
+    with chcp. The file is read, not the screen (the console output is
+    drawn with cursor movements)."""
+    if shutil.which('script') is None:
+        return [], 'no script(1) (util-linux) to give Wine a terminal'
+    out_unix = os.path.join(prefix.drive_c, 'selftest-console.json')
+    if os.path.exists(out_unix):
+        os.unlink(out_unix)
+    cmd = f'wine {args.exe} selftest --output C:\\\\selftest-console.json'
+    r = subprocess.run(['script', '-qec', cmd, '/dev/null'], env=prefix.env,
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=240)
+    bad = []
+    if r.returncode != 0:
+        bad.append(f'exit status {r.returncode} on a console, expected 0')
+    try:
+        with open(out_unix) as fh:
+            j = json.load(fh)
+    except (OSError, ValueError) as e:
+        return bad + [f'the file C:\\selftest-console.json: {e}'], None
+    cp = [c for c in j['comparisons'] if c['area'] == 'codepage']
+    print(f'# on a console: {j["summary"]}; code page: {cp}')
+    if len(cp) != 1 or cp[0]['outcome'] != 'agree':
+        bad.append(f'the code page did not agree with chcp on a console: {cp}')
+    for c in j['comparisons']:
+        if c['outcome'] == 'differ':
+            bad.append(f'DIFFER on a console: {c["area"]} {c["what"]}: {c["mdediag"]} / {c["windows"]}')
+    return bad, None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--build-win', required=True)
@@ -232,7 +266,7 @@ def main():
         print(f'skipped: no wine or no cross build in {bw} (see docs/windows.md)')
         return SKIP
     prefix = winetest.Prefix(bw)
-    print(f'1..{len(args.fixtures) + 1}')
+    print(f'1..{len(args.fixtures) + 2}')
     failed = 0
     try:
         for i, f in enumerate(args.fixtures, 1):
@@ -263,6 +297,20 @@ def main():
                 print(f'# FAIL {b}')
         else:
             print(f'ok {n} - a missing powershell.exe is a line')
+        n += 1
+        try:
+            bad, skip = with_console(prefix, args)
+        except (winetest.Fail, subprocess.TimeoutExpired) as e:
+            bad, skip = [str(e)], None
+        if skip:
+            print(f'ok {n} - the code page on a console # SKIP {skip}')
+        elif bad:
+            failed += 1
+            print(f'not ok {n} - the code page on a console agrees with chcp')
+            for b in bad:
+                print(f'# FAIL {b}')
+        else:
+            print(f'ok {n} - the code page on a console agrees with chcp')
     finally:
         prefix.stop()
     return 1 if failed else 0
