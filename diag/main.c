@@ -25,6 +25,7 @@
 #include "netconf.h"
 #include "platform_record.h"
 #include "report.h"
+#include "selftest.h"
 #ifdef _WIN32
 #include "platform_win32.h"
 #endif
@@ -74,7 +75,13 @@ static const char usage[] =
 	"Records everything the checks read from this device (or a fixture), and\n"
 	"what it saw on the network, as one file (docs/collect.md) to replay the\n"
 	"diagnosis anywhere with --fixture. Reads only. --redact replaces the host\n"
-	"name, user names, internal addresses and proxy names with tokens.\n";
+	"name, user names, internal addresses and proxy names with tokens.\n"
+	"\n"
+	"       mdediag selftest [--output FILE]\n"
+	"\n"
+	"Windows only: compares what mdediag reads with what Windows' own tools\n"
+	"report, one line each, and writes them to FILE to send to us (0 all agree,\n"
+	"1 one differs; docs/windows.md).\n";
 
 struct args {
 	const char *fixture, *format, *output, *lang, *baselines;
@@ -351,6 +358,8 @@ int main(int argc, char **argv)
 	dx_utf8_args(&argc, &argv); /* Windows: UTF-8 argv on every version */
 	if (argc > 1 && strcmp(argv[1], "fleet") == 0)
 		return dx_fleet_main(argc - 1, argv + 1); /* docs/fleet.md */
+	if (argc > 1 && strcmp(argv[1], "selftest") == 0)
+		return dx_selftest_main(argc - 1, argv + 1); /* selftest.c */
 	int rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? EXIT_CLEAN : rc;

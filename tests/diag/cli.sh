@@ -166,5 +166,19 @@ done
 "$bin" --fixture "$fx" --no-network --connect-to ::127.0.0.1: --connect-to 'h:80:[::1]:8080' >/dev/null 2>&1; rc=$?
 check "--connect-to with empty fields and a [v6] address accepted" "[ $rc = 0 ]"
 
+# selftest: Windows only (docs/windows.md); usage errors come first
+"$bin" selftest >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "selftest on Linux: exit 2, says it needs Windows, nothing on stdout" \
+  "[ $rc = 2 ] && [ ! -s $tmp/out ] && grep -q 'it needs Windows' $tmp/err || { cat $tmp/err; false; }"
+"$bin" selftest --output >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "selftest --output without a value: exit 2 and the hint" \
+  "[ $rc = 2 ] && grep -q \"option '--output' needs a value\" $tmp/err && grep -q 'mdediag selftest --help' $tmp/err"
+"$bin" selftest --fixture x >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "selftest takes no diagnosis option: exit 2" \
+  "[ $rc = 2 ] && grep -q \"unexpected argument '--fixture'\" $tmp/err"
+"$bin" selftest --help >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "selftest --help: exit 0, the usage with the exit statuses" \
+  "[ $rc = 0 ] && grep -q '^usage: mdediag selftest \[--output FILE\]' $tmp/out && grep -q '1 one' $tmp/out"
+
 echo "1..$n"
 [ $failed = 0 ]
