@@ -9,6 +9,7 @@ the device saw. The mock cloud cases are the harness's --collect-replay
 test (every net-* scenario)."""
 import copy
 import json
+import time
 import os
 import re
 import shutil
@@ -77,8 +78,11 @@ report(net.get('format') == 1 and net.get('tool', '').startswith('mdediag ')
 # 2. the records drive the replay: a file saying every destination answered
 #    replays as a reachable cloud; --reprobe probes again (and fails here).
 ok_all = copy.deepcopy(collected)
+# a server's Date at the device's own time (net.clock compares the two)
+when = time.strftime('%a, %d %b %Y %H:%M:%S GMT',
+                     time.strptime(collected['clock'], '%Y-%m-%dT%H:%M:%SZ'))
 for d in ok_all['network']['destinations']:
-    d.update(result='ok', http={'status': 200, 'status_line': 'HTTP/1.1 200 OK'},
+    d.update(result='ok', http={'status': 200, 'status_line': 'HTTP/1.1 200 OK', 'date': when},
              dns={'name': d['host'], 'status': 'ok', 'addresses': ['203.0.113.7']})
     for k in ('phase', 'reason'):
         d.pop(k, None)
