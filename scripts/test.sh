@@ -17,7 +17,7 @@ done
 
 builds=()
 broken=()  # trees that did not configure or build: each counts as a failure
-run_suite() { # dir [meson setup args...]
+build_tree() { # dir [meson setup args...]: configure once, build
   local dir=$1; shift
   if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" "$@" >"/tmp/mdediag-setup-$$.log" 2>&1 ||
@@ -25,42 +25,68 @@ run_suite() { # dir [meson setup args...]
   fi
   ninja -C "$dir" || { broken+=("$dir (build)"); return 1; }
   builds+=("$dir")
+}
+test_tree() { # dir
   # Meson's per-test timeouts only catch a hung test; they are not what any
   # test checks. A loaded 2-core machine (or ASan, or Wine) can take three
   # times as long, so they are stretched here rather than tuned per test.
-  meson test -C "$dir" --print-errorlogs --num-processes 2 --timeout-multiplier 3
+  meson test -C "$1" --print-errorlogs --num-processes 2 --timeout-multiplier 3
 }
+wine_prefix=$PWD/build-win/wine/prefix
 
 status=0
-run_suite build || status=1
+# 1. The native tree alone: its scenarios and the probe's deadlines are
+#    measured on a machine doing nothing else.
+if build_tree build; then test_tree build || status=1; else status=1; fi
+
+# 2. The sanitizer tree (and its fuzz-replay suite: the fuzz targets' kept
+#    findings and seeds; fuzzing itself is scripts/fuzz.sh) and the Windows
+#    tree (MinGW cross, mbedTLS/cJSON from Debian's source packages;
+#    MDEDIAG_NO_WINDOWS=1 skips) are built one after the other...
+asan_built=0 win_built=0
 if [ $asan = 1 ]; then
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    run_suite build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug || status=1
+  build_tree build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug &&
+    asan_built=1 || status=1
 fi
-
-# The fuzz targets' kept findings and seeds run in the sanitizer tree above
-# (suite fuzz-replay); fuzzing itself is scripts/fuzz.sh. MDEDIAG_FUZZ=1
-# also builds the libFuzzer tree and fuzzes each target a few seconds
-# (needs clang: scripts/setup.sh installs it with MDEDIAG_FUZZ=1).
-if [ "${MDEDIAG_FUZZ:-0}" = 1 ]; then
-  CC=clang run_suite build-fuzz -Dfuzzing=true || status=1
-fi
-
-# win32 branch: the Windows build (MinGW cross, mbedTLS/cJSON from Debian's
-# source packages) and its Wine tests, which compare mdediag.exe under Wine
-# with the native build above (docs/windows.md). MDEDIAG_NO_WINDOWS=1 skips.
 if [ "${MDEDIAG_NO_WINDOWS:-0}" != 1 ]; then
+  unset DISPLAY  # Wine headless
   if bash scripts/fetch-windows-deps.sh; then
     mkdir -p build-win/wine
-    unset DISPLAY  # Wine headless
-    WINEPREFIX="$PWD/build-win/wine/prefix" WINEDEBUG=-all \
-      run_suite build-win --cross-file cross/mingw64.txt || status=1
-    # leave no Wine server behind holding this script's output open
-    WINEPREFIX="$PWD/build-win/wine/prefix" wineserver -k </dev/null >/dev/null 2>&1 || true
+    # WINEPREFIX before meson setup: its exe_wrapper check runs Wine
+    WINEPREFIX=$wine_prefix WINEDEBUG=-all build_tree build-win --cross-file cross/mingw64.txt &&
+      win_built=1 || status=1
   else
     broken+=("build-win (fetching the Windows dependencies)")
     status=1
   fi
+fi
+
+# 3. ...and tested side by side: the Wine tests (docs/windows.md) are
+#    serial and mostly wait on Wine, the sanitizer tests mostly compute,
+#    so together they take little more than the longer of the two. Their
+#    deadlines are the slow trees' (harness --slow). The Wine suite's
+#    output is printed when both are done.
+wine_pid=
+if [ $win_built = 1 ]; then
+  WINEPREFIX=$wine_prefix WINEDEBUG=-all test_tree build-win \
+    >build-win/test-output.log 2>&1 </dev/null &
+  wine_pid=$!
+fi
+if [ $asan_built = 1 ]; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 test_tree build-asan || status=1
+fi
+if [ -n "$wine_pid" ]; then
+  wait "$wine_pid" || status=1
+  cat build-win/test-output.log
+  # leave no Wine server behind holding this script's output open
+  WINEPREFIX=$wine_prefix wineserver -k </dev/null >/dev/null 2>&1 || true
+fi
+
+# MDEDIAG_FUZZ=1 also builds the libFuzzer tree and fuzzes each target a
+# few seconds (needs clang: scripts/setup.sh installs it with MDEDIAG_FUZZ=1).
+if [ "${MDEDIAG_FUZZ:-0}" = 1 ]; then
+  if CC=clang build_tree build-fuzz -Dfuzzing=true; then test_tree build-fuzz || status=1; else status=1; fi
 fi
 
 # One line for CI: count Criterion assertions' tests, TAP subtests and other
