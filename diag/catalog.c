@@ -51,6 +51,25 @@ const char *dx_catalog_template(const struct dx_catalog *cat, const char *id,
 	return cJSON_IsString(s) ? s->valuestring : NULL;
 }
 
+/* A finding may name, in its evidence member "advice", a catalog entry
+ * ("net.advice/dns") whose guidance and command fit what it saw (the kind
+ * of failure, where its proxy came from) better than its own text, which
+ * is shared by every way it can fail: those two fields come from there
+ * when it has them, everything else from the finding's own entry. */
+static const char *template_for(const struct dx_catalog *cat, const char *id,
+				const char *variant, const char *field,
+				const cJSON *evidence)
+{
+	const cJSON *adv = cJSON_GetObjectItemCaseSensitive(evidence, "advice");
+	if (cJSON_IsString(adv) && (strcmp(field, "guidance") == 0 || strcmp(field, "command") == 0)) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(cat->messages, adv->valuestring);
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(m, field);
+		if (cJSON_IsString(s))
+			return s->valuestring;
+	}
+	return dx_catalog_template(cat, id, variant, field);
+}
+
 /* A growable string bounded at 64 KiB: templates cannot blow up. */
 struct buf {
 	char *p;
@@ -361,7 +380,7 @@ char *dx_catalog_render_template(const struct dx_catalog *cat, const char *tmpl,
 char *dx_catalog_render(const struct dx_catalog *cat, const struct dx_finding *f,
 			const char *field)
 {
-	const char *t = dx_catalog_template(cat, f->id, f->variant, field);
+	const char *t = template_for(cat, f->id, f->variant, field, f->evidence);
 	return render(cat, t ? t : "", f->evidence);
 }
 
@@ -369,7 +388,7 @@ char *dx_catalog_render_ev(const struct dx_catalog *cat, const char *id,
 			   const char *variant, const char *field,
 			   const cJSON *evidence)
 {
-	const char *t = dx_catalog_template(cat, id, variant, field);
+	const char *t = template_for(cat, id, variant, field, evidence);
 	return render(cat, t ? t : "", evidence);
 }
 

@@ -306,7 +306,50 @@ static void endpoint_finding(struct dx_ctx *c, const struct dx_netrec *t)
 		dx_ev_str(f, "tls_detail", p->tls_detail);
 }
 
-static void category_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n)
+/* The next step that fits how a destination failed (issue 21): the
+ * catalog entry net.advice/KIND named in the finding's "advice" member
+ * (catalog.c) gives its guidance and command, with what they name: the
+ * host, port and result of t, the proxy it went through and where that
+ * proxy came from (the policy value, netsh, the PAC file at pac_url). */
+static void add_advice(struct dx_finding *f, const struct dx_netrec *t, const char *pac_url)
+{
+	const char *kind = NULL, *src = t->r.route_source;
+	switch (t->p.result) {
+	case DX_PR_DNS: kind = "dns"; break;
+	case DX_PR_REFUSED:
+	case DX_PR_RESET:
+	case DX_PR_TIMEOUT: kind = t->r.use ? "connect-proxy" : "connect-direct"; break;
+	case DX_PR_TLS_FAILED: kind = "certificate"; break;
+	case DX_PR_TLS_INTERCEPTED: kind = "inspection"; break;
+	case DX_PR_HTTP_STATUS: kind = "http-status"; break;
+	case DX_PR_PROXY_DENIED:
+	case DX_PR_PROXY_AUTH:
+	case DX_PR_PROXY_FAILED:
+		kind = strncmp(src, "static", 6) == 0 ? "proxy-static"
+		     : strncmp(src, "netsh", 5) == 0 ? "proxy-netsh"
+		     : strcmp(src, "wpad") == 0 && pac_url && pac_url[0] ? "proxy-wpad" : NULL;
+		break;
+	default: break;
+	}
+	if (!kind)
+		return;
+	dx_ev_fmt(f, "advice", "net.advice/%s", kind);
+	dx_ev_str(f, "failed_host", t->d.host);
+	dx_ev_num(f, "failed_port", t->d.port);
+	dx_ev_str(f, "failed_result", dx_probe_class_name(t->p.result));
+	dx_ev_str(f, "failed_route_source", src);
+	if (t->r.use)
+		dx_ev_fmt(f, "failed_proxy", "%s:%d", t->r.hp.host, t->r.hp.port);
+	if (t->p.tls_detail[0])
+		dx_ev_str(f, "failed_tls_detail", t->p.tls_detail);
+	if (t->p.status_line[0])
+		dx_ev_str(f, "failed_status_line", t->p.status_line);
+	if (strcmp(src, "wpad") == 0 && pac_url && pac_url[0])
+		dx_ev_str(f, "pac_url", pac_url);
+}
+
+static void category_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n,
+			      const char *pac_url)
 {
 	static const struct { const char *cat, *id; } map[] = {
 		{"cnc", "net.edr-cnc"},       {"cyber", "net.cyber"},
@@ -352,12 +395,15 @@ static void category_findings(struct dx_ctx *c, const struct dx_netrec *t, size_
 		dx_ev_num(f, "not_probed", (double)nskip);
 		arr = cJSON_AddArrayToObject(f->evidence, "failed_hosts");
 		classes = cJSON_AddArrayToObject(f->evidence, "classes");
+		const struct dx_netrec *first = NULL; /* a required one first */
 		for (size_t i = 0; i < n; i++) {
 			int in = 0;
 			for (int k = 0; k < t[i].d.ncats; k++)
 				in |= strcmp(t[i].d.cats[k], map[m].cat) == 0;
 			if (!in || !failed(&t[i]))
 				continue;
+			if (!first || (t[i].d.required && !first->d.required))
+				first = &t[i];
 			if (arr) {
 				cJSON *o = cJSON_CreateObject();
 				cJSON_AddStringToObject(o, "host", t[i].d.host);
@@ -368,6 +414,8 @@ static void category_findings(struct dx_ctx *c, const struct dx_netrec *t, size_
 			}
 			dx_json_add_unique(classes, dx_probe_class_name(t[i].p.result));
 		}
+		if (first)
+			add_advice(f, first, pac_url);
 	}
 }
 
@@ -389,7 +437,8 @@ static void expected_roots(struct dx_ctx *c, struct dx_finding *f)
 
 /* net.tls-inspection and the three proxy findings: one each, naming what
  * was seen and which destinations it hit. */
-static void cause_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n)
+static void cause_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n,
+			   const char *pac_url)
 {
 	static const struct { enum dx_probe_class cls; const char *id; int conn; } map[] = {
 		{DX_PR_TLS_INTERCEPTED, "net.tls-inspection", 0},
@@ -418,7 +467,9 @@ static void cause_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n
 					dx_ev_str(f, "issuer", p->issuer);
 					dx_ev_str(f, "root", p->root);
 					expected_roots(c, f);
+					add_advice(f, &t[i], pac_url);
 				} else {
+					add_advice(f, &t[i], pac_url);
 					proxies = cJSON_AddArrayToObject(f->evidence, "proxies");
 					dx_ev_fmt(f, "proxy", "%s:%d", t[i].r.hp.host, t[i].r.hp.port);
 					dx_ev_str(f, "proxy_source", t[i].r.source);
@@ -629,8 +680,9 @@ static void probe_all(struct dx_ctx *c, struct dx_netplan *np)
 	if (dx_net_run(c, np, &run) == 0) {
 		for (size_t i = 0; i < run.n; i++)
 			endpoint_finding(c, &run.t[i]);
-		category_findings(c, run.t, run.n);
-		cause_findings(c, run.t, run.n);
+		const char *pac_url = run.wpad_ran ? run.wp.w.url : "";
+		category_findings(c, run.t, run.n, pac_url);
+		cause_findings(c, run.t, run.n, pac_url);
 		fallback_finding(c, run.t, run.n);
 		dx_check_clock(c, run.t, run.n);
 		if (run.wpad_ran) /* a replay has the routes, not the WPAD run (docs/collect.md) */

@@ -179,3 +179,47 @@ Test(report, every_finding_carries_its_article_section)
 	cJSON_Delete(j);
 	free(a);
 }
+
+/* A finding that names an advice entry (net.advice/KIND) takes its
+ * guidance and command from there, in each language, and keeps its own
+ * title; without the member, or when the entry lacks a field, its own. */
+Test(report, advice_gives_the_next_step_of_the_failure_kind)
+{
+	struct dx_catalog en, ja;
+	char err[256];
+	cr_assert_eq(dx_catalog_load(&en, "en", err, sizeof err), 0);
+	cr_assert_eq(dx_catalog_load(&ja, "ja", err, sizeof err), 0);
+	cJSON *dns = cJSON_Parse("{\"advice\": \"net.advice/dns\", \"failed_host\": \"winatp-gw-cus.microsoft.com\","
+				 " \"failed_result\": \"dns\"}");
+	cJSON *proxy = cJSON_Parse("{\"advice\": \"net.advice/proxy-static\", \"proxy\": \"p:8080\"}");
+	char *c = dx_catalog_render_ev(&en, "net.edr-cnc", "failed", "command", dns);
+	cr_expect_str_eq(c, "powershell.exe -NoProfile -Command \"Resolve-DnsName -Name winatp-gw-cus.microsoft.com\"");
+	free(c);
+	c = dx_catalog_render_ev(&ja, "net.edr-cnc", "failed", "guidance", dns);
+	cr_expect(strstr(c, "winatp-gw-cus.microsoft.com をこのデバイスで名前解決できません") != NULL, "%s", c);
+	free(c);
+	cJSON *noadv = cJSON_Duplicate(dns, 1);
+	cJSON_DeleteItemFromObject(noadv, "advice");
+	c = dx_catalog_render_ev(&en, "net.edr-cnc", "failed", "title", dns);
+	char *own = dx_catalog_render_ev(&en, "net.edr-cnc", "failed", "title", noadv);
+	cr_expect_str_eq(c, own);
+	free(c);
+	c = dx_catalog_render_ev(&en, "net.edr-cnc", "failed", "command", noadv);
+	cr_expect(strstr(c, "Resolve-DnsName") == NULL, "%s", c);
+	free(c);
+	free(own);
+	cJSON_Delete(noadv);
+	/* the proxy kinds change the command only */
+	c = dx_catalog_render_ev(&en, "net.proxy.auth-required", "", "command", proxy);
+	cr_expect(strstr(c, "/v TelemetryProxyServer") != NULL, "%s", c);
+	free(c);
+	char *g = dx_catalog_render_ev(&en, "net.proxy.auth-required", "", "guidance", proxy);
+	char *g0 = dx_catalog_render_ev(&en, "net.proxy.auth-required", "", "guidance", NULL);
+	cr_expect_str_eq(g, g0);
+	free(g);
+	free(g0);
+	cJSON_Delete(dns);
+	cJSON_Delete(proxy);
+	dx_catalog_free(&en);
+	dx_catalog_free(&ja);
+}
