@@ -25,13 +25,21 @@ for _lang in LANGS:
 
 
 def commands_of(model):
-    """Every command a report of `model` may print: the catalog's and the
-    evidence's cmd_* members (the re-onboarding plan's)."""
+    """Every command a report of `model` may print: the catalog's, filled
+    with each finding's evidence where they name it (net.advice/KIND:
+    `Test-NetConnection -ComputerName {failed_host}`), and the evidence's
+    cmd_* members (the re-onboarding plan's)."""
     out = set(CATALOG_COMMANDS)
+    templated = [c for c in CATALOG_COMMANDS if "{" in c]
     for f in model["findings"] + [model["verdict"]]:
-        for k, v in f.get("evidence", {}).items():
+        ev = f.get("evidence", {})
+        for k, v in ev.items():
             if k.startswith("cmd_"):  # a string, or one command a step (a list)
                 out |= {x for x in (v if isinstance(v, list) else [v]) if isinstance(x, str)}
+        for c in templated:
+            filled = re.sub(r"\{(\w+)\}", lambda m: str(ev.get(m.group(1), m.group(0))), c)
+            if "{" not in filled:
+                out.add(filled)
     return out
 
 
