@@ -35,6 +35,14 @@ fault redaction diag/redact.c 'return b[0] == 127 || b[0] == 10 ||' 'return b[0]
 fault root-trust diag/check_trust.c $'if (allowed == 1 && (root_dir_url[0] || !probe || strcmp(probe, "ok") == 0)) {' \
   $'if (allowed != 0) {' \
   "a root missing while its download host is unreachable reported as information"
+fault clock diag/net/check_clock.c 'mag > max_skew ? DX_SEV_ERROR : DX_SEV_INFO' \
+  'mag > 100 * max_skew ? DX_SEV_ERROR : DX_SEV_INFO' \
+  "a device clock an hour off the MDE cloud's judged fine"
+fault advice diag/net/check_net.c 'case DX_PR_DNS: kind = "dns"; break;' \
+  'case DX_PR_DNS: kind = "connect-direct"; break;' \
+  "a name that does not resolve advised as a firewall rule"
+fault sense-log diag/check_senselog.c 'if (later || (g->row.resolved_when_running && running)) {' \
+  'if (1) {' "every failure in Sense's own log taken as overcome"
 
 want=("$@")
 mkdir -p "$work"
