@@ -251,6 +251,17 @@ static void first_line(const struct tool_run *r, char *out, size_t outsz)
 		snprintf(out, outsz, "(no output)");
 }
 
+/* The tool ran but gave no answer: a "not compared" line saying what was
+ * missing, with the tool's exit code and the first line it printed. */
+static int no_answer(struct dx_st_list *l, const char *kind, const char *what, const char *ours,
+		     const struct tool_run *r, const char *missing)
+{
+	char line[200], why[400];
+	first_line(r, line, sizeof line);
+	snprintf(why, sizeof why, "%s (exit %lu: %s)", missing, (unsigned long)r->exit_code, line);
+	return dx_st_add(l, kind, what, DX_ST_NOT_COMPARED, ours, "", r->cmd, why);
+}
+
 /* ---- where the tools are ------------------------------------------------- */
 
 static wchar_t sysdir[MAX_PATH];
@@ -360,7 +371,7 @@ static const struct { const char *key, *name; } reg_values[] = {
 static int compare_reg(struct dx_st_list *l, const struct dx_platform *p, const char *key,
 		       const char *name)
 {
-	char what[600], tool[700], type[24], why[300];
+	char what[600], tool[700], type[24];
 	snprintf(what, sizeof what, "%s [%s]", key, name);
 	struct dx_regval v = {0};
 	struct dx_err e = {0};
@@ -406,11 +417,7 @@ static int compare_reg(struct dx_st_list *l, const struct dx_platform *p, const 
 		rc = dx_st_add(l, "registry", what, s == DX_OK ? DX_ST_DIFFER : DX_ST_AGREE,
 			       ours, theirs, tool, NULL);
 	} else {
-		char line[200];
-		first_line(&r, line, sizeof line);
-		snprintf(why, sizeof why, "reg.exe exit %lu without the value's line: %s",
-			 (unsigned long)r.exit_code, line);
-		rc = dx_st_add(l, "registry", what, DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
+		rc = no_answer(l, "registry", what, ours, &r, "reg.exe printed no line for the value");
 	}
 	if (!rc)
 		rc = dx_st_set_command(l, r.cmd);
@@ -434,7 +441,7 @@ static int compare_service(struct dx_st_list *l, const struct dx_platform *p, co
 	wchar_t exe[MAX_PATH + 32];
 	tool_path(L"sc.exe", exe, MAX_PATH + 32);
 	for (int qc = 0; qc < 2; qc++) {
-		char what[200], ours[300], theirs[300], args[200], why[300];
+		char what[200], ours[300], theirs[300], args[200];
 		snprintf(what, sizeof what, "%s %s", name, qc ? "start type" : "state");
 		if (s == DX_OK)
 			snprintf(ours, sizeof ours, "%s",
@@ -461,12 +468,8 @@ static int compare_service(struct dx_st_list *l, const struct dx_platform *p, co
 			rc = dx_st_add(l, "service", what, s == DX_NOT_FOUND ? DX_ST_AGREE : DX_ST_DIFFER,
 				       ours, "absent", "sc.exe", NULL);
 		} else {
-			char line[200];
-			first_line(&r, line, sizeof line);
-			snprintf(why, sizeof why, "sc.exe %s exit %lu without a %s: %s",
-				 qc ? "qc" : "query", (unsigned long)r.exit_code,
-				 qc ? "START_TYPE" : "STATE", line);
-			rc = dx_st_add(l, "service", what, DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
+			rc = no_answer(l, "service", what, ours, &r,
+				       qc ? "sc.exe qc printed no START_TYPE" : "sc.exe query printed no STATE");
 		}
 		if (!rc)
 			rc = dx_st_set_command(l, r.cmd);
@@ -512,7 +515,7 @@ static void service_exe(const struct dx_platform *p, const char *svc_name, const
 
 static int compare_file(struct dx_st_list *l, const struct dx_platform *p, const char *path)
 {
-	char ours[300], theirs[300], why[300], ver[64], str[200];
+	char ours[300], theirs[300], ver[64], str[200];
 	struct dx_err e = {0};
 	enum dx_status s = dx_file_version(p, path, ver, &e);
 	if (s == DX_OK)
@@ -556,11 +559,7 @@ static int compare_file(struct dx_st_list *l, const struct dx_platform *p, const
 		rc = dx_st_add(l, "file", path, s == DX_NOT_FOUND ? DX_ST_AGREE : DX_ST_DIFFER,
 			       ours, "absent", "PowerShell Test-Path", NULL);
 	} else {
-		char line[200];
-		first_line(&r, line, sizeof line);
-		snprintf(why, sizeof why, "powershell.exe gave no version (exit %lu: %s)",
-			 (unsigned long)r.exit_code, line);
-		rc = dx_st_add(l, "file", path, DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
+		rc = no_answer(l, "file", path, ours, &r, "powershell.exe gave no version");
 	}
 	if (!rc)
 		rc = dx_st_set_command(l, r.cmd);
@@ -618,10 +617,7 @@ static int compare_events(struct dx_st_list *l, const struct dx_platform *p, con
 	} else if (theirs[0]) {
 		rc = dx_st_compare(l, "events", what, ours, theirs, "wevtutil");
 	} else {
-		char line[200];
-		first_line(&r, line, sizeof line);
-		snprintf(why, sizeof why, "wevtutil exit %lu: %s", (unsigned long)r.exit_code, line);
-		rc = dx_st_add(l, "events", what, DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
+		rc = no_answer(l, "events", what, ours, &r, "wevtutil printed no events");
 	}
 	if (!rc)
 		rc = dx_st_set_command(l, r.cmd);
@@ -663,7 +659,7 @@ static int compare_elevation(struct dx_st_list *l, const struct dx_platform *p)
 
 static int compare_codepage(struct dx_st_list *l)
 {
-	char ours[64], theirs[64], why[300];
+	char ours[64], theirs[64];
 	UINT cp = GetConsoleOutputCP();
 	snprintf(ours, sizeof ours, "%u", cp);
 	wchar_t exe[MAX_PATH + 32];
@@ -684,11 +680,7 @@ static int compare_codepage(struct dx_st_list *l)
 		snprintf(theirs, sizeof theirs, "%d", n);
 		rc = dx_st_compare(l, "codepage", "console output", ours, theirs, "chcp");
 	} else {
-		char line[200];
-		first_line(&r, line, sizeof line);
-		snprintf(why, sizeof why, "chcp printed no code page (exit %lu: %s)",
-			 (unsigned long)r.exit_code, line);
-		rc = dx_st_add(l, "codepage", "console output", DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
+		rc = no_answer(l, "codepage", "console output", ours, &r, "chcp printed no code page");
 	}
 	if (!rc)
 		rc = dx_st_set_command(l, r.cmd);
@@ -698,7 +690,7 @@ static int compare_codepage(struct dx_st_list *l)
 
 static int compare_winhttp(struct dx_st_list *l, const struct dx_platform *p)
 {
-	char ours[900], theirs[900], why[400], proxy[300], bypass[600];
+	char ours[900], theirs[900], proxy[300], bypass[600];
 	struct dx_regval v = {0};
 	struct dx_err e = {0};
 	enum dx_status s = dx_reg_read(p, DX_KEY_WINHTTP, "WinHttpSettings", &v, &e);
@@ -732,11 +724,8 @@ static int compare_winhttp(struct dx_st_list *l, const struct dx_platform *p)
 			snprintf(theirs, sizeof theirs, "direct access");
 		rc = dx_st_compare(l, "proxy", "WinHTTP proxy", ours, theirs, "netsh winhttp show proxy");
 	} else {
-		char line[200];
-		first_line(&r, line, sizeof line);
-		snprintf(why, sizeof why, "netsh printed no WinHTTP proxy settings (exit %lu: %s)",
-			 (unsigned long)r.exit_code, line);
-		rc = dx_st_add(l, "proxy", "WinHTTP proxy", DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
+		rc = no_answer(l, "proxy", "WinHTTP proxy", ours, &r,
+			       "netsh printed no WinHTTP proxy settings");
 	}
 	if (!rc)
 		rc = dx_st_set_command(l, r.cmd);
