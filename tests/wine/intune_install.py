@@ -5,7 +5,9 @@ Windows (issue 21), under Wine.
 
   intune_install.py --build-win DIR PACKAGING_DIR
 
-In a WoW64 prefix of its own (DIR/wine/prefix-wow64, WINEARCH=win64):
+In the Wine tests' shared prefix (DIR/wine/prefix, a win64 prefix with
+WoW64 where Debian's wine32:i386 is installed), put back to its snapshot
+first as every Wine test does (winetest.py's Prefix):
 
 - the 32-bit cmd (C:\\windows\\syswow64\\cmd.exe) really is a 32-bit
   context: its %ProgramFiles% is "C:\\Program Files (x86)" (else the test
@@ -28,6 +30,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from winetest import Prefix  # noqa: E402
+
 SKIP = 77
 CMD32 = 'C:\\windows\\syswow64\\cmd.exe'
 CMD64 = 'C:\\windows\\system32\\cmd.exe'
@@ -42,10 +47,11 @@ def main():
     if not shutil.which('wine') or not os.path.exists(exe):
         print('skipped: no wine or no mdediag.exe in ' + a.build_win)
         return SKIP
-    prefix = os.path.abspath(os.path.join(a.build_win, 'wine', 'prefix-wow64'))
-    env = dict(os.environ, WINEPREFIX=prefix, WINEARCH='win64', WINEDEBUG='-all')
-    env.pop('DISPLAY', None)
-    quiet = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    shared = Prefix(a.build_win)
+    env = dict(shared.env, WINEARCH='win64')
+    pf64 = os.path.join(shared.drive_c, 'Program Files', 'mdediag')
+    pf32 = os.path.join(shared.drive_c, 'Program Files (x86)', 'mdediag')
+    pkg = os.path.join(shared.drive_c, 'mdediag-app')
     failures = []
 
     def check(cond, msg):
@@ -58,17 +64,9 @@ def main():
                               stdin=subprocess.DEVNULL, timeout=120)
 
     try:
-        if not os.path.exists(os.path.join(prefix, 'system.reg')):
-            shutil.rmtree(prefix, ignore_errors=True)
-            subprocess.run(['wineboot', '-i'], env=env, timeout=300, **quiet)
-        # Wine's background processes inherit stdio: started first,
-        # detached, so no pipe read below waits for them
-        subprocess.run(['wineserver', '-p', '60'], env=env, **quiet)
-        subprocess.run(['wine', 'cmd', '/c', 'exit'], env=env, timeout=120, **quiet)
-        drive_c = os.path.join(prefix, 'drive_c')
-        pf64 = os.path.join(drive_c, 'Program Files', 'mdediag')
-        pf32 = os.path.join(drive_c, 'Program Files (x86)', 'mdediag')
-        pkg = os.path.join(drive_c, 'mdediag-app')
+        # the snapshot's registry, no fixture's files; Wine's background
+        # processes started detached, so no pipe read below waits for them
+        shared.reset()
         for d in (pf64, pf32, pkg):
             shutil.rmtree(d, ignore_errors=True)
         os.makedirs(pkg)
@@ -105,7 +103,9 @@ def main():
         check(b'x64 only' in r.stderr, '32-bit Windows: install.cmd says why (%r)' % r.stderr[-200:])
         check(not os.path.exists(pf64) and not os.path.exists(pf32), '32-bit Windows: nothing copied')
     finally:
-        subprocess.run(['wineserver', '-k'], env=env, **quiet)
+        for d in (pf64, pf32, pkg):
+            shutil.rmtree(d, ignore_errors=True)
+        shared.stop()
     print('%d failures' % len(failures))
     return 1 if failures else 0
 

@@ -946,11 +946,21 @@ def cmd_conform(args, prefix):
 
 
 def cmd_conform_all(args, prefix):
-    """`conform` for each fixture, args.jobs at a time in prefixes of their
-    own, each in a child process of this script (its output kept apart),
-    reported as TAP in the order given. A prefix is reset before each
-    fixture as `conform` always does; what the jobs save is the wall time
-    of one prefix doing them one after another."""
+    """`conform` for each fixture: see each_fixture."""
+    return each_fixture(args, 'conform')
+
+
+def cmd_collect_all(args, prefix):
+    """`collect` for each fixture: see each_fixture."""
+    return each_fixture(args, 'collect')
+
+
+def each_fixture(args, sub):
+    """`sub` (conform or collect) for each fixture, args.jobs at a time in
+    prefixes of their own, each in a child process of this script (its
+    output kept apart), reported as TAP in the order given. A prefix is
+    reset before each fixture as `sub` always does; what the jobs save is
+    the wall time of one prefix doing them one after another."""
     import concurrent.futures
     import queue
     if not os.path.exists(args.native):
@@ -964,8 +974,8 @@ def cmd_conform_all(args, prefix):
         name = slots.get()
         try:
             cmd = [sys.executable, os.path.abspath(__file__), '--build-win', args.build_win,
-                   '--prefix-name', name, 'conform', '--native', args.native]
-            for i in args.ignore or []:
+                   '--prefix-name', name, sub, '--native', args.native]
+            for i in getattr(args, 'ignore', None) or []:
                 cmd += ['--ignore', i]
             cmd += [fixture, '--'] + (args.mdediag_args or [])
             t0 = time.time()
@@ -975,7 +985,7 @@ def cmd_conform_all(args, prefix):
                 return r.returncode, r.stdout.decode(errors='replace'), time.time() - t0
             except subprocess.TimeoutExpired as e:
                 out = (e.stdout or b'').decode(errors='replace')
-                return 1, out + '\nconform did not end within 300 s', time.time() - t0
+                return 1, out + f'\n{sub} did not end within 300 s', time.time() - t0
         finally:
             slots.put(name)
 
@@ -1118,8 +1128,14 @@ def main():
     p.add_argument('--arg', action='append', dest='mdediag_args',
                    help='an argument for mdediag, as --arg=--no-network')
     p.add_argument('fixtures', nargs='+')
+    p = sub.add_parser('collect-all')
+    p.add_argument('--native', help='the native mdediag (default $MDEDIAG_NATIVE)')
+    p.add_argument('--jobs', type=int, default=2, help='prefixes at work at once')
+    p.add_argument('--arg', action='append', dest='mdediag_args',
+                   help='an argument for mdediag, as --arg=--no-network')
+    p.add_argument('fixtures', nargs='+')
     args = ap.parse_args()
-    if args.cmd in ('conform', 'conform-all', 'collect', 'fixture-path', 'collect-net'):
+    if args.cmd in ('conform', 'conform-all', 'collect', 'collect-all', 'fixture-path', 'collect-net'):
         args.native = os.path.abspath(args.native or os.environ.get('MDEDIAG_NATIVE', ''))
 
     bw = os.path.abspath(os.environ.get('MDEDIAG_BUILD_WIN') or args.build_win)
@@ -1140,7 +1156,7 @@ def main():
     prefix = Prefix(bw, args.prefix_name)
     try:
         return {'load': cmd_load, 'probe': cmd_probe, 'conform': cmd_conform,
-                'conform-all': cmd_conform_all,
+                'conform-all': cmd_conform_all, 'collect-all': cmd_collect_all,
                 'collect': cmd_collect, 'scenarios': cmd_scenarios, 'units': cmd_units,
                 'fixture-path': cmd_fixture_path,
                 'collect-net': cmd_collect_net}[args.cmd](args, prefix)
