@@ -15,16 +15,20 @@ for a in "$@"; do
 done
 [ $setup = 1 ] && { bash scripts/setup.sh || exit 1; }
 
-builds=()
-broken=()  # trees that did not configure or build: each counts as a failure
+# Trees built and trees broken, and each step's seconds, in files: the
+# lanes below run in subshells of their own.
+state=$(mktemp -d)
+trap 'rm -rf "$state"' EXIT
+: >"$state/builds"; : >"$state/broken"; : >"$state/times"
 build_tree() { # dir [meson setup args...]: configure once, build
   local dir=$1; shift
   if [ ! -f "$dir/build.ninja" ]; then
-    meson setup "$dir" "$@" >"/tmp/mdediag-setup-$$.log" 2>&1 ||
-      { cat "/tmp/mdediag-setup-$$.log"; broken+=("$dir (meson setup)"); return 1; }
+    meson setup "$dir" "$@" >"$state/setup-${dir//\//_}.log" 2>&1 ||
+      { cat "$state/setup-${dir//\//_}.log"; echo "$dir (meson setup)" >>"$state/broken"; return 1; }
   fi
-  ninja -C "$dir" || { broken+=("$dir (build)"); return 1; }
-  builds+=("$dir")
+  # two compile jobs: the trees are built while another lane tests
+  ninja -C "$dir" -j 2 || { echo "$dir (build)" >>"$state/broken"; return 1; }
+  echo "$dir" >>"$state/builds"
 }
 test_tree() { # dir
   # Meson's per-test timeouts only catch a hung test; they are not what any
@@ -32,62 +36,91 @@ test_tree() { # dir
   # times as long, so they are stretched here rather than tuned per test.
   meson test -C "$1" --print-errorlogs --num-processes 2 --timeout-multiplier 3
 }
+timed() { # label command...: runs it, notes its seconds, says when it ends
+  local t0=$SECONDS rc
+  "${@:2}"; rc=$?
+  echo "$1: $((SECONDS - t0)) s" >>"$state/times"
+  echo "test.sh: $1 done in $((SECONDS - t0)) s$([ $rc = 0 ] || echo ", FAILED") (at $SECONDS s)" >&2
+  return $rc
+}
 wine_prefix=$PWD/build-win/wine/prefix
 
-status=0
-# 1. The native tree alone: its scenarios and the probe's deadlines are
-#    measured on a machine doing nothing else.
-if build_tree build; then test_tree build || status=1; else status=1; fi
-
-# 2. The sanitizer tree (and its fuzz-replay suite: the fuzz targets' kept
-#    findings and seeds; fuzzing itself is scripts/fuzz.sh) and the Windows
-#    tree (MinGW cross, mbedTLS/cJSON from Debian's source packages;
-#    MDEDIAG_NO_WINDOWS=1 skips) are built one after the other...
-asan_built=0 win_built=0
-if [ $asan = 1 ]; then
-  build_tree build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug &&
-    asan_built=1 || status=1
-fi
-if [ "${MDEDIAG_NO_WINDOWS:-0}" != 1 ]; then
+# The Windows lane: the MinGW cross build (mbedTLS/cJSON from Debian's
+# source packages) and its Wine tests (docs/windows.md), which compare
+# mdediag.exe with the native build. The longest lane, and mostly waiting
+# on Wine: it starts as soon as the native tree is built.
+win_lane() {
   unset DISPLAY  # Wine headless
-  if bash scripts/fetch-windows-deps.sh; then
-    mkdir -p build-win/wine
-    # WINEPREFIX before meson setup: its exe_wrapper check runs Wine
-    WINEPREFIX=$wine_prefix WINEDEBUG=-all build_tree build-win --cross-file cross/mingw64.txt &&
-      win_built=1 || status=1
-  else
-    broken+=("build-win (fetching the Windows dependencies)")
-    status=1
-  fi
-fi
-
-# 3. ...and tested side by side: the Wine tests (docs/windows.md) are
-#    serial and mostly wait on Wine, the sanitizer tests mostly compute,
-#    so together they take little more than the longer of the two. Their
-#    deadlines are the slow trees' (harness --slow). The Wine suite's
-#    output is printed when both are done.
-wine_pid=
-if [ $win_built = 1 ]; then
-  WINEPREFIX=$wine_prefix WINEDEBUG=-all test_tree build-win \
-    >build-win/test-output.log 2>&1 </dev/null &
-  wine_pid=$!
-fi
-if [ $asan_built = 1 ]; then
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
-  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 test_tree build-asan || status=1
-fi
-if [ -n "$wine_pid" ]; then
-  wait "$wine_pid" || status=1
-  cat build-win/test-output.log
+  bash scripts/fetch-windows-deps.sh ||
+    { echo "build-win (fetching the Windows dependencies)" >>"$state/broken"; return 1; }
+  mkdir -p build-win/wine
+  # WINEPREFIX before meson setup: its exe_wrapper check runs Wine
+  export WINEPREFIX=$wine_prefix WINEDEBUG=-all
+  timed "windows build" build_tree build-win --cross-file cross/mingw64.txt || return 1
+  local rc=0
+  timed "wine tests" test_tree build-win </dev/null || rc=1
   # leave no Wine server behind holding this script's output open
-  WINEPREFIX=$wine_prefix wineserver -k </dev/null >/dev/null 2>&1 || true
+  wineserver -k </dev/null >/dev/null 2>&1
+  return $rc
+}
+
+status=0
+# 1. The native tree: the Wine tests compare with its mdediag and harness.
+native_built=0
+timed "native build" build_tree build && native_built=1 || status=1
+
+# 2. Three lanes at once on two cores. Each lane's output is kept in a log
+#    and printed when all are done; a line per step says when it ends.
+#    - Windows (above), in the background.
+#    - Native tests, then the sanitizer tree (AddressSanitizer +
+#      UndefinedBehaviorSanitizer; its fuzz-replay suite runs the fuzz
+#      targets' kept findings and seeds, fuzzing itself is scripts/fuzz.sh)
+#      built and tested: one after the other, so that at most one lane
+#      builds beside the Wine tests. Their deadlines are the slow trees'
+#      (harness --slow); every test passes beside stress-ng --cpu 2.
+win_pid=
+if [ "${MDEDIAG_NO_WINDOWS:-0}" != 1 ]; then
+  mkdir -p build-win
+  win_lane >build-win/lane.log 2>&1 </dev/null &
+  win_pid=$!
 fi
+mkdir -p build
+: >build/lane.log
+if [ $native_built = 1 ]; then
+  timed "native tests" test_tree build >build/lane.log 2>&1 </dev/null || status=1
+fi
+if [ $asan = 1 ]; then
+  mkdir -p build-asan
+  {
+    timed "sanitizer build" build_tree build-asan -Db_sanitize=address,undefined \
+      -Db_lundef=false -Dbuildtype=debug &&
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 timed "sanitizer tests" test_tree build-asan
+  } >build-asan/lane.log 2>&1 </dev/null || status=1
+fi
+if [ -n "$win_pid" ]; then
+  wait "$win_pid" || status=1
+fi
+for lane in build build-asan build-win; do
+  if [ -s "$lane/lane.log" ]; then
+    echo "===== $lane ====="
+    cat "$lane/lane.log"
+  fi
+done
 
 # MDEDIAG_FUZZ=1 also builds the libFuzzer tree and fuzzes each target a
 # few seconds (needs clang: scripts/setup.sh installs it with MDEDIAG_FUZZ=1).
 if [ "${MDEDIAG_FUZZ:-0}" = 1 ]; then
-  if CC=clang build_tree build-fuzz -Dfuzzing=true; then test_tree build-fuzz || status=1; else status=1; fi
+  if CC=clang timed "fuzz build" build_tree build-fuzz -Dfuzzing=true; then
+    timed "fuzz tests" test_tree build-fuzz || status=1
+  else
+    status=1
+  fi
 fi
+
+echo "test.sh: times (s): $(paste -sd, "$state/times" | sed 's/,/, /g'); all: $SECONDS"
+mapfile -t builds <"$state/builds"
+mapfile -t broken <"$state/broken"
 
 # One line for CI: count Criterion assertions' tests, TAP subtests and other
 # tests from each build's testlog.json.
