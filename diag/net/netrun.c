@@ -582,7 +582,10 @@ static void keep_for_collect(struct dx_ctx *c, const struct dx_netrun *run)
 		c->netlog->n = run->n;
 	}
 	snprintf(c->netlog->probe_error, sizeof c->netlog->probe_error, "%s", run->err);
-	if (run->wpad_ran && !c->opt->replay_net) {
+	if (c->opt->replay_net) {
+		/* collecting a collected file: its discovery record as it was */
+		c->netlog->wpad = c->opt->replay_net->wpad;
+	} else if (run->wpad_ran) {
 		struct dx_netlog_wpad *w = &c->netlog->wpad;
 		w->present = 1;
 		w->stage = run->wp.stage;

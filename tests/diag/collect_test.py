@@ -359,10 +359,13 @@ red = run('collect', '--fixture', f, '--redact', '--output', path('contoso-inspe
 left = leftovers(path('contoso-inspected-red.json'))
 ri = json.load(open(path('contoso-inspected-red.json')))
 tls = [d['tls'] for d in ri['network']['destinations'] if d['result'] == 'tls-intercepted']
-# (collecting a collected file drops its network.wpad record, redacted or
-# not: the replay of the redacted file is compared with the same path
-# without --redact)
+# (the replay of the redacted file is compared with the same path without
+# --redact: a collected file collected again)
 again = run('collect', '--fixture', f, '--output', path('contoso-inspected-again.json'))
+wpad_again = json.load(open(path('contoso-inspected-again.json')))['network'].get('wpad')
+report(insp['network'].get('wpad') is not None and wpad_again == insp['network']['wpad'],
+       'collecting a collected file keeps its network.wpad record as it was'
+       + ('' if wpad_again == insp['network'].get('wpad') else f': {wpad_again}'))
 pi, ri2 = (findings(run('--fixture', x, '--format', 'json').stdout, False)
            for x in (path('contoso-inspected-again.json'), path('contoso-inspected-red.json')))
 report(red.returncode == 0 and not left and tls
