@@ -244,18 +244,19 @@ void dx_wpad_free(struct dx_wpad *w)
 	memset(w, 0, sizeof *w);
 }
 
-enum dx_status dx_wpad_detect(const struct dx_platform *p, struct dx_wpad *out,
-			      struct dx_err *err)
+enum dx_status dx_wpad_detect(const struct dx_platform *p, int timeout_ms,
+			      struct dx_wpad *out, struct dx_err *err)
 {
 	memset(out, 0, sizeof *out);
-	CALL(p, wpad_detect, err, "WPAD", "", out, err);
+	CALL(p, wpad_detect, err, "WPAD", "", timeout_ms, out, err);
 }
 
 enum dx_status dx_autoproxy(const struct dx_platform *p, const char *url,
-			    const char *pac_url, char out[1024], struct dx_err *err)
+			    const char *pac_url, int timeout_ms, char out[1024],
+			    struct dx_err *err)
 {
 	out[0] = '\0';
-	CALL(p, autoproxy, err, "auto-proxy", url, url, pac_url, out, err);
+	CALL(p, autoproxy, err, "auto-proxy", url, url, pac_url, timeout_ms, out, err);
 }
 
 int64_t dx_now(const struct dx_platform *p)

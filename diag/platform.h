@@ -250,15 +250,17 @@ struct dx_platform_ops {
 	/* Optional (NULL: DX_UNSUPPORTED). WPAD as WinHTTP runs it for
 	 * SYSTEM (DHCP option 252, then DNS "wpad" names): the PAC URL found.
 	 * DX_NOT_FOUND with err->code 12180 (ERROR_WINHTTP_AUTODETECTION_FAILED)
-	 * when there is none, DX_TIMEOUT when discovery timed out. */
-	enum dx_status (*wpad_detect)(void *ctx, struct dx_wpad *out,
+	 * when there is none, DX_TIMEOUT when discovery timed out or gave no
+	 * answer within timeout_ms (> 0: the bound; <= 0: none). */
+	enum dx_status (*wpad_detect)(void *ctx, int timeout_ms, struct dx_wpad *out,
 				      struct dx_err *err);
 	/* Optional. The OS's own auto-proxy answer for `url`
 	 * (WinHttpGetProxyForUrl; `pac_url` NULL = auto-detect), in PAC form
 	 * "PROXY host:port; DIRECT". DX_UNSUPPORTED where the platform cannot
-	 * run PAC itself (the fake: mdediag evaluates the script). */
+	 * run PAC itself (the fake: mdediag evaluates the script). DX_TIMEOUT
+	 * with no answer within timeout_ms (> 0: the bound; <= 0: none). */
 	enum dx_status (*autoproxy)(void *ctx, const char *url, const char *pac_url,
-				    char out[1024], struct dx_err *err);
+				    int timeout_ms, char out[1024], struct dx_err *err);
 	/* Optional. The device's time zone now: out->offset_s is what local
 	 * time adds to UTC (its bias with daylight saving applied when in
 	 * effect, so Tokyo +32400, New York in winter -18000) and out->name
@@ -300,10 +302,11 @@ enum dx_status dx_resolve_within(const struct dx_platform *p, const char *host,
 				 int timeout_ms, struct dx_strlist *out,
 				 struct dx_err *err);
 int64_t dx_now(const struct dx_platform *p);
-enum dx_status dx_wpad_detect(const struct dx_platform *p, struct dx_wpad *out,
-			      struct dx_err *err);
+enum dx_status dx_wpad_detect(const struct dx_platform *p, int timeout_ms,
+			      struct dx_wpad *out, struct dx_err *err);
 enum dx_status dx_autoproxy(const struct dx_platform *p, const char *url,
-			    const char *pac_url, char out[1024], struct dx_err *err);
+			    const char *pac_url, int timeout_ms, char out[1024],
+			    struct dx_err *err);
 enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
 			   struct dx_err *err);
 /* The time zone; on failure *out is UTC (offset 0, name ""). */

@@ -424,10 +424,12 @@ static enum dx_status fake_hostname(void *ctx, char out[256], struct dx_err *err
 	return DX_OK;
 }
 
-static enum dx_status fake_wpad_detect(void *ctx, struct dx_wpad *out,
+/* The fixture answers at once: timeout_ms is not needed. */
+static enum dx_status fake_wpad_detect(void *ctx, int timeout_ms, struct dx_wpad *out,
 				       struct dx_err *err)
 {
 	const struct dx_fx_wpad *w = &((const struct dx_fixture *)ctx)->wpad;
+	(void)timeout_ms;
 	if (!w->present || w->status == DX_NOT_FOUND)
 		return dx_fail(err, DX_NOT_FOUND, DX_ERROR_WINHTTP_AUTODETECTION_FAILED,
 			       "WPAD found no PAC URL (no DHCP option 252, no wpad DNS name)%s",
@@ -449,12 +451,13 @@ static enum dx_status fake_wpad_detect(void *ctx, struct dx_wpad *out,
 
 /* The fixture's "os_answers": the answer for url's host, else "*". */
 static enum dx_status fake_autoproxy(void *ctx, const char *url, const char *pac_url,
-				     char out[1024], struct dx_err *err)
+				     int timeout_ms, char out[1024], struct dx_err *err)
 {
 	const struct dx_fx_wpad *w = &((const struct dx_fixture *)ctx)->wpad;
 	const char *h = strstr(url, "://");
 	size_t hl;
 	(void)pac_url;
+	(void)timeout_ms;
 	if (!w->os_hosts.count)
 		return dx_fail(err, DX_UNSUPPORTED, 120,
 			       "the fake platform does not run PAC scripts (mdediag evaluates them)");

@@ -146,19 +146,20 @@ static enum dx_status ft_hostname(void *ctx, char out[256], struct dx_err *err)
 	return s != DX_OK ? s : FORWARD(hostname, out, err);
 }
 
-static enum dx_status ft_wpad_detect(void *ctx, struct dx_wpad *out, struct dx_err *err)
+static enum dx_status ft_wpad_detect(void *ctx, int timeout_ms, struct dx_wpad *out,
+				     struct dx_err *err)
 {
 	struct faults *f = ctx;
 	enum dx_status s = inject(f, "wpad_detect", "", NULL, err);
-	return s != DX_OK ? s : FORWARD(wpad_detect, out, err);
+	return s != DX_OK ? s : FORWARD(wpad_detect, timeout_ms, out, err);
 }
 
 static enum dx_status ft_autoproxy(void *ctx, const char *url, const char *pac_url,
-				   char out[1024], struct dx_err *err)
+				   int timeout_ms, char out[1024], struct dx_err *err)
 {
 	struct faults *f = ctx;
 	enum dx_status s = inject(f, "autoproxy", url, NULL, err);
-	return s != DX_OK ? s : FORWARD(autoproxy, url, pac_url, out, err);
+	return s != DX_OK ? s : FORWARD(autoproxy, url, pac_url, timeout_ms, out, err);
 }
 
 static enum dx_status ft_elevated(void *ctx, int *out, struct dx_err *err)

@@ -390,14 +390,15 @@ static enum dx_status rc_hostname(void *ctx, char out[256], struct dx_err *err)
 	return s;
 }
 
-static enum dx_status rc_wpad_detect(void *ctx, struct dx_wpad *out, struct dx_err *err)
+static enum dx_status rc_wpad_detect(void *ctx, int timeout_ms, struct dx_wpad *out,
+				     struct dx_err *err)
 {
 	struct rec *r = ctx;
 	enum dx_status s;
 	cJSON *w;
 	if (!r->inner.ops->wpad_detect)
 		return dx_fail(err, DX_UNSUPPORTED, 0, "WPAD: not supported");
-	s = INNER(wpad_detect, out, err);
+	s = INNER(wpad_detect, timeout_ms, out, err);
 	if (s != DX_OK && s != DX_NOT_FOUND && s != DX_TIMEOUT) {
 		record_fault(r, "wpad_detect", "", s);
 		return s;
@@ -422,13 +423,13 @@ static enum dx_status rc_wpad_detect(void *ctx, struct dx_wpad *out, struct dx_e
 /* The OS's answers are kept per destination host (wpad.os_answers), so a
  * replay routes as the device's own auto-proxy did. */
 static enum dx_status rc_autoproxy(void *ctx, const char *url, const char *pac_url,
-				   char out[1024], struct dx_err *err)
+				   int timeout_ms, char out[1024], struct dx_err *err)
 {
 	struct rec *r = ctx;
 	enum dx_status s;
 	if (!r->inner.ops->autoproxy)
 		return dx_fail(err, DX_UNSUPPORTED, 0, "auto-proxy: not supported");
-	s = INNER(autoproxy, url, pac_url, out, err);
+	s = INNER(autoproxy, url, pac_url, timeout_ms, out, err);
 	if (s == DX_OK && r->wpad) {
 		const char *h = strstr(url, "://");
 		char host[256];

@@ -1326,41 +1326,85 @@ out:
 	return st;
 }
 
-/* A lookup on its own thread, so that the caller can stop waiting: the
- * job is shared by the caller and the thread, and whichever lets go of it
- * last frees it (a lookup that outlives its caller's bound finishes in the
- * background and its answer is dropped). getaddrinfo has no timeout of its
- * own; GetAddrInfoExW's does not exist before Windows 8. */
-struct resolve_job {
+/* ---- calls with no deadline of their own -------------------------------- */
+
+/* getaddrinfo (GetAddrInfoExW's timeout does not exist before Windows 8),
+ * WinHttpDetectAutoProxyConfigUrl and WinHttpGetProxyForUrl (whose session
+ * timeouts bound the PAC download, not DHCP or DNS discovery) cannot be
+ * told when to give up. Such a call runs on a thread of its own, so that
+ * the caller can stop waiting: the job is shared by the caller and the
+ * thread, and whichever lets go of it last frees it (a call that outlives
+ * its caller's bound finishes in the background and its answer is
+ * dropped). A job's struct starts with struct w32_job. */
+struct w32_job {
 	volatile LONG refs;
+	void (*run)(struct w32_job *job);   /* the call, on the thread */
+	void (*free)(struct w32_job *job);  /* frees the job and its answer */
+};
+
+static void w32_job_release(struct w32_job *job)
+{
+	if (InterlockedDecrement(&job->refs) == 0)
+		job->free(job);
+}
+
+static DWORD WINAPI w32_job_thread(LPVOID arg)
+{
+	struct w32_job *job = arg;
+	job->run(job);
+	w32_job_release(job);
+	return 0;
+}
+
+/* Runs job->run within timeout_ms. 1: it finished, and the job is the
+ * caller's alone; 0: the time ran out, and the thread keeps running with
+ * its share. Either way the caller releases its own share after reading
+ * the answer (1) or not (0). With no bound (timeout_ms <= 0) or no thread
+ * to be had, the call runs here, unbounded but answered (1). */
+static int w32_job_bounded(struct w32_job *job, int timeout_ms)
+{
+	HANDLE th = NULL;
+	DWORD w;
+
+	job->refs = 2;
+	if (timeout_ms > 0)
+		th = CreateThread(NULL, 64 * 1024, w32_job_thread, job,
+				  STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+	if (!th) {
+		job->refs = 1;
+		job->run(job);
+		return 1;
+	}
+	w = WaitForSingleObject(th, (DWORD)timeout_ms);
+	CloseHandle(th);
+	return w == WAIT_OBJECT_0;
+}
+
+struct resolve_job {
+	struct w32_job base;
 	char host[256];
 	enum dx_status st;
 	struct dx_strlist out;
 	struct dx_err err;
 };
 
-static void resolve_job_release(struct resolve_job *job)
+static void resolve_run(struct w32_job *j)
 {
-	if (InterlockedDecrement(&job->refs) == 0) {
-		dx_strlist_free(&job->out);
-		free(job);
-	}
+	struct resolve_job *job = (struct resolve_job *)j;
+	job->st = resolve_now(job->host, &job->out, &job->err);
 }
 
-static DWORD WINAPI resolve_thread(LPVOID arg)
+static void resolve_free(struct w32_job *j)
 {
-	struct resolve_job *job = arg;
-	job->st = resolve_now(job->host, &job->out, &job->err);
-	resolve_job_release(job);
-	return 0;
+	struct resolve_job *job = (struct resolve_job *)j;
+	dx_strlist_free(&job->out);
+	free(job);
 }
 
 static enum dx_status dx_w32_resolve(void *ctx, const char *host, int timeout_ms,
 				     struct dx_strlist *out, struct dx_err *err)
 {
 	struct resolve_job *job;
-	HANDLE th;
-	DWORD w;
 	enum dx_status st;
 
 	(void)ctx;
@@ -1369,18 +1413,10 @@ static enum dx_status dx_w32_resolve(void *ctx, const char *host, int timeout_ms
 	job = calloc(1, sizeof *job);
 	if (!job)
 		return dx_w32_oom(err, "resolver job");
-	job->refs = 2;
+	job->base.run = resolve_run;
+	job->base.free = resolve_free;
 	memcpy(job->host, host, strlen(host) + 1);
-	th = CreateThread(NULL, 64 * 1024, resolve_thread, job,
-			  STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
-	if (!th) {
-		free(job);
-		return resolve_now(host, out, err); /* unbounded, but answered */
-	}
-	w = WaitForSingleObject(th, (DWORD)timeout_ms);
-	CloseHandle(th);
-	if (w == WAIT_OBJECT_0) {
-		/* the thread has let go: the job is ours alone */
+	if (w32_job_bounded(&job->base, timeout_ms)) {
 		st = job->st;
 		*out = job->out;
 		*err = job->err;
@@ -1391,7 +1427,7 @@ static enum dx_status dx_w32_resolve(void *ctx, const char *host, int timeout_ms
 			     "getaddrinfo(%s): no answer within the time left (%d ms)", host,
 			     timeout_ms);
 	}
-	resolve_job_release(job);
+	w32_job_release(&job->base);
 	return st;
 }
 
@@ -1465,23 +1501,61 @@ static DWORD dx_w32_detect(DWORD flags, char *url, size_t urlsz)
 	return url[0] ? 0 : ERROR_WINHTTP_AUTODETECTION_FAILED;
 }
 
-static enum dx_status dx_w32_wpad_detect(void *ctx, struct dx_wpad *out, struct dx_err *err)
+/* Both discovery methods, DHCP first, then DNS, as WinHTTP's
+ * auto-detection does; asked separately so the finding can say which one
+ * answered. */
+struct detect_job {
+	struct w32_job base;
+	DWORD e;
+	char url[sizeof(((struct dx_wpad *)0)->url)];
+	char method[8];
+};
+
+static void detect_run(struct w32_job *j)
 {
+	struct detect_job *job = (struct detect_job *)j;
+
+	job->e = dx_w32_detect(WINHTTP_AUTO_DETECT_TYPE_DHCP, job->url, sizeof(job->url));
+	if (job->e == 0) {
+		snprintf(job->method, sizeof(job->method), "dhcp");
+		return;
+	}
+	job->e = dx_w32_detect(WINHTTP_AUTO_DETECT_TYPE_DNS_A, job->url, sizeof(job->url));
+	if (job->e == 0)
+		snprintf(job->method, sizeof(job->method), "dns");
+}
+
+static void job_free(struct w32_job *j)
+{
+	free(j);
+}
+
+static enum dx_status dx_w32_wpad_detect(void *ctx, int timeout_ms, struct dx_wpad *out,
+					 struct dx_err *err)
+{
+	struct detect_job *job = calloc(1, sizeof *job);
 	DWORD e;
 
-	/* DHCP first, then DNS, as WinHTTP's auto-detection does; asked
-	 * separately so the finding can say which one answered. */
-	e = dx_w32_detect(WINHTTP_AUTO_DETECT_TYPE_DHCP, out->url, sizeof(out->url));
-	if (e == 0) {
-		snprintf(out->method, sizeof(out->method), "dhcp");
-		return DX_OK;
-	}
-	e = dx_w32_detect(WINHTTP_AUTO_DETECT_TYPE_DNS_A, out->url, sizeof(out->url));
-	if (e == 0) {
-		snprintf(out->method, sizeof(out->method), "dns");
-		return DX_OK;
-	}
+	(void)ctx;
 	out->url[0] = '\0';
+	if (!job)
+		return dx_w32_oom(err, "WPAD job");
+	job->base.run = detect_run;
+	job->base.free = job_free;
+	if (!w32_job_bounded(&job->base, timeout_ms)) {
+		w32_job_release(&job->base);
+		return dx_fail(err, DX_TIMEOUT, WAIT_TIMEOUT,
+			       "WinHttpDetectAutoProxyConfigUrl: no answer by DHCP or DNS within the "
+			       "time left (%d ms)", timeout_ms);
+	}
+	e = job->e;
+	if (e == 0) {
+		snprintf(out->url, sizeof(out->url), "%s", job->url);
+		snprintf(out->method, sizeof(out->method), "%s", job->method);
+	}
+	w32_job_release(&job->base);
+	if (e == 0)
+		return DX_OK;
 	if (e == ERROR_WINHTTP_AUTODETECTION_FAILED)
 		return dx_fail(err, DX_NOT_FOUND, e,
 			       "WinHttpDetectAutoProxyConfigUrl: no PAC URL found by DHCP or DNS "
@@ -1530,43 +1604,85 @@ static DWORD dx_w32_get_proxy(HINTERNET s, const wchar_t *url, const wchar_t *pa
 	return WinHttpGetProxyForUrl(s, url, &o, pi) ? 0 : GetLastError();
 }
 
-/* As Microsoft's "AutoProxy Cache" page advises: one session for the run
- * (the PAC URL and script are cached per session), fAutoLogonIfChallenged
- * FALSE first, and TRUE only when that fails with ERROR_WINHTTP_LOGIN_FAILURE
- * (the PAC server challenged): credentials go only to a server that asks. */
+/* One URL's answer, asked on the run's session (below). */
+struct autoproxy_job {
+	struct w32_job base;
+	HINTERNET session;
+	wchar_t *url, *pac;       /* pac NULL: auto-detect */
+	DWORD e;
+	WINHTTP_PROXY_INFO pi;
+};
+
+/* As Microsoft's "AutoProxy Cache" page advises: fAutoLogonIfChallenged
+ * FALSE first, and TRUE only when that fails with
+ * ERROR_WINHTTP_LOGIN_FAILURE (the PAC server challenged): credentials go
+ * only to a server that asks. */
+static void autoproxy_run(struct w32_job *j)
+{
+	struct autoproxy_job *job = (struct autoproxy_job *)j;
+
+	job->e = dx_w32_get_proxy(job->session, job->url, job->pac, FALSE, &job->pi);
+	if (job->e == ERROR_WINHTTP_LOGIN_FAILURE)
+		job->e = dx_w32_get_proxy(job->session, job->url, job->pac, TRUE, &job->pi);
+}
+
+static void autoproxy_free(struct w32_job *j)
+{
+	struct autoproxy_job *job = (struct autoproxy_job *)j;
+
+	if (job->pi.lpszProxy)
+		GlobalFree(job->pi.lpszProxy);
+	if (job->pi.lpszProxyBypass)
+		GlobalFree(job->pi.lpszProxyBypass);
+	free(job->url);
+	free(job->pac);
+	free(job);
+}
+
+/* One session for the run (the PAC URL and script are cached per session,
+ * "AutoProxy Cache"). A call that outlives timeout_ms keeps the session:
+ * it is never closed under it, and a later call opens another. */
 static enum dx_status dx_w32_autoproxy(void *ctx, const char *url, const char *pac_url,
-				       char out[1024], struct dx_err *err)
+				       int timeout_ms, char out[1024], struct dx_err *err)
 {
 	struct dx_w32 *w = ctx;
-	WINHTTP_PROXY_INFO pi;
-	wchar_t *wurl = dx_w32_wide(url), *wpac = pac_url ? dx_w32_wide(pac_url) : NULL;
+	struct autoproxy_job *job;
 	enum dx_status st = DX_OK;
-	char proxy[1024], text[160];
+	char proxy[1024], text[160], why[200];
 	DWORD e;
 
 	out[0] = '\0';
-	memset(&pi, 0, sizeof(pi));
-	if (!wurl || (pac_url && !wpac)) {
-		free(wurl);
-		free(wpac);
+	job = calloc(1, sizeof *job);
+	if (!job)
+		return dx_w32_oom(err, "auto-proxy job");
+	job->base.run = autoproxy_run;
+	job->base.free = autoproxy_free;
+	job->url = dx_w32_wide(url);
+	job->pac = pac_url ? dx_w32_wide(pac_url) : NULL;
+	if (!job->url || (pac_url && !job->pac)) {
+		autoproxy_free(&job->base);
 		return dx_w32_oom(err, "URL");
 	}
 	if (!w->autoproxy_session) {
 		w->autoproxy_session = WinHttpOpen(L"mdediag", WINHTTP_ACCESS_TYPE_NO_PROXY,
 						   WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
 		if (!w->autoproxy_session) {
-			st = dx_w32_fail(err, GetLastError(), "WinHttpOpen");
-			goto out;
+			autoproxy_free(&job->base);
+			return dx_w32_fail(err, GetLastError(), "WinHttpOpen");
 		}
 		/* bounds the PAC download and the script's run */
 		WinHttpSetTimeouts(w->autoproxy_session, 5000, 5000, 5000, 5000);
 	}
-	e = dx_w32_get_proxy(w->autoproxy_session, wurl, wpac, FALSE, &pi);
-	if (e == ERROR_WINHTTP_LOGIN_FAILURE)
-		e = dx_w32_get_proxy(w->autoproxy_session, wurl, wpac, TRUE, &pi);
+	job->session = w->autoproxy_session;
+	if (!w32_job_bounded(&job->base, timeout_ms)) {
+		w->autoproxy_session = NULL; /* still in use on the job's thread */
+		w32_job_release(&job->base);
+		return dx_fail(err, DX_TIMEOUT, WAIT_TIMEOUT,
+			       "WinHttpGetProxyForUrl: no answer within the time left (%d ms)",
+			       timeout_ms);
+	}
+	e = job->e;
 	if (e) {
-		char why[200];
-
 		dx_w32_message(e, text, sizeof(text));
 		if (text[0])
 			snprintf(why, sizeof(why), "%s, error %lu", text, (unsigned long)e);
@@ -1591,21 +1707,13 @@ static enum dx_status dx_w32_autoproxy(void *ctx, const char *url, const char *p
 		default:
 			st = dx_w32_fail(err, e, "WinHttpGetProxyForUrl");
 		}
-		goto out;
-	}
-	if (pi.dwAccessType == WINHTTP_ACCESS_TYPE_NAMED_PROXY && pi.lpszProxy) {
-		dx_w32_utf8_into(pi.lpszProxy, proxy, sizeof(proxy));
+	} else if (job->pi.dwAccessType == WINHTTP_ACCESS_TYPE_NAMED_PROXY && job->pi.lpszProxy) {
+		dx_w32_utf8_into(job->pi.lpszProxy, proxy, sizeof(proxy));
 		dx_w32_proxy_list(proxy, out, 1024);
 	} else {
 		snprintf(out, 1024, "DIRECT");
 	}
-out:
-	if (pi.lpszProxy)
-		GlobalFree(pi.lpszProxy);
-	if (pi.lpszProxyBypass)
-		GlobalFree(pi.lpszProxyBypass);
-	free(wurl);
-	free(wpac);
+	w32_job_release(&job->base);
 	return st;
 }
 

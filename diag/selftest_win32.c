@@ -795,6 +795,10 @@ out:
  * WinHttpGetProxyForUrl with that URL; WinHTTP's auto-detection does both
  * in one call. Same answer: the platform's discovery and its reading of
  * WinHTTP's answer are WinHTTP's. */
+/* Discovery, and each answer, may take this long (WinHTTP's own PAC
+ * download timeouts are 5 s; DHCP and DNS discovery have none). */
+#define ST_PAC_MS 30000
+
 static int compare_pac(struct dx_st_list *l, const struct dx_platform *p)
 {
 	static const char *const urls[] = {"https://winatp-gw-eus.microsoft.com/",
@@ -802,7 +806,7 @@ static int compare_pac(struct dx_st_list *l, const struct dx_platform *p)
 	struct dx_wpad w;
 	struct dx_err e = {0};
 	memset(&w, 0, sizeof w);
-	enum dx_status s = dx_wpad_detect(p, &w, &e);
+	enum dx_status s = dx_wpad_detect(p, ST_PAC_MS, &w, &e);
 	char pac_url[1024];
 	snprintf(pac_url, sizeof pac_url, "%s", w.url);
 	dx_wpad_free(&w);
@@ -817,7 +821,7 @@ static int compare_pac(struct dx_st_list *l, const struct dx_platform *p)
 		DWORD code;
 		snprintf(what, sizeof what, "%s by %s", urls[i], pac_url);
 		struct dx_err ae = {0};
-		if (dx_autoproxy(p, urls[i], pac_url, ours, &ae) != DX_OK)
+		if (dx_autoproxy(p, urls[i], pac_url, ST_PAC_MS, ours, &ae) != DX_OK)
 			snprintf(ours, sizeof ours, "%s", ae.text);
 		if (winhttp_autodetect(urls[i], theirs, sizeof theirs, &code))
 			snprintf(theirs, sizeof theirs, "WinHttpGetProxyForUrl failed (error %lu)",

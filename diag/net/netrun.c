@@ -303,8 +303,14 @@ static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
 	 * would mean wpad.c's default) */
 	int fetch_ms = timeout_ms / 2 < 5000 ? (timeout_ms / 2 > 0 ? timeout_ms / 2 : 1) : 5000;
 	/* an https:// PAC URL is checked with the probe's trust anchors */
-	struct dx_wpad_net net = {net_resolve, nr, rules, nrules, c->opt->connect_to,
-				  c->opt->fixture_mode, fetch_ms, cfg->anchors_pem, cfg->anchors_len};
+	struct dx_wpad_net net = {
+		.resolve = net_resolve, .ud = nr, .rules = rules, .nrules = nrules,
+		.rule_text = c->opt->connect_to, .loopback_only = c->opt->fixture_mode,
+		.timeout_ms = fetch_ms,
+		/* discovery (DHCP, then DNS; no bound of its own on Windows) may
+		 * take what is left of the run */
+		.detect_ms = timeout_ms > 0 ? timeout_ms : 1,
+		.anchors_pem = cfg->anchors_pem, .anchors_len = cfg->anchors_len};
 	char ips[512] = "";
 	size_t o = 0;
 	struct dx_dns_entry *me = c->facts.hostname[0] ? resolve(c, nr->dc, c->facts.hostname) : NULL;
@@ -349,7 +355,7 @@ static void route_by_os(struct dx_route *r)
  * ours. Stops asking after the first failure (each may cost a download
  * timeout); the fake platform says unsupported at once. */
 static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct dx_dest *d,
-			struct dx_route *r)
+			struct dx_route *r, int timeout_ms)
 {
 	struct dx_err e = {0};
 	char url[600];
@@ -367,7 +373,8 @@ static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct
 		return;
 	}
 	snprintf(url, sizeof url, "%s://%s%s", d->tls ? "https" : "http", d->host, d->path);
-	st = dx_autoproxy(c->p, url, wp->w.url, r->os_answer, &e);
+	/* the OS's download and evaluation may take what is left of the run */
+	st = dx_autoproxy(c->p, url, wp->w.url, timeout_ms > 0 ? timeout_ms : 1, r->os_answer, &e);
 	if (st != DX_OK) {
 		r->os_answer[0] = 0;
 		snprintf(wp->os_error, sizeof wp->os_error, "%s",
@@ -488,7 +495,7 @@ static int live_run(struct dx_ctx *c, const struct dx_netplan *np, struct dx_net
 		ran = dx_clock_ms() - t_pac - (nres.waited_ms - waited);
 		if (ran > 0)
 			run->dc.deadline += ran; /* the script's own time (above) */
-		wpad_ask_os(c, &run->wp, &t[i].d, &t[i].r);
+		wpad_ask_os(c, &run->wp, &t[i].d, &t[i].r, time_left(&run->dc));
 		dx_probe_init(&t[i].p);
 		t[i].p.host = t[i].d.host;
 		t[i].p.port = t[i].d.port;

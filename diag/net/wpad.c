@@ -630,7 +630,7 @@ void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
 	dx_wpad_read_switches(st, p);
 	if (st->stage == DX_WPAD_DISABLED)
 		return;
-	st->detect_st = dx_wpad_detect(p, &st->w, &st->detect_err);
+	st->detect_st = dx_wpad_detect(p, st->net.detect_ms, &st->w, &st->detect_err);
 	if (st->detect_st == DX_UNSUPPORTED) {
 		st->stage = DX_WPAD_SKIPPED;
 		snprintf(st->error, sizeof st->error, "%s", st->detect_err.text);

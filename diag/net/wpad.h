@@ -25,6 +25,7 @@ struct dx_wpad_net {
 	const char *const *rule_text;   /* the rules as given, for evidence */
 	int loopback_only;              /* fixture mode: never leave 127/8, ::1 */
 	int timeout_ms;                 /* download deadline */
+	int detect_ms;                  /* discovery's bound (<= 0: none) */
 	/* https:// PAC URLs: the probe's trust anchors (PEM, NUL-terminated;
 	 * len = strlen + 1), checked as the probe checks a destination */
 	const char *anchors_pem;

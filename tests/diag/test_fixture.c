@@ -207,19 +207,19 @@ Test(fixture, wpad_section)
 			 err, sizeof err);
 	cr_assert_not_null(fx, "%s", err);
 	dx_platform_fake_open(&p, fx);
-	cr_assert_eq(dx_wpad_detect(&p, &w, &e), DX_OK, "%s", e.text);
+	cr_assert_eq(dx_wpad_detect(&p, 1000, &w, &e), DX_OK, "%s", e.text);
 	cr_expect_str_eq(w.url, "http://wpad.contoso.local/wpad.dat");
 	cr_expect_str_eq(w.method, "dhcp");
 	cr_assert_not_null(w.script);
 	cr_expect_eq(w.script_len, strlen(w.script));
-	cr_expect_eq(dx_autoproxy(&p, "https://a/", w.url, (char[1024]){0}, &e), DX_UNSUPPORTED);
+	cr_expect_eq(dx_autoproxy(&p, "https://a/", w.url, 1000, (char[1024]){0}, &e), DX_UNSUPPORTED);
 	dx_wpad_free(&w);
 	dx_platform_close(&p);
 
 	fx = parse_short("{'wpad': {'detect': 'timeout'}}", err, sizeof err);
 	cr_assert_not_null(fx, "%s", err);
 	dx_platform_fake_open(&p, fx);
-	cr_expect_eq(dx_wpad_detect(&p, &w, &e), DX_TIMEOUT);
+	cr_expect_eq(dx_wpad_detect(&p, 1000, &w, &e), DX_TIMEOUT);
 	cr_expect_eq(e.code, 12002);
 	dx_platform_close(&p);
 
@@ -228,13 +228,13 @@ Test(fixture, wpad_section)
 			 err, sizeof err);
 	cr_assert_not_null(fx, "%s", err);
 	dx_platform_fake_open(&p, fx);
-	cr_expect_eq(dx_wpad_detect(&p, &w, &e), DX_NOT_FOUND);
+	cr_expect_eq(dx_wpad_detect(&p, 1000, &w, &e), DX_NOT_FOUND);
 	cr_expect_eq(e.code, 12180);
 	dx_platform_close(&p);
 	fx = parse_short("{'faults': [{'primitive': 'wpad_detect', 'error': 'access-denied'}]}",
 			 err, sizeof err);
 	cr_assert_eq(dx_platform_fixture_open(&p, fx), 0);
-	cr_expect_eq(dx_wpad_detect(&p, &w, &e), DX_ACCESS_DENIED);
+	cr_expect_eq(dx_wpad_detect(&p, 1000, &w, &e), DX_ACCESS_DENIED);
 	dx_platform_close(&p);
 }
 

@@ -269,13 +269,13 @@ Test(fake, autoproxy_answers_from_the_fixture)
 		" 'os_answers': {'a.example': 'DIRECT', '*': 'PROXY p.example:8080'}}}");
 	struct dx_err err;
 	char out[1024];
-	cr_expect_eq(dx_autoproxy(&p, "https://A.example/x", "http://w/wpad.dat", out, &err), DX_OK);
+	cr_expect_eq(dx_autoproxy(&p, "https://A.example/x", "http://w/wpad.dat", 1000, out, &err), DX_OK);
 	cr_expect_str_eq(out, "DIRECT");
-	cr_expect_eq(dx_autoproxy(&p, "https://b.example:443/", NULL, out, &err), DX_OK);
+	cr_expect_eq(dx_autoproxy(&p, "https://b.example:443/", NULL, 1000, out, &err), DX_OK);
 	cr_expect_str_eq(out, "PROXY p.example:8080");
 	dx_platform_close(&p);
 	p = open_short("{'wpad': {'detect': 'dns', 'url': 'http://w/wpad.dat'}}");
-	cr_expect_eq(dx_autoproxy(&p, "https://a.example/", NULL, out, &err), DX_UNSUPPORTED);
+	cr_expect_eq(dx_autoproxy(&p, "https://a.example/", NULL, 1000, out, &err), DX_UNSUPPORTED);
 	dx_platform_close(&p);
 	char msg[512];
 	cr_expect_null(parse_short("{'wpad': {'detect': 'dns', 'url': 'http://w/',"

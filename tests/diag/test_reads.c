@@ -129,17 +129,18 @@ static enum dx_status lg_elevated(void *ctx, int *out, struct dx_err *err)
 	return dx_elevated(&inner, out, err);
 }
 
-static enum dx_status lg_wpad_detect(void *ctx, struct dx_wpad *out, struct dx_err *err)
+static enum dx_status lg_wpad_detect(void *ctx, int timeout_ms, struct dx_wpad *out,
+				     struct dx_err *err)
 {
 	log_call("wpad_detect", "");
-	return dx_wpad_detect(&inner, out, err);
+	return dx_wpad_detect(&inner, timeout_ms, out, err);
 }
 
 static enum dx_status lg_autoproxy(void *ctx, const char *url, const char *pac_url,
-				   char out[1024], struct dx_err *err)
+				   int timeout_ms, char out[1024], struct dx_err *err)
 {
 	log_call("autoproxy", url);
-	return dx_autoproxy(&inner, url, pac_url, out, err);
+	return dx_autoproxy(&inner, url, pac_url, timeout_ms, out, err);
 }
 
 /* Every primitive forwarded, so the run sees the device the fixture

@@ -5,7 +5,7 @@
  * lines are tab-separated: a verb and its arguments.
  *   reg KEY VALUE | subkeys KEY | values KEY | svc NAME | exists PATH |
  *   version PATH | dir PATH | events LOG PROVIDER|- ID SINCE MAX |
- *   resolve HOST | hostname | now | tz | wpad | autoproxy URL PACURL|-
+ *   resolve HOST | hostname | now | tz | wpad | autoproxy URL PACURL|- [MS]
  * Output: {"q": "<the input line>", "status": "OK"|..., "code": N,
  * "reason": "...", ...answer members}. Exit status 0 unless the platform
  * cannot be opened (3) or a line is not understood (2).
@@ -232,7 +232,7 @@ static int probe_one(const struct dx_platform *p, char *line)
 		struct dx_wpad w;
 
 		memset(&w, 0, sizeof(w));
-		st = o->wpad_detect(p->ctx, &w, &err);
+		st = o->wpad_detect(p->ctx, 10000, &w, &err);
 		PROBE_STATUS();
 		if (!st) {
 			printf(", \"url\": ");
@@ -241,10 +241,12 @@ static int probe_one(const struct dx_platform *p, char *line)
 			probe_cstr(w.method);
 		}
 		dx_wpad_free(&w);
-	} else if (!strcmp(f[0], "autoproxy") && n == 3) {
+	} else if (!strcmp(f[0], "autoproxy") && (n == 3 || n == 4)) {
 		char ans[1024] = "";
+		/* the bound: MS, else 10 s (longer than any answer here) */
+		int ms = n == 4 ? atoi(f[3]) : 10000;
 
-		st = o->autoproxy(p->ctx, f[1], strcmp(f[2], "-") ? f[2] : NULL, ans, &err);
+		st = o->autoproxy(p->ctx, f[1], strcmp(f[2], "-") ? f[2] : NULL, ms, ans, &err);
 		PROBE_STATUS();
 		if (!st) {
 			printf(", \"answer\": ");

@@ -549,7 +549,11 @@ PAC_FILES = {
                  b"  if (isPlainHostName(host)) return 'DIRECT';\n"
                  b"  if (shExpMatch(url, 'http:*')) return 'PROXY plain.contoso.local:80';\n"
                  b"  return 'PROXY other.contoso.local:3128';\n}\n",
+    # answered after STALL_S: asked with a shorter bound, the platform
+    # must give up on time (the session's own 5 s would wait it out)
+    '/stall.dat': b"function FindProxyForURL(url, host) { return 'PROXY stall.contoso.local:1'; }\n",
 }
+STALL_S = 4
 
 
 def pac_server():
@@ -559,6 +563,8 @@ def pac_server():
 
     class H(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
+            if self.path.split('?')[0] == '/stall.dat':
+                time.sleep(STALL_S)
             body = PAC_FILES.get(self.path.split('?')[0])
             self.send_response(200 if body is not None else 404)
             self.send_header('Content-Type', 'application/x-ns-proxy-autoconfig')
