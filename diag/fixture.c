@@ -20,6 +20,7 @@
 #include "netrec.h"
 #include "readfile.h"
 #include "jsontext.h"
+#include "utf8.h"
 
 struct ld {
 	const char *file;
@@ -47,41 +48,12 @@ static int fail(struct ld *ld, const char *fmt, ...)
 
 /* Appends ".member" or ["member"] to the path; returns the old length so
  * the caller can restore it. */
-/* 0 when s is well-formed UTF-8 (RFC 3629: no overlong forms, no
- * surrogates, nothing above U+10FFFF), else 1 + the offset of the first
- * byte that is not. */
-static size_t utf8_bad(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (p[i]) {
-		unsigned c = p[i], n, min, cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; cp = c & 0x1f; }
-		else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; cp = c & 0x0f; }
-		else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; cp = c & 0x07; }
-		else return i + 1;
-		for (unsigned k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80) /* also stops at the NUL */
-				return i + 1;
-			cp = cp << 6 | (p[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i + 1;
-		i += n + 1;
-	}
-	return 0;
-}
-
 static size_t push(struct ld *ld, const char *member, int bracket)
 {
 	size_t n = strlen(ld->path);
 	char shown[200];
 	snprintf(shown, sizeof shown, "%s", member);
-	int bad = utf8_bad(member) != 0;
+	int bad = dx_utf8_bad(member) != 0;
 	for (char *c = shown; *c; c++)
 		if ((unsigned char)*c < 0x20 || (bad && (unsigned char)*c >= 0x80))
 			*c = '?';
@@ -139,8 +111,8 @@ static int schema_like(const char *s) /* "image_path": shown as .member */
 static int all_utf8(const cJSON *j)
 {
 	for (const cJSON *c = j->child; c; c = c->next) {
-		if ((cJSON_IsObject(j) && utf8_bad(c->string)) ||
-		    (cJSON_IsString(c) && utf8_bad(c->valuestring)) || !all_utf8(c))
+		if ((cJSON_IsObject(j) && dx_utf8_bad(c->string)) ||
+		    (cJSON_IsString(c) && dx_utf8_bad(c->valuestring)) || !all_utf8(c))
 			return 0;
 	}
 	return 1;
@@ -159,9 +131,9 @@ static int check_utf8(struct ld *ld, const cJSON *j)
 		size_t n = cJSON_IsObject(j) ? push(ld, c->string, !schema_like(c->string))
 					     : push_index(ld, i);
 		size_t at;
-		if (cJSON_IsObject(j) && (at = utf8_bad(c->string)) != 0)
+		if (cJSON_IsObject(j) && (at = dx_utf8_bad(c->string)) != 0)
 			return fail(ld, "member name is not valid UTF-8 (byte %zu)", at);
-		if (cJSON_IsString(c) && (at = utf8_bad(c->valuestring)) != 0)
+		if (cJSON_IsString(c) && (at = dx_utf8_bad(c->valuestring)) != 0)
 			return fail(ld, "string is not valid UTF-8 (byte %zu)", at);
 		if (check_utf8(ld, c))
 			return -1;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "helpers.h"
 #include "report.h"
+#include "utf8.h"
 
 static char *render(const char *device, int json)
 {
