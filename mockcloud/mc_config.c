@@ -1,6 +1,7 @@
 /* mc_config.c - parses and validates the mock cloud's JSON configuration,
  * naming the JSON path of the first error. */
 #include "mc_config.h"
+#include "hostport.h"
 #include "mc_util.h"
 #include "jsontext.h"
 
@@ -227,7 +228,7 @@ static int parse_proxy(const cJSON *it, const char *p, struct mc_proxy_cfg *px,
 		"name", "as", "mode", "deny", "allow", "user", "password", "realm", NULL
 	};
 	const cJSON *mode;
-	char *colon;
+	char host[256];
 	int i, port;
 
 	if(!cJSON_IsObject(it)) {
@@ -247,9 +248,8 @@ static int parse_proxy(const cJSON *it, const char *p, struct mc_proxy_cfg *px,
 		mc_fmt(err, errlen, "%s.name: required, letters, digits, '-' and '_' only", p);
 		return -1;
 	}
-	if(!px->as || !(colon = strrchr(px->as, ':')) || colon == px->as ||
-	   (port = atoi(colon + 1)) < 1 || port > 65535 ||
-	   strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
+	if(!px->as || cm_hostport_parse(px->as, strlen(px->as), 0, host, sizeof(host), &port,
+					NULL, 0)) {
 		mc_fmt(err, errlen, "%s.as: required, \"host:port\" (the address clients are told)", p);
 		return -1;
 	}
