@@ -50,8 +50,6 @@ struct dx_text_opts {
  * the model never starts a line: newlines and controls print as '?'. */
 int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *cat,
 			const struct dx_text_opts *o);
-/* The same in English labels, no colour (kept for existing callers). */
-int dx_report_text(FILE *out, const cJSON *model, int width);
 
 /* One self-contained HTML page (inline CSS, no scripts, no external
  * resources), printable: verdict, device information, summary, detailed

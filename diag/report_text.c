@@ -706,15 +706,3 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 	free(cmd);
 	return ferror(out) ? -1 : 0;
 }
-
-int dx_report_text(FILE *out, const cJSON *model, int width)
-{
-	struct dx_text_opts o = {width, 0, 0};
-	struct dx_catalog cat;
-	char err[128];
-	if (dx_catalog_load(&cat, "en", err, sizeof err))
-		return -1;
-	int rc = dx_report_text_opts(out, model, &cat, &o);
-	dx_catalog_free(&cat);
-	return rc;
-}
