@@ -11,10 +11,12 @@
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
-#if defined(__GNUC__)
+/* printf-style checking, as DX_PRINTF (diag/platform.h): MinGW's build
+ * uses the C99 printf (%zu), clang knows only "printf". */
+#if defined(_WIN32)
 #define CM_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
 #else
-#define CM_PRINTF(f, a)
+#define CM_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #endif
 
 /* The path walked so far: "$" at the root, then ".name", ["name"] and
