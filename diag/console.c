@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include "console.h"
-#include "report.h"
+#include "utf8.h"
 
 int dx_console_write_utf8(const struct dx_console_writer *w, const char *s, size_t n)
 {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "finding.h"
+#include "utf8.h"
 
 const char *dx_severity_name(enum dx_severity s)
 {
@@ -104,45 +105,6 @@ static void put(struct dx_finding *f, const char *key, cJSON *val)
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(f->evidence, key);
 	cJSON_AddItemToObject(f->evidence, key, val);
-}
-
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
-		 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F)))
-		return 0;
-	if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F)))
-		return 0;
-	return n;
-}
-
-char *dx_utf8_clean(const char *in)
-{
-	size_t len = strlen(in);
-	char *out = malloc(len * 3 + 1), *o = out;
-	if (!out)
-		return NULL;
-	for (const unsigned char *s = (const unsigned char *)in; *s;) {
-		size_t n = utf8_len(s);
-		if (n == 0) {
-			memcpy(o, "\xEF\xBF\xBD", 3); /* U+FFFD */
-			o += 3;
-			s++;
-		} else {
-			memcpy(o, s, n);
-			o += n;
-			s += n;
-		}
-	}
-	*o = '\0';
-	return out;
 }
 
 void dx_ev_str(struct dx_finding *f, const char *key, const char *val)

@@ -75,8 +75,6 @@ void dx_findings_free(struct dx_findings *f);
 void dx_ev_str(struct dx_finding *f, const char *key, const char *val);
 void dx_ev_num(struct dx_finding *f, const char *key, double val);
 void dx_ev_bool(struct dx_finding *f, const char *key, int val);
-/* A copy of `in` with invalid UTF-8 replaced by U+FFFD (caller frees). */
-char *dx_utf8_clean(const char *in);
 /* printf-style string member. */
 void dx_ev_fmt(struct dx_finding *f, const char *key, const char *fmt, ...)
 	DX_PRINTF(3, 4);

@@ -19,13 +19,15 @@
 #include "pac.h" /* dx_pac_parse: wpad.os_answers */
 #include "netrec.h"
 #include "readfile.h"
+#include "jpath.h"
 #include "jsontext.h"
+#include "utf8.h"
 
 struct ld {
 	const char *file;
 	char *err;
 	size_t errsz;
-	char path[1024];
+	struct cm_jpath path; /* where the loader is, for fail() */
 	struct dx_fixture *fx;
 };
 
@@ -41,77 +43,29 @@ static int fail(struct ld *ld, const char *fmt, ...)
 	/* values quoted from the fixture keep the error on one line */
 	dx_one_line(msg, '?');
 	snprintf(ld->err, ld->errsz, "%s: %s: %s", ld->file,
-		 ld->path[0] ? ld->path : "$", msg);
+		 ld->path.s[0] ? ld->path.s : "$", msg);
 	return -1;
 }
 
-/* Appends ".member" or ["member"] to the path; returns the old length so
- * the caller can restore it. */
-/* 0 when s is well-formed UTF-8 (RFC 3629: no overlong forms, no
- * surrogates, nothing above U+10FFFF), else 1 + the offset of the first
- * byte that is not. */
-static size_t utf8_bad(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (p[i]) {
-		unsigned c = p[i], n, min, cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; cp = c & 0x1f; }
-		else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; cp = c & 0x0f; }
-		else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; cp = c & 0x07; }
-		else return i + 1;
-		for (unsigned k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80) /* also stops at the NUL */
-				return i + 1;
-			cp = cp << 6 | (p[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i + 1;
-		i += n + 1;
-	}
-	return 0;
-}
-
+/* Appends ".member" or ["member"] to the path (cm_jpath_member; a name
+ * that is not UTF-8 is shown with '?' for its bytes above 0x7F); returns
+ * the old length for cm_jpath_pop. */
 static size_t push(struct ld *ld, const char *member, int bracket)
 {
-	size_t n = strlen(ld->path);
 	char shown[200];
+	if (!dx_utf8_bad(member))
+		return cm_jpath_member(&ld->path, member, bracket);
 	snprintf(shown, sizeof shown, "%s", member);
-	int bad = utf8_bad(member) != 0;
 	for (char *c = shown; *c; c++)
-		if ((unsigned char)*c < 0x20 || (bad && (unsigned char)*c >= 0x80))
+		if ((unsigned char)*c >= 0x80)
 			*c = '?';
-	snprintf(ld->path + n, sizeof ld->path - n,
-		 bracket ? "[\"%s\"]" : ".%s", shown);
-	return n;
-}
-static size_t push_index(struct ld *ld, size_t i)
-{
-	size_t n = strlen(ld->path);
-	snprintf(ld->path + n, sizeof ld->path - n, "[%zu]", i);
-	return n;
-}
-static void pop(struct ld *ld, size_t n) { ld->path[n] = '\0'; }
-
-static const char *type_name(const cJSON *j)
-{
-	if (cJSON_IsString(j)) return "a string";
-	if (cJSON_IsNumber(j)) return "a number";
-	if (cJSON_IsBool(j)) return "a boolean";
-	if (cJSON_IsNull(j)) return "null";
-	if (cJSON_IsArray(j)) return "an array";
-	if (cJSON_IsObject(j)) return "an object";
-	return "invalid";
+	return cm_jpath_member(&ld->path, shown, bracket);
 }
 
 static int want(struct ld *ld, const cJSON *j, int ok, const char *what)
 {
 	if (!ok)
-		return fail(ld, "expected %s, found %s", what, type_name(j));
+		return fail(ld, "expected %s, found %s", what, cm_jpath_type_name(j));
 	return 0;
 }
 
@@ -139,8 +93,8 @@ static int schema_like(const char *s) /* "image_path": shown as .member */
 static int all_utf8(const cJSON *j)
 {
 	for (const cJSON *c = j->child; c; c = c->next) {
-		if ((cJSON_IsObject(j) && utf8_bad(c->string)) ||
-		    (cJSON_IsString(c) && utf8_bad(c->valuestring)) || !all_utf8(c))
+		if ((cJSON_IsObject(j) && dx_utf8_bad(c->string)) ||
+		    (cJSON_IsString(c) && dx_utf8_bad(c->valuestring)) || !all_utf8(c))
 			return 0;
 	}
 	return 1;
@@ -153,19 +107,19 @@ static int all_utf8(const cJSON *j)
 static int check_utf8(struct ld *ld, const cJSON *j)
 {
 	size_t i = 0;
-	if (ld->path[0] == '$' && !ld->path[1] && all_utf8(j))
+	if (ld->path.s[0] == '$' && !ld->path.s[1] && all_utf8(j))
 		return 0;
 	for (const cJSON *c = j->child; c; c = c->next, i++) {
 		size_t n = cJSON_IsObject(j) ? push(ld, c->string, !schema_like(c->string))
-					     : push_index(ld, i);
+					     : cm_jpath_index(&ld->path, i);
 		size_t at;
-		if (cJSON_IsObject(j) && (at = utf8_bad(c->string)) != 0)
+		if (cJSON_IsObject(j) && (at = dx_utf8_bad(c->string)) != 0)
 			return fail(ld, "member name is not valid UTF-8 (byte %zu)", at);
-		if (cJSON_IsString(c) && (at = utf8_bad(c->valuestring)) != 0)
+		if (cJSON_IsString(c) && (at = dx_utf8_bad(c->valuestring)) != 0)
 			return fail(ld, "string is not valid UTF-8 (byte %zu)", at);
 		if (check_utf8(ld, c))
 			return -1;
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	return 0;
 }
@@ -207,23 +161,17 @@ static int check_object(struct ld *ld, const cJSON *j, const char *what)
 static int only_members(struct ld *ld, const cJSON *j,
 			const char *const *allowed)
 {
-	for (const cJSON *c = j->child; c; c = c->next) {
-		int ok = 0;
-		for (const char *const *a = allowed; *a; a++)
-			if (strcmp(*a, c->string) == 0)
-				ok = 1;
-		if (!ok) {
-			char list[256] = "";
-			for (const char *const *a = allowed; *a; a++)
-				snprintf(list + strlen(list), sizeof list - strlen(list),
-					 "%s%s", a == allowed ? "" : ", ", *a);
-			size_t n = push(ld, c->string, 0);
-			fail(ld, "unknown member (allowed here: %s)", list);
-			pop(ld, n);
-			return -1;
-		}
-	}
-	return 0;
+	const cJSON *c = cm_jpath_unknown(j, allowed);
+	char list[256] = "";
+	if (!c)
+		return 0;
+	for (const char *const *a = allowed; *a; a++)
+		snprintf(list + strlen(list), sizeof list - strlen(list),
+			 "%s%s", a == allowed ? "" : ", ", *a);
+	size_t n = push(ld, c->string, 0);
+	fail(ld, "unknown member (allowed here: %s)", list);
+	cm_jpath_pop(&ld->path, n);
+	return -1;
 }
 
 static int get_string(struct ld *ld, const cJSON *j, size_t maxlen,
@@ -352,7 +300,7 @@ static int load_value(struct ld *ld, const cJSON *j, struct dx_regval *v)
 	}
 	if (!cJSON_IsObject(j))
 		return fail(ld, "expected a string (REG_SZ), a number (REG_DWORD) "
-			    "or an object with \"type\", found %s", type_name(j));
+			    "or an object with \"type\", found %s", cm_jpath_type_name(j));
 	if (only_members(ld, j, allowed))
 		return -1;
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "type");
@@ -360,7 +308,7 @@ static int load_value(struct ld *ld, const cJSON *j, struct dx_regval *v)
 	const cJSON *hex = cJSON_GetObjectItemCaseSensitive(j, "hex");
 	size_t n = push(ld, "type", 0);
 	if (!t) {
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 		return fail(ld, "missing \"type\" (REG_SZ, REG_EXPAND_SZ, "
 			    "REG_MULTI_SZ, REG_DWORD, REG_QWORD, REG_BINARY)");
 	}
@@ -370,7 +318,7 @@ static int load_value(struct ld *ld, const cJSON *j, struct dx_regval *v)
 	int type = dx_regtype_parse(tn);
 	if (type < 0)
 		return fail(ld, "unknown registry type \"%s\"", tn);
-	pop(ld, n);
+	cm_jpath_pop(&ld->path, n);
 	v->type = (enum dx_regtype)type;
 	if (hex && type != DX_REG_BINARY && type != DX_REG_NONE) {
 		push(ld, "hex", 0);
@@ -389,7 +337,7 @@ static int load_value(struct ld *ld, const cJSON *j, struct dx_regval *v)
 			return -1;
 		if (parse_hex(ld, s, v))
 			return -1;
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 		return 0;
 	}
 	if (!data)
@@ -424,14 +372,14 @@ static int load_value(struct ld *ld, const cJSON *j, struct dx_regval *v)
 			return -1;
 		size_t total = 0, count = 0;
 		for (const cJSON *s = data->child; s; s = s->next, count++) {
-			size_t m = push_index(ld, count);
+			size_t m = cm_jpath_index(&ld->path, count);
 			if (want(ld, s, cJSON_IsString(s), "a string"))
 				return -1;
 			total += strlen(s->valuestring) + 1;
 			if (total > DX_FIXTURE_MAX_STRING)
 				return fail(ld, "REG_MULTI_SZ longer than %u bytes",
 					    DX_FIXTURE_MAX_STRING);
-			pop(ld, m);
+			cm_jpath_pop(&ld->path, m);
 		}
 		v->data = malloc(total + 1);
 		if (!v->data)
@@ -444,7 +392,7 @@ static int load_value(struct ld *ld, const cJSON *j, struct dx_regval *v)
 		break;
 	}
 	}
-	pop(ld, n);
+	cm_jpath_pop(&ld->path, n);
 	return 0;
 }
 
@@ -524,9 +472,9 @@ static int load_registry(struct ld *ld, const cJSON *reg)
 				return fail(ld, "out of memory");
 			if (load_value(ld, v, &val->v))
 				return -1;
-			pop(ld, m);
+			cm_jpath_pop(&ld->path, m);
 		}
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	return 0;
 }
@@ -563,14 +511,14 @@ static int load_services(struct ld *ld, const cJSON *svcs)
 		if (u < 1)
 			return fail(ld, "service state must be 1 to 7");
 		svc->svc.state = (int)u;
-		pop(ld, m);
+		cm_jpath_pop(&ld->path, m);
 		svc->svc.start_type = 2;
 		if (ty) {
 			push(ld, "start_type", 0);
 			if (get_uint(ld, ty, 4, &u))
 				return -1;
 			svc->svc.start_type = (int)u;
-			pop(ld, m);
+			cm_jpath_pop(&ld->path, m);
 		}
 		if (ip) {
 			const char *p;
@@ -578,9 +526,9 @@ static int load_services(struct ld *ld, const cJSON *svcs)
 			if (get_string(ld, ip, sizeof svc->svc.image_path - 1, &p))
 				return -1;
 			strcpy(svc->svc.image_path, p);
-			pop(ld, m);
+			cm_jpath_pop(&ld->path, m);
 		}
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	return 0;
 }
@@ -640,7 +588,7 @@ static int load_files(struct ld *ld, const cJSON *files)
 			else if (strcmp(tn, "file") != 0)
 				return fail(ld, "\"%s\" is neither \"file\" nor \"dir\"", tn);
 		}
-		pop(ld, m);
+		cm_jpath_pop(&ld->path, m);
 		if (v) {
 			const char *vs;
 			push(ld, "version", 0);
@@ -653,9 +601,9 @@ static int load_files(struct ld *ld, const cJSON *files)
 			file->version = strdup(vs);
 			if (!file->version)
 				return fail(ld, "out of memory");
-			pop(ld, m);
+			cm_jpath_pop(&ld->path, m);
 		}
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	return 0;
 }
@@ -686,7 +634,7 @@ static char *dup_member(struct ld *ld, const cJSON *obj, const char *name,
 	}
 	if (j && get_string(ld, j, maxlen, &s))
 		return NULL;
-	pop(ld, n);
+	cm_jpath_pop(&ld->path, n);
 	char *out = strdup(s ? s : "");
 	if (!out)
 		fail(ld, "out of memory");
@@ -709,7 +657,7 @@ static int load_events(struct ld *ld, const cJSON *evs)
 		return fail(ld, "out of memory");
 	size_t i = 0;
 	for (const cJSON *e = evs->child; e; e = e->next, i++) {
-		size_t n = push_index(ld, i);
+		size_t n = cm_jpath_index(&ld->path, i);
 		struct dx_event *ev = &fx->events.items[fx->events.count++];
 		if (want(ld, e, cJSON_IsObject(e), "an event object") ||
 		    only_members(ld, e, allowed))
@@ -728,18 +676,18 @@ static int load_events(struct ld *ld, const cJSON *evs)
 		if (get_uint(ld, id, 65535, &u))
 			return -1;
 		ev->id = (uint32_t)u;
-		pop(ld, m);
+		cm_jpath_pop(&ld->path, m);
 		push(ld, "level", 0);
 		ev->level = lv ? parse_level(lv) : DX_EV_INFO;
 		if (ev->level < 0)
 			return fail(ld, "expected critical, error, warning, information, verbose or 1-5");
-		pop(ld, m);
+		cm_jpath_pop(&ld->path, m);
 		push(ld, "time", 0);
 		if (!tm)
 			return fail(ld, "missing");
 		if (get_time(ld, tm, &ev->time))
 			return -1;
-		pop(ld, m);
+		cm_jpath_pop(&ld->path, m);
 		/* the insertion strings, what EvtRender gives as EventData */
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "strings");
 		if (st) {
@@ -750,17 +698,17 @@ static int load_events(struct ld *ld, const cJSON *evs)
 				return fail(ld, "more than 256 insertion strings");
 			size_t k = 0;
 			for (const cJSON *a = st->child; a; a = a->next, k++) {
-				size_t q = push_index(ld, k);
+				size_t q = cm_jpath_index(&ld->path, k);
 				const char *s;
 				if (get_string(ld, a, DX_FIXTURE_MAX_STRING, &s))
 					return -1;
 				if (dx_strlist_push(&ev->strings, s))
 					return fail(ld, "out of memory");
-				pop(ld, q);
+				cm_jpath_pop(&ld->path, q);
 			}
-			pop(ld, m);
+			cm_jpath_pop(&ld->path, m);
 		}
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	return 0;
 }
@@ -815,7 +763,7 @@ static int load_dns(struct ld *ld, const cJSON *dns)
 			if (count_children(h) > 64)
 				return fail(ld, "more than 64 addresses");
 			for (const cJSON *a = h->child; a; a = a->next, i++) {
-				size_t m = push_index(ld, i);
+				size_t m = cm_jpath_index(&ld->path, i);
 				if (want(ld, a, cJSON_IsString(a), "an address string"))
 					return -1;
 				if (!valid_address(a->valuestring))
@@ -823,7 +771,7 @@ static int load_dns(struct ld *ld, const cJSON *dns)
 						    a->valuestring);
 				if (dx_strlist_push(&d->addresses, a->valuestring))
 					return fail(ld, "out of memory");
-				pop(ld, m);
+				cm_jpath_pop(&ld->path, m);
 			}
 			d->status = DX_OK;
 		} else if (cJSON_IsObject(h)) {
@@ -839,7 +787,7 @@ static int load_dns(struct ld *ld, const cJSON *dns)
 					 "a whole number of milliseconds from 0 to 600000"))
 					return -1;
 				d->delay_ms = dl->valueint;
-				pop(ld, m);
+				cm_jpath_pop(&ld->path, m);
 			}
 			const cJSON *e = cJSON_GetObjectItemCaseSensitive(h, "error");
 			push(ld, "error", 0);
@@ -858,9 +806,9 @@ static int load_dns(struct ld *ld, const cJSON *dns)
 				return fail(ld, "\"%s\" is not nxdomain, servfail or timeout", es);
 		} else {
 			return fail(ld, "expected an array of addresses or {\"error\": ...}, found %s",
-				    type_name(h));
+				    cm_jpath_type_name(h));
 		}
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	return 0;
 }
@@ -895,7 +843,7 @@ static int load_wpad(struct ld *ld, const cJSON *w)
 	} else {
 		return fail(ld, "\"%s\" is not dhcp, dns, not-found or timeout", s);
 	}
-	pop(ld, n);
+	cm_jpath_pop(&ld->path, n);
 	if (fw->status != DX_OK) {
 		const cJSON *os = cJSON_GetObjectItemCaseSensitive(w, "os_answers");
 		if (u || sc || os) {
@@ -916,14 +864,14 @@ static int load_wpad(struct ld *ld, const cJSON *w)
 			return fail(ld, "the URL has a space or a control character");
 	if (!(fw->url = strdup(s)))
 		return fail(ld, "out of memory");
-	pop(ld, n);
+	cm_jpath_pop(&ld->path, n);
 	if (sc) {
 		push(ld, "script", 0);
 		if (get_string(ld, sc, DX_FIXTURE_MAX_STRING, &s))
 			return -1;
 		if (!(fw->script = strdup(s)))
 			return fail(ld, "out of memory");
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	if ((oa = cJSON_GetObjectItemCaseSensitive(w, "os_answers"))) {
 		const cJSON *a;
@@ -941,9 +889,9 @@ static int load_wpad(struct ld *ld, const cJSON *w)
 			if (dx_strlist_push(&fw->os_hosts, a->string) ||
 			    dx_strlist_push(&fw->os_answers, s))
 				return fail(ld, "out of memory");
-			pop(ld, m);
+			cm_jpath_pop(&ld->path, m);
 		}
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	return 0;
 }
@@ -979,7 +927,7 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 		return fail(ld, "out of memory");
 	size_t i = 0;
 	for (const cJSON *f = faults->child; f; f = f->next, i++) {
-		size_t n = push_index(ld, i);
+		size_t n = cm_jpath_index(&ld->path, i);
 		struct dx_fault_rule *r = &fx->faults[fx->nfaults++];
 		if (want(ld, f, cJSON_IsObject(f), "a fault rule object") ||
 		    only_members(ld, f, allowed))
@@ -1001,7 +949,7 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 		if (!ok)
 			return fail(ld, "unknown primitive \"%s\" (reg_read, svc_query, events_query, resolve, ...)", s);
 		strcpy(r->primitive, s);
-		pop(ld, m);
+		cm_jpath_pop(&ld->path, m);
 		push(ld, "target", 0);
 		if (t) {
 			if (get_string(ld, t, sizeof r->target - 1, &s))
@@ -1010,7 +958,7 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 		} else {
 			strcpy(r->target, "*");
 		}
-		pop(ld, m);
+		cm_jpath_pop(&ld->path, m);
 		push(ld, "error", 0);
 		if (!e)
 			return fail(ld, "missing (access-denied, not-found, transient, timeout, bad-data, unsupported)");
@@ -1025,23 +973,23 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 			}
 		if (!ok)
 			return fail(ld, "unknown error \"%s\" (access-denied, not-found, transient, timeout, bad-data, unsupported)", s);
-		pop(ld, m);
+		cm_jpath_pop(&ld->path, m);
 		uint64_t u;
 		if (a) {
 			push(ld, "after", 0);
 			if (get_uint(ld, a, 1000000, &u))
 				return -1;
 			r->after = (unsigned)u;
-			pop(ld, m);
+			cm_jpath_pop(&ld->path, m);
 		}
 		if (c) {
 			push(ld, "count", 0);
 			if (get_uint(ld, c, 1000000, &u))
 				return -1;
 			r->count = (unsigned)u;
-			pop(ld, m);
+			cm_jpath_pop(&ld->path, m);
 		}
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	return 0;
 }
@@ -1068,7 +1016,7 @@ static int load_root(struct ld *ld, const cJSON *root)
 				    "mdediag-fixture/1 (update mdediag to replay it)", s);
 		if (strcmp(s, "mdediag-fixture/1") != 0)
 			return fail(ld, "\"%s\" is not a schema this version reads (mdediag-fixture/1)", s);
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	if (!(fx->description = dup_member(ld, root, "description", 0, 4096, "")))
 		return -1;
@@ -1078,13 +1026,13 @@ static int load_root(struct ld *ld, const cJSON *root)
 		if (get_string(ld, j, 255, &s))
 			return -1;
 		strcpy(fx->hostname, s);
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	if ((j = cJSON_GetObjectItemCaseSensitive(root, "clock"))) {
 		n = push(ld, "clock", 0);
 		if (get_time(ld, j, &fx->clock))
 			return -1;
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	fx->elevated = 1; /* mdediag is meant to run from an elevated prompt */
 	if ((j = cJSON_GetObjectItemCaseSensitive(root, "process"))) {
@@ -1099,9 +1047,9 @@ static int load_root(struct ld *ld, const cJSON *root)
 			if (want(ld, el, cJSON_IsBool(el), "true or false"))
 				return -1;
 			fx->elevated = cJSON_IsTrue(el);
-			pop(ld, m);
+			cm_jpath_pop(&ld->path, m);
 		}
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	if ((j = cJSON_GetObjectItemCaseSensitive(root, "time_zone"))) {
 		/* {"utc_offset_minutes": 540, "name": "Tokyo Standard Time"}:
@@ -1120,16 +1068,16 @@ static int load_root(struct ld *ld, const cJSON *root)
 			 "a whole number of minutes from -720 to 840"))
 			return -1;
 		fx->tz.offset_s = (int32_t)m->valueint * 60;
-		pop(ld, k);
+		cm_jpath_pop(&ld->path, k);
 		if ((m = cJSON_GetObjectItemCaseSensitive(j, "name"))) {
 			k = push(ld, "name", 0);
 			if (get_string(ld, m, sizeof fx->tz.name - 1, &s))
 				return -1;
 			snprintf(fx->tz.name, sizeof fx->tz.name, "%s", s);
-			pop(ld, k);
+			cm_jpath_pop(&ld->path, k);
 		}
 		fx->tz_given = 1;
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	static const struct {
 		const char *name;
@@ -1145,7 +1093,7 @@ static int load_root(struct ld *ld, const cJSON *root)
 		n = push(ld, sections[i].name, 0);
 		if (sections[i].load(ld, j))
 			return -1;
-		pop(ld, n);
+		cm_jpath_pop(&ld->path, n);
 	}
 	if ((j = cJSON_GetObjectItemCaseSensitive(root, "network"))) {
 		/* what the device saw on the network (collect), netrec.h */
@@ -1203,7 +1151,7 @@ void dx_fixture_free(struct dx_fixture *fx)
 struct dx_fixture *dx_fixture_parse(const char *text, size_t len,
 				    const char *name, char *err, size_t errsz)
 {
-	struct ld ld = {.file = name, .err = err, .errsz = errsz, .path = "$"};
+	struct ld ld = {.file = name, .err = err, .errsz = errsz, .path = {.s = "$"}};
 	struct dx_fixture *fx = calloc(1, sizeof *fx);
 	cJSON *root = NULL;
 	if (!fx || !(fx->source = strdup(name))) {
@@ -1221,7 +1169,7 @@ struct dx_fixture *dx_fixture_parse(const char *text, size_t len,
 	}
 	char why[160];
 	if (dx_json_text_check(text, len, why, sizeof why)) {
-		ld.path[0] = '\0';
+		ld.path.s[0] = '\0';
 		fail(&ld, "%s", why);
 		goto bad;
 	}
@@ -1243,7 +1191,7 @@ struct dx_fixture *dx_fixture_parse(const char *text, size_t len,
 			off = (size_t)(ep - text);
 		size_t line, col;
 		dx_text_line_col(text, len, off, &line, &col);
-		ld.path[0] = '\0';
+		ld.path.s[0] = '\0';
 		fail(&ld, "not valid JSON (or nested too deeply) near line %zu, column %zu",
 		     line, col);
 		goto bad;

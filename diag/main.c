@@ -14,6 +14,7 @@
 #include "win32_args.h"
 #include "catalog.h"
 #include "checks.h"
+#include "cliopt.h"
 #include "console.h"
 #include "data.h"
 #include "fixture.h"
@@ -241,19 +242,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		}
 		case ':':
-			if (strncmp(bad, "--", 2) == 0 && strchr(bad, '='))	/* MinGW: a flag given "=value" */
-				return usage_error("option '%.*s' takes no value",
-						   (int)strcspn(bad, "="), bad);
-			if (strncmp(bad, "--", 2) == 0)
-				return usage_error("option '%s' needs a value", bad);
-			return usage_error("option '-%c' needs a value", optopt);
-		default:
-			if (strncmp(bad, "--", 2) != 0)
-				return usage_error("unknown option '-%c'", optopt);
-			if (optopt)	/* a known flag given "=value" */
-				return usage_error("option '%.*s' takes no value",
-						   (int)strcspn(bad, "="), bad);
-			return usage_error("unknown option '%.*s'", (int)strcspn(bad, "="), bad);
+		default: {
+			char msg[4096];
+			return usage_error("%s", cm_getopt_error(c, bad, optopt, msg, sizeof msg));
+		}
 		}
 	}
 	if (optind < argc)

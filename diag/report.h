@@ -50,8 +50,6 @@ struct dx_text_opts {
  * the model never starts a line: newlines and controls print as '?'. */
 int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *cat,
 			const struct dx_text_opts *o);
-/* The same in English labels, no colour (kept for existing callers). */
-int dx_report_text(FILE *out, const cJSON *model, int width);
 
 /* One self-contained HTML page (inline CSS, no scripts, no external
  * resources), printable: verdict, device information, summary, detailed
@@ -84,17 +82,6 @@ void dx_progress(const char *fmt, ...) DX_PRINTF(1, 2);
 void dx_progress_done(void);
 
 /* Helpers shared by the writers. */
-/* Decodes one UTF-8 sequence at s (not at its NUL): returns its length and
- * the code point, or length 1 and U+FFFD for an invalid byte. */
-size_t dx_utf8_decode(const char *s, unsigned *cp);
-/* 1 for code points a report must not pass through: C0/C1 controls (tab
- * and newline excepted), DEL, bidi embeddings/overrides/isolates. */
-int dx_cp_unsafe(unsigned cp);
-/* Display columns of a code point: 2 for East Asian wide/fullwidth, 0 for
- * combining marks, else 1. */
-int dx_cp_width(unsigned cp);
-/* Display columns of a UTF-8 string (unsafe and invalid count 1). */
-int dx_display_width(const char *s);
 /* What the run could not determine, as a new array of {"check", "reason"}
  * (reason: not-elevated, access-denied, network-not-tested, facts-missing,
  * transient; said through the catalog's "reason.CODE" label): the model's

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "utf8.h"
 
 #define MAX_SHOWN 2000 /* code points of one value shown; the JSON has all */
 #define MAX_CELL 400   /* ... in a cell of the results table; evidence has more */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "utf8.h"
 
 struct line {
 	char buf[DX_INTUNE_MAX];

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "utf8.h"
 
 static void add_str(cJSON *o, const char *k, const char *v)
 {

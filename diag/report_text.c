@@ -1,12 +1,14 @@
 /* report_text.c - the report for people in a terminal: the verdict and the
  * next step on top, then every finding with its evidence, wrapped to a
  * width in display columns (CJK counts 2, so Japanese fits too). Also the
- * helpers every writer shares (UTF-8, widths, colour, progress line). */
+ * helpers every writer shares (what was not determined, colour, progress
+ * line); the UTF-8 rules are in utf8.c. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "console.h"
 #include "report.h"
+#include "utf8.h"
 #ifdef _WIN32
 #include <io.h>
 #define dx_isatty(f) _isatty(_fileno(f))
@@ -16,75 +18,6 @@
 #endif
 
 /* ---- shared helpers ----------------------------------------------------- */
-
-size_t dx_utf8_decode(const char *str, unsigned *cp)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	unsigned c = s[0], min;
-	size_t n;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2, c &= 0x1F, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3, c &= 0x0F, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4, c &= 0x07, min = 0x10000;
-	else
-		goto bad;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		goto bad;
-	*cp = c;
-	return n;
-bad:
-	*cp = 0xFFFD;
-	return 1;
-}
-
-int dx_cp_unsafe(unsigned cp)
-{
-	if (cp == '\t' || cp == '\n')
-		return 0;
-	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
-	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-	       cp == 0x200E || cp == 0x200F || cp == 0x061C;
-}
-
-int dx_cp_width(unsigned cp)
-{
-	/* combining marks and zero-width characters */
-	if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200D) ||
-	    (cp >= 0xFE00 && cp <= 0xFE0F))
-		return 0;
-	/* East Asian Wide and Fullwidth (the ranges that matter here) */
-	if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
-	    (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-	    (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
-	    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-	    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
-	    (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD))
-		return 2;
-	return 1;
-}
-
-int dx_display_width(const char *s)
-{
-	int w = 0;
-	unsigned cp;
-	while (s && *s) {
-		s += dx_utf8_decode(s, &cp);
-		w += dx_cp_unsafe(cp) ? 1 : dx_cp_width(cp);
-	}
-	return w;
-}
 
 cJSON *dx_report_not_determined(const cJSON *model)
 {
@@ -772,16 +705,4 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 	}
 	free(cmd);
 	return ferror(out) ? -1 : 0;
-}
-
-int dx_report_text(FILE *out, const cJSON *model, int width)
-{
-	struct dx_text_opts o = {width, 0, 0};
-	struct dx_catalog cat;
-	char err[128];
-	if (dx_catalog_load(&cat, "en", err, sizeof err))
-		return -1;
-	int rc = dx_report_text_opts(out, model, &cat, &o);
-	dx_catalog_free(&cat);
-	return rc;
 }

@@ -3,12 +3,7 @@
 #include <string.h>
 #include "hx_json.h"
 #include "hx_match.h"
-
-static const char *str_member(const cJSON *o, const char *name)
-{
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, name);
-	return cJSON_IsString(j) ? j->valuestring : NULL;
-}
+#include "jpath.h"
 
 /* A JSON value shown compactly in a message, truncated to fit. */
 static void show(const cJSON *j, char *buf, size_t sz)
@@ -43,7 +38,7 @@ int hx_report_has(const cJSON *report, const char *id)
 {
 	const cJSON *f;
 	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(report, "findings")) {
-		const char *fid = str_member(f, "id");
+		const char *fid = cm_jpath_string(f, "id");
 		if (fid && strcmp(fid, id) == 0)
 			return 1;
 	}
@@ -53,25 +48,19 @@ int hx_report_has(const cJSON *report, const char *id)
 static int only(const cJSON *o, const char *const allowed[], const char *where,
 		char *why, size_t whysz)
 {
-	for (const cJSON *m = o->child; m; m = m->next) {
-		int ok = 0;
-		for (const char *const *a = allowed; *a && !ok; a++)
-			ok = strcmp(*a, m->string) == 0;
-		if (!ok) {
-			snprintf(why, whysz, "bad expectation: %s: unknown member \"%s\"",
-				 where, m->string);
-			return -1;
-		}
-	}
-	return 0;
+	const cJSON *m = cm_jpath_unknown(o, allowed);
+	if (!m)
+		return 0;
+	snprintf(why, whysz, "bad expectation: %s: unknown member \"%s\"", where, m->string);
+	return -1;
 }
 
 /* A short label for an expected finding: id{variant,key=value...}. */
 static void label(const cJSON *want, char *buf, size_t sz)
 {
 	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(want, "evidence");
-	const char *variant = str_member(want, "variant");
-	const char *id = str_member(want, "id");
+	const char *variant = cm_jpath_string(want, "variant");
+	const char *id = cm_jpath_string(want, "id");
 	size_t n = (size_t)snprintf(buf, sz, "%s", id ? id : "?");
 	if (variant && n < sz)
 		n += (size_t)snprintf(buf + n, sz - n, "/%s", variant);
@@ -97,10 +86,10 @@ static int score(const cJSON *want, const cJSON *have, char *miss, size_t misssz
 	miss[0] = '\0';
 	static const char *const fields[] = {"severity", "variant", "outcome", "reason"};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		const char *w = str_member(want, fields[i]);
+		const char *w = cm_jpath_string(want, fields[i]);
 		if (!w)
 			continue;
-		const char *h = str_member(have, fields[i]);
+		const char *h = cm_jpath_string(have, fields[i]);
 		if (h && strcmp(w, h) == 0) {
 			s++;
 		} else if (!miss[0]) {
@@ -128,7 +117,7 @@ static int score(const cJSON *want, const cJSON *have, char *miss, size_t misssz
 int hx_finding_matches(const cJSON *want, const cJSON *have)
 {
 	char miss[400];
-	const char *w = str_member(want, "id"), *h = str_member(have, "id");
+	const char *w = cm_jpath_string(want, "id"), *h = cm_jpath_string(have, "id");
 	if (!w || !h || strcmp(w, h) != 0)
 		return 0;
 	score(want, have, miss, sizeof miss);
@@ -138,7 +127,7 @@ int hx_finding_matches(const cJSON *want, const cJSON *have)
 int hx_finding_score(const cJSON *want, const cJSON *have)
 {
 	char miss[400];
-	const char *w = str_member(want, "id"), *h = str_member(have, "id");
+	const char *w = cm_jpath_string(want, "id"), *h = cm_jpath_string(have, "id");
 	if (!w || !h || strcmp(w, h) != 0)
 		return -1;
 	return score(want, have, miss, sizeof miss);
@@ -157,13 +146,13 @@ static int check_finding(const cJSON *want, const cJSON *findings, size_t idx,
 	}
 	if (only(want, allowed, where, why, whysz))
 		return HX_MATCH_BAD_EXPECT;
-	const char *id = str_member(want, "id");
+	const char *id = cm_jpath_string(want, "id");
 	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(want, "evidence");
 	if (!id || (ev && !cJSON_IsObject(ev)) ||
-	    (cJSON_GetObjectItemCaseSensitive(want, "severity") && !str_member(want, "severity")) ||
-	    (cJSON_GetObjectItemCaseSensitive(want, "variant") && !str_member(want, "variant")) ||
-	    (cJSON_GetObjectItemCaseSensitive(want, "outcome") && !str_member(want, "outcome")) ||
-	    (cJSON_GetObjectItemCaseSensitive(want, "reason") && !str_member(want, "reason"))) {
+	    (cJSON_GetObjectItemCaseSensitive(want, "severity") && !cm_jpath_string(want, "severity")) ||
+	    (cJSON_GetObjectItemCaseSensitive(want, "variant") && !cm_jpath_string(want, "variant")) ||
+	    (cJSON_GetObjectItemCaseSensitive(want, "outcome") && !cm_jpath_string(want, "outcome")) ||
+	    (cJSON_GetObjectItemCaseSensitive(want, "reason") && !cm_jpath_string(want, "reason"))) {
 		snprintf(why, whysz, "bad expectation: %s: needs \"id\" (string); "
 			 "severity, variant, outcome, reason strings; evidence an object", where);
 		return HX_MATCH_BAD_EXPECT;
@@ -172,7 +161,7 @@ static int check_finding(const cJSON *want, const cJSON *findings, size_t idx,
 	char best_miss[400] = "", miss[400];
 	const cJSON *f;
 	cJSON_ArrayForEach(f, findings) {
-		const char *fid = str_member(f, "id");
+		const char *fid = cm_jpath_string(f, "id");
 		if (!fid || strcmp(fid, id) != 0)
 			continue;
 		candidates++;
@@ -216,7 +205,7 @@ int hx_match(const cJSON *expect, const cJSON *report, int exit_code,
 
 	const cJSON *w = cJSON_GetObjectItemCaseSensitive(expect, "verdict");
 	if (w) {
-		const char *have = str_member(verdict, "id");
+		const char *have = cm_jpath_string(verdict, "id");
 		if (!cJSON_IsString(w)) {
 			snprintf(why, whysz, "bad expectation: expect.verdict: expected a string");
 			return HX_MATCH_BAD_EXPECT;
@@ -235,7 +224,7 @@ int hx_match(const cJSON *expect, const cJSON *report, int exit_code,
 		w = cJSON_GetObjectItemCaseSensitive(expect, vfields[k].key);
 		if (!w)
 			continue;
-		const char *have = str_member(verdict, vfields[k].member);
+		const char *have = cm_jpath_string(verdict, vfields[k].member);
 		if (!cJSON_IsString(w)) {
 			snprintf(why, whysz, "bad expectation: expect.%s: expected a string",
 				 vfields[k].key);

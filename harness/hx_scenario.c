@@ -9,6 +9,7 @@
 #include "hx_match.h"
 #include "hx_proc.h"
 #include "hx_scenario.h"
+#include "jpath.h"
 
 #define HX_MAX_ARGS 160
 #define HX_MAX_EXTRA 16
@@ -16,12 +17,6 @@
 #define HX_STDERR_MAX (64u << 10)
 #define HX_CLOUD_START_MS 5000
 #define HX_CLOUD_STOP_MS 1000
-
-static const char *str_member(const cJSON *o, const char *name)
-{
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, name);
-	return cJSON_IsString(j) ? j->valuestring : NULL;
-}
 
 static int string_array(const cJSON *j)
 {
@@ -51,25 +46,20 @@ int hx_scenario_load(struct hx_scenario *sc, const char *dir, const char *name,
 	const char *bad = NULL;
 	if (!cJSON_IsObject(j))
 		bad = "$: expected an object";
-	for (const cJSON *m = cJSON_IsObject(j) ? j->child : NULL; m && !bad; m = m->next) {
-		int ok = 0;
-		for (const char *const *a = allowed; *a; a++)
-			ok = ok || strcmp(*a, m->string) == 0;
-		if (!ok) {
-			snprintf(err, errsz, "%s: $.%s: unknown member", path, m->string);
-			goto fail;
-		}
+	const cJSON *m = cJSON_IsObject(j) ? cm_jpath_unknown(j, allowed) : NULL;
+	if (m) {
+		snprintf(err, errsz, "%s: $.%s: unknown member", path, m->string);
+		goto fail;
 	}
-	if (!bad && !str_member(j, "branch"))
+	if (!bad && !cm_jpath_string(j, "branch"))
 		bad = "$.branch: missing (one line: the article branch covered)";
-	if (!bad && !str_member(j, "fixture"))
+	if (!bad && !cm_jpath_string(j, "fixture"))
 		bad = "$.fixture: missing (a fixture path)";
 	if (!bad && !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "expect")))
 		bad = "$.expect: missing or not an object";
-	const cJSON *m;
-	if (!bad && (m = cJSON_GetObjectItemCaseSensitive(j, "overrides")) && !cJSON_IsObject(m))
+	if (!bad && cm_jpath_get(j, "overrides", cJSON_Object, &m) < 0)
 		bad = "$.overrides: expected an object";
-	if (!bad && (m = cJSON_GetObjectItemCaseSensitive(j, "cloud")) && !cJSON_IsObject(m))
+	if (!bad && cm_jpath_get(j, "cloud", cJSON_Object, &m) < 0)
 		bad = "$.cloud: expected an object";
 	if (!bad && (m = cJSON_GetObjectItemCaseSensitive(j, "connect_to")) && !string_array(m))
 		bad = "$.connect_to: expected an array of strings";
@@ -103,7 +93,7 @@ void hx_scenario_free(struct hx_scenario *sc)
 
 cJSON *hx_scenario_fixture(const struct hx_scenario *sc, char *err, size_t errsz)
 {
-	const char *rel = str_member(sc->json, "fixture");
+	const char *rel = cm_jpath_string(sc->json, "fixture");
 	char path[PATH_MAX * 2 + 2];
 	if (rel[0] == '/')
 		snprintf(path, sizeof path, "%s", rel);
@@ -453,11 +443,11 @@ static void compare(const cJSON *live, const cJSON *replay, int evidence, char *
 		const cJSON *ea, *eb, *x;
 		if (!b) {
 			snprintf(why, whysz, "replay lacks finding %d (%s)", i,
-				 str_member(a, "id") ? str_member(a, "id") : "?");
+				 cm_jpath_string(a, "id") ? cm_jpath_string(a, "id") : "?");
 			return;
 		}
 		for (int k = 0; k < 3; k++) {
-			const char *va = str_member(a, keys[k]), *vb = str_member(b, keys[k]);
+			const char *va = cm_jpath_string(a, keys[k]), *vb = cm_jpath_string(b, keys[k]);
 			if (!va || !vb || strcmp(va, vb)) {
 				snprintf(why, whysz, "finding %d %s: live %.200s, replay %.200s", i,
 					 keys[k], va ? va : "-", vb ? vb : "-");
@@ -477,7 +467,7 @@ static void compare(const cJSON *live, const cJSON *replay, int evidence, char *
 					char *vx = cJSON_PrintUnformatted(x);
 					char *vy = y ? cJSON_PrintUnformatted(y) : NULL;
 					snprintf(why, whysz, "%s evidence %s: live %.150s, replay %.150s",
-						 str_member(a, "id"), x->string,
+						 cm_jpath_string(a, "id"), x->string,
 						 pass ? (vy ? vy : "-") : vx, pass ? vx : (vy ? vy : "-"));
 					free(vx);
 					free(vy);
@@ -489,11 +479,11 @@ static void compare(const cJSON *live, const cJSON *replay, int evidence, char *
 		i++;
 	}
 	if (b) {
-		snprintf(why, whysz, "replay has an extra finding %s", str_member(b, "id"));
+		snprintf(why, whysz, "replay has an extra finding %s", cm_jpath_string(b, "id"));
 		return;
 	}
-	const char *va = str_member(cJSON_GetObjectItemCaseSensitive(live, "verdict"), "id");
-	const char *vb = str_member(cJSON_GetObjectItemCaseSensitive(replay, "verdict"), "id");
+	const char *va = cm_jpath_string(cJSON_GetObjectItemCaseSensitive(live, "verdict"), "id");
+	const char *vb = cm_jpath_string(cJSON_GetObjectItemCaseSensitive(replay, "verdict"), "id");
 	if (!va || !vb || strcmp(va, vb))
 		snprintf(why, whysz, "verdict: live %s, replay %s", va ? va : "-", vb ? vb : "-");
 }
@@ -543,7 +533,7 @@ static const char *leaked(const cJSON *plain, const char *red)
 	if (strstr(red, "127.0.0.1"))
 		return "127.0.0.1";
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(net, "destinations")) {
-		const char *ph = str_member(cJSON_GetObjectItemCaseSensitive(d, "route"), "proxy_host");
+		const char *ph = cm_jpath_string(cJSON_GetObjectItemCaseSensitive(d, "route"), "proxy_host");
 		if (ph && strcasestr(red, ph)) {
 			snprintf(found, sizeof found, "%s", ph);
 			return found;

@@ -3,6 +3,7 @@
 #include "hx_json.h"
 #include "hx_match.h"
 #include "hx_update.h"
+#include "jpath.h"
 
 #define HX_UPDATE_MAX_KEYS 3
 
@@ -12,12 +13,6 @@ static const char *const preferred[] = {
 	"status", "state_name", "edition", "build", "version", "action", "cause",
 	NULL
 };
-
-static const char *str_member(const cJSON *o, const char *name)
-{
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, name);
-	return cJSON_IsString(j) ? j->valuestring : NULL;
-}
 
 static int is_scalar(const cJSON *j)
 {
@@ -43,8 +38,8 @@ static const cJSON *closest(const cJSON *want, const cJSON *findings)
  * and up to HX_UPDATE_MAX_KEYS preferred evidence members. */
 static cJSON *entry_for(const cJSON *f, const cJSON *like)
 {
-	const char *id = str_member(f, "id"), *variant = str_member(f, "variant");
-	const char *sev = str_member(f, "severity");
+	const char *id = cm_jpath_string(f, "id"), *variant = cm_jpath_string(f, "variant");
+	const char *sev = cm_jpath_string(f, "severity");
 	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
 	cJSON *e = cJSON_CreateObject(), *want = NULL;
 	if (!e)
@@ -129,7 +124,7 @@ static cJSON *new_findings(const cJSON *old_expect, const cJSON *report)
 		}
 	}
 	cJSON_ArrayForEach(f, findings) {
-		const char *id = str_member(f, "id"), *sev = str_member(f, "severity");
+		const char *id = cm_jpath_string(f, "id"), *sev = cm_jpath_string(f, "severity");
 		if (!id || strcmp(id, "verdict") == 0 || !sev || strcmp(sev, "info") == 0 ||
 		    covered(list, f))
 			continue;
@@ -162,7 +157,7 @@ cJSON *hx_update_expect(const cJSON *old_expect, const cJSON *report, int exit_c
 		cJSON_Delete(list);
 		return NULL;
 	}
-	const char *vid = str_member(verdict, "id"), *vvar = str_member(verdict, "variant");
+	const char *vid = cm_jpath_string(verdict, "id"), *vvar = cm_jpath_string(verdict, "variant");
 	if (vid)
 		set_member(x, "verdict", cJSON_CreateString(vid));
 	else

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "cliopt.h"
 #include "hx_checks.h"
 #include "hx_coverage.h"
 #include "hx_json.h"
@@ -201,19 +202,10 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		case O_REPLAY_DIAG: c->o.replay_diag = optarg; break;
 		case O_LIST: c->list = 1; break;
 		case ':':
-			if (strncmp(bad, "--", 2) == 0 && strchr(bad, '='))	/* MinGW: a flag given "=value" */
-				return usage_error("option '%.*s' takes no value",
-						   (int)strcspn(bad, "="), bad);
-			if (strncmp(bad, "--", 2) == 0)
-				return usage_error("option '%s' needs a value", bad);
-			return usage_error("option '-%c' needs a value", optopt);
-		default:
-			if (strncmp(bad, "--", 2) != 0)
-				return usage_error("unknown option '-%c'", optopt);
-			int len = (int)strcspn(bad, "=");
-			if (optopt)	/* a known flag given "=value" */
-				return usage_error("option '%.*s' takes no value", len, bad);
-			return usage_error("unknown option '%.*s'", len, bad);
+		default: {
+			char msg[4096];
+			return usage_error("%s", cm_getopt_error(opt, bad, optopt, msg, sizeof msg));
+		}
 		}
 	}
 	for (int i = optind; i < argc; i++) {

@@ -9,6 +9,7 @@
  * SIGTERM/SIGINT (exit 0). Bad usage: one line and a hint on stderr, exit 2.
  * Bad config: one line on stderr naming the file and the JSON path, exit 2.
  * Other start failures: exit 1. */
+#include "cliopt.h"
 #include "mc_control.h"
 #include "mc_server.h"
 #include "mc_util.h"
@@ -105,19 +106,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		}
 		case ':':
-			if(strncmp(bad, "--", 2) == 0 && strchr(bad, '='))	/* MinGW: a flag given "=value" */
-				return usage_error("option '%.*s' takes no value",
-						   (int)strcspn(bad, "="), bad);
-			if(strncmp(bad, "--", 2) == 0)
-				return usage_error("option '%s' needs a value", bad);
-			return usage_error("option '-%c' needs a value", optopt);
-		default:
-			if(strncmp(bad, "--", 2) != 0)
-				return usage_error("unknown option '-%c'", optopt);
-			if(optopt)	/* a known flag given "=value" */
-				return usage_error("option '%.*s' takes no value",
-						   (int)strcspn(bad, "="), bad);
-			return usage_error("unknown option '%.*s'", (int)strcspn(bad, "="), bad);
+		default: {
+			char msg[4096];
+			return usage_error("%s", cm_getopt_error(c, bad, optopt, msg, sizeof(msg)));
+		}
 		}
 	}
 	if(optind < argc)

@@ -1,6 +1,8 @@
 /* mc_config.c - parses and validates the mock cloud's JSON configuration,
  * naming the JSON path of the first error. */
 #include "mc_config.h"
+#include "hostport.h"
+#include "jpath.h"
 #include "mc_util.h"
 #include "jsontext.h"
 
@@ -20,50 +22,13 @@ static const char *const proxy_modes[] = {
 
 #define FAIL(...) do { mc_fmt(err, errlen, __VA_ARGS__); goto out; } while(0)
 
-/* Reads an integer member in [lo, hi]; absent → def. -1 on error. */
-static int get_int(const cJSON *obj, const char *key, int def, int lo, int hi,
-		   const char *path, int *val, char *err, size_t errlen)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-	if(!it) {
-		*val = def;
-		return 0;
-	}
-	/* range first: converting a double outside long long's range (4.4e85)
-	 * to an integer is undefined behaviour */
-	if(cJSON_IsNumber(it) && (it->valuedouble < lo || it->valuedouble > hi)) {
-		mc_fmt(err, errlen, "%s.%s: %g out of range [%d, %d]", path, key,
-		       it->valuedouble, lo, hi);
-		return -1;
-	}
-	if(!cJSON_IsNumber(it) || it->valuedouble != (double)(long long)it->valuedouble) {
-		mc_fmt(err, errlen, "%s.%s: must be an integer", path, key);
-		return -1;
-	}
-	if(it->valuedouble < lo || it->valuedouble > hi) {
-		mc_fmt(err, errlen, "%s.%s: %g out of range [%d, %d]", path, key,
-		       it->valuedouble, lo, hi);
-		return -1;
-	}
-	*val = (int)it->valuedouble;
-	return 0;
-}
-
 /* Rejects members of obj not in the NULL-terminated list `known`. */
 static int check_keys(const cJSON *obj, const char *const *known,
 		      const char *path, char *err, size_t errlen)
 {
-	const cJSON *it;
-	cJSON_ArrayForEach(it, obj) {
-		int ok = 0;
-		for(int i = 0; known[i]; i++)
-			if(strcmp(it->string, known[i]) == 0)
-				ok = 1;
-		if(!ok) {
-			mc_fmt(err, errlen, "%s: unknown key \"%s\"", path, it->string);
-			return -1;
-		}
-	}
+	const cJSON *it = cm_jpath_unknown(obj, known);
+	if(it)
+		return cm_jpath_fail(err, errlen, path, NULL, "unknown key \"%s\"", it->string);
 	return 0;
 }
 
@@ -118,7 +83,7 @@ int mc_faults_parse(const cJSON *arr, const char *path, struct mc_faults *f,
 		}
 		case MC_F_SILENT: {
 			int s;
-			if(get_int(it, "seconds", 0, 0, 3600, p, &s, err, errlen))
+			if(cm_jpath_int(it, "seconds", 0, 0, 3600, p, &s, err, errlen))
 				goto out;
 			f->silent_ms = s * 1000;
 			break;
@@ -126,25 +91,25 @@ int mc_faults_parse(const cJSON *arr, const char *path, struct mc_faults *f,
 		case MC_F_DELAY:
 			if(!cJSON_GetObjectItemCaseSensitive(it, "ms"))
 				FAIL("%s.ms: required (milliseconds)", p);
-			if(get_int(it, "ms", 0, 0, 600000, p, &f->delay_ms, err, errlen))
+			if(cm_jpath_int(it, "ms", 0, 0, 600000, p, &f->delay_ms, err, errlen))
 				goto out;
 			break;
 		case MC_F_BANDWIDTH:
 			if(!cJSON_GetObjectItemCaseSensitive(it, "bytes_per_sec"))
 				FAIL("%s.bytes_per_sec: required", p);
-			if(get_int(it, "bytes_per_sec", 0, 1, 1 << 30, p, &f->bytes_per_sec, err, errlen))
+			if(cm_jpath_int(it, "bytes_per_sec", 0, 1, 1 << 30, p, &f->bytes_per_sec, err, errlen))
 				goto out;
 			break;
 		case MC_F_STATUS:
 			if(!cJSON_GetObjectItemCaseSensitive(it, "code"))
 				FAIL("%s.code: required (an HTTP status)", p);
-			if(get_int(it, "code", 0, 100, 599, p, &f->status, err, errlen))
+			if(cm_jpath_int(it, "code", 0, 100, 599, p, &f->status, err, errlen))
 				goto out;
 			break;
 		case MC_F_FLAKY:
 			if(!cJSON_GetObjectItemCaseSensitive(it, "times"))
 				FAIL("%s.times: required", p);
-			if(get_int(it, "times", 0, 0, 1000000, p, &f->flaky_times, err, errlen))
+			if(cm_jpath_int(it, "times", 0, 0, 1000000, p, &f->flaky_times, err, errlen))
 				goto out;
 			break;
 		case MC_F_WRONG_NAME: {
@@ -179,16 +144,14 @@ static char *dup_str(const char *s)
 static int str_list(const cJSON *obj, const char *key, const char *path,
 		    char ***out, int *n, char *err, size_t errlen)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, key), *it;
-	int i = 0;
+	const cJSON *arr, *it;
+	int i = 0, has = cm_jpath_get(obj, key, cJSON_Array, &arr);
 	*out = NULL;
 	*n = 0;
-	if(!arr)
+	if(has == 0)
 		return 0;
-	if(!cJSON_IsArray(arr)) {
-		mc_fmt(err, errlen, "%s.%s: must be an array of host names", path, key);
-		return -1;
-	}
+	if(has < 0)
+		return cm_jpath_fail(err, errlen, path, key, "must be an array of host names");
 	*out = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(char *));
 	if(!*out) {
 		mc_fmt(err, errlen, "%s.%s: out of memory", path, key);
@@ -208,15 +171,12 @@ static int str_list(const cJSON *obj, const char *key, const char *path,
 static int opt_str(const cJSON *obj, const char *key, const char *path,
 		   char **out, char *err, size_t errlen)
 {
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const char *s;
 	*out = NULL;
-	if(!it)
-		return 0;
-	if(!cJSON_IsString(it) || strlen(it->valuestring) > 255) {
-		mc_fmt(err, errlen, "%s.%s: must be a string", path, key);
-		return -1;
-	}
-	*out = dup_str(it->valuestring);
+	if(cm_jpath_str(obj, key, 255, &s) < 0)
+		return cm_jpath_fail(err, errlen, path, key, "must be a string");
+	if(s)
+		*out = dup_str(s);
 	return 0;
 }
 
@@ -227,7 +187,7 @@ static int parse_proxy(const cJSON *it, const char *p, struct mc_proxy_cfg *px,
 		"name", "as", "mode", "deny", "allow", "user", "password", "realm", NULL
 	};
 	const cJSON *mode;
-	char *colon;
+	char host[256];
 	int i, port;
 
 	if(!cJSON_IsObject(it)) {
@@ -247,9 +207,8 @@ static int parse_proxy(const cJSON *it, const char *p, struct mc_proxy_cfg *px,
 		mc_fmt(err, errlen, "%s.name: required, letters, digits, '-' and '_' only", p);
 		return -1;
 	}
-	if(!px->as || !(colon = strrchr(px->as, ':')) || colon == px->as ||
-	   (port = atoi(colon + 1)) < 1 || port > 65535 ||
-	   strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
+	if(!px->as || cm_hostport_parse(px->as, strlen(px->as), 0, host, sizeof(host), &port,
+					NULL, 0)) {
 		mc_fmt(err, errlen, "%s.as: required, \"host:port\" (the address clients are told)", p);
 		return -1;
 	}
@@ -338,9 +297,9 @@ static int parse_pac(const cJSON *it, const char *p, struct mc_pac *pf, char *er
 		FAIL("%s.encoding: \"utf-8\" (the default) or \"latin1\"", p);
 	if(enc && !sc)
 		FAIL("%s.encoding: only with \"script\"", p);
-	if(get_int(it, "status", 200, 100, 599, p, &pf->status, err, errlen) ||
-	   get_int(it, "pad_to", 0, 0, PAC_MAX, p, &pad, err, errlen) ||
-	   get_int(it, "garbage", 0, 0, PAC_MAX, p, &garbage, err, errlen))
+	if(cm_jpath_int(it, "status", 200, 100, 599, p, &pf->status, err, errlen) ||
+	   cm_jpath_int(it, "pad_to", 0, 0, PAC_MAX, p, &pad, err, errlen) ||
+	   cm_jpath_int(it, "garbage", 0, 0, PAC_MAX, p, &garbage, err, errlen))
 		goto out;
 	if(garbage && sc)
 		FAIL("%s: \"script\" and \"garbage\" exclude each other", p);
@@ -449,10 +408,10 @@ int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t e
 		FAIL("$.timeouts: must be an object");
 	if(to && check_keys(to, known_to, "$.timeouts", err, errlen))
 		goto out;
-	if(get_int(to, "handshake_ms", 10000, 10, 600000, "$.timeouts", &c->to.handshake_ms, err, errlen) ||
-	   get_int(to, "header_ms", 10000, 10, 600000, "$.timeouts", &c->to.header_ms, err, errlen) ||
-	   get_int(to, "idle_ms", 15000, 10, 600000, "$.timeouts", &c->to.idle_ms, err, errlen) ||
-	   get_int(to, "silent_ms", 60000, 10, 3600000, "$.timeouts", &c->to.silent_ms, err, errlen))
+	if(cm_jpath_int(to, "handshake_ms", 10000, 10, 600000, "$.timeouts", &c->to.handshake_ms, err, errlen) ||
+	   cm_jpath_int(to, "header_ms", 10000, 10, 600000, "$.timeouts", &c->to.header_ms, err, errlen) ||
+	   cm_jpath_int(to, "idle_ms", 15000, 10, 600000, "$.timeouts", &c->to.idle_ms, err, errlen) ||
+	   cm_jpath_int(to, "silent_ms", 60000, 10, 3600000, "$.timeouts", &c->to.silent_ms, err, errlen))
 		goto out;
 
 	/* $.clock: the time the Date headers tell (a device's clock is judged
@@ -480,7 +439,7 @@ int mc_config_from_json(cJSON *root, struct mc_config **out, char *err, size_t e
 			c->clock_at = (int64_t)timegm(&tm);
 			c->has_clock_at = 1;
 		}
-		if(get_int(clk, "offset_s", 0, -10 * 365 * 86400, 10 * 365 * 86400, "$.clock", &off,
+		if(cm_jpath_int(clk, "offset_s", 0, -10 * 365 * 86400, 10 * 365 * 86400, "$.clock", &off,
 			   err, errlen))
 			goto out;
 		c->clock_offset_s = off;

@@ -5,6 +5,7 @@
  * request line, silence, throttled writes) and the proxy must see raw
  * bytes anyway, so one small parser serves origin, proxy and interception;
  * MHD serves the control API (mc_control.c). */
+#include "hostport.h"
 #include "mc_conn.h"
 #include "mc_util.h"
 
@@ -193,14 +194,13 @@ static int parse_head(const char *in, size_t head_len, struct mc_req *r)
 		header_value(colon + 1, le, val, sizeof(val));
 #define IS(name) ((size_t)(colon - p) == sizeof(name) - 1 && strncasecmp(p, name, sizeof(name) - 1) == 0)
 		if(IS("Host")) {
-			char *c2;
+			int port;
 			if(r->host[0])
 				return 400;	/* two Host headers */
-			snprintf(r->host, sizeof(r->host), "%.255s", val);
-			if(r->host[0] == '[')
-				c2 = NULL;
-			else if((c2 = strrchr(r->host, ':')))
-				*c2 = 0;
+			/* host[:port] (RFC 9112 3.2: one that is not is a 400) */
+			if(val[0] && cm_hostport_parse(val, strlen(val), 80, r->host,
+						       sizeof(r->host), &port, NULL, 0))
+				return 400;
 			mc_lower(r->host);
 		} else if(IS("Content-Length")) {
 			char *e2;

@@ -7,6 +7,7 @@
  * origin in this process, which runs on the client's own socket after the
  * "200 Connection established" (the same code as the HTTPS listener, so
  * every fault of the target host applies). */
+#include "hostport.h"
 #include "mc_conn.h"
 #include "mc_util.h"
 
@@ -76,23 +77,13 @@ static void block_page(struct mc_conn *c, const struct mc_req *r, const char *ho
 	mc_conn_log(c, r->method[0] == 'C' ? NULL : r->line, host, 403, 0, "blocked by proxy policy");
 }
 
-/* Splits "host:port" (CONNECT) into host and port; 0 ok. */
+/* Splits "host:port" (CONNECT, an absolute URL's authority) into a host
+ * name, lower case, and port (def_port when none); 0 ok. Addresses in
+ * brackets are refused: the mock cloud's hosts have names. */
 static int split_authority(const char *a, char *host, size_t hlen, int *port, int def_port)
 {
-	const char *colon = strrchr(a, ':');
-	size_t n = colon ? (size_t)(colon - a) : strlen(a);
-	*port = def_port;
-	if(colon) {
-		char *e;
-		long p = strtol(colon + 1, &e, 10);
-		if(*e || p < 1 || p > 65535)
-			return -1;
-		*port = (int)p;
-	}
-	if(n == 0 || n >= hlen)
+	if(cm_hostport_parse(a, strlen(a), def_port, host, hlen, port, NULL, 0))
 		return -1;
-	memcpy(host, a, n);
-	host[n] = 0;
 	mc_lower(host);
 	for(char *p = host; *p; p++)
 		if(!(*p == '.' || *p == '-' || *p == '_' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z')))

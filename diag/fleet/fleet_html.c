@@ -15,6 +15,7 @@
 #include "fleet.h"
 #include "platform.h"
 #include "report.h"
+#include "utf8.h"
 
 static const char css[] =
 	":root{--err:#b42318;--err-bg:#fef3f2;--warn:#93370d;--warn-bg:#fffaeb;--ok:#067647;"

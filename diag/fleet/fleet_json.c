@@ -10,6 +10,7 @@
 #include "finding.h"
 #include "platform.h"
 #include "report.h"
+#include "utf8.h"
 
 static void add_str(cJSON *o, const char *k, const char *v)
 {

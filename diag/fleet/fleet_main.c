@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cliopt.h"
 #include "console.h"
 #include "fleet.h"
 #include "lang.h"
@@ -114,9 +115,10 @@ int dx_fleet_main(int argc, char **argv)
 			break;
 		}
 		case ':':
-			return usage_error("option '%s' needs a value", bad);
-		default:
-			return usage_error("unknown option '%.*s'", (int)strcspn(bad, "="), bad);
+		default: {
+			char msg[4096];
+			return usage_error("%s", cm_getopt_error(c, bad, optopt, msg, sizeof msg));
+		}
 		}
 	}
 	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "html") &&

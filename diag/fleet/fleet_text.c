@@ -9,6 +9,7 @@
 #include <string.h>
 #include "fleet.h"
 #include "report.h"
+#include "utf8.h"
 
 struct tw {
 	FILE *out;

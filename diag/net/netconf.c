@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hostport.h"
 #include "netconf.h"
 
 /* Decoded fields are bounded on purpose: truncation is fine there. */
@@ -219,80 +220,19 @@ int dx_winhttp_decode(const unsigned char *b, size_t n, struct dx_winhttp *out)
 
 /* ---- proxy strings ----------------------------------------------------- */
 
-/* Splits "host:port" (or "[v6]:port"); a missing port means `defport`. */
+/* A proxy as WinHTTP and the policy write it: "host:port" (or
+ * "[v6]:port", cm_hostport_parse) after an optional "http://" and before
+ * an optional "/"; a missing port means `defport`. */
 static int split_hostport(const char *s, size_t len, struct dx_hostport *out,
 			  int defport, char *err, size_t errsz)
 {
-	const char *colon = NULL, *host = s;
-	size_t hlen;
 	memset(out, 0, sizeof *out);
 	if (len >= 7 && strncmp(s, "http://", 7) == 0)
-		s += 7, len -= 7, host = s;
+		s += 7, len -= 7;
 	if (len > 0 && s[len - 1] == '/')
 		len--;
-	if (len == 0) {
-		snprintf(err, errsz, "empty");
-		return -1;
-	}
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch <= 0x20 || ch >= 0x7f) {
-			snprintf(err, errsz, "contains %s at position %zu",
-				 ch == ' ' ? "a space" : "a control or non-ASCII character", i);
-			return -1;
-		}
-	}
-	if (s[0] == '[') {
-		const char *rb = memchr(s, ']', len);
-		if (!rb) {
-			snprintf(err, errsz, "unclosed '['");
-			return -1;
-		}
-		host = s + 1;
-		hlen = (size_t)(rb - host);
-		if ((size_t)(rb + 1 - s) < len) {
-			if (rb[1] != ':') {
-				snprintf(err, errsz, "junk after ']'");
-				return -1;
-			}
-			colon = rb + 1;
-		}
-	} else {
-		colon = memchr(s, ':', len);
-		hlen = colon ? (size_t)(colon - s) : len;
-		if (colon && memchr(colon + 1, ':', len - (size_t)(colon + 1 - s))) {
-			snprintf(err, errsz, "more than one ':'");
-			return -1;
-		}
-	}
-	if (hlen == 0 || hlen >= sizeof out->host) {
-		snprintf(err, errsz, hlen ? "host too long" : "no host");
-		return -1;
-	}
-	memcpy(out->host, host, hlen);
-	out->host[hlen] = 0;
-	out->port = defport;
-	if (colon) {
-		size_t plen = len - (size_t)(colon + 1 - s);
-		long port = 0;
-		if (plen == 0 || plen > 5) {
-			snprintf(err, errsz, "bad port");
-			return -1;
-		}
-		for (size_t i = 0; i < plen; i++) {
-			if (!isdigit((unsigned char)colon[1 + i])) {
-				snprintf(err, errsz, "port is not a number");
-				return -1;
-			}
-			port = port * 10 + (colon[1 + i] - '0');
-		}
-		if (port < 1 || port > 65535) {
-			snprintf(err, errsz, "port %ld out of range", port);
-			return -1;
-		}
-		out->port = (int)port;
-	}
-	return 0;
+	return cm_hostport_parse(s, len, defport, out->host, sizeof out->host, &out->port,
+				 err, errsz);
 }
 
 int dx_static_proxy_parse(const char *s, struct dx_hostport *out, char *err,
@@ -569,24 +509,11 @@ static const char *field(const char *p, char *dst, size_t dstsz, int last)
 	return last ? end : end + 1;
 }
 
+/* A port of --connect-to: empty (any, 0) or cm_port_parse's. */
 static int parse_port(const char *s, int *out)
 {
-	long v = 0;
-	if (!*s) {
-		*out = 0;
-		return 0;
-	}
-	if (strlen(s) > 5)
-		return -1;
-	for (; *s; s++) {
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	if (v < 1 || v > 65535)
-		return -1;
-	*out = (int)v;
-	return 0;
+	*out = 0;
+	return *s ? cm_port_parse(s, strlen(s), out, NULL, 0) : 0;
 }
 
 int dx_connect_to_parse(const char *s, struct dx_connect_to *out)

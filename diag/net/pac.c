@@ -8,8 +8,8 @@
 #include "data.h"
 #include "duktape.h"
 #include "pac.h"
-#include "report.h" /* dx_utf8_decode */
 #include "sock.h"
+#include "utf8.h"
 
 /* Evidence strings are bounded on purpose: truncation is fine there. */
 #if defined(__GNUC__) && !defined(__clang__)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "helpers.h"
 #include "report.h"
+#include "utf8.h"
 
 static char *render(const char *device, int json)
 {
@@ -19,7 +20,9 @@ static char *render(const char *device, int json)
 	cJSON *m = dx_report_model(&r.c, &cat, &meta);
 	cr_assert_not_null(m);
 	FILE *f = open_memstream(&buf, &len);
-	cr_assert_eq(json ? dx_report_json(f, m) : dx_report_text(f, m, 80), 0);
+	/* the text writer as main() calls it: 80 columns, no colour, summary */
+	struct dx_text_opts o = {80, 0, 0};
+	cr_assert_eq(json ? dx_report_json(f, m) : dx_report_text_opts(f, m, &cat, &o), 0);
 	fclose(f);
 	cJSON_Delete(m);
 	dx_catalog_free(&cat);

@@ -9,6 +9,7 @@
 #include "checks.h"
 #include "lang.h"
 #include "report.h"
+#include "utf8.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
