@@ -24,6 +24,9 @@ const struct dx_check_id dx_check_table[] = {
 	/* the previous, MMA-based sensor of 2012 R2 / 2016: the cause behind
 	 * "no Sense" and "never onboarded" when the migration stopped halfway */
 	{"onboarding.mma", "sense", 1},
+	/* the deployment tool's own word on its last run, before the
+	 * symptoms it explains (no Sense, not onboarded, stopped) */
+	{"onboarding.deployment-tool", "sense", 1},
 	{"sense.missing.server2016-agent", "sense", 1},
 	{"sense.missing.win11-capability", "sense", 1},
 	{"sense.missing.other", "sense", 1},
@@ -110,6 +113,7 @@ const struct dx_section dx_sections[] = {
 	{"sense", dx_check_sense},
 	{"onboarding", dx_check_onboarding},
 	{"mma", dx_check_mma},
+	{"deploytool", dx_check_deploytool},
 	{"diagtrack", dx_check_diagtrack},
 	{"connectivity", dx_check_net},
 	{"trust", dx_check_trust},
