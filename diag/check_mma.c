@@ -176,8 +176,13 @@ void dx_check_mma(struct dx_ctx *c)
 	} else if (found && d->sense_exists == 1 && onboarded != 1) {
 		variant = "unified-not-onboarded";
 		sev = DX_SEV_ERROR;
+	} else if (found && d->sense_exists != 1) {
+		/* Sense could not be queried (sense.unknown): alone or beside? */
+		variant = "sense-unknown";
+		sev = DX_SEV_WARNING;
+		undetermined = 2;
 	} else if (found) {
-		/* beside an onboarded Sense, or Sense's existence unknown */
+		/* beside an onboarded Sense */
 		variant = "beside-unified";
 		sev = DX_SEV_WARNING;
 	} else if (ls != DX_OK && ls != DX_NOT_FOUND) {
@@ -220,7 +225,9 @@ void dx_check_mma(struct dx_ctx *c)
 		dx_ev_num(f, "onboarding_state", onboarded);
 	else if (d->sense_exists == 1 && os == DX_NOT_FOUND)
 		dx_ev_str(f, "onboarding_state", "absent");
-	if (undetermined) {
+	if (undetermined == 2) {
+		dx_undetermined(f, DX_REASON_FACTS_MISSING);
+	} else if (undetermined) {
 		if (found)
 			dx_ev_undetermined(c, f, "onboarding_state_read", os, &os_err);
 		else

@@ -150,3 +150,16 @@ Test(mma, unreadable_workspaces_still_let_the_sensor_decide)
 	cr_expect_neq(strlen(ev_str(f, "workspaces_read")), 0);
 	run_free(&r);
 }
+
+Test(mma, the_sensor_with_sense_unqueryable_is_not_determined)
+{
+	struct run r;
+	run_short(&r, SERVER("14393", SENSE, ONBOARDED, ", " WS_KEY, ", " HEALTH, ", '" SENSOR "': {}",
+			     ", 'faults': [{'primitive': 'svc_query', 'target': 'Sense', 'error': 'access-denied'}]"));
+	const struct dx_finding *f = finding(&r, "onboarding.mma", "sense-unknown");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DX_SEV_WARNING);
+	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
+	cr_expect_str_eq(ev_str(f, "sense"), "unknown");
+	run_free(&r);
+}
