@@ -21,6 +21,12 @@ const struct dx_check_id dx_check_table[] = {
 	{"os.unknown", "prerequisites", 1},
 	/* 2. the Sense service and onboarding */
 	{"sense.pending-delete", "sense", 1},
+	/* the previous, MMA-based sensor of 2012 R2 / 2016: the cause behind
+	 * "no Sense" and "never onboarded" when the migration stopped halfway */
+	{"onboarding.mma", "sense", 1},
+	/* the deployment tool's own word on its last run, before the
+	 * symptoms it explains (no Sense, not onboarded, stopped) */
+	{"onboarding.deployment-tool", "sense", 1},
 	{"sense.missing.server2016-agent", "sense", 1},
 	{"sense.missing.win11-capability", "sense", 1},
 	{"sense.missing.other", "sense", 1},
@@ -106,6 +112,8 @@ const struct dx_section dx_sections[] = {
 	{"os", dx_check_os},
 	{"sense", dx_check_sense},
 	{"onboarding", dx_check_onboarding},
+	{"mma", dx_check_mma},
+	{"deploytool", dx_check_deploytool},
 	{"diagtrack", dx_check_diagtrack},
 	{"connectivity", dx_check_net},
 	{"trust", dx_check_trust},

@@ -106,6 +106,8 @@ void dx_check_os(struct dx_ctx *c);         /* check_os.c: os.* */
 void dx_check_sense(struct dx_ctx *c);      /* check_sense.c: sense.*, sense.missing.* */
 void dx_check_onboarding(struct dx_ctx *c); /* check_onboarding.c: onboarding.* */
 void dx_check_diagtrack(struct dx_ctx *c); /* check_diagtrack.c: diagtrack.service */
+void dx_check_mma(struct dx_ctx *c);       /* check_mma.c: onboarding.mma */
+void dx_check_deploytool(struct dx_ctx *c); /* check_deploytool.c: onboarding.deployment-tool */
 void dx_check_senselog(struct dx_ctx *c);  /* check_senselog.c: sense.log, sense.log.* */
 void dx_check_trust(struct dx_ctx *c);     /* check_trust.c: schannel.*, trust.* */
 void dx_check_asr(struct dx_ctx *c);        /* check_asr.c: asr.psexec-block */

@@ -58,7 +58,10 @@ int dx_data_load(struct dx_data *d, const char *baselines_path, char *err,
 		d->sense_events = parse_embedded("sense-events.json", err, errsz);
 	if (d->sense_events)
 		d->trust = parse_embedded("trust.json", err, errsz);
-	if (!d->destinations || !d->baselines || !d->sense_events || !d->trust) {
+	if (d->trust)
+		d->deploytool = parse_embedded("deployment-tool.json", err, errsz);
+	if (!d->destinations || !d->baselines || !d->sense_events || !d->trust ||
+	    !d->deploytool) {
 		dx_data_free(d);
 		return -1;
 	}
@@ -71,5 +74,6 @@ void dx_data_free(struct dx_data *d)
 	cJSON_Delete(d->baselines);
 	cJSON_Delete(d->sense_events);
 	cJSON_Delete(d->trust);
+	cJSON_Delete(d->deploytool);
 	memset(d, 0, sizeof *d);
 }

@@ -16,6 +16,7 @@ struct dx_data {
 	cJSON *baselines;     /* data/baselines.json */
 	cJSON *sense_events;  /* data/sense-events.json: the SENSE log's failure events */
 	cJSON *trust;         /* data/trust.json: MDE's roots, accepted cipher suites */
+	cJSON *deploytool;    /* data/deployment-tool.json: the deployment tool's log and exit codes */
 };
 
 struct dx_embedded {

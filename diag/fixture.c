@@ -553,9 +553,33 @@ static int valid_version(const char *s)
 	return parts >= 1 && parts <= 4;
 }
 
+/* A file's "content": its text, what file_tail reads (a tool's log). A
+ * string of at most DX_FX_MAX_CONTENT bytes, for a file, not a directory. */
+#define DX_FX_MAX_CONTENT (1024 * 1024)
+static int load_file_content(struct ld *ld, const cJSON *f, struct dx_fx_file *file)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(f, "content");
+	if (!c)
+		return 0;
+	size_t m = push(ld, "content", 0);
+	if (file->is_dir)
+		return fail(ld, "a directory has no content");
+	if (!cJSON_IsString(c))
+		return fail(ld, "not a string (the file's text)");
+	size_t len = strlen(c->valuestring);
+	if (len > DX_FX_MAX_CONTENT)
+		return fail(ld, "%zu bytes: more than %d", len, DX_FX_MAX_CONTENT);
+	file->content = strdup(c->valuestring);
+	if (!file->content)
+		return fail(ld, "out of memory");
+	file->content_len = len;
+	cm_jpath_pop(&ld->path, m);
+	return 0;
+}
+
 static int load_files(struct ld *ld, const cJSON *files)
 {
-	static const char *const allowed[] = {"type", "version", NULL};
+	static const char *const allowed[] = {"type", "version", "content", NULL};
 	struct dx_fixture *fx = ld->fx;
 	if (check_object(ld, files, "an object of paths"))
 		return -1;
@@ -603,6 +627,8 @@ static int load_files(struct ld *ld, const cJSON *files)
 				return fail(ld, "out of memory");
 			cm_jpath_pop(&ld->path, m);
 		}
+		if (load_file_content(ld, f, file))
+			return -1;
 		cm_jpath_pop(&ld->path, n);
 	}
 	return 0;
@@ -897,7 +923,7 @@ static int load_wpad(struct ld *ld, const cJSON *w)
 }
 
 static const char *const primitives[] = {"reg_read", "reg_subkeys",
-	"reg_values", "svc_query", "file_exists", "file_version", "dir_list",
+	"reg_values", "svc_query", "file_exists", "file_version", "dir_list", "file_tail",
 	"events_query", "resolve", "hostname", "elevated", "wpad_detect", "autoproxy",
 	"time_zone", NULL};
 
@@ -1127,6 +1153,7 @@ void dx_fixture_free(struct dx_fixture *fx)
 	for (size_t i = 0; i < fx->nfiles; i++) {
 		free(fx->files[i].path);
 		free(fx->files[i].version);
+		free(fx->files[i].content);
 	}
 	free(fx->files);
 	dx_eventlist_free(&fx->events);

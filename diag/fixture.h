@@ -35,6 +35,8 @@ struct dx_fx_file {
 	char *path;
 	int is_dir;
 	char *version; /* NULL: no version resource */
+	char *content; /* the file's text (file_tail), NULL: empty */
+	size_t content_len;
 };
 struct dx_fx_dns {
 	char *pattern;  /* "host", "*.suffix" or "*" */

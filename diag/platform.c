@@ -214,6 +214,57 @@ enum dx_status dx_dir_list(const struct dx_platform *p, const char *path,
 	CALL(p, dir_list, err, "directory", path, path, out, err);
 }
 
+size_t dx_text_ascii(const char *in, size_t len, char *out)
+{
+	const unsigned char *b = (const unsigned char *)in;
+	size_t zero[2] = {0, 0}, n = 0, i = 0, step = 1;
+	for (size_t k = 0; k < len; k++)
+		zero[k & 1] += b[k] == 0;
+	if (len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) ||
+			 zero[0] + zero[1] > len / 4)) {
+		/* UTF-16LE: the high bytes are the NULs; a tail may begin on
+		 * either parity */
+		step = 2;
+		i = zero[1] >= zero[0] ? 0 : 1;
+		if (b[0] == 0xFF && b[1] == 0xFE)
+			i = 2;
+	}
+	for (; i < len; i += step) {
+		unsigned c = b[i];
+		int wide_high = step == 2 && i + 1 < len && b[i + 1] != 0;
+		if (step == 2 && c == 0 && !wide_high)
+			continue;
+		if (wide_high || c >= 0x7F || (c < 0x20 && c != '\t' && c != '\r' && c != '\n'))
+			c = '?';
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+enum dx_status dx_file_tail(const struct dx_platform *p, const char *path,
+			    size_t max, char **out, size_t *len, uint64_t *size,
+			    struct dx_err *err)
+{
+	enum dx_status s;
+	*out = NULL;
+	*len = 0;
+	*size = 0;
+	err->code = 0;
+	err->text[0] = '\0';
+	if (!p->ops->file_tail)
+		return dx_fail(err, DX_UNSUPPORTED, 0, "file: not supported by the %s platform",
+			       p->ops->name);
+	s = checked(p->ops->file_tail(p->ctx, path, max, out, len, size, err), err,
+		    "file", path);
+	if (s != DX_OK) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+	}
+	return s;
+}
+
 enum dx_status dx_events_query(const struct dx_platform *p, const char *log,
 			       const char *provider, uint32_t id, int64_t since,
 			       size_t max, struct dx_eventlist *out,

@@ -267,6 +267,17 @@ struct dx_platform_ops {
 	 * its Windows key name ("Tokyo Standard Time"; "" when unknown). */
 	enum dx_status (*time_zone)(void *ctx, struct dx_time_zone *out,
 				    struct dx_err *err);
+	/* Optional. The end of a text file a check reads (a tool's log): at
+	 * most the last `max` bytes (max > 0), all of it when it is smaller.
+	 * *out is malloc'd, NUL-terminated, *len bytes long (a NUL inside the
+	 * file stays: the caller reads up to *len); the caller frees it, also
+	 * after a failure (it is then NULL). *size is the file's whole size.
+	 * DX_NOT_FOUND (err->code 2 or 3) when it does not exist, DX_BAD_DATA
+	 * (267) for a directory. The file may be open for writing by its
+	 * program: it is read sharing read, write and delete. */
+	enum dx_status (*file_tail)(void *ctx, const char *path, size_t max,
+				    char **out, size_t *len, uint64_t *size,
+				    struct dx_err *err);
 };
 
 struct dx_platform {
@@ -309,6 +320,18 @@ enum dx_status dx_autoproxy(const struct dx_platform *p, const char *url,
 			    struct dx_err *err);
 enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
 			   struct dx_err *err);
+/* The end of a text file (primitive file_tail): *out NULL and *len 0 on
+ * failure; the caller frees *out. */
+enum dx_status dx_file_tail(const struct dx_platform *p, const char *path,
+			    size_t max, char **out, size_t *len, uint64_t *size,
+			    struct dx_err *err);
+/* A file's bytes as printable ASCII text, for a check that looks for
+ * words in a tool's log whose encoding Microsoft does not document:
+ * UTF-16LE (a BOM, or one byte in two NUL, whatever the first byte's
+ * parity) is narrowed to its characters; tab, CR and LF stay; any other
+ * control or non-ASCII character becomes '?'. `out` holds len + 1 bytes;
+ * NUL-terminated. Returns the length written. ASCII text is unchanged. */
+size_t dx_text_ascii(const char *in, size_t len, char *out);
 /* The time zone; on failure *out is UTC (offset 0, name ""). */
 enum dx_status dx_time_zone(const struct dx_platform *p, struct dx_time_zone *out,
 			    struct dx_err *err);

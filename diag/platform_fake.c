@@ -294,6 +294,33 @@ static enum dx_status fake_dir_list(void *ctx, const char *path_in,
 	return oom ? dx_fail(err, DX_TRANSIENT, 8, "out of memory") : DX_OK;
 }
 
+static enum dx_status fake_file_tail(void *ctx, const char *path_in, size_t max,
+				     char **out, size_t *len, uint64_t *size,
+				     struct dx_err *err)
+{
+	const struct dx_fixture *fx = ctx;
+	char buf[1100];
+	const char *path = norm_path(path_in, buf, sizeof buf);
+	int is_dir = 0;
+	enum dx_status s = fake_file_exists(ctx, path, &is_dir, err);
+	if (s != DX_OK)
+		return s;
+	if (is_dir)
+		return dx_fail(err, DX_BAD_DATA, 267, "%s is a directory", path);
+	const struct dx_fx_file *f = find_file(fx, path);
+	size_t all = f && f->content ? f->content_len : 0;
+	size_t n = max > 0 && all > max ? max : all;
+	*out = malloc(n + 1);
+	if (!*out)
+		return dx_fail(err, DX_TRANSIENT, 8, "out of memory");
+	if (n)
+		memcpy(*out, f->content + (all - n), n);
+	(*out)[n] = '\0';
+	*len = n;
+	*size = all;
+	return DX_OK;
+}
+
 static char *dupz(const char *s) { return strdup(s ? s : ""); }
 
 static enum dx_status fake_events_query(void *ctx, const char *log,
@@ -497,6 +524,7 @@ static const struct dx_platform_ops dx_fake_ops = {
 	.file_exists = fake_file_exists,
 	.file_version = fake_file_version,
 	.dir_list = fake_dir_list,
+	.file_tail = fake_file_tail,
 	.events_query = fake_events_query,
 	.resolve = fake_resolve,
 	.now = fake_now,

@@ -114,6 +114,15 @@ static enum dx_status ft_dir_list(void *ctx, const char *path,
 	return s != DX_OK ? s : FORWARD(dir_list, path, out, err);
 }
 
+static enum dx_status ft_file_tail(void *ctx, const char *path, size_t max,
+				   char **out, size_t *len, uint64_t *size,
+				   struct dx_err *err)
+{
+	struct faults *f = ctx;
+	enum dx_status s = inject(f, "file_tail", path, NULL, err);
+	return s != DX_OK ? s : FORWARD(file_tail, path, max, out, len, size, err);
+}
+
 static enum dx_status ft_events_query(void *ctx, const char *log,
 				      const char *provider, uint32_t id,
 				      int64_t since, size_t max,
@@ -193,6 +202,7 @@ static const struct dx_platform_ops dx_faults_ops = {
 	.file_exists = ft_file_exists,
 	.file_version = ft_file_version,
 	.dir_list = ft_dir_list,
+	.file_tail = ft_file_tail,
 	.events_query = ft_events_query,
 	.resolve = ft_resolve,
 	.now = ft_now,

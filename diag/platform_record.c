@@ -390,6 +390,30 @@ static enum dx_status rc_hostname(void *ctx, char out[256], struct dx_err *err)
 	return s;
 }
 
+/* What was read of the file, as the check reads it (dx_text_ascii): the
+ * collected file stays valid UTF-8 and the replay reads the same text. */
+static enum dx_status rc_file_tail(void *ctx, const char *path, size_t max,
+				   char **out, size_t *len, uint64_t *size,
+				   struct dx_err *err)
+{
+	struct rec *r = ctx;
+	if (!r->inner.ops->file_tail)
+		return dx_fail(err, DX_UNSUPPORTED, 0, "file_tail: not supported");
+	enum dx_status s = INNER(file_tail, path, max, out, len, size, err);
+	if (s != DX_OK) {
+		if (s != DX_NOT_FOUND)
+			record_fault(r, "file_tail", path, s);
+		return s;
+	}
+	char *text = malloc(*len + 1);
+	if (text) {
+		dx_text_ascii(*out, *len, text);
+		set(child(r->files, path, 0), "content", cJSON_CreateString(text));
+		free(text);
+	}
+	return s;
+}
+
 static enum dx_status rc_wpad_detect(void *ctx, int timeout_ms, struct dx_wpad *out,
 				     struct dx_err *err)
 {
@@ -501,6 +525,7 @@ static const struct dx_platform_ops dx_record_ops = {
 	.hostname = rc_hostname,
 	.elevated = rc_elevated,
 	.close = rc_close,
+	.file_tail = rc_file_tail,
 	.wpad_detect = rc_wpad_detect,
 	.autoproxy = rc_autoproxy,
 	.time_zone = rc_time_zone,

@@ -764,6 +764,79 @@ out:
 	return st;
 }
 
+/* The last `max` bytes of a file (at most DX_W32_MAX_DATA), opened for
+ * reading while its program may still write or rotate it. */
+static enum dx_status dx_w32_file_tail(void *ctx, const char *path, size_t max,
+				       char **out, size_t *len, uint64_t *size,
+				       struct dx_err *err)
+{
+	HANDLE h = INVALID_HANDLE_VALUE;
+	wchar_t *w = NULL;
+	LARGE_INTEGER sz, at;
+	DWORD got = 0;
+	size_t want, done = 0;
+	int is_dir = 0;
+	enum dx_status st;
+
+	(void)ctx;
+	*out = NULL;
+	*len = 0;
+	*size = 0;
+	st = dx_w32_file_exists(ctx, path, &is_dir, err);
+	if (st)
+		goto out;
+	if (is_dir) {
+		st = dx_fail(err, DX_BAD_DATA, ERROR_DIRECTORY,
+			     "%s is a directory, not a file", path);
+		goto out;
+	}
+	w = dx_w32_wide(path);
+	if (!w) {
+		st = dx_w32_oom(err, "path");
+		goto out;
+	}
+	h = CreateFileW(w, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+			NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		st = dx_w32_fail(err, GetLastError(), "CreateFile(%s)", path);
+		goto out;
+	}
+	if (!GetFileSizeEx(h, &sz)) {
+		st = dx_w32_fail(err, GetLastError(), "GetFileSizeEx(%s)", path);
+		goto out;
+	}
+	*size = (uint64_t)sz.QuadPart;
+	if (max == 0 || max > DX_W32_MAX_DATA)
+		max = DX_W32_MAX_DATA;
+	want = *size > max ? max : (size_t)*size;
+	at.QuadPart = (LONGLONG)(*size - want);
+	if (!SetFilePointerEx(h, at, NULL, FILE_BEGIN)) {
+		st = dx_w32_fail(err, GetLastError(), "SetFilePointerEx(%s)", path);
+		goto out;
+	}
+	*out = malloc(want + 1);
+	if (!*out) {
+		st = dx_w32_oom(err, "file");
+		goto out;
+	}
+	/* the file may shrink meanwhile: what ReadFile gives is what was read */
+	while (done < want && ReadFile(h, *out + done, (DWORD)(want - done), &got, NULL) && got)
+		done += got;
+	(*out)[done] = '\0';
+	*len = done;
+	st = DX_OK;
+out:
+	if (h != INVALID_HANDLE_VALUE)
+		CloseHandle(h);
+	free(w);
+	if (st != DX_OK) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+	}
+	return st;
+}
+
 static enum dx_status dx_w32_dir_list(void *ctx, const char *path,
 				      struct dx_strlist *out, struct dx_err *err)
 {
@@ -1762,6 +1835,7 @@ const struct dx_platform_ops dx_win32_ops = {
 	.file_exists = dx_w32_file_exists,
 	.file_version = dx_w32_file_version,
 	.dir_list = dx_w32_dir_list,
+	.file_tail = dx_w32_file_tail,
 	.events_query = dx_w32_events_query,
 	.resolve = dx_w32_resolve,
 	.now = dx_w32_now,

@@ -43,6 +43,11 @@ fault advice diag/net/check_net.c 'case DX_PR_DNS: kind = "dns"; break;' \
   "a name that does not resolve advised as a firewall rule"
 fault sense-log diag/check_senselog.c 'if (later || (g->row.resolved_when_running && running)) {' \
   'if (1) {' "every failure in Sense's own log taken as overcome"
+fault mma diag/check_mma.c $'\t\tvariant = "mma-only";\n\t\tsev = DX_SEV_ERROR;' \
+  $'\t\tvariant = "mma-only";\n\t\tsev = DX_SEV_WARNING;' \
+  "a Server 2016 still onboarded only through the MMA reported as a warning, not the cause"
+fault deploy-tool diag/check_deploytool.c 'if (e - q <= 6) {' 'if (e - q <= 6 && !hit) {' \
+  "the deployment tool's first exit code in its log taken instead of the last"
 
 want=("$@")
 mkdir -p "$work"

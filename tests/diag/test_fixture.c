@@ -77,7 +77,10 @@ Test(fixture, errors_name_the_exact_member)
 	rejects("{'dns': {'h': {'error': 'timeout', 'delay_ms': 600001}}}",
 		"$.dns[\"h\"].delay_ms", "0 to 600000");
 	rejects("{'dns': {'h': {'error': 'timeout', 'delay_ms': '5'}}}", "$.dns[\"h\"].delay_ms",
-		"whole number");
+		"whole number");	rejects("{'files': {'C:|L|a.log': {'content': 5}}}", "$.files[\"C:\\L\\a.log\"].content",
+		"not a string");
+	rejects("{'files': {'C:|L': {'type': 'dir', 'content': 'x'}}}", "$.files[\"C:\\L\"].content",
+		"a directory has no content");
 }
 
 /* Numbers far outside any range are reported, not converted: casting

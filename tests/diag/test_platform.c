@@ -104,6 +104,49 @@ Test(fake, files_versions_and_implied_directories)
 	dx_platform_close(&p);
 }
 
+/* file_tail: the end of a file's content, bounded; an empty file; a
+ * directory and a missing file refused; a fault injected by path. */
+Test(fake, file_tail_reads_the_end_of_the_content)
+{
+	struct dx_platform p = open_short("{'files': {'C:|L|a.log': {'content': 'one\\ntwo\\nthree'},"
+					  " 'C:|L|empty.log': {}}}");
+	char *out;
+	size_t len;
+	uint64_t size;
+	struct dx_err err;
+	cr_assert_eq(dx_file_tail(&p, "c:\\l\\A.LOG", 5, &out, &len, &size, &err), DX_OK);
+	cr_expect_eq(len, 5);
+	cr_expect_eq(size, 13);
+	cr_expect_str_eq(out, "three");
+	free(out);
+	cr_assert_eq(dx_file_tail(&p, "C:\\L\\a.log", 1000, &out, &len, &size, &err), DX_OK);
+	cr_expect_str_eq(out, "one\ntwo\nthree");
+	free(out);
+	cr_assert_eq(dx_file_tail(&p, "C:\\L\\empty.log", 10, &out, &len, &size, &err), DX_OK);
+	cr_expect_eq(len, 0);
+	free(out);
+	cr_expect_eq(dx_file_tail(&p, "C:\\L", 10, &out, &len, &size, &err), DX_BAD_DATA);
+	cr_expect_null(out);
+	cr_expect_eq(dx_file_tail(&p, "C:\\L\\none.log", 10, &out, &len, &size, &err), DX_NOT_FOUND);
+	cr_expect_null(out);
+	dx_platform_close(&p);
+}
+
+/* dx_text_ascii: UTF-16LE with or without a BOM, on either parity, and
+ * UTF-8 kept as ASCII with '?' for what is not. */
+Test(fake, text_ascii_narrows_utf16_and_marks_non_ascii)
+{
+	char out[64];
+	static const char bom[] = "\xff\xfe" "e\0x\0i\0t\0 \0c\0o\0d\0e\0:\0 \0" "7\0\n\0";
+	cr_expect_eq(dx_text_ascii(bom, sizeof bom - 1, out), 13);
+	cr_expect_str_eq(out, "exit code: 7\n");
+	static const char odd[] = "\0x\0i\0t\0 \0" "2\0";
+	dx_text_ascii(odd, sizeof odd - 1, out);
+	cr_expect_str_eq(out, "xit 2");
+	dx_text_ascii("caf\xc3\xa9 ok\t\x01", 10, out);
+	cr_expect_str_eq(out, "caf?? ok\t?");
+}
+
 /* A slow DNS server (delay_ms) really blocks, up to the caller's bound. */
 Test(fake, dns_delay_blocks_until_the_callers_bound)
 {

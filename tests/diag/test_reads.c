@@ -97,6 +97,13 @@ static enum dx_status lg_dir_list(void *ctx, const char *path, struct dx_strlist
 	return dx_dir_list(&inner, path, out, err);
 }
 
+static enum dx_status lg_file_tail(void *ctx, const char *path, size_t max, char **out,
+				   size_t *len, uint64_t *size, struct dx_err *err)
+{
+	log_call("file_tail", path);
+	return dx_file_tail(&inner, path, max, out, len, size, err);
+}
+
 static enum dx_status lg_events_query(void *ctx, const char *log, const char *provider,
 				      uint32_t id, int64_t since, size_t max,
 				      struct dx_eventlist *out, struct dx_err *err)
@@ -151,6 +158,7 @@ static const struct dx_platform_ops logging_ops = {
 	.reg_read = lg_reg_read, .reg_subkeys = lg_reg_subkeys, .reg_values = lg_reg_values,
 	.svc_query = lg_svc_query, .file_exists = lg_file_exists,
 	.file_version = lg_file_version, .dir_list = lg_dir_list,
+	.file_tail = lg_file_tail,
 	.events_query = lg_events_query, .resolve = lg_resolve, .now = lg_now,
 	.hostname = lg_hostname, .elevated = lg_elevated, .wpad_detect = lg_wpad_detect,
 	.autoproxy = lg_autoproxy,

@@ -189,6 +189,21 @@ static int probe_one(const struct dx_platform *p, char *line)
 			printf(", \"version\": ");
 			probe_cstr(ver);
 		}
+	} else if (!strcmp(f[0], "tail") && n == 3) {
+		char *text = NULL;
+		size_t len = 0;
+		uint64_t size = 0;
+
+		st = o->file_tail ? o->file_tail(p->ctx, f[1], strtoul(f[2], NULL, 10),
+						 &text, &len, &size, &err)
+				  : dx_fail(&err, DX_UNSUPPORTED, 0, "file_tail: none");
+		PROBE_STATUS();
+		if (!st) {
+			printf(", \"len\": %lu, \"size\": %llu, \"text\": ",
+			       (unsigned long)len, (unsigned long long)size);
+			probe_cstr(text);
+		}
+		free(text);
 	} else if (!strcmp(f[0], "dir") && n == 2) {
 		st = o->dir_list(p->ctx, f[1], &l, &err);
 		PROBE_STATUS();

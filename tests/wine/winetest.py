@@ -374,7 +374,8 @@ def load_once(prefix, fixture_path, svc_exe):
                 if 'version' in spec:
                     shutil.copy2(svc_exe, f)
                 else:
-                    open(f, 'wb').close()
+                    with open(f, 'wb') as fh:
+                        fh.write(spec.get('content', '').encode('utf-8'))
                 created.append(f)
                 ours.append(f)
             elif f not in ours:
@@ -504,6 +505,12 @@ def probe_expectations(fx):
         cases.append((f'exists\t{path}', {'status': 'OK', 'is_dir': int(isdir)}))
         if 'version' in spec:
             cases.append((f'version\t{path}', {'status': 'OK', 'version': spec['version']}))
+        if 'content' in spec and 'version' not in spec:
+            text = spec['content'].encode('utf-8')
+            cases.append((f'tail\t{path}\t1048576', {'status': 'OK', 'len': len(text),
+                                                     'size': len(text), 'text': spec['content']}))
+            cases.append((f'tail\t{path}\t5', {'status': 'OK', 'len': min(5, len(text)),
+                                                'text': text[-5:].decode('utf-8', 'replace')}))
         parent, _, leaf = path.rpartition('\\')
         cases.append((f'dir\t{parent}', {'status': 'OK', 'names_include': [leaf]}))
     cases += [
@@ -515,6 +522,8 @@ def probe_expectations(fx):
         ('version\tC:\\MdediagNoSuchDir\\x.exe', {'status': 'NOT_FOUND', 'code': 2}),
         ('version\tC:\\windows', {'status': 'BAD_DATA'}),
         ('dir\tC:\\MdediagNoSuchDir', {'status': 'NOT_FOUND', 'code': 2}),
+        ('tail\tC:\\MdediagNoSuchDir\\x.log\t100', {'status': 'NOT_FOUND', 'code': 2}),
+        ('tail\tC:\\windows\t100', {'status': 'BAD_DATA'}),
         # Wine stubs the Event Log API: the layer must say so, not crash.
         ('events\tApplication\tWDATPOnboarding\t0\t0\t10', {'status': 'UNSUPPORTED'}),
         ('events\tMicrosoft-Windows-SENSE/Operational\t-\t0\t0\t10', {'status': 'UNSUPPORTED'}),
