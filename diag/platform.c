@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "platform.h"
 
 const char *dx_status_name(enum dx_status s)
@@ -171,11 +172,34 @@ enum dx_status dx_reg_read(const struct dx_platform *p, const char *key,
 	CALL(p, reg_read, err, "registry read", key, key, value, out, err);
 }
 
+/* Ignoring ASCII case, then byte order: how the registry keeps a key's
+ * subkeys (regedit and RegEnumKeyEx show them so on Windows and Wine). */
+static int by_name_ci(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	int d = strcasecmp(x, y);
+	return d ? d : strcmp(x, y);
+}
+
+static enum dx_status reg_subkeys_any_order(const struct dx_platform *p, const char *key,
+					    struct dx_strlist *out, struct dx_err *err)
+{
+	CALL(p, reg_subkeys, err, "registry subkeys", key, key, out, err);
+}
+
+/* Microsoft's RegEnumKeyEx page: "subkeys are not ordered". Every backend's
+ * list (a fixture's in its JSON order) is returned sorted, so that
+ * evidence listing subkeys reads the same on every platform. */
 enum dx_status dx_reg_subkeys(const struct dx_platform *p, const char *key,
 			      struct dx_strlist *out, struct dx_err *err)
 {
+	enum dx_status st;
+
 	memset(out, 0, sizeof *out);
-	CALL(p, reg_subkeys, err, "registry subkeys", key, key, out, err);
+	st = reg_subkeys_any_order(p, key, out, err);
+	if (st == DX_OK && out->count > 1)
+		qsort(out->items, out->count, sizeof out->items[0], by_name_ci);
+	return st;
 }
 
 enum dx_status dx_reg_values(const struct dx_platform *p, const char *key,

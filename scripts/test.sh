@@ -36,11 +36,12 @@ test_tree() { # dir
   # times as long, so they are stretched here rather than tuned per test.
   meson test -C "$1" --print-errorlogs --num-processes 2 --timeout-multiplier 3
 }
+exec 3>&2  # the terminal's stderr, for the lanes' progress lines
 timed() { # label command...: runs it, notes its seconds, says when it ends
   local t0=$SECONDS rc
   "${@:2}"; rc=$?
   echo "$1: $((SECONDS - t0)) s" >>"$state/times"
-  echo "test.sh: $1 done in $((SECONDS - t0)) s$([ $rc = 0 ] || echo ", FAILED") (at $SECONDS s)" >&2
+  echo "test.sh: $1 done in $((SECONDS - t0)) s$([ $rc = 0 ] || echo ", FAILED") (at $SECONDS s)" >&3
   return $rc
 }
 wine_prefix=$PWD/build-win/wine/prefix

@@ -682,30 +682,42 @@ CERT_STORES = [
 ]
 
 
-def prefix_cert_keys(prefix, probe):
-    """The certificate keys the loaded prefix's stores list, as fixture
-    registry keys. Wine's crypt32 copies the host's trusted roots into the
-    machine's Root store when the prefix is made, so the prefix holds
-    roots the fixture does not name; the twin must hold them too."""
-    qs = ''.join(f'subkeys\t{k}\n' for k in CERT_STORES).encode()
+def prefix_facts(prefix, probe):
+    """What the loaded prefix has that the fixture cannot set, as fixture
+    members: (certificate keys, host name).
+    - The certificate keys its stores list, as registry keys: Wine's
+      crypt32 copies the host's trusted roots into the machine's Root
+      store when the prefix is made, so the prefix holds roots the fixture
+      does not name; the twin must hold them too.
+    - The host name Win32 gives (the Linux machine's): a fixture's host
+      name is not loaded into Wine, and a check that looks for this
+      computer's own file by name (onboarding.deployment-tool) must look
+      for the same name on both."""
+    qs = ''.join(f'subkeys\t{k}\n' for k in CERT_STORES).encode() + b'hostname\n'
     r = prefix.run(['wine', probe], check=False, input=qs)
-    keys = {}
+    keys, hostname = {}, None
     for line in r.stdout.decode(errors='replace').splitlines():
         got = json.loads(line)
         if got.get('status') != 'OK':
             continue
+        if got.get('q') == 'hostname':
+            hostname = got.get('hostname')
+            continue
         store = got.get('q', '').split('\t', 1)[-1]
         for n in got.get('names') or []:
             keys[f'{store}\\{n}'] = {}
-    return keys
+    return keys, hostname
 
 
-def fake_twin(fx, path, cert_keys=None):
+def fake_twin(fx, path, cert_keys=None, hostname=None):
     """The fixture the fake platform diagnoses for comparison: what Wine
     cannot model is made unavailable the way the real platform reports it
-    (event logs: unsupported), the clock is the real one, and the
-    certificate stores hold what the prefix's hold (cert_keys)."""
+    (event logs: unsupported), the clock is the real one, the certificate
+    stores hold what the prefix's hold (cert_keys), and the host name is
+    the prefix's (prefix_facts)."""
     twin = dict(fx)
+    if hostname:
+        twin['hostname'] = hostname
     if cert_keys:
         reg = dict(twin.get('registry') or {})
         have = {k.lower() for k in reg}
@@ -929,7 +941,7 @@ def cmd_conform(args, prefix):
     # the device as loaded (a service image Wine already has moved aside)
     fx = load(prefix, args.fixture, args.svc)
     twin = os.path.join(prefix.top, 'fake-twin.json')
-    fake_twin(fx, twin, prefix_cert_keys(prefix, args.probe))
+    fake_twin(fx, twin, *prefix_facts(prefix, args.probe))
     opts = ['--format', 'json'] + (args.mdediag_args or [])
     r_win = prefix.run_mdediag([args.exe] + opts)
     try:
