@@ -83,7 +83,10 @@ static int by_order(const void *a, const void *b)
 void dx_findings_sort(struct dx_findings *f, int (*order)(const char *id))
 {
 	for (size_t i = 0; i < f->count; i++)
-		f->items[i].order = order(f->items[i].id);
+		if (f->items[i].ranked_by != order) {
+			f->items[i].order = order(f->items[i].id);
+			f->items[i].ranked_by = order;
+		}
 	if (f->count)
 		qsort(f->items, f->count, sizeof *f->items, by_order);
 }
@@ -145,9 +148,27 @@ char *dx_utf8_clean(const char *in)
 	return out;
 }
 
+/* 1 when s is valid UTF-8 throughout (dx_utf8_clean would copy it as is). */
+static int utf8_valid(const char *in)
+{
+	for (const unsigned char *s = (const unsigned char *)in; *s;) {
+		size_t n = *s < 0x80 ? 1 : utf8_len(s);
+		if (n == 0)
+			return 0;
+		s += n;
+	}
+	return 1;
+}
+
 void dx_ev_str(struct dx_finding *f, const char *key, const char *val)
 {
-	char *clean = dx_utf8_clean(val ? val : "");
+	if (!val)
+		val = "";
+	if (utf8_valid(val)) { /* the usual case: no copy to clean */
+		put(f, key, cJSON_CreateString(val));
+		return;
+	}
+	char *clean = dx_utf8_clean(val);
 	put(f, key, clean ? cJSON_CreateString(clean) : NULL);
 	free(clean);
 }
