@@ -148,8 +148,7 @@ char *dx_utf8_clean(const char *in)
 	return out;
 }
 
-/* 1 when s is valid UTF-8 throughout (dx_utf8_clean would copy it as is). */
-static int utf8_valid(const char *in)
+int dx_utf8_valid(const char *in)
 {
 	for (const unsigned char *s = (const unsigned char *)in; *s;) {
 		size_t n = *s < 0x80 ? 1 : utf8_len(s);
@@ -164,7 +163,7 @@ void dx_ev_str(struct dx_finding *f, const char *key, const char *val)
 {
 	if (!val)
 		val = "";
-	if (utf8_valid(val)) { /* the usual case: no copy to clean */
+	if (dx_utf8_valid(val)) { /* the usual case: no copy to clean */
 		put(f, key, cJSON_CreateString(val));
 		return;
 	}

@@ -81,6 +81,8 @@ void dx_ev_num(struct dx_finding *f, const char *key, double val);
 void dx_ev_bool(struct dx_finding *f, const char *key, int val);
 /* A copy of `in` with invalid UTF-8 replaced by U+FFFD (caller frees). */
 char *dx_utf8_clean(const char *in);
+/* 1 when dx_utf8_clean(in) would be `in` unchanged (no copy needed). */
+int dx_utf8_valid(const char *in);
 /* printf-style string member. */
 void dx_ev_fmt(struct dx_finding *f, const char *key, const char *fmt, ...)
 	DX_PRINTF(3, 4);
