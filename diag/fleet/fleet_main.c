@@ -7,6 +7,9 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +149,15 @@ int dx_fleet_main(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("no PATH: name the files or directories to read");
 
+#ifdef __GLIBC__
+	/* Each collected file's parse and replay take and give back the same
+	 * few hundred kB (its records, 13 kB a destination), file after file:
+	 * kept in the heap rather than mapped and unmapped, or trimmed and
+	 * faulted in again, every time (12% of a run's time). What the heap
+	 * may keep free is bounded by the trim threshold. */
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 16 << 20);
+#endif
 	if (dx_data_load(&data, NULL, err, sizeof err)) {
 		fprintf(stderr, "mdediag fleet: %s\n", err);
 		return 3;

@@ -386,9 +386,9 @@ static int replay_run(struct dx_ctx *c, struct dx_netrun *run)
 	struct dx_netrec *t = NULL;
 	int n = (int)log->n;
 
-	if (n <= 0 || !(t = calloc((size_t)n, sizeof *t)))
+	if (n <= 0 || !(t = malloc((size_t)n * sizeof *t)))
 		return -1;
-	memcpy(t, log->recs, (size_t)n * sizeof *t);
+	memcpy(t, log->recs, (size_t)n * sizeof *t); /* every byte: no calloc */
 	for (int i = 0; i < n; i++) {
 		t[i].p.host = t[i].d.host;
 		t[i].p.path = t[i].d.path;
