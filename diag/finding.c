@@ -99,13 +99,21 @@ void dx_findings_free(struct dx_findings *f)
 	memset(f, 0, sizeof *f);
 }
 
+/* Sets evidence member `key` to val (owned): a member already there is
+ * dropped and the new one goes last, as if it had never been. */
 static void put(struct dx_finding *f, const char *key, cJSON *val)
 {
 	if (!f->evidence || !val) {
 		cJSON_Delete(val);
 		return;
 	}
-	cJSON_DeleteItemFromObjectCaseSensitive(f->evidence, key);
+	/* a finding gathers tens of members, each set once as a rule: the
+	 * first byte rules most out before a strcmp */
+	for (cJSON *c = f->evidence->child; c; c = c->next)
+		if (c->string && c->string[0] == key[0] && strcmp(c->string, key) == 0) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(f->evidence, c));
+			break;
+		}
 	cJSON_AddItemToObject(f->evidence, key, val);
 }
 
