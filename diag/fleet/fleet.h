@@ -95,6 +95,8 @@ struct fl_run {
 	size_t files, results;      /* files looked at, results read */
 	size_t fail_nomem;          /* set when memory ran out: the run says so */
 	char *rbuf; size_t rbufcap; /* the read buffer, reused file after file */
+	struct fl_arena *arena;     /* cJSON's memory while a file is read, or
+				       NULL: malloc (fleet_arena.c) */
 	struct fl_workers *workers; /* --jobs above 1: the worker threads */
 	struct fl_outbox *outbox;   /* a worker's copy of the run: where fl_add
 				       and fl_bad record instead (fleet_work.c) */
@@ -120,6 +122,18 @@ void fl_readbuf_free(struct fl_run *r);
  * the folder it came from. */
 void fl_read_buffer(struct fl_run *r, const char *name, const char *site,
 		    const char *text, size_t len);
+
+/* fleet_arena.c: cJSON's allocations on a thread between begin and end
+ * come from the arena and are all released at end; everything cJSON
+ * allocates in between must be freed (through cJSON) before end.
+ * fl_arena_install puts the hooks in place, once, before any thread
+ * starts; without a begun arena they are malloc and free. */
+struct fl_arena;
+void fl_arena_install(void);
+struct fl_arena *fl_arena_new(void); /* NULL when out of memory: no arena */
+void fl_arena_begin(struct fl_arena *a);
+void fl_arena_end(struct fl_arena *a);
+void fl_arena_free(struct fl_arena *a);
 
 /* fleet_work.c: files diagnosed on n worker threads (--jobs), their
  * results counted in the order submitted, as one thread would. */

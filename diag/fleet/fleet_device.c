@@ -187,6 +187,8 @@ void fl_run_free(struct fl_run *r)
 	free(r->dups);
 	free(r->bad);
 	fl_readbuf_free(r);
+	fl_arena_free(r->arena);
+	r->arena = NULL;
 	r->pool = NULL;
 	r->byid = r->byhost = NULL;
 	r->dev = NULL;

@@ -247,7 +247,11 @@ void fl_read_file(struct fl_run *r, const char *path, const char *site)
 			return;
 		}
 		size_t skip = (size_t)(p - head) < len ? (size_t)(p - head) : 0;
+		/* every cJSON item of the file is freed inside: what the run
+		 * keeps, fl_add copies */
+		fl_arena_begin(r->arena);
 		fl_read_buffer(r, path, site, text + skip, len - skip);
+		fl_arena_end(r->arena);
 		return;
 	}
 	r->files++;

@@ -158,6 +158,7 @@ int dx_fleet_main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	mallopt(M_TRIM_THRESHOLD, 16 << 20);
 #endif
+	fl_arena_install(); /* before any thread: cJSON's hooks are global */
 	if (dx_data_load(&data, NULL, err, sizeof err)) {
 		fprintf(stderr, "mdediag fleet: %s\n", err);
 		return 3;
@@ -173,6 +174,7 @@ int dx_fleet_main(int argc, char **argv)
 		fprintf(stderr, "mdediag fleet: out of memory\n");
 		goto out;
 	}
+	r.arena = fl_arena_new(); /* or none: malloc */
 	if (jobs > FL_MAX_JOBS)
 		jobs = FL_MAX_JOBS;
 	if (jobs > 1)

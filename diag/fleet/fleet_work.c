@@ -287,8 +287,11 @@ int fl_workers_start(struct fl_run *r, unsigned n)
 		w->run.redact = r->redact;
 		memcpy(w->run.group_by, r->group_by, sizeof w->run.group_by);
 		w->run.n_group_by = r->n_group_by;
-		if (thread_start(&ws->th[ws->n], w))
+		w->run.arena = fl_arena_new(); /* or none: malloc */
+		if (thread_start(&ws->th[ws->n], w)) {
+			fl_arena_free(w->run.arena);
 			break;
+		}
 		ws->n++;
 	}
 	if (ws->n == 0) { /* no thread at all: read on the main thread */
@@ -379,8 +382,10 @@ void fl_workers_stop(struct fl_run *r)
 	unlock(&ws->mu);
 	for (unsigned i = 0; i < ws->n; i++)
 		thread_join(ws->th[i]);
-	for (unsigned i = 0; i < ws->n; i++)
+	for (unsigned i = 0; i < ws->n; i++) {
 		fl_readbuf_free(&ws->w[i].run);
+		fl_arena_free(ws->w[i].run.arena);
+	}
 	cond_free(&ws->done);
 	cond_free(&ws->work);
 	lock_free(&ws->mu);
