@@ -59,7 +59,7 @@ for n in $SIZES; do
 	rss=$(cut -d' ' -f4 "$W/fl" | median)
 	load=$(cut -d' ' -f1-3 /proc/loadavg)
 	awk -v n="${n%% *}" -v what="$n" -v b="$bytes" -v cw="$cw" -v fw="$fw" -v fc="$fc" -v rss="$rss" -v l="$load" \
-		'BEGIN {printf "| %s | %d | %.3f | %.2f | %.2f | %.0f | %.0f | %.0f | %d | %s |\n",
+		'BEGIN {printf "| %s | %.0f | %.3f | %.2f | %.2f | %.0f | %.0f | %.0f | %d | %s |\n",
 		what, b, cw, fw, fc, n / fw, n / fc, fw / (cw > 0 ? cw : 0.001), rss, l}'
 	rm -rf "$D"
 done
