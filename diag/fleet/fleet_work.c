@@ -216,7 +216,7 @@ struct job {
 struct fl_workers {
 	fl_lock mu;
 	fl_cond work;             /* a job was submitted, or quit */
-	fl_cond done;             /* a job is done */
+	fl_cond done;             /* the oldest job is done */
 	struct job ring[FL_RING];
 	size_t head, next, tail;  /* committed < head <= taken < next <= tail */
 	int quit;
@@ -256,7 +256,8 @@ static void *worker_main(void *arg)
 		w->run.outbox = NULL;
 		lock(&ws->mu);
 		j->done = 1;
-		cond_broadcast(&ws->done);
+		if (j == &ws->ring[ws->head % FL_RING]) /* the only job waited for */
+			cond_signal(&ws->done);
 	}
 	unlock(&ws->mu);
 	return 0;
