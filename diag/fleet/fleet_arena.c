@@ -4,10 +4,12 @@
  * cJSON items (the parsed file, every finding's evidence, the report
  * model): malloc and free were 40% of fleet's time. While a thread has an
  * arena begun (fl_arena_begin), cJSON's allocations on that thread are
- * carved from the arena's chunks and its frees of them do nothing; at
- * fl_arena_end the whole file's items go at once and the chunks serve the
- * next file. Everything else (other threads, the walk, the writers, cJSON
- * used before or after) gets malloc and free as usual.
+ * carved from the arena's region (8 MB, one block, so that telling its
+ * pointers from others is one comparison; only the pages used are ever
+ * touched) and its frees of them do nothing; at fl_arena_end the whole
+ * file's items go at once and the region serves the next file. Everything
+ * else (other threads, the walk, the writers, cJSON used before or after)
+ * gets malloc and free as usual.
  *
  * The contract that makes it safe: every cJSON item allocated between
  * begin and end is freed (cJSON_Delete, cJSON_free) before end, and never
@@ -20,14 +22,16 @@
 #include <cjson/cJSON.h>
 #include "fleet.h"
 
-#define CHUNK (1u << 20)     /* bytes a chunk holds */
-#define BIG (CHUNK / 8)      /* larger requests go to malloc */
-#define KEEP 8               /* chunks kept from file to file, at most */
+#define REGION (8u << 20)   /* one block, kept from file to file */
+#define CHUNK (1u << 20)    /* what a file needs beyond it, in chunks */
+#define BIG (CHUNK / 8)     /* larger requests go to malloc */
 
 struct fl_arena {
-	char **chunk;            /* nchunk chunks of CHUNK bytes */
+	char *region;           /* REGION bytes, NULL until first used */
+	size_t used;            /* bytes used in the region, or in the last chunk */
+	char **chunk;           /* nchunk chunks of CHUNK bytes past the region,
+				   freed at fl_arena_end (a huge file) */
 	size_t nchunk, capchunk;
-	size_t at, used;         /* the chunk in use, bytes used in it */
 };
 
 /* The thread's arena while one is begun, else NULL. */
@@ -39,27 +43,25 @@ static void *arena_malloc(size_t n)
 	if (!a || n > BIG)
 		return malloc(n);
 	n = (n + 15) & ~(size_t)15; /* as malloc aligns */
-	if (a->nchunk == 0 || a->used + n > CHUNK) {
-		if (a->nchunk && a->at + 1 < a->nchunk) {
-			a->at++;
-		} else {
-			if (a->nchunk == a->capchunk) {
-				size_t cap = a->capchunk ? a->capchunk * 2 : 8;
-				char **g = realloc(a->chunk, cap * sizeof *g);
-				if (!g)
-					return NULL;
-				a->chunk = g;
-				a->capchunk = cap;
-			}
-			char *c = malloc(CHUNK);
-			if (!c)
+	if (!a->region && !(a->region = malloc(REGION)))
+		return NULL;
+	size_t room = a->nchunk ? CHUNK : REGION;
+	if (a->used + n > room) { /* full: a chunk more */
+		if (a->nchunk == a->capchunk) {
+			size_t cap = a->capchunk ? a->capchunk * 2 : 8;
+			char **g = realloc(a->chunk, cap * sizeof *g);
+			if (!g)
 				return NULL;
-			a->chunk[a->nchunk] = c;
-			a->at = a->nchunk++;
+			a->chunk = g;
+			a->capchunk = cap;
 		}
+		if (!(a->chunk[a->nchunk] = malloc(CHUNK)))
+			return NULL;
+		a->nchunk++;
 		a->used = 0;
 	}
-	void *p = a->chunk[a->at] + a->used;
+	char *base = a->nchunk ? a->chunk[a->nchunk - 1] : a->region;
+	void *p = base + a->used;
 	a->used += n;
 	return p;
 }
@@ -69,9 +71,11 @@ static void arena_free(void *p)
 	struct fl_arena *a = current;
 	if (a && p) {
 		uintptr_t u = (uintptr_t)p;
+		if (a->region && u - (uintptr_t)a->region < REGION)
+			return; /* goes with the arena at fl_arena_end */
 		for (size_t i = 0; i < a->nchunk; i++)
-			if (u >= (uintptr_t)a->chunk[i] && u < (uintptr_t)a->chunk[i] + CHUNK)
-				return; /* goes with the arena at fl_arena_end */
+			if (u - (uintptr_t)a->chunk[i] < CHUNK)
+				return;
 	}
 	free(p);
 }
@@ -97,9 +101,8 @@ void fl_arena_end(struct fl_arena *a)
 	current = NULL;
 	if (!a)
 		return;
-	while (a->nchunk > KEEP) /* a huge file's chunks are not kept */
+	while (a->nchunk) /* a huge file's chunks are not kept */
 		free(a->chunk[--a->nchunk]);
-	a->at = 0;
 	a->used = 0;
 }
 
@@ -110,5 +113,6 @@ void fl_arena_free(struct fl_arena *a)
 	for (size_t i = 0; i < a->nchunk; i++)
 		free(a->chunk[i]);
 	free(a->chunk);
+	free(a->region);
 	free(a);
 }
