@@ -96,8 +96,8 @@ const size_t dx_check_table_len = sizeof dx_check_table / sizeof dx_check_table[
 
 int dx_check_order(const char *id)
 {
-	for (size_t i = 0; i < dx_check_table_len; i++)
-		if (strcmp(dx_check_table[i].id, id) == 0)
+	for (size_t i = 0; i < dx_check_table_len; i++) /* the first byte rules most out */
+		if (dx_check_table[i].id[0] == id[0] && strcmp(dx_check_table[i].id, id) == 0)
 			return (int)i;
 	return 1000;
 }

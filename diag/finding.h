@@ -45,6 +45,9 @@ struct dx_finding {
 				   (DX_REASON_*): the outcome is undetermined */
 	cJSON *evidence;        /* JSON object, owned */
 	int order;              /* article order, set by dx_findings_sort */
+	int (*ranked_by)(const char *id); /* the ranking `order` came from: a
+				   finding's ID does not change, so each is
+				   ranked once per ranking, not at every sort */
 	size_t seq;             /* emission order, breaks ties */
 };
 
@@ -66,8 +69,9 @@ void dx_undetermined(struct dx_finding *f, const char *reason);
  * as const; modify only a list you own. */
 struct dx_finding *dx_find(const struct dx_findings *f, const char *id);
 /* Sets each finding's `order` to order(id) (the caller's ranking, e.g. the
- * check table's dx_check_order), then sorts by order, then emission order
- * (stable, deterministic). */
+ * check table's dx_check_order; called once per finding and ranking, as an
+ * ID never changes), then sorts by order, then emission order (stable,
+ * deterministic). */
 void dx_findings_sort(struct dx_findings *f, int (*order)(const char *id));
 void dx_findings_free(struct dx_findings *f);
 

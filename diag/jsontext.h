@@ -23,6 +23,11 @@
  * so an otherwise malformed text gets the same answer; one pass, no
  * allocation. */
 int dx_json_text_check(const char *text, size_t len, char *err, size_t errsz);
+/* The same check, in the same pass telling in *utf8 whether the whole text
+ * is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
+ * nothing above U+10FFFF), when utf8 is not NULL; *utf8 is set only when
+ * the check passes. */
+int dx_json_text_scan(const char *text, size_t len, int *utf8, char *err, size_t errsz);
 
 /* The 1-based line and column of byte `off` of `text` (lines end at \n;
  * a column counts bytes). off past len counts to len. */

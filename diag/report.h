@@ -19,7 +19,9 @@ struct dx_report_meta {
 	 * verdict, summary and not_determined as always, but the findings
 	 * other than the verdict's cause carry only id, variant, severity,
 	 * section and outcome, with evidence for net.endpoint alone (its
-	 * route); no prose is rendered for them. 0: the full report. */
+	 * route: a reference to the finding's own, so the model must be freed
+	 * before c's findings); no prose is rendered for them. 0: the full
+	 * report. */
 	int lean;
 };
 

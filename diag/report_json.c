@@ -7,7 +7,13 @@
 
 static void add_str(cJSON *o, const char *k, const char *v)
 {
-	char *clean = dx_utf8_clean(v ? v : "");
+	if (!v)
+		v = "";
+	if (dx_utf8_valid(v)) { /* the usual case: no copy to clean */
+		cJSON_AddStringToObject(o, k, v);
+		return;
+	}
+	char *clean = dx_utf8_clean(v);
 	if (clean)
 		cJSON_AddStringToObject(o, k, clean);
 	free(clean);
@@ -178,8 +184,8 @@ cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 			add_str(o, "severity", dx_severity_name(f->severity));
 			add_str(o, "section", dx_check_section(f->id));
 			add_str(o, "outcome", dx_outcome_name(dx_outcome(f)));
-			if (strcmp(f->id, "net.endpoint") == 0)
-				cJSON_AddItemToObject(o, "evidence", cJSON_Duplicate(f->evidence, 1));
+			if (strcmp(f->id, "net.endpoint") == 0) /* read, not copied */
+				cJSON_AddItemReferenceToObject(o, "evidence", f->evidence);
 		} else {
 			add_finding(o, cat, f, f->severity, "guidance");
 		}

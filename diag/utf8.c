@@ -47,6 +47,13 @@ size_t dx_utf8_bad(const char *s)
 	return 0;
 }
 
+int dx_utf8_valid(const char *s)
+{
+	while (*s && (unsigned char)*s < 0x80)
+		s++;
+	return !*s || dx_utf8_bad(s) == 0;
+}
+
 char *dx_utf8_clean(const char *in)
 {
 	size_t len = strlen(in);

@@ -19,6 +19,9 @@ size_t dx_utf8_bad(const char *s);
 /* A copy of `in` with each invalid byte replaced by U+FFFD (caller frees);
  * NULL when out of memory. */
 char *dx_utf8_clean(const char *in);
+/* 1 when s is valid UTF-8 (dx_utf8_clean(s) would be s unchanged): an
+ * ASCII run is skipped a byte at a time without decoding. */
+int dx_utf8_valid(const char *s);
 /* 1 for code points a report must not pass through: C0/C1 controls (tab
  * and newline excepted), DEL, bidi embeddings/overrides/isolates. */
 int dx_cp_unsafe(unsigned cp);

@@ -81,15 +81,36 @@ def stamp(day, i):
     return "2026-11-%02dT%02d:%02d:%02dZ" % (day, (i // 3600) % 24, (i // 60) % 60, i % 60)
 
 
+# placeholders of a template's three per-device values: JSON strings that
+# need no escaping, as the values put in their place (a host name, 40 hex
+# digits, a UTC time) need none
+HOLES = ("\x01host\x01", "\x01sid\x01", "\x01when\x01")
+_shapes = {}
+
+
 def device_file(tmpl, host, sense_id, when):
-    d = json.loads(tmpl)  # a fresh copy
-    d["hostname"] = host
-    d.setdefault("registry", {}).setdefault(ATP, {})["SenseId"] = sense_id
-    if "network" in d:
-        d["network"]["collected_at"] = when
-    else:
-        d["clock"] = when
-    return json.dumps(d, separators=(",", ":"))
+    """The template with the device's host name, SenseId and collection
+    time: the bytes json.dumps would write for the edited document, made
+    by putting the three values into the template's shape (parsed and
+    written once per template, not once per file: 100,000 files in
+    seconds, not minutes)."""
+    shape = _shapes.get(tmpl)
+    if shape is None:
+        d = json.loads(tmpl)
+        d["hostname"] = HOLES[0]
+        d.setdefault("registry", {}).setdefault(ATP, {})["SenseId"] = HOLES[1]
+        if "network" in d:
+            d["network"]["collected_at"] = HOLES[2]
+        else:
+            d["clock"] = HOLES[2]
+        text = json.dumps(d, separators=(",", ":"))
+        for h in HOLES:
+            text = text.replace(json.dumps(h), '"%s"' % h)
+        assert all(text.count(h) == 1 for h in HOLES)
+        shape = _shapes[tmpl] = text.replace("%", "%%").replace(
+            '"%s"' % HOLES[0], '"%(host)s"').replace(
+            '"%s"' % HOLES[1], '"%(sid)s"').replace('"%s"' % HOLES[2], '"%(when)s"')
+    return shape % {"host": host, "sid": sense_id, "when": when}
 
 
 def main():

@@ -94,6 +94,12 @@ struct fl_run {
 	struct fl_bad *bad; size_t nbad, capbad;
 	size_t files, results;      /* files looked at, results read */
 	size_t fail_nomem;          /* set when memory ran out: the run says so */
+	char *rbuf; size_t rbufcap; /* the read buffer, reused file after file */
+	struct fl_arena *arena;     /* cJSON's memory while a file is read, or
+				       NULL: malloc (fleet_arena.c) */
+	struct fl_workers *workers; /* --jobs above 1: the worker threads */
+	struct fl_outbox *outbox;   /* a worker's copy of the run: where fl_add
+				       and fl_bad record instead (fleet_work.c) */
 };
 
 int fl_run_init(struct fl_run *r);
@@ -104,10 +110,50 @@ void fl_run_free(struct fl_run *r);
  * Unreadable inputs are recorded in r->bad, never stop the walk. Returns 0,
  * or -1 when `path` itself cannot be read (err says why). */
 int fl_read_path(struct fl_run *r, const char *path, char *err, size_t errsz);
+/* Reads one file (a collected file, a report or an export) and adds what
+ * it gives to the run, or to its outbox. */
+void fl_read_file(struct fl_run *r, const char *path, const char *site);
+/* Reads an Intune export from the start (the main thread's part of a
+ * worker's job). */
+void fl_read_csv_file(struct fl_run *r, const char *path, const char *site);
+/* Frees r's read buffer. */
+void fl_readbuf_free(struct fl_run *r);
 /* One file's contents (len bytes, NUL-terminated): classified and read. `site` is
  * the folder it came from. */
 void fl_read_buffer(struct fl_run *r, const char *name, const char *site,
 		    const char *text, size_t len);
+
+/* fleet_arena.c: cJSON's allocations on a thread between begin and end
+ * come from the arena and are all released at end; everything cJSON
+ * allocates in between must be freed (through cJSON) before end.
+ * fl_arena_install puts the hooks in place, once, before any thread
+ * starts; without a begun arena they are malloc and free. */
+struct fl_arena;
+void fl_arena_install(void);
+struct fl_arena *fl_arena_new(void); /* NULL when out of memory: no arena */
+void fl_arena_begin(struct fl_arena *a);
+void fl_arena_end(struct fl_arena *a);
+void fl_arena_free(struct fl_arena *a);
+
+/* fleet_work.c: files diagnosed on n worker threads (--jobs), their
+ * results counted in the order submitted, as one thread would. */
+/* Number of CPUs online, at least 1. */
+unsigned fl_cpu_count(void);
+/* Starts n workers (n >= 2) after r's options are set; 0, or -1 when no
+ * thread could start (files are then read on the calling thread). */
+int fl_workers_start(struct fl_run *r, unsigned n);
+/* Reads the file at `path`: at once without workers, else queued. */
+void fl_submit(struct fl_run *r, const char *path, const char *site);
+/* Commits every file submitted so far: call before anything else changes
+ * the run, so that the order stays the walk's. */
+void fl_settle(struct fl_run *r);
+/* Settles, then stops and frees the workers. */
+void fl_workers_stop(struct fl_run *r);
+/* A worker's records (r->outbox set): what fl_add and fl_bad would do. */
+struct fl_summary;
+int fl_outbox_add(struct fl_run *r, const struct fl_summary *s);
+void fl_outbox_bad(struct fl_run *r, const char *source, const char *reason);
+void fl_outbox_csv(struct fl_run *r, const char *path, const char *site);
 
 /* fleet_device.c */
 /* Adds a device summary (strings not yet interned; `d` is the caller's):

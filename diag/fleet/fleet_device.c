@@ -186,6 +186,9 @@ void fl_run_free(struct fl_run *r)
 	free(r->dev);
 	free(r->dups);
 	free(r->bad);
+	fl_readbuf_free(r);
+	fl_arena_free(r->arena);
+	r->arena = NULL;
 	r->pool = NULL;
 	r->byid = r->byhost = NULL;
 	r->dev = NULL;
@@ -217,6 +220,10 @@ void fl_bad(struct fl_run *r, const char *source, const char *fmt, ...)
 	for (char *p = why; *p; p++) /* one line, whatever the input held */
 		if ((unsigned char)*p < 0x20)
 			*p = ' ';
+	if (r->outbox) {
+		fl_outbox_bad(r, source, why);
+		return;
+	}
 	if (grow((void **)&r->bad, &r->capbad, r->nbad, sizeof *r->bad)) {
 		r->fail_nomem++;
 		return;
@@ -268,6 +275,8 @@ int fl_add(struct fl_run *r, const struct fl_summary *s)
 	long idx = -1;
 	size_t i;
 
+	if (r->outbox)
+		return fl_outbox_add(r, s);
 	r->results++;
 	/* identity: SenseId, else the host name ignoring case (Windows
 	 * names do); a redaction token names no device */

@@ -142,7 +142,68 @@ static int looks_csv(const char *name, const char *head)
 	return strstr(first, "detection output") || strstr(first, "detectionscriptoutput");
 }
 
-static void read_file(struct fl_run *r, const char *path, const char *site)
+void fl_readbuf_free(struct fl_run *r)
+{
+	free(r->rbuf);
+	r->rbuf = NULL;
+	r->rbufcap = 0;
+}
+
+/* The whole of a JSON input into r's read buffer, reused from file to file:
+ * the n bytes of `head` already read from f, then the rest. NUL-terminated;
+ * NULL when larger than FL_MAX_JSON_BYTES or unreadable (err says why, as
+ * dx_read_file would, without the file name). */
+static char *read_rest(struct fl_run *r, FILE *f, const char *head, size_t n, size_t *len,
+		       char *err, size_t errsz)
+{
+	const size_t max = FL_MAX_JSON_BYTES;
+	size_t have = n;
+	for (;;) {
+		if (have + 1 >= r->rbufcap) { /* room for a byte and the NUL */
+			size_t cap = r->rbufcap ? r->rbufcap * 2 : 64u << 10;
+			if (cap > max + 2)
+				cap = max + 2; /* one byte more than allowed tells "too large" */
+			char *b = realloc(r->rbuf, cap);
+			if (!b) {
+				snprintf(err, errsz, "out of memory");
+				return NULL;
+			}
+			r->rbuf = b;
+			r->rbufcap = cap;
+		}
+		if (have == n)
+			memcpy(r->rbuf, head, n);
+		size_t want = r->rbufcap - 1 - have;
+		size_t got = fread(r->rbuf + have, 1, want, f);
+		have += got;
+		if (got < want || have > max)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, errsz, "read error: %s", strerror(errno));
+		return NULL;
+	}
+	if (have > max) {
+		snprintf(err, errsz, "larger than %zu bytes", (size_t)max);
+		return NULL;
+	}
+	r->rbuf[have] = '\0';
+	*len = have;
+	return r->rbuf;
+}
+
+void fl_read_csv_file(struct fl_run *r, const char *path, const char *site)
+{
+	FILE *f = dx_fopen(path, "rb");
+	if (!f) {
+		fl_bad(r, path, "cannot open: %s", strerror(errno));
+		return;
+	}
+	fl_read_intune_csv(r, path, site, f);
+	fclose(f);
+}
+
+void fl_read_file(struct fl_run *r, const char *path, const char *site)
 {
 	char head[4097], err[600];
 	FILE *f = dx_fopen(path, "rb");
@@ -177,21 +238,29 @@ static void read_file(struct fl_run *r, const char *path, const char *site)
 	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 		p++;
 	if (*p == '{' || *p == '[') {
-		fclose(f);
 		size_t len;
-		char *text = dx_read_file(path, FL_MAX_JSON_BYTES, &len, err, sizeof err);
+		char *text = read_rest(r, f, head, n, &len, err, sizeof err);
+		fclose(f);
 		if (!text) {
 			r->files++;
-			fl_bad(r, path, "%s", without_name(err, path));
+			fl_bad(r, path, "%s", err);
 			return;
 		}
 		size_t skip = (size_t)(p - head) < len ? (size_t)(p - head) : 0;
+		/* every cJSON item of the file is freed inside: what the run
+		 * keeps, fl_add copies */
+		fl_arena_begin(r->arena);
 		fl_read_buffer(r, path, site, text + skip, len - skip);
-		free(text);
+		fl_arena_end(r->arena);
 		return;
 	}
 	r->files++;
 	if (looks_csv(path, p)) {
+		if (r->outbox) { /* an export is read by the main thread, in order */
+			fclose(f);
+			fl_outbox_csv(r, path, site);
+			return;
+		}
 		rewind(f);
 		fl_read_intune_csv(r, path, site, f);
 	} else {
@@ -246,6 +315,7 @@ static void walk(struct fl_run *r, const char *dir, const char *site, int depth)
 	size_t n = 0, cap = 0;
 	struct dirent *e;
 	if (!d) {
+		fl_settle(r);
 		fl_bad(r, dir, "cannot read the directory: %s", strerror(errno));
 		return;
 	}
@@ -282,6 +352,8 @@ static void walk(struct fl_run *r, const char *dir, const char *site, int depth)
 		snprintf(path, len, "%s%s%s", dir,
 			 dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
 		isd = is_dir(path, &link);
+		if (isd != 0 || link)
+			fl_settle(r); /* what follows changes the run: files before it first */
 		if (link) {
 			r->files++;
 			fl_bad(r, path, "a symbolic link: not followed");
@@ -304,7 +376,7 @@ static void walk(struct fl_run *r, const char *dir, const char *site, int depth)
 				}
 			}
 		} else {
-			read_file(r, path, site);
+			fl_submit(r, path, site);
 		}
 		free(path);
 	}
@@ -324,6 +396,7 @@ int fl_read_path(struct fl_run *r, const char *path, char *err, size_t errsz)
 	if (S_ISDIR(st.st_mode)) {
 		base_of(path, site, sizeof site);
 		walk(r, path, site, 0);
+		fl_settle(r);
 		return 0;
 	}
 	/* a file named alone: its folder is its site */
@@ -340,6 +413,7 @@ int fl_read_path(struct fl_run *r, const char *path, char *err, size_t errsz)
 	else
 		snprintf(dir, sizeof dir, ".");
 	base_of(dir[0] ? dir : "/", site, sizeof site);
-	read_file(r, path, site);
+	fl_submit(r, path, site);
+	fl_settle(r);
 	return 0;
 }

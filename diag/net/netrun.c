@@ -390,16 +390,14 @@ static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct
 static int replay_run(struct dx_ctx *c, struct dx_netrun *run)
 {
 	const struct dx_netlog *log = c->opt->replay_net;
-	struct dx_netrec *t = NULL;
 	int n = (int)log->n;
 
-	if (n <= 0 || !(t = calloc((size_t)n, sizeof *t)))
+	if (n <= 0)
 		return -1;
-	memcpy(t, log->recs, (size_t)n * sizeof *t);
-	for (int i = 0; i < n; i++) {
-		t[i].p.host = t[i].d.host;
-		t[i].p.path = t[i].d.path;
-	}
+	/* the records as read (dx_netlog_parse points each probe's host and
+	 * path at its own destination's): borrowed, not copied, 13 kB each */
+	run->t = log->recs;
+	run->t_borrowed = 1;
 	snprintf(run->err, sizeof run->err, "%s", log->probe_error);
 	if (log->wpad.present) {
 		const struct dx_netlog_wpad *w = &log->wpad;
@@ -429,7 +427,6 @@ static int replay_run(struct dx_ctx *c, struct dx_netrun *run)
 		dx_wpad_read_switches(&run->wp, c->p);
 		run->wpad_ran = 1;
 	}
-	run->t = t;
 	run->n = (size_t)n;
 	return 0;
 }
@@ -633,7 +630,9 @@ void dx_netrun_free(struct dx_netrun *run)
 {
 	dx_wpad_state_free(&run->wp);
 	dx_dns_cache_free(&run->dc);
-	free(run->t);
+	if (!run->t_borrowed)
+		free(run->t);
 	run->t = NULL;
+	run->t_borrowed = 0;
 	run->n = 0;
 }

@@ -31,8 +31,10 @@ struct dx_netplan {
 /* One run's records and what produced them. Zero-initialise; the run owns
  * everything in it (dx_netrun_free). */
 struct dx_netrun {
-	struct dx_netrec *t;     /* one per destination */
+	struct dx_netrec *t;     /* one per destination; only read once filled */
 	size_t n;
+	int t_borrowed;          /* t is the collected file's own records (a
+				    replay): read, never written or freed here */
 	struct dx_wpad_state wp; /* WPAD discovery and the PAC script */
 	int wpad_ran;            /* wp is meaningful (live, or recorded) */
 	struct dx_dns_cache dc;  /* the names resolved (reused by the static-IP check) */

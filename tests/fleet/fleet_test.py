@@ -367,6 +367,24 @@ report(all(name_of(i, d) in h for i, d in enumerate(devs)), 'HTML: every device 
 report(h.count('class="cause') == len(j['causes']) + len(j['incomplete']['reasons']),
        'HTML: one block per cause and per incomplete reason')
 
+# 12. --jobs: the workers change nothing. Every kind of input at once
+# (collected files, duplicates won and lost, redacted hosts, unreadable
+# files, a symbolic link, the Intune export, the RFC 4180 corners), every
+# format: the same bytes with 1, 2 and 3 threads.
+inputs = [fl, csv_path, bad, os.path.join(tmp, 'rfc.csv'), os.path.join(tmp, 'semi.csv')]
+for fmt, extra in (('json', []), ('jsonl', []), ('text', ['--group-by', 'site']),
+                   ('html', ['--redact'])):
+    outs = [run('fleet', '--jobs', str(k), '--format', fmt, *extra, *inputs) for k in (1, 2, 3)]
+    same = all(o.stdout == outs[0].stdout and o.returncode == outs[0].returncode and
+               o.stderr == outs[0].stderr for o in outs[1:])
+    report(same and len(outs[0].stdout) > 1000 and outs[0].returncode == 1,
+           '--jobs 1, 2 and 3 give the same --format %s %s, byte for byte' % (fmt, ' '.join(extra)))
+rc1, j1, p = fleet_json('--jobs', '1', fl)
+report(j1 and j1 == j and j1['devices'] == len(devs), '--jobs 1 gives the default run\'s JSON')
+for bad_n in ('0', '65', 'two', '-1', ''):
+    p = run('fleet', '--jobs', bad_n, fl)
+    report(p.returncode == 2 and b'--jobs' in p.stderr, '--jobs %r: exit 2, named' % bad_n)
+
 shutil.rmtree(tmp, ignore_errors=True)
 shutil.rmtree(fl, ignore_errors=True)
 print(f'1..{n}')
