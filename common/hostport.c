@@ -28,8 +28,8 @@ int cm_port_parse(const char *s, size_t len, int *port, char *err, size_t errsz)
 	return 0;
 }
 
-int cm_hostport_parse(const char *s, size_t len, int defport, char *host, size_t hostsz,
-		      int *port, char *err, size_t errsz)
+int cm_hostport_parse(const char *s, size_t len, int defport, char *host, size_t hostsz, int *port,
+		      char *err, size_t errsz)
 {
 	const char *colon = NULL, *h = s;
 	char dummy[8];

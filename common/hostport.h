@@ -19,7 +19,7 @@ int cm_port_parse(const char *s, size_t len, int *port, char *err, size_t errsz)
  * "empty", "contains a space at position N", "unclosed '['", "junk after
  * ']'", "more than one ':'", "no host", "host too long", "no port", or a
  * port's reason (cm_port_parse). */
-int cm_hostport_parse(const char *s, size_t len, int defport, char *host, size_t hostsz,
-		      int *port, char *err, size_t errsz);
+int cm_hostport_parse(const char *s, size_t len, int defport, char *host, size_t hostsz, int *port,
+		      char *err, size_t errsz);
 
 #endif

@@ -33,8 +33,7 @@ void cm_jpath_pop(struct cm_jpath *p, size_t len)
 	p->s[len] = '\0';
 }
 
-int cm_jpath_fail(char *err, size_t errsz, const char *path, const char *key,
-		  const char *fmt, ...)
+int cm_jpath_fail(char *err, size_t errsz, const char *path, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -77,8 +76,8 @@ int cm_jpath_str(const cJSON *obj, const char *key, size_t maxlen, const char **
 	return 1;
 }
 
-int cm_jpath_int(const cJSON *obj, const char *key, int def, int lo, int hi,
-		 const char *path, int *val, char *err, size_t errsz)
+int cm_jpath_int(const cJSON *obj, const char *key, int def, int lo, int hi, const char *path,
+		 int *val, char *err, size_t errsz)
 {
 	const cJSON *it;
 	if (cm_jpath_get(obj, key, cJSON_Number, &it) == 0) {
@@ -110,11 +109,17 @@ const cJSON *cm_jpath_unknown(const cJSON *obj, const char *const *known)
 
 const char *cm_jpath_type_name(const cJSON *j)
 {
-	if (cJSON_IsString(j)) return "a string";
-	if (cJSON_IsNumber(j)) return "a number";
-	if (cJSON_IsBool(j)) return "a boolean";
-	if (cJSON_IsNull(j)) return "null";
-	if (cJSON_IsArray(j)) return "an array";
-	if (cJSON_IsObject(j)) return "an object";
+	if (cJSON_IsString(j))
+		return "a string";
+	if (cJSON_IsNumber(j))
+		return "a number";
+	if (cJSON_IsBool(j))
+		return "a boolean";
+	if (cJSON_IsNull(j))
+		return "null";
+	if (cJSON_IsArray(j))
+		return "an array";
+	if (cJSON_IsObject(j))
+		return "an object";
 	return "invalid";
 }

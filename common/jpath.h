@@ -38,8 +38,8 @@ void cm_jpath_pop(struct cm_jpath *p, size_t len);
 
 /* Writes "PATH: reason", or "PATH.key: reason" when key is not NULL, into
  * err (the reason formatted like printf); returns -1. */
-int cm_jpath_fail(char *err, size_t errsz, const char *path, const char *key,
-		  const char *fmt, ...) CM_PRINTF(5, 6);
+int cm_jpath_fail(char *err, size_t errsz, const char *path, const char *key, const char *fmt, ...)
+	CM_PRINTF(5, 6);
 
 /* The member `key` of obj (a NULL obj has no members) in *out, NULL when
  * absent. Returns 1 when it is there and of one of the cJSON types in
@@ -59,8 +59,8 @@ int cm_jpath_str(const cJSON *obj, const char *key, size_t maxlen, const char **
 /* An integer member in [lo, hi] in *val, def when absent. 0, or -1 with
  * "PATH.key: V out of range [LO, HI]" or "PATH.key: must be an integer"
  * in err. */
-int cm_jpath_int(const cJSON *obj, const char *key, int def, int lo, int hi,
-		 const char *path, int *val, char *err, size_t errsz);
+int cm_jpath_int(const cJSON *obj, const char *key, int def, int lo, int hi, const char *path,
+		 int *val, char *err, size_t errsz);
 
 /* The first member of obj whose name is not in `known` (NULL-terminated),
  * or NULL when every one is known (or obj has none). */

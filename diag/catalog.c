@@ -36,8 +36,8 @@ void dx_catalog_free(struct dx_catalog *cat)
 	memset(cat, 0, sizeof *cat);
 }
 
-const char *dx_catalog_template(const struct dx_catalog *cat, const char *id,
-				const char *variant, const char *field)
+const char *dx_catalog_template(const struct dx_catalog *cat, const char *id, const char *variant,
+				const char *field)
 {
 	char key[128];
 	const cJSON *m = NULL;
@@ -56,12 +56,12 @@ const char *dx_catalog_template(const struct dx_catalog *cat, const char *id,
  * of failure, where its proxy came from) better than its own text, which
  * is shared by every way it can fail: those two fields come from there
  * when it has them, everything else from the finding's own entry. */
-static const char *template_for(const struct dx_catalog *cat, const char *id,
-				const char *variant, const char *field,
-				const cJSON *evidence)
+static const char *template_for(const struct dx_catalog *cat, const char *id, const char *variant,
+				const char *field, const cJSON *evidence)
 {
 	const cJSON *adv = cJSON_GetObjectItemCaseSensitive(evidence, "advice");
-	if (cJSON_IsString(adv) && (strcmp(field, "guidance") == 0 || strcmp(field, "command") == 0)) {
+	if (cJSON_IsString(adv) &&
+	    (strcmp(field, "guidance") == 0 || strcmp(field, "command") == 0)) {
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(cat->messages, adv->valuestring);
 		const cJSON *s = cJSON_GetObjectItemCaseSensitive(m, field);
 		if (cJSON_IsString(s))
@@ -147,7 +147,8 @@ static int put_phrase(struct buf *b, const struct dx_catalog *cat, const char *r
 	const cJSON *pair;
 	if (!cat || depth > 2)
 		return 0;
-	cJSON_ArrayForEach(pair, cat->phrases) {
+	cJSON_ArrayForEach(pair, cat->phrases)
+	{
 		const cJSON *en = cJSON_GetArrayItem(pair, 0), *tr = cJSON_GetArrayItem(pair, 1);
 		struct span caps[4];
 		if (!cJSON_IsString(en) || !cJSON_IsString(tr) ||
@@ -178,7 +179,8 @@ static int put_phrase(struct buf *b, const struct dx_catalog *cat, const char *r
 				k++;
 			if (k < n) {
 				char cap[1024];
-				size_t len = caps[k].n < sizeof cap - 1 ? caps[k].n : sizeof cap - 1;
+				size_t len =
+					caps[k].n < sizeof cap - 1 ? caps[k].n : sizeof cap - 1;
 				memcpy(cap, caps[k].p, len);
 				cap[len] = '\0';
 				put_word_depth(b, cat, cap, depth + 1);
@@ -290,7 +292,8 @@ static void put_value(struct buf *b, const struct dx_catalog *cat, const cJSON *
 	} else if (cJSON_IsArray(v)) {
 		int first = 1;
 		const cJSON *x;
-		cJSON_ArrayForEach(x, v) {
+		cJSON_ArrayForEach(x, v)
+		{
 			if (!first)
 				put(b, "; ", 2);
 			put_value(b, cat, x);
@@ -306,8 +309,8 @@ static char *render(const struct dx_catalog *cat, const char *tmpl, const cJSON 
 /* "[[ ... ]]" in a template: a part said only when every placeholder in
  * it has a value that is not empty ("{status_line}[[, block page
  * \"{block_title}\"]]"), so no separator is left dangling. */
-static int optional_part(struct buf *b, const struct dx_catalog *cat, const char *from,
-			 size_t n, const cJSON *evidence)
+static int optional_part(struct buf *b, const struct dx_catalog *cat, const char *from, size_t n,
+			 const cJSON *evidence)
 {
 	char inner[1024];
 	if (n >= sizeof inner)
@@ -377,23 +380,21 @@ char *dx_catalog_render_template(const struct dx_catalog *cat, const char *tmpl,
 	return render(cat, tmpl, evidence);
 }
 
-char *dx_catalog_render(const struct dx_catalog *cat, const struct dx_finding *f,
-			const char *field)
+char *dx_catalog_render(const struct dx_catalog *cat, const struct dx_finding *f, const char *field)
 {
 	const char *t = template_for(cat, f->id, f->variant, field, f->evidence);
 	return render(cat, t ? t : "", f->evidence);
 }
 
-char *dx_catalog_render_ev(const struct dx_catalog *cat, const char *id,
-			   const char *variant, const char *field,
-			   const cJSON *evidence)
+char *dx_catalog_render_ev(const struct dx_catalog *cat, const char *id, const char *variant,
+			   const char *field, const cJSON *evidence)
 {
 	const char *t = template_for(cat, id, variant, field, evidence);
 	return render(cat, t ? t : "", evidence);
 }
 
-void dx_catalog_render_steps(const struct dx_catalog *cat, const char *id,
-			     const char *variant, cJSON *evidence)
+void dx_catalog_render_steps(const struct dx_catalog *cat, const char *id, const char *variant,
+			     cJSON *evidence)
 {
 	char key[128];
 	const cJSON *m = NULL, *steps, *t;
@@ -409,7 +410,8 @@ void dx_catalog_render_steps(const struct dx_catalog *cat, const char *id,
 	cJSON *out = cJSON_CreateArray();
 	if (!out)
 		return;
-	cJSON_ArrayForEach(t, steps) {
+	cJSON_ArrayForEach(t, steps)
+	{
 		/* a step whose placeholder holds an array is said once per
 		 * element (one command each), and not at all for an empty
 		 * one (nothing to do: a value already absent) */
@@ -435,11 +437,13 @@ void dx_catalog_render_steps(const struct dx_catalog *cat, const char *id,
 			continue;
 		}
 		const cJSON *x;
-		cJSON_ArrayForEach(x, list) {
+		cJSON_ArrayForEach(x, list)
+		{
 			cJSON *one = cJSON_Duplicate(evidence, 1);
 			if (!one)
 				break;
-			cJSON_ReplaceItemInObjectCaseSensitive(one, list->string, cJSON_Duplicate(x, 1));
+			cJSON_ReplaceItemInObjectCaseSensitive(one, list->string,
+							       cJSON_Duplicate(x, 1));
 			char *line = render(cat, t->valuestring, one);
 			if (line)
 				cJSON_AddItemToArray(out, cJSON_CreateString(line));

@@ -21,10 +21,10 @@
 struct dx_catalog {
 	cJSON *root;
 	const cJSON *messages;
-	const cJSON *ui;        /* labels of the reports ("ui" object), may be NULL */
-	const cJSON *values;    /* words for enumerated values ("values"), may be NULL */
-	const cJSON *phrases;   /* [english pattern, translation] pairs ("phrases"), may be NULL */
-	const char *lang;       /* "en", "ja" */
+	const cJSON *ui;      /* labels of the reports ("ui" object), may be NULL */
+	const cJSON *values;  /* words for enumerated values ("values"), may be NULL */
+	const cJSON *phrases; /* [english pattern, translation] pairs ("phrases"), may be NULL */
+	const char *lang;     /* "en", "ja" */
 };
 
 /* Loads the embedded catalog of `lang` ("en", "ja"); 0 or -1 with err. */
@@ -33,8 +33,8 @@ void dx_catalog_free(struct dx_catalog *cat);
 
 /* The template `field` ("title", "detail", "guidance") for a finding
  * (id + variant), or NULL. */
-const char *dx_catalog_template(const struct dx_catalog *cat, const char *id,
-				const char *variant, const char *field);
+const char *dx_catalog_template(const struct dx_catalog *cat, const char *id, const char *variant,
+				const char *field);
 /* Renders `field` for `f` with its evidence; the caller frees. Never NULL
  * unless out of memory: a missing entry renders as "". */
 char *dx_catalog_render(const struct dx_catalog *cat, const struct dx_finding *f,
@@ -43,16 +43,15 @@ char *dx_catalog_render(const struct dx_catalog *cat, const struct dx_finding *f
  * renderers that start from the report model rather than a finding. "" when
  * there is no such template; the caller frees. Optional fields besides the
  * three above: "command" (the exact command of the next step). */
-char *dx_catalog_render_ev(const struct dx_catalog *cat, const char *id,
-			   const char *variant, const char *field,
-			   const cJSON *evidence);
+char *dx_catalog_render_ev(const struct dx_catalog *cat, const char *id, const char *variant,
+			   const char *field, const cJSON *evidence);
 /* Writes the entry's "steps" (an array of templates: the numbered steps of
  * a plan, e.g. reonboard.plan) rendered against `evidence` into
  * evidence["steps"], replacing what was there. Nothing happens when the
  * entry has no steps. Checks emit the paths and commands; the catalog says
  * them in the report's language. */
-void dx_catalog_render_steps(const struct dx_catalog *cat, const char *id,
-			     const char *variant, cJSON *evidence);
+void dx_catalog_render_steps(const struct dx_catalog *cat, const char *id, const char *variant,
+			     cJSON *evidence);
 /* A label of the reports ("ui" object of the catalog, e.g. "verdict"), or
  * `key` itself when the catalog has none. Never NULL. */
 const char *dx_catalog_ui(const struct dx_catalog *cat, const char *key);

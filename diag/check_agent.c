@@ -27,7 +27,8 @@ static void sense_exe(struct dx_ctx *c, char *out, size_t sz, const char **how)
 		*how = "Sense service ImagePath";
 		return;
 	}
-	if (dx_reg_string(c->p, DX_KEY_ATP, "InstallLocation", loc, sizeof loc, &err) == DX_OK && loc[0]) {
+	if (dx_reg_string(c->p, DX_KEY_ATP, "InstallLocation", loc, sizeof loc, &err) == DX_OK &&
+	    loc[0]) {
 		size_t n = strlen(loc);
 		snprintf(out, sz, "%s%sMsSense.exe", loc, loc[n - 1] == '\\' ? "" : "\\");
 		*how = "InstallLocation";
@@ -50,8 +51,8 @@ static void check_sense_version(struct dx_ctx *c)
 		dx_ev_undetermined(c, f, "version", s, &err);
 	} else {
 		int old = dx_vercmp(ver, min) < 0;
-		f = dx_add(&c->findings, "agent.sense-version",
-			   old ? DX_SEV_ERROR : DX_SEV_INFO, old ? "old" : NULL);
+		f = dx_add(&c->findings, "agent.sense-version", old ? DX_SEV_ERROR : DX_SEV_INFO,
+			   old ? "old" : NULL);
 		dx_ev_str(f, "version", ver);
 		snprintf(c->facts.sense_version, sizeof c->facts.sense_version, "%s", ver);
 	}
@@ -80,8 +81,8 @@ static void check_platform(struct dx_ctx *c)
 	char image[520] = "", path[600], ver[64] = "";
 	const char *base = baseline(c, "mdav_platform", "0");
 	struct dx_err err;
-	enum dx_status s = dx_reg_string(c->p, DX_KEY_SERVICES "\\WinDefend", "ImagePath",
-					 image, sizeof image, &err);
+	enum dx_status s = dx_reg_string(c->p, DX_KEY_SERVICES "\\WinDefend", "ImagePath", image,
+					 sizeof image, &err);
 	struct dx_finding *f;
 	if (s == DX_OK && !platform_from_path(image, ver, sizeof ver)) {
 		/* the in-box platform: its version is MsMpEng.exe's */
@@ -95,8 +96,8 @@ static void check_platform(struct dx_ctx *c)
 		dx_ev_undetermined(c, f, "version", s, &err);
 	} else {
 		int old = dx_vercmp(ver, base) < 0;
-		f = dx_add(&c->findings, "agent.mdav-platform",
-			   old ? DX_SEV_WARNING : DX_SEV_INFO, old ? "old" : NULL);
+		f = dx_add(&c->findings, "agent.mdav-platform", old ? DX_SEV_WARNING : DX_SEV_INFO,
+			   old ? "old" : NULL);
 		dx_ev_str(f, "version", ver);
 		snprintf(c->facts.mdav_platform, sizeof c->facts.mdav_platform, "%s", ver);
 	}
@@ -111,8 +112,8 @@ static void check_signatures(struct dx_ctx *c)
 	char ver[64];
 	const char *base = baseline(c, "signatures", "0");
 	struct dx_err err;
-	enum dx_status s = dx_reg_string(c->p, DX_KEY_SIGNATURES, "AVSignatureVersion",
-					 ver, sizeof ver, &err);
+	enum dx_status s =
+		dx_reg_string(c->p, DX_KEY_SIGNATURES, "AVSignatureVersion", ver, sizeof ver, &err);
 	struct dx_finding *f;
 	if (s != DX_OK) {
 		if (c->facts.mdav_state == 0)
@@ -121,8 +122,8 @@ static void check_signatures(struct dx_ctx *c)
 		dx_ev_undetermined(c, f, "AVSignatureVersion", s, &err);
 	} else {
 		int old = dx_vercmp(ver, base) < 0;
-		f = dx_add(&c->findings, "agent.signatures",
-			   old ? DX_SEV_WARNING : DX_SEV_INFO, old ? "old" : NULL);
+		f = dx_add(&c->findings, "agent.signatures", old ? DX_SEV_WARNING : DX_SEV_INFO,
+			   old ? "old" : NULL);
 		dx_ev_str(f, "AVSignatureVersion", ver);
 		snprintf(c->facts.mdav_signatures, sizeof c->facts.mdav_signatures, "%s", ver);
 	}
@@ -134,12 +135,12 @@ static void check_signatures(struct dx_ctx *c)
 static void check_kb5005292(struct dx_ctx *c)
 {
 	const struct dx_facts *d = &c->facts;
-	const cJSON *builds = cJSON_GetObjectItemCaseSensitive(c->data->baselines,
-							      "kb5005292_builds");
+	const cJSON *builds =
+		cJSON_GetObjectItemCaseSensitive(c->data->baselines, "kb5005292_builds");
 	int applies = 0;
 	const cJSON *b;
-	cJSON_ArrayForEach(b, builds)
-		applies |= cJSON_IsNumber(b) && (uint32_t)b->valuedouble == d->build;
+	cJSON_ArrayForEach(b, builds) applies |=
+		cJSON_IsNumber(b) && (uint32_t)b->valuedouble == d->build;
 	if (!d->is_server || !applies)
 		return;
 	/* Installed or not: the EDR sensor update installs the sensor under
@@ -151,8 +152,10 @@ static void check_kb5005292(struct dx_ctx *c)
 	char dir[600], newest[64] = "";
 	struct dx_strlist l;
 	struct dx_err err;
-	dx_expand_path(c, "%ProgramData%\\Microsoft\\Windows Defender Advanced Threat Protection\\Platform",
-		       dir, sizeof dir);
+	dx_expand_path(
+		c,
+		"%ProgramData%\\Microsoft\\Windows Defender Advanced Threat Protection\\Platform",
+		dir, sizeof dir);
 	enum dx_status s = dx_dir_list(c->p, dir, &l, &err);
 	for (size_t i = 0; s == DX_OK && i < l.count; i++) {
 		const char *v = l.items[i];
@@ -187,8 +190,8 @@ static void check_kb5005292(struct dx_ctx *c)
 /* One minimum of the streamlined prerequisites against what the device
  * has: adds "<name>" and "<name>_minimum" to the evidence and the name to
  * `below` when older. 0 compared, -1 when the version is unknown. */
-static int streamlined_cmp(struct dx_finding *f, cJSON *below, cJSON *unknown,
-			   const char *name, const char *have, const char *min)
+static int streamlined_cmp(struct dx_finding *f, cJSON *below, cJSON *unknown, const char *name,
+			   const char *have, const char *min)
 {
 	char key[48];
 	snprintf(key, sizeof key, "%s_minimum", name);
@@ -211,7 +214,8 @@ static const char *streamlined_os(struct dx_ctx *c, const cJSON *sl, struct dx_f
 {
 	const struct dx_facts *d = &c->facts;
 	const cJSON *row;
-	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(sl, "os")) {
+	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(sl, "os"))
+	{
 		const cJSON *b = cJSON_GetObjectItemCaseSensitive(row, "build");
 		const cJSON *u = cJSON_GetObjectItemCaseSensitive(row, "ubr");
 		const cJSON *kb = cJSON_GetObjectItemCaseSensitive(row, "kb");
@@ -243,7 +247,8 @@ static void check_streamlined(struct dx_ctx *c)
 	const cJSON *sl = cJSON_GetObjectItemCaseSensitive(c->data->baselines, "streamlined");
 	struct dx_finding *f;
 	if (!cJSON_IsObject(sl)) {
-		f = dx_add(&c->findings, "agent.streamlined-prerequisites", DX_SEV_WARNING, "no-baseline");
+		f = dx_add(&c->findings, "agent.streamlined-prerequisites", DX_SEV_WARNING,
+			   "no-baseline");
 		dx_ev_str(f, "baselines", "the baselines file has no \"streamlined\" member");
 		dx_undetermined(f, DX_REASON_FACTS_MISSING);
 		return;
@@ -257,7 +262,8 @@ static void check_streamlined(struct dx_ctx *c)
 		return;
 	cJSON *below = cJSON_CreateArray(), *unknown = cJSON_CreateArray();
 	const cJSON *j;
-#define MIN(k) ((j = cJSON_GetObjectItemCaseSensitive(sl, k)) && cJSON_IsString(j) ? j->valuestring : "")
+#define MIN(k)                                                                                     \
+	((j = cJSON_GetObjectItemCaseSensitive(sl, k)) && cJSON_IsString(j) ? j->valuestring : "")
 	streamlined_cmp(f, below, unknown, "sense", d->sense_version, MIN("sense"));
 	streamlined_cmp(f, below, unknown, "platform", d->mdav_platform, MIN("platform"));
 	streamlined_cmp(f, below, unknown, "engine", es == DX_OK ? engine : NULL, MIN("engine"));
@@ -273,9 +279,8 @@ static void check_streamlined(struct dx_ctx *c)
 #undef MIN
 	char list[128] = "";
 	const cJSON *x, *which = cJSON_GetArraySize(below) ? below : unknown;
-	cJSON_ArrayForEach(x, which)
-		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-			 list[0] ? ", " : "", x->valuestring);
+	cJSON_ArrayForEach(x, which) snprintf(list + strlen(list), sizeof list - strlen(list),
+					      "%s%s", list[0] ? ", " : "", x->valuestring);
 	if (cJSON_GetArraySize(below)) {
 		f->severity = DX_SEV_ERROR;
 		snprintf(f->variant, sizeof f->variant, "below");

@@ -7,7 +7,8 @@
 #include "checks.h"
 
 #define PSEXEC_RULE "d1e49aac-8f56-4280-b9ba-993a6d77406c"
-#define ASR_RULES_LOCAL "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Windows Defender Exploit Guard\\ASR\\Rules"
+#define ASR_RULES_LOCAL                                                                            \
+	"HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Windows Defender Exploit Guard\\ASR\\Rules"
 
 /* The rule's action from one key: 0 off, 1 block, 2 audit, 6 warn; -1 unset.
  * Group Policy writes it as REG_SZ "1", MDM/PowerShell as REG_DWORD. */
@@ -34,8 +35,8 @@ void dx_check_asr(struct dx_ctx *c)
 		int action = rule_action(c, keys[i]);
 		if (action != 1)
 			continue;
-		struct dx_finding *f = dx_add(&c->findings, "asr.psexec-block",
-					      DX_SEV_WARNING, NULL);
+		struct dx_finding *f =
+			dx_add(&c->findings, "asr.psexec-block", DX_SEV_WARNING, NULL);
 		dx_ev_str(f, "registry", keys[i]);
 		dx_ev_str(f, "rule", PSEXEC_RULE);
 		dx_ev_num(f, "action", action);

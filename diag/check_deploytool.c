@@ -19,14 +19,15 @@
 #include <string.h>
 #include "checks.h"
 
-#define TAIL_MAX (64 * 1024)  /* the end of the log that is read */
+#define TAIL_MAX (64 * 1024) /* the end of the log that is read */
 #define LINE_MAX_SHOWN 200
 
 /* The last line of `text` that is not blank, into out. */
 static void last_line(const char *text, char *out, size_t sz)
 {
 	const char *end = text + strlen(text);
-	while (end > text && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+	while (end > text &&
+	       (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
 		end--;
 	const char *start = end;
 	while (start > text && start[-1] != '\n' && start[-1] != '\r')
@@ -40,8 +41,8 @@ static void last_line(const char *text, char *out, size_t sz)
 
 /* The last "exit code" followed (after blanks, ':' or '=') by a number:
  * 1 and the code, its line and what follows the number on it; else 0. */
-static int last_exit_code(const char *text, long *code, char *line, size_t lsz,
-			  char *after, size_t asz)
+static int last_exit_code(const char *text, long *code, char *line, size_t lsz, char *after,
+			  size_t asz)
 {
 	const char *hit = NULL, *p = text;
 	long found = 0;
@@ -78,7 +79,8 @@ static int last_exit_code(const char *text, long *code, char *line, size_t lsz,
 static const cJSON *exit_row(const struct dx_ctx *c, long code)
 {
 	const cJSON *row;
-	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(c->data->deploytool, "exit_codes")) {
+	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(c->data->deploytool, "exit_codes"))
+	{
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(row, "code");
 		if (cJSON_IsNumber(n) && (long)n->valuedouble == code)
 			return row;
@@ -137,15 +139,16 @@ void dx_check_deploytool(struct dx_ctx *c)
 		return; /* the tool never ran here */
 	}
 	if (s != DX_OK) {
-		f = dx_add(&c->findings, "onboarding.deployment-tool", DX_SEV_WARNING, "unreadable");
+		f = dx_add(&c->findings, "onboarding.deployment-tool", DX_SEV_WARNING,
+			   "unreadable");
 		dx_ev_str(f, "log_folder", dir);
 		dx_ev_undetermined(c, f, "read", s, &err);
 		dx_strlist_free(&l);
 		return;
 	}
 	int nlogs = 0;
-	int have = pick_log(c, &l, str_of(dt, "log_prefix", ""), str_of(dt, "log_suffix", ""),
-			    name, sizeof name, &nlogs);
+	int have = pick_log(c, &l, str_of(dt, "log_prefix", ""), str_of(dt, "log_suffix", ""), name,
+			    sizeof name, &nlogs);
 	dx_strlist_free(&l);
 	if (!have) {
 		/* the folder without this computer's log: nothing to read */
@@ -160,7 +163,8 @@ void dx_check_deploytool(struct dx_ctx *c)
 	uint64_t size = 0;
 	s = dx_file_tail(c->p, path, TAIL_MAX, &raw, &len, &size, &err);
 	if (s != DX_OK) {
-		f = dx_add(&c->findings, "onboarding.deployment-tool", DX_SEV_WARNING, "unreadable");
+		f = dx_add(&c->findings, "onboarding.deployment-tool", DX_SEV_WARNING,
+			   "unreadable");
 		dx_ev_str(f, "log_folder", dir);
 		dx_ev_str(f, "log", path);
 		dx_ev_undetermined(c, f, "read", s, &err);
@@ -169,7 +173,8 @@ void dx_check_deploytool(struct dx_ctx *c)
 	char *text = malloc(len + 1);
 	if (!text) {
 		free(raw);
-		f = dx_add(&c->findings, "onboarding.deployment-tool", DX_SEV_WARNING, "unreadable");
+		f = dx_add(&c->findings, "onboarding.deployment-tool", DX_SEV_WARNING,
+			   "unreadable");
 		dx_ev_str(f, "log_folder", dir);
 		dx_ev_str(f, "log", path);
 		dx_ev_str(f, "read", "out of memory");
@@ -184,7 +189,8 @@ void dx_check_deploytool(struct dx_ctx *c)
 	if (!last_exit_code(text, &code, line, sizeof line, after, sizeof after)) {
 		last_line(text, line, sizeof line);
 		free(text);
-		f = dx_add(&c->findings, "onboarding.deployment-tool", DX_SEV_WARNING, "no-exit-code");
+		f = dx_add(&c->findings, "onboarding.deployment-tool", DX_SEV_WARNING,
+			   "no-exit-code");
 		dx_ev_str(f, "log", path);
 		dx_ev_num(f, "bytes_read", (double)len);
 		dx_ev_str(f, "last_line", line[0] ? line : "(empty)");
@@ -220,9 +226,10 @@ void dx_check_deploytool(struct dx_ctx *c)
 	if (after[0])
 		dx_ev_str(f, "log_text", after);
 	dx_ev_str(f, "log_line", line);
-	dx_ev_str(f, "sense", c->facts.sense_exists == 1
-			      ? dx_svc_state_name(c->facts.sense_state)
-			      : c->facts.sense_exists == 0 ? "missing" : "unknown");
+	dx_ev_str(f, "sense",
+		  c->facts.sense_exists == 1   ? dx_svc_state_name(c->facts.sense_state)
+		  : c->facts.sense_exists == 0 ? "missing"
+					       : "unknown");
 	if (!row)
 		dx_undetermined(f, DX_REASON_FACTS_MISSING);
 }

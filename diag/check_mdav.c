@@ -6,7 +6,9 @@
 #include <string.h>
 #include "checks.h"
 
-#define GPO_PATH "Computer Configuration > Administrative Templates > Windows Components > Microsoft Defender Antivirus > Turn off Microsoft Defender Antivirus"
+#define GPO_PATH                                                                                   \
+	"Computer Configuration > Administrative Templates > Windows Components > Microsoft "      \
+	"Defender Antivirus > Turn off Microsoft Defender Antivirus"
 
 void dx_check_mdav(struct dx_ctx *c)
 {
@@ -33,8 +35,9 @@ void dx_check_mdav(struct dx_ctx *c)
 			if (vs[i] == DX_OK)
 				dx_ev_num(f, names[i], vals[i]);
 			else
-				dx_ev_str(f, names[i], vs[i] == DX_NOT_FOUND ? "not set"
-					  : dx_status_name(vs[i]));
+				dx_ev_str(f, names[i],
+					  vs[i] == DX_NOT_FOUND ? "not set"
+								: dx_status_name(vs[i]));
 		}
 		dx_ev_str(f, "gpo", GPO_PATH);
 	} else if (s == DX_OK && svc.state == DX_SVC_RUNNING) {
@@ -61,15 +64,19 @@ void dx_check_mdav(struct dx_ctx *c)
 	}
 	/* passive mode explains a quiet MDAV next to a third-party AV */
 	uint32_t passive = 0, forced = 0, tamper = 0;
-	if (dx_reg_dword(c->p, "HKLM\\SOFTWARE\\Microsoft\\Windows Defender",
-			 "PassiveMode", &passive, &perr) == DX_OK && passive)
+	if (dx_reg_dword(c->p, "HKLM\\SOFTWARE\\Microsoft\\Windows Defender", "PassiveMode",
+			 &passive, &perr) == DX_OK &&
+	    passive)
 		dx_ev_num(f, "PassiveMode", passive);
-	if (dx_reg_dword(c->p, DX_KEY_ATP_POLICY, "ForceDefenderPassiveMode",
-			 &forced, &perr) == DX_OK && forced)
+	if (dx_reg_dword(c->p, DX_KEY_ATP_POLICY, "ForceDefenderPassiveMode", &forced, &perr) ==
+		    DX_OK &&
+	    forced)
 		dx_ev_num(f, "ForceDefenderPassiveMode", forced);
 	if (s == DX_OK)
 		snprintf(c->facts.mdav_mode, sizeof c->facts.mdav_mode, "%s",
-			 forced ? "passive (forced)" : passive ? "passive" : "active");
+			 forced    ? "passive (forced)"
+			 : passive ? "passive"
+				   : "active");
 	/* Tamper protection: 5 on, 4 off (older builds: 1 on, 0 off) */
 	if (dx_reg_dword(c->p, "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Features",
 			 "TamperProtection", &tamper, &perr) == DX_OK) {

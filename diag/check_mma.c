@@ -68,8 +68,8 @@ static void agent_dir(struct dx_ctx *c, const struct dx_svc *svc, char *out, siz
 
 /* Looks for MsSenseS.exe in `dir` (depth 0) and its subfolders (depth 1).
  * 1 found (path in `found`), 0 not, -1 when the listing budget ran out. */
-static int find_sensor(struct dx_ctx *c, const char *dir, int depth, int *budget,
-		       char *found, size_t fsz)
+static int find_sensor(struct dx_ctx *c, const char *dir, int depth, int *budget, char *found,
+		       size_t fsz)
 {
 	struct dx_strlist l = {0};
 	struct dx_err err;
@@ -142,7 +142,8 @@ void dx_check_mma(struct dx_ctx *c)
 	int budget = MAX_LISTINGS, searched = 0, found = 0, ran_out = 0;
 	enum dx_status ls = dx_dir_list(c->p, state_dir, &tops, &err);
 	struct dx_err ls_err = err;
-	for (size_t i = 0; ls == DX_OK && i < tops.count && searched < MAX_TEMP_DIRS && !found; i++) {
+	for (size_t i = 0; ls == DX_OK && i < tops.count && searched < MAX_TEMP_DIRS && !found;
+	     i++) {
 		if (!starts_with_ci(tops.items[i], MMA_TEMP_PREFIX))
 			continue;
 		char tmp[1100];
@@ -158,9 +159,9 @@ void dx_check_mma(struct dx_ctx *c)
 
 	/* the unified agent's side: Sense and its onboarding state */
 	uint32_t onboarded = 0;
-	enum dx_status os = d->sense_exists == 1
-		? dx_reg_dword(c->p, DX_KEY_ATP_STATUS, "OnboardingState", &onboarded, &err)
-		: DX_NOT_FOUND;
+	enum dx_status os = d->sense_exists == 1 ? dx_reg_dword(c->p, DX_KEY_ATP_STATUS,
+								"OnboardingState", &onboarded, &err)
+						 : DX_NOT_FOUND;
 	struct dx_err os_err = err;
 
 	const char *variant;
@@ -170,7 +171,7 @@ void dx_check_mma(struct dx_ctx *c)
 		variant = "mma-only";
 		sev = DX_SEV_ERROR;
 	} else if (found && d->sense_exists == 1 && os != DX_OK && os != DX_NOT_FOUND) {
-		variant = "state-unreadable";  /* the onboarding state decides */
+		variant = "state-unreadable"; /* the onboarding state decides */
 		sev = DX_SEV_WARNING;
 		undetermined = 1;
 	} else if (found && d->sense_exists == 1 && onboarded != 1) {
@@ -219,8 +220,10 @@ void dx_check_mma(struct dx_ctx *c)
 	} else if (ls == DX_OK || ls == DX_NOT_FOUND) {
 		dx_ev_str(f, "mma_sensor", ran_out ? "not found (search bounded)" : "not found");
 	}
-	dx_ev_str(f, "sense", d->sense_exists == 1 ? "present"
-			      : d->sense_exists == 0 ? "missing" : "unknown");
+	dx_ev_str(f, "sense",
+		  d->sense_exists == 1   ? "present"
+		  : d->sense_exists == 0 ? "missing"
+					 : "unknown");
 	if (d->sense_exists == 1 && os == DX_OK)
 		dx_ev_num(f, "onboarding_state", onboarded);
 	else if (d->sense_exists == 1 && os == DX_NOT_FOUND)
@@ -237,5 +240,7 @@ void dx_check_mma(struct dx_ctx *c)
 		/* the workspaces as the MMA itself lists them (Microsoft's
 		 * COM object); no $ variable, so Windows PowerShell passes
 		 * the double-quoted text to powershell.exe as cmd does */
-		dx_ev_str(f, "command_list", "powershell.exe -NoProfile -Command \"(New-Object -ComObject AgentConfigManager.MgmtSvcCfg).GetCloudWorkspaces()\"");
+		dx_ev_str(f, "command_list",
+			  "powershell.exe -NoProfile -Command \"(New-Object -ComObject "
+			  "AgentConfigManager.MgmtSvcCfg).GetCloudWorkspaces()\"");
 }

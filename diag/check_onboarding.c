@@ -9,7 +9,8 @@
 #include "checks.h"
 
 #define EVENT_WINDOW (30 * 86400) /* how far back logs are read */
-#define MDFC_EXTENSION_DIR "C:\\Packages\\Plugins\\Microsoft.Azure.AzureDefenderForServers.MDE.Windows"
+#define MDFC_EXTENSION_DIR                                                                         \
+	"C:\\Packages\\Plugins\\Microsoft.Azure.AzureDefenderForServers.MDE.Windows"
 
 /* WDATPOnboarding error events of "Troubleshoot onboarding issues". */
 static const uint32_t onboarding_error_ids[] = {5, 10, 15, 30, 35, 40, 65, 70};
@@ -23,8 +24,7 @@ static int in(uint32_t id, const uint32_t *ids, size_t n)
 }
 #define IN(id, arr) in(id, arr, sizeof arr / sizeof arr[0])
 
-static void add_event_evidence(struct dx_finding *f, const struct dx_event *e,
-			       size_t count)
+static void add_event_evidence(struct dx_finding *f, const struct dx_event *e, size_t count)
 {
 	char when[32];
 	dx_format_time(e->time, when);
@@ -43,8 +43,7 @@ static void check_state(struct dx_ctx *c)
 {
 	struct dx_err err;
 	uint32_t state = 0;
-	enum dx_status s = dx_reg_dword(c->p, DX_KEY_ATP_STATUS, "OnboardingState",
-					&state, &err);
+	enum dx_status s = dx_reg_dword(c->p, DX_KEY_ATP_STATUS, "OnboardingState", &state, &err);
 	struct dx_finding *f;
 	if (s == DX_OK && state == 1) {
 		f = dx_add(&c->findings, "onboarding.state", DX_SEV_INFO, "onboarded");
@@ -63,12 +62,12 @@ static void check_state(struct dx_ctx *c)
 		dx_ev_err(f, "OnboardingState", s, &err);
 	else
 		dx_ev_undetermined(c, f, "OnboardingState", s, &err);
-	dx_reg_string(c->p, DX_KEY_ATP_STATUS, "OrgID", c->facts.org_id,
-		      sizeof c->facts.org_id, &err);
+	dx_reg_string(c->p, DX_KEY_ATP_STATUS, "OrgID", c->facts.org_id, sizeof c->facts.org_id,
+		      &err);
 	if (c->facts.org_id[0])
 		dx_ev_str(f, "OrgID", c->facts.org_id);
-	dx_reg_string(c->p, DX_KEY_ATP, "SenseId", c->facts.device_id,
-		      sizeof c->facts.device_id, &err);
+	dx_reg_string(c->p, DX_KEY_ATP, "SenseId", c->facts.device_id, sizeof c->facts.device_id,
+		      &err);
 	if (c->facts.device_id[0])
 		dx_ev_str(f, "SenseId", c->facts.device_id);
 }
@@ -91,8 +90,9 @@ static int mdm_enrolled(struct dx_ctx *c, char *enrollment, size_t sz)
 	for (size_t i = 0; i < keys.count && !found; i++) {
 		char key[600], provider[128];
 		snprintf(key, sizeof key, "%s\\%s", DX_KEY_ENROLLMENTS, keys.items[i]);
-		if (dx_reg_string(c->p, key, "ProviderID", provider, sizeof provider,
-				  &err) == DX_OK && dx_strieq(provider, "MS DM Server")) {
+		if (dx_reg_string(c->p, key, "ProviderID", provider, sizeof provider, &err) ==
+			    DX_OK &&
+		    dx_strieq(provider, "MS DM Server")) {
 			snprintf(enrollment, sz, "%s", keys.items[i]);
 			found = 1;
 		}
@@ -102,14 +102,13 @@ static int mdm_enrolled(struct dx_ctx *c, char *enrollment, size_t sz)
 }
 
 /* Which method onboarded the device, as far as the device shows. */
-static void check_method(struct dx_ctx *c, int emit, int *intune,
-			 int *mdfc_expected, int *mdfc_present)
+static void check_method(struct dx_ctx *c, int emit, int *intune, int *mdfc_expected,
+			 int *mdfc_present)
 {
 	struct dx_err err;
 	struct dx_regval v;
 	char latency[32] = "", enrollment[128] = "";
-	int policy = dx_reg_read(c->p, DX_KEY_ATP_POLICY, "OnboardingInfo", &v,
-				 &err) == DX_OK;
+	int policy = dx_reg_read(c->p, DX_KEY_ATP_POLICY, "OnboardingInfo", &v, &err) == DX_OK;
 	dx_regval_free(&v);
 	dx_reg_string(c->p, DX_KEY_ATP_POLICY, "latency", latency, sizeof latency, &err);
 	*intune = mdm_enrolled(c, enrollment, sizeof enrollment);
@@ -152,11 +151,11 @@ static void check_onboarding_events(struct dx_ctx *c, int64_t since)
 {
 	struct dx_eventlist evs;
 	struct dx_err err;
-	enum dx_status s = dx_events_query(c->p, DX_LOG_APPLICATION, "WDATPOnboarding",
-					   0, since, 1000, &evs, &err);
+	enum dx_status s = dx_events_query(c->p, DX_LOG_APPLICATION, "WDATPOnboarding", 0, since,
+					   1000, &evs, &err);
 	if (s != DX_OK) {
-		struct dx_finding *f = dx_add(&c->findings, "onboarding.event",
-					      DX_SEV_WARNING, "unreadable");
+		struct dx_finding *f =
+			dx_add(&c->findings, "onboarding.event", DX_SEV_WARNING, "unreadable");
 		dx_ev_str(f, "log", DX_LOG_APPLICATION);
 		dx_ev_str(f, "source", "WDATPOnboarding");
 		dx_ev_undetermined(c, f, "query", s, &err);
@@ -193,14 +192,14 @@ static void check_intune(struct dx_ctx *c, int64_t since)
 	struct dx_err err;
 	enum dx_status s = dx_events_query(c->p, DX_LOG_MDM, NULL, 0, since, 500, &evs, &err);
 	if (s != DX_OK) {
-		struct dx_finding *f = dx_add(&c->findings, "onboarding.intune",
-					      DX_SEV_WARNING, "unreadable");
+		struct dx_finding *f =
+			dx_add(&c->findings, "onboarding.intune", DX_SEV_WARNING, "unreadable");
 		dx_ev_str(f, "log", DX_LOG_MDM);
 		dx_ev_undetermined(c, f, "query", s, &err);
 		return;
 	}
-	static const char *const codes[] = {"0x87D1FDE8", "-2016281112",
-		"0x87D101A9", "-2016345687", NULL};
+	static const char *const codes[] = {"0x87D1FDE8", "-2016281112", "0x87D101A9",
+					    "-2016345687", NULL};
 	for (size_t i = 0; i < evs.count; i++) {
 		const struct dx_event *e = &evs.items[i];
 		const char *code = NULL;
@@ -209,8 +208,8 @@ static void check_intune(struct dx_ctx *c, int64_t since)
 				code = *k;
 		if (e->id != 1819 && !code)
 			continue;
-		struct dx_finding *f = dx_add(&c->findings, "onboarding.intune",
-					      DX_SEV_ERROR, code ? "csp-error" : "1819");
+		struct dx_finding *f = dx_add(&c->findings, "onboarding.intune", DX_SEV_ERROR,
+					      code ? "csp-error" : "1819");
 		add_event_evidence(f, e, 1);
 		if (code)
 			dx_ev_str(f, "error_code", code);
@@ -236,8 +235,8 @@ void dx_check_onboarding(struct dx_ctx *c)
 	if (intune)
 		check_intune(c, since);
 	if (mdfc_expected && !mdfc_present) {
-		struct dx_finding *f = dx_add(&c->findings, "onboarding.mdfc-extension",
-					      DX_SEV_ERROR, NULL);
+		struct dx_finding *f =
+			dx_add(&c->findings, "onboarding.mdfc-extension", DX_SEV_ERROR, NULL);
 		dx_ev_str(f, "extension", "MDE.Windows");
 		dx_ev_str(f, "path", MDFC_EXTENSION_DIR);
 		dx_ev_str(f, "seen", "absent");

@@ -10,10 +10,11 @@
 
 static const char *exists_word(enum dx_status s)
 {
-	return s == DX_OK ? "present" : s == DX_NOT_FOUND ? "absent"
-	     : s == DX_ACCESS_DENIED ? "unreadable without SYSTEM" : "unknown";
+	return s == DX_OK              ? "present"
+	       : s == DX_NOT_FOUND     ? "absent"
+	       : s == DX_ACCESS_DENIED ? "unreadable without SYSTEM"
+				       : "unknown";
 }
-
 
 /* Offered only under verdict rule 4: every check ran, connectivity
  * included, and nothing explains the missing device. On a guess (a read
@@ -27,13 +28,15 @@ void dx_check_reonboard(struct dx_ctx *c)
 	struct dx_regval v;
 	struct dx_err err;
 	struct dx_strlist l;
-	dx_expand_path(c, "%ProgramData%\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber",
-		       cyber, sizeof cyber);
+	dx_expand_path(
+		c, "%ProgramData%\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber",
+		cyber, sizeof cyber);
 
 	struct dx_finding *f = dx_add(&c->findings, "reonboard.plan", DX_SEV_INFO, NULL);
 	enum dx_status sg = dx_reg_read(c->p, DX_KEY_ATP, "senseGuid", &v, &err);
 	dx_regval_free(&v);
-	enum dx_status as = dx_reg_read(c->p, DX_KEY_ATP, "7DC0B629-D7F6-4DB3-9BF7-64D5AAF50F1A", &v, &err);
+	enum dx_status as =
+		dx_reg_read(c->p, DX_KEY_ATP, "7DC0B629-D7F6-4DB3-9BF7-64D5AAF50F1A", &v, &err);
 	dx_regval_free(&v);
 	enum dx_status ik = dx_reg_values(c->p, IDENTITY_KEY, &l, &err);
 	dx_strlist_free(&l);
@@ -71,8 +74,8 @@ void dx_check_reonboard(struct dx_ctx *c)
 	snprintf(cmd, sizeof cmd, "reg.exe delete \"%s\" /v senseGuid /f", DX_KEY_ATP);
 	if (values && sg != DX_NOT_FOUND)
 		cJSON_AddItemToArray(values, cJSON_CreateString(cmd));
-	snprintf(cmd, sizeof cmd, "reg.exe delete \"%s\" /v 7DC0B629-D7F6-4DB3-9BF7-64D5AAF50F1A /f",
-		 DX_KEY_ATP);
+	snprintf(cmd, sizeof cmd,
+		 "reg.exe delete \"%s\" /v 7DC0B629-D7F6-4DB3-9BF7-64D5AAF50F1A /f", DX_KEY_ATP);
 	if (values && as != DX_NOT_FOUND)
 		cJSON_AddItemToArray(values, cJSON_CreateString(cmd));
 	snprintf(cmd, sizeof cmd, "reg.exe delete \"%s\" /f", IDENTITY_KEY);

@@ -21,10 +21,10 @@ static void add_service_evidence(struct dx_finding *f, const struct dx_svc *s)
 
 /* What servicing says about the Sense client capability. */
 struct capability {
-	int installed;          /* 1 yes, 0 no, -1 unknown */
-	char package[256];      /* the package whose state was read, "" none */
-	uint32_t state;         /* its CurrentState */
-	enum dx_status st;      /* why unknown: the subkeys could not be read */
+	int installed;     /* 1 yes, 0 no, -1 unknown */
+	char package[256]; /* the package whose state was read, "" none */
+	uint32_t state;    /* its CurrentState */
+	enum dx_status st; /* why unknown: the subkeys could not be read */
 	struct dx_err err;
 };
 
@@ -43,8 +43,7 @@ static void capability_query(struct dx_ctx *c, struct capability *cap)
 		return;
 	}
 	for (size_t i = 0; i < keys.count && cap->installed != 1; i++) {
-		if (strncasecmp(keys.items[i], SENSE_FOD_PACKAGE,
-				strlen(SENSE_FOD_PACKAGE)) != 0)
+		if (strncasecmp(keys.items[i], SENSE_FOD_PACKAGE, strlen(SENSE_FOD_PACKAGE)) != 0)
 			continue;
 		char key[1024];
 		uint32_t state = 0;
@@ -68,8 +67,10 @@ static void capability_evidence(struct dx_finding *f, const struct capability *c
 		dx_ev_str(f, "capability_package", cap->package);
 		dx_ev_fmt(f, "capability_package_state", "0x%x", (unsigned)cap->state);
 	}
-	dx_ev_str(f, "capability_installed", cap->installed == 1 ? "yes"
-		  : cap->installed == 0 ? "no" : "unknown");
+	dx_ev_str(f, "capability_installed",
+		  cap->installed == 1   ? "yes"
+		  : cap->installed == 0 ? "no"
+					: "unknown");
 }
 
 /* Sense does not exist (1060). Which repair applies depends on the OS, so
@@ -108,8 +109,7 @@ static void sense_missing(struct dx_ctx *c, const struct dx_err *err)
 
 	struct dx_finding *f;
 	if (d->is_server && d->build == 14393) {
-		f = dx_add(&c->findings, "sense.missing.server2016-agent",
-			   DX_SEV_ERROR, NULL);
+		f = dx_add(&c->findings, "sense.missing.server2016-agent", DX_SEV_ERROR, NULL);
 		dx_ev_str(f, "product", d->product);
 		dx_ev_num(f, "build", d->build);
 		dx_ev_str(f, "installer", "md4ws.msi");
@@ -124,10 +124,10 @@ static void sense_missing(struct dx_ctx *c, const struct dx_err *err)
 			capability_evidence(f, &cap);
 			return;
 		}
-		f = dx_add(&c->findings, "sense.missing.win11-capability",
-			   DX_SEV_ERROR, NULL);
+		f = dx_add(&c->findings, "sense.missing.win11-capability", DX_SEV_ERROR, NULL);
 		capability_evidence(f, &cap);
-		dx_ev_str(f, "command", "DISM /online /Add-Capability /CapabilityName:" SENSE_CAPABILITY);
+		dx_ev_str(f, "command",
+			  "DISM /online /Add-Capability /CapabilityName:" SENSE_CAPABILITY);
 		dx_ev_str(f, "kb", "KB5043950");
 		dx_ev_str(f, "edition", d->edition);
 		dx_ev_num(f, "build", d->build);
@@ -153,8 +153,8 @@ void dx_check_sense(struct dx_ctx *c)
 		 * entry is not removed until all open handles to the service
 		 * have been closed ... and the service is not running": it is
 		 * neither missing nor usable until then, in practice a restart. */
-		struct dx_finding *f = dx_add(&c->findings, "sense.pending-delete",
-					      DX_SEV_ERROR, NULL);
+		struct dx_finding *f =
+			dx_add(&c->findings, "sense.pending-delete", DX_SEV_ERROR, NULL);
 		dx_ev_str(f, "service", "Sense");
 		dx_ev_num(f, "win32_error", err.code);
 		dx_ev_str(f, "reply", err.text);
@@ -166,8 +166,7 @@ void dx_check_sense(struct dx_ctx *c)
 		return;
 	}
 	if (s != DX_OK) {
-		struct dx_finding *f = dx_add(&c->findings, "sense.unknown",
-					      DX_SEV_WARNING, NULL);
+		struct dx_finding *f = dx_add(&c->findings, "sense.unknown", DX_SEV_WARNING, NULL);
 		dx_ev_str(f, "service", "Sense");
 		dx_ev_undetermined(c, f, "query", s, &err);
 		return;
@@ -178,17 +177,12 @@ void dx_check_sense(struct dx_ctx *c)
 
 	struct dx_finding *f;
 	switch (svc.state) {
-	case DX_SVC_RUNNING:
-		f = dx_add(&c->findings, "sense.running", DX_SEV_INFO, NULL);
-		break;
+	case DX_SVC_RUNNING: f = dx_add(&c->findings, "sense.running", DX_SEV_INFO, NULL); break;
 	case DX_SVC_STOPPED:
-	case DX_SVC_PAUSED:
-		f = dx_add(&c->findings, "sense.stopped", DX_SEV_ERROR, NULL);
-		break;
+	case DX_SVC_PAUSED: f = dx_add(&c->findings, "sense.stopped", DX_SEV_ERROR, NULL); break;
 	default:
 		f = dx_add(&c->findings, "sense.pending", DX_SEV_WARNING,
-			   d->build == 14393 && svc.state == DX_SVC_START_PENDING
-			   ? "1607" : NULL);
+			   d->build == 14393 && svc.state == DX_SVC_START_PENDING ? "1607" : NULL);
 		break;
 	}
 	dx_ev_str(f, "service", "Sense");

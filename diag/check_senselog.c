@@ -46,12 +46,13 @@ static int row_get(const cJSON *j, struct row *r)
 	r->id = (uint32_t)id->valuedouble;
 	r->check = check->valuestring;
 	r->variant = variant->valuestring;
-	r->sev = strcmp(sev->valuestring, "error") == 0 ? DX_SEV_ERROR
-		 : strcmp(sev->valuestring, "warning") == 0 ? DX_SEV_WARNING : DX_SEV_INFO;
+	r->sev = strcmp(sev->valuestring, "error") == 0     ? DX_SEV_ERROR
+		 : strcmp(sev->valuestring, "warning") == 0 ? DX_SEV_WARNING
+							    : DX_SEV_INFO;
 	r->requires_text = cJSON_IsString(req) ? req->valuestring : NULL;
 	r->classify = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "classify"));
-	r->resolved_when_running = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j,
-							"resolved_when_running"));
+	r->resolved_when_running =
+		cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "resolved_when_running"));
 	r->resolved_by = cJSON_GetObjectItemCaseSensitive(j, "resolved_by");
 	return 0;
 }
@@ -61,7 +62,8 @@ static int row_get(const cJSON *j, struct row *r)
 static int row_for(const cJSON *table, const struct dx_event *e, struct row *r)
 {
 	const cJSON *j;
-	cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(table, "events")) {
+	cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(table, "events"))
+	{
 		if (row_get(j, r) || r->id != e->id)
 			continue;
 		if (r->requires_text && !dx_event_has(e, r->requires_text))
@@ -126,8 +128,8 @@ static int find_code(const char *s, uint32_t *code, int *is_hresult, char *text,
 	return 0;
 }
 
-static int event_code(const struct dx_event *e, uint32_t *code, int *is_hresult,
-		      char *text, size_t sz)
+static int event_code(const struct dx_event *e, uint32_t *code, int *is_hresult, char *text,
+		      size_t sz)
 {
 	for (size_t i = 0; i < e->strings.count; i++)
 		if (find_code(e->strings.items[i], code, is_hresult, text, sz))
@@ -162,7 +164,8 @@ static void event_url(const struct dx_event *e, char *out, size_t sz)
 static const cJSON *code_row(const cJSON *table, uint32_t code, int is_hresult)
 {
 	const cJSON *j;
-	cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(table, "error_codes")) {
+	cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(table, "error_codes"))
+	{
 		const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "code");
 		int http = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "http"));
 		if (!cJSON_IsNumber(c))
@@ -190,9 +193,9 @@ static const struct dx_event *newer_of(const struct dx_eventlist *evs, const cJS
 {
 	for (size_t i = 0; i < evs->count && evs->items[i].time > after; i++) {
 		const cJSON *id;
-		cJSON_ArrayForEach(id, ids)
-			if (cJSON_IsNumber(id) && (uint32_t)id->valuedouble == evs->items[i].id)
-				return &evs->items[i];
+		cJSON_ArrayForEach(id, ids) if (cJSON_IsNumber(id) &&
+						(uint32_t)id->valuedouble ==
+							evs->items[i].id) return &evs->items[i];
 	}
 	return NULL;
 }
@@ -236,8 +239,10 @@ static void add_path_differences(struct dx_ctx *c, struct dx_finding *f,
 {
 	const struct dx_facts *d = &c->facts;
 	dx_ev_str(f, "sense_account", "LocalSystem");
-	dx_ev_str(f, "mdediag_account", d->elevated == 1 ? "administrator (elevated)"
-		  : d->elevated == 0 ? "standard user (not elevated)" : "unknown");
+	dx_ev_str(f, "mdediag_account",
+		  d->elevated == 1   ? "administrator (elevated)"
+		  : d->elevated == 0 ? "standard user (not elevated)"
+				     : "unknown");
 	if (d->static_proxy[0])
 		dx_ev_fmt(f, "sense_proxy", "TelemetryProxyServer %s", d->static_proxy);
 	else if (d->winhttp_proxy[0])
@@ -245,15 +250,18 @@ static void add_path_differences(struct dx_ctx *c, struct dx_finding *f,
 	else
 		dx_ev_str(f, "sense_proxy", "WinHTTP: direct, or what WPAD finds for SYSTEM");
 	const cJSON *route = ep ? cJSON_GetObjectItemCaseSensitive(ep->evidence, "route") : NULL;
-	const cJSON *src = ep ? cJSON_GetObjectItemCaseSensitive(ep->evidence, "route_source") : NULL;
+	const cJSON *src =
+		ep ? cJSON_GetObjectItemCaseSensitive(ep->evidence, "route_source") : NULL;
 	if (cJSON_IsString(route))
 		dx_ev_fmt(f, "mdediag_route", "%s (%s)", route->valuestring,
 			  cJSON_IsString(src) ? src->valuestring : "?");
-	dx_ev_str(f, "sense_tls", "Schannel, the machine's Root/AuthRoot stores and "
+	dx_ev_str(f, "sense_tls",
+		  "Schannel, the machine's Root/AuthRoot stores and "
 		  "SCHANNEL protocol and cipher policy");
 	/* the same text live and replayed: a collected file does not say
 	 * which roots the live run was given */
-	dx_ev_str(f, "mdediag_tls", "mdediag's own TLS client (mbed TLS) with the Microsoft "
+	dx_ev_str(f, "mdediag_tls",
+		  "mdediag's own TLS client (mbed TLS) with the Microsoft "
 		  "roots it bundles (or --anchors)");
 }
 
@@ -274,11 +282,12 @@ static void emit(struct dx_ctx *c, const struct group *g)
 	int is_hresult = 0;
 	char code_text[24] = "";
 	const cJSON *crow = NULL;
-	int has_code = g->row.classify &&
-		       event_code(e, &code, &is_hresult, code_text, sizeof code_text);
+	int has_code =
+		g->row.classify && event_code(e, &code, &is_hresult, code_text, sizeof code_text);
 	if (has_code) {
 		crow = code_row(c->data->sense_events, code, is_hresult);
-		snprintf(variant, sizeof variant, "%s", crow ? jstr(crow, "class") : "unknown-code");
+		snprintf(variant, sizeof variant, "%s",
+			 crow ? jstr(crow, "class") : "unknown-code");
 	}
 	struct dx_finding *f = dx_add(&c->findings, g->row.check, g->row.sev, variant);
 	if (!f)
@@ -294,12 +303,15 @@ static void emit(struct dx_ctx *c, const struct group *g)
 	dx_event_text(e, msg, sizeof msg);
 	dx_ev_str(f, "message", msg);
 	/* the events themselves, newest first (cmd and Windows PowerShell) */
-	dx_ev_fmt(f, "cmd_events", "wevtutil.exe qe %s /q:\"*[System[(EventID=%u)]]\" "
-		  "/c:20 /rd:true /f:text", DX_LOG_SENSE, (unsigned)e->id);
+	dx_ev_fmt(f, "cmd_events",
+		  "wevtutil.exe qe %s /q:\"*[System[(EventID=%u)]]\" "
+		  "/c:20 /rd:true /f:text",
+		  DX_LOG_SENSE, (unsigned)e->id);
 	if (strcmp(g->row.check, "sense.log.diagtrack") == 0) {
 		/* the service's finding names Sense's events about it too */
 		struct dx_finding *svc = dx_find(&c->findings, "diagtrack.service");
-		cJSON *arr = svc ? cJSON_GetObjectItemCaseSensitive(svc->evidence, "sense_events") : NULL;
+		cJSON *arr = svc ? cJSON_GetObjectItemCaseSensitive(svc->evidence, "sense_events")
+				 : NULL;
 		if (svc && !arr)
 			arr = cJSON_AddArrayToObject(svc->evidence, "sense_events");
 		char line[96];
@@ -328,11 +340,11 @@ static void emit(struct dx_ctx *c, const struct group *g)
 
 /* The log could be read: sense.log says how much, and which failures are
  * behind the device (resolved) rather than in front of it. */
-static void summary(struct dx_ctx *c, const struct dx_eventlist *evs, int days,
-		    size_t failing, cJSON *resolved, int truncated)
+static void summary(struct dx_ctx *c, const struct dx_eventlist *evs, int days, size_t failing,
+		    cJSON *resolved, int truncated)
 {
-	struct dx_finding *f = dx_add(&c->findings, "sense.log", DX_SEV_INFO,
-				      failing ? "failures" : NULL);
+	struct dx_finding *f =
+		dx_add(&c->findings, "sense.log", DX_SEV_INFO, failing ? "failures" : NULL);
 	if (!f) {
 		cJSON_Delete(resolved);
 		return;
@@ -361,11 +373,11 @@ void dx_check_senselog(struct dx_ctx *c)
 	int64_t since = dx_now(c->p) - (int64_t)days * DAY;
 	struct dx_eventlist evs;
 	struct dx_err err;
-	enum dx_status s = dx_events_query(c->p, DX_LOG_SENSE, NULL, 0, since, MAX_EVENTS,
-					   &evs, &err);
+	enum dx_status s =
+		dx_events_query(c->p, DX_LOG_SENSE, NULL, 0, since, MAX_EVENTS, &evs, &err);
 	if (s != DX_OK) {
-		struct dx_finding *f = dx_add(&c->findings, "sense.log", DX_SEV_WARNING,
-					      "unreadable");
+		struct dx_finding *f =
+			dx_add(&c->findings, "sense.log", DX_SEV_WARNING, "unreadable");
 		dx_ev_str(f, "log", DX_LOG_SENSE);
 		dx_ev_num(f, "days", days);
 		dx_ev_undetermined(c, f, "query", s, &err);
@@ -402,13 +414,16 @@ void dx_check_senselog(struct dx_ctx *c)
 				if (later) {
 					char t2[32];
 					dx_format_time(later->time, t2);
-					snprintf(line, sizeof line, "event %u (%zu times, last %s): "
-						 "followed by event %u at %s", (unsigned)g->row.id,
-						 g->count, when, (unsigned)later->id, t2);
+					snprintf(line, sizeof line,
+						 "event %u (%zu times, last %s): "
+						 "followed by event %u at %s",
+						 (unsigned)g->row.id, g->count, when,
+						 (unsigned)later->id, t2);
 				} else {
-					snprintf(line, sizeof line, "event %u (%zu times, last %s): "
-						 "the service runs now", (unsigned)g->row.id,
-						 g->count, when);
+					snprintf(line, sizeof line,
+						 "event %u (%zu times, last %s): "
+						 "the service runs now",
+						 (unsigned)g->row.id, g->count, when);
 				}
 				cJSON_AddItemToArray(resolved, cJSON_CreateString(line));
 			}

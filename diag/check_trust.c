@@ -30,11 +30,15 @@
 #include <time.h>
 #include "checks.h"
 
-#define KEY_TLS12_CLIENT "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client"
+#define KEY_TLS12_CLIENT                                                                           \
+	"HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS "   \
+	"1.2\\Client"
 #define KEY_WINHTTP "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp"
-#define KEY_CIPHER_POLICY "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
+#define KEY_CIPHER_POLICY                                                                          \
+	"HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
 #define KEY_AUTHROOT_POLICY "HKLM\\SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\AuthRoot"
-#define KEY_AUTHROOT_AUTOUPDATE "HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\AuthRoot\\AutoUpdate"
+#define KEY_AUTHROOT_AUTOUPDATE                                                                    \
+	"HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\AuthRoot\\AutoUpdate"
 #define UPDATE_HOST "ctldl.windowsupdate.com"
 #define WINHTTP_TLS12 0x800u /* WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 */
 #define MAX_SUITES 64
@@ -46,8 +50,10 @@ static const struct store {
 } stores[] = {
 	{"Root", "HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\ROOT\\Certificates"},
 	{"AuthRoot", "HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\AuthRoot\\Certificates"},
-	{"Root (Group Policy)", "HKLM\\SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\Root\\Certificates"},
-	{"Root (Enterprise)", "HKLM\\SOFTWARE\\Microsoft\\EnterpriseCertificates\\Root\\Certificates"},
+	{"Root (Group Policy)",
+	 "HKLM\\SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\Root\\Certificates"},
+	{"Root (Enterprise)",
+	 "HKLM\\SOFTWARE\\Microsoft\\EnterpriseCertificates\\Root\\Certificates"},
 };
 #define NSTORES (sizeof stores / sizeof stores[0])
 
@@ -55,8 +61,8 @@ static const struct store {
 
 /* A DWORD that may be absent: 1 read (*v set), 0 absent, -1 unreadable
  * (evidence added, finding marked undetermined). */
-static int opt_dword(struct dx_ctx *c, struct dx_finding *f, const char *key,
-		     const char *value, uint32_t *v)
+static int opt_dword(struct dx_ctx *c, struct dx_finding *f, const char *key, const char *value,
+		     uint32_t *v)
 {
 	struct dx_err err;
 	enum dx_status s = dx_reg_dword(c->p, key, value, v, &err);
@@ -76,8 +82,10 @@ static void check_tls12(struct dx_ctx *c)
 	dx_ev_str(f, "key", KEY_TLS12_CLIENT);
 	/* "Protocols in TLS/SSL (Schannel SSP)": the TLS 1.2 client is enabled
 	 * by default from Windows 8.1 / Server 2012 R2 (build 9600) on */
-	dx_ev_str(f, "os_default", c->facts.build == 0 ? "unknown"
-		  : c->facts.build >= 9600 ? "enabled" : "disabled-by-default");
+	dx_ev_str(f, "os_default",
+		  c->facts.build == 0      ? "unknown"
+		  : c->facts.build >= 9600 ? "enabled"
+					   : "disabled-by-default");
 	uint32_t enabled = 0, dbd = 0, wh = 0;
 	int he = opt_dword(c, f, KEY_TLS12_CLIENT, "Enabled", &enabled);
 	int hd = opt_dword(c, f, KEY_TLS12_CLIENT, "DisabledByDefault", &dbd);
@@ -132,7 +140,8 @@ static void check_tls12(struct dx_ctx *c)
 static int accepted(const cJSON *list, const char *suite)
 {
 	const cJSON *a;
-	cJSON_ArrayForEach(a, list) {
+	cJSON_ArrayForEach(a, list)
+	{
 		if (!cJSON_IsString(a))
 			continue;
 		size_t n = strlen(a->valuestring);
@@ -165,7 +174,8 @@ static void split_suites(cJSON *arr, const char *s)
 			m--;
 		if (m) {
 			char buf[128];
-			snprintf(buf, sizeof buf, "%.*s", (int)(m < sizeof buf ? m : sizeof buf - 1), s);
+			snprintf(buf, sizeof buf, "%.*s",
+				 (int)(m < sizeof buf ? m : sizeof buf - 1), s);
 			cJSON_AddItemToArray(arr, cJSON_CreateString(buf));
 		}
 		s += n;
@@ -178,7 +188,8 @@ static void check_ciphers(struct dx_ctx *c)
 	if (!f)
 		return;
 	dx_ev_str(f, "key", KEY_CIPHER_POLICY);
-	const cJSON *acc = cJSON_GetObjectItemCaseSensitive(c->data->trust, "accepted_cipher_suites");
+	const cJSON *acc =
+		cJSON_GetObjectItemCaseSensitive(c->data->trust, "accepted_cipher_suites");
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(acc, "suites");
 	struct dx_regval v;
 	struct dx_err err;
@@ -204,7 +215,8 @@ static void check_ciphers(struct dx_ctx *c)
 			const char *p = (const char *)v.data + o;
 			size_t n = strnlen(p, v.len - o);
 			char seg[1024];
-			snprintf(seg, sizeof seg, "%.*s", (int)(n < sizeof seg ? n : sizeof seg - 1), p);
+			snprintf(seg, sizeof seg, "%.*s",
+				 (int)(n < sizeof seg ? n : sizeof seg - 1), p);
 			split_suites(suites, seg);
 			o += n + 1;
 		}
@@ -213,16 +225,16 @@ static void check_ciphers(struct dx_ctx *c)
 		dx_regval_free(&v);
 		f->severity = DX_SEV_WARNING;
 		snprintf(f->variant, sizeof f->variant, "unreadable");
-		dx_ev_str(f, "Functions", "a REG_SZ (comma-separated) or REG_MULTI_SZ list was expected");
+		dx_ev_str(f, "Functions",
+			  "a REG_SZ (comma-separated) or REG_MULTI_SZ list was expected");
 		dx_undetermined(f, DX_REASON_FACTS_MISSING);
 		return;
 	}
 	dx_regval_free(&v);
 	cJSON *ok = cJSON_CreateArray();
 	const cJSON *it;
-	cJSON_ArrayForEach(it, suites)
-		if (accepted(list, it->valuestring))
-			cJSON_AddItemToArray(ok, cJSON_CreateString(it->valuestring));
+	cJSON_ArrayForEach(it, suites) if (accepted(list, it->valuestring))
+		cJSON_AddItemToArray(ok, cJSON_CreateString(it->valuestring));
 	snprintf(f->variant, sizeof f->variant, "policy");
 	dx_ev_num(f, "policy_suite_count", cJSON_GetArraySize(suites));
 	dx_ev_num(f, "accepted_count", cJSON_GetArraySize(ok));
@@ -284,8 +296,9 @@ static int check_auto_update(struct dx_ctx *c, char *root_dir_url, size_t sz)
 	/* a redirected source (disconnected environments) */
 	struct dx_err err;
 	root_dir_url[0] = '\0';
-	if (dx_reg_string(c->p, KEY_AUTHROOT_AUTOUPDATE, "RootDirURL", root_dir_url, sz,
-			  &err) == DX_OK && root_dir_url[0])
+	if (dx_reg_string(c->p, KEY_AUTHROOT_AUTOUPDATE, "RootDirURL", root_dir_url, sz, &err) ==
+		    DX_OK &&
+	    root_dir_url[0])
 		dx_ev_str(f, "RootDirURL", root_dir_url);
 	else
 		root_dir_url[0] = '\0';
@@ -302,7 +315,8 @@ static const char *update_host_result(const struct dx_ctx *c)
 			continue;
 		const cJSON *h = cJSON_GetObjectItemCaseSensitive(f->evidence, "host");
 		const cJSON *r = cJSON_GetObjectItemCaseSensitive(f->evidence, "result");
-		if (cJSON_IsString(h) && dx_strieq(h->valuestring, UPDATE_HOST) && cJSON_IsString(r))
+		if (cJSON_IsString(h) && dx_strieq(h->valuestring, UPDATE_HOST) &&
+		    cJSON_IsString(r))
 			return r->valuestring;
 	}
 	return NULL;
@@ -349,11 +363,16 @@ static void check_roots(struct dx_ctx *c, int allowed, const char *root_dir_url)
 	 * issuing CAs chain to either) */
 	const cJSON *r;
 	cJSON *groups_met = cJSON_CreateObject();
-	cJSON_ArrayForEach(r, roots) {
-		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "name"));
-		const char *tp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "thumbprint"));
-		const char *grp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "group"));
-		const char *na = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "not_after"));
+	cJSON_ArrayForEach(r, roots)
+	{
+		const char *name =
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "name"));
+		const char *tp =
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "thumbprint"));
+		const char *grp =
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "group"));
+		const char *na =
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "not_after"));
 		if (!name || !tp || !grp)
 			continue;
 		int64_t end = parse_time(na);
@@ -368,15 +387,20 @@ static void check_roots(struct dx_ctx *c, int allowed, const char *root_dir_url)
 				char buf[200];
 				snprintf(buf, sizeof buf, "%s (%s)", name, stores[k].name);
 				cJSON_AddItemToArray(present, cJSON_CreateString(buf));
-				cJSON_ReplaceItemInObjectCaseSensitive(groups_met, grp, cJSON_CreateTrue());
+				cJSON_ReplaceItemInObjectCaseSensitive(groups_met, grp,
+								       cJSON_CreateTrue());
 				break;
 			}
 	}
 	/* the roots of the groups with none present */
-	cJSON_ArrayForEach(r, roots) {
-		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "name"));
-		const char *tp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "thumbprint"));
-		const char *grp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "group"));
+	cJSON_ArrayForEach(r, roots)
+	{
+		const char *name =
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "name"));
+		const char *tp =
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "thumbprint"));
+		const char *grp =
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "group"));
 		const cJSON *met = grp ? cJSON_GetObjectItemCaseSensitive(groups_met, grp) : NULL;
 		if (name && tp && cJSON_IsFalse(met)) {
 			char buf[200];
@@ -394,10 +418,15 @@ static void check_roots(struct dx_ctx *c, int allowed, const char *root_dir_url)
 	const cJSON *first = cJSON_GetArrayItem(missing, 0);
 	dx_ev_str(f, "missing_first", first->valuestring);
 	const char *probe = update_host_result(c);
-	dx_ev_str(f, "auto_update", allowed == 1 ? "allowed" : allowed == 0 ? "disabled by policy" : "unknown");
+	dx_ev_str(f, "auto_update",
+		  allowed == 1   ? "allowed"
+		  : allowed == 0 ? "disabled by policy"
+				 : "unknown");
 	dx_ev_str(f, "update_host", UPDATE_HOST);
-	dx_ev_str(f, "update_host_result", root_dir_url[0] ? "not used (RootDirURL)"
-		  : probe ? probe : "not probed");
+	dx_ev_str(f, "update_host_result",
+		  root_dir_url[0] ? "not used (RootDirURL)"
+		  : probe         ? probe
+				  : "not probed");
 	if (allowed == 1 && (root_dir_url[0] || !probe || strcmp(probe, "ok") == 0)) {
 		/* Windows adds it to AuthRoot the first time a chain needs it
 		 * (from RootDirURL when set; mdediag cannot look there) */

@@ -5,8 +5,7 @@
 #include <string.h>
 #include "checks.h"
 
-void dx_ev_err(struct dx_finding *f, const char *what, enum dx_status s,
-	       const struct dx_err *err)
+void dx_ev_err(struct dx_finding *f, const char *what, enum dx_status s, const struct dx_err *err)
 {
 	if (err->code)
 		dx_ev_fmt(f, what, "%s (Win32 error %u): %s", dx_status_name(s),
@@ -43,8 +42,8 @@ const char *dx_strcasestr(const char *hay, const char *needle)
 }
 
 /* Reads a REG_SZ or REG_EXPAND_SZ into out, or copies dflt. */
-static void reg_or(struct dx_ctx *c, const char *key, const char *value,
-		   const char *dflt, char *out, size_t sz)
+static void reg_or(struct dx_ctx *c, const char *key, const char *value, const char *dflt,
+		   char *out, size_t sz)
 {
 	struct dx_err err;
 	if (dx_reg_string(c->p, key, value, out, sz, &err) != DX_OK || !out[0])
@@ -61,13 +60,17 @@ static void reg_or(struct dx_ctx *c, const char *key, const char *value,
  * Windows' defaults); 0 when the variable is not one we know. */
 static int var_value(struct dx_ctx *c, const char *name, size_t n, char *val, size_t sz)
 {
-	static const struct { const char *var, *key, *value, *dflt; } vars[] = {
+	static const struct {
+		const char *var, *key, *value, *dflt;
+	} vars[] = {
 		{"ProgramFiles", "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion",
 		 "ProgramFilesDir", "C:\\Program Files"},
 		/* REG_EXPAND_SZ "%SystemDrive%\ProgramData" on Windows */
-		{"ProgramData", "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList",
+		{"ProgramData",
+		 "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList",
 		 "ProgramData", "%SystemDrive%\\ProgramData"},
-		{"ALLUSERSPROFILE", "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList",
+		{"ALLUSERSPROFILE",
+		 "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList",
 		 "ProgramData", "%SystemDrive%\\ProgramData"},
 		{"SystemRoot", DX_KEY_CURRENTVERSION, "SystemRoot", "C:\\Windows"},
 		{"windir", DX_KEY_CURRENTVERSION, "SystemRoot", "C:\\Windows"},
@@ -93,8 +96,8 @@ static int var_value(struct dx_ctx *c, const char *name, size_t n, char *val, si
 
 /* Copies `in` into out+*o, substituting known %VAR%s and expanding what they
  * hold again while depth > 0. Stops at a '"' when `quoted`. */
-static void expand(struct dx_ctx *c, const char *in, char *out, size_t sz, size_t *o,
-		   int depth, int quoted)
+static void expand(struct dx_ctx *c, const char *in, char *out, size_t sz, size_t *o, int depth,
+		   int quoted)
 {
 	while (*in && *o + 1 < sz) {
 		const char *end = in[0] == '%' ? strchr(in + 1, '%') : NULL;
@@ -156,15 +159,13 @@ const char *dx_reason_of(const struct dx_ctx *c, enum dx_status s)
 	case DX_ACCESS_DENIED:
 		return c->facts.elevated == 0 ? DX_REASON_NOT_ELEVATED : DX_REASON_ACCESS_DENIED;
 	case DX_TRANSIENT:
-	case DX_TIMEOUT:
-		return DX_REASON_TRANSIENT;
-	default:
-		return DX_REASON_FACTS_MISSING;
+	case DX_TIMEOUT: return DX_REASON_TRANSIENT;
+	default: return DX_REASON_FACTS_MISSING;
 	}
 }
 
-void dx_ev_undetermined(struct dx_ctx *c, struct dx_finding *f, const char *what,
-			enum dx_status s, const struct dx_err *err)
+void dx_ev_undetermined(struct dx_ctx *c, struct dx_finding *f, const char *what, enum dx_status s,
+			const struct dx_err *err)
 {
 	dx_ev_err(f, what, s, err);
 	dx_undetermined(f, dx_reason_of(c, s));
@@ -178,7 +179,8 @@ void dx_ev_hosts_summary(struct dx_finding *f, const cJSON *hosts)
 	size_t o = 0;
 	int n = cJSON_GetArraySize(hosts), i = 0;
 	const cJSON *h;
-	cJSON_ArrayForEach(h, hosts) {
+	cJSON_ArrayForEach(h, hosts)
+	{
 		if (i == 3)
 			break;
 		o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, "%s%s",
@@ -196,8 +198,7 @@ void dx_json_add_unique(cJSON *arr, const char *s)
 	const cJSON *it;
 	if (!arr || !s || !*s)
 		return;
-	cJSON_ArrayForEach(it, arr)
-		if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
-			return;
+	cJSON_ArrayForEach(it,
+			   arr) if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0) return;
 	cJSON_AddItemToArray(arr, cJSON_CreateString(s));
 }

@@ -22,12 +22,14 @@
 #define DX_KEY_ATP_POLICY "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Advanced Threat Protection"
 #define DX_KEY_DEFENDER_POLICY "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Defender"
 #define DX_KEY_DATACOLLECTION "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\DataCollection"
-#define DX_KEY_WINHTTP "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections"
+#define DX_KEY_WINHTTP                                                                             \
+	"HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections"
 #define DX_KEY_ASR_RULES DX_KEY_DEFENDER_POLICY "\\Windows Defender Exploit Guard\\ASR\\Rules"
 #define DX_KEY_SIGNATURES "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Signature Updates"
 #define DX_KEY_SERVICES "HKLM\\SYSTEM\\CurrentControlSet\\Services"
 #define DX_KEY_ENROLLMENTS "HKLM\\SOFTWARE\\Microsoft\\Enrollments"
-#define DX_KEY_CBS_PACKAGES "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\Packages"
+#define DX_KEY_CBS_PACKAGES                                                                        \
+	"HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\Packages"
 
 #define DX_LOG_APPLICATION "Application"
 #define DX_LOG_SENSE "Microsoft-Windows-SENSE/Operational"
@@ -37,8 +39,8 @@ struct dx_netlog; /* netrec.h */
 
 /* Options of one run that checks may consult (network ones mostly). */
 struct dx_options {
-	const char *anchors_path;      /* --anchors PEM, NULL = built-in roots */
-	const char **connect_to;       /* --connect-to rules */
+	const char *anchors_path; /* --anchors PEM, NULL = built-in roots */
+	const char **connect_to;  /* --connect-to rules */
 	size_t n_connect_to;
 	int timeout_ms;                /* --timeout, global network deadline */
 	const char *service_tags_path; /* --service-tags */
@@ -56,30 +58,30 @@ struct dx_options {
  * block. Strings are "" when unknown. */
 struct dx_facts {
 	char hostname[256];
-	char product[128];       /* ProductName */
-	char edition[64];        /* EditionID */
-	char install_type[32];   /* InstallationType: Client, Server, Server Core */
+	char product[128];     /* ProductName */
+	char edition[64];      /* EditionID */
+	char install_type[32]; /* InstallationType: Client, Server, Server Core */
 	char display_version[32];
-	char arch[16];           /* PROCESSOR_ARCHITECTURE: AMD64, ARM64, x86 */
+	char arch[16]; /* PROCESSOR_ARCHITECTURE: AMD64, ARM64, x86 */
 	uint32_t build, ubr;
 	int is_server;
-	int os_known;            /* the OS facts could be read */
-	int os_supported;        /* in scope for this procedure */
-	int os_out_of_scope;     /* Windows 7, 8.1, 2008 R2, 2012 R2: another
+	int os_known;        /* the OS facts could be read */
+	int os_supported;    /* in scope for this procedure */
+	int os_out_of_scope; /* Windows 7, 8.1, 2008 R2, 2012 R2: another
 				    procedure applies (os.out-of-scope) */
-	int elevated;            /* the process token: -1 unknown, 0 no, 1 yes */
+	int elevated;        /* the process token: -1 unknown, 0 no, 1 yes */
 
-	int sense_exists;        /* -1 unknown, 0 missing (1060), 1 exists */
-	int sense_state;         /* 1..7, 0 unknown */
-	int sense_start_type;    /* -1 unknown */
+	int sense_exists;     /* -1 unknown, 0 missing (1060), 1 exists */
+	int sense_state;      /* 1..7, 0 unknown */
+	int sense_start_type; /* -1 unknown */
 	char sense_version[64];
 	int diagtrack_state;      /* DiagTrack's state 1..7, 0 unknown/missing */
 	int diagtrack_start_type; /* -1 unknown */
 
-	int mdav_state;          /* WinDefend state, 0 unknown/missing */
+	int mdav_state; /* WinDefend state, 0 unknown/missing */
 	char mdav_platform[64];
 	char mdav_signatures[64];
-	char mdav_mode[24];      /* "active", "passive", "passive (forced)" */
+	char mdav_mode[24];        /* "active", "passive", "passive (forced)" */
 	char tamper_protection[8]; /* "on", "off", "" unknown */
 
 	char onboarding_method[32]; /* "script-gpo-mecm", "intune", "mdfc", "unknown" */
@@ -87,9 +89,9 @@ struct dx_facts {
 	char geo[8];                /* "US", "EU", ... from OnboardedInfo */
 	char datacenter[64];
 	char org_id[64];
-	char device_id[64];         /* SenseId */
-	char winhttp_proxy[256];    /* "" = direct */
-	char static_proxy[256];     /* TelemetryProxyServer */
+	char device_id[64];      /* SenseId */
+	char winhttp_proxy[256]; /* "" = direct */
+	char static_proxy[256];  /* TelemetryProxyServer */
 };
 
 struct dx_ctx {
@@ -98,31 +100,31 @@ struct dx_ctx {
 	const struct dx_data *data;
 	struct dx_facts facts;
 	struct dx_findings findings;
-	struct dx_netlog *netlog;  /* collect: check_net fills it; else NULL */
+	struct dx_netlog *netlog; /* collect: check_net fills it; else NULL */
 };
 
 /* The sections, in article order. */
 void dx_check_os(struct dx_ctx *c);         /* check_os.c: os.* */
 void dx_check_sense(struct dx_ctx *c);      /* check_sense.c: sense.*, sense.missing.* */
 void dx_check_onboarding(struct dx_ctx *c); /* check_onboarding.c: onboarding.* */
-void dx_check_diagtrack(struct dx_ctx *c); /* check_diagtrack.c: diagtrack.service */
-void dx_check_mma(struct dx_ctx *c);       /* check_mma.c: onboarding.mma */
+void dx_check_diagtrack(struct dx_ctx *c);  /* check_diagtrack.c: diagtrack.service */
+void dx_check_mma(struct dx_ctx *c);        /* check_mma.c: onboarding.mma */
 void dx_check_deploytool(struct dx_ctx *c); /* check_deploytool.c: onboarding.deployment-tool */
-void dx_check_senselog(struct dx_ctx *c);  /* check_senselog.c: sense.log, sense.log.* */
-void dx_check_trust(struct dx_ctx *c);     /* check_trust.c: schannel.*, trust.* */
+void dx_check_senselog(struct dx_ctx *c);   /* check_senselog.c: sense.log, sense.log.* */
+void dx_check_trust(struct dx_ctx *c);      /* check_trust.c: schannel.*, trust.* */
 void dx_check_asr(struct dx_ctx *c);        /* check_asr.c: asr.psexec-block */
 void dx_check_mdav(struct dx_ctx *c);       /* check_mdav.c: mdav.* */
 void dx_check_agent(struct dx_ctx *c);      /* check_agent.c: agent.* */
 void dx_check_reonboard(struct dx_ctx *c);  /* check_reonboard.c: reonboard.plan */
 void dx_check_verdict(struct dx_ctx *c);    /* verdict.c: verdict */
 
-void dx_check_net(struct dx_ctx *c);        /* check_net.c: net.* (probe) */
+void dx_check_net(struct dx_ctx *c); /* check_net.c: net.* (probe) */
 
 /* The sections in the order they run (the article's, except that
  * connectivity runs before the ASR rule and Defender, which do not depend on
  * it); dx_run_checks runs them after reading the host name, then sorts. */
 struct dx_section {
-	const char *name;  /* "os", "sense", "onboarding", ... (docs/fixture.md) */
+	const char *name; /* "os", "sense", "onboarding", ... (docs/fixture.md) */
 	void (*run)(struct dx_ctx *c);
 };
 extern const struct dx_section dx_sections[];
@@ -134,8 +136,8 @@ void dx_run_checks(struct dx_ctx *c);
 /* One row of the article-order table. */
 struct dx_check_id {
 	const char *id;
-	const char *section;  /* "prerequisites", "sense", "connectivity", ... */
-	int explains;         /* 1: when this check finds a problem it can be why
+	const char *section; /* "prerequisites", "sense", "connectivity", ... */
+	int explains;        /* 1: when this check finds a problem it can be why
 				 the device is missing from the portal (it can be
 				 an error), so leaving it undetermined blocks the
 				 re-onboarding plan (verdict rule 3) */
@@ -168,12 +170,11 @@ enum dx_rule dx_verdict_rule(const struct dx_ctx *c, const struct dx_finding **n
  * to be elevated). */
 const char *dx_reason_of(const struct dx_ctx *c, enum dx_status s);
 /* dx_ev_err, and marks the finding undetermined for dx_reason_of(s). */
-void dx_ev_undetermined(struct dx_ctx *c, struct dx_finding *f, const char *what,
-			enum dx_status s, const struct dx_err *err);
+void dx_ev_undetermined(struct dx_ctx *c, struct dx_finding *f, const char *what, enum dx_status s,
+			const struct dx_err *err);
 /* Records a failed primitive as evidence on a finding: "<what>": "<status>
  * (<code>): <reason>". */
-void dx_ev_err(struct dx_finding *f, const char *what, enum dx_status s,
-	       const struct dx_err *err);
+void dx_ev_err(struct dx_finding *f, const char *what, enum dx_status s, const struct dx_err *err);
 /* Compares dotted versions "a.b.c.d" numerically: <0, 0, >0. A missing
  * part counts as 0. Non-numeric input compares as 0 parts. */
 int dx_vercmp(const char *a, const char *b);

@@ -55,7 +55,8 @@ static int utf8_pass(FILE *buf, int (*put)(void *ctx, const char *s, size_t n), 
 	while (!rc && (n = fread(chunk + carry, 1, sizeof chunk - carry, buf)) > 0) {
 		size_t have = carry + n, cut = have, back = 0;
 		/* do not end inside a multi-byte sequence: carry it over */
-		while (back < 3 && back < have && ((unsigned char)chunk[have - 1 - back] & 0xC0) == 0x80)
+		while (back < 3 && back < have &&
+		       ((unsigned char)chunk[have - 1 - back] & 0xC0) == 0x80)
 			back++;
 		if (back < have && ((unsigned char)chunk[have - 1 - back] & 0xC0) == 0xC0)
 			cut = have - 1 - back;
@@ -82,9 +83,13 @@ int dx_flush_utf8(FILE *buf, int (*put)(void *ctx, const char *s, size_t n), voi
 
 int dx_encoding_parse(const char *s, struct dx_encoding *e, char *err, size_t errsz)
 {
-	static const struct { const char *name; enum dx_enc_kind kind; } names[] = {
-		{"auto", DX_ENC_AUTO}, {"utf-8", DX_ENC_UTF8}, {"utf8", DX_ENC_UTF8},
-		{"utf-8-bom", DX_ENC_UTF8_BOM}, {"utf-16le", DX_ENC_UTF16LE}, {"utf-16", DX_ENC_UTF16LE},
+	static const struct {
+		const char *name;
+		enum dx_enc_kind kind;
+	} names[] = {
+		{"auto", DX_ENC_AUTO},        {"utf-8", DX_ENC_UTF8},
+		{"utf8", DX_ENC_UTF8},        {"utf-8-bom", DX_ENC_UTF8_BOM},
+		{"utf-16le", DX_ENC_UTF16LE}, {"utf-16", DX_ENC_UTF16LE},
 	};
 	memset(e, 0, sizeof *e);
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -92,7 +97,8 @@ int dx_encoding_parse(const char *s, struct dx_encoding *e, char *err, size_t er
 			e->kind = names[i].kind;
 			return 0;
 		}
-	if ((s[0] == 'c' || s[0] == 'C') && (s[1] == 'p' || s[1] == 'P') && s[2] >= '1' && s[2] <= '9') {
+	if ((s[0] == 'c' || s[0] == 'C') && (s[1] == 'p' || s[1] == 'P') && s[2] >= '1' &&
+	    s[2] <= '9') {
 		unsigned long cp = 0;
 		const char *p = s + 2;
 		while (*p >= '0' && *p <= '9' && cp <= 65535)
@@ -110,14 +116,18 @@ int dx_encoding_parse(const char *s, struct dx_encoding *e, char *err, size_t er
 #ifdef _WIN32
 			snprintf(err, errsz, "--encoding %s: not a code page this Windows has", s);
 #else
-			snprintf(err, errsz, "--encoding %s: code pages are converted on Windows only "
-				 "(here: auto, utf-8, utf-8-bom, utf-16le)", s);
+			snprintf(err, errsz,
+				 "--encoding %s: code pages are converted on Windows only "
+				 "(here: auto, utf-8, utf-8-bom, utf-16le)",
+				 s);
 #endif
 			return -1;
 		}
 	}
-	snprintf(err, errsz, "--encoding %s: expected auto, utf-8, utf-8-bom, utf-16le or cpN "
-		 "(a Windows code page, e.g. cp932)", s);
+	snprintf(err, errsz,
+		 "--encoding %s: expected auto, utf-8, utf-8-bom, utf-16le or cpN "
+		 "(a Windows code page, e.g. cp932)",
+		 s);
 	return -1;
 }
 
@@ -228,8 +238,9 @@ int dx_encoded_flush(FILE *buf, FILE *f, const struct dx_encoding *e)
 		fclose(buf);
 		return -1;
 	}
-	return dx_flush_utf8(buf, e->kind == DX_ENC_UTF16LE || e->kind == DX_ENC_CODEPAGE ? put_wide
-			     : put_bytes, &x);
+	return dx_flush_utf8(
+		buf, e->kind == DX_ENC_UTF16LE || e->kind == DX_ENC_CODEPAGE ? put_wide : put_bytes,
+		&x);
 }
 
 #ifndef _WIN32

@@ -47,8 +47,7 @@ static cJSON *parse_file(const char *path, char *err, size_t errsz)
 	return j;
 }
 
-int dx_data_load(struct dx_data *d, const char *baselines_path, char *err,
-		 size_t errsz)
+int dx_data_load(struct dx_data *d, const char *baselines_path, char *err, size_t errsz)
 {
 	memset(d, 0, sizeof *d);
 	d->destinations = parse_embedded("destinations.json", err, errsz);
@@ -60,8 +59,7 @@ int dx_data_load(struct dx_data *d, const char *baselines_path, char *err,
 		d->trust = parse_embedded("trust.json", err, errsz);
 	if (d->trust)
 		d->deploytool = parse_embedded("deployment-tool.json", err, errsz);
-	if (!d->destinations || !d->baselines || !d->sense_events || !d->trust ||
-	    !d->deploytool) {
+	if (!d->destinations || !d->baselines || !d->sense_events || !d->trust || !d->deploytool) {
 		dx_data_free(d);
 		return -1;
 	}

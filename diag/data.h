@@ -12,16 +12,16 @@
 
 /* The parsed data files of one run (dx_data_load owns them). */
 struct dx_data {
-	cJSON *destinations;  /* data/destinations.json */
-	cJSON *baselines;     /* data/baselines.json */
-	cJSON *sense_events;  /* data/sense-events.json: the SENSE log's failure events */
-	cJSON *trust;         /* data/trust.json: MDE's roots, accepted cipher suites */
-	cJSON *deploytool;    /* data/deployment-tool.json: the deployment tool's log and exit codes */
+	cJSON *destinations; /* data/destinations.json */
+	cJSON *baselines;    /* data/baselines.json */
+	cJSON *sense_events; /* data/sense-events.json: the SENSE log's failure events */
+	cJSON *trust;        /* data/trust.json: MDE's roots, accepted cipher suites */
+	cJSON *deploytool; /* data/deployment-tool.json: the deployment tool's log and exit codes */
 };
 
 struct dx_embedded {
-	const char *name;   /* "destinations.json" */
-	const char *data;   /* NUL-terminated */
+	const char *name; /* "destinations.json" */
+	const char *data; /* NUL-terminated */
 	size_t len;
 };
 /* The table generated at build time; ends with a NULL name. */
@@ -32,8 +32,7 @@ const struct dx_embedded *dx_embedded_find(const char *name);
 
 /* Parses the embedded data (baselines from `baselines_path` when not
  * NULL). 0, or -1 with "FILE: reason" in err. */
-int dx_data_load(struct dx_data *d, const char *baselines_path, char *err,
-		 size_t errsz);
+int dx_data_load(struct dx_data *d, const char *baselines_path, char *err, size_t errsz);
 void dx_data_free(struct dx_data *d);
 
 #endif

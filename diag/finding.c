@@ -41,8 +41,8 @@ void dx_undetermined(struct dx_finding *f, const char *reason)
 /* A sink for evidence when memory ran out: callers need not check. */
 static struct dx_finding oom_sink;
 
-struct dx_finding *dx_add(struct dx_findings *f, const char *id,
-			  enum dx_severity sev, const char *variant)
+struct dx_finding *dx_add(struct dx_findings *f, const char *id, enum dx_severity sev,
+			  const char *variant)
 {
 	if (f->count == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 32;

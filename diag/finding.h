@@ -38,17 +38,17 @@ enum dx_outcome dx_outcome(const struct dx_finding *f);
 #define DX_REASON_TRANSIENT "transient"
 
 struct dx_finding {
-	char id[64];            /* check ID, e.g. "sense.stopped" */
-	char variant[48];       /* message variant, "" for the default */
+	char id[64];      /* check ID, e.g. "sense.stopped" */
+	char variant[48]; /* message variant, "" for the default */
 	enum dx_severity severity;
-	char reason[24];        /* "" or, when the check could not look, why
+	char reason[24];                  /* "" or, when the check could not look, why
 				   (DX_REASON_*): the outcome is undetermined */
-	cJSON *evidence;        /* JSON object, owned */
-	int order;              /* article order, set by dx_findings_sort */
+	cJSON *evidence;                  /* JSON object, owned */
+	int order;                        /* article order, set by dx_findings_sort */
 	int (*ranked_by)(const char *id); /* the ranking `order` came from: a
 				   finding's ID does not change, so each is
 				   ranked once per ranking, not at every sort */
-	size_t seq;             /* emission order, breaks ties */
+	size_t seq;                       /* emission order, breaks ties */
 };
 
 struct dx_findings {
@@ -59,8 +59,8 @@ struct dx_findings {
 /* Appends a finding and returns it (its evidence is an empty object the
  * caller fills), or NULL when out of memory. Its `order` is 0 until
  * dx_findings_sort assigns it. */
-struct dx_finding *dx_add(struct dx_findings *f, const char *id,
-			  enum dx_severity sev, const char *variant);
+struct dx_finding *dx_add(struct dx_findings *f, const char *id, enum dx_severity sev,
+			  const char *variant);
 /* Marks a finding undetermined: the check could not look, for `reason`
  * (a DX_REASON_* string). */
 void dx_undetermined(struct dx_finding *f, const char *reason);
@@ -80,7 +80,6 @@ void dx_ev_str(struct dx_finding *f, const char *key, const char *val);
 void dx_ev_num(struct dx_finding *f, const char *key, double val);
 void dx_ev_bool(struct dx_finding *f, const char *key, int val);
 /* printf-style string member. */
-void dx_ev_fmt(struct dx_finding *f, const char *key, const char *fmt, ...)
-	DX_PRINTF(3, 4);
+void dx_ev_fmt(struct dx_finding *f, const char *key, const char *fmt, ...) DX_PRINTF(3, 4);
 
 #endif

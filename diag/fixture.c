@@ -31,8 +31,7 @@ struct ld {
 	struct dx_fixture *fx;
 };
 
-static int fail(struct ld *ld, const char *fmt, ...)
-	DX_PRINTF(2, 3);
+static int fail(struct ld *ld, const char *fmt, ...) DX_PRINTF(2, 3);
 static int fail(struct ld *ld, const char *fmt, ...)
 {
 	char msg[512];
@@ -42,8 +41,7 @@ static int fail(struct ld *ld, const char *fmt, ...)
 	va_end(ap);
 	/* values quoted from the fixture keep the error on one line */
 	dx_one_line(msg, '?');
-	snprintf(ld->err, ld->errsz, "%s: %s: %s", ld->file,
-		 ld->path.s[0] ? ld->path.s : "$", msg);
+	snprintf(ld->err, ld->errsz, "%s: %s: %s", ld->file, ld->path.s[0] ? ld->path.s : "$", msg);
 	return -1;
 }
 
@@ -136,8 +134,7 @@ static int check_object(struct ld *ld, const cJSON *j, const char *what)
 		return -1;
 	int n = count_children(j);
 	if ((unsigned)n > DX_FIXTURE_MAX_ITEMS)
-		return fail(ld, "%d members, more than the %u allowed", n,
-			    DX_FIXTURE_MAX_ITEMS);
+		return fail(ld, "%d members, more than the %u allowed", n, DX_FIXTURE_MAX_ITEMS);
 	if (n < 2)
 		return 0;
 	const char **names = malloc((size_t)n * sizeof *names);
@@ -149,7 +146,8 @@ static int check_object(struct ld *ld, const cJSON *j, const char *what)
 	qsort(names, (size_t)n, sizeof *names, cmp_ci);
 	for (i = 1; i < n; i++)
 		if (strcasecmp(names[i - 1], names[i]) == 0) {
-			rc = fail(ld, "\"%s\" and \"%s\" name the same thing "
+			rc = fail(ld,
+				  "\"%s\" and \"%s\" name the same thing "
 				  "(names are compared ignoring case)",
 				  names[i - 1], names[i]);
 			break;
@@ -158,31 +156,28 @@ static int check_object(struct ld *ld, const cJSON *j, const char *what)
 	return rc;
 }
 
-static int only_members(struct ld *ld, const cJSON *j,
-			const char *const *allowed)
+static int only_members(struct ld *ld, const cJSON *j, const char *const *allowed)
 {
 	const cJSON *c = cm_jpath_unknown(j, allowed);
 	char list[256] = "";
 	if (!c)
 		return 0;
 	for (const char *const *a = allowed; *a; a++)
-		snprintf(list + strlen(list), sizeof list - strlen(list),
-			 "%s%s", a == allowed ? "" : ", ", *a);
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+			 a == allowed ? "" : ", ", *a);
 	size_t n = push(ld, c->string, 0);
 	fail(ld, "unknown member (allowed here: %s)", list);
 	cm_jpath_pop(&ld->path, n);
 	return -1;
 }
 
-static int get_string(struct ld *ld, const cJSON *j, size_t maxlen,
-		      const char **out)
+static int get_string(struct ld *ld, const cJSON *j, size_t maxlen, const char **out)
 {
 	if (want(ld, j, cJSON_IsString(j), "a string"))
 		return -1;
 	size_t len = strlen(j->valuestring);
 	if (len > maxlen)
-		return fail(ld, "string of %zu bytes, more than the %zu allowed",
-			    len, maxlen);
+		return fail(ld, "string of %zu bytes, more than the %zu allowed", len, maxlen);
 	*out = j->valuestring;
 	return 0;
 }
@@ -204,8 +199,8 @@ static int get_uint(struct ld *ld, const cJSON *j, double max, uint64_t *out)
 		return -1;
 	double d = j->valuedouble;
 	if (d < 0 || d > max || !is_whole(d))
-		return fail(ld, "%.*f is not a whole number from 0 to %.0f",
-			    is_whole(d) ? 0 : 3, d, max);
+		return fail(ld, "%.*f is not a whole number from 0 to %.0f", is_whole(d) ? 0 : 3, d,
+			    max);
 	*out = (uint64_t)d;
 	return 0;
 }
@@ -214,11 +209,11 @@ int64_t dx_parse_time(const char *s)
 {
 	int y, mo, d, h, mi, se;
 	char z = 0, end = 0;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &y, &mo, &d, &h, &mi, &se,
-		   &z, &end) != 7 || z != 'Z')
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &y, &mo, &d, &h, &mi, &se, &z, &end) != 7 ||
+	    z != 'Z')
 		return -1;
-	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-	    h > 23 || mi > 59 || se > 60 || h < 0 || mi < 0 || se < 0)
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    se > 60 || h < 0 || mi < 0 || se < 0)
 		return -1;
 	/* days from civil (Howard Hinnant), no time zone involved */
 	int yy = y - (mo <= 2);
@@ -243,9 +238,12 @@ static int get_time(struct ld *ld, const cJSON *j, int64_t *out)
 
 static int hexval(int c)
 {
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
 	return -1;
 }
 
@@ -263,7 +261,8 @@ static int parse_hex(struct ld *ld, const char *s, struct dx_regval *v)
 			continue;
 		int x = hexval((unsigned char)*c);
 		if (x < 0)
-			return fail(ld, "'%c' is not a hex digit", isprint((unsigned char)*c) ? *c : '?');
+			return fail(ld, "'%c' is not a hex digit",
+				    isprint((unsigned char)*c) ? *c : '?');
 		if (hi < 0) {
 			hi = x;
 		} else {
@@ -276,8 +275,7 @@ static int parse_hex(struct ld *ld, const char *s, struct dx_regval *v)
 	return 0;
 }
 
-static int set_string_value(struct ld *ld, const cJSON *j,
-			    struct dx_regval *v)
+static int set_string_value(struct ld *ld, const cJSON *j, struct dx_regval *v)
 {
 	const char *s;
 	if (get_string(ld, j, DX_FIXTURE_MAX_STRING, &s))
@@ -299,8 +297,10 @@ static int load_value(struct ld *ld, const cJSON *j, struct dx_regval *v)
 		return get_uint(ld, j, 4294967295.0, &v->num);
 	}
 	if (!cJSON_IsObject(j))
-		return fail(ld, "expected a string (REG_SZ), a number (REG_DWORD) "
-			    "or an object with \"type\", found %s", cm_jpath_type_name(j));
+		return fail(ld,
+			    "expected a string (REG_SZ), a number (REG_DWORD) "
+			    "or an object with \"type\", found %s",
+			    cm_jpath_type_name(j));
 	if (only_members(ld, j, allowed))
 		return -1;
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "type");
@@ -310,7 +310,7 @@ static int load_value(struct ld *ld, const cJSON *j, struct dx_regval *v)
 	if (!t) {
 		cm_jpath_pop(&ld->path, n);
 		return fail(ld, "missing \"type\" (REG_SZ, REG_EXPAND_SZ, "
-			    "REG_MULTI_SZ, REG_DWORD, REG_QWORD, REG_BINARY)");
+				"REG_MULTI_SZ, REG_DWORD, REG_QWORD, REG_BINARY)");
 	}
 	const char *tn;
 	if (get_string(ld, t, 32, &tn))
@@ -358,8 +358,7 @@ static int load_value(struct ld *ld, const cJSON *j, struct dx_regval *v)
 			char *end;
 			errno = 0;
 			unsigned long long q = strtoull(data->valuestring, &end, 0);
-			if (errno || *end || !data->valuestring[0] ||
-			    data->valuestring[0] == '-')
+			if (errno || *end || !data->valuestring[0] || data->valuestring[0] == '-')
 				return fail(ld, "\"%.40s\" is not a 64-bit number",
 					    data->valuestring);
 			v->num = q;
@@ -399,24 +398,30 @@ static int load_value(struct ld *ld, const cJSON *j, struct dx_regval *v)
 /* "HKLM\A\B" (or HKEY_LOCAL_MACHINE\...) → normalised copy, or NULL. */
 static char *normalise_key(struct ld *ld, const char *k)
 {
-	static const struct { const char *lng, *shrt; } hives[] = {
-		{"HKEY_LOCAL_MACHINE", "HKLM"}, {"HKEY_CURRENT_USER", "HKCU"},
-		{"HKEY_USERS", "HKU"}, {"HKEY_CLASSES_ROOT", "HKCR"},
-		{"HKLM", "HKLM"}, {"HKCU", "HKCU"}, {"HKU", "HKU"},
+	static const struct {
+		const char *lng, *shrt;
+	} hives[] = {
+		{"HKEY_LOCAL_MACHINE", "HKLM"},
+		{"HKEY_CURRENT_USER", "HKCU"},
+		{"HKEY_USERS", "HKU"},
+		{"HKEY_CLASSES_ROOT", "HKCR"},
+		{"HKLM", "HKLM"},
+		{"HKCU", "HKCU"},
+		{"HKU", "HKU"},
 		{"HKCR", "HKCR"},
 	};
 	const char *rest = NULL, *hive = NULL;
 	for (size_t i = 0; i < sizeof hives / sizeof hives[0]; i++) {
 		size_t l = strlen(hives[i].lng);
-		if (strncasecmp(k, hives[i].lng, l) == 0 &&
-		    (k[l] == '\\' || k[l] == '\0')) {
+		if (strncasecmp(k, hives[i].lng, l) == 0 && (k[l] == '\\' || k[l] == '\0')) {
 			hive = hives[i].shrt;
 			rest = k + l;
 			break;
 		}
 	}
 	if (!hive) {
-		fail(ld, "a registry key must start with HKLM\\ (or HKEY_LOCAL_MACHINE\\, HKCU\\, HKU\\, HKCR\\)");
+		fail(ld, "a registry key must start with HKLM\\ (or HKEY_LOCAL_MACHINE\\, HKCU\\, "
+			 "HKU\\, HKCR\\)");
 		return NULL;
 	}
 	if (strlen(k) > 512) {
@@ -454,12 +459,10 @@ static int load_registry(struct ld *ld, const cJSON *reg)
 		fx->nkeys++;
 		for (size_t i = 0; i + 1 < fx->nkeys; i++)
 			if (dx_strieq(fx->keys[i].path, key->path))
-				return fail(ld, "the same key as \"%s\"",
-					    fx->keys[i].path);
+				return fail(ld, "the same key as \"%s\"", fx->keys[i].path);
 		if (check_object(ld, k, "an object of value names"))
 			return -1;
-		key->values = calloc((size_t)count_children(k) + 1,
-				     sizeof *key->values);
+		key->values = calloc((size_t)count_children(k) + 1, sizeof *key->values);
 		if (!key->values)
 			return fail(ld, "out of memory");
 		for (const cJSON *v = k->child; v; v = v->next) {
@@ -481,8 +484,7 @@ static int load_registry(struct ld *ld, const cJSON *reg)
 
 static int load_services(struct ld *ld, const cJSON *svcs)
 {
-	static const char *const allowed[] = {"state", "start_type",
-		"image_path", NULL};
+	static const char *const allowed[] = {"state", "start_type", "image_path", NULL};
 	struct dx_fixture *fx = ld->fx;
 	if (check_object(ld, svcs, "an object of service names"))
 		return -1;
@@ -621,7 +623,9 @@ static int load_files(struct ld *ld, const cJSON *files)
 			if (get_string(ld, v, 63, &vs))
 				return -1;
 			if (!valid_version(vs))
-				return fail(ld, "\"%s\" is not a file version a.b.c.d (each 0-65535)", vs);
+				return fail(ld,
+					    "\"%s\" is not a file version a.b.c.d (each 0-65535)",
+					    vs);
 			file->version = strdup(vs);
 			if (!file->version)
 				return fail(ld, "out of memory");
@@ -636,8 +640,8 @@ static int load_files(struct ld *ld, const cJSON *files)
 
 static int parse_level(const cJSON *j)
 {
-	static const char *names[] = {"log-always", "critical", "error", "warning",
-		"information", "verbose"};
+	static const char *names[] = {"log-always", "critical",    "error",
+				      "warning",    "information", "verbose"};
 	if (cJSON_IsNumber(j) && j->valuedouble >= 0 && j->valuedouble <= 5 &&
 	    j->valuedouble == (int)j->valuedouble)
 		return (int)j->valuedouble;
@@ -648,8 +652,8 @@ static int parse_level(const cJSON *j)
 	return -1;
 }
 
-static char *dup_member(struct ld *ld, const cJSON *obj, const char *name,
-			int required, size_t maxlen, const char *dflt)
+static char *dup_member(struct ld *ld, const cJSON *obj, const char *name, int required,
+			size_t maxlen, const char *dflt)
 {
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, name);
 	const char *s = dflt;
@@ -669,8 +673,8 @@ static char *dup_member(struct ld *ld, const cJSON *obj, const char *name,
 
 static int load_events(struct ld *ld, const cJSON *evs)
 {
-	static const char *const allowed[] = {"log", "provider", "id", "level",
-		"time", "message", "strings", NULL};
+	static const char *const allowed[] = {"log",  "provider", "id",      "level",
+					      "time", "message",  "strings", NULL};
 	struct dx_fixture *fx = ld->fx;
 	if (want(ld, evs, cJSON_IsArray(evs), "an array of events"))
 		return -1;
@@ -706,7 +710,9 @@ static int load_events(struct ld *ld, const cJSON *evs)
 		push(ld, "level", 0);
 		ev->level = lv ? parse_level(lv) : DX_EV_INFO;
 		if (ev->level < 0)
-			return fail(ld, "expected critical, error, warning, information, verbose or 1-5");
+			return fail(
+				ld,
+				"expected critical, error, warning, information, verbose or 1-5");
 		cm_jpath_pop(&ld->path, m);
 		push(ld, "time", 0);
 		if (!tm)
@@ -807,9 +813,10 @@ static int load_dns(struct ld *ld, const cJSON *dns)
 				return -1;
 			if (dl) {
 				size_t m = push(ld, "delay_ms", 0);
-				if (want(ld, dl, cJSON_IsNumber(dl) && dl->valuedouble >= 0 &&
-					 dl->valuedouble <= 600000 &&
-					 dl->valuedouble == (double)(int)dl->valuedouble,
+				if (want(ld, dl,
+					 cJSON_IsNumber(dl) && dl->valuedouble >= 0 &&
+						 dl->valuedouble <= 600000 &&
+						 dl->valuedouble == (double)(int)dl->valuedouble,
 					 "a whole number of milliseconds from 0 to 600000"))
 					return -1;
 				d->delay_ms = dl->valueint;
@@ -831,7 +838,8 @@ static int load_dns(struct ld *ld, const cJSON *dns)
 			else
 				return fail(ld, "\"%s\" is not nxdomain, servfail or timeout", es);
 		} else {
-			return fail(ld, "expected an array of addresses or {\"error\": ...}, found %s",
+			return fail(ld,
+				    "expected an array of addresses or {\"error\": ...}, found %s",
 				    cm_jpath_type_name(h));
 		}
 		cm_jpath_pop(&ld->path, n);
@@ -904,7 +912,8 @@ static int load_wpad(struct ld *ld, const cJSON *w)
 		push(ld, "os_answers", 0);
 		if (check_object(ld, oa, "an object (destination host -> the OS's answer)"))
 			return -1;
-		cJSON_ArrayForEach(a, oa) {
+		cJSON_ArrayForEach(a, oa)
+		{
 			struct dx_pac_entry e[1];
 			char why[160];
 			size_t m = push(ld, a->string, 0);
@@ -922,16 +931,20 @@ static int load_wpad(struct ld *ld, const cJSON *w)
 	return 0;
 }
 
-static const char *const primitives[] = {"reg_read", "reg_subkeys",
-	"reg_values", "svc_query", "file_exists", "file_version", "dir_list", "file_tail",
-	"events_query", "resolve", "hostname", "elevated", "wpad_detect", "autoproxy",
-	"time_zone", NULL};
+static const char *const primitives[] = {"reg_read",     "reg_subkeys",  "reg_values", "svc_query",
+					 "file_exists",  "file_version", "dir_list",   "file_tail",
+					 "events_query", "resolve",      "hostname",   "elevated",
+					 "wpad_detect",  "autoproxy",    "time_zone",  NULL};
 
 static int load_faults(struct ld *ld, const cJSON *faults)
 {
 	static const char *const allowed[] = {"primitive", "target", "error",
-		"after", "count", NULL};
-	static const struct { const char *name; enum dx_status s; uint32_t code; } errs[] = {
+					      "after",     "count",  NULL};
+	static const struct {
+		const char *name;
+		enum dx_status s;
+		uint32_t code;
+	} errs[] = {
 		{"access-denied", DX_ACCESS_DENIED, DX_ERROR_ACCESS_DENIED},
 		{"not-found", DX_NOT_FOUND, DX_ERROR_FILE_NOT_FOUND},
 		{"transient", DX_TRANSIENT, DX_ERROR_RETRY},
@@ -973,7 +986,10 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 		for (const char *const *q = primitives; *q; q++)
 			ok |= strcmp(*q, s) == 0;
 		if (!ok)
-			return fail(ld, "unknown primitive \"%s\" (reg_read, svc_query, events_query, resolve, ...)", s);
+			return fail(ld,
+				    "unknown primitive \"%s\" (reg_read, svc_query, events_query, "
+				    "resolve, ...)",
+				    s);
 		strcpy(r->primitive, s);
 		cm_jpath_pop(&ld->path, m);
 		push(ld, "target", 0);
@@ -987,7 +1003,8 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 		cm_jpath_pop(&ld->path, m);
 		push(ld, "error", 0);
 		if (!e)
-			return fail(ld, "missing (access-denied, not-found, transient, timeout, bad-data, unsupported)");
+			return fail(ld, "missing (access-denied, not-found, transient, timeout, "
+					"bad-data, unsupported)");
 		if (get_string(ld, e, 31, &s))
 			return -1;
 		ok = 0;
@@ -998,7 +1015,10 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 				ok = 1;
 			}
 		if (!ok)
-			return fail(ld, "unknown error \"%s\" (access-denied, not-found, transient, timeout, bad-data, unsupported)", s);
+			return fail(ld,
+				    "unknown error \"%s\" (access-denied, not-found, transient, "
+				    "timeout, bad-data, unsupported)",
+				    s);
 		cm_jpath_pop(&ld->path, m);
 		uint64_t u;
 		if (a) {
@@ -1022,10 +1042,10 @@ static int load_faults(struct ld *ld, const cJSON *faults)
 
 static int load_root(struct ld *ld, const cJSON *root)
 {
-	static const char *const allowed[] = {"$schema", "schema",
-		"description", "hostname", "clock", "registry", "services",
-		"files", "events", "dns", "wpad", "faults", "process", "network",
-		"time_zone", NULL};
+	static const char *const allowed[] = {"$schema", "schema",   "description", "hostname",
+					      "clock",   "registry", "services",    "files",
+					      "events",  "dns",      "wpad",        "faults",
+					      "process", "network",  "time_zone",   NULL};
 	struct dx_fixture *fx = ld->fx;
 	if (want(ld, root, cJSON_IsObject(root), "a JSON object (a device fixture)") ||
 	    check_object(ld, root, "an object") || only_members(ld, root, allowed))
@@ -1038,10 +1058,14 @@ static int load_root(struct ld *ld, const cJSON *root)
 		if (get_string(ld, j, 64, &s))
 			return -1;
 		if (strncmp(s, "mdediag-fixture/", 16) == 0 && atoi(s + 16) > 1)
-			return fail(ld, "\"%s\": written by a newer mdediag; this one reads "
-				    "mdediag-fixture/1 (update mdediag to replay it)", s);
+			return fail(ld,
+				    "\"%s\": written by a newer mdediag; this one reads "
+				    "mdediag-fixture/1 (update mdediag to replay it)",
+				    s);
 		if (strcmp(s, "mdediag-fixture/1") != 0)
-			return fail(ld, "\"%s\" is not a schema this version reads (mdediag-fixture/1)", s);
+			return fail(ld,
+				    "\"%s\" is not a schema this version reads (mdediag-fixture/1)",
+				    s);
 		cm_jpath_pop(&ld->path, n);
 	}
 	if (!(fx->description = dup_member(ld, root, "description", 0, 4096, "")))
@@ -1064,8 +1088,7 @@ static int load_root(struct ld *ld, const cJSON *root)
 	if ((j = cJSON_GetObjectItemCaseSensitive(root, "process"))) {
 		static const char *const pallowed[] = {"elevated", NULL};
 		n = push(ld, "process", 0);
-		if (want(ld, j, cJSON_IsObject(j), "an object") ||
-		    only_members(ld, j, pallowed))
+		if (want(ld, j, cJSON_IsObject(j), "an object") || only_members(ld, j, pallowed))
 			return -1;
 		const cJSON *el = cJSON_GetObjectItemCaseSensitive(j, "elevated");
 		if (el) {
@@ -1089,8 +1112,9 @@ static int load_root(struct ld *ld, const cJSON *root)
 		m = cJSON_GetObjectItemCaseSensitive(j, "utc_offset_minutes");
 		size_t k = push(ld, "utc_offset_minutes", 0);
 		/* Windows biases run from UTC-12:00 to UTC+14:00 */
-		if (want(ld, m, cJSON_IsNumber(m) && m->valuedouble == (double)(int)m->valuedouble &&
-			 m->valuedouble >= -720 && m->valuedouble <= 840,
+		if (want(ld, m,
+			 cJSON_IsNumber(m) && m->valuedouble == (double)(int)m->valuedouble &&
+				 m->valuedouble >= -720 && m->valuedouble <= 840,
 			 "a whole number of minutes from -720 to 840"))
 			return -1;
 		fx->tz.offset_s = (int32_t)m->valueint * 60;
@@ -1109,9 +1133,9 @@ static int load_root(struct ld *ld, const cJSON *root)
 		const char *name;
 		int (*load)(struct ld *, const cJSON *);
 	} sections[] = {
-		{"registry", load_registry}, {"services", load_services},
-		{"files", load_files}, {"events", load_events},
-		{"dns", load_dns}, {"wpad", load_wpad}, {"faults", load_faults},
+		{"registry", load_registry}, {"services", load_services}, {"files", load_files},
+		{"events", load_events},     {"dns", load_dns},           {"wpad", load_wpad},
+		{"faults", load_faults},
 	};
 	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
 		if (!(j = cJSON_GetObjectItemCaseSensitive(root, sections[i].name)))
@@ -1175,8 +1199,8 @@ void dx_fixture_free(struct dx_fixture *fx)
 	free(fx);
 }
 
-struct dx_fixture *dx_fixture_parse(const char *text, size_t len,
-				    const char *name, char *err, size_t errsz)
+struct dx_fixture *dx_fixture_parse(const char *text, size_t len, const char *name, char *err,
+				    size_t errsz)
 {
 	struct ld ld = {.file = name, .err = err, .errsz = errsz, .path = {.s = "$"}};
 	struct dx_fixture *fx = calloc(1, sizeof *fx);
@@ -1204,8 +1228,8 @@ struct dx_fixture *dx_fixture_parse(const char *text, size_t len,
 	const char *end = NULL;
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (root) {
-		while (end < text + len && (*end == ' ' || *end == '\t' ||
-					    *end == '\r' || *end == '\n'))
+		while (end < text + len &&
+		       (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n'))
 			end++;
 		if (end < text + len) {
 			cJSON_Delete(root);
@@ -1220,8 +1244,8 @@ struct dx_fixture *dx_fixture_parse(const char *text, size_t len,
 		size_t line, col;
 		dx_text_line_col(text, len, off, &line, &col);
 		ld.path.s[0] = '\0';
-		fail(&ld, "not valid JSON (or nested too deeply) near line %zu, column %zu",
-		     line, col);
+		fail(&ld, "not valid JSON (or nested too deeply) near line %zu, column %zu", line,
+		     col);
 		goto bad;
 	}
 	/* cJSON copies a string's bytes as they are and writes its escapes as

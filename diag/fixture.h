@@ -39,18 +39,18 @@ struct dx_fx_file {
 	size_t content_len;
 };
 struct dx_fx_dns {
-	char *pattern;  /* "host", "*.suffix" or "*" */
+	char *pattern; /* "host", "*.suffix" or "*" */
 	enum dx_status status;
 	struct dx_strlist addresses;
-	int delay_ms;   /* the answer takes this long (the resolver blocks) */
+	int delay_ms; /* the answer takes this long (the resolver blocks) */
 };
 /* WPAD as the fixture describes it (docs/fixture.md "wpad"). */
 struct dx_fx_wpad {
-	int present;         /* the section exists */
+	int present;           /* the section exists */
 	enum dx_status status; /* DX_OK found, DX_NOT_FOUND, DX_TIMEOUT */
-	char method[16];     /* "dhcp", "dns" */
-	char *url;           /* the PAC URL (found) */
-	char *script;        /* the PAC file itself, or NULL: served at url */
+	char method[16];       /* "dhcp", "dns" */
+	char *url;             /* the PAC URL (found) */
+	char *script;          /* the PAC file itself, or NULL: served at url */
 	/* "os_answers": what Windows' own auto-proxy (WinHttpGetProxyForUrl)
 	 * answered per destination host ("*" for any other), in PAC form;
 	 * none: the platform runs no PAC (autoproxy is unsupported). */
@@ -61,40 +61,45 @@ struct dx_fx_wpad {
  * ever). */
 struct dx_fault_rule {
 	char primitive[32];
-	char target[512];   /* case-insensitive; "*" = any; trailing "*" = prefix */
+	char target[512]; /* case-insensitive; "*" = any; trailing "*" = prefix */
 	enum dx_status status;
 	uint32_t code;
 	unsigned after;
 	unsigned count;
-	unsigned seen;      /* matching calls so far (run-time state) */
+	unsigned seen; /* matching calls so far (run-time state) */
 };
 
 struct dx_netlog;
 
 struct dx_fixture {
-	char *source;       /* file name, for messages */
+	char *source; /* file name, for messages */
 	char *description;
 	char hostname[256];
-	int64_t clock;      /* seconds since the epoch; 0 = not given */
-	int elevated;       /* "process": {"elevated"}: the token is elevated
+	int64_t clock; /* seconds since the epoch; 0 = not given */
+	int elevated;  /* "process": {"elevated"}: the token is elevated
 			       (1, the default) or not (0) */
-	int tz_given;       /* "time_zone" present; else the device is on UTC */
+	int tz_given;  /* "time_zone" present; else the device is on UTC */
 	struct dx_time_zone tz;
-	struct dx_fx_key *keys; size_t nkeys;
-	struct dx_fx_service *services; size_t nservices;
-	struct dx_fx_file *files; size_t nfiles;
+	struct dx_fx_key *keys;
+	size_t nkeys;
+	struct dx_fx_service *services;
+	size_t nservices;
+	struct dx_fx_file *files;
+	size_t nfiles;
 	struct dx_eventlist events;
-	struct dx_fx_dns *dns; size_t ndns;
+	struct dx_fx_dns *dns;
+	size_t ndns;
 	struct dx_fx_wpad wpad;
-	struct dx_fault_rule *faults; size_t nfaults;
+	struct dx_fault_rule *faults;
+	size_t nfaults;
 	struct dx_netlog *network; /* collected network records (netrec.h), or NULL */
 };
 
 /* Loads FILE; NULL with "FILE: $.path: reason" in err on any problem. */
 struct dx_fixture *dx_fixture_load(const char *file, char *err, size_t errsz);
 /* Same from memory; `name` is used in messages. */
-struct dx_fixture *dx_fixture_parse(const char *text, size_t len,
-				    const char *name, char *err, size_t errsz);
+struct dx_fixture *dx_fixture_parse(const char *text, size_t len, const char *name, char *err,
+				    size_t errsz);
 void dx_fixture_free(struct dx_fixture *fx);
 
 /* Parses "2026-11-20T08:00:00Z"; -1 when malformed. */

@@ -4,8 +4,7 @@
 #include <string.h>
 #include "jsontext.h"
 
-void dx_text_line_col(const char *text, size_t len, size_t off, size_t *line,
-		      size_t *col)
+void dx_text_line_col(const char *text, size_t len, size_t off, size_t *line, size_t *col)
 {
 	*line = 1;
 	*col = 1;
@@ -60,11 +59,14 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
  * or 0x80 or above (outside). */
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
-static uint64_t zero_byte(uint64_t w) { return (w - ONES) & ~w & HIGHS; }
+static uint64_t zero_byte(uint64_t w)
+{
+	return (w - ONES) & ~w & HIGHS;
+}
 static uint64_t stop_in(uint64_t w)
 {
-	return ((w - ONES * 0x20) & ~w & HIGHS) | (w & HIGHS) |
-	       zero_byte(w ^ (ONES * '"')) | zero_byte(w ^ (ONES * '\\'));
+	return ((w - ONES * 0x20) & ~w & HIGHS) | (w & HIGHS) | zero_byte(w ^ (ONES * '"')) |
+	       zero_byte(w ^ (ONES * '\\'));
 }
 static uint64_t stop_out(uint64_t w)
 {
@@ -118,7 +120,8 @@ int dx_json_text_scan(const char *text, size_t len, int *utf8, char *err, size_t
 			char esc[8];
 			dx_text_line_col(text, len, i, &line, &col);
 			escaped(c, esc, sizeof esc);
-			snprintf(err, errsz, "raw control character U+%04X inside a string at "
+			snprintf(err, errsz,
+				 "raw control character U+%04X inside a string at "
 				 "line %zu, column %zu: JSON needs it escaped (%s)",
 				 (unsigned)c, line, col, esc);
 			return -1;

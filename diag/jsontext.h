@@ -31,7 +31,6 @@ int dx_json_text_scan(const char *text, size_t len, int *utf8, char *err, size_t
 
 /* The 1-based line and column of byte `off` of `text` (lines end at \n;
  * a column counts bytes). off past len counts to len. */
-void dx_text_line_col(const char *text, size_t len, size_t off, size_t *line,
-		      size_t *col);
+void dx_text_line_col(const char *text, size_t len, size_t off, size_t *line, size_t *col);
 
 #endif

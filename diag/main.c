@@ -140,9 +140,22 @@ static int readable(const char *opt, const char *path)
 }
 
 enum {
-	O_FIXTURE = 256, O_FORMAT, O_OUTPUT, O_LANG, O_ANCHORS, O_SERVICE_TAGS,
-	O_BASELINES, O_TIMEOUT, O_CONNECT_TO, O_NO_NETWORK, O_LIST_CHECKS, O_VERSION, O_VERBOSE,
-	O_REPROBE, O_REDACT, O_ENCODING,
+	O_FIXTURE = 256,
+	O_FORMAT,
+	O_OUTPUT,
+	O_LANG,
+	O_ANCHORS,
+	O_SERVICE_TAGS,
+	O_BASELINES,
+	O_TIMEOUT,
+	O_CONNECT_TO,
+	O_NO_NETWORK,
+	O_LIST_CHECKS,
+	O_VERSION,
+	O_VERBOSE,
+	O_REPROBE,
+	O_REDACT,
+	O_ENCODING,
 };
 
 /* The whole command line, in one place (argv as UTF-8 strings). Returns 0
@@ -175,7 +188,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	a->lang = dx_lang_default();
 	a->opt.timeout_ms = 10000;
 	a->opt.connect_to = a->connect_to;
-	int skip = 0;	/* "collect" acts as the program name for getopt */
+	int skip = 0; /* "collect" acts as the program name for getopt */
 	if (argc > 1 && strcmp(argv[1], "collect") == 0) {
 		a->collect = 1;
 		skip = 1;
@@ -188,17 +201,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		const char *bad = argv[optind - 1];
 		switch (c) {
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		case O_VERSION:
-			printf("mdediag %s\n", DX_VERSION);
-			return -1;
+		case 'h': fputs(usage, stdout); return -1;
+		case O_VERSION: printf("mdediag %s\n", DX_VERSION); return -1;
 		case O_NO_NETWORK: a->opt.no_network = 1; break;
 		case O_VERBOSE: a->verbose = 1; break;
 		case O_REPROBE:
 			if (a->collect)
-				return usage_error("--reprobe: collect always probes; --reprobe is for a replay");
+				return usage_error("--reprobe: collect always probes; --reprobe is "
+						   "for a replay");
 			a->reprobe = 1;
 			break;
 		case O_REDACT:
@@ -227,17 +237,20 @@ static int parse_args(int argc, char **argv, struct args *a)
 			double t = strtod(optarg, &end);
 			if (errno || end == optarg || *end || !(t > 0 && t <= 600))
 				return usage_error("--timeout %s: expected seconds, more than 0 "
-						   "and at most 600", optarg);
-			a->opt.timeout_ms = (int)(t * 1000 + 0.999);	/* at least 1 ms */
+						   "and at most 600",
+						   optarg);
+			a->opt.timeout_ms = (int)(t * 1000 + 0.999); /* at least 1 ms */
 			break;
 		}
 		case O_CONNECT_TO: {
 			struct dx_connect_to rule;
 			if (dx_connect_to_parse(optarg, &rule))
 				return usage_error("--connect-to %s: expected HOST:PORT:ADDR:PORT "
-						   "(ports 1-65535 or empty, [v6] addresses)", optarg);
+						   "(ports 1-65535 or empty, [v6] addresses)",
+						   optarg);
 			if (a->opt.n_connect_to == MAX_CONNECT_TO)
-				return usage_error("more than %d --connect-to rules", MAX_CONNECT_TO);
+				return usage_error("more than %d --connect-to rules",
+						   MAX_CONNECT_TO);
 			a->connect_to[a->opt.n_connect_to++] = optarg;
 			break;
 		}
@@ -250,13 +263,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (strcmp(a->format, "text") && strcmp(a->format, "json") &&
-	    strcmp(a->format, "html") && strcmp(a->format, "intune"))
+	if (strcmp(a->format, "text") && strcmp(a->format, "json") && strcmp(a->format, "html") &&
+	    strcmp(a->format, "intune"))
 		return usage_error("--format %s: expected text, json, html or intune", a->format);
 	if ((a->collect || !strcmp(a->format, "json") || !strcmp(a->format, "html")) &&
 	    a->encoding.kind != DX_ENC_AUTO && a->encoding.kind != DX_ENC_UTF8)
 		return usage_error("--encoding %s: JSON and HTML are always UTF-8; "
-				   "--encoding is for --format text and intune", a->encoding_arg);
+				   "--encoding is for --format text and intune",
+				   a->encoding_arg);
 	if (!dx_lang_supported(a->lang))
 		return usage_error("--lang %s: expected en or ja", a->lang);
 	if ((a->opt.anchors_path && readable("--anchors", a->opt.anchors_path)) ||
@@ -277,7 +291,8 @@ static int open_platform(const struct args *a, struct dx_options *opt, struct dx
 			return EXIT_USAGE;
 		}
 		/* the one replay, shared with `fleet` (replay.h) */
-		if (dx_replay_open(p, fx, opt, a->reprobe ? DX_REPLAY_REPROBE : DX_REPLAY_RECORDS)) {
+		if (dx_replay_open(p, fx, opt,
+				   a->reprobe ? DX_REPLAY_REPROBE : DX_REPLAY_RECORDS)) {
 			eprintf("mdediag: out of memory\n");
 			return EXIT_INTERNAL;
 		}
@@ -400,7 +415,8 @@ int main(int argc, char **argv)
 	if (a.collect) {
 		char desc[600];
 		snprintf(desc, sizeof desc, "Collected by mdediag %s from %s%s (%s platform).",
-			 DX_VERSION, c.facts.hostname, a.fixture ? ", replaying a fixture" : "", pname);
+			 DX_VERSION, c.facts.hostname, a.fixture ? ", replaying a fixture" : "",
+			 pname);
 		model = dx_record_fixture(&p, desc);
 		if (model && fill_netlog(&netlog, &a) == 0) {
 			cJSON *net = dx_netlog_json(&netlog);
@@ -442,7 +458,9 @@ int main(int argc, char **argv)
 		out = cbuf;
 	} else if (is_text && enc.kind != DX_ENC_UTF8) {
 		if (!(ebuf = dx_text_buffer())) {
-			fprintf(stderr, "mdediag: cannot make a temporary file to convert the report to %s\n",
+			fprintf(stderr,
+				"mdediag: cannot make a temporary file to convert the report to "
+				"%s\n",
 				dx_encoding_name(&enc, err, sizeof err));
 			rc = EXIT_INTERNAL;
 			if (out != stdout)

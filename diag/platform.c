@@ -23,8 +23,7 @@ const char *dx_status_name(enum dx_status s)
 	return "unknown";
 }
 
-enum dx_status dx_fail(struct dx_err *err, enum dx_status s, uint32_t code,
-		       const char *fmt, ...)
+enum dx_status dx_fail(struct dx_err *err, enum dx_status s, uint32_t code, const char *fmt, ...)
 {
 	va_list ap;
 	err->code = code;
@@ -34,10 +33,13 @@ enum dx_status dx_fail(struct dx_err *err, enum dx_status s, uint32_t code,
 	return s;
 }
 
-static const struct { enum dx_regtype t; const char *name; } regtypes[] = {
-	{DX_REG_NONE, "REG_NONE"}, {DX_REG_SZ, "REG_SZ"},
+static const struct {
+	enum dx_regtype t;
+	const char *name;
+} regtypes[] = {
+	{DX_REG_NONE, "REG_NONE"},           {DX_REG_SZ, "REG_SZ"},
 	{DX_REG_EXPAND_SZ, "REG_EXPAND_SZ"}, {DX_REG_BINARY, "REG_BINARY"},
-	{DX_REG_DWORD, "REG_DWORD"}, {DX_REG_MULTI_SZ, "REG_MULTI_SZ"},
+	{DX_REG_DWORD, "REG_DWORD"},         {DX_REG_MULTI_SZ, "REG_MULTI_SZ"},
 	{DX_REG_QWORD, "REG_QWORD"},
 };
 
@@ -89,23 +91,23 @@ int dx_strlist_push(struct dx_strlist *l, const char *s)
 
 const char *dx_svc_state_name(int state)
 {
-	static const char *names[] = {"UNKNOWN", "STOPPED", "START_PENDING",
-		"STOP_PENDING", "RUNNING", "CONTINUE_PENDING", "PAUSE_PENDING",
-		"PAUSED"};
+	static const char *names[] = {"UNKNOWN",       "STOPPED", "START_PENDING",
+				      "STOP_PENDING",  "RUNNING", "CONTINUE_PENDING",
+				      "PAUSE_PENDING", "PAUSED"};
 	return state >= 1 && state <= 7 ? names[state] : names[0];
 }
 
 const char *dx_svc_start_name(int start_type)
 {
-	static const char *names[] = {"BOOT_START", "SYSTEM_START",
-		"AUTO_START", "DEMAND_START", "DISABLED"};
+	static const char *names[] = {"BOOT_START", "SYSTEM_START", "AUTO_START", "DEMAND_START",
+				      "DISABLED"};
 	return start_type >= 0 && start_type <= 4 ? names[start_type] : "UNKNOWN";
 }
 
 const char *dx_evlevel_name(int level)
 {
-	static const char *names[] = {"log-always", "critical", "error", "warning",
-		"information", "verbose"};
+	static const char *names[] = {"log-always", "critical",    "error",
+				      "warning",    "information", "verbose"};
 	return level >= 0 && level <= 5 ? names[level] : "unknown";
 }
 
@@ -143,30 +145,27 @@ int dx_strieq(const char *a, const char *b)
 }
 
 /* Makes sure a failure carries a reason, whatever the backend did. */
-static enum dx_status checked(enum dx_status s, struct dx_err *err,
-			      const char *what, const char *arg)
+static enum dx_status checked(enum dx_status s, struct dx_err *err, const char *what,
+			      const char *arg)
 {
 	if (s != DX_OK && err->text[0] == '\0')
-		snprintf(err->text, sizeof err->text, "%s %s: %s", what, arg,
-			 dx_status_name(s));
+		snprintf(err->text, sizeof err->text, "%s %s: %s", what, arg, dx_status_name(s));
 	return s;
 }
 
-#define CALL(p, op, err, what, arg, ...)                                      \
-	do {                                                                  \
-		(err)->code = 0;                                              \
-		(err)->text[0] = '\0';                                        \
-		if (!(p)->ops->op)                                            \
-			return dx_fail(err, DX_UNSUPPORTED, 0,                \
-				       "%s: not supported by the %s platform",\
-				       what, (p)->ops->name);                 \
-		return checked((p)->ops->op((p)->ctx, __VA_ARGS__), err, what,\
-			       arg);                                          \
+#define CALL(p, op, err, what, arg, ...)                                                           \
+	do {                                                                                       \
+		(err)->code = 0;                                                                   \
+		(err)->text[0] = '\0';                                                             \
+		if (!(p)->ops->op)                                                                 \
+			return dx_fail(err, DX_UNSUPPORTED, 0,                                     \
+				       "%s: not supported by the %s platform", what,               \
+				       (p)->ops->name);                                            \
+		return checked((p)->ops->op((p)->ctx, __VA_ARGS__), err, what, arg);               \
 	} while (0)
 
-enum dx_status dx_reg_read(const struct dx_platform *p, const char *key,
-			   const char *value, struct dx_regval *out,
-			   struct dx_err *err)
+enum dx_status dx_reg_read(const struct dx_platform *p, const char *key, const char *value,
+			   struct dx_regval *out, struct dx_err *err)
 {
 	memset(out, 0, sizeof *out);
 	CALL(p, reg_read, err, "registry read", key, key, value, out, err);
@@ -190,8 +189,8 @@ static enum dx_status reg_subkeys_any_order(const struct dx_platform *p, const c
 /* Microsoft's RegEnumKeyEx page: "subkeys are not ordered". Every backend's
  * list (a fixture's in its JSON order) is returned sorted, so that
  * evidence listing subkeys reads the same on every platform. */
-enum dx_status dx_reg_subkeys(const struct dx_platform *p, const char *key,
-			      struct dx_strlist *out, struct dx_err *err)
+enum dx_status dx_reg_subkeys(const struct dx_platform *p, const char *key, struct dx_strlist *out,
+			      struct dx_err *err)
 {
 	enum dx_status st;
 
@@ -202,37 +201,37 @@ enum dx_status dx_reg_subkeys(const struct dx_platform *p, const char *key,
 	return st;
 }
 
-enum dx_status dx_reg_values(const struct dx_platform *p, const char *key,
-			     struct dx_strlist *out, struct dx_err *err)
+enum dx_status dx_reg_values(const struct dx_platform *p, const char *key, struct dx_strlist *out,
+			     struct dx_err *err)
 {
 	memset(out, 0, sizeof *out);
 	CALL(p, reg_values, err, "registry values", key, key, out, err);
 }
 
-enum dx_status dx_svc_query(const struct dx_platform *p, const char *name,
-			    struct dx_svc *out, struct dx_err *err)
+enum dx_status dx_svc_query(const struct dx_platform *p, const char *name, struct dx_svc *out,
+			    struct dx_err *err)
 {
 	memset(out, 0, sizeof *out);
 	out->start_type = -1;
 	CALL(p, svc_query, err, "service query", name, name, out, err);
 }
 
-enum dx_status dx_file_exists(const struct dx_platform *p, const char *path,
-			      int *is_dir, struct dx_err *err)
+enum dx_status dx_file_exists(const struct dx_platform *p, const char *path, int *is_dir,
+			      struct dx_err *err)
 {
 	*is_dir = 0;
 	CALL(p, file_exists, err, "file", path, path, is_dir, err);
 }
 
-enum dx_status dx_file_version(const struct dx_platform *p, const char *path,
-			       char out[64], struct dx_err *err)
+enum dx_status dx_file_version(const struct dx_platform *p, const char *path, char out[64],
+			       struct dx_err *err)
 {
 	out[0] = '\0';
 	CALL(p, file_version, err, "file version", path, path, out, err);
 }
 
-enum dx_status dx_dir_list(const struct dx_platform *p, const char *path,
-			   struct dx_strlist *out, struct dx_err *err)
+enum dx_status dx_dir_list(const struct dx_platform *p, const char *path, struct dx_strlist *out,
+			   struct dx_err *err)
 {
 	memset(out, 0, sizeof *out);
 	CALL(p, dir_list, err, "directory", path, path, out, err);
@@ -244,8 +243,7 @@ size_t dx_text_ascii(const char *in, size_t len, char *out)
 	size_t zero[2] = {0, 0}, n = 0, i = 0, step = 1;
 	for (size_t k = 0; k < len; k++)
 		zero[k & 1] += b[k] == 0;
-	if (len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) ||
-			 zero[0] + zero[1] > len / 4)) {
+	if (len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || zero[0] + zero[1] > len / 4)) {
 		/* UTF-16LE: the high bytes are the NULs; a tail may begin on
 		 * either parity */
 		step = 2;
@@ -266,9 +264,8 @@ size_t dx_text_ascii(const char *in, size_t len, char *out)
 	return n;
 }
 
-enum dx_status dx_file_tail(const struct dx_platform *p, const char *path,
-			    size_t max, char **out, size_t *len, uint64_t *size,
-			    struct dx_err *err)
+enum dx_status dx_file_tail(const struct dx_platform *p, const char *path, size_t max, char **out,
+			    size_t *len, uint64_t *size, struct dx_err *err)
 {
 	enum dx_status s;
 	*out = NULL;
@@ -279,8 +276,7 @@ enum dx_status dx_file_tail(const struct dx_platform *p, const char *path,
 	if (!p->ops->file_tail)
 		return dx_fail(err, DX_UNSUPPORTED, 0, "file: not supported by the %s platform",
 			       p->ops->name);
-	s = checked(p->ops->file_tail(p->ctx, path, max, out, len, size, err), err,
-		    "file", path);
+	s = checked(p->ops->file_tail(p->ctx, path, max, out, len, size, err), err, "file", path);
 	if (s != DX_OK) {
 		free(*out);
 		*out = NULL;
@@ -289,26 +285,23 @@ enum dx_status dx_file_tail(const struct dx_platform *p, const char *path,
 	return s;
 }
 
-enum dx_status dx_events_query(const struct dx_platform *p, const char *log,
-			       const char *provider, uint32_t id, int64_t since,
-			       size_t max, struct dx_eventlist *out,
+enum dx_status dx_events_query(const struct dx_platform *p, const char *log, const char *provider,
+			       uint32_t id, int64_t since, size_t max, struct dx_eventlist *out,
 			       struct dx_err *err)
 {
 	memset(out, 0, sizeof *out);
-	CALL(p, events_query, err, "event log", log, log, provider, id, since,
-	     max, out, err);
+	CALL(p, events_query, err, "event log", log, log, provider, id, since, max, out, err);
 }
 
-enum dx_status dx_resolve_within(const struct dx_platform *p, const char *host,
-				 int timeout_ms, struct dx_strlist *out,
-				 struct dx_err *err)
+enum dx_status dx_resolve_within(const struct dx_platform *p, const char *host, int timeout_ms,
+				 struct dx_strlist *out, struct dx_err *err)
 {
 	memset(out, 0, sizeof *out);
 	CALL(p, resolve, err, "resolve", host, host, timeout_ms, out, err);
 }
 
-enum dx_status dx_resolve(const struct dx_platform *p, const char *host,
-			  struct dx_strlist *out, struct dx_err *err)
+enum dx_status dx_resolve(const struct dx_platform *p, const char *host, struct dx_strlist *out,
+			  struct dx_err *err)
 {
 	return dx_resolve_within(p, host, 0, out, err);
 }
@@ -319,16 +312,15 @@ void dx_wpad_free(struct dx_wpad *w)
 	memset(w, 0, sizeof *w);
 }
 
-enum dx_status dx_wpad_detect(const struct dx_platform *p, int timeout_ms,
-			      struct dx_wpad *out, struct dx_err *err)
+enum dx_status dx_wpad_detect(const struct dx_platform *p, int timeout_ms, struct dx_wpad *out,
+			      struct dx_err *err)
 {
 	memset(out, 0, sizeof *out);
 	CALL(p, wpad_detect, err, "WPAD", "", timeout_ms, out, err);
 }
 
-enum dx_status dx_autoproxy(const struct dx_platform *p, const char *url,
-			    const char *pac_url, int timeout_ms, char out[1024],
-			    struct dx_err *err)
+enum dx_status dx_autoproxy(const struct dx_platform *p, const char *url, const char *pac_url,
+			    int timeout_ms, char out[1024], struct dx_err *err)
 {
 	out[0] = '\0';
 	CALL(p, autoproxy, err, "auto-proxy", url, url, pac_url, timeout_ms, out, err);
@@ -339,8 +331,7 @@ int64_t dx_now(const struct dx_platform *p)
 	return p->ops->now ? p->ops->now(p->ctx) : 0;
 }
 
-enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
-			   struct dx_err *err)
+enum dx_status dx_hostname(const struct dx_platform *p, char out[256], struct dx_err *err)
 {
 	out[0] = '\0';
 	CALL(p, hostname, err, "host name", "", out, err);
@@ -354,16 +345,15 @@ enum dx_status dx_time_zone(const struct dx_platform *p, struct dx_time_zone *ou
 	err->code = 0;
 	err->text[0] = '\0';
 	if (!p->ops->time_zone)
-		return dx_fail(err, DX_UNSUPPORTED, 0, "time zone: not supported by the %s platform",
-			       p->ops->name);
+		return dx_fail(err, DX_UNSUPPORTED, 0,
+			       "time zone: not supported by the %s platform", p->ops->name);
 	s = checked(p->ops->time_zone(p->ctx, out, err), err, "time zone", "");
 	if (s != DX_OK)
 		memset(out, 0, sizeof *out);
 	return s;
 }
 
-enum dx_status dx_elevated(const struct dx_platform *p, int *out,
-			   struct dx_err *err)
+enum dx_status dx_elevated(const struct dx_platform *p, int *out, struct dx_err *err)
 {
 	enum dx_status s;
 	int v = -1;
@@ -371,8 +361,7 @@ enum dx_status dx_elevated(const struct dx_platform *p, int *out,
 	err->text[0] = '\0';
 	if (!p->ops->elevated)
 		s = dx_fail(err, DX_UNSUPPORTED, 0,
-			    "process elevation: not supported by the %s platform",
-			    p->ops->name);
+			    "process elevation: not supported by the %s platform", p->ops->name);
 	else
 		s = checked(p->ops->elevated(p->ctx, &v, err), err, "process elevation", "");
 	*out = s == DX_OK ? (v != 0) : -1;
@@ -387,8 +376,8 @@ void dx_platform_close(struct dx_platform *p)
 	p->ctx = NULL;
 }
 
-enum dx_status dx_reg_dword(const struct dx_platform *p, const char *key,
-			    const char *value, uint32_t *out, struct dx_err *err)
+enum dx_status dx_reg_dword(const struct dx_platform *p, const char *key, const char *value,
+			    uint32_t *out, struct dx_err *err)
 {
 	struct dx_regval v;
 	enum dx_status s = dx_reg_read(p, key, value, &v, err);
@@ -397,16 +386,15 @@ enum dx_status dx_reg_dword(const struct dx_platform *p, const char *key,
 			*out = (uint32_t)v.num;
 		else
 			s = dx_fail(err, DX_BAD_DATA, DX_ERROR_INVALID_DATA,
-				    "%s\\%s is %s, expected REG_DWORD", key,
-				    value, dx_regtype_name(v.type));
+				    "%s\\%s is %s, expected REG_DWORD", key, value,
+				    dx_regtype_name(v.type));
 	}
 	dx_regval_free(&v);
 	return s;
 }
 
-enum dx_status dx_reg_string(const struct dx_platform *p, const char *key,
-			     const char *value, char *out, size_t outsz,
-			     struct dx_err *err)
+enum dx_status dx_reg_string(const struct dx_platform *p, const char *key, const char *value,
+			     char *out, size_t outsz, struct dx_err *err)
 {
 	struct dx_regval v;
 	enum dx_status s = dx_reg_read(p, key, value, &v, err);
@@ -415,14 +403,13 @@ enum dx_status dx_reg_string(const struct dx_platform *p, const char *key,
 		goto out;
 	if (v.type != DX_REG_SZ && v.type != DX_REG_EXPAND_SZ) {
 		s = dx_fail(err, DX_BAD_DATA, DX_ERROR_INVALID_DATA,
-			    "%s\\%s is %s, expected REG_SZ", key, value,
-			    dx_regtype_name(v.type));
+			    "%s\\%s is %s, expected REG_SZ", key, value, dx_regtype_name(v.type));
 		goto out;
 	}
 	if (v.len >= outsz) {
 		s = dx_fail(err, DX_BAD_DATA, DX_ERROR_INVALID_DATA,
-			    "%s\\%s is %zu bytes long, more than the %zu expected",
-			    key, value, v.len, outsz - 1);
+			    "%s\\%s is %zu bytes long, more than the %zu expected", key, value,
+			    v.len, outsz - 1);
 		goto out;
 	}
 	memcpy(out, v.data, v.len);

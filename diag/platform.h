@@ -59,14 +59,13 @@ enum dx_status {
 
 /* The reason a primitive failed: caller-owned evidence (redis's anet style). */
 struct dx_err {
-	uint32_t code;   /* Win32 error code, 0 if none */
-	char text[256];  /* human reason, never empty after a failure */
+	uint32_t code;  /* Win32 error code, 0 if none */
+	char text[256]; /* human reason, never empty after a failure */
 };
 
 const char *dx_status_name(enum dx_status s);
 /* Fills err with code and a printf-style reason; returns `s` for chaining. */
-enum dx_status dx_fail(struct dx_err *err, enum dx_status s, uint32_t code,
-		       const char *fmt, ...)
+enum dx_status dx_fail(struct dx_err *err, enum dx_status s, uint32_t code, const char *fmt, ...)
 	DX_PRINTF(4, 5);
 
 /* ---- registry ---------------------------------------------------------- */
@@ -82,8 +81,8 @@ enum dx_regtype {
 	DX_REG_QWORD = 11,
 };
 
-const char *dx_regtype_name(enum dx_regtype t);   /* "REG_SZ", ... */
-int dx_regtype_parse(const char *name);            /* -1 when unknown */
+const char *dx_regtype_name(enum dx_regtype t); /* "REG_SZ", ... */
+int dx_regtype_parse(const char *name);         /* -1 when unknown */
 
 /* A typed registry value. For SZ/EXPAND_SZ `data` is NUL-terminated UTF-8
  * (len excludes the NUL); MULTI_SZ is the strings each NUL-terminated, one
@@ -117,13 +116,13 @@ enum dx_svc_state {
 	DX_SVC_PAUSE_PENDING = 6,
 	DX_SVC_PAUSED = 7,
 };
-const char *dx_svc_state_name(int state);       /* "RUNNING", ... */
-const char *dx_svc_start_name(int start_type);  /* "AUTO_START", ... */
+const char *dx_svc_state_name(int state);      /* "RUNNING", ... */
+const char *dx_svc_start_name(int start_type); /* "AUTO_START", ... */
 
 /* What the service control manager says of one service. */
 struct dx_svc {
-	int state;         /* 1..7 */
-	int start_type;    /* 0 boot, 1 system, 2 auto, 3 demand, 4 disabled */
+	int state;      /* 1..7 */
+	int start_type; /* 0 boot, 1 system, 2 auto, 3 demand, 4 disabled */
 	char image_path[520];
 };
 
@@ -132,20 +131,26 @@ struct dx_svc {
 /* The event's System/Level. 0 is win:LogAlways (WINEVENT_LEVEL_LOG_ALWAYS,
  * "log this event whatever the session's level"): not a severity, shown as
  * information by Event Viewer, never an error. */
-enum dx_evlevel { DX_EV_LOG_ALWAYS = 0, DX_EV_CRITICAL = 1, DX_EV_ERROR = 2,
-		  DX_EV_WARNING = 3, DX_EV_INFO = 4, DX_EV_VERBOSE = 5 };
+enum dx_evlevel {
+	DX_EV_LOG_ALWAYS = 0,
+	DX_EV_CRITICAL = 1,
+	DX_EV_ERROR = 2,
+	DX_EV_WARNING = 3,
+	DX_EV_INFO = 4,
+	DX_EV_VERBOSE = 5
+};
 /* "log-always", "critical", ..., "verbose"; "unknown" past 5. */
 const char *dx_evlevel_name(int level);
 /* 1 for critical (1) and error (2) only: a level-0 event is no error. */
 int dx_evlevel_is_error(int level);
 
 struct dx_event {
-	char *log;       /* "Application", "Microsoft-Windows-SENSE/Operational" */
-	char *provider;  /* "WDATPOnboarding" */
+	char *log;      /* "Application", "Microsoft-Windows-SENSE/Operational" */
+	char *provider; /* "WDATPOnboarding" */
 	uint32_t id;
-	int level;       /* enum dx_evlevel */
-	int64_t time;    /* seconds since the Unix epoch, UTC */
-	char *message;   /* rendered message text; "" when Windows could not
+	int level;     /* enum dx_evlevel */
+	int64_t time;  /* seconds since the Unix epoch, UTC */
+	char *message; /* rendered message text; "" when Windows could not
 			    render it (no publisher metadata, no message in
 			    the display language: EvtFormatMessage 15033) */
 	/* The insertion strings (EventData values, in order): the evidence
@@ -163,17 +168,17 @@ void dx_eventlist_free(struct dx_eventlist *l);
 /* What WPAD found: the PAC URL, how, and (when the platform holds it, as a
  * fixture does) the script itself. Freed with dx_wpad_free. */
 struct dx_wpad {
-	char url[1024];      /* "http://wpad.contoso.local/wpad.dat" */
-	char method[16];     /* "dhcp", "dns", "" when the platform cannot say */
-	char *script;        /* NULL: download `url` */
+	char url[1024];  /* "http://wpad.contoso.local/wpad.dat" */
+	char method[16]; /* "dhcp", "dns", "" when the platform cannot say */
+	char *script;    /* NULL: download `url` */
 	size_t script_len;
 };
 void dx_wpad_free(struct dx_wpad *w);
 
 /* The device's time zone (primitive time_zone). */
 struct dx_time_zone {
-	int32_t offset_s;    /* local time = UTC + offset_s, now */
-	char name[128];      /* "Tokyo Standard Time"; "" unknown */
+	int32_t offset_s; /* local time = UTC + offset_s, now */
+	char name[128];   /* "Tokyo Standard Time"; "" unknown */
 };
 
 /* Win32 codes of WinHTTP's auto-proxy calls. */
@@ -187,42 +192,39 @@ struct dx_time_zone {
 
 /* One platform: a const table of operations and its private state. */
 struct dx_platform_ops {
-	const char *name;  /* "win32", "fake", "faults" */
+	const char *name; /* "win32", "fake", "faults" */
 
 	/* Reads one value. DX_NOT_FOUND when the key or the value is absent
 	 * (err->code 2). value "" reads the key's default value. */
 	enum dx_status (*reg_read)(void *ctx, const char *key, const char *value,
 				   struct dx_regval *out, struct dx_err *err);
 	/* Lists the names of a key's subkeys, or of its values. */
-	enum dx_status (*reg_subkeys)(void *ctx, const char *key,
-				      struct dx_strlist *out, struct dx_err *err);
-	enum dx_status (*reg_values)(void *ctx, const char *key,
-				     struct dx_strlist *out, struct dx_err *err);
+	enum dx_status (*reg_subkeys)(void *ctx, const char *key, struct dx_strlist *out,
+				      struct dx_err *err);
+	enum dx_status (*reg_values)(void *ctx, const char *key, struct dx_strlist *out,
+				     struct dx_err *err);
 
 	/* Queries a service. A service that does not exist is DX_NOT_FOUND
 	 * with err->code 1060. */
-	enum dx_status (*svc_query)(void *ctx, const char *name,
-				    struct dx_svc *out, struct dx_err *err);
+	enum dx_status (*svc_query)(void *ctx, const char *name, struct dx_svc *out,
+				    struct dx_err *err);
 
 	/* Files. Paths are Windows paths ("C:\\Program Files\\..."),
 	 * environment variables already expanded by the caller. */
-	enum dx_status (*file_exists)(void *ctx, const char *path, int *is_dir,
-				      struct dx_err *err);
+	enum dx_status (*file_exists)(void *ctx, const char *path, int *is_dir, struct dx_err *err);
 	/* The fixed file version "a.b.c.d" of an executable. */
-	enum dx_status (*file_version)(void *ctx, const char *path,
-				       char out[64], struct dx_err *err);
+	enum dx_status (*file_version)(void *ctx, const char *path, char out[64],
+				       struct dx_err *err);
 	/* Entry names (not paths) of a directory. */
-	enum dx_status (*dir_list)(void *ctx, const char *path,
-				   struct dx_strlist *out, struct dx_err *err);
+	enum dx_status (*dir_list)(void *ctx, const char *path, struct dx_strlist *out,
+				   struct dx_err *err);
 
 	/* Events of `log` whose provider is `provider` (NULL: any), whose ID is
 	 * `id` (0: any), and that were written at or after `since` (0: any),
 	 * newest first, at most `max`. */
-	enum dx_status (*events_query)(void *ctx, const char *log,
-				       const char *provider, uint32_t id,
-				       int64_t since, size_t max,
-				       struct dx_eventlist *out,
-				       struct dx_err *err);
+	enum dx_status (*events_query)(void *ctx, const char *log, const char *provider,
+				       uint32_t id, int64_t since, size_t max,
+				       struct dx_eventlist *out, struct dx_err *err);
 
 	/* Resolves a host name to numeric addresses ("192.0.2.1", "::1"), in
 	 * the order the system's resolver gives them. DX_NOT_FOUND = NXDOMAIN,
@@ -259,14 +261,13 @@ struct dx_platform_ops {
 	 * "PROXY host:port; DIRECT". DX_UNSUPPORTED where the platform cannot
 	 * run PAC itself (the fake: mdediag evaluates the script). DX_TIMEOUT
 	 * with no answer within timeout_ms (> 0: the bound; <= 0: none). */
-	enum dx_status (*autoproxy)(void *ctx, const char *url, const char *pac_url,
-				    int timeout_ms, char out[1024], struct dx_err *err);
+	enum dx_status (*autoproxy)(void *ctx, const char *url, const char *pac_url, int timeout_ms,
+				    char out[1024], struct dx_err *err);
 	/* Optional. The device's time zone now: out->offset_s is what local
 	 * time adds to UTC (its bias with daylight saving applied when in
 	 * effect, so Tokyo +32400, New York in winter -18000) and out->name
 	 * its Windows key name ("Tokyo Standard Time"; "" when unknown). */
-	enum dx_status (*time_zone)(void *ctx, struct dx_time_zone *out,
-				    struct dx_err *err);
+	enum dx_status (*time_zone)(void *ctx, struct dx_time_zone *out, struct dx_err *err);
 	/* Optional. The end of a text file a check reads (a tool's log): at
 	 * most the last `max` bytes (max > 0), all of it when it is smaller.
 	 * *out is malloc'd, NUL-terminated, *len bytes long (a NUL inside the
@@ -275,9 +276,8 @@ struct dx_platform_ops {
 	 * DX_NOT_FOUND (err->code 2 or 3) when it does not exist, DX_BAD_DATA
 	 * (267) for a directory. The file may be open for writing by its
 	 * program: it is read sharing read, write and delete. */
-	enum dx_status (*file_tail)(void *ctx, const char *path, size_t max,
-				    char **out, size_t *len, uint64_t *size,
-				    struct dx_err *err);
+	enum dx_status (*file_tail)(void *ctx, const char *path, size_t max, char **out,
+				    size_t *len, uint64_t *size, struct dx_err *err);
 };
 
 struct dx_platform {
@@ -287,44 +287,38 @@ struct dx_platform {
 
 /* Thin wrappers: the rest of the code never calls ops directly. Each one
  * guarantees err->text is set when the result is not DX_OK. */
-enum dx_status dx_reg_read(const struct dx_platform *p, const char *key,
-			   const char *value, struct dx_regval *out,
-			   struct dx_err *err);
-enum dx_status dx_reg_subkeys(const struct dx_platform *p, const char *key,
-			      struct dx_strlist *out, struct dx_err *err);
-enum dx_status dx_reg_values(const struct dx_platform *p, const char *key,
-			     struct dx_strlist *out, struct dx_err *err);
-enum dx_status dx_svc_query(const struct dx_platform *p, const char *name,
-			    struct dx_svc *out, struct dx_err *err);
-enum dx_status dx_file_exists(const struct dx_platform *p, const char *path,
-			      int *is_dir, struct dx_err *err);
-enum dx_status dx_file_version(const struct dx_platform *p, const char *path,
-			       char out[64], struct dx_err *err);
-enum dx_status dx_dir_list(const struct dx_platform *p, const char *path,
-			   struct dx_strlist *out, struct dx_err *err);
-enum dx_status dx_events_query(const struct dx_platform *p, const char *log,
-			       const char *provider, uint32_t id, int64_t since,
-			       size_t max, struct dx_eventlist *out,
-			       struct dx_err *err);
-enum dx_status dx_resolve(const struct dx_platform *p, const char *host,
-			  struct dx_strlist *out, struct dx_err *err);
-/* dx_resolve bounded by timeout_ms (> 0): the run's time left. */
-enum dx_status dx_resolve_within(const struct dx_platform *p, const char *host,
-				 int timeout_ms, struct dx_strlist *out,
-				 struct dx_err *err);
-int64_t dx_now(const struct dx_platform *p);
-enum dx_status dx_wpad_detect(const struct dx_platform *p, int timeout_ms,
-			      struct dx_wpad *out, struct dx_err *err);
-enum dx_status dx_autoproxy(const struct dx_platform *p, const char *url,
-			    const char *pac_url, int timeout_ms, char out[1024],
+enum dx_status dx_reg_read(const struct dx_platform *p, const char *key, const char *value,
+			   struct dx_regval *out, struct dx_err *err);
+enum dx_status dx_reg_subkeys(const struct dx_platform *p, const char *key, struct dx_strlist *out,
+			      struct dx_err *err);
+enum dx_status dx_reg_values(const struct dx_platform *p, const char *key, struct dx_strlist *out,
+			     struct dx_err *err);
+enum dx_status dx_svc_query(const struct dx_platform *p, const char *name, struct dx_svc *out,
 			    struct dx_err *err);
-enum dx_status dx_hostname(const struct dx_platform *p, char out[256],
+enum dx_status dx_file_exists(const struct dx_platform *p, const char *path, int *is_dir,
+			      struct dx_err *err);
+enum dx_status dx_file_version(const struct dx_platform *p, const char *path, char out[64],
+			       struct dx_err *err);
+enum dx_status dx_dir_list(const struct dx_platform *p, const char *path, struct dx_strlist *out,
 			   struct dx_err *err);
+enum dx_status dx_events_query(const struct dx_platform *p, const char *log, const char *provider,
+			       uint32_t id, int64_t since, size_t max, struct dx_eventlist *out,
+			       struct dx_err *err);
+enum dx_status dx_resolve(const struct dx_platform *p, const char *host, struct dx_strlist *out,
+			  struct dx_err *err);
+/* dx_resolve bounded by timeout_ms (> 0): the run's time left. */
+enum dx_status dx_resolve_within(const struct dx_platform *p, const char *host, int timeout_ms,
+				 struct dx_strlist *out, struct dx_err *err);
+int64_t dx_now(const struct dx_platform *p);
+enum dx_status dx_wpad_detect(const struct dx_platform *p, int timeout_ms, struct dx_wpad *out,
+			      struct dx_err *err);
+enum dx_status dx_autoproxy(const struct dx_platform *p, const char *url, const char *pac_url,
+			    int timeout_ms, char out[1024], struct dx_err *err);
+enum dx_status dx_hostname(const struct dx_platform *p, char out[256], struct dx_err *err);
 /* The end of a text file (primitive file_tail): *out NULL and *len 0 on
  * failure; the caller frees *out. */
-enum dx_status dx_file_tail(const struct dx_platform *p, const char *path,
-			    size_t max, char **out, size_t *len, uint64_t *size,
-			    struct dx_err *err);
+enum dx_status dx_file_tail(const struct dx_platform *p, const char *path, size_t max, char **out,
+			    size_t *len, uint64_t *size, struct dx_err *err);
 /* A file's bytes as printable ASCII text, for a check that looks for
  * words in a tool's log whose encoding Microsoft does not document:
  * UTF-16LE (a BOM, or one byte in two NUL, whatever the first byte's
@@ -336,18 +330,16 @@ size_t dx_text_ascii(const char *in, size_t len, char *out);
 enum dx_status dx_time_zone(const struct dx_platform *p, struct dx_time_zone *out,
 			    struct dx_err *err);
 /* *out 1 elevated, 0 not; -1 and a failure when it cannot be told. */
-enum dx_status dx_elevated(const struct dx_platform *p, int *out,
-			   struct dx_err *err);
+enum dx_status dx_elevated(const struct dx_platform *p, int *out, struct dx_err *err);
 void dx_platform_close(struct dx_platform *p);
 
 /* Typed helpers built on dx_reg_read. A value of the wrong type is
  * DX_BAD_DATA with the type seen in err. */
-enum dx_status dx_reg_dword(const struct dx_platform *p, const char *key,
-			    const char *value, uint32_t *out, struct dx_err *err);
+enum dx_status dx_reg_dword(const struct dx_platform *p, const char *key, const char *value,
+			    uint32_t *out, struct dx_err *err);
 /* REG_SZ or REG_EXPAND_SZ into a caller buffer (truncation is DX_BAD_DATA). */
-enum dx_status dx_reg_string(const struct dx_platform *p, const char *key,
-			     const char *value, char *out, size_t outsz,
-			     struct dx_err *err);
+enum dx_status dx_reg_string(const struct dx_platform *p, const char *key, const char *value,
+			     char *out, size_t outsz, struct dx_err *err);
 
 /* "2026-11-20T08:00:00Z" for seconds since the epoch (UTC). */
 void dx_format_time(int64_t t, char out[32]);

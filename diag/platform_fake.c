@@ -37,8 +37,7 @@ static const char *below(const char *path, const char *parent, char sep)
 	return NULL;
 }
 
-static const struct dx_fx_key *find_key(const struct dx_fixture *fx,
-					const char *key)
+static const struct dx_fx_key *find_key(const struct dx_fixture *fx, const char *key)
 {
 	for (size_t i = 0; i < fx->nkeys; i++)
 		if (dx_strieq(fx->keys[i].path, key))
@@ -46,8 +45,7 @@ static const struct dx_fx_key *find_key(const struct dx_fixture *fx,
 	return NULL;
 }
 
-static const struct dx_fx_service *find_service(const struct dx_fixture *fx,
-						const char *name)
+static const struct dx_fx_service *find_service(const struct dx_fixture *fx, const char *name)
 {
 	for (size_t i = 0; i < fx->nservices; i++)
 		if (dx_strieq(fx->services[i].name, name))
@@ -56,8 +54,7 @@ static const struct dx_fx_service *find_service(const struct dx_fixture *fx,
 }
 
 /* The service whose registry key this is, if any. */
-static const struct dx_fx_service *service_of_key(const struct dx_fixture *fx,
-						  const char *key)
+static const struct dx_fx_service *service_of_key(const struct dx_fixture *fx, const char *key)
 {
 	const char *rest = below(key, SERVICES_KEY, '\\');
 	return rest && !strchr(rest, '\\') ? find_service(fx, rest) : NULL;
@@ -70,8 +67,7 @@ static int key_exists(const struct dx_fixture *fx, const char *key)
 	for (size_t i = 0; i < fx->nkeys; i++)
 		if (below(fx->keys[i].path, key, '\\'))
 			return 1;
-	if (fx->nservices && (dx_strieq(key, SERVICES_KEY) ||
-			      below(SERVICES_KEY, key, '\\')))
+	if (fx->nservices && (dx_strieq(key, SERVICES_KEY) || below(SERVICES_KEY, key, '\\')))
 		return 1;
 	return 0;
 }
@@ -113,9 +109,8 @@ static int synth_service_value(const struct dx_fx_service *s, const char *value,
 	return 0;
 }
 
-static enum dx_status fake_reg_read(void *ctx, const char *key_in,
-				    const char *value, struct dx_regval *out,
-				    struct dx_err *err)
+static enum dx_status fake_reg_read(void *ctx, const char *key_in, const char *value,
+				    struct dx_regval *out, struct dx_err *err)
 {
 	const struct dx_fixture *fx = ctx;
 	char buf[600];
@@ -125,8 +120,8 @@ static enum dx_status fake_reg_read(void *ctx, const char *key_in,
 		for (size_t i = 0; i < k->nvalues; i++)
 			if (dx_strieq(k->values[i].name, value))
 				return copy_value(&k->values[i].v, out)
-					? dx_fail(err, DX_TRANSIENT, 8, "out of memory")
-					: DX_OK;
+					       ? dx_fail(err, DX_TRANSIENT, 8, "out of memory")
+					       : DX_OK;
 	const struct dx_fx_service *s = service_of_key(fx, key);
 	if (s) {
 		int r = synth_service_value(s, value, out);
@@ -136,8 +131,8 @@ static enum dx_status fake_reg_read(void *ctx, const char *key_in,
 			return DX_OK;
 	}
 	if (!key_exists(fx, key))
-		return dx_fail(err, DX_NOT_FOUND, DX_ERROR_FILE_NOT_FOUND,
-			       "key %s does not exist", key);
+		return dx_fail(err, DX_NOT_FOUND, DX_ERROR_FILE_NOT_FOUND, "key %s does not exist",
+			       key);
 	return dx_fail(err, DX_NOT_FOUND, DX_ERROR_FILE_NOT_FOUND,
 		       "value \"%s\" does not exist in %s", value, key);
 }
@@ -156,15 +151,15 @@ static int push_unique(struct dx_strlist *l, const char *name, size_t len)
 	return dx_strlist_push(l, tmp);
 }
 
-static enum dx_status fake_reg_subkeys(void *ctx, const char *key_in,
-				       struct dx_strlist *out, struct dx_err *err)
+static enum dx_status fake_reg_subkeys(void *ctx, const char *key_in, struct dx_strlist *out,
+				       struct dx_err *err)
 {
 	const struct dx_fixture *fx = ctx;
 	char buf[600];
 	const char *key = norm_key(key_in, buf, sizeof buf);
 	if (!key_exists(fx, key))
-		return dx_fail(err, DX_NOT_FOUND, DX_ERROR_FILE_NOT_FOUND,
-			       "key %s does not exist", key);
+		return dx_fail(err, DX_NOT_FOUND, DX_ERROR_FILE_NOT_FOUND, "key %s does not exist",
+			       key);
 	int oom = 0;
 	for (size_t i = 0; i < fx->nkeys; i++) {
 		const char *rest = below(fx->keys[i].path, key, '\\');
@@ -183,15 +178,15 @@ static enum dx_status fake_reg_subkeys(void *ctx, const char *key_in,
 	return oom ? dx_fail(err, DX_TRANSIENT, 8, "out of memory") : DX_OK;
 }
 
-static enum dx_status fake_reg_values(void *ctx, const char *key_in,
-				      struct dx_strlist *out, struct dx_err *err)
+static enum dx_status fake_reg_values(void *ctx, const char *key_in, struct dx_strlist *out,
+				      struct dx_err *err)
 {
 	const struct dx_fixture *fx = ctx;
 	char buf[600];
 	const char *key = norm_key(key_in, buf, sizeof buf);
 	if (!key_exists(fx, key))
-		return dx_fail(err, DX_NOT_FOUND, DX_ERROR_FILE_NOT_FOUND,
-			       "key %s does not exist", key);
+		return dx_fail(err, DX_NOT_FOUND, DX_ERROR_FILE_NOT_FOUND, "key %s does not exist",
+			       key);
 	int oom = 0;
 	const struct dx_fx_key *k = find_key(fx, key);
 	for (size_t i = 0; k && i < k->nvalues; i++)
@@ -206,20 +201,20 @@ static enum dx_status fake_reg_values(void *ctx, const char *key_in,
 	return oom ? dx_fail(err, DX_TRANSIENT, 8, "out of memory") : DX_OK;
 }
 
-static enum dx_status fake_svc_query(void *ctx, const char *name,
-				     struct dx_svc *out, struct dx_err *err)
+static enum dx_status fake_svc_query(void *ctx, const char *name, struct dx_svc *out,
+				     struct dx_err *err)
 {
 	const struct dx_fx_service *s = find_service(ctx, name);
 	if (!s)
 		return dx_fail(err, DX_NOT_FOUND, DX_ERROR_SERVICE_DOES_NOT_EXIST,
 			       "OpenService %s FAILED 1060: the specified service "
-			       "does not exist as an installed service", name);
+			       "does not exist as an installed service",
+			       name);
 	*out = s->svc;
 	return DX_OK;
 }
 
-static const struct dx_fx_file *find_file(const struct dx_fixture *fx,
-					  const char *path)
+static const struct dx_fx_file *find_file(const struct dx_fixture *fx, const char *path)
 {
 	for (size_t i = 0; i < fx->nfiles; i++)
 		if (dx_strieq(fx->files[i].path, path))
@@ -239,8 +234,8 @@ static const char *norm_path(const char *path, char *buf, size_t bufsz)
 	return path;
 }
 
-static enum dx_status fake_file_exists(void *ctx, const char *path_in,
-				       int *is_dir, struct dx_err *err)
+static enum dx_status fake_file_exists(void *ctx, const char *path_in, int *is_dir,
+				       struct dx_err *err)
 {
 	const struct dx_fixture *fx = ctx;
 	char buf[1100];
@@ -255,26 +250,24 @@ static enum dx_status fake_file_exists(void *ctx, const char *path_in,
 			*is_dir = 1;
 			return DX_OK;
 		}
-	return dx_fail(err, DX_NOT_FOUND, DX_ERROR_FILE_NOT_FOUND,
-		       "%s does not exist", path);
+	return dx_fail(err, DX_NOT_FOUND, DX_ERROR_FILE_NOT_FOUND, "%s does not exist", path);
 }
 
-static enum dx_status fake_file_version(void *ctx, const char *path,
-					char out[64], struct dx_err *err)
+static enum dx_status fake_file_version(void *ctx, const char *path, char out[64],
+					struct dx_err *err)
 {
 	const struct dx_fx_file *f = find_file(ctx, path);
 	if (!f || f->is_dir)
-		return dx_fail(err, DX_NOT_FOUND, DX_ERROR_FILE_NOT_FOUND,
-			       "%s does not exist", path);
+		return dx_fail(err, DX_NOT_FOUND, DX_ERROR_FILE_NOT_FOUND, "%s does not exist",
+			       path);
 	if (!f->version)
-		return dx_fail(err, DX_NOT_FOUND, 1813,
-			       "%s has no version resource", path);
+		return dx_fail(err, DX_NOT_FOUND, 1813, "%s has no version resource", path);
 	snprintf(out, 64, "%s", f->version);
 	return DX_OK;
 }
 
-static enum dx_status fake_dir_list(void *ctx, const char *path_in,
-				    struct dx_strlist *out, struct dx_err *err)
+static enum dx_status fake_dir_list(void *ctx, const char *path_in, struct dx_strlist *out,
+				    struct dx_err *err)
 {
 	const struct dx_fixture *fx = ctx;
 	char buf[1100];
@@ -294,9 +287,8 @@ static enum dx_status fake_dir_list(void *ctx, const char *path_in,
 	return oom ? dx_fail(err, DX_TRANSIENT, 8, "out of memory") : DX_OK;
 }
 
-static enum dx_status fake_file_tail(void *ctx, const char *path_in, size_t max,
-				     char **out, size_t *len, uint64_t *size,
-				     struct dx_err *err)
+static enum dx_status fake_file_tail(void *ctx, const char *path_in, size_t max, char **out,
+				     size_t *len, uint64_t *size, struct dx_err *err)
 {
 	const struct dx_fixture *fx = ctx;
 	char buf[1100];
@@ -321,13 +313,14 @@ static enum dx_status fake_file_tail(void *ctx, const char *path_in, size_t max,
 	return DX_OK;
 }
 
-static char *dupz(const char *s) { return strdup(s ? s : ""); }
+static char *dupz(const char *s)
+{
+	return strdup(s ? s : "");
+}
 
-static enum dx_status fake_events_query(void *ctx, const char *log,
-					const char *provider, uint32_t id,
-					int64_t since, size_t max,
-					struct dx_eventlist *out,
-					struct dx_err *err)
+static enum dx_status fake_events_query(void *ctx, const char *log, const char *provider,
+					uint32_t id, int64_t since, size_t max,
+					struct dx_eventlist *out, struct dx_err *err)
 {
 	const struct dx_fixture *fx = ctx;
 	const struct dx_eventlist *all = &fx->events;
@@ -384,8 +377,7 @@ static enum dx_status fake_resolve(void *ctx, const char *host, int timeout_ms,
 		}
 		if (p[0] == '*' && p[1] == '.') {
 			size_t hl = strlen(host), sl = len - 1; /* ".suffix" */
-			if (hl > sl && strcasecmp(host + hl - sl, p + 1) == 0 &&
-			    len > best_len) {
+			if (hl > sl && strcasecmp(host + hl - sl, p + 1) == 0 && len > best_len) {
 				best = &fx->dns[i];
 				best_len = len;
 			}
@@ -408,8 +400,7 @@ static enum dx_status fake_resolve(void *ctx, const char *host, int timeout_ms,
 		dx_sleep_ms(best->delay_ms);
 	}
 	switch (best->status) {
-	case DX_OK:
-		break;
+	case DX_OK: break;
 	case DX_NOT_FOUND:
 		return dx_fail(err, DX_NOT_FOUND, DX_WSAHOST_NOT_FOUND,
 			       "%s: no such host (NXDOMAIN)", host);
@@ -417,8 +408,8 @@ static enum dx_status fake_resolve(void *ctx, const char *host, int timeout_ms,
 		return dx_fail(err, DX_TRANSIENT, DX_WSATRY_AGAIN,
 			       "%s: the DNS server failed (SERVFAIL)", host);
 	default:
-		return dx_fail(err, DX_TIMEOUT, DX_WSAETIMEDOUT,
-			       "%s: the DNS query timed out", host);
+		return dx_fail(err, DX_TIMEOUT, DX_WSAETIMEDOUT, "%s: the DNS query timed out",
+			       host);
 	}
 	for (size_t i = 0; i < best->addresses.count; i++)
 		if (dx_strlist_push(out, best->addresses.items[i]))
@@ -486,8 +477,9 @@ static enum dx_status fake_autoproxy(void *ctx, const char *url, const char *pac
 	(void)pac_url;
 	(void)timeout_ms;
 	if (!w->os_hosts.count)
-		return dx_fail(err, DX_UNSUPPORTED, 120,
-			       "the fake platform does not run PAC scripts (mdediag evaluates them)");
+		return dx_fail(
+			err, DX_UNSUPPORTED, 120,
+			"the fake platform does not run PAC scripts (mdediag evaluates them)");
 	h = h ? h + 3 : url;
 	hl = strcspn(h, ":/?#");
 	for (int pass = 0; pass < 2; pass++)
@@ -499,8 +491,8 @@ static enum dx_status fake_autoproxy(void *ctx, const char *url, const char *pac
 				return DX_OK;
 			}
 		}
-	return dx_fail(err, DX_UNSUPPORTED, 120, "the fixture's wpad.os_answers has no answer for %.*s",
-		       (int)hl, h);
+	return dx_fail(err, DX_UNSUPPORTED, 120,
+		       "the fixture's wpad.os_answers has no answer for %.*s", (int)hl, h);
 }
 
 static enum dx_status fake_elevated(void *ctx, int *out, struct dx_err *err)

@@ -30,31 +30,29 @@ static int target_matches(const char *pattern, const char *target)
 }
 
 /* Returns the failing status for this call, or DX_OK to forward it. */
-static enum dx_status inject(struct faults *f, const char *primitive,
-			     const char *target, const char *alt,
-			     struct dx_err *err)
+static enum dx_status inject(struct faults *f, const char *primitive, const char *target,
+			     const char *alt, struct dx_err *err)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		struct dx_fault_rule *r = &f->rules[i];
 		if (strcmp(r->primitive, primitive) != 0 ||
-		    !(target_matches(r->target, target) ||
-		      (alt && target_matches(r->target, alt))))
+		    !(target_matches(r->target, target) || (alt && target_matches(r->target, alt))))
 			continue;
 		unsigned k = r->seen++;
 		if (k < r->after || (r->count && k >= r->after + r->count))
 			continue;
-		return dx_fail(err, r->status, r->code,
-			       "%s %s: %s (Win32 error %u, injected by the fixture's fault rule %zu)",
-			       primitive, alt ? alt : target,
-			       dx_status_name(r->status), (unsigned)r->code, i);
+		return dx_fail(
+			err, r->status, r->code,
+			"%s %s: %s (Win32 error %u, injected by the fixture's fault rule %zu)",
+			primitive, alt ? alt : target, dx_status_name(r->status), (unsigned)r->code,
+			i);
 	}
 	return DX_OK;
 }
 
-#define FORWARD(op, ...)                                                       \
-	(f->inner.ops->op ? f->inner.ops->op(f->inner.ctx, __VA_ARGS__)        \
-			  : dx_fail(err, DX_UNSUPPORTED, 0, "%s: not supported",\
-				    #op))
+#define FORWARD(op, ...)                                                                           \
+	(f->inner.ops->op ? f->inner.ops->op(f->inner.ctx, __VA_ARGS__)                            \
+			  : dx_fail(err, DX_UNSUPPORTED, 0, "%s: not supported", #op))
 
 static enum dx_status ft_reg_read(void *ctx, const char *key, const char *value,
 				  struct dx_regval *out, struct dx_err *err)
@@ -66,72 +64,67 @@ static enum dx_status ft_reg_read(void *ctx, const char *key, const char *value,
 	return s != DX_OK ? s : FORWARD(reg_read, key, value, out, err);
 }
 
-static enum dx_status ft_reg_subkeys(void *ctx, const char *key,
-				     struct dx_strlist *out, struct dx_err *err)
+static enum dx_status ft_reg_subkeys(void *ctx, const char *key, struct dx_strlist *out,
+				     struct dx_err *err)
 {
 	struct faults *f = ctx;
 	enum dx_status s = inject(f, "reg_subkeys", key, NULL, err);
 	return s != DX_OK ? s : FORWARD(reg_subkeys, key, out, err);
 }
 
-static enum dx_status ft_reg_values(void *ctx, const char *key,
-				    struct dx_strlist *out, struct dx_err *err)
+static enum dx_status ft_reg_values(void *ctx, const char *key, struct dx_strlist *out,
+				    struct dx_err *err)
 {
 	struct faults *f = ctx;
 	enum dx_status s = inject(f, "reg_values", key, NULL, err);
 	return s != DX_OK ? s : FORWARD(reg_values, key, out, err);
 }
 
-static enum dx_status ft_svc_query(void *ctx, const char *name,
-				   struct dx_svc *out, struct dx_err *err)
+static enum dx_status ft_svc_query(void *ctx, const char *name, struct dx_svc *out,
+				   struct dx_err *err)
 {
 	struct faults *f = ctx;
 	enum dx_status s = inject(f, "svc_query", name, NULL, err);
 	return s != DX_OK ? s : FORWARD(svc_query, name, out, err);
 }
 
-static enum dx_status ft_file_exists(void *ctx, const char *path, int *is_dir,
-				     struct dx_err *err)
+static enum dx_status ft_file_exists(void *ctx, const char *path, int *is_dir, struct dx_err *err)
 {
 	struct faults *f = ctx;
 	enum dx_status s = inject(f, "file_exists", path, NULL, err);
 	return s != DX_OK ? s : FORWARD(file_exists, path, is_dir, err);
 }
 
-static enum dx_status ft_file_version(void *ctx, const char *path, char out[64],
-				      struct dx_err *err)
+static enum dx_status ft_file_version(void *ctx, const char *path, char out[64], struct dx_err *err)
 {
 	struct faults *f = ctx;
 	enum dx_status s = inject(f, "file_version", path, NULL, err);
 	return s != DX_OK ? s : FORWARD(file_version, path, out, err);
 }
 
-static enum dx_status ft_dir_list(void *ctx, const char *path,
-				  struct dx_strlist *out, struct dx_err *err)
+static enum dx_status ft_dir_list(void *ctx, const char *path, struct dx_strlist *out,
+				  struct dx_err *err)
 {
 	struct faults *f = ctx;
 	enum dx_status s = inject(f, "dir_list", path, NULL, err);
 	return s != DX_OK ? s : FORWARD(dir_list, path, out, err);
 }
 
-static enum dx_status ft_file_tail(void *ctx, const char *path, size_t max,
-				   char **out, size_t *len, uint64_t *size,
-				   struct dx_err *err)
+static enum dx_status ft_file_tail(void *ctx, const char *path, size_t max, char **out, size_t *len,
+				   uint64_t *size, struct dx_err *err)
 {
 	struct faults *f = ctx;
 	enum dx_status s = inject(f, "file_tail", path, NULL, err);
 	return s != DX_OK ? s : FORWARD(file_tail, path, max, out, len, size, err);
 }
 
-static enum dx_status ft_events_query(void *ctx, const char *log,
-				      const char *provider, uint32_t id,
-				      int64_t since, size_t max,
-				      struct dx_eventlist *out, struct dx_err *err)
+static enum dx_status ft_events_query(void *ctx, const char *log, const char *provider, uint32_t id,
+				      int64_t since, size_t max, struct dx_eventlist *out,
+				      struct dx_err *err)
 {
 	struct faults *f = ctx;
 	enum dx_status s = inject(f, "events_query", log, provider, err);
-	return s != DX_OK ? s
-			  : FORWARD(events_query, log, provider, id, since, max, out, err);
+	return s != DX_OK ? s : FORWARD(events_query, log, provider, id, since, max, out, err);
 }
 
 static enum dx_status ft_resolve(void *ctx, const char *host, int timeout_ms,
@@ -163,8 +156,8 @@ static enum dx_status ft_wpad_detect(void *ctx, int timeout_ms, struct dx_wpad *
 	return s != DX_OK ? s : FORWARD(wpad_detect, timeout_ms, out, err);
 }
 
-static enum dx_status ft_autoproxy(void *ctx, const char *url, const char *pac_url,
-				   int timeout_ms, char out[1024], struct dx_err *err)
+static enum dx_status ft_autoproxy(void *ctx, const char *url, const char *pac_url, int timeout_ms,
+				   char out[1024], struct dx_err *err)
 {
 	struct faults *f = ctx;
 	enum dx_status s = inject(f, "autoproxy", url, NULL, err);

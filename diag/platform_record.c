@@ -34,11 +34,11 @@ static char *strndup(const char *s, size_t n)
 struct rec {
 	struct dx_platform inner;
 	cJSON *registry, *services, *files, *events, *dns, *faults;
-	cJSON *wpad;             /* NULL until WPAD was asked */
+	cJSON *wpad; /* NULL until WPAD was asked */
 	int64_t clock;
 	char hostname[256];
-	int elevated;       /* -1 not asked or not known */
-	int tz_known;       /* time_zone answered */
+	int elevated; /* -1 not asked or not known */
+	int tz_known; /* time_zone answered */
 	struct dx_time_zone tz;
 };
 
@@ -46,9 +46,7 @@ struct rec {
 static cJSON *child(cJSON *obj, const char *name, int array)
 {
 	cJSON *c;
-	cJSON_ArrayForEach(c, obj)
-		if (dx_strieq(c->string, name))
-			return c;
+	cJSON_ArrayForEach(c, obj) if (dx_strieq(c->string, name)) return c;
 	c = array ? cJSON_CreateArray() : cJSON_CreateObject();
 	if (c)
 		cJSON_AddItemToObject(obj, name, c);
@@ -62,11 +60,11 @@ static void set(cJSON *obj, const char *name, cJSON *val)
 		cJSON_Delete(val);
 		return;
 	}
-	cJSON_ArrayForEach(c, obj)
-		if (dx_strieq(c->string, name)) {
-			cJSON_ReplaceItemInObjectCaseSensitive(obj, c->string, val);
-			return;
-		}
+	cJSON_ArrayForEach(c, obj) if (dx_strieq(c->string, name))
+	{
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, c->string, val);
+		return;
+	}
 	cJSON_AddItemToObject(obj, name, val);
 }
 
@@ -86,8 +84,7 @@ static const char *error_name(enum dx_status s)
 static void record_fault_named(struct rec *r, const char *primitive, const char *target,
 			       const char *e);
 
-static void record_fault(struct rec *r, const char *primitive, const char *target,
-			 enum dx_status s)
+static void record_fault(struct rec *r, const char *primitive, const char *target, enum dx_status s)
 {
 	record_fault_named(r, primitive, target, error_name(s));
 }
@@ -98,7 +95,8 @@ static void record_fault_named(struct rec *r, const char *primitive, const char 
 	if (!e || !r->faults)
 		return;
 	cJSON *f;
-	cJSON_ArrayForEach(f, r->faults) {
+	cJSON_ArrayForEach(f, r->faults)
+	{
 		const cJSON *p = cJSON_GetObjectItem(f, "primitive");
 		const cJSON *t = cJSON_GetObjectItem(f, "target");
 		if (strcmp(p->valuestring, primitive) == 0 && dx_strieq(t->valuestring, target))
@@ -117,10 +115,8 @@ static cJSON *value_json(const struct dx_regval *v)
 {
 	cJSON *o;
 	switch (v->type) {
-	case DX_REG_SZ:
-		return cJSON_CreateString(v->data ? (const char *)v->data : "");
-	case DX_REG_DWORD:
-		return cJSON_CreateNumber((double)v->num);
+	case DX_REG_SZ: return cJSON_CreateString(v->data ? (const char *)v->data : "");
+	case DX_REG_DWORD: return cJSON_CreateNumber((double)v->num);
 	case DX_REG_EXPAND_SZ:
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "type", "REG_EXPAND_SZ");
@@ -153,7 +149,8 @@ static cJSON *value_json(const struct dx_regval *v)
 	}
 	default: {
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "type", v->type == DX_REG_NONE ? "REG_NONE" : "REG_BINARY");
+		cJSON_AddStringToObject(o, "type",
+					v->type == DX_REG_NONE ? "REG_NONE" : "REG_BINARY");
 		char *hex = malloc(v->len * 2 + 1);
 		if (hex) {
 			for (size_t i = 0; i < v->len; i++)
@@ -184,8 +181,8 @@ static enum dx_status rc_reg_read(void *ctx, const char *key, const char *value,
 	return s;
 }
 
-static enum dx_status rc_reg_subkeys(void *ctx, const char *key,
-				     struct dx_strlist *out, struct dx_err *err)
+static enum dx_status rc_reg_subkeys(void *ctx, const char *key, struct dx_strlist *out,
+				     struct dx_err *err)
 {
 	struct rec *r = ctx;
 	enum dx_status s = INNER(reg_subkeys, key, out, err);
@@ -201,8 +198,8 @@ static enum dx_status rc_reg_subkeys(void *ctx, const char *key,
 	return s;
 }
 
-static enum dx_status rc_reg_values(void *ctx, const char *key,
-				    struct dx_strlist *out, struct dx_err *err)
+static enum dx_status rc_reg_values(void *ctx, const char *key, struct dx_strlist *out,
+				    struct dx_err *err)
 {
 	struct rec *r = ctx;
 	enum dx_status s = INNER(reg_values, key, out, err);
@@ -222,8 +219,8 @@ static enum dx_status rc_reg_values(void *ctx, const char *key,
 	return s;
 }
 
-static enum dx_status rc_svc_query(void *ctx, const char *name,
-				   struct dx_svc *out, struct dx_err *err)
+static enum dx_status rc_svc_query(void *ctx, const char *name, struct dx_svc *out,
+				   struct dx_err *err)
 {
 	struct rec *r = ctx;
 	enum dx_status s = INNER(svc_query, name, out, err);
@@ -252,8 +249,7 @@ static void note_file(struct rec *r, const char *path, int is_dir)
 		cJSON_AddStringToObject(f, "type", "dir");
 }
 
-static enum dx_status rc_file_exists(void *ctx, const char *path, int *is_dir,
-				     struct dx_err *err)
+static enum dx_status rc_file_exists(void *ctx, const char *path, int *is_dir, struct dx_err *err)
 {
 	struct rec *r = ctx;
 	enum dx_status s = INNER(file_exists, path, is_dir, err);
@@ -264,8 +260,7 @@ static enum dx_status rc_file_exists(void *ctx, const char *path, int *is_dir,
 	return s;
 }
 
-static enum dx_status rc_file_version(void *ctx, const char *path, char out[64],
-				      struct dx_err *err)
+static enum dx_status rc_file_version(void *ctx, const char *path, char out[64], struct dx_err *err)
 {
 	struct rec *r = ctx;
 	enum dx_status s = INNER(file_version, path, out, err);
@@ -278,8 +273,8 @@ static enum dx_status rc_file_version(void *ctx, const char *path, char out[64],
 	return s;
 }
 
-static enum dx_status rc_dir_list(void *ctx, const char *path,
-				  struct dx_strlist *out, struct dx_err *err)
+static enum dx_status rc_dir_list(void *ctx, const char *path, struct dx_strlist *out,
+				  struct dx_err *err)
 {
 	struct rec *r = ctx;
 	enum dx_status s = INNER(dir_list, path, out, err);
@@ -305,10 +300,9 @@ static const char *level_name(int level)
 	return dx_evlevel_name(level >= 0 && level <= 5 ? level : 4);
 }
 
-static enum dx_status rc_events_query(void *ctx, const char *log,
-				      const char *provider, uint32_t id,
-				      int64_t since, size_t max,
-				      struct dx_eventlist *out, struct dx_err *err)
+static enum dx_status rc_events_query(void *ctx, const char *log, const char *provider, uint32_t id,
+				      int64_t since, size_t max, struct dx_eventlist *out,
+				      struct dx_err *err)
 {
 	struct rec *r = ctx;
 	enum dx_status s = INNER(events_query, log, provider, id, since, max, out, err);
@@ -322,12 +316,15 @@ static enum dx_status rc_events_query(void *ctx, const char *log,
 		dx_format_time(e->time, when);
 		int dup = 0;
 		cJSON *x;
-		cJSON_ArrayForEach(x, r->events) {
+		cJSON_ArrayForEach(x, r->events)
+		{
 			dup |= cJSON_GetObjectItem(x, "id")->valuedouble == e->id &&
 			       strcmp(cJSON_GetObjectItem(x, "time")->valuestring, when) == 0 &&
 			       dx_strieq(cJSON_GetObjectItem(x, "log")->valuestring, e->log) &&
-			       strcmp(cJSON_GetObjectItem(x, "provider")->valuestring, e->provider) == 0 &&
-			       strcmp(cJSON_GetObjectItem(x, "message")->valuestring, e->message) == 0;
+			       strcmp(cJSON_GetObjectItem(x, "provider")->valuestring,
+				      e->provider) == 0 &&
+			       strcmp(cJSON_GetObjectItem(x, "message")->valuestring, e->message) ==
+				       0;
 		}
 		if (dup)
 			continue;
@@ -364,8 +361,10 @@ static enum dx_status rc_resolve(void *ctx, const char *host, int timeout_ms,
 	} else if (s == DX_NOT_FOUND || s == DX_TRANSIENT || s == DX_TIMEOUT) {
 		v = cJSON_CreateObject();
 		if (v)
-			cJSON_AddStringToObject(v, "error", s == DX_NOT_FOUND ? "nxdomain"
-						: s == DX_TRANSIENT ? "servfail" : "timeout");
+			cJSON_AddStringToObject(v, "error",
+						s == DX_NOT_FOUND   ? "nxdomain"
+						: s == DX_TRANSIENT ? "servfail"
+								    : "timeout");
 	} else {
 		record_fault(r, "resolve", host, s);
 	}
@@ -392,9 +391,8 @@ static enum dx_status rc_hostname(void *ctx, char out[256], struct dx_err *err)
 
 /* What was read of the file, as the check reads it (dx_text_ascii): the
  * collected file stays valid UTF-8 and the replay reads the same text. */
-static enum dx_status rc_file_tail(void *ctx, const char *path, size_t max,
-				   char **out, size_t *len, uint64_t *size,
-				   struct dx_err *err)
+static enum dx_status rc_file_tail(void *ctx, const char *path, size_t max, char **out, size_t *len,
+				   uint64_t *size, struct dx_err *err)
 {
 	struct rec *r = ctx;
 	if (!r->inner.ops->file_tail)
@@ -431,9 +429,11 @@ static enum dx_status rc_wpad_detect(void *ctx, int timeout_ms, struct dx_wpad *
 	if (!w)
 		return s;
 	/* a platform that cannot say how is recorded as DNS, the usual way */
-	cJSON_AddStringToObject(w, "detect", s == DX_NOT_FOUND ? "not-found"
+	cJSON_AddStringToObject(w, "detect",
+				s == DX_NOT_FOUND ? "not-found"
 				: s == DX_TIMEOUT ? "timeout"
-				: out->method[0] ? out->method : "dns");
+				: out->method[0]  ? out->method
+						  : "dns");
 	if (s == DX_OK) {
 		cJSON_AddStringToObject(w, "url", out->url);
 		if (out->script)
@@ -446,8 +446,8 @@ static enum dx_status rc_wpad_detect(void *ctx, int timeout_ms, struct dx_wpad *
 
 /* The OS's answers are kept per destination host (wpad.os_answers), so a
  * replay routes as the device's own auto-proxy did. */
-static enum dx_status rc_autoproxy(void *ctx, const char *url, const char *pac_url,
-				   int timeout_ms, char out[1024], struct dx_err *err)
+static enum dx_status rc_autoproxy(void *ctx, const char *url, const char *pac_url, int timeout_ms,
+				   char out[1024], struct dx_err *err)
 {
 	struct rec *r = ctx;
 	enum dx_status s;
@@ -472,8 +472,8 @@ static enum dx_status rc_elevated(void *ctx, int *out, struct dx_err *err)
 {
 	struct rec *r = ctx;
 	enum dx_status s = r->inner.ops->elevated
-		? INNER(elevated, out, err)
-		: dx_fail(err, DX_UNSUPPORTED, 0, "elevation: not supported");
+				   ? INNER(elevated, out, err)
+				   : dx_fail(err, DX_UNSUPPORTED, 0, "elevation: not supported");
 	if (s == DX_OK)
 		r->elevated = *out != 0;
 	else
@@ -485,8 +485,8 @@ static enum dx_status rc_time_zone(void *ctx, struct dx_time_zone *out, struct d
 {
 	struct rec *r = ctx;
 	enum dx_status s = r->inner.ops->time_zone
-		? INNER(time_zone, out, err)
-		: dx_fail(err, DX_UNSUPPORTED, 0, "time zone: not supported");
+				   ? INNER(time_zone, out, err)
+				   : dx_fail(err, DX_UNSUPPORTED, 0, "time zone: not supported");
 	if (s == DX_OK) {
 		r->tz = *out;
 		r->tz_known = 1;
@@ -534,9 +534,8 @@ static const struct dx_platform_ops dx_record_ops = {
 int dx_record_open(struct dx_platform *out, struct dx_platform inner)
 {
 	const struct dx_platform_ops *o = inner.ops;
-	if (!o->reg_read || !o->reg_subkeys || !o->reg_values || !o->svc_query ||
-	    !o->file_exists || !o->file_version || !o->dir_list ||
-	    !o->events_query || !o->resolve || !o->hostname)
+	if (!o->reg_read || !o->reg_subkeys || !o->reg_values || !o->svc_query || !o->file_exists ||
+	    !o->file_version || !o->dir_list || !o->events_query || !o->resolve || !o->hostname)
 		return -1; /* the recorder forwards every primitive */
 	struct rec *r = calloc(1, sizeof *r);
 	if (!r)

@@ -139,28 +139,23 @@ static enum dx_status dx_w32_status(DWORD code)
 	case ERROR_EVT_CHANNEL_NOT_FOUND:
 	case ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND:
 	case WSAHOST_NOT_FOUND:
-	case WSANO_DATA:
-		return DX_NOT_FOUND;
+	case WSANO_DATA: return DX_NOT_FOUND;
 	case ERROR_ACCESS_DENIED:
-	case ERROR_PRIVILEGE_NOT_HELD:
-		return DX_ACCESS_DENIED;
+	case ERROR_PRIVILEGE_NOT_HELD: return DX_ACCESS_DENIED;
 	case ERROR_BUSY:
 	case ERROR_RETRY:
 	case ERROR_SERVICE_DATABASE_LOCKED:
 	case ERROR_SERVICE_REQUEST_TIMEOUT:
 	case RPC_S_SERVER_UNAVAILABLE:
 	case RPC_S_SERVER_TOO_BUSY:
-	case WSATRY_AGAIN:
-		return DX_TRANSIENT;
+	case WSATRY_AGAIN: return DX_TRANSIENT;
 	case ERROR_TIMEOUT:
 	case WAIT_TIMEOUT:
-	case WSAETIMEDOUT:
-		return DX_TIMEOUT;
+	case WSAETIMEDOUT: return DX_TIMEOUT;
 	case ERROR_CALL_NOT_IMPLEMENTED:
 	case ERROR_NOT_SUPPORTED:
 	case ERROR_INVALID_FUNCTION:
-	case ERROR_PROC_NOT_FOUND:
-		return DX_UNSUPPORTED;
+	case ERROR_PROC_NOT_FOUND: return DX_UNSUPPORTED;
 	default:
 		/* Anything else: the question has an answer we cannot use. */
 		return DX_BAD_DATA;
@@ -186,15 +181,14 @@ static void dx_w32_message(DWORD code, char *buf, size_t bufsz)
 		mod = GetModuleHandleW(L"winhttp.dll");
 	if (mod)
 		flags |= FORMAT_MESSAGE_FROM_HMODULE;
-	n = FormatMessageW(flags, mod, code, MAKELANGID(LANG_ENGLISH, SUBLANG_DEFAULT),
-			   w, (DWORD)(sizeof(w) / sizeof(w[0])), NULL);
+	n = FormatMessageW(flags, mod, code, MAKELANGID(LANG_ENGLISH, SUBLANG_DEFAULT), w,
+			   (DWORD)(sizeof(w) / sizeof(w[0])), NULL);
 	if (!n)
-		n = FormatMessageW(flags, mod, code, 0, w,
-				   (DWORD)(sizeof(w) / sizeof(w[0])), NULL);
+		n = FormatMessageW(flags, mod, code, 0, w, (DWORD)(sizeof(w) / sizeof(w[0])), NULL);
 	if (!n)
 		return;
-	while (n > 0 && (w[n - 1] == L' ' || w[n - 1] == L'\r' ||
-			 w[n - 1] == L'\n' || w[n - 1] == L'.'))
+	while (n > 0 &&
+	       (w[n - 1] == L' ' || w[n - 1] == L'\r' || w[n - 1] == L'\n' || w[n - 1] == L'.'))
 		n--;
 	w[n] = L'\0';
 	dx_w32_utf8_into(w, buf, bufsz);
@@ -214,16 +208,15 @@ static enum dx_status dx_w32_fail(struct dx_err *err, DWORD code, const char *fm
 	va_end(ap);
 	dx_w32_message(code, msg, sizeof(msg));
 	if (msg[0])
-		return dx_fail(err, dx_w32_status(code), (uint32_t)code,
-			       "%s: %s (error %lu)", what, msg, (unsigned long)code);
-	return dx_fail(err, dx_w32_status(code), (uint32_t)code, "%s: error %lu",
-		       what, (unsigned long)code);
+		return dx_fail(err, dx_w32_status(code), (uint32_t)code, "%s: %s (error %lu)", what,
+			       msg, (unsigned long)code);
+	return dx_fail(err, dx_w32_status(code), (uint32_t)code, "%s: error %lu", what,
+		       (unsigned long)code);
 }
 
 static enum dx_status dx_w32_oom(struct dx_err *err, const char *what)
 {
-	return dx_fail(err, DX_BAD_DATA, ERROR_NOT_ENOUGH_MEMORY,
-		       "%s: out of memory", what);
+	return dx_fail(err, DX_BAD_DATA, ERROR_NOT_ENOUGH_MEMORY, "%s: out of memory", what);
 }
 
 /* Sorts a string list by byte order (stable output across file systems). */
@@ -236,21 +229,16 @@ static int dx_w32_cmp(const void *a, const void *b)
 
 /* Splits "HKLM\\SOFTWARE\\X" into a predefined root and a newly allocated
  * UTF-16 subkey path ("" for the root itself). */
-static enum dx_status dx_w32_key(const char *key, HKEY *root, wchar_t **sub,
-				 struct dx_err *err)
+static enum dx_status dx_w32_key(const char *key, HKEY *root, wchar_t **sub, struct dx_err *err)
 {
 	static const struct {
 		const char *name;
 		HKEY root;
 	} roots[] = {
-		{"HKLM", HKEY_LOCAL_MACHINE},
-		{"HKEY_LOCAL_MACHINE", HKEY_LOCAL_MACHINE},
-		{"HKCU", HKEY_CURRENT_USER},
-		{"HKEY_CURRENT_USER", HKEY_CURRENT_USER},
-		{"HKU", HKEY_USERS},
-		{"HKEY_USERS", HKEY_USERS},
-		{"HKCR", HKEY_CLASSES_ROOT},
-		{"HKEY_CLASSES_ROOT", HKEY_CLASSES_ROOT},
+		{"HKLM", HKEY_LOCAL_MACHINE}, {"HKEY_LOCAL_MACHINE", HKEY_LOCAL_MACHINE},
+		{"HKCU", HKEY_CURRENT_USER},  {"HKEY_CURRENT_USER", HKEY_CURRENT_USER},
+		{"HKU", HKEY_USERS},          {"HKEY_USERS", HKEY_USERS},
+		{"HKCR", HKEY_CLASSES_ROOT},  {"HKEY_CLASSES_ROOT", HKEY_CLASSES_ROOT},
 	};
 	const char *bs = strchr(key, '\\');
 	size_t n = bs ? (size_t)(bs - key) : strlen(key);
@@ -279,8 +267,7 @@ bad:
 }
 
 /* Opens a key of the 64-bit view with `access` (query/enumerate only). */
-static enum dx_status dx_w32_open_key(const char *key, REGSAM access, HKEY *hk,
-				      struct dx_err *err)
+static enum dx_status dx_w32_open_key(const char *key, REGSAM access, HKEY *hk, struct dx_err *err)
 {
 	HKEY root = NULL;
 	wchar_t *sub = NULL;
@@ -301,8 +288,7 @@ out:
 /* Converts `n` bytes of a REG_SZ/REG_EXPAND_SZ to UTF-8: up to the first
  * NUL, or all of it when the terminator is missing (an odd last byte is
  * ignored). */
-static enum dx_status dx_w32_sz(const BYTE *raw, DWORD n, struct dx_regval *out,
-				struct dx_err *err)
+static enum dx_status dx_w32_sz(const BYTE *raw, DWORD n, struct dx_regval *out, struct dx_err *err)
 {
 	const wchar_t *w = (const wchar_t *)raw;
 	size_t units = n / sizeof(wchar_t), len = 0;
@@ -317,8 +303,8 @@ static enum dx_status dx_w32_sz(const BYTE *raw, DWORD n, struct dx_regval *out,
 
 /* REG_MULTI_SZ: the strings up to the first empty one (or the end of the
  * data), each NUL-terminated in UTF-8, len covering them all. */
-static enum dx_status dx_w32_multi_sz(const BYTE *raw, DWORD n,
-				      struct dx_regval *out, struct dx_err *err)
+static enum dx_status dx_w32_multi_sz(const BYTE *raw, DWORD n, struct dx_regval *out,
+				      struct dx_err *err)
 {
 	const wchar_t *w = (const wchar_t *)raw;
 	size_t units = n / sizeof(wchar_t), i = 0, total = 0, cap;
@@ -379,8 +365,7 @@ static enum dx_status dx_w32_reg_read(void *ctx, const char *key, const char *va
 	for (tries = 0; tries < 3; tries++) {
 		rc = RegQueryValueExW(hk, wname, NULL, &type, NULL, &size);
 		if (rc != ERROR_SUCCESS) {
-			st = dx_w32_fail(err, (DWORD)rc, "RegQueryValueEx(%s\\%s)",
-					 key, value);
+			st = dx_w32_fail(err, (DWORD)rc, "RegQueryValueEx(%s\\%s)", key, value);
 			goto out;
 		}
 		if (size > DX_W32_MAX_DATA) {
@@ -400,8 +385,7 @@ static enum dx_status dx_w32_reg_read(void *ctx, const char *key, const char *va
 		if (rc == ERROR_SUCCESS)
 			break;
 		if (rc != ERROR_MORE_DATA) {
-			st = dx_w32_fail(err, (DWORD)rc, "RegQueryValueEx(%s\\%s)",
-					 key, value);
+			st = dx_w32_fail(err, (DWORD)rc, "RegQueryValueEx(%s\\%s)", key, value);
 			goto out;
 		}
 	}
@@ -425,19 +409,19 @@ static enum dx_status dx_w32_reg_read(void *ctx, const char *key, const char *va
 		out->type = DX_REG_DWORD;
 		if (size != 4) {
 			st = dx_fail(err, DX_BAD_DATA, ERROR_INVALID_DATA,
-				     "registry value %s\\%s: REG_DWORD of %lu bytes",
-				     key, value, (unsigned long)size);
+				     "registry value %s\\%s: REG_DWORD of %lu bytes", key, value,
+				     (unsigned long)size);
 			break;
 		}
-		out->num = (uint64_t)raw[0] | (uint64_t)raw[1] << 8 |
-			   (uint64_t)raw[2] << 16 | (uint64_t)raw[3] << 24;
+		out->num = (uint64_t)raw[0] | (uint64_t)raw[1] << 8 | (uint64_t)raw[2] << 16 |
+			   (uint64_t)raw[3] << 24;
 		break;
 	case REG_QWORD:
 		out->type = DX_REG_QWORD;
 		if (size != 8) {
 			st = dx_fail(err, DX_BAD_DATA, ERROR_INVALID_DATA,
-				     "registry value %s\\%s: REG_QWORD of %lu bytes",
-				     key, value, (unsigned long)size);
+				     "registry value %s\\%s: REG_QWORD of %lu bytes", key, value,
+				     (unsigned long)size);
 			break;
 		}
 		memcpy(&out->num, raw, 8);
@@ -451,8 +435,8 @@ static enum dx_status dx_w32_reg_read(void *ctx, const char *key, const char *va
 		break;
 	default:
 		st = dx_fail(err, DX_BAD_DATA, ERROR_INVALID_DATA,
-			     "registry value %s\\%s: unsupported type %lu",
-			     key, value, (unsigned long)type);
+			     "registry value %s\\%s: unsupported type %lu", key, value,
+			     (unsigned long)type);
 		break;
 	}
 out:
@@ -466,8 +450,8 @@ out:
 }
 
 /* Lists subkey names (values == 0) or value names (values == 1). */
-static enum dx_status dx_w32_reg_enum(const char *key, int values,
-				      struct dx_strlist *out, struct dx_err *err)
+static enum dx_status dx_w32_reg_enum(const char *key, int values, struct dx_strlist *out,
+				      struct dx_err *err)
 {
 	/* Key names are at most 255 characters, value names 16383. */
 	enum { NAME_MAX_UNITS = 16384 };
@@ -478,8 +462,7 @@ static enum dx_status dx_w32_reg_enum(const char *key, int values,
 	enum dx_status st;
 
 	memset(out, 0, sizeof(*out));
-	st = dx_w32_open_key(key, values ? KEY_QUERY_VALUE : KEY_ENUMERATE_SUB_KEYS,
-			     &hk, err);
+	st = dx_w32_open_key(key, values ? KEY_QUERY_VALUE : KEY_ENUMERATE_SUB_KEYS, &hk, err);
 	if (st)
 		goto out;
 	name = malloc(NAME_MAX_UNITS * sizeof(wchar_t));
@@ -525,14 +508,14 @@ out:
 	return st;
 }
 
-static enum dx_status dx_w32_reg_subkeys(void *ctx, const char *key,
-					 struct dx_strlist *out, struct dx_err *err)
+static enum dx_status dx_w32_reg_subkeys(void *ctx, const char *key, struct dx_strlist *out,
+					 struct dx_err *err)
 {
 	return dx_w32_reg_enum(key, 0, out, err);
 }
 
-static enum dx_status dx_w32_reg_values(void *ctx, const char *key,
-					struct dx_strlist *out, struct dx_err *err)
+static enum dx_status dx_w32_reg_values(void *ctx, const char *key, struct dx_strlist *out,
+					struct dx_err *err)
 {
 	return dx_w32_reg_enum(key, 1, out, err);
 }
@@ -561,14 +544,13 @@ static enum dx_status dx_w32_svc_from_registry(const char *name, struct dx_svc *
 	dx_regval_free(&v);
 	st = dx_w32_reg_read(NULL, key, "ImagePath", &v, err);
 	if (st == DX_OK && (v.type == DX_REG_SZ || v.type == DX_REG_EXPAND_SZ))
-		snprintf(out->image_path, sizeof(out->image_path), "%s",
-			 (const char *)v.data);
+		snprintf(out->image_path, sizeof(out->image_path), "%s", (const char *)v.data);
 	dx_regval_free(&v);
 	return DX_OK; /* a missing ImagePath leaves "" */
 }
 
-static enum dx_status dx_w32_svc_query(void *ctx, const char *name,
-				       struct dx_svc *out, struct dx_err *err)
+static enum dx_status dx_w32_svc_query(void *ctx, const char *name, struct dx_svc *out,
+				       struct dx_err *err)
 {
 	SC_HANDLE scm = NULL, svc = NULL;
 	SERVICE_STATUS_PROCESS ssp;
@@ -603,15 +585,13 @@ static enum dx_status dx_w32_svc_query(void *ctx, const char *name,
 		st = dx_w32_fail(err, code, "OpenService(%s)", name);
 		goto out;
 	}
-	if (!QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&ssp,
-				  sizeof(ssp), &need)) {
+	if (!QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&ssp, sizeof(ssp), &need)) {
 		st = dx_w32_fail(err, GetLastError(), "QueryServiceStatusEx(%s)", name);
 		goto out;
 	}
 	if (ssp.dwCurrentState < 1 || ssp.dwCurrentState > 7) {
-		st = dx_fail(err, DX_BAD_DATA, ERROR_INVALID_DATA,
-			     "service %s: unknown state %lu", name,
-			     (unsigned long)ssp.dwCurrentState);
+		st = dx_fail(err, DX_BAD_DATA, ERROR_INVALID_DATA, "service %s: unknown state %lu",
+			     name, (unsigned long)ssp.dwCurrentState);
 		goto out;
 	}
 	out->state = (int)ssp.dwCurrentState;
@@ -633,8 +613,7 @@ static enum dx_status dx_w32_svc_query(void *ctx, const char *name,
 	}
 	if (need == 0 || need > 64 * 1024) {
 		st = dx_fail(err, DX_BAD_DATA, ERROR_INVALID_DATA,
-			     "QueryServiceConfig(%s): %lu bytes", name,
-			     (unsigned long)need);
+			     "QueryServiceConfig(%s): %lu bytes", name, (unsigned long)need);
 		goto out;
 	}
 	cfg = malloc(need);
@@ -648,8 +627,7 @@ static enum dx_status dx_w32_svc_query(void *ctx, const char *name,
 	}
 	out->start_type = (int)cfg->dwStartType;
 	if (cfg->lpBinaryPathName)
-		dx_w32_utf8_into(cfg->lpBinaryPathName, out->image_path,
-				 sizeof(out->image_path));
+		dx_w32_utf8_into(cfg->lpBinaryPathName, out->image_path, sizeof(out->image_path));
 out:
 	if (st) {
 		memset(out, 0, sizeof(*out));
@@ -674,8 +652,8 @@ static enum dx_status dx_w32_file_exists(void *ctx, const char *path, int *is_di
 	enum dx_status st = DX_OK;
 
 	if (!w)
-		return dx_fail(err, DX_BAD_DATA, ERROR_INVALID_NAME,
-			       "path %s: not valid UTF-8", path);
+		return dx_fail(err, DX_BAD_DATA, ERROR_INVALID_NAME, "path %s: not valid UTF-8",
+			       path);
 	attr = GetFileAttributesW(w);
 	if (attr == INVALID_FILE_ATTRIBUTES) {
 		DWORD code = GetLastError();
@@ -725,8 +703,7 @@ static enum dx_status dx_w32_file_version(void *ctx, const char *path, char out[
 
 		if (code == ERROR_SUCCESS || code == ERROR_RESOURCE_TYPE_NOT_FOUND ||
 		    code == ERROR_RESOURCE_DATA_NOT_FOUND ||
-		    code == ERROR_RESOURCE_NAME_NOT_FOUND ||
-		    code == ERROR_BAD_EXE_FORMAT)
+		    code == ERROR_RESOURCE_NAME_NOT_FOUND || code == ERROR_BAD_EXE_FORMAT)
 			st = dx_fail(err, DX_BAD_DATA, code,
 				     "%s has no version resource (error %lu)", path,
 				     (unsigned long)code);
@@ -736,8 +713,7 @@ static enum dx_status dx_w32_file_version(void *ctx, const char *path, char out[
 	}
 	if (size > DX_W32_MAX_DATA) {
 		st = dx_fail(err, DX_BAD_DATA, ERROR_INVALID_DATA,
-			     "%s: version resource of %lu bytes", path,
-			     (unsigned long)size);
+			     "%s: version resource of %lu bytes", path, (unsigned long)size);
 		goto out;
 	}
 	buf = calloc(1, size);
@@ -749,15 +725,15 @@ static enum dx_status dx_w32_file_version(void *ctx, const char *path, char out[
 		st = dx_w32_fail(err, GetLastError(), "GetFileVersionInfo(%s)", path);
 		goto out;
 	}
-	if (!VerQueryValueW(buf, L"\\", (void **)&ffi, &fl) || !ffi ||
-	    fl < sizeof(*ffi) || ffi->dwSignature != 0xFEEF04BDu) {
+	if (!VerQueryValueW(buf, L"\\", (void **)&ffi, &fl) || !ffi || fl < sizeof(*ffi) ||
+	    ffi->dwSignature != 0xFEEF04BDu) {
 		st = dx_fail(err, DX_BAD_DATA, ERROR_INVALID_DATA,
 			     "%s: no fixed file version in the version resource", path);
 		goto out;
 	}
-	snprintf(out, 64, "%u.%u.%u.%u",
-		 (unsigned)HIWORD(ffi->dwFileVersionMS), (unsigned)LOWORD(ffi->dwFileVersionMS),
-		 (unsigned)HIWORD(ffi->dwFileVersionLS), (unsigned)LOWORD(ffi->dwFileVersionLS));
+	snprintf(out, 64, "%u.%u.%u.%u", (unsigned)HIWORD(ffi->dwFileVersionMS),
+		 (unsigned)LOWORD(ffi->dwFileVersionMS), (unsigned)HIWORD(ffi->dwFileVersionLS),
+		 (unsigned)LOWORD(ffi->dwFileVersionLS));
 out:
 	free(buf);
 	free(w);
@@ -766,9 +742,8 @@ out:
 
 /* The last `max` bytes of a file (at most DX_W32_MAX_DATA), opened for
  * reading while its program may still write or rotate it. */
-static enum dx_status dx_w32_file_tail(void *ctx, const char *path, size_t max,
-				       char **out, size_t *len, uint64_t *size,
-				       struct dx_err *err)
+static enum dx_status dx_w32_file_tail(void *ctx, const char *path, size_t max, char **out,
+				       size_t *len, uint64_t *size, struct dx_err *err)
 {
 	HANDLE h = INVALID_HANDLE_VALUE;
 	wchar_t *w = NULL;
@@ -786,8 +761,8 @@ static enum dx_status dx_w32_file_tail(void *ctx, const char *path, size_t max,
 	if (st)
 		goto out;
 	if (is_dir) {
-		st = dx_fail(err, DX_BAD_DATA, ERROR_DIRECTORY,
-			     "%s is a directory, not a file", path);
+		st = dx_fail(err, DX_BAD_DATA, ERROR_DIRECTORY, "%s is a directory, not a file",
+			     path);
 		goto out;
 	}
 	w = dx_w32_wide(path);
@@ -837,8 +812,8 @@ out:
 	return st;
 }
 
-static enum dx_status dx_w32_dir_list(void *ctx, const char *path,
-				      struct dx_strlist *out, struct dx_err *err)
+static enum dx_status dx_w32_dir_list(void *ctx, const char *path, struct dx_strlist *out,
+				      struct dx_err *err)
 {
 	WIN32_FIND_DATAW fd;
 	HANDLE h = INVALID_HANDLE_VALUE;
@@ -853,8 +828,8 @@ static enum dx_status dx_w32_dir_list(void *ctx, const char *path,
 	if (st)
 		goto out;
 	if (!is_dir) {
-		st = dx_fail(err, DX_BAD_DATA, ERROR_DIRECTORY,
-			     "%s is a file, not a directory", path);
+		st = dx_fail(err, DX_BAD_DATA, ERROR_DIRECTORY, "%s is a file, not a directory",
+			     path);
 		goto out;
 	}
 	n = strlen(path);
@@ -923,7 +898,7 @@ out:
  * wine_get_version from ntdll; Windows does not). */
 static const char *dx_w32_wine_version(void)
 {
-	typedef const char *(__cdecl *wine_get_version_fn)(void);
+	typedef const char *(__cdecl * wine_get_version_fn)(void);
 	HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
 	wine_get_version_fn fn;
 
@@ -941,8 +916,8 @@ static int64_t dx_w32_filetime_unix(uint64_t ticks)
 }
 
 /* The XPath of one query; fails on names that would break out of it. */
-static enum dx_status dx_w32_xpath(const char *provider, uint32_t id, int64_t since,
-				   char *out, size_t outsz, struct dx_err *err)
+static enum dx_status dx_w32_xpath(const char *provider, uint32_t id, int64_t since, char *out,
+				   size_t outsz, struct dx_err *err)
 {
 	char cond[3][200];
 	int n = 0, i;
@@ -968,8 +943,8 @@ static enum dx_status dx_w32_xpath(const char *provider, uint32_t id, int64_t si
 			return dx_fail(err, DX_BAD_DATA, ERROR_INVALID_PARAMETER,
 				       "time %lld cannot be queried", (long long)since);
 		snprintf(cond[n++], sizeof(cond[0]),
-			 "TimeCreated[@SystemTime>='%04u-%02u-%02uT%02u:%02u:%02u.000Z']",
-			 t.wYear, t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond);
+			 "TimeCreated[@SystemTime>='%04u-%02u-%02uT%02u:%02u:%02u.000Z']", t.wYear,
+			 t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond);
 	}
 	if (n == 0) {
 		snprintf(out, outsz, "*");
@@ -977,8 +952,8 @@ static enum dx_status dx_w32_xpath(const char *provider, uint32_t id, int64_t si
 	}
 	used = (size_t)snprintf(out, outsz, "*[System[");
 	for (i = 0; i < n && used < outsz; i++)
-		used += (size_t)snprintf(out + used, outsz - used, "%s%s",
-					 i ? " and " : "", cond[i]);
+		used += (size_t)snprintf(out + used, outsz - used, "%s%s", i ? " and " : "",
+					 cond[i]);
 	if (used < outsz)
 		snprintf(out + used, outsz - used, "]]");
 	return DX_OK;
@@ -1007,8 +982,7 @@ static char *dx_w32_event_message(EVT_HANDLE pub, EVT_HANDLE ev)
 
 	if (!pub)
 		goto out;
-	if (!EvtFormatMessage(pub, ev, 0, 0, NULL, EvtFormatMessageEvent, 0, NULL,
-			      &used)) {
+	if (!EvtFormatMessage(pub, ev, 0, 0, NULL, EvtFormatMessageEvent, 0, NULL, &used)) {
 		code = GetLastError();
 		if (code != ERROR_INSUFFICIENT_BUFFER && !dx_w32_partial_message(code))
 			goto out;
@@ -1018,8 +992,7 @@ static char *dx_w32_event_message(EVT_HANDLE pub, EVT_HANDLE ev)
 	buf = calloc(used + 1, sizeof(wchar_t));
 	if (!buf)
 		goto out;
-	if (!EvtFormatMessage(pub, ev, 0, 0, NULL, EvtFormatMessageEvent, used, buf,
-			      &used) &&
+	if (!EvtFormatMessage(pub, ev, 0, 0, NULL, EvtFormatMessageEvent, used, buf, &used) &&
 	    !dx_w32_partial_message(GetLastError()))
 		goto out;
 	if (wcslen(buf) > DX_W32_MAX_MESSAGE)
@@ -1035,11 +1008,17 @@ out:
 static size_t dx_w32_elem_size(DWORD type)
 {
 	switch (type) {
-	case EvtVarTypeSByte: case EvtVarTypeByte: return 1;
-	case EvtVarTypeInt16: case EvtVarTypeUInt16: return 2;
-	case EvtVarTypeInt32: case EvtVarTypeUInt32: case EvtVarTypeHexInt32:
+	case EvtVarTypeSByte:
+	case EvtVarTypeByte: return 1;
+	case EvtVarTypeInt16:
+	case EvtVarTypeUInt16: return 2;
+	case EvtVarTypeInt32:
+	case EvtVarTypeUInt32:
+	case EvtVarTypeHexInt32:
 	case EvtVarTypeBoolean: return 4; /* BOOL */
-	case EvtVarTypeInt64: case EvtVarTypeUInt64: case EvtVarTypeHexInt64: return 8;
+	case EvtVarTypeInt64:
+	case EvtVarTypeUInt64:
+	case EvtVarTypeHexInt64: return 8;
 	case EvtVarTypeGuid: return sizeof(GUID);
 	case EvtVarTypeString: return sizeof(LPWSTR);
 	case EvtVarTypeAnsiString: return sizeof(LPSTR);
@@ -1075,10 +1054,18 @@ static char *dx_w32_elem_text(DWORD type, const void *e)
 	case EvtVarTypeInt32: swprintf(w, 64, L"%ld", (long)*(const INT32 *)e); break;
 	case EvtVarTypeUInt32: swprintf(w, 64, L"%lu", (unsigned long)*(const UINT32 *)e); break;
 	case EvtVarTypeInt64: swprintf(w, 64, L"%lld", (long long)*(const INT64 *)e); break;
-	case EvtVarTypeUInt64: swprintf(w, 64, L"%llu", (unsigned long long)*(const UINT64 *)e); break;
-	case EvtVarTypeBoolean: swprintf(w, 64, L"%ls", *(const BOOL *)e ? L"true" : L"false"); break;
-	case EvtVarTypeHexInt32: swprintf(w, 64, L"0x%08lX", (unsigned long)*(const UINT32 *)e); break;
-	case EvtVarTypeHexInt64: swprintf(w, 64, L"0x%016llX", (unsigned long long)*(const UINT64 *)e); break;
+	case EvtVarTypeUInt64:
+		swprintf(w, 64, L"%llu", (unsigned long long)*(const UINT64 *)e);
+		break;
+	case EvtVarTypeBoolean:
+		swprintf(w, 64, L"%ls", *(const BOOL *)e ? L"true" : L"false");
+		break;
+	case EvtVarTypeHexInt32:
+		swprintf(w, 64, L"0x%08lX", (unsigned long)*(const UINT32 *)e);
+		break;
+	case EvtVarTypeHexInt64:
+		swprintf(w, 64, L"0x%016llX", (unsigned long long)*(const UINT64 *)e);
+		break;
 	case EvtVarTypeGuid: {
 		const GUID *g = e;
 		swprintf(w, 64, L"{%08lX-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
@@ -1087,8 +1074,7 @@ static char *dx_w32_elem_text(DWORD type, const void *e)
 			 g->Data4[7]);
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 	return dx_w32_utf8(w, -1, NULL);
 }
@@ -1171,9 +1157,8 @@ out:
 
 /* Appends one rendered event to `out`. */
 static enum dx_status dx_w32_event_add(EVT_HANDLE rctx, EVT_HANDLE uctx, EVT_HANDLE *pub,
-				       wchar_t **pubname, const char *log,
-				       EVT_HANDLE ev, struct dx_eventlist *out,
-				       struct dx_err *err)
+				       wchar_t **pubname, const char *log, EVT_HANDLE ev,
+				       struct dx_eventlist *out, struct dx_err *err)
 {
 	EVT_VARIANT *vals = NULL;
 	DWORD used = 0, count = 0;
@@ -1188,8 +1173,8 @@ static enum dx_status dx_w32_event_add(EVT_HANDLE rctx, EVT_HANDLE uctx, EVT_HAN
 		goto out;
 	}
 	if (used == 0 || used > DX_W32_MAX_DATA) {
-		st = dx_fail(err, DX_BAD_DATA, ERROR_INVALID_DATA,
-			     "EvtRender(%s): %lu bytes", log, (unsigned long)used);
+		st = dx_fail(err, DX_BAD_DATA, ERROR_INVALID_DATA, "EvtRender(%s): %lu bytes", log,
+			     (unsigned long)used);
 		goto out;
 	}
 	vals = calloc(1, used);
@@ -1252,9 +1237,8 @@ out:
 	return st;
 }
 
-static enum dx_status dx_w32_events_query(void *ctx, const char *log,
-					  const char *provider, uint32_t id,
-					  int64_t since, size_t max,
+static enum dx_status dx_w32_events_query(void *ctx, const char *log, const char *provider,
+					  uint32_t id, int64_t since, size_t max,
 					  struct dx_eventlist *out, struct dx_err *err)
 {
 	EVT_HANDLE q = NULL, rctx = NULL, uctx = NULL, pub = NULL;
@@ -1271,8 +1255,8 @@ static enum dx_status dx_w32_events_query(void *ctx, const char *log,
 	wlog = dx_w32_wide(log);
 	wxpath = dx_w32_wide(xpath);
 	if (!wlog || !wxpath) {
-		st = dx_fail(err, DX_BAD_DATA, ERROR_INVALID_NAME,
-			     "event log %s: not valid UTF-8", log);
+		st = dx_fail(err, DX_BAD_DATA, ERROR_INVALID_NAME, "event log %s: not valid UTF-8",
+			     log);
 		goto out;
 	}
 	SetLastError(ERROR_SUCCESS);
@@ -1282,8 +1266,7 @@ static enum dx_status dx_w32_events_query(void *ctx, const char *log,
 		st = dx_w32_fail(err, code, "EvtQuery(%s, %s)", log, xpath);
 		/* Wine 8 stubs the Event Log API (EvtQuery fails without
 		 * setting an error): say so instead of blaming the log. */
-		if (st == DX_UNSUPPORTED || code == ERROR_SUCCESS ||
-		    dx_w32_wine_version()) {
+		if (st == DX_UNSUPPORTED || code == ERROR_SUCCESS || dx_w32_wine_version()) {
 			const char *wine = dx_w32_wine_version();
 
 			/* No code from the stub: say what it means. */
@@ -1291,8 +1274,8 @@ static enum dx_status dx_w32_events_query(void *ctx, const char *log,
 				code = ERROR_CALL_NOT_IMPLEMENTED;
 			st = dx_fail(err, DX_UNSUPPORTED, code,
 				     "EvtQuery(%s): the Windows Event Log API is not "
-				     "implemented here%s%s%s (error %lu)", log,
-				     wine ? " (Wine " : "", wine ? wine : "",
+				     "implemented here%s%s%s (error %lu)",
+				     log, wine ? " (Wine " : "", wine ? wine : "",
 				     wine ? " stubs it)" : "", (unsigned long)code);
 		}
 		goto out;
@@ -1346,8 +1329,7 @@ out:
 /* GetAddrInfoW, not the ANSI getaddrinfo: a name is UTF-8 here, and the
  * ANSI call would read its bytes in the ANSI code page (a non-ASCII name,
  * an internationalized domain or host name, would be mangled). */
-static enum dx_status resolve_now(const char *host, struct dx_strlist *out,
-				  struct dx_err *err)
+static enum dx_status resolve_now(const char *host, struct dx_strlist *out, struct dx_err *err)
 {
 	ADDRINFOW hints, *res = NULL, *ai;
 	wchar_t waddr[INET6_ADDRSTRLEN + 1], *whost;
@@ -1359,8 +1341,8 @@ static enum dx_status resolve_now(const char *host, struct dx_strlist *out,
 	memset(out, 0, sizeof(*out));
 	whost = dx_w32_wide(host);
 	if (!whost)
-		return dx_fail(err, DX_BAD_DATA, ERROR_INVALID_NAME, "host name %s: not valid UTF-8",
-			       host);
+		return dx_fail(err, DX_BAD_DATA, ERROR_INVALID_NAME,
+			       "host name %s: not valid UTF-8", host);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -1411,8 +1393,8 @@ out:
  * dropped). A job's struct starts with struct w32_job. */
 struct w32_job {
 	volatile LONG refs;
-	void (*run)(struct w32_job *job);   /* the call, on the thread */
-	void (*free)(struct w32_job *job);  /* frees the job and its answer */
+	void (*run)(struct w32_job *job);  /* the call, on the thread */
+	void (*free)(struct w32_job *job); /* frees the job and its answer */
 };
 
 static void w32_job_release(struct w32_job *job)
@@ -1617,9 +1599,11 @@ static enum dx_status dx_w32_wpad_detect(void *ctx, int timeout_ms, struct dx_wp
 	job->base.free = job_free;
 	if (!w32_job_bounded(&job->base, timeout_ms)) {
 		w32_job_release(&job->base);
-		return dx_fail(err, DX_TIMEOUT, WAIT_TIMEOUT,
-			       "WinHttpDetectAutoProxyConfigUrl: no answer by DHCP or DNS within the "
-			       "time left (%d ms)", timeout_ms);
+		return dx_fail(
+			err, DX_TIMEOUT, WAIT_TIMEOUT,
+			"WinHttpDetectAutoProxyConfigUrl: no answer by DHCP or DNS within the "
+			"time left (%d ms)",
+			timeout_ms);
 	}
 	e = job->e;
 	if (e == 0) {
@@ -1632,7 +1616,8 @@ static enum dx_status dx_w32_wpad_detect(void *ctx, int timeout_ms, struct dx_wp
 	if (e == ERROR_WINHTTP_AUTODETECTION_FAILED)
 		return dx_fail(err, DX_NOT_FOUND, e,
 			       "WinHttpDetectAutoProxyConfigUrl: no PAC URL found by DHCP or DNS "
-			       "(error %lu)", (unsigned long)e);
+			       "(error %lu)",
+			       (unsigned long)e);
 	if (e == ERROR_WINHTTP_TIMEOUT)
 		return dx_fail(err, DX_TIMEOUT, e, "WinHttpDetectAutoProxyConfigUrl: timed out");
 	return dx_w32_fail(err, e, "WinHttpDetectAutoProxyConfigUrl");
@@ -1648,8 +1633,8 @@ static void dx_w32_proxy_list(const char *list, char *out, size_t outsz)
 	while (*p && o < outsz) {
 		size_t n = strcspn(p, "; \t");
 		if (n)
-			o += (size_t)snprintf(out + o, outsz - o, "%sPROXY %.*s",
-					      o ? "; " : "", (int)n, p);
+			o += (size_t)snprintf(out + o, outsz - o, "%sPROXY %.*s", o ? "; " : "",
+					      (int)n, p);
 		p += n;
 		if (*p)
 			p++;
@@ -1659,8 +1644,8 @@ static void dx_w32_proxy_list(const char *list, char *out, size_t outsz)
 }
 
 /* One WinHttpGetProxyForUrl call; 0 or the Win32 error. */
-static DWORD dx_w32_get_proxy(HINTERNET s, const wchar_t *url, const wchar_t *pac,
-			      BOOL autologon, WINHTTP_PROXY_INFO *pi)
+static DWORD dx_w32_get_proxy(HINTERNET s, const wchar_t *url, const wchar_t *pac, BOOL autologon,
+			      WINHTTP_PROXY_INFO *pi)
 {
 	WINHTTP_AUTOPROXY_OPTIONS o;
 
@@ -1671,7 +1656,8 @@ static DWORD dx_w32_get_proxy(HINTERNET s, const wchar_t *url, const wchar_t *pa
 		o.lpszAutoConfigUrl = pac;
 	} else {
 		o.dwFlags = WINHTTP_AUTOPROXY_AUTO_DETECT;
-		o.dwAutoDetectFlags = WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
+		o.dwAutoDetectFlags =
+			WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
 	}
 	o.fAutoLogonIfChallenged = autologon;
 	return WinHttpGetProxyForUrl(s, url, &o, pi) ? 0 : GetLastError();
@@ -1681,7 +1667,7 @@ static DWORD dx_w32_get_proxy(HINTERNET s, const wchar_t *url, const wchar_t *pa
 struct autoproxy_job {
 	struct w32_job base;
 	HINTERNET session;
-	wchar_t *url, *pac;       /* pac NULL: auto-detect */
+	wchar_t *url, *pac; /* pac NULL: auto-detect */
 	DWORD e;
 	WINHTTP_PROXY_INFO pi;
 };
@@ -1737,8 +1723,9 @@ static enum dx_status dx_w32_autoproxy(void *ctx, const char *url, const char *p
 		return dx_w32_oom(err, "URL");
 	}
 	if (!w->autoproxy_session) {
-		w->autoproxy_session = WinHttpOpen(L"mdediag", WINHTTP_ACCESS_TYPE_NO_PROXY,
-						   WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
+		w->autoproxy_session =
+			WinHttpOpen(L"mdediag", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
+				    WINHTTP_NO_PROXY_BYPASS, 0);
 		if (!w->autoproxy_session) {
 			autoproxy_free(&job->base);
 			return dx_w32_fail(err, GetLastError(), "WinHttpOpen");
@@ -1763,22 +1750,26 @@ static enum dx_status dx_w32_autoproxy(void *ctx, const char *url, const char *p
 			snprintf(why, sizeof(why), "error %lu", (unsigned long)e);
 		switch (e) {
 		case ERROR_WINHTTP_AUTODETECTION_FAILED:
-			st = dx_fail(err, DX_NOT_FOUND, e, "WinHttpGetProxyForUrl: no PAC URL found (%s)",
-				     why);
+			st = dx_fail(err, DX_NOT_FOUND, e,
+				     "WinHttpGetProxyForUrl: no PAC URL found (%s)", why);
 			break;
 		case ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT:
-			st = dx_fail(err, DX_TRANSIENT, e, "WinHttpGetProxyForUrl: the PAC file could not "
-				     "be downloaded (%s)", why);
+			st = dx_fail(err, DX_TRANSIENT, e,
+				     "WinHttpGetProxyForUrl: the PAC file could not "
+				     "be downloaded (%s)",
+				     why);
 			break;
 		case ERROR_WINHTTP_BAD_AUTO_PROXY_SCRIPT:
-			st = dx_fail(err, DX_BAD_DATA, e, "WinHttpGetProxyForUrl: the PAC script failed "
-				     "(%s)", why);
+			st = dx_fail(err, DX_BAD_DATA, e,
+				     "WinHttpGetProxyForUrl: the PAC script failed "
+				     "(%s)",
+				     why);
 			break;
 		case ERROR_WINHTTP_TIMEOUT:
-			st = dx_fail(err, DX_TIMEOUT, e, "WinHttpGetProxyForUrl: timed out (%s)", why);
+			st = dx_fail(err, DX_TIMEOUT, e, "WinHttpGetProxyForUrl: timed out (%s)",
+				     why);
 			break;
-		default:
-			st = dx_w32_fail(err, e, "WinHttpGetProxyForUrl");
+		default: st = dx_w32_fail(err, e, "WinHttpGetProxyForUrl");
 		}
 	} else if (job->pi.dwAccessType == WINHTTP_ACCESS_TYPE_NAMED_PROXY && job->pi.lpszProxy) {
 		dx_w32_utf8_into(job->pi.lpszProxy, proxy, sizeof(proxy));

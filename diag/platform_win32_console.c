@@ -159,7 +159,8 @@ int dx_codepage_write(FILE *f, unsigned cp, const unsigned short *w, size_t n)
 	int m = WideCharToMultiByte(cp, WC_NO_BEST_FIT_CHARS, (const wchar_t *)w, (int)n, out,
 				    (int)sizeof out, "?", NULL);
 	if (m == 0 && GetLastError() == ERROR_INVALID_PARAMETER)
-		m = WideCharToMultiByte(cp, 0, (const wchar_t *)w, (int)n, out, (int)sizeof out, NULL, NULL);
+		m = WideCharToMultiByte(cp, 0, (const wchar_t *)w, (int)n, out, (int)sizeof out,
+					NULL, NULL);
 	if (m <= 0)
 		return -1;
 	return fwrite(out, 1, (size_t)m, f) == (size_t)m ? 0 : -1;

@@ -68,9 +68,7 @@ static void lower(char *s)
 static cJSON *member_ci(const cJSON *o, const char *name)
 {
 	cJSON *c;
-	cJSON_ArrayForEach(c, o)
-		if (c->string && dx_strieq(c->string, name))
-			return c;
+	cJSON_ArrayForEach(c, o) if (c->string && dx_strieq(c->string, name)) return c;
 	return NULL;
 }
 
@@ -83,9 +81,7 @@ static const cJSON *cfg_list(const struct red *r, const char *name)
 static int in_list(const cJSON *list, const char *w)
 {
 	const cJSON *c;
-	cJSON_ArrayForEach(c, list)
-		if (cJSON_IsString(c) && dx_strieq(c->valuestring, w))
-			return 1;
+	cJSON_ArrayForEach(c, list) if (cJSON_IsString(c) && dx_strieq(c->valuestring, w)) return 1;
 	return 0;
 }
 
@@ -127,7 +123,8 @@ static struct secret *find(struct red *r, const char *value, enum kind kind)
 	for (int i = 0; i < r->n; i++)
 		if (dx_strieq(r->s[i].value, value) &&
 		    (r->s[i].kind == kind || (is_name_kind(kind) && is_name_kind(r->s[i].kind)) ||
-		     ((kind == K_V4 || kind == K_V6) && (r->s[i].kind == K_V4 || r->s[i].kind == K_V6))))
+		     ((kind == K_V4 || kind == K_V6) &&
+		      (r->s[i].kind == K_V4 || r->s[i].kind == K_V6))))
 			return &r->s[i];
 	return NULL;
 }
@@ -145,30 +142,16 @@ static struct secret *add(struct red *r, const char *value, enum kind kind)
 	s->kind = kind;
 	int k = ++r->count[kind];
 	switch (kind) {
-	case K_HOST:
-		snprintf(s->token, sizeof s->token, "HOST-%d", k);
-		break;
-	case K_USER:
-		snprintf(s->token, sizeof s->token, "USER-%d", k);
-		break;
-	case K_WORD:
-		snprintf(s->token, sizeof s->token, "org-%d", k);
-		break;
-	case K_PROXY:
-		snprintf(s->token, sizeof s->token, "proxy-%d.invalid", k);
-		break;
-	case K_LABEL:
-		snprintf(s->token, sizeof s->token, "name-%d", k);
-		break;
+	case K_HOST: snprintf(s->token, sizeof s->token, "HOST-%d", k); break;
+	case K_USER: snprintf(s->token, sizeof s->token, "USER-%d", k); break;
+	case K_WORD: snprintf(s->token, sizeof s->token, "org-%d", k); break;
+	case K_PROXY: snprintf(s->token, sizeof s->token, "proxy-%d.invalid", k); break;
+	case K_LABEL: snprintf(s->token, sizeof s->token, "name-%d", k); break;
 	case K_V4:
 		snprintf(s->token, sizeof s->token, "198.18.%d.%d", (k >> 8) & 0xff, k & 0xff);
 		break;
-	case K_V6:
-		snprintf(s->token, sizeof s->token, "2001:db8::%x", k);
-		break;
-	default:
-		snprintf(s->token, sizeof s->token, "dom-%d.invalid", k);
-		break;
+	case K_V6: snprintf(s->token, sizeof s->token, "2001:db8::%x", k); break;
+	default: snprintf(s->token, sizeof s->token, "dom-%d.invalid", k); break;
 	}
 	return s;
 }
@@ -190,10 +173,10 @@ static char *next_tok(char **p, const char *sep)
 
 static int file_ext(const struct red *r, const char *label, size_t n)
 {
-	static const char *const ext[] = {"exe", "dll", "sys", "dat", "pac", "js", "json", "pem",
-					  "cer", "crt", "txt", "log", "cmd", "bat", "ps1", "psm1",
-					  "xml", "htm", "html", "msi", "cab", "etl", "evtx", "zip",
-					  "ini", "inf", "mui", "bin", "tmp", "old", "bak", "md", NULL};
+	static const char *const ext[] = {
+		"exe",  "dll", "sys", "dat", "pac",  "js",  "json", "pem",  "cer", "crt", "txt",
+		"log",  "cmd", "bat", "ps1", "psm1", "xml", "htm",  "html", "msi", "cab", "etl",
+		"evtx", "zip", "ini", "inf", "mui",  "bin", "tmp",  "old",  "bak", "md",  NULL};
 	(void)r;
 	for (int i = 0; ext[i]; i++)
 		if (strlen(ext[i]) == n && strncasecmp(ext[i], label, n) == 0)
@@ -233,8 +216,9 @@ static int dns_like(const struct red *r, const char *name, size_t n)
  * country's second-level domains (contoso.co.jp). Offset into name. */
 static size_t registrable(const char *name, size_t n)
 {
-	static const char *const sld[] = {"co", "com", "ne", "or", "ac", "go", "net", "org", "gov",
-					  "edu", "lg", "ad", "gr", "ed", "ltd", "plc", NULL};
+	static const char *const sld[] = {"co",  "com", "ne",  "or",  "ac", "go",
+					  "net", "org", "gov", "edu", "lg", "ad",
+					  "gr",  "ed",  "ltd", "plc", NULL};
 	size_t dots[3] = {0, 0, 0}, nd = 0;
 	for (size_t i = n; i-- > 0;)
 		if (name[i] == '.' && nd < 3)
@@ -520,7 +504,8 @@ static void find_users(struct red *r, const char *s)
 		/* user@domain.tld */
 		if (s[i] == '@' && i > 0) {
 			size_t us = i, dn = 0;
-			while (us > 0 && (isalnum((unsigned char)s[us - 1]) || strchr("._%+-", s[us - 1])))
+			while (us > 0 &&
+			       (isalnum((unsigned char)s[us - 1]) || strchr("._%+-", s[us - 1])))
 				us--;
 			while (s[i + 1 + dn] && (isalnum((unsigned char)s[i + 1 + dn]) ||
 						 strchr(".-", s[i + 1 + dn])))
@@ -791,12 +776,12 @@ static char *redact_text(struct red *r, const char *s)
  * so an unlucky organisation word cannot change what a replay reads. */
 static int format_member(const char *name)
 {
-	static const char *const fmt[] = {"schema", "type", "scheme", "path", "category",
-					  "categories", "geo", "result", "phase", "method",
-					  "source", "route_source", "status", "tool", "collected_at",
-					  "not_before", "not_after", "ski", "aki", "id", "host",
-					  "log", "provider", "level", "time", "clock", "detect",
-					  "primitive", "entry_point", NULL};
+	static const char *const fmt[] = {
+		"schema", "type",   "scheme",       "path",       "category",    "categories",
+		"geo",    "result", "phase",        "method",     "source",      "route_source",
+		"status", "tool",   "collected_at", "not_before", "not_after",   "ski",
+		"aki",    "id",     "host",         "log",        "provider",    "level",
+		"time",   "clock",  "detect",       "primitive",  "entry_point", NULL};
 	for (int i = 0; name && fmt[i]; i++)
 		if (strcmp(name, fmt[i]) == 0)
 			return 1;
@@ -1112,23 +1097,23 @@ static int setup(struct red *r, const cJSON *fx, char *err, size_t errsz)
 	const cJSON *x, *net = cJSON_GetObjectItemCaseSensitive(fx, "network");
 	if (!c || !d || !(r->cfg = cJSON_Parse(c->data)) || !(r->dests = cJSON_Parse(d->data)) ||
 	    !(r->protect = cJSON_CreateObject()) || !(r->keep_domains = cJSON_CreateObject())) {
-		snprintf(err, errsz, "the embedded redact.json or destinations.json cannot be read");
+		snprintf(err, errsz,
+			 "the embedded redact.json or destinations.json cannot be read");
 		return -1;
 	}
 	static const char *const lists[] = {"keep_words", "generic_words", NULL};
 	for (int i = 0; lists[i]; i++)
-		cJSON_ArrayForEach(x, cfg_list(r, lists[i]))
-			if (cJSON_IsString(x))
-				protect_words_of(r, x->valuestring);
-	cJSON_ArrayForEach(x, cfg_list(r, "keep_domains"))
-		if (cJSON_IsString(x))
-			set_add_lc(r, r->keep_domains, x->valuestring, strlen(x->valuestring));
+		cJSON_ArrayForEach(x, cfg_list(r, lists[i])) if (cJSON_IsString(x))
+			protect_words_of(r, x->valuestring);
+	cJSON_ArrayForEach(x, cfg_list(r, "keep_domains")) if (cJSON_IsString(x))
+		set_add_lc(r, r->keep_domains, x->valuestring, strlen(x->valuestring));
 	/* The destinations (the data file's and the file's records): their
 	 * labels are never names, their domains are kept. */
 	const cJSON *lists2[2] = {cJSON_GetObjectItemCaseSensitive(r->dests, "destinations"),
 				  cJSON_GetObjectItemCaseSensitive(net, "destinations")};
 	for (int i = 0; i < 2; i++)
-		cJSON_ArrayForEach(x, lists2[i]) {
+		cJSON_ArrayForEach(x, lists2[i])
+		{
 			static const char *const f[] = {"host", "pattern", NULL};
 			for (int k = 0; f[k]; k++) {
 				const cJSON *h = cJSON_GetObjectItemCaseSensitive(x, f[k]);
@@ -1138,12 +1123,12 @@ static int setup(struct red *r, const cJSON *fx, char *err, size_t errsz)
 				size_t off = registrable(h->valuestring, n);
 				protect_words_of(r, h->valuestring);
 				if (n && !strchr(h->valuestring + off, '{'))
-					set_add_lc(r, r->keep_domains, h->valuestring + off, n - off);
+					set_add_lc(r, r->keep_domains, h->valuestring + off,
+						   n - off);
 			}
 		}
-	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r->dests, "geos"))
-		if (x->string)
-			protect_words_of(r, x->string);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r->dests, "geos")) if (x->string)
+		protect_words_of(r, x->string);
 	return r->oom ? -1 : 0;
 }
 
@@ -1172,7 +1157,8 @@ int dx_redact(cJSON *fx, const struct dx_redact_names *names, char *err, size_t 
 		struct dx_redact_names fromfile;
 		memset(&fromfile, 0, sizeof fromfile);
 		for (size_t i = 0; i < sizeof name_values / sizeof name_values[0]; i++) {
-			const cJSON *v = member_ci(member_ci(reg, name_values[i].key), name_values[i].value);
+			const cJSON *v =
+				member_ci(member_ci(reg, name_values[i].key), name_values[i].value);
 			if (cJSON_IsObject(v))
 				v = member_ci(v, "data");
 			if (cJSON_IsString(v))
@@ -1183,7 +1169,8 @@ int dx_redact(cJSON *fx, const struct dx_redact_names *names, char *err, size_t 
 			add_known(r, names);
 	}
 	/* the configuration's hosts: proxies, PAC answers, the WPAD URL */
-	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(net, "destinations")) {
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(net, "destinations"))
+	{
 		const cJSON *route = cJSON_GetObjectItemCaseSensitive(d, "route");
 		const cJSON *ph = cJSON_GetObjectItemCaseSensitive(route, "proxy_host");
 		const cJSON *pa = cJSON_GetObjectItemCaseSensitive(route, "pac_answer");
@@ -1204,7 +1191,8 @@ int dx_redact(cJSON *fx, const struct dx_redact_names *names, char *err, size_t 
 			for (int k = 0; f[k]; k++)
 				if (cJSON_IsString(x = cJSON_GetObjectItemCaseSensitive(tls, f[k])))
 					add_dn(r, x->valuestring);
-			cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(tls, "chain")) {
+			cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(tls, "chain"))
+			{
 				const cJSON *s = cJSON_GetObjectItemCaseSensitive(x, "subject");
 				const cJSON *i = cJSON_GetObjectItemCaseSensitive(x, "issuer");
 				if (cJSON_IsString(s))
@@ -1214,18 +1202,17 @@ int dx_redact(cJSON *fx, const struct dx_redact_names *names, char *err, size_t 
 			}
 		}
 		/* the proxy's banner and block page */
-		cJSON_ArrayForEach(x, pr)
-			if (cJSON_IsString(x))
-				add_words(r, x->valuestring);
-		if (cJSON_IsString(x = cJSON_GetObjectItemCaseSensitive(
-					   cJSON_GetObjectItemCaseSensitive(d, "http"), "status_line")))
+		cJSON_ArrayForEach(x, pr) if (cJSON_IsString(x)) add_words(r, x->valuestring);
+		if (cJSON_IsString(
+			    x = cJSON_GetObjectItemCaseSensitive(
+				    cJSON_GetObjectItemCaseSensitive(d, "http"), "status_line")))
 			add_words(r, x->valuestring);
 	}
 	/* the OS's answers kept in the wpad section (platform_record.c) */
-	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(
-				      cJSON_GetObjectItemCaseSensitive(fx, "wpad"), "os_answers"))
-		if (cJSON_IsString(x))
-			add_pac_answer(r, x->valuestring);
+	cJSON_ArrayForEach(
+		x, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(fx, "wpad"),
+						    "os_answers")) if (cJSON_IsString(x))
+		add_pac_answer(r, x->valuestring);
 	if (cJSON_IsString(sp))
 		add_proxy_list(r, sp->valuestring);
 	redact_winhttp(r, fx, 1);
@@ -1236,9 +1223,8 @@ int dx_redact(cJSON *fx, const struct dx_redact_names *names, char *err, size_t 
 				   cJSON_GetObjectItemCaseSensitive(net, "wpad"), "url")))
 		add_url_host(r, x->valuestring);
 	/* the names the device resolved */
-	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(fx, "dns"))
-		if (x->string)
-			find_names(r, x->string);
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(fx, "dns")) if (x->string)
+		find_names(r, x->string);
 	/* the onboarding blobs, before their text is searched */
 	if (reduce_onboarding(fx, DX_KEY_ATP, "OnboardedInfo") ||
 	    reduce_onboarding(fx, DX_KEY_ATP_POLICY, "OnboardingInfo"))

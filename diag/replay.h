@@ -12,9 +12,9 @@
 
 /* How a replay treats the network. */
 enum dx_replay_net {
-	DX_REPLAY_RECORDS,  /* --fixture: a collected file's records, else probe live */
-	DX_REPLAY_REPROBE,  /* --reprobe: probe live even when there are records */
-	DX_REPLAY_OFFLINE,  /* fleet: the records, else nothing (as --no-network);
+	DX_REPLAY_RECORDS, /* --fixture: a collected file's records, else probe live */
+	DX_REPLAY_REPROBE, /* --reprobe: probe live even when there are records */
+	DX_REPLAY_OFFLINE, /* fleet: the records, else nothing (as --no-network);
 			       never a byte on the network */
 };
 

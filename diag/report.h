@@ -13,8 +13,8 @@
 
 /* What the report says about where the answers came from. */
 struct dx_report_meta {
-	const char *platform;  /* "fake", "win32" */
-	const char *source;    /* the fixture's path, or "" for this device */
+	const char *platform; /* "fake", "win32" */
+	const char *source;   /* the fixture's path, or "" for this device */
 	/* 1: the model `mdediag fleet` summarises (fleet.h): the device, the
 	 * verdict, summary and not_determined as always, but the findings
 	 * other than the verdict's cause carry only id, variant, severity,
@@ -40,8 +40,8 @@ int dx_report_json(FILE *out, const cJSON *model);
 
 /* Options of the text report. */
 struct dx_text_opts {
-	int width;  /* display columns (CJK counts 2); below 40 means 40 */
-	int color;  /* ANSI colours: the caller decides (dx_color_wanted) */
+	int width;   /* display columns (CJK counts 2); below 40 means 40 */
+	int color;   /* ANSI colours: the caller decides (dx_color_wanted) */
 	int verbose; /* 0: the summary (verdict, errors and warnings one line
 		      * each, what was not tested, next step); 1: also every
 		      * finding with its evidence */

@@ -129,7 +129,9 @@ static void put_host(const struct hw *h, const char *host)
 /* Only these class names are ever written for a severity. */
 static const char *sev_class(const char *sev)
 {
-	return strcmp(sev, "error") == 0 ? "error" : strcmp(sev, "warning") == 0 ? "warning" : "info";
+	return strcmp(sev, "error") == 0     ? "error"
+	       : strcmp(sev, "warning") == 0 ? "warning"
+					     : "info";
 }
 
 static int sev_rank(const char *sev)
@@ -154,7 +156,8 @@ static const char css[] =
 	"padding-bottom:4px;border-bottom:2px solid #1f4e79;color:#1f4e79}"
 	"h3{font-size:15px;margin:0 0 6px;color:#344054}"
 	".meta{color:var(--muted);margin:0}"
-	"code,pre,.mono{font-family:Consolas,'Cascadia Mono','DejaVu Sans Mono',monospace;font-size:12.5px}"
+	"code,pre,.mono{font-family:Consolas,'Cascadia Mono','DejaVu Sans "
+	"Mono',monospace;font-size:12.5px}"
 	"table{border-collapse:collapse;width:100%}"
 	"th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top;"
 	"overflow-wrap:anywhere}table.fixed{table-layout:fixed}"
@@ -178,13 +181,15 @@ static const char css[] =
 	".verdict ol{margin:4px 0 0;padding-left:22px}"
 	".badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;"
 	"font-weight:600;white-space:nowrap}"
-	".badge.error{background:var(--err);color:#fff}.badge.warning{background:#f79009;color:#000}"
+	".badge.error{background:var(--err);color:#fff}.badge.warning{background:#f79009;color:#"
+	"000}"
 	".badge.info{background:#d1fadf;color:var(--ok)}"
 	".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:16px}"
 	"table.kv th{width:45%;font-weight:500;background:#f9fafb}"
 	"td.bad{color:var(--err);font-weight:600}td.good{color:var(--ok);font-weight:600}"
 	"td.unk{color:var(--muted)}"
-	".summary{display:flex;gap:14px}.count{flex:1;border:1px solid var(--line);border-radius:6px;"
+	".summary{display:flex;gap:14px}.count{flex:1;border:1px solid "
+	"var(--line);border-radius:6px;"
 	"padding:10px 14px}.count b{display:block;font-size:26px}"
 	".count.error{border-top:4px solid var(--err)}.count.warning{border-top:4px solid #f79009}"
 	".count.info{border-top:4px solid var(--ok)}"
@@ -222,7 +227,8 @@ static void put_kv_table(const struct hw *h, const cJSON *obj, int depth)
 {
 	const cJSON *m;
 	raw(h, "<table class=\"kv\">");
-	cJSON_ArrayForEach(m, obj) {
+	cJSON_ArrayForEach(m, obj)
+	{
 		raw(h, "<tr><th class=\"mono\">");
 		put_text(h, m->string);
 		raw(h, "</th><td>");
@@ -254,7 +260,8 @@ static void put_json_value(const struct hw *h, const cJSON *v, int depth)
 		const cJSON *x;
 		int n = 0;
 		raw(h, "<ol>");
-		cJSON_ArrayForEach(x, v) {
+		cJSON_ArrayForEach(x, v)
+		{
 			if (++n > 200) {
 				raw(h, "<li>…</li>");
 				break;
@@ -276,9 +283,7 @@ static void put_json_value(const struct hw *h, const cJSON *v, int depth)
 static const cJSON *first_finding(const cJSON *findings, const char *id)
 {
 	const cJSON *f;
-	cJSON_ArrayForEach(f, findings)
-		if (strcmp(str(f, "id"), id) == 0)
-			return f;
+	cJSON_ArrayForEach(f, findings) if (strcmp(str(f, "id"), id) == 0) return f;
 	return NULL;
 }
 
@@ -288,10 +293,12 @@ static const char *step_command(const char *step, const cJSON *ev)
 {
 	const cJSON *m, *x;
 	size_t sl = strlen(step);
-	cJSON_ArrayForEach(m, ev) {
+	cJSON_ArrayForEach(m, ev)
+	{
 		if (!m->string || strncmp(m->string, "cmd_", 4))
 			continue;
-		for (x = cJSON_IsArray(m) ? m->child : m; x; x = cJSON_IsArray(m) ? x->next : NULL) {
+		for (x = cJSON_IsArray(m) ? m->child : m; x;
+		     x = cJSON_IsArray(m) ? x->next : NULL) {
 			size_t cl = cJSON_IsString(x) ? strlen(x->valuestring) : 0;
 			if (cl && cl <= sl && strcmp(step + sl - cl, x->valuestring) == 0)
 				return x->valuestring;
@@ -308,7 +315,8 @@ static void put_steps(const struct hw *h, const cJSON *ev)
 	if (!cJSON_IsArray(steps))
 		return;
 	raw(h, "<ol class=\"steps\">");
-	cJSON_ArrayForEach(s, steps) {
+	cJSON_ArrayForEach(s, steps)
+	{
 		if (!cJSON_IsString(s))
 			continue;
 		const char *cmd = step_command(s->valuestring, ev);
@@ -342,7 +350,8 @@ static void verdict_section(const struct hw *h, const cJSON *model)
 	raw(h, "<h2>");
 	/* rule 3 names what could not be checked, not a cause */
 	put_text(h, ui(h, strcmp(str(v, "rule"), "not-determined") == 0 ? "verdict_not_determined"
-			  : found ? "verdict_cause" : "verdict_none"));
+			  : found                                       ? "verdict_cause"
+									: "verdict_none"));
 	raw(h, " ");
 	badge(h, found ? sev : sev[0] ? sev : "info");
 	raw(h, "</h2><p class=\"cause\">");
@@ -455,13 +464,16 @@ static void device_section(const struct hw *h, const cJSON *model)
 	if (strcmp(str(sense, "exists"), "no") == 0)
 		kv_row(h, "Sense service Status", ui(h, "service_missing"), -1);
 	else
-		kv_row(h, "Sense service Status", val(h, str(sense, "state")), svc_state(str(sense, "state")));
+		kv_row(h, "Sense service Status", val(h, str(sense, "state")),
+		       svc_state(str(sense, "state")));
 	kv_row(h, "Sense service StartType", val(h, str(sense, "start_type")), 0);
 	const char *sp = str(d, "static_proxy");
 	kv_row(h, "Sense Service Discovered Proxy", sp[0] ? sp : ui(h, "none_configured"), 0);
 	const char *st = str(d, "streamlined");
 	kv_row(h, "Device Onboarded via Streamlined Connectivity",
-	       strcmp(st, "yes") == 0 ? ui(h, "yes_caps") : strcmp(st, "no") == 0 ? ui(h, "no_caps") : "",
+	       strcmp(st, "yes") == 0  ? ui(h, "yes_caps")
+	       : strcmp(st, "no") == 0 ? ui(h, "no_caps")
+				       : "",
 	       0);
 	snprintf(buf, sizeof buf, "%s%s%s", str(d, "geo"),
 		 str(d, "geo")[0] && str(d, "datacenter")[0] ? " / " : "", str(d, "datacenter"));
@@ -473,7 +485,8 @@ static void device_section(const struct hw *h, const cJSON *model)
 	raw(h, "<div><h3>");
 	put_text(h, ui(h, "av_component_details"));
 	raw(h, "</h3><table class=\"kv\" id=\"av-component-details\">");
-	kv_row(h, "Defender AV Service Status", val(h, str(av, "state")), svc_state(str(av, "state")));
+	kv_row(h, "Defender AV Service Status", val(h, str(av, "state")),
+	       svc_state(str(av, "state")));
 	kv_row(h, "Defender AV Platform Version", str(av, "platform"), 0);
 	kv_row(h, "Security Intelligence Version", str(av, "signatures"), 0);
 	kv_row(h, "Defender AV mode", val(h, str(av, "mode")), 0);
@@ -494,7 +507,8 @@ static void device_section(const struct hw *h, const cJSON *model)
 			snprintf(v2, sizeof v2, "%.60s", dav->valuestring);
 		kv_row(h, "DisableAntiSpyware", val(h, v1), strcmp(v1, "1") == 0 ? -1 : 0);
 		kv_row(h, "DisableAntiVirus", val(h, v2), strcmp(v2, "1") == 0 ? -1 : 0);
-	} else if (first_finding(findings, "mdav.running") || first_finding(findings, "mdav.stopped")) {
+	} else if (first_finding(findings, "mdav.running") ||
+		   first_finding(findings, "mdav.stopped")) {
 		kv_row(h, "DisableAntiSpyware", ui(h, "not_set"), 0);
 	}
 	raw(h, "</table></div>");
@@ -529,7 +543,8 @@ static size_t sorted_findings(const cJSON *findings, const cJSON **out, size_t m
 	size_t n = 0;
 	for (int rank = 0; rank < 3; rank++) {
 		const cJSON *f;
-		cJSON_ArrayForEach(f, findings) {
+		cJSON_ArrayForEach(f, findings)
+		{
 			if (n == max)
 				return n;
 			if (strcmp(str(f, "id"), "verdict") && sev_rank(str(f, "severity")) == rank)
@@ -541,8 +556,7 @@ static size_t sorted_findings(const cJSON *findings, const cJSON **out, size_t m
 
 /* The label of a finding's article section ("section" of the model); a
  * section the catalog does not know, or none, is "other". */
-static const char *section_label(const struct hw *h, const char *section, char *key,
-				 size_t keysz)
+static const char *section_label(const struct hw *h, const char *section, char *key, size_t keysz)
 {
 	snprintf(key, keysz, "section.%s", section);
 	const char *label = ui(h, key);
@@ -554,7 +568,8 @@ static int finding_index(const cJSON *findings, const cJSON *f)
 {
 	int i = 0;
 	const cJSON *x;
-	cJSON_ArrayForEach(x, findings) {
+	cJSON_ArrayForEach(x, findings)
+	{
 		if (x == f)
 			return i;
 		i++;
@@ -562,18 +577,18 @@ static int finding_index(const cJSON *findings, const cJSON *f)
 	return -1;
 }
 
-static void results_section(const struct hw *h, const cJSON *model, const cJSON **sorted,
-			    size_t n)
+static void results_section(const struct hw *h, const cJSON *model, const cJSON **sorted, size_t n)
 {
 	const cJSON *findings = cJSON_GetObjectItemCaseSensitive(model, "findings");
 	char key[96];
 	raw(h, "<section id=\"results\"><h2>");
 	put_text(h, ui(h, "detailed_results"));
-	raw(h, "</h2><table id=\"detailed-results\" class=\"fixed\"><colgroup><col style=\"width:10%\">"
+	raw(h, "</h2><table id=\"detailed-results\" class=\"fixed\"><colgroup><col "
+	       "style=\"width:10%\">"
 	       "<col style=\"width:9%\"><col style=\"width:15%\"><col style=\"width:17%\">"
 	       "<col style=\"width:24%\"><col style=\"width:25%\"></colgroup><thead><tr>");
 	static const char *const cols[] = {"col_category", "col_severity", "col_id",
-					   "col_test", "col_result", "col_guidance"};
+					   "col_test",     "col_result",   "col_guidance"};
 	for (size_t i = 0; i < 6; i++) {
 		raw(h, "<th>");
 		put_text(h, ui(h, cols[i]));
@@ -631,8 +646,7 @@ static void connectivity_section(const struct hw *h, const cJSON *model)
 	const cJSON *findings = cJSON_GetObjectItemCaseSensitive(model, "findings");
 	const cJSON *f, *mode = first_finding(findings, "net.mode");
 	int any = 0;
-	cJSON_ArrayForEach(f, findings)
-		any |= strcmp(str(f, "id"), "net.endpoint") == 0;
+	cJSON_ArrayForEach(f, findings) any |= strcmp(str(f, "id"), "net.endpoint") == 0;
 	if (!any)
 		return;
 	raw(h, "<section id=\"connectivity\"><h2>");
@@ -657,9 +671,9 @@ static void connectivity_section(const struct hw *h, const cJSON *model)
 	put_text(h, ui(h, "url_lists"));
 	raw(h, "</p>");
 	raw(h, "<table id=\"connectivity-table\"><thead><tr>");
-	static const char *const cols[] = {"col_destination", "col_category", "col_required",
-					   "col_result", "DNS", "TCP", "Proxy", "TLS", "HTTP",
-					   "col_issuer"};
+	static const char *const cols[] = {
+		"col_destination", "col_category", "col_required", "col_result", "DNS", "TCP",
+		"Proxy",           "TLS",          "HTTP",         "col_issuer"};
 	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
 		raw(h, i >= 4 && i <= 8 ? "<th class=\"num\">" : "<th>");
 		put_text(h, ui(h, cols[i]));
@@ -670,8 +684,10 @@ static void connectivity_section(const struct hw *h, const cJSON *model)
 	raw(h, "</tr></thead><tbody>");
 	/* failures first, in the probe's order within each severity */
 	for (int rank = 0; rank < 3; rank++) {
-		cJSON_ArrayForEach(f, findings) {
-			if (strcmp(str(f, "id"), "net.endpoint") || sev_rank(str(f, "severity")) != rank)
+		cJSON_ArrayForEach(f, findings)
+		{
+			if (strcmp(str(f, "id"), "net.endpoint") ||
+			    sev_rank(str(f, "severity")) != rank)
 				continue;
 			const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
 			const cJSON *port = cJSON_GetObjectItemCaseSensitive(ev, "port");
@@ -689,7 +705,8 @@ static void connectivity_section(const struct hw *h, const cJSON *model)
 			if (cJSON_IsArray(cats) && cJSON_GetArraySize(cats) > 0) {
 				const cJSON *x;
 				int first = 1;
-				cJSON_ArrayForEach(x, cats) {
+				cJSON_ArrayForEach(x, cats)
+				{
 					if (!cJSON_IsString(x))
 						continue;
 					if (!first)
@@ -701,11 +718,13 @@ static void connectivity_section(const struct hw *h, const cJSON *model)
 				put_text(h, val(h, str(ev, "category")));
 			}
 			raw(h, "</td><td>");
-			put_text(h, ui(h, cJSON_IsTrue(req) ? "required" : cJSON_IsFalse(req) ? "optional"
-										      : "unknown"));
+			put_text(h, ui(h, cJSON_IsTrue(req)    ? "required"
+					  : cJSON_IsFalse(req) ? "optional"
+							       : "unknown"));
 			fprintf(h->out, "</td><td class=\"%s\">",
-				strcmp(res, "ok") == 0 ? "res-ok"
-				: strcmp(str(f, "severity"), "error") == 0 ? "res-bad" : "res-warn");
+				strcmp(res, "ok") == 0                     ? "res-ok"
+				: strcmp(str(f, "severity"), "error") == 0 ? "res-bad"
+									   : "res-warn");
 			put_text(h, val(h, res));
 			if (str(ev, "reason")[0]) {
 				char *said = dx_catalog_words(h->cat, str(ev, "reason"));
@@ -729,8 +748,7 @@ static void connectivity_section(const struct hw *h, const cJSON *model)
 	raw(h, "</tbody></table></section>\n");
 }
 
-static void evidence_section(const struct hw *h, const cJSON *model, const cJSON **sorted,
-			     size_t n)
+static void evidence_section(const struct hw *h, const cJSON *model, const cJSON **sorted, size_t n)
 {
 	const cJSON *findings = cJSON_GetObjectItemCaseSensitive(model, "findings");
 	raw(h, "<section id=\"evidence\"><h2>");
@@ -780,12 +798,14 @@ static void not_tested_section(const struct hw *h, const cJSON *model)
 	 * the checks it concerns */
 	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(model, "verdict"), "to_check");
-	cJSON_ArrayForEach(x, groups) {
+	cJSON_ArrayForEach(x, groups)
+	{
 		const cJSON *id;
 		raw(h, "<li><strong>");
 		put_text(h, str(x, "how"));
 		raw(h, "</strong><br>");
-		cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(x, "ids")) {
+		cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(x, "ids"))
+		{
 			raw(h, "<code>");
 			put_text(h, cJSON_IsString(id) ? id->valuestring : "");
 			raw(h, "</code> ");
@@ -793,7 +813,8 @@ static void not_tested_section(const struct hw *h, const cJSON *model)
 		raw(h, "</li>");
 	}
 	const cJSON *items = cJSON_GetArraySize(groups) > 0 ? NULL : nd; /* old models */
-	cJSON_ArrayForEach(x, items) {
+	cJSON_ArrayForEach(x, items)
+	{
 		char key[96];
 		const char *how = str(x, "how");
 		snprintf(key, sizeof key, "reason.%s", str(x, "reason"));

@@ -17,7 +17,7 @@
 
 struct line {
 	char buf[DX_INTUNE_MAX];
-	size_t len;  /* bytes used, without the NUL */
+	size_t len; /* bytes used, without the NUL */
 	int full;
 };
 
@@ -91,12 +91,14 @@ static void id_list(struct line *l, const cJSON *findings, const char *sev, cons
 {
 	const cJSON *f, *g;
 	int first = 1;
-	cJSON_ArrayForEach(f, findings) {
+	cJSON_ArrayForEach(f, findings)
+	{
 		char id[160];
 		int dup = 0, count = 0;
 		if (strcmp(str(f, "severity"), sev) || strcmp(str(f, "id"), "verdict") == 0)
 			continue;
-		cJSON_ArrayForEach(g, findings) {
+		cJSON_ArrayForEach(g, findings)
+		{
 			int same = strcmp(str(g, "severity"), sev) == 0 &&
 				   strcmp(str(g, "id"), str(f, "id")) == 0 &&
 				   strcmp(str(g, "variant"), str(f, "variant")) == 0;
@@ -110,8 +112,8 @@ static void id_list(struct line *l, const cJSON *findings, const char *sev, cons
 			count += strcmp(str(g, "severity"), sev) == 0 &&
 				 strcmp(str(g, "id"), str(f, "id")) == 0 &&
 				 strcmp(str(g, "variant"), str(f, "variant")) == 0;
-		snprintf(id, sizeof id, "%.80s%s%.60s", str(f, "id"), str(f, "variant")[0] ? "/" : "",
-			 str(f, "variant"));
+		snprintf(id, sizeof id, "%.80s%s%.60s", str(f, "id"),
+			 str(f, "variant")[0] ? "/" : "", str(f, "variant"));
 		if (first) {
 			append(l, " | ", 0);
 			add(l, key);
@@ -137,10 +139,10 @@ static const cJSON *next_source(const cJSON *verdict, const cJSON *findings)
 	if (strcmp(str(verdict, "id"), "reonboard.plan"))
 		return verdict;
 	for (int s = 0; s < 2; s++)
-		cJSON_ArrayForEach(f, findings)
-			if (strcmp(str(f, "severity"), s ? "warning" : "error") == 0 &&
-			    strcmp(str(f, "id"), "verdict") && strcmp(str(f, "id"), "reonboard.plan"))
-				return f;
+		cJSON_ArrayForEach(
+			f, findings) if (strcmp(str(f, "severity"), s ? "warning" : "error") == 0 &&
+					 strcmp(str(f, "id"), "verdict") &&
+					 strcmp(str(f, "id"), "reonboard.plan")) return f;
 	return verdict;
 }
 
@@ -159,7 +161,9 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 	memset(&l, 0, sizeof l);
 	/* 1. the verdict */
 	const char *sev = str(v, "severity");
-	add(&l, strcmp(sev, "error") == 0 ? "ERROR" : strcmp(sev, "warning") == 0 ? "WARNING" : "OK");
+	add(&l, strcmp(sev, "error") == 0     ? "ERROR"
+		: strcmp(sev, "warning") == 0 ? "WARNING"
+					      : "OK");
 	add(&l, " ");
 	add(&l, str(v, "id"));
 	if (str(v, "variant")[0]) {
@@ -174,15 +178,22 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 	add(&l, healthy ? dx_catalog_ui(cat, "intune_healthy") : str(v, "title"));
 	/* 2. counts, then the errors' and the warnings' IDs */
 	snprintf(tmp, sizeof tmp, "%d/%d/%d",
-		 cJSON_GetObjectItemCaseSensitive(sum, "error") ? cJSON_GetObjectItemCaseSensitive(sum, "error")->valueint : 0,
-		 cJSON_GetObjectItemCaseSensitive(sum, "warning") ? cJSON_GetObjectItemCaseSensitive(sum, "warning")->valueint : 0,
-		 cJSON_GetObjectItemCaseSensitive(sum, "info") ? cJSON_GetObjectItemCaseSensitive(sum, "info")->valueint : 0);
+		 cJSON_GetObjectItemCaseSensitive(sum, "error")
+			 ? cJSON_GetObjectItemCaseSensitive(sum, "error")->valueint
+			 : 0,
+		 cJSON_GetObjectItemCaseSensitive(sum, "warning")
+			 ? cJSON_GetObjectItemCaseSensitive(sum, "warning")->valueint
+			 : 0,
+		 cJSON_GetObjectItemCaseSensitive(sum, "info")
+			 ? cJSON_GetObjectItemCaseSensitive(sum, "info")->valueint
+			 : 0);
 	field(&l, "e/w/i", tmp);
 	id_list(&l, findings, "error", "errors");
 	id_list(&l, findings, "warning", "warnings");
 	/* what could not be checked: id(reason) (verdict rule 3) */
 	int first = 1;
-	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(v, "not_determined")) {
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(v, "not_determined"))
+	{
 		append(&l, first ? " | not_determined=" : ",", 0);
 		add(&l, str(f, "id"));
 		add(&l, "(");
@@ -194,8 +205,9 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 	 * device facts after it survive */
 	const cJSON *ns = next_source(v, findings);
 	char *cmd = dx_catalog_command(cat, ns);
-	const char *guid = ns != v ? str(ns, "guidance")
-			 : healthy ? dx_catalog_ui(cat, "intune_healthy_next") : str(v, "next_step");
+	const char *guid = ns != v   ? str(ns, "guidance")
+			   : healthy ? dx_catalog_ui(cat, "intune_healthy_next")
+				     : str(v, "next_step");
 	field_max(&l, "next", cmd && cmd[0] ? cmd : guid, 600);
 	free(cmd);
 	/* 4. the key facts, fixed order */
@@ -203,7 +215,8 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 	snprintf(tmp, sizeof tmp, "%.40s%s%.20s", str(d, "build_ubr"),
 		 str(d, "build_ubr")[0] && str(d, "edition")[0] ? " " : "", str(d, "edition"));
 	field(&l, "os", tmp);
-	field(&l, "sense", strcmp(str(sense, "exists"), "no") == 0 ? "missing" : str(sense, "state"));
+	field(&l, "sense",
+	      strcmp(str(sense, "exists"), "no") == 0 ? "missing" : str(sense, "state"));
 	field(&l, "sense_ver", str(sense, "version"));
 	field(&l, "mdav", str(av, "state"));
 	field(&l, "mdav_platform", str(av, "platform"));
@@ -214,7 +227,8 @@ int dx_report_intune(FILE *out, const cJSON *model, const struct dx_catalog *cat
 	field(&l, "static_proxy", str(d, "static_proxy"));
 	/* 5. the failed required destinations (host=result, issuer when
 	 * intercepted), last: there can be dozens */
-	cJSON_ArrayForEach(f, findings) {
+	cJSON_ArrayForEach(f, findings)
+	{
 		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
 		if (strcmp(str(f, "id"), "net.endpoint") || strcmp(str(f, "severity"), "error"))
 			continue;

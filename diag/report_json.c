@@ -69,9 +69,13 @@ static cJSON *device_model(const struct dx_facts *d)
 	add_str(dev, "build_ubr", d->os_known ? build_ubr : "");
 	sense = cJSON_AddObjectToObject(dev, "sense");
 	if (sense) {
-		add_str(sense, "exists", d->sense_exists < 0 ? "unknown" : d->sense_exists ? "yes" : "no");
+		add_str(sense, "exists",
+			d->sense_exists < 0 ? "unknown"
+			: d->sense_exists   ? "yes"
+					    : "no");
 		add_str(sense, "state", d->sense_state ? dx_svc_state_name(d->sense_state) : "");
-		add_str(sense, "start_type", d->sense_start_type >= 0 ? dx_svc_start_name(d->sense_start_type) : "");
+		add_str(sense, "start_type",
+			d->sense_start_type >= 0 ? dx_svc_start_name(d->sense_start_type) : "");
 		add_str(sense, "version", d->sense_version);
 	}
 	mdav = cJSON_AddObjectToObject(dev, "defender_av");
@@ -125,23 +129,25 @@ static cJSON *to_check(const cJSON *nd)
 {
 	cJSON *groups = cJSON_CreateArray();
 	const cJSON *u;
-	cJSON_ArrayForEach(u, nd) {
+	cJSON_ArrayForEach(u, nd)
+	{
 		const cJSON *reason = cJSON_GetObjectItemCaseSensitive(u, "reason");
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(u, "id");
 		cJSON *g = NULL, *it;
 		if (!groups || !cJSON_IsString(reason) || !cJSON_IsString(id))
 			continue;
-		cJSON_ArrayForEach(it, groups)
-			if (strcmp(cJSON_GetObjectItemCaseSensitive(it, "reason")->valuestring,
-				   reason->valuestring) == 0)
-				g = it;
+		cJSON_ArrayForEach(it,
+				   groups) if (strcmp(cJSON_GetObjectItemCaseSensitive(it, "reason")
+							      ->valuestring,
+						      reason->valuestring) == 0) g = it;
 		if (!g) {
 			g = cJSON_CreateObject();
 			if (!g)
 				continue;
 			cJSON_AddStringToObject(g, "reason", reason->valuestring);
-			cJSON_AddItemToObject(g, "how", cJSON_Duplicate(
-				cJSON_GetObjectItemCaseSensitive(u, "how"), 0));
+			cJSON_AddItemToObject(
+				g, "how",
+				cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(u, "how"), 0));
 			cJSON_AddArrayToObject(g, "ids");
 			cJSON_AddItemToArray(groups, g);
 		}
@@ -203,12 +209,14 @@ cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 	/* the verdict: its cause's ID, rendered with the cause's evidence */
 	verdict = cJSON_AddObjectToObject(root, "verdict");
 	const cJSON *cause_id = vf ? cJSON_GetObjectItemCaseSensitive(vf->evidence, "cause") : NULL;
-	const cJSON *cause_var = vf ? cJSON_GetObjectItemCaseSensitive(vf->evidence, "cause_variant") : NULL;
+	const cJSON *cause_var =
+		vf ? cJSON_GetObjectItemCaseSensitive(vf->evidence, "cause_variant") : NULL;
 	const struct dx_finding *cause = NULL;
 	for (size_t i = 0; cJSON_IsString(cause_id) && !cause && i < c->findings.count; i++) {
 		const struct dx_finding *f = &c->findings.items[i];
 		if (strcmp(f->id, cause_id->valuestring) == 0 &&
-		    strcmp(f->variant, cJSON_IsString(cause_var) ? cause_var->valuestring : "") == 0)
+		    strcmp(f->variant, cJSON_IsString(cause_var) ? cause_var->valuestring : "") ==
+			    0)
 			cause = f;
 	}
 	if (verdict && cause) {
@@ -230,11 +238,12 @@ cJSON *dx_report_model(const struct dx_ctx *c, const struct dx_catalog *cat,
 		 * named check's own advice */
 		if (cJSON_IsString(rule) && strcmp(rule->valuestring, "not-determined") == 0 &&
 		    cJSON_GetArraySize(nd) > 0) {
-			const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(verdict, "to_check"), 0);
+			const cJSON *first = cJSON_GetArrayItem(
+				cJSON_GetObjectItemCaseSensitive(verdict, "to_check"), 0);
 			const cJSON *how = cJSON_GetObjectItemCaseSensitive(first, "how");
 			if (cJSON_IsString(how))
-				cJSON_ReplaceItemInObjectCaseSensitive(verdict, "next_step",
-								      cJSON_CreateString(how->valuestring));
+				cJSON_ReplaceItemInObjectCaseSensitive(
+					verdict, "next_step", cJSON_CreateString(how->valuestring));
 		}
 	}
 	return root;

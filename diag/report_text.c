@@ -28,10 +28,12 @@ cJSON *dx_report_not_determined(const cJSON *model)
 	/* a model from before verdict.not_determined: the network part */
 	cJSON *out = cJSON_CreateArray();
 	int probed = 0;
-	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "findings")) {
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "findings"))
+	{
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(f, "id");
 		probed |= cJSON_IsString(id) && strncmp(id->valuestring, "net.", 4) == 0 &&
-			   strcmp(id->valuestring, "net.mode") && strncmp(id->valuestring, "net.proxy", 9);
+			  strcmp(id->valuestring, "net.mode") &&
+			  strncmp(id->valuestring, "net.proxy", 9);
 	}
 	if (out && !probed) {
 		cJSON *x = cJSON_CreateObject();
@@ -153,9 +155,9 @@ static const char *sev_color(const char *sev)
  * it stays with the character before it. */
 static int is_closer(unsigned cp)
 {
-	return cp == 0x3001 || cp == 0x3002 || cp == 0xFF0C || cp == 0xFF0E ||
-	       cp == 0x300D || cp == 0x300F || cp == 0xFF09 || cp == 0x3011 ||
-	       cp == 0x30FC || cp == 0xFF1A || cp == 0xFF01 || cp == 0xFF1F;
+	return cp == 0x3001 || cp == 0x3002 || cp == 0xFF0C || cp == 0xFF0E || cp == 0x300D ||
+	       cp == 0x300F || cp == 0xFF09 || cp == 0x3011 || cp == 0x30FC || cp == 0xFF1A ||
+	       cp == 0xFF01 || cp == 0xFF1F;
 }
 
 /* Writes one code point safely: unsafe ones, newlines (text from the model
@@ -363,7 +365,8 @@ static void evidence_line(char *buf, size_t sz, const cJSON *ev, const struct dx
 	size_t o = 0;
 	const cJSON *m;
 	buf[0] = '\0';
-	cJSON_ArrayForEach(m, ev) {
+	cJSON_ArrayForEach(m, ev)
+	{
 		char val[300];
 		if (cJSON_IsObject(m))
 			continue; /* shown on their own lines */
@@ -372,7 +375,8 @@ static void evidence_line(char *buf, size_t sz, const cJSON *ev, const struct dx
 			size_t vo = 0;
 			int scalars = 1;
 			val[0] = '\0';
-			cJSON_ArrayForEach(x, m) {
+			cJSON_ArrayForEach(x, m)
+			{
 				char one[200];
 				if (cJSON_IsArray(x) || cJSON_IsObject(x)) {
 					scalars = 0;
@@ -389,8 +393,8 @@ static void evidence_line(char *buf, size_t sz, const cJSON *ev, const struct dx
 		} else {
 			scalar_text(val, sizeof val, m, cat);
 		}
-		o += (size_t)snprintf(buf + o, o < sz ? sz - o : 0, "%s%s=%s",
-				      o ? "; " : "", m->string, val);
+		o += (size_t)snprintf(buf + o, o < sz ? sz - o : 0, "%s%s=%s", o ? "; " : "",
+				      m->string, val);
 		if (o >= sz)
 			break;
 	}
@@ -402,7 +406,8 @@ static void evidence_list(struct tw *t, const char *key, const cJSON *arr)
 	const cJSON *x;
 	int n = 1;
 	char lead[96], line[1024];
-	cJSON_ArrayForEach(x, arr) {
+	cJSON_ArrayForEach(x, arr)
+	{
 		if (!cJSON_IsObject(x))
 			continue;
 		snprintf(lead, sizeof lead, "%12s%.60s[%d]:", "", key, n++);
@@ -423,20 +428,23 @@ static void steps_list(struct tw *t, const cJSON *ev)
 	int n = 1;
 	if (!cJSON_IsArray(steps))
 		return;
-	cJSON_ArrayForEach(s, steps) {
+	cJSON_ArrayForEach(s, steps)
+	{
 		char lead[16], *text;
 		const char *cmd = NULL;
 		const cJSON *m;
 		if (!cJSON_IsString(s))
 			continue;
-		cJSON_ArrayForEach(m, ev) {
+		cJSON_ArrayForEach(m, ev)
+		{
 			/* a string, or an element of an array (one step each) */
 			size_t sl = strlen(s->valuestring), cl;
 			if (!m->string || strncmp(m->string, "cmd_", 4))
 				continue;
 			for (const cJSON *x = cJSON_IsArray(m) ? m->child : m; x;
 			     x = cJSON_IsArray(m) ? x->next : NULL)
-				if (cJSON_IsString(x) && (cl = strlen(x->valuestring)) && cl <= sl &&
+				if (cJSON_IsString(x) && (cl = strlen(x->valuestring)) &&
+				    cl <= sl &&
 				    strcmp(s->valuestring + sl - cl, x->valuestring) == 0)
 					cmd = x->valuestring;
 		}
@@ -468,7 +476,8 @@ static void details(struct tw *t, const cJSON *findings)
 {
 	const cJSON *f;
 	char tagkey[32], sev[64], line[1024];
-	cJSON_ArrayForEach(f, findings) {
+	cJSON_ArrayForEach(f, findings)
+	{
 		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
 		const char *sv = str(f, "severity");
 		if (strcmp(str(f, "id"), "verdict") == 0)
@@ -486,7 +495,8 @@ static void details(struct tw *t, const cJSON *findings)
 		if (evl[0])
 			wrap(t, "", evl, 12);
 		const cJSON *m;
-		cJSON_ArrayForEach(m, ev) {
+		cJSON_ArrayForEach(m, ev)
+		{
 			if (cJSON_IsArray(m) && strcmp(m->string, "steps"))
 				evidence_list(t, m->string, m);
 			else if (cJSON_IsObject(m)) {
@@ -513,18 +523,22 @@ static int problems(struct tw *t, const cJSON *findings)
 		char tagkey[32], sev[64], line[1024];
 		snprintf(tagkey, sizeof tagkey, "tag.%s", sevs[s]);
 		snprintf(sev, sizeof sev, "  [%s]", dx_catalog_ui(t->cat, tagkey));
-		cJSON_ArrayForEach(f, findings) {
+		cJSON_ArrayForEach(f, findings)
+		{
 			const cJSON *g;
 			int before = 0, after = 0, seen = 0;
-			if (strcmp(str(f, "severity"), sevs[s]) || strcmp(str(f, "id"), "verdict") == 0)
+			if (strcmp(str(f, "severity"), sevs[s]) ||
+			    strcmp(str(f, "id"), "verdict") == 0)
 				continue;
 			/* how many of the same ID and severity came before, and after */
-			cJSON_ArrayForEach(g, findings) {
+			cJSON_ArrayForEach(g, findings)
+			{
 				if (g == f) {
 					seen = 1;
 					continue;
 				}
-				if (strcmp(str(g, "id"), str(f, "id")) || strcmp(str(g, "severity"), sevs[s]))
+				if (strcmp(str(g, "id"), str(f, "id")) ||
+				    strcmp(str(g, "severity"), sevs[s]))
 					continue;
 				if (seen)
 					after++;
@@ -542,7 +556,8 @@ static int problems(struct tw *t, const cJSON *findings)
 				if (ev) {
 					cJSON_AddNumberToObject(ev, "count", after);
 					cJSON_AddStringToObject(ev, "id", str(f, "id"));
-					more = dx_render_template(dx_catalog_ui(t->cat, "more_findings"), ev);
+					more = dx_render_template(
+						dx_catalog_ui(t->cat, "more_findings"), ev);
 				}
 				one_line(t, "", NULL, 12, more ? more : "...");
 				free(more);
@@ -569,14 +584,16 @@ static void not_tested(struct tw *t, const cJSON *model)
 	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(model, "verdict"), "to_check");
 	if (cJSON_GetArraySize(groups) > 0) {
-		cJSON_ArrayForEach(x, groups) {
+		cJSON_ArrayForEach(x, groups)
+		{
 			char line[1024] = "";
 			size_t n = 0;
 			const cJSON *id;
-			cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(x, "ids"))
-				if (cJSON_IsString(id) && n < sizeof line)
-					n += (size_t)snprintf(line + n, sizeof line - n, "%s%s",
-							      n ? ", " : "", id->valuestring);
+			cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(
+						       x, "ids")) if (cJSON_IsString(id) &&
+								      n < sizeof line) n +=
+				(size_t)snprintf(line + n, sizeof line - n, "%s%s", n ? ", " : "",
+						 id->valuestring);
 			if (n < sizeof line)
 				snprintf(line + n, sizeof line - n, ": %s", str(x, "how"));
 			wrap(t, "  -", line, 4);
@@ -584,14 +601,16 @@ static void not_tested(struct tw *t, const cJSON *model)
 		cJSON_Delete(nd);
 		return;
 	}
-	cJSON_ArrayForEach(x, nd) {
+	cJSON_ArrayForEach(x, nd)
+	{
 		char key[96], line[1024];
 		const char *how = str(x, "how");
 		snprintf(key, sizeof key, "reason.%s", str(x, "reason"));
 		if (!how[0])
 			how = dx_catalog_ui(t->cat, key);
-		snprintf(line, sizeof line, "%s%s%s%s: %s", str(x, "id"), str(x, "title")[0] ? " (" : "",
-			 str(x, "title"), str(x, "title")[0] ? ")" : "", how);
+		snprintf(line, sizeof line, "%s%s%s%s: %s", str(x, "id"),
+			 str(x, "title")[0] ? " (" : "", str(x, "title"),
+			 str(x, "title")[0] ? ")" : "", how);
 		wrap(t, "  -", line, 4);
 	}
 	cJSON_Delete(nd);
@@ -616,14 +635,17 @@ int dx_report_text_opts(FILE *out, const cJSON *model, const struct dx_catalog *
 		 * parts the device did not give are left out, with their
 		 * separators */
 		char *product = dx_catalog_words(cat, str(dev, "product"));
-		size_t o = (size_t)snprintf(line, sizeof line, "%s%s%s", product ? product : str(dev, "product"),
+		size_t o = (size_t)snprintf(line, sizeof line, "%s%s%s",
+					    product ? product : str(dev, "product"),
 					    str(dev, "edition")[0] ? " " : "", str(dev, "edition"));
 		free(product);
 		if (str(dev, "build_ubr")[0] && o < sizeof line)
 			o += (size_t)snprintf(line + o, sizeof line - o, "%s%s %s", o ? ", " : "",
-					      dx_catalog_ui(cat, "build_word"), str(dev, "build_ubr"));
+					      dx_catalog_ui(cat, "build_word"),
+					      str(dev, "build_ubr"));
 		if (str(dev, "installation_type")[0] && o < sizeof line)
-			snprintf(line + o, sizeof line - o, "%s(%s)", o ? " " : "", str(dev, "installation_type"));
+			snprintf(line + o, sizeof line - o, "%s(%s)", o ? " " : "",
+				 str(dev, "installation_type"));
 		if (line[0])
 			wrap(&t, "", line, 0);
 	}

@@ -13,8 +13,8 @@ extern const char dx_roots_pem[];
 extern const size_t dx_roots_pem_len;
 
 struct dx_root {
-	const char *name;  /* subject CN */
-	int embedded;      /* 0: not in the build machine's store */
+	const char *name; /* subject CN */
+	int embedded;     /* 0: not in the build machine's store */
 };
 /* Ends with a NULL name. */
 extern const struct dx_root dx_roots[];

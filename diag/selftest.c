@@ -56,17 +56,25 @@ static void trim(char *s)
 /* ---- reg.exe ------------------------------------------------------------- */
 
 static const char *const reg_types[] = {
-	"REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_DWORD_BIG_ENDIAN",
-	"REG_LINK", "REG_MULTI_SZ", "REG_RESOURCE_LIST", "REG_FULL_RESOURCE_DESCRIPTOR",
-	"REG_RESOURCE_REQUIREMENTS_LIST", "REG_QWORD", "REG_NONE",
+	"REG_SZ",
+	"REG_EXPAND_SZ",
+	"REG_BINARY",
+	"REG_DWORD",
+	"REG_DWORD_BIG_ENDIAN",
+	"REG_LINK",
+	"REG_MULTI_SZ",
+	"REG_RESOURCE_LIST",
+	"REG_FULL_RESOURCE_DESCRIPTOR",
+	"REG_RESOURCE_REQUIREMENTS_LIST",
+	"REG_QWORD",
+	"REG_NONE",
 };
 
 /* reg.exe prints each value as four spaces, the name, four spaces, the type,
  * four spaces and the data (Microsoft's reg query samples; Wine's reg.exe
  * does the same). A name may hold spaces, so the type token is found first:
  * "    " + REG_xxx + "    " (or the end of the line, for empty data). */
-int dx_st_reg_parse(const char *out, const char *name, char type[24], char *data,
-		    size_t datasz)
+int dx_st_reg_parse(const char *out, const char *name, char type[24], char *data, size_t datasz)
 {
 	const char *p = out;
 	size_t linesz = 1 << 20;
@@ -84,7 +92,7 @@ int dx_st_reg_parse(const char *out, const char *name, char type[24], char *data
 			for (char *q = strstr(line + 4, pat); q; q = strstr(q + 1, pat)) {
 				const char *after = q + pl;
 				if (*after && strncmp(after, "    ", 4) != 0)
-					continue;	/* REG_SZ inside REG_SZX, or in a name */
+					continue; /* REG_SZ inside REG_SZX, or in a name */
 				size_t nl = (size_t)(q - (line + 4));
 				/* "" is the default value (reg query /ve): its one
 				 * line is named "(Default)", "(Standard)"... */
@@ -107,9 +115,7 @@ void dx_st_reg_format(const struct dx_regval *v, char *out, size_t outsz)
 	out[0] = '\0';
 	switch (v->type) {
 	case DX_REG_DWORD:
-	case DX_REG_QWORD:
-		snprintf(out, outsz, "0x%llx", (unsigned long long)v->num);
-		return;
+	case DX_REG_QWORD: snprintf(out, outsz, "0x%llx", (unsigned long long)v->num); return;
 	case DX_REG_SZ:
 	case DX_REG_EXPAND_SZ:
 		snprintf(out, outsz, "%.*s", (int)(v->len < outsz ? v->len : outsz - 1),
@@ -136,7 +142,7 @@ void dx_st_reg_format(const struct dx_regval *v, char *out, size_t outsz)
 		out[o] = '\0';
 		return;
 	}
-	default:	/* REG_BINARY, REG_NONE and the rest: hex */
+	default: /* REG_BINARY, REG_NONE and the rest: hex */
 		for (size_t i = 0; v->data && i < v->len && o + 3 <= outsz; i++)
 			o += (size_t)snprintf(out + o, outsz - o, "%02X", v->data[i]);
 		return;
@@ -177,16 +183,17 @@ static int sc_pair(const char *out, const char *const *words, size_t nwords)
 
 int dx_st_sc_state(const char *out)
 {
-	static const char *const w[] = {"STOPPED", "START_PENDING", "STOP_PENDING", "RUNNING",
-					"CONTINUE_PENDING", "PAUSE_PENDING", "PAUSED"};
+	static const char *const w[] = {"STOPPED", "START_PENDING",    "STOP_PENDING",
+					"RUNNING", "CONTINUE_PENDING", "PAUSE_PENDING",
+					"PAUSED"};
 	int n = sc_pair(out, w, sizeof w / sizeof w[0]);
 	return n >= 1 && n <= 7 ? n : -1;
 }
 
 int dx_st_sc_start(const char *out)
 {
-	static const char *const w[] = {"BOOT_START", "SYSTEM_START", "AUTO_START",
-					"DEMAND_START", "DISABLED"};
+	static const char *const w[] = {"BOOT_START", "SYSTEM_START", "AUTO_START", "DEMAND_START",
+					"DISABLED"};
 	int n = sc_pair(out, w, sizeof w / sizeof w[0]);
 	return n >= 0 && n <= 4 ? n : -1;
 }
@@ -212,7 +219,7 @@ int dx_st_wevt_parse(const char *xml, size_t *count, uint32_t *newest_id)
 		}
 		p += 6;
 	}
-	if (*count == 0) {	/* nothing, or whitespace only, is an empty log */
+	if (*count == 0) { /* nothing, or whitespace only, is an empty log */
 		for (p = xml; *p; p++)
 			if (!isspace((unsigned char)*p))
 				return -1;
@@ -260,8 +267,7 @@ int dx_st_chcp_parse(const char *out)
 /* netsh prints a header naming WinHTTP in every language ("Current WinHTTP
  * proxy settings:"), then either one sentence (direct access) or two
  * "label : value" lines, the proxy then the bypass list. */
-int dx_st_netsh_proxy(const char *out, char *proxy, size_t proxysz, char *bypass,
-		      size_t bypasssz)
+int dx_st_netsh_proxy(const char *out, char *proxy, size_t proxysz, char *bypass, size_t bypasssz)
 {
 	proxy[0] = bypass[0] = '\0';
 	if (!strstr(out, "WinHTTP"))
@@ -271,7 +277,7 @@ int dx_st_netsh_proxy(const char *out, char *proxy, size_t proxysz, char *bypass
 	int n = 0;
 	while (n < 2 && next_line(&p, line, sizeof line)) {
 		if (strstr(line, "WinHTTP"))
-			continue;	/* the header ends with a colon too */
+			continue; /* the header ends with a colon too */
 		/* the label ends at the first colon followed by a blank ("Proxy
 		 * Server(s) :  host:8080", "Proxyserver:  host:8080") */
 		char *c = line;
@@ -283,7 +289,7 @@ int dx_st_netsh_proxy(const char *out, char *proxy, size_t proxysz, char *bypass
 		trim(v);
 		if (n == 0)
 			snprintf(proxy, proxysz, "%s", v);
-		else if (v[0] != '(')	/* "(none)", "(keine)", "(なし)" */
+		else if (v[0] != '(') /* "(none)", "(keine)", "(なし)" */
 			snprintf(bypass, bypasssz, "%s", v);
 		n++;
 	}
@@ -304,8 +310,8 @@ int dx_st_ps_version(const char *out, char ver[64], char *str, size_t strsz)
 			return 1;
 		unsigned a, b, c, d;
 		char extra;
-		if (sscanf(line, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 ||
-		    a > 65535 || b > 65535 || c > 65535 || d > 65535)
+		if (sscanf(line, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 || a > 65535 ||
+		    b > 65535 || c > 65535 || d > 65535)
 			continue;
 		snprintf(ver, 64, "%u.%u.%u.%u", a, b, c, d);
 		snprintf(str, strsz, "%s", bar + 1);
@@ -326,9 +332,8 @@ static char *dup(const char *s)
 	return d;
 }
 
-int dx_st_add(struct dx_st_list *l, const char *area, const char *what,
-	      enum dx_st_outcome o, const char *ours, const char *theirs,
-	      const char *tool, const char *why)
+int dx_st_add(struct dx_st_list *l, const char *area, const char *what, enum dx_st_outcome o,
+	      const char *ours, const char *theirs, const char *tool, const char *why)
 {
 	if (l->count == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 32;
@@ -359,8 +364,8 @@ int dx_st_add(struct dx_st_list *l, const char *area, const char *what,
 	return 0;
 }
 
-int dx_st_compare(struct dx_st_list *l, const char *area, const char *what,
-		  const char *ours, const char *theirs, const char *tool)
+int dx_st_compare(struct dx_st_list *l, const char *area, const char *what, const char *ours,
+		  const char *theirs, const char *tool)
 {
 	return dx_st_add(l, area, what, strcmp(ours, theirs) == 0 ? DX_ST_AGREE : DX_ST_DIFFER,
 			 ours, theirs, tool, NULL);
@@ -528,15 +533,18 @@ int dx_selftest_main(int argc, char **argv)
 		} else if (strcmp(a, "--output") == 0) {
 			if (i + 1 >= argc) {
 				fputs("mdediag: option '--output' needs a value\n"
-				      "Try 'mdediag selftest --help'.\n", stderr);
+				      "Try 'mdediag selftest --help'.\n",
+				      stderr);
 				return 2;
 			}
 			output = argv[++i];
 		} else if (strncmp(a, "--output=", 9) == 0 && a[9]) {
 			output = a + 9;
 		} else {
-			fprintf(stderr, "mdediag: selftest: unexpected argument '%s'\n"
-				"Try 'mdediag selftest --help'.\n", a);
+			fprintf(stderr,
+				"mdediag: selftest: unexpected argument '%s'\n"
+				"Try 'mdediag selftest --help'.\n",
+				a);
 			return 2;
 		}
 	}
@@ -581,7 +589,8 @@ int dx_selftest_main(int argc, char **argv)
 	(void)output;
 	fputs("mdediag: selftest compares mdediag's Windows platform layer with "
 	      "Windows' own tools: it needs Windows (run mdediag.exe selftest on the "
-	      "device)\n", stderr);
+	      "device)\n",
+	      stderr);
 	return 2;
 #endif
 }

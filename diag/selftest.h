@@ -25,8 +25,7 @@
  * it (possibly truncated to datasz); -1 no such line. `name` "" is the
  * default value (`reg query KEY /ve`): the first value line, whatever its
  * translated name. */
-int dx_st_reg_parse(const char *out, const char *name, char type[24], char *data,
-		    size_t datasz);
+int dx_st_reg_parse(const char *out, const char *name, char type[24], char *data, size_t datasz);
 
 /* A platform value in reg.exe's form: REG_DWORD/QWORD "0x1a" (lowercase
  * hex), REG_BINARY/REG_NONE uppercase hex without separators, REG_MULTI_SZ
@@ -57,8 +56,7 @@ int dx_st_chcp_parse(const char *out);
 /* `netsh winhttp show proxy`: 0 direct access, 1 a proxy (`proxy` and
  * `bypass` filled; a bypass shown as "(none)" is ""), -1 when the text is
  * not netsh's answer (no "WinHTTP" in it). */
-int dx_st_netsh_proxy(const char *out, char *proxy, size_t proxysz, char *bypass,
-		      size_t bypasssz);
+int dx_st_netsh_proxy(const char *out, char *proxy, size_t proxysz, char *bypass, size_t bypasssz);
 
 /* The PowerShell one-liner's answer "a.b.c.d|FileVersion string": 0 with
  * the fixed version in `ver` and the string in `str`; 1 for "absent|" (no
@@ -70,14 +68,14 @@ int dx_st_ps_version(const char *out, char ver[64], char *str, size_t strsz);
 enum dx_st_outcome { DX_ST_AGREE, DX_ST_DIFFER, DX_ST_NOT_COMPARED };
 
 struct dx_st_item {
-	char area[16];       /* "registry", "service", "file", "events", ... */
-	char *what;          /* "HKLM\\...\\Status OnboardingState" */
+	char area[16]; /* "registry", "service", "file", "events", ... */
+	char *what;    /* "HKLM\\...\\Status OnboardingState" */
 	enum dx_st_outcome outcome;
-	char *ours;          /* what mdediag's platform layer read */
-	char *theirs;        /* what the Windows tool reported */
-	char *tool;          /* the command line run */
-	char *why;           /* NOT_COMPARED: the reason */
-	char *command;       /* the command line run, "" when none */
+	char *ours;    /* what mdediag's platform layer read */
+	char *theirs;  /* what the Windows tool reported */
+	char *tool;    /* the command line run */
+	char *why;     /* NOT_COMPARED: the reason */
+	char *command; /* the command line run, "" when none */
 };
 
 struct dx_st_list {
@@ -88,11 +86,10 @@ struct dx_st_list {
 /* Adds one comparison; outcome AGREE or DIFFER is decided by the caller,
  * or by dx_st_compare (equal strings agree). Strings are copied; NULL is
  * "". Returns 0, -1 out of memory. */
-int dx_st_add(struct dx_st_list *l, const char *area, const char *what,
-	      enum dx_st_outcome o, const char *ours, const char *theirs,
-	      const char *tool, const char *why);
-int dx_st_compare(struct dx_st_list *l, const char *area, const char *what,
-		  const char *ours, const char *theirs, const char *tool);
+int dx_st_add(struct dx_st_list *l, const char *area, const char *what, enum dx_st_outcome o,
+	      const char *ours, const char *theirs, const char *tool, const char *why);
+int dx_st_compare(struct dx_st_list *l, const char *area, const char *what, const char *ours,
+		  const char *theirs, const char *tool);
 /* Sets the command line of the last comparison added (the file's
  * "command", to run it again by hand). 0, -1 out of memory or none. */
 int dx_st_set_command(struct dx_st_list *l, const char *cmd);
@@ -107,8 +104,7 @@ void dx_st_print(FILE *out, const struct dx_st_list *l);
 /* The file for us: tool version, OS, every comparison with both answers
  * (long values shortened as in the lines). NULL out of memory; the caller
  * prints it (cJSON_Print) and frees it. `os` may be NULL. */
-struct cJSON *dx_st_json(const struct dx_st_list *l, const char *tool_version,
-			 struct cJSON *os);
+struct cJSON *dx_st_json(const struct dx_st_list *l, const char *tool_version, struct cJSON *os);
 
 /* 0 every compared item agrees, 1 at least one DIFFER (mdediag's exit
  * status for selftest). */

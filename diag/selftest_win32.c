@@ -40,14 +40,14 @@
 /* ---- running a tool ------------------------------------------------------ */
 
 struct tool_run {
-	int ran;            /* the process started */
+	int ran; /* the process started */
 	int timed_out;
 	DWORD exit_code;
-	char *out;          /* UTF-8, NUL-terminated (never NULL after run_tool) */
+	char *out; /* UTF-8, NUL-terminated (never NULL after run_tool) */
 	size_t len;
 	int truncated;
-	char cmd[600];      /* the command line, UTF-8, for the report */
-	char why[300];      /* !ran or timed out: why */
+	char cmd[600]; /* the command line, UTF-8, for the report */
+	char why[300]; /* !ran or timed out: why */
 };
 
 struct reader {
@@ -98,7 +98,8 @@ static char *decode(const char *b, size_t n)
 		 * cut at its first NUL) */
 		w = (const wchar_t *)b;
 		wn = (int)(n / 2);
-	} else if (n == 0 || MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, b, (int)n, NULL, 0) > 0) {
+	} else if (n == 0 ||
+		   MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, b, (int)n, NULL, 0) > 0) {
 		char *s = malloc(n + 1);
 		if (s) {
 			memcpy(s, b, n);
@@ -182,7 +183,7 @@ static void run_tool(const wchar_t *exe, const wchar_t *args, struct tool_run *r
 	wr = NULL;
 	th = CreateThread(NULL, 0, read_all, &rd, 0, NULL);
 	if (!th)
-		read_all(&rd);	/* no thread: read inline (the tool is bounded anyway) */
+		read_all(&rd); /* no thread: read inline (the tool is bounded anyway) */
 	if (WaitForSingleObject(pi.hProcess, TOOL_TIMEOUT_MS) == WAIT_TIMEOUT) {
 		TerminateProcess(pi.hProcess, 1);
 		WaitForSingleObject(pi.hProcess, 2000);
@@ -218,7 +219,7 @@ done:
 		if (r->out)
 			r->out[0] = '\0';
 		else
-			abort();	/* one byte: nothing sensible left to do */
+			abort(); /* one byte: nothing sensible left to do */
 	}
 	r->len = strlen(r->out);
 	return;
@@ -331,7 +332,9 @@ static void quote_arg(const char *s, char *out, size_t outsz)
 /* ---- registry ------------------------------------------------------------- */
 
 /* The values the diagnosis reads, from the checks (checks.h's keys). */
-static const struct { const char *key, *name; } reg_values[] = {
+static const struct {
+	const char *key, *name;
+} reg_values[] = {
 	{DX_KEY_ATP_STATUS, "OnboardingState"},
 	{DX_KEY_ATP_STATUS, "OrgID"},
 	{DX_KEY_ATP, "SenseId"},
@@ -393,7 +396,7 @@ static int compare_reg(struct dx_st_list *l, const struct dx_platform *p, const 
 	quote_arg(name, qn, sizeof qn);
 	if (name[0])
 		snprintf(args, sizeof args, "query %s /v %s /reg:64", qk, qn);
-	else	/* the default value: /ve, printed under a translated name */
+	else /* the default value: /ve, printed under a translated name */
 		snprintf(args, sizeof args, "query %s /ve /reg:64", qk);
 	wchar_t *wargs = wide(args);
 	if (!wargs)
@@ -414,10 +417,11 @@ static int compare_reg(struct dx_st_list *l, const struct dx_platform *p, const 
 		char line[200];
 		first_line(&r, line, sizeof line);
 		snprintf(theirs, VAL_MAX + 32, "no value (exit 1: %s)", line);
-		rc = dx_st_add(l, "registry", what, s == DX_OK ? DX_ST_DIFFER : DX_ST_AGREE,
-			       ours, theirs, tool, NULL);
+		rc = dx_st_add(l, "registry", what, s == DX_OK ? DX_ST_DIFFER : DX_ST_AGREE, ours,
+			       theirs, tool, NULL);
 	} else {
-		rc = no_answer(l, "registry", what, ours, &r, "reg.exe printed no line for the value");
+		rc = no_answer(l, "registry", what, ours, &r,
+			       "reg.exe printed no line for the value");
 	}
 	if (!rc)
 		rc = dx_st_set_command(l, r.cmd);
@@ -445,7 +449,8 @@ static int compare_service(struct dx_st_list *l, const struct dx_platform *p, co
 		snprintf(what, sizeof what, "%s %s", name, qc ? "start type" : "state");
 		if (s == DX_OK)
 			snprintf(ours, sizeof ours, "%s",
-				 qc ? dx_svc_start_name(svc.start_type) : dx_svc_state_name(svc.state));
+				 qc ? dx_svc_start_name(svc.start_type)
+				    : dx_svc_state_name(svc.state));
 		else
 			snprintf(ours, sizeof ours, "%s", s == DX_NOT_FOUND ? "absent" : e.text);
 		snprintf(args, sizeof args, "%s %s", qc ? "qc" : "query", name);
@@ -458,18 +463,21 @@ static int compare_service(struct dx_st_list *l, const struct dx_platform *p, co
 		int rc;
 		int n = tool_ok(&r) ? (qc ? dx_st_sc_start(r.out) : dx_st_sc_state(r.out)) : -1;
 		if (!tool_ok(&r)) {
-			rc = dx_st_add(l, "service", what, DX_ST_NOT_COMPARED, ours, "", r.cmd, r.why);
+			rc = dx_st_add(l, "service", what, DX_ST_NOT_COMPARED, ours, "", r.cmd,
+				       r.why);
 		} else if (n >= 0) {
 			snprintf(theirs, sizeof theirs, "%s",
 				 qc ? dx_svc_start_name(n) : dx_svc_state_name(n));
 			rc = dx_st_compare(l, "service", what, ours, theirs, "sc.exe");
 		} else if (r.exit_code == DX_ERROR_SERVICE_DOES_NOT_EXIST) {
 			/* sc.exe exits with the Win32 error: 1060, no such service */
-			rc = dx_st_add(l, "service", what, s == DX_NOT_FOUND ? DX_ST_AGREE : DX_ST_DIFFER,
-				       ours, "absent", "sc.exe", NULL);
+			rc = dx_st_add(l, "service", what,
+				       s == DX_NOT_FOUND ? DX_ST_AGREE : DX_ST_DIFFER, ours,
+				       "absent", "sc.exe", NULL);
 		} else {
 			rc = no_answer(l, "service", what, ours, &r,
-				       qc ? "sc.exe qc printed no START_TYPE" : "sc.exe query printed no STATE");
+				       qc ? "sc.exe qc printed no START_TYPE"
+					  : "sc.exe query printed no STATE");
 		}
 		if (!rc)
 			rc = dx_st_set_command(l, r.cmd);
@@ -500,7 +508,8 @@ static void service_exe(const struct dx_platform *p, const char *svc_name, const
 			const char *x = strstr(s, ".exe");
 			if (!x)
 				x = strstr(s, ".EXE");
-			snprintf(path, sizeof path, "%.*s", x ? (int)(x - s + 4) : (int)strlen(s), s);
+			snprintf(path, sizeof path, "%.*s", x ? (int)(x - s + 4) : (int)strlen(s),
+				 s);
 		}
 	} else {
 		snprintf(path, sizeof path, "%s", dflt);
@@ -541,7 +550,8 @@ static int compare_file(struct dx_st_list *l, const struct dx_platform *p, const
 		 "-NoProfile -NonInteractive -Command \"$p='%s'; if (Test-Path -LiteralPath $p) "
 		 "{ $v=(Get-Item -LiteralPath $p).VersionInfo; '{0}.{1}.{2}.{3}|{4}' -f "
 		 "$v.FileMajorPart,$v.FileMinorPart,$v.FileBuildPart,$v.FilePrivatePart,"
-		 "$v.FileVersion } else { 'absent|' }\"", q);
+		 "$v.FileVersion } else { 'absent|' }\"",
+		 q);
 	wchar_t *wargs = wide(args);
 	if (!wargs)
 		return -1;
@@ -577,7 +587,8 @@ static int compare_events(struct dx_st_list *l, const struct dx_platform *p, con
 	char what[300], ours[300], theirs[300], why[400], args[600];
 	struct dx_eventlist ev = {0};
 	struct dx_err e = {0};
-	snprintf(what, sizeof what, "%s%s%s", log, provider ? " from " : "", provider ? provider : "");
+	snprintf(what, sizeof what, "%s%s%s", log, provider ? " from " : "",
+		 provider ? provider : "");
 	enum dx_status s = dx_events_query(p, log, provider, 0, 0, 5, &ev, &e);
 	if (s == DX_OK)
 		snprintf(ours, sizeof ours, "%zu events, newest ID %u", ev.count,
@@ -641,15 +652,19 @@ static int compare_elevation(struct dx_st_list *l, const struct dx_platform *p)
 	int w = tool_ok(&r) ? dx_st_whoami_elevated(r.out) : -1;
 	int rc;
 	if (!tool_ok(&r)) {
-		rc = dx_st_add(l, "elevation", "this process", DX_ST_NOT_COMPARED, ours, "", r.cmd, r.why);
+		rc = dx_st_add(l, "elevation", "this process", DX_ST_NOT_COMPARED, ours, "", r.cmd,
+			       r.why);
 	} else if (w >= 0) {
 		rc = dx_st_compare(l, "elevation", "this process", ours,
 				   w ? "elevated" : "not elevated", "whoami /groups");
 	} else {
 		/* its output is not quoted: it may be the user's name */
-		snprintf(why, sizeof why, "whoami /groups listed no mandatory label "
-			 "(S-1-16-...) (exit %lu)", (unsigned long)r.exit_code);
-		rc = dx_st_add(l, "elevation", "this process", DX_ST_NOT_COMPARED, ours, "", r.cmd, why);
+		snprintf(why, sizeof why,
+			 "whoami /groups listed no mandatory label "
+			 "(S-1-16-...) (exit %lu)",
+			 (unsigned long)r.exit_code);
+		rc = dx_st_add(l, "elevation", "this process", DX_ST_NOT_COMPARED, ours, "", r.cmd,
+			       why);
 	}
 	if (!rc)
 		rc = dx_st_set_command(l, r.cmd);
@@ -667,7 +682,8 @@ static int compare_codepage(struct dx_st_list *l)
 	if (!cp || !GetConsoleWindow()) {
 		/* chcp asks the console; without one there is nothing to ask */
 		return dx_st_add(l, "codepage", "console output", DX_ST_NOT_COMPARED, ours, "",
-				 "cmd.exe /d /c chcp", "mdediag has no console (output redirected "
+				 "cmd.exe /d /c chcp",
+				 "mdediag has no console (output redirected "
 				 "from a service or a job without a console)");
 	}
 	struct tool_run r;
@@ -675,12 +691,14 @@ static int compare_codepage(struct dx_st_list *l)
 	int n = tool_ok(&r) ? dx_st_chcp_parse(r.out) : -1;
 	int rc;
 	if (!tool_ok(&r)) {
-		rc = dx_st_add(l, "codepage", "console output", DX_ST_NOT_COMPARED, ours, "", r.cmd, r.why);
+		rc = dx_st_add(l, "codepage", "console output", DX_ST_NOT_COMPARED, ours, "", r.cmd,
+			       r.why);
 	} else if (n > 0) {
 		snprintf(theirs, sizeof theirs, "%d", n);
 		rc = dx_st_compare(l, "codepage", "console output", ours, theirs, "chcp");
 	} else {
-		rc = no_answer(l, "codepage", "console output", ours, &r, "chcp printed no code page");
+		rc = no_answer(l, "codepage", "console output", ours, &r,
+			       "chcp printed no code page");
 	}
 	if (!rc)
 		rc = dx_st_set_command(l, r.cmd);
@@ -705,24 +723,28 @@ static int compare_winhttp(struct dx_st_list *l, const struct dx_platform *p)
 	} else if (s == DX_NOT_FOUND) {
 		snprintf(ours, sizeof ours, "direct access");
 	} else {
-		snprintf(ours, sizeof ours, "%s", s == DX_OK ? "WinHttpSettings is not REG_BINARY" : e.text);
+		snprintf(ours, sizeof ours, "%s",
+			 s == DX_OK ? "WinHttpSettings is not REG_BINARY" : e.text);
 	}
 	dx_regval_free(&v);
 	wchar_t exe[MAX_PATH + 32];
 	tool_path(L"netsh.exe", exe, MAX_PATH + 32);
 	struct tool_run r;
 	run_tool(exe, L"winhttp show proxy", &r);
-	int n = tool_ok(&r) ? dx_st_netsh_proxy(r.out, proxy, sizeof proxy, bypass, sizeof bypass) : -1;
+	int n = tool_ok(&r) ? dx_st_netsh_proxy(r.out, proxy, sizeof proxy, bypass, sizeof bypass)
+			    : -1;
 	int rc;
 	if (!tool_ok(&r)) {
-		rc = dx_st_add(l, "proxy", "WinHTTP proxy", DX_ST_NOT_COMPARED, ours, "", r.cmd, r.why);
+		rc = dx_st_add(l, "proxy", "WinHTTP proxy", DX_ST_NOT_COMPARED, ours, "", r.cmd,
+			       r.why);
 	} else if (n >= 0) {
 		if (n)
 			snprintf(theirs, sizeof theirs, "proxy %s, bypass %s", proxy,
 				 bypass[0] ? bypass : "(none)");
 		else
 			snprintf(theirs, sizeof theirs, "direct access");
-		rc = dx_st_compare(l, "proxy", "WinHTTP proxy", ours, theirs, "netsh winhttp show proxy");
+		rc = dx_st_compare(l, "proxy", "WinHTTP proxy", ours, theirs,
+				   "netsh winhttp show proxy");
 	} else {
 		rc = no_answer(l, "proxy", "WinHTTP proxy", ours, &r,
 			       "netsh printed no WinHTTP proxy settings");
@@ -768,8 +790,8 @@ static int winhttp_autodetect(const char *url, char *out, size_t outsz, DWORD *c
 		while (*q) {
 			size_t n = strcspn(q, "; \t");
 			if (n && k < outsz)
-				k += (size_t)snprintf(out + k, outsz - k, "%sPROXY %.*s", k ? "; " : "",
-						      (int)n, q);
+				k += (size_t)snprintf(out + k, outsz - k, "%sPROXY %.*s",
+						      k ? "; " : "", (int)n, q);
 			q += n;
 			if (*q)
 				q++;
@@ -814,7 +836,8 @@ static int compare_pac(struct dx_st_list *l, const struct dx_platform *p)
 	if (s != DX_OK) {
 		char why[400];
 		snprintf(why, sizeof why, "WPAD found no PAC script, nothing to run (%s)", e.text);
-		return dx_st_add(l, "pac", "WPAD PAC answer", DX_ST_NOT_COMPARED, "", "", tool, why);
+		return dx_st_add(l, "pac", "WPAD PAC answer", DX_ST_NOT_COMPARED, "", "", tool,
+				 why);
 	}
 	for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
 		char what[1200], ours[1024], theirs[1024];
@@ -853,7 +876,8 @@ static cJSON *os_json(const struct dx_platform *p)
 		cJSON_AddNumberToObject(o, "UBR", ubr);
 	typedef const char *(*wine_version_fn)(void);
 	HMODULE nt = GetModuleHandleW(L"ntdll.dll");
-	wine_version_fn wv = nt ? (wine_version_fn)(void (*)(void))GetProcAddress(nt, "wine_get_version") : NULL;
+	wine_version_fn wv =
+		nt ? (wine_version_fn)(void (*)(void))GetProcAddress(nt, "wine_get_version") : NULL;
 	if (wv)
 		cJSON_AddStringToObject(o, "wine", wv());
 	BOOL wow = FALSE;
@@ -933,7 +957,7 @@ int dx_selftest_collect(struct dx_st_list *l, cJSON **os, char *err, size_t errs
 	*os = os_json(&p);
 	char rerr[300] = "";
 	cJSON *fx = checks_read(rerr, sizeof rerr), *seen = cJSON_CreateObject(), *it, *v;
-	cJSON *fx_reg = cJSON_GetObjectItem(fx, "registry");	/* NULL when fx is */
+	cJSON *fx_reg = cJSON_GetObjectItem(fx, "registry"); /* NULL when fx is */
 	cJSON *fx_svc = cJSON_GetObjectItem(fx, "services");
 	cJSON *fx_files = cJSON_GetObjectItem(fx, "files");
 	int rc = seen ? 0 : -1;
@@ -943,8 +967,10 @@ int dx_selftest_collect(struct dx_st_list *l, cJSON **os, char *err, size_t errs
 	for (size_t i = 0; !rc && i < sizeof reg_values / sizeof reg_values[0]; i++)
 		if (!already(seen, reg_values[i].key, reg_values[i].name))
 			rc = compare_reg(l, &p, reg_values[i].key, reg_values[i].name);
-	cJSON_ArrayForEach(it, fx_reg) {
-		cJSON_ArrayForEach(v, it) {
+	cJSON_ArrayForEach(it, fx_reg)
+	{
+		cJSON_ArrayForEach(v, it)
+		{
 			if (!rc && !already(seen, it->string, v->string))
 				rc = compare_reg(l, &p, it->string, v->string);
 		}
@@ -954,24 +980,28 @@ int dx_selftest_collect(struct dx_st_list *l, cJSON **os, char *err, size_t errs
 	for (size_t i = 0; !rc && i < sizeof services / sizeof services[0]; i++)
 		if (!already(seen, "service", services[i]))
 			rc = compare_service(l, &p, services[i]);
-	cJSON_ArrayForEach(it, fx_svc) {
+	cJSON_ArrayForEach(it, fx_svc)
+	{
 		if (!rc && !already(seen, "service", it->string))
 			rc = compare_service(l, &p, it->string);
 	}
 	char path[600];
 	if (!rc) {
-		service_exe(&p, "Sense", "%ProgramFiles%\\Windows Defender Advanced Threat "
-			    "Protection\\MsSense.exe", path, sizeof path);
-		if (!already(seen, "file", path))
-			rc = compare_file(l, &p, path);
-	}
-	if (!rc) {
-		service_exe(&p, "WinDefend", "%ProgramFiles%\\Windows Defender\\MsMpEng.exe",
+		service_exe(&p, "Sense",
+			    "%ProgramFiles%\\Windows Defender Advanced Threat "
+			    "Protection\\MsSense.exe",
 			    path, sizeof path);
 		if (!already(seen, "file", path))
 			rc = compare_file(l, &p, path);
 	}
-	cJSON_ArrayForEach(it, fx_files) {
+	if (!rc) {
+		service_exe(&p, "WinDefend", "%ProgramFiles%\\Windows Defender\\MsMpEng.exe", path,
+			    sizeof path);
+		if (!already(seen, "file", path))
+			rc = compare_file(l, &p, path);
+	}
+	cJSON_ArrayForEach(it, fx_files)
+	{
 		/* files whose version the checks read */
 		if (!rc && cJSON_GetObjectItem(it, "version") && !already(seen, "file", it->string))
 			rc = compare_file(l, &p, it->string);

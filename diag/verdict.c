@@ -46,8 +46,8 @@ enum dx_rule dx_verdict_rule(const struct dx_ctx *c, const struct dx_finding **n
 		const struct dx_finding *f = &c->findings.items[i];
 		if (strcmp(f->id, "verdict") == 0 || strcmp(f->id, "reonboard.plan") == 0)
 			continue;
-		int is_cause = dx_outcome(f) == DX_FOUND &&
-			(f->severity == DX_SEV_ERROR || strcmp(f->id, "os.out-of-scope") == 0);
+		int is_cause = dx_outcome(f) == DX_FOUND && (f->severity == DX_SEV_ERROR ||
+							     strcmp(f->id, "os.out-of-scope") == 0);
 		if (is_cause && before(f, cause))
 			cause = f;
 		if (dx_outcome(f) == DX_UNDETERMINED && explains(f) && before(f, undetermined))
@@ -58,8 +58,10 @@ enum dx_rule dx_verdict_rule(const struct dx_ctx *c, const struct dx_finding **n
 		return DX_RULE_CAUSE;
 	const struct dx_facts *d = &c->facts;
 	if (d->sense_exists == 1 && d->sense_state && d->sense_state != DX_SVC_RUNNING) {
-		*named = dx_find(&c->findings, d->sense_state == DX_SVC_STOPPED ||
-				 d->sense_state == DX_SVC_PAUSED ? "sense.stopped" : "sense.pending");
+		*named = dx_find(&c->findings,
+				 d->sense_state == DX_SVC_STOPPED || d->sense_state == DX_SVC_PAUSED
+					 ? "sense.stopped"
+					 : "sense.pending");
 		return DX_RULE_SENSE_NOT_RUNNING;
 	}
 	if (undetermined) {

@@ -4,7 +4,7 @@
 #include "hx_checks.h"
 #include "hx_proc.h"
 
-#define HX_LIST_MAX (64u << 10)	/* bytes of --list-checks output read */
+#define HX_LIST_MAX (64u << 10) /* bytes of --list-checks output read */
 
 int hx_idlist_find(const struct hx_idlist *l, const char *id)
 {
@@ -70,8 +70,8 @@ int hx_checks_parse(const char *text, struct hx_idlist *out, char *err, size_t e
 	return 0;
 }
 
-int hx_checks_from_diag(const char *diag, int wine, long long deadline_ms,
-			struct hx_idlist *out, char *err, size_t errsz)
+int hx_checks_from_diag(const char *diag, int wine, long long deadline_ms, struct hx_idlist *out,
+			char *err, size_t errsz)
 {
 	char *argv[4], why[512];
 	int n = 0;

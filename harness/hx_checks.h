@@ -26,8 +26,8 @@ int hx_checks_parse(const char *text, struct hx_idlist *out, char *err, size_t e
 /* Runs `[wine] diag --list-checks` (killed past deadline_ms on the
  * hx_now_ms clock) and parses its output. Returns 0, or -1 with the reason
  * in err (it could not start, timed out, exited non-zero, bad output). */
-int hx_checks_from_diag(const char *diag, int wine, long long deadline_ms,
-			struct hx_idlist *out, char *err, size_t errsz);
+int hx_checks_from_diag(const char *diag, int wine, long long deadline_ms, struct hx_idlist *out,
+			char *err, size_t errsz);
 
 /* Index of id in the list, -1 when absent. */
 int hx_idlist_find(const struct hx_idlist *l, const char *id);

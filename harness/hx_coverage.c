@@ -4,7 +4,7 @@
 #include "hx_json.h"
 #include "hx_match.h"
 
-#define HX_TABLE_NAMES 3	/* scenario names shown per ID */
+#define HX_TABLE_NAMES 3 /* scenario names shown per ID */
 
 static int produces(const struct hx_scenario *s, const char *id)
 {
@@ -13,8 +13,8 @@ static int produces(const struct hx_scenario *s, const char *id)
 	return strcmp(id, "verdict") == 0 || hx_report_has(s->report, id);
 }
 
-size_t hx_coverage_print(FILE *f, const struct hx_idlist *ids,
-			 struct hx_scenario *const *sc, size_t n)
+size_t hx_coverage_print(FILE *f, const struct hx_idlist *ids, struct hx_scenario *const *sc,
+			 size_t n)
 {
 	size_t uncovered = 0, width = 0;
 	for (size_t i = 0; i < ids->n; i++)
@@ -47,8 +47,8 @@ size_t hx_coverage_print(FILE *f, const struct hx_idlist *ids,
 	return uncovered;
 }
 
-int hx_coverage_json(const char *path, const struct hx_idlist *ids,
-		     struct hx_scenario *const *sc, size_t n, char *err, size_t errsz)
+int hx_coverage_json(const char *path, const struct hx_idlist *ids, struct hx_scenario *const *sc,
+		     size_t n, char *err, size_t errsz)
 {
 	cJSON *root = cJSON_CreateObject();
 	if (!root) {

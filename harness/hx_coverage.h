@@ -11,11 +11,11 @@
 
 /* Prints the table (one line per check ID). Returns the number of IDs
  * without a passing scenario. */
-size_t hx_coverage_print(FILE *f, const struct hx_idlist *ids,
-			 struct hx_scenario *const *sc, size_t n);
+size_t hx_coverage_print(FILE *f, const struct hx_idlist *ids, struct hx_scenario *const *sc,
+			 size_t n);
 
 /* Writes {"check.id": ["scenario", ...]} for every check ID. 0 or -1. */
-int hx_coverage_json(const char *path, const struct hx_idlist *ids,
-		     struct hx_scenario *const *sc, size_t n, char *err, size_t errsz);
+int hx_coverage_json(const char *path, const struct hx_idlist *ids, struct hx_scenario *const *sc,
+		     size_t n, char *err, size_t errsz);
 
 #endif

@@ -203,7 +203,8 @@ static size_t walk(struct spans *s, const cJSON *node, size_t i)
 		int obj = t[i] == '{';
 		i++;
 		const cJSON *c;
-		cJSON_ArrayForEach(c, node) {
+		cJSON_ArrayForEach(c, node)
+		{
 			i = skip_ws(t, i);
 			if (obj) {
 				if (t[i] != '"') {
@@ -305,10 +306,11 @@ static void render(struct out *o, const struct spans *s, const cJSON *nw, const 
 	}
 	int obj = cJSON_IsObject(nw);
 	if ((obj || cJSON_IsArray(nw)) && nw->child) {
-		char used[1024] = {0};	/* old elements already reused */
+		char used[1024] = {0}; /* old elements already reused */
 		put_str(o, obj ? "{\n" : "[\n");
 		const cJSON *c;
-		cJSON_ArrayForEach(c, nw) {
+		cJSON_ArrayForEach(c, nw)
+		{
 			const cJSON *match = NULL;
 			indent(o, depth + 1, unit);
 			if (obj) {
@@ -324,7 +326,8 @@ static void render(struct out *o, const struct spans *s, const cJSON *nw, const 
 			} else if (cJSON_IsArray(old)) {
 				size_t k = 0;
 				const cJSON *e;
-				cJSON_ArrayForEach(e, old) {
+				cJSON_ArrayForEach(e, old)
+				{
 					if (k < sizeof used && !used[k] && hx_json_equal(e, c)) {
 						used[k] = 1;
 						match = e;
@@ -363,7 +366,7 @@ char *hx_json_rewrite(const char *old_text, const cJSON *old, const cJSON *new)
 		const struct span *first = span_of(&s, old->child);
 		size_t i = first ? first->b : 0;
 		while (i > 0 && old_text[i - 1] != '\n')
-			i--;	/* back to the start of the line of the first value */
+			i--; /* back to the start of the line of the first value */
 		size_t w = 0;
 		while (old_text[i + w] == ' ')
 			w++;

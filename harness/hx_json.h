@@ -10,7 +10,6 @@
 /* Largest JSON file the harness reads (scenario, fixture, report). */
 #define HX_JSON_MAX (8u << 20)
 
-
 /* Parses the file at path. Returns NULL with "path: reason" (and the byte
  * offset of a syntax error) in err. The caller frees with cJSON_Delete. */
 cJSON *hx_json_load(const char *path, char *err, size_t errsz);

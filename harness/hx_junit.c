@@ -11,24 +11,28 @@ void hx_xml_escape(FILE *f, const char *s)
 		case '>': fputs("&gt;", f); break;
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&apos;", f); break;
-		case '\t': case '\n': case '\r': fputc(*p, f); break;
-		default:
-			fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+		case '\t':
+		case '\n':
+		case '\r': fputc(*p, f); break;
+		default: fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
 		}
 	}
 }
 
-int hx_junit_write(FILE *f, const char *suite, const struct hx_case *cases,
-		   size_t n, double total_seconds)
+int hx_junit_write(FILE *f, const char *suite, const struct hx_case *cases, size_t n,
+		   double total_seconds)
 {
 	size_t failures = 0;
 	for (size_t i = 0; i < n; i++)
 		failures += cases[i].failure != NULL;
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
-	      "  <testsuite name=\"", f);
+	      "  <testsuite name=\"",
+	      f);
 	hx_xml_escape(f, suite);
-	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" "
-		"time=\"%.3f\">\n", n, failures, total_seconds);
+	fprintf(f,
+		"\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" "
+		"time=\"%.3f\">\n",
+		n, failures, total_seconds);
 	for (size_t i = 0; i < n; i++) {
 		const struct hx_case *c = &cases[i];
 		fputs("    <testcase classname=\"", f);

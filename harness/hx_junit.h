@@ -11,15 +11,15 @@
 struct hx_case {
 	const char *name;
 	double seconds;
-	const char *failure;	/* NULL when the case passed */
-	const char *stderr_text;	/* may be NULL */
+	const char *failure;     /* NULL when the case passed */
+	const char *stderr_text; /* may be NULL */
 };
 
 /* Writes s escaped for use in XML text or a double-quoted attribute. */
 void hx_xml_escape(FILE *f, const char *s);
 
 /* Writes a complete document to f. Returns 0, -1 on a write error. */
-int hx_junit_write(FILE *f, const char *suite, const struct hx_case *cases,
-		   size_t n, double total_seconds);
+int hx_junit_write(FILE *f, const char *suite, const struct hx_case *cases, size_t n,
+		   double total_seconds);
 
 #endif

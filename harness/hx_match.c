@@ -37,7 +37,8 @@ int hx_value_matches(const cJSON *want, const cJSON *have)
 int hx_report_has(const cJSON *report, const char *id)
 {
 	const cJSON *f;
-	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(report, "findings")) {
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(report, "findings"))
+	{
 		const char *fid = cm_jpath_string(f, "id");
 		if (fid && strcmp(fid, id) == 0)
 			return 1;
@@ -45,8 +46,8 @@ int hx_report_has(const cJSON *report, const char *id)
 	return 0;
 }
 
-static int only(const cJSON *o, const char *const allowed[], const char *where,
-		char *why, size_t whysz)
+static int only(const cJSON *o, const char *const allowed[], const char *where, char *why,
+		size_t whysz)
 {
 	const cJSON *m = cm_jpath_unknown(o, allowed);
 	if (!m)
@@ -66,12 +67,14 @@ static void label(const cJSON *want, char *buf, size_t sz)
 		n += (size_t)snprintf(buf + n, sz - n, "/%s", variant);
 	const cJSON *e;
 	int first = 1;
-	cJSON_ArrayForEach(e, ev) {
+	cJSON_ArrayForEach(e, ev)
+	{
 		char v[80];
 		if (n >= sz)
 			break;
 		show(e, v, sizeof v);
-		n += (size_t)snprintf(buf + n, sz - n, "%s%s=%s", first ? " (" : ", ", e->string, v);
+		n += (size_t)snprintf(buf + n, sz - n, "%s%s=%s", first ? " (" : ", ", e->string,
+				      v);
 		first = 0;
 	}
 	if (!first && n < sz)
@@ -100,7 +103,8 @@ static int score(const cJSON *want, const cJSON *have, char *miss, size_t misssz
 	const cJSON *wev = cJSON_GetObjectItemCaseSensitive(want, "evidence");
 	const cJSON *hev = cJSON_GetObjectItemCaseSensitive(have, "evidence");
 	const cJSON *w;
-	cJSON_ArrayForEach(w, wev) {
+	cJSON_ArrayForEach(w, wev)
+	{
 		const cJSON *h = cJSON_GetObjectItemCaseSensitive(hev, w->string);
 		if (hx_value_matches(w, h)) {
 			s++;
@@ -133,11 +137,11 @@ int hx_finding_score(const cJSON *want, const cJSON *have)
 	return score(want, have, miss, sizeof miss);
 }
 
-static int check_finding(const cJSON *want, const cJSON *findings, size_t idx,
-			 char *why, size_t whysz)
+static int check_finding(const cJSON *want, const cJSON *findings, size_t idx, char *why,
+			 size_t whysz)
 {
-	static const char *const allowed[] = {"id", "severity", "variant", "outcome", "reason",
-		"evidence", NULL};
+	static const char *const allowed[] = {"id",     "severity", "variant", "outcome",
+					      "reason", "evidence", NULL};
 	char where[64];
 	snprintf(where, sizeof where, "expect.findings[%zu]", idx);
 	if (!cJSON_IsObject(want)) {
@@ -149,18 +153,25 @@ static int check_finding(const cJSON *want, const cJSON *findings, size_t idx,
 	const char *id = cm_jpath_string(want, "id");
 	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(want, "evidence");
 	if (!id || (ev && !cJSON_IsObject(ev)) ||
-	    (cJSON_GetObjectItemCaseSensitive(want, "severity") && !cm_jpath_string(want, "severity")) ||
-	    (cJSON_GetObjectItemCaseSensitive(want, "variant") && !cm_jpath_string(want, "variant")) ||
-	    (cJSON_GetObjectItemCaseSensitive(want, "outcome") && !cm_jpath_string(want, "outcome")) ||
-	    (cJSON_GetObjectItemCaseSensitive(want, "reason") && !cm_jpath_string(want, "reason"))) {
-		snprintf(why, whysz, "bad expectation: %s: needs \"id\" (string); "
-			 "severity, variant, outcome, reason strings; evidence an object", where);
+	    (cJSON_GetObjectItemCaseSensitive(want, "severity") &&
+	     !cm_jpath_string(want, "severity")) ||
+	    (cJSON_GetObjectItemCaseSensitive(want, "variant") &&
+	     !cm_jpath_string(want, "variant")) ||
+	    (cJSON_GetObjectItemCaseSensitive(want, "outcome") &&
+	     !cm_jpath_string(want, "outcome")) ||
+	    (cJSON_GetObjectItemCaseSensitive(want, "reason") &&
+	     !cm_jpath_string(want, "reason"))) {
+		snprintf(why, whysz,
+			 "bad expectation: %s: needs \"id\" (string); "
+			 "severity, variant, outcome, reason strings; evidence an object",
+			 where);
 		return HX_MATCH_BAD_EXPECT;
 	}
 	int best = -1, candidates = 0;
 	char best_miss[400] = "", miss[400];
 	const cJSON *f;
-	cJSON_ArrayForEach(f, findings) {
+	cJSON_ArrayForEach(f, findings)
+	{
 		const char *fid = cm_jpath_string(f, "id");
 		if (!fid || strcmp(fid, id) != 0)
 			continue;
@@ -180,16 +191,15 @@ static int check_finding(const cJSON *want, const cJSON *findings, size_t idx,
 	else if (candidates == 1)
 		snprintf(why, whysz, "finding %s: %s", lb, best_miss);
 	else
-		snprintf(why, whysz, "finding %s: none of %d %s findings matches; closest: %s",
-			 lb, candidates, id, best_miss);
+		snprintf(why, whysz, "finding %s: none of %d %s findings matches; closest: %s", lb,
+			 candidates, id, best_miss);
 	return HX_MATCH_FAIL;
 }
 
-int hx_match(const cJSON *expect, const cJSON *report, int exit_code,
-	     char *why, size_t whysz)
+int hx_match(const cJSON *expect, const cJSON *report, int exit_code, char *why, size_t whysz)
 {
-	static const char *const allowed[] = {"verdict", "verdict_variant", "verdict_rule",
-		"exit", "findings", "absent", NULL};
+	static const char *const allowed[] = {
+		"verdict", "verdict_variant", "verdict_rule", "exit", "findings", "absent", NULL};
 	if (!cJSON_IsObject(expect)) {
 		snprintf(why, whysz, "bad expectation: expect: expected an object");
 		return HX_MATCH_BAD_EXPECT;
@@ -217,8 +227,11 @@ int hx_match(const cJSON *expect, const cJSON *report, int exit_code,
 		}
 	}
 	/* the verdict's variant and rule (docs/verdict.md), when expected */
-	static const struct { const char *key, *member; } vfields[] = {
-		{"verdict_variant", "variant"}, {"verdict_rule", "rule"},
+	static const struct {
+		const char *key, *member;
+	} vfields[] = {
+		{"verdict_variant", "variant"},
+		{"verdict_rule", "rule"},
 	};
 	for (size_t k = 0; k < sizeof vfields / sizeof vfields[0]; k++) {
 		w = cJSON_GetObjectItemCaseSensitive(expect, vfields[k].key);
@@ -243,7 +256,8 @@ int hx_match(const cJSON *expect, const cJSON *report, int exit_code,
 	}
 	size_t i = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, w) {
+	cJSON_ArrayForEach(e, w)
+	{
 		int rc = check_finding(e, findings, i++, why, whysz);
 		if (rc)
 			return rc;
@@ -253,7 +267,8 @@ int hx_match(const cJSON *expect, const cJSON *report, int exit_code,
 		snprintf(why, whysz, "bad expectation: expect.absent: expected an array");
 		return HX_MATCH_BAD_EXPECT;
 	}
-	cJSON_ArrayForEach(e, w) {
+	cJSON_ArrayForEach(e, w)
+	{
 		if (!cJSON_IsString(e)) {
 			snprintf(why, whysz, "bad expectation: expect.absent: expected strings");
 			return HX_MATCH_BAD_EXPECT;

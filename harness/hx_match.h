@@ -20,8 +20,7 @@ enum { HX_MATCH_OK = 0, HX_MATCH_FAIL = 1, HX_MATCH_BAD_EXPECT = -1 };
 /* Returns HX_MATCH_OK; HX_MATCH_FAIL with the first mismatch, precise and
  * on one line, in why; HX_MATCH_BAD_EXPECT with what is wrong with the
  * expectation itself (unknown member, wrong type) in why. */
-int hx_match(const cJSON *expect, const cJSON *report, int exit_code,
-	     char *why, size_t whysz);
+int hx_match(const cJSON *expect, const cJSON *report, int exit_code, char *why, size_t whysz);
 
 /* Subset comparison of one evidence value: 1 when `want` is satisfied by
  * `have` (see above). */

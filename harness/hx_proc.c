@@ -52,8 +52,8 @@ long long hx_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int hx_proc_start(struct hx_proc *p, char *const argv[], size_t out_max,
-		  size_t err_max, char *err, size_t errsz)
+int hx_proc_start(struct hx_proc *p, char *const argv[], size_t out_max, size_t err_max, char *err,
+		  size_t errsz)
 {
 	int out[2] = {-1, -1}, er[2] = {-1, -1}, ex[2] = {-1, -1};
 	memset(p, 0, sizeof *p);
@@ -80,7 +80,7 @@ int hx_proc_start(struct hx_proc *p, char *const argv[], size_t out_max,
 			goto child_fail;
 		signal(SIGPIPE, SIG_DFL);
 		execvp(argv[0], argv);
-child_fail:
+	child_fail:
 		e = errno;
 		if (write(ex[1], &e, sizeof e) < 0)
 			_exit(127);
@@ -108,9 +108,12 @@ child_fail:
 	return 0;
 fail:
 	for (int i = 0; i < 2; i++) {
-		if (out[i] >= 0) close(out[i]);
-		if (er[i] >= 0) close(er[i]);
-		if (ex[i] >= 0) close(ex[i]);
+		if (out[i] >= 0)
+			close(out[i]);
+		if (er[i] >= 0)
+			close(er[i]);
+		if (ex[i] >= 0)
+			close(ex[i]);
 	}
 	return -1;
 }

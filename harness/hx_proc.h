@@ -28,11 +28,11 @@ int hx_buf_append(struct hx_buf *b, const char *p, size_t n);
 void hx_buf_free(struct hx_buf *b);
 
 struct hx_proc {
-	pid_t pid;		/* also the process group id; 0 once reaped */
-	int out_fd, err_fd;	/* read ends, -1 once closed */
+	pid_t pid;          /* also the process group id; 0 once reaped */
+	int out_fd, err_fd; /* read ends, -1 once closed */
 	struct hx_buf out, err;
-	int status;		/* waitpid status once reaped */
-	int timed_out;		/* set when a deadline forced a kill */
+	int status;    /* waitpid status once reaped */
+	int timed_out; /* set when a deadline forced a kill */
 };
 
 /* Milliseconds on the monotonic clock. */
@@ -42,8 +42,8 @@ long long hx_now_ms(void);
  * stderr captured (bounded by out_max / err_max bytes). Returns 0, or -1
  * with the reason in err. The caller must end it with hx_proc_wait or
  * hx_proc_stop. */
-int hx_proc_start(struct hx_proc *p, char *const argv[], size_t out_max,
-		  size_t err_max, char *err, size_t errsz);
+int hx_proc_start(struct hx_proc *p, char *const argv[], size_t out_max, size_t err_max, char *err,
+		  size_t errsz);
 
 /* Reads stdout until it holds a complete first line or until the deadline.
  * Returns 0 when a line is there (p->out.data holds at least it), -1 on

@@ -23,17 +23,16 @@ static int string_array(const cJSON *j)
 	const cJSON *e;
 	if (!cJSON_IsArray(j))
 		return 0;
-	cJSON_ArrayForEach(e, j)
-		if (!cJSON_IsString(e))
-			return 0;
+	cJSON_ArrayForEach(e, j) if (!cJSON_IsString(e)) return 0;
 	return 1;
 }
 
-int hx_scenario_load(struct hx_scenario *sc, const char *dir, const char *name,
-		     char *err, size_t errsz)
+int hx_scenario_load(struct hx_scenario *sc, const char *dir, const char *name, char *err,
+		     size_t errsz)
 {
-	static const char *const allowed[] = {"$comment", "branch", "fixture",
-		"overrides", "cloud", "connect_to", "mdediag_args", "net_timeout", "expect", NULL};
+	static const char *const allowed[] = {
+		"$comment",   "branch",       "fixture",     "overrides", "cloud",
+		"connect_to", "mdediag_args", "net_timeout", "expect",    NULL};
 	char path[PATH_MAX + 32];
 	memset(sc, 0, sizeof *sc);
 	sc->exit_code = -1;
@@ -168,7 +167,9 @@ int hx_expand_rule(const char *rule, const cJSON *ports, char *out, size_t outsz
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-	(void)st; (void)flag; (void)ftw;
+	(void)st;
+	(void)flag;
+	(void)ftw;
 	remove(path);
 	return 0;
 }
@@ -219,7 +220,7 @@ static int start_cloud(struct hx_scenario *sc, const struct hx_opts *o, struct r
 		return -1;
 	}
 	char *argv[] = {(char *)o->mockcloud, "--config", r->cloudcfg, "--seed", "1",
-		"--ca-dir", r->cadir, NULL};
+			"--ca-dir",           r->cadir,   NULL};
 	if (hx_proc_start(&r->cloud, argv, 64 << 10, HX_STDERR_MAX, err, sizeof err)) {
 		snprintf(sc->why, sizeof sc->why, "mockcloud: %s", err);
 		return -1;
@@ -238,24 +239,28 @@ static int start_cloud(struct hx_scenario *sc, const struct hx_opts *o, struct r
 	const cJSON *ca = cJSON_GetObjectItemCaseSensitive(r->ports, "ca");
 	const cJSON *ct = cJSON_GetObjectItemCaseSensitive(r->ports, "connect_to");
 	if (!cJSON_IsString(ca) || !string_array(ct)) {
-		snprintf(sc->why, sizeof sc->why, "mockcloud's ports line lacks ca/connect_to: %.200s",
-			 r->cloud.out.data);
+		snprintf(sc->why, sizeof sc->why,
+			 "mockcloud's ports line lacks ca/connect_to: %.200s", r->cloud.out.data);
 		return -1;
 	}
 	/* Scenario rules first: curl's --connect-to uses the first match. */
 	const cJSON *extra = cJSON_GetObjectItemCaseSensitive(sc->json, "connect_to");
 	const cJSON *e;
-	cJSON_ArrayForEach(e, extra) {
+	cJSON_ArrayForEach(e, extra)
+	{
 		if (r->nrules == HX_MAX_ARGS / 4 ||
 		    hx_expand_rule(e->valuestring, r->ports, r->rules[r->nrules],
 				   sizeof r->rules[0])) {
-			snprintf(sc->why, sizeof sc->why, "connect_to rule \"%s\": unknown placeholder "
-				 "or too many rules", e->valuestring);
+			snprintf(sc->why, sizeof sc->why,
+				 "connect_to rule \"%s\": unknown placeholder "
+				 "or too many rules",
+				 e->valuestring);
 			return -1;
 		}
 		r->nrules++;
 	}
-	cJSON_ArrayForEach(e, ct) {
+	cJSON_ArrayForEach(e, ct)
+	{
 		if (r->nrules == HX_MAX_ARGS / 4) {
 			snprintf(sc->why, sizeof sc->why, "too many connect-to rules");
 			return -1;
@@ -284,8 +289,7 @@ static void keep_output(const struct run *r)
 
 /* --report-dir: the JSON report as mdediag wrote it, for other tools (the
  * report tests render every scenario's report in every format). */
-static void save_report(struct hx_scenario *sc, const struct hx_opts *o,
-			const struct run *r)
+static void save_report(struct hx_scenario *sc, const struct hx_opts *o, const struct run *r)
 {
 	char path[PATH_MAX + HX_NAME_MAX + 8];
 	snprintf(path, sizeof path, "%s/%s.json", o->report_dir, sc->name);
@@ -295,9 +299,8 @@ static void save_report(struct hx_scenario *sc, const struct hx_opts *o,
 		ok = fwrite(r->diag.out.data, 1, r->diag.out.len, f) == r->diag.out.len;
 	if (f && fclose(f))
 		ok = 0;
-	if (!ok)	/* a report asked for and not written fails the scenario */
-		snprintf(sc->why, sizeof sc->why, "cannot write %.900s: %s", path,
-			 strerror(errno));
+	if (!ok) /* a report asked for and not written fails the scenario */
+		snprintf(sc->why, sizeof sc->why, "cannot write %.900s: %s", path, strerror(errno));
 }
 
 /* The scenario's network options (mock cloud or --no-network) and its
@@ -332,7 +335,8 @@ static void scenario_args(struct hx_scenario *sc, const struct hx_opts *o, struc
 extra:;
 	const cJSON *e;
 	int k = 0;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sc->json, "mdediag_args")) {
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sc->json, "mdediag_args"))
+	{
 		if (n >= HX_MAX_ARGS - 1 || k == HX_MAX_EXTRA)
 			break;
 		/* "{scenario_dir}" lets a scenario pass its own data files. */
@@ -364,8 +368,7 @@ static int spawn_wait(const struct hx_scenario *sc, struct hx_proc *p, char **ar
 			return -1;
 		if (hx_proc_wait(p, deadline, also))
 			return -2;
-		if (strcmp(argv[0], "wine") != 0 || attempt > 0 || p->out.len > 0 ||
-		    p->err.len > 0)
+		if (strcmp(argv[0], "wine") != 0 || attempt > 0 || p->out.len > 0 || p->err.len > 0)
 			return 0;
 		fprintf(stderr, "harness: %s: wine %s printed nothing (exit %d): once more\n",
 			sc->name, argv[1], hx_proc_exit_code(p));
@@ -393,8 +396,8 @@ static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run
 			fprintf(stderr, " %s", argv[i]);
 		fputc('\n', stderr);
 	}
-	int w = spawn_wait(sc, &r->diag, argv, deadline, r->cloud_started ? &r->cloud : NULL,
-			   err, sizeof err);
+	int w = spawn_wait(sc, &r->diag, argv, deadline, r->cloud_started ? &r->cloud : NULL, err,
+			   sizeof err);
 	if (w == -1) {
 		snprintf(sc->why, sizeof sc->why, "%s", err);
 		return;
@@ -430,15 +433,15 @@ static void run_diag(struct hx_scenario *sc, const struct hx_opts *o, struct run
 
 /* Same finding (id, severity, title) with the same evidence, timings
  * aside; "" or the first difference. */
-static void compare(const cJSON *live, const cJSON *replay, int evidence, char *why,
-		    size_t whysz)
+static void compare(const cJSON *live, const cJSON *replay, int evidence, char *why, size_t whysz)
 {
 	const cJSON *fa = cJSON_GetObjectItemCaseSensitive(live, "findings");
 	const cJSON *fb = cJSON_GetObjectItemCaseSensitive(replay, "findings");
 	const cJSON *a, *b = fb ? fb->child : NULL;
 	int i = 0;
 	why[0] = 0;
-	cJSON_ArrayForEach(a, fa) {
+	cJSON_ArrayForEach(a, fa)
+	{
 		static const char *const keys[] = {"id", "severity", "title"};
 		const cJSON *ea, *eb, *x;
 		if (!b) {
@@ -447,7 +450,8 @@ static void compare(const cJSON *live, const cJSON *replay, int evidence, char *
 			return;
 		}
 		for (int k = 0; k < 3; k++) {
-			const char *va = cm_jpath_string(a, keys[k]), *vb = cm_jpath_string(b, keys[k]);
+			const char *va = cm_jpath_string(a, keys[k]),
+				   *vb = cm_jpath_string(b, keys[k]);
 			if (!va || !vb || strcmp(va, vb)) {
 				snprintf(why, whysz, "finding %d %s: live %.200s, replay %.200s", i,
 					 keys[k], va ? va : "-", vb ? vb : "-");
@@ -458,7 +462,8 @@ static void compare(const cJSON *live, const cJSON *replay, int evidence, char *
 		eb = cJSON_GetObjectItemCaseSensitive(b, "evidence");
 		for (int pass = 0; evidence && pass < 2; pass++) {
 			const cJSON *src = pass ? eb : ea, *dst = pass ? ea : eb;
-			cJSON_ArrayForEach(x, src) {
+			cJSON_ArrayForEach(x, src)
+			{
 				size_t l = strlen(x->string);
 				const cJSON *y = cJSON_GetObjectItemCaseSensitive(dst, x->string);
 				if (l > 3 && strcmp(x->string + l - 3, "_ms") == 0)
@@ -466,9 +471,11 @@ static void compare(const cJSON *live, const cJSON *replay, int evidence, char *
 				if (!y || !cJSON_Compare(x, y, 1)) {
 					char *vx = cJSON_PrintUnformatted(x);
 					char *vy = y ? cJSON_PrintUnformatted(y) : NULL;
-					snprintf(why, whysz, "%s evidence %s: live %.150s, replay %.150s",
+					snprintf(why, whysz,
+						 "%s evidence %s: live %.150s, replay %.150s",
 						 cm_jpath_string(a, "id"), x->string,
-						 pass ? (vy ? vy : "-") : vx, pass ? vx : (vy ? vy : "-"));
+						 pass ? (vy ? vy : "-") : vx,
+						 pass ? vx : (vy ? vy : "-"));
 					free(vx);
 					free(vy);
 					return;
@@ -520,8 +527,8 @@ static int run_to_end(struct hx_scenario *sc, struct hx_proc *p, char **argv, co
  * `red`, or NULL. */
 static const char *leaked(const cJSON *plain, const char *red)
 {
-	static const char *const customer[] = {"contoso", "webgateway", "alice", "tanaka",
-					       "ctsojp", NULL};
+	static const char *const customer[] = {"contoso", "webgateway", "alice",
+					       "tanaka",  "ctsojp",     NULL};
 	static __thread char found[300];
 	const cJSON *h = cJSON_GetObjectItemCaseSensitive(plain, "hostname"), *d;
 	const cJSON *net = cJSON_GetObjectItemCaseSensitive(plain, "network");
@@ -532,8 +539,10 @@ static const char *leaked(const cJSON *plain, const char *red)
 		return h->valuestring;
 	if (strstr(red, "127.0.0.1"))
 		return "127.0.0.1";
-	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(net, "destinations")) {
-		const char *ph = cm_jpath_string(cJSON_GetObjectItemCaseSensitive(d, "route"), "proxy_host");
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(net, "destinations"))
+	{
+		const char *ph =
+			cm_jpath_string(cJSON_GetObjectItemCaseSensitive(d, "route"), "proxy_host");
 		if (ph && strcasestr(red, ph)) {
 			snprintf(found, sizeof found, "%s", ph);
 			return found;
@@ -576,7 +585,8 @@ static int collect_replay(struct hx_scenario *sc, const struct hx_opts *o, struc
 	if (hx_proc_exit_code(&col) != 0) {
 		char l[300];
 		first_line(col.err.data, l, sizeof l);
-		snprintf(sc->why, sizeof sc->why, "collect: exit %d: %s", hx_proc_exit_code(&col), l);
+		snprintf(sc->why, sizeof sc->why, "collect: exit %d: %s", hx_proc_exit_code(&col),
+			 l);
 		goto out;
 	}
 	snprintf(path, sizeof path, "%s/collected.json", r->tmp);
@@ -602,7 +612,8 @@ static int collect_replay(struct hx_scenario *sc, const struct hx_opts *o, struc
 		cJSON *plain = cJSON_Parse(col.out.data);
 		const char *l = leaked(plain, red.out.data);
 		if (l)
-			snprintf(sc->why, sizeof sc->why, "collect --redact left \"%.200s\" in the file", l);
+			snprintf(sc->why, sizeof sc->why,
+				 "collect --redact left \"%.200s\" in the file", l);
 		cJSON_Delete(plain);
 		if (l)
 			goto out;
@@ -615,7 +626,8 @@ static int collect_replay(struct hx_scenario *sc, const struct hx_opts *o, struc
 	n = 0;
 	argv[n++] = (char *)(o->replay_diag ? o->replay_diag : o->diag);
 	if (o->wine && !o->replay_diag) {
-		snprintf(sc->why, sizeof sc->why, "--collect-replay with --wine needs --replay-diag");
+		snprintf(sc->why, sizeof sc->why,
+			 "--collect-replay with --wine needs --replay-diag");
 		goto out;
 	}
 	argv[n++] = "--fixture";

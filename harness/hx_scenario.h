@@ -19,17 +19,17 @@
 #define HX_NAME_MAX 128
 
 struct hx_opts {
-	const char *diag;	/* mdediag (or mdediag.exe with wine) */
+	const char *diag; /* mdediag (or mdediag.exe with wine) */
 	const char *mockcloud;
-	int wine;		/* run diag through `wine` */
-	double timeout_s;	/* whole scenario deadline */
-	double net_timeout_s;	/* mdediag --timeout, unless the scenario sets its own */
-	double slow;		/* a scenario's own net_timeout is multiplied by it */
-	const char *tmp_root;	/* where the per-scenario directories go */
-	int keep;		/* keep the temp directories (debugging) */
-	const char *report_dir;	/* write DIR/<name>.json reports, or NULL */
+	int wine;               /* run diag through `wine` */
+	double timeout_s;       /* whole scenario deadline */
+	double net_timeout_s;   /* mdediag --timeout, unless the scenario sets its own */
+	double slow;            /* a scenario's own net_timeout is multiplied by it */
+	const char *tmp_root;   /* where the per-scenario directories go */
+	int keep;               /* keep the temp directories (debugging) */
+	const char *report_dir; /* write DIR/<name>.json reports, or NULL */
 	int verbose;
-	int collect_replay;	/* also collect, replay with no network, compare */
+	int collect_replay;      /* also collect, replay with no network, compare */
 	const char *replay_diag; /* native mdediag for the replay (with --wine) */
 };
 
@@ -38,22 +38,22 @@ enum hx_outcome { HX_PENDING, HX_PASS, HX_FAIL };
 struct hx_scenario {
 	char name[HX_NAME_MAX];
 	char dir[PATH_MAX];
-	cJSON *json;		/* scenario.json, owned */
+	cJSON *json; /* scenario.json, owned */
 	/* results of hx_scenario_run */
 	enum hx_outcome outcome;
-	char why[1024];		/* first mismatch or error, one line */
+	char why[1024]; /* first mismatch or error, one line */
 	double seconds;
-	int exit_code;		/* mdediag's, -1 when it did not run */
-	cJSON *report;		/* mdediag's JSON report, owned, may be NULL */
-	char *stderr_text;	/* mdediag's stderr (bounded), owned, may be NULL */
-	char tmpdir[PATH_MAX];	/* set when kept */
-	long collected_bytes;	/* --collect-replay: size of the collected file */
+	int exit_code;         /* mdediag's, -1 when it did not run */
+	cJSON *report;         /* mdediag's JSON report, owned, may be NULL */
+	char *stderr_text;     /* mdediag's stderr (bounded), owned, may be NULL */
+	char tmpdir[PATH_MAX]; /* set when kept */
+	long collected_bytes;  /* --collect-replay: size of the collected file */
 };
 
 /* Loads dir/scenario.json and checks its shape. Returns 0, or -1 with the
  * reason (naming the file and member) in err. */
-int hx_scenario_load(struct hx_scenario *sc, const char *dir, const char *name,
-		     char *err, size_t errsz);
+int hx_scenario_load(struct hx_scenario *sc, const char *dir, const char *name, char *err,
+		     size_t errsz);
 
 /* Runs the scenario and fills the result members. Never fails as a call:
  * problems are a HX_FAIL outcome with the reason in why. */

@@ -8,11 +8,9 @@
 #define HX_UPDATE_MAX_KEYS 3
 
 /* Evidence members that say the most about a finding, in preference order. */
-static const char *const preferred[] = {
-	"host", "result", "issuer", "event_id", "category", "failed", "proxy",
-	"status", "state_name", "edition", "build", "version", "action", "cause",
-	NULL
-};
+static const char *const preferred[] = {"host",   "result",  "issuer", "event_id",   "category",
+					"failed", "proxy",   "status", "state_name", "edition",
+					"build",  "version", "action", "cause",      NULL};
 
 static int is_scalar(const cJSON *j)
 {
@@ -25,7 +23,8 @@ static const cJSON *closest(const cJSON *want, const cJSON *findings)
 {
 	const cJSON *f, *best = NULL;
 	int best_score = -1;
-	cJSON_ArrayForEach(f, findings) {
+	cJSON_ArrayForEach(f, findings)
+	{
 		int s = hx_finding_score(want, f);
 		if (s > best_score)
 			best = f, best_score = s;
@@ -63,14 +62,16 @@ static cJSON *entry_for(const cJSON *f, const cJSON *like)
 		return e;
 	}
 	const cJSON *m;
-	cJSON_ArrayForEach(m, like) {
+	cJSON_ArrayForEach(m, like)
+	{
 		if (strcmp(m->string, "severity") == 0 && sev) {
 			cJSON_AddStringToObject(e, "severity", sev);
 		} else if (strcmp(m->string, "variant") == 0 && variant) {
 			cJSON_AddStringToObject(e, "variant", variant);
 		} else if (strcmp(m->string, "evidence") == 0) {
 			const cJSON *k;
-			cJSON_ArrayForEach(k, m) {
+			cJSON_ArrayForEach(k, m)
+			{
 				const cJSON *have = cJSON_GetObjectItemCaseSensitive(ev, k->string);
 				if (!have)
 					continue;
@@ -87,20 +88,18 @@ static cJSON *entry_for(const cJSON *f, const cJSON *like)
 static void add_unique(cJSON *list, cJSON *e)
 {
 	const cJSON *have;
-	cJSON_ArrayForEach(have, list)
-		if (hx_json_equal(have, e)) {
-			cJSON_Delete(e);
-			return;
-		}
+	cJSON_ArrayForEach(have, list) if (hx_json_equal(have, e))
+	{
+		cJSON_Delete(e);
+		return;
+	}
 	cJSON_AddItemToArray(list, e);
 }
 
 static int covered(const cJSON *list, const cJSON *f)
 {
 	const cJSON *e;
-	cJSON_ArrayForEach(e, list)
-		if (hx_finding_matches(e, f))
-			return 1;
+	cJSON_ArrayForEach(e, list) if (hx_finding_matches(e, f)) return 1;
 	return 0;
 }
 
@@ -111,10 +110,10 @@ static cJSON *new_findings(const cJSON *old_expect, const cJSON *report)
 	const cJSON *w, *f;
 	if (!list)
 		return NULL;
-	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(old_expect, "findings")) {
+	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(old_expect, "findings"))
+	{
 		int still = 0;
-		cJSON_ArrayForEach(f, findings)
-			still = still || hx_finding_matches(w, f);
+		cJSON_ArrayForEach(f, findings) still = still || hx_finding_matches(w, f);
 		if (still) {
 			add_unique(list, cJSON_Duplicate(w, 1));
 		} else if ((f = closest(w, findings))) {
@@ -123,7 +122,8 @@ static cJSON *new_findings(const cJSON *old_expect, const cJSON *report)
 				add_unique(list, e);
 		}
 	}
-	cJSON_ArrayForEach(f, findings) {
+	cJSON_ArrayForEach(f, findings)
+	{
 		const char *id = cm_jpath_string(f, "id"), *sev = cm_jpath_string(f, "severity");
 		if (!id || strcmp(id, "verdict") == 0 || !sev || strcmp(sev, "info") == 0 ||
 		    covered(list, f))
@@ -149,15 +149,16 @@ static void set_member(cJSON *o, const char *name, cJSON *v)
 cJSON *hx_update_expect(const cJSON *old_expect, const cJSON *report, int exit_code)
 {
 	const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(report, "verdict");
-	cJSON *x = cJSON_IsObject(old_expect) ? cJSON_Duplicate(old_expect, 1)
-					       : cJSON_CreateObject();
+	cJSON *x =
+		cJSON_IsObject(old_expect) ? cJSON_Duplicate(old_expect, 1) : cJSON_CreateObject();
 	cJSON *list = new_findings(old_expect, report);
 	if (!x || !list) {
 		cJSON_Delete(x);
 		cJSON_Delete(list);
 		return NULL;
 	}
-	const char *vid = cm_jpath_string(verdict, "id"), *vvar = cm_jpath_string(verdict, "variant");
+	const char *vid = cm_jpath_string(verdict, "id"),
+		   *vvar = cm_jpath_string(verdict, "variant");
 	if (vid)
 		set_member(x, "verdict", cJSON_CreateString(vid));
 	else
@@ -176,9 +177,9 @@ cJSON *hx_update_expect(const cJSON *old_expect, const cJSON *report, int exit_c
 		/* Keep only what is still absent, so the update passes. */
 		cJSON *keep = cJSON_CreateArray();
 		const cJSON *a;
-		cJSON_ArrayForEach(a, absent)
-			if (cJSON_IsString(a) && !hx_report_has(report, a->valuestring))
-				cJSON_AddItemToArray(keep, cJSON_CreateString(a->valuestring));
+		cJSON_ArrayForEach(a, absent) if (cJSON_IsString(a) &&
+						  !hx_report_has(report, a->valuestring))
+			cJSON_AddItemToArray(keep, cJSON_CreateString(a->valuestring));
 		set_member(x, "absent", keep);
 	}
 	return x;

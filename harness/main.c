@@ -75,7 +75,7 @@ struct cli {
 	const char *filter, *junit, *coverage_json, *dir;
 	const char *names[HX_MAX_NAMES];
 	int nnames, jobs, update, list;
-	int coverage;		/* 1 --coverage, -1 --no-coverage, 0 decide */
+	int coverage; /* 1 --coverage, -1 --no-coverage, 0 decide */
 };
 
 struct pool {
@@ -110,9 +110,24 @@ static int usage_error(const char *fmt, ...)
 }
 
 enum {
-	O_FILTER = 256, O_TIMEOUT, O_NET_TIMEOUT, O_UPDATE, O_JUNIT, O_COVERAGE_JSON,
-	O_COVERAGE, O_NO_COVERAGE, O_DIAG, O_MOCKCLOUD, O_WINE, O_SCENARIOS,
-	O_REPORT_DIR, O_KEEP, O_LIST, O_COLLECT_REPLAY, O_REPLAY_DIAG, O_SLOW,
+	O_FILTER = 256,
+	O_TIMEOUT,
+	O_NET_TIMEOUT,
+	O_UPDATE,
+	O_JUNIT,
+	O_COVERAGE_JSON,
+	O_COVERAGE,
+	O_NO_COVERAGE,
+	O_DIAG,
+	O_MOCKCLOUD,
+	O_WINE,
+	O_SCENARIOS,
+	O_REPORT_DIR,
+	O_KEEP,
+	O_LIST,
+	O_COLLECT_REPLAY,
+	O_REPLAY_DIAG,
+	O_SLOW,
 };
 
 /* Fills c from the command line. Returns 0 to run, 1 when --help was
@@ -164,9 +179,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		double d;
 		const char *bad = argv[optind - 1];
 		switch (opt) {
-		case 'h':
-			fputs(usage, stdout);
-			return 1;
+		case 'h': fputs(usage, stdout); return 1;
 		case 'j':
 			if (parse_double(optarg, 1, HX_MAX_JOBS, &d) || d != (int)d)
 				return usage_error("-j %s: expected a whole number from 1 to %d",
@@ -178,12 +191,14 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		case O_NET_TIMEOUT:
 			if (parse_double(optarg, 0.1, 600, &d))
 				return usage_error("%s %s: expected seconds from 0.1 to 600",
-						   opt == O_TIMEOUT ? "--timeout" : "--net-timeout", optarg);
+						   opt == O_TIMEOUT ? "--timeout" : "--net-timeout",
+						   optarg);
 			*(opt == O_TIMEOUT ? &c->o.timeout_s : &c->o.net_timeout_s) = d;
 			break;
 		case O_SLOW:
 			if (parse_double(optarg, 1, 20, &d))
-				return usage_error("--slow %s: expected a factor from 1 to 20", optarg);
+				return usage_error("--slow %s: expected a factor from 1 to 20",
+						   optarg);
 			c->o.slow = d;
 			break;
 		case O_FILTER: c->filter = optarg; break;
@@ -204,7 +219,8 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		case ':':
 		default: {
 			char msg[4096];
-			return usage_error("%s", cm_getopt_error(opt, bad, optopt, msg, sizeof msg));
+			return usage_error("%s",
+					   cm_getopt_error(opt, bad, optopt, msg, sizeof msg));
 		}
 		}
 	}
@@ -237,7 +253,7 @@ static int prepare_report_dir(const char *dir)
 		fprintf(stderr, "harness: --report-dir: path too long\n");
 		return -1;
 	}
-	for (char *s = p + 1; ; s++) {
+	for (char *s = p + 1;; s++) {
 		if (*s != '/' && *s)
 			continue;
 		char keep = *s;
@@ -272,16 +288,18 @@ static int prepare_report_dir(const char *dir)
 
 /* DIR/summary.json after a run: the counts, written last, so its presence
  * says every report beside it is this run's. 0 or -1 after saying why. */
-static int write_summary(const char *dir, long n, size_t failed, size_t uncovered,
-			 int judged, int collect_replay)
+static int write_summary(const char *dir, long n, size_t failed, size_t uncovered, int judged,
+			 int collect_replay)
 {
 	char p[PATH_MAX + 16];
 	snprintf(p, sizeof p, "%s/summary.json", dir);
 	FILE *f = fopen(p, "w");
-	int bad = !f || fprintf(f, "{\"scenarios\": %ld, \"passed\": %ld, \"failed\": %zu, "
-				"\"coverage_judged\": %s, \"uncovered\": %zu, \"collect_replay\": %s}\n",
-				n, n - (long)failed, failed, judged ? "true" : "false", uncovered,
-				collect_replay ? "true" : "false") < 0;
+	int bad = !f ||
+		  fprintf(f,
+			  "{\"scenarios\": %ld, \"passed\": %ld, \"failed\": %zu, "
+			  "\"coverage_judged\": %s, \"uncovered\": %zu, \"collect_replay\": %s}\n",
+			  n, n - (long)failed, failed, judged ? "true" : "false", uncovered,
+			  collect_replay ? "true" : "false") < 0;
 	if (f && fclose(f))
 		bad = 1;
 	if (bad)
@@ -338,7 +356,8 @@ static long discover(const struct cli *c, struct hx_scenario ***out)
 	}
 	for (int i = 0; i < c->nnames; i++)
 		if (!used[i]) {
-			fprintf(stderr, "harness: no scenario named %s in %s\n", c->names[i], c->dir);
+			fprintf(stderr, "harness: no scenario named %s in %s\n", c->names[i],
+				c->dir);
 			goto out;
 		}
 	qsort(names, n, sizeof names[0], by_name);
@@ -448,7 +467,8 @@ static int update_one(struct hx_scenario *s)
 	char *out = NULL;
 	int rc = -1;
 	if (!old) {
-		fprintf(stderr, "harness: update %s: %s\n", s->name, text ? "no longer valid JSON" : err);
+		fprintf(stderr, "harness: update %s: %s\n", s->name,
+			text ? "no longer valid JSON" : err);
 		goto done;
 	}
 	const cJSON *expect = cJSON_GetObjectItemCaseSensitive(old, "expect");
@@ -460,7 +480,7 @@ static int update_one(struct hx_scenario *s)
 	}
 	cJSON_ReplaceItemInObjectCaseSensitive(nw, "expect", x);
 	if (hx_json_equal(expect, x)) {
-		rc = 0;	/* nothing to change: the file stays byte for byte */
+		rc = 0; /* nothing to change: the file stays byte for byte */
 		goto done;
 	}
 	out = hx_json_rewrite(text, old, nw);
@@ -489,7 +509,7 @@ static int update_all(struct hx_scenario **sc, size_t n)
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (sc[i]->outcome == HX_PASS)
-			continue;	/* its expectation holds: the author's file stays */
+			continue; /* its expectation holds: the author's file stays */
 		if (!sc[i]->report) {
 			printf("update: %s skipped (no report: %s)\n", sc[i]->name, sc[i]->why);
 			continue;
@@ -516,8 +536,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (c.o.wine)
 		setenv("WINEDEBUG", "-all", 1);
-	judge = c.coverage > 0 || (c.coverage == 0 && !c.filter && c.nnames == 0 &&
-				   is_bundled_suite(c.dir));
+	judge = c.coverage > 0 ||
+		(c.coverage == 0 && !c.filter && c.nnames == 0 && is_bundled_suite(c.dir));
 	if (!c.list && (judge || c.coverage_json) &&
 	    hx_checks_from_diag(c.o.diag, c.o.wine, hx_now_ms() + (long long)(c.o.timeout_s * 1000),
 				ids, err, sizeof err)) {
@@ -536,7 +556,8 @@ int main(int argc, char **argv)
 	if (c.list) {
 		for (long i = 0; i < n; i++)
 			printf("%s\t%s\n", sc[i]->name,
-			       cJSON_GetObjectItemCaseSensitive(sc[i]->json, "branch")->valuestring);
+			       cJSON_GetObjectItemCaseSensitive(sc[i]->json, "branch")
+				       ->valuestring);
 		rc = 0;
 		goto out;
 	}
@@ -579,12 +600,14 @@ int main(int argc, char **argv)
 	if (judge)
 		printf("%zu of %zu check IDs covered; ", ids->n - uncovered, ids->n);
 	else
-		printf("coverage not judged (%s); ", c.coverage < 0 ? "--no-coverage"
-		       : c.filter || c.nnames ? "a subset" : "not the bundled suite: --coverage judges it");
+		printf("coverage not judged (%s); ",
+		       c.coverage < 0         ? "--no-coverage"
+		       : c.filter || c.nnames ? "a subset"
+					      : "not the bundled suite: --coverage judges it");
 	printf("%.1f s wall, -j %d\n", wall, jobs);
 	rc = failed || uncovered ? 1 : 0;
-	if (c.o.report_dir && write_summary(c.o.report_dir, n, failed, uncovered, judge,
-					    c.o.collect_replay))
+	if (c.o.report_dir &&
+	    write_summary(c.o.report_dir, n, failed, uncovered, judge, c.o.collect_replay))
 		rc = 2;
 	if (c.junit && write_junit(c.junit, sc, (size_t)n, wall))
 		rc = 2;

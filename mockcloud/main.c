@@ -85,12 +85,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 	};
 	int c;
 	opterr = 0;
-	while((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		const char *bad = argv[optind - 1];
-		switch(c) {
-		case 'h':
-			fputs(usage, stdout);
-			return 1;
+		switch (c) {
+		case 'h': fputs(usage, stdout); return 1;
 		case O_CONFIG: a->config = optarg; break;
 		case O_CA_DIR: a->ca_dir = optarg; break;
 		case O_PORTS_FILE: a->ports_file = optarg; break;
@@ -99,9 +97,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 			char *e;
 			errno = 0;
 			a->seed = strtoull(optarg, &e, 10);
-			if(!*optarg || *e || errno || optarg[strspn(optarg, " \t")] == '-')
+			if (!*optarg || *e || errno || optarg[strspn(optarg, " \t")] == '-')
 				return usage_error("--seed %s: expected a number from 0 to "
-						   "18446744073709551615", optarg);
+						   "18446744073709551615",
+						   optarg);
 			a->have_seed = 1;
 			break;
 		}
@@ -112,9 +111,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 		}
 		}
 	}
-	if(optind < argc)
+	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if(!a->config)
+	if (!a->config)
 		return usage_error("--config FILE is required");
 	return 0;
 }
@@ -125,9 +124,9 @@ static int write_atomic(const char *file, const char *text)
 	FILE *f;
 	mc_fmt(tmp, sizeof(tmp), "%s.tmp.%d", file, (int)getpid());
 	f = fopen(tmp, "w");
-	if(!f)
+	if (!f)
 		return -1;
-	if(fputs(text, f) < 0 || fputc('\n', f) < 0 || fclose(f) != 0) {
+	if (fputs(text, f) < 0 || fputc('\n', f) < 0 || fclose(f) != 0) {
 		unlink(tmp);
 		return -1;
 	}
@@ -139,10 +138,10 @@ static void remove_dir(const char *dir)
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char p[4400];
-	if(!d)
+	if (!d)
 		return;
-	while((e = readdir(d)))
-		if(e->d_name[0] != '.')
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
 			unlink(mc_fmt(p, sizeof(p), "%s/%s", dir, e->d_name));
 	closedir(d);
 	rmdir(dir);
@@ -160,11 +159,9 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	cJSON *root, *o, *px;
 
-	switch(parse_args(argc, argv, &args)) {
-	case 1:
-		return 0;
-	case -1:
-		return 2;
+	switch (parse_args(argc, argv, &args)) {
+	case 1: return 0;
+	case -1: return 2;
 	}
 	const char *config = args.config, *ca_dir = args.ca_dir, *ports_file = args.ports_file;
 	const char *dest = args.dest;
@@ -172,8 +169,11 @@ int main(int argc, char **argv)
 	int have_seed = args.have_seed;
 
 	/* One malloc arena per core, not per thread: RSS with 1,000 threads. */
-	{ const char *ar = getenv("MOCKCLOUD_ARENAS"); mallopt(M_ARENA_MAX, ar ? atoi(ar) : 2); }
-	if(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+	{
+		const char *ar = getenv("MOCKCLOUD_ARENAS");
+		mallopt(M_ARENA_MAX, ar ? atoi(ar) : 2);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
@@ -184,7 +184,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	text = dx_read_file(config, 1 << 20, NULL, err, sizeof(err));
-	if(!text) {
+	if (!text) {
 		fprintf(stderr, "mockcloud: %s\n", err);
 		return 2;
 	}
@@ -197,39 +197,41 @@ int main(int argc, char **argv)
 	srv.default_dest = dest;
 	srv.https_fd = srv.http_fd = srv.refuse_fd = -1;
 	pthread_mutex_init(&srv.cfg_lock, NULL);
-	if(mc_config_parse(text, &cfg, err, sizeof(err))) {
+	if (mc_config_parse(text, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", config, err);
 		return 2;
 	}
 	mc_config_put(cfg);
 	cfg = NULL;
-	if(mc_server_apply(&srv, cJSON_Parse(text), err, sizeof(err))) {
+	if (mc_server_apply(&srv, cJSON_Parse(text), err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", config, err);
 		return 2;
 	}
 
-	if(!have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+	if (!have_seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = (unsigned long long)time(NULL) ^ (unsigned long long)getpid() << 32;
-	if(ca_dir) {
+	if (ca_dir) {
 		mkdir(ca_dir, 0755);
 		snprintf(srv.ca_dir, sizeof(srv.ca_dir), "%s", ca_dir);
 	} else {
 		const char *t = getenv("TMPDIR");
-		mc_fmt(srv.ca_dir, sizeof(srv.ca_dir), "%s/mockcloud-ca-XXXXXX", t && *t ? t : "/tmp");
-		if(!mkdtemp(srv.ca_dir)) {
-			fprintf(stderr, "mockcloud: cannot create a temporary CA directory: %s\n", strerror(errno));
+		mc_fmt(srv.ca_dir, sizeof(srv.ca_dir), "%s/mockcloud-ca-XXXXXX",
+		       t && *t ? t : "/tmp");
+		if (!mkdtemp(srv.ca_dir)) {
+			fprintf(stderr, "mockcloud: cannot create a temporary CA directory: %s\n",
+				strerror(errno));
 			return 1;
 		}
 		srv.ca_dir_is_temp = 1;
 	}
-	if(mc_pki_init(&srv.pki, seed, srv.ca_dir, err, sizeof(err)) ||
-	   mc_front_tls_init(&srv, err, sizeof(err))) {
+	if (mc_pki_init(&srv.pki, seed, srv.ca_dir, err, sizeof(err)) ||
+	    mc_front_tls_init(&srv, err, sizeof(err))) {
 		fprintf(stderr, "mockcloud: %s\n", err);
 		goto out;
 	}
 	cfg = mc_server_config(&srv);
-	if(mc_server_listen(&srv, cfg, err, sizeof(err)) ||
-	   !(control = mc_control_start(&srv, err, sizeof(err)))) {
+	if (mc_server_listen(&srv, cfg, err, sizeof(err)) ||
+	    !(control = mc_control_start(&srv, err, sizeof(err)))) {
 		fprintf(stderr, "mockcloud: %s\n", err);
 		goto out;
 	}
@@ -240,17 +242,18 @@ int main(int argc, char **argv)
 	cJSON_AddNumberToObject(root, "control", srv.control_port);
 	cJSON_AddNumberToObject(root, "refuse", srv.refuse_port);
 	px = cJSON_AddObjectToObject(root, "proxies");
-	for(int i = 0; i < srv.nproxies; i++)
+	for (int i = 0; i < srv.nproxies; i++)
 		cJSON_AddNumberToObject(px, srv.proxies[i].name, srv.proxies[i].port);
 	cJSON_AddStringToObject(root, "ca", mc_fmt(err, sizeof(err), "%s/root.pem", srv.ca_dir));
-	cJSON_AddStringToObject(root, "inspection_ca", mc_fmt(err, sizeof(err), "%s/inspection-root.pem", srv.ca_dir));
+	cJSON_AddStringToObject(root, "inspection_ca",
+				mc_fmt(err, sizeof(err), "%s/inspection-root.pem", srv.ca_dir));
 	o = mc_server_connect_to(&srv, cfg);
 	cJSON_AddItemToObject(root, "connect_to", o);
 	ready = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
-	if(!ready)
+	if (!ready)
 		goto out;
-	if(ports_file && write_atomic(ports_file, ready)) {
+	if (ports_file && write_atomic(ports_file, ready)) {
 		fprintf(stderr, "mockcloud: %s: cannot write: %s\n", ports_file, strerror(errno));
 		goto out;
 	}
@@ -260,14 +263,14 @@ int main(int argc, char **argv)
 	sigdelset(&set, SIGPIPE);
 	do
 		sigwait(&set, &sig);
-	while(sig != SIGTERM && sig != SIGINT);
+	while (sig != SIGTERM && sig != SIGINT);
 	rc = 0;
 out:
 	mc_server_stop(&srv);
 	mc_control_stop(control);
-	if(srv.ca_dir_is_temp)
+	if (srv.ca_dir_is_temp)
 		remove_dir(srv.ca_dir);
-	if(ports_file && rc == 0)
+	if (ports_file && rc == 0)
 		unlink(ports_file);
 	mc_config_put(cfg);
 	free(ready);

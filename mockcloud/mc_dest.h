@@ -7,10 +7,10 @@
 
 struct mc_dest_row {
 	char *id;
-	char *pattern;		/* "host", "*.suffix" or "host/path/ *" */
-	char *host;		/* concrete host, may hold {dc}/{geo} */
-	char *path;		/* the test path */
-	int expect;		/* status on the test path */
+	char *pattern; /* "host", "*.suffix" or "host/path/ *" */
+	char *host;    /* concrete host, may hold {dc}/{geo} */
+	char *path;    /* the test path */
+	int expect;    /* status on the test path */
 	int port;
 };
 
@@ -28,7 +28,7 @@ void mc_dest_free(struct mc_dest *d);
  * expect when a row for the host has this test path, else 404. Sets
  * *known to whether any row serves this host, *is_test to whether path
  * is that host's test path. */
-int mc_dest_status(const struct mc_dest *d, const char *host, const char *path,
-		   int *known, int *is_test);
+int mc_dest_status(const struct mc_dest *d, const char *host, const char *path, int *known,
+		   int *is_test);
 
 #endif

@@ -38,7 +38,8 @@
 #endif
 
 typedef int (*rng_fn)(void *, unsigned char *, size_t);
-typedef int (*gen_public_fn)(mbedtls_ecp_group *, mbedtls_mpi *, mbedtls_ecp_point *, rng_fn, void *);
+typedef int (*gen_public_fn)(mbedtls_ecp_group *, mbedtls_mpi *, mbedtls_ecp_point *, rng_fn,
+			     void *);
 
 static gen_public_fn lib_gen_public;
 static int p256_ready;
@@ -57,7 +58,7 @@ static void *lib_fn(const char *name)
 
 #ifndef MC_ECC_OPENSSL
 
-static mbedtls_ecp_group p256;	/* read-only once mc_ecc_init returned 0 */
+static mbedtls_ecp_group p256; /* read-only once mc_ecc_init returned 0 */
 
 const char *mc_ecc_backend(void)
 {
@@ -71,20 +72,20 @@ int mc_ecc_init(rng_fn f_rng, void *p_rng)
 	int rc;
 
 	lib_gen_public = (gen_public_fn)lib_fn("mbedtls_ecdh_gen_public");
-	if(!lib_gen_public)
+	if (!lib_gen_public)
 		return -1;
 	mbedtls_ecp_group_init(&p256);
 	mbedtls_mpi_init(&d);
 	mbedtls_ecp_point_init(&q);
 	/* the first multiplication by G stores the table in the group */
 	rc = mbedtls_ecp_group_load(&p256, MBEDTLS_ECP_DP_SECP256R1);
-	if(!rc)
+	if (!rc)
 		rc = mbedtls_ecp_gen_keypair(&p256, &d, &q, f_rng, p_rng);
-	if(!rc && p256.T == NULL)
-		rc = -1;	/* no table cached (MBEDTLS_ECP_FIXED_POINT_OPTIM off) */
+	if (!rc && p256.T == NULL)
+		rc = -1; /* no table cached (MBEDTLS_ECP_FIXED_POINT_OPTIM off) */
 	mbedtls_mpi_free(&d);
 	mbedtls_ecp_point_free(&q);
-	if(rc) {
+	if (rc) {
 		mbedtls_ecp_group_free(&p256);
 		return -1;
 	}
@@ -99,7 +100,7 @@ static int p256_gen_public(mbedtls_mpi *d, mbedtls_ecp_point *Q, rng_fn f_rng, v
 
 #else /* MC_ECC_OPENSSL */
 
-#define OPENSSL_API_COMPAT 0x10100000L	/* EC_KEY: raw keys without EVP */
+#define OPENSSL_API_COMPAT 0x10100000L /* EC_KEY: raw keys without EVP */
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
@@ -112,7 +113,7 @@ typedef int (*sign_fn)(mbedtls_ecdsa_context *, mbedtls_md_type_t, const unsigne
 
 static shared_fn lib_shared;
 static sign_fn lib_sign;
-static EC_GROUP *ossl_p256;	/* read-only once mc_ecc_init returned 0 */
+static EC_GROUP *ossl_p256; /* read-only once mc_ecc_init returned 0 */
 
 const char *mc_ecc_backend(void)
 {
@@ -123,7 +124,7 @@ const char *mc_ecc_backend(void)
 static BIGNUM *bn_of(const mbedtls_mpi *x)
 {
 	unsigned char b[32];
-	if(mbedtls_mpi_write_binary(x, b, sizeof(b)))
+	if (mbedtls_mpi_write_binary(x, b, sizeof(b)))
 		return NULL;
 	return BN_bin2bn(b, sizeof(b), NULL);
 }
@@ -131,34 +132,35 @@ static BIGNUM *bn_of(const mbedtls_mpi *x)
 static int mpi_of(mbedtls_mpi *x, const BIGNUM *bn)
 {
 	unsigned char b[32];
-	if(BN_bn2binpad(bn, b, sizeof(b)) != sizeof(b))
+	if (BN_bn2binpad(bn, b, sizeof(b)) != sizeof(b))
 		return MBEDTLS_ERR_ECP_BAD_INPUT_DATA;
 	return mbedtls_mpi_read_binary(x, b, sizeof(b));
 }
 
 /* R = k*P (P NULL: k*G) in affine coordinates x, y (y may be NULL). */
-static int ossl_mul(const mbedtls_mpi *k, const mbedtls_ecp_point *P, mbedtls_mpi *x, mbedtls_mpi *y)
+static int ossl_mul(const mbedtls_mpi *k, const mbedtls_ecp_point *P, mbedtls_mpi *x,
+		    mbedtls_mpi *y)
 {
 	int rc = MBEDTLS_ERR_ECP_BAD_INPUT_DATA;
 	BN_CTX *ctx = BN_CTX_new();
 	BIGNUM *bk = bn_of(k), *px = NULL, *py = NULL, *rx = BN_new(), *ry = BN_new();
 	EC_POINT *pt = NULL, *r = EC_POINT_new(ossl_p256);
 
-	if(!ctx || !bk || !rx || !ry || !r)
+	if (!ctx || !bk || !rx || !ry || !r)
 		goto out;
-	if(P) {
+	if (P) {
 		/* set_affine_coordinates rejects a point not on the curve */
-		if(mbedtls_mpi_cmp_int(&P->Z, 1) || !(px = bn_of(&P->X)) || !(py = bn_of(&P->Y)) ||
-		   !(pt = EC_POINT_new(ossl_p256)) ||
-		   !EC_POINT_set_affine_coordinates(ossl_p256, pt, px, py, ctx))
+		if (mbedtls_mpi_cmp_int(&P->Z, 1) || !(px = bn_of(&P->X)) || !(py = bn_of(&P->Y)) ||
+		    !(pt = EC_POINT_new(ossl_p256)) ||
+		    !EC_POINT_set_affine_coordinates(ossl_p256, pt, px, py, ctx))
 			goto out;
 	}
-	if(!EC_POINT_mul(ossl_p256, r, P ? NULL : bk, pt, P ? bk : NULL, ctx) ||
-	   EC_POINT_is_at_infinity(ossl_p256, r) ||
-	   !EC_POINT_get_affine_coordinates(ossl_p256, r, rx, ry, ctx))
+	if (!EC_POINT_mul(ossl_p256, r, P ? NULL : bk, pt, P ? bk : NULL, ctx) ||
+	    EC_POINT_is_at_infinity(ossl_p256, r) ||
+	    !EC_POINT_get_affine_coordinates(ossl_p256, r, rx, ry, ctx))
 		goto out;
 	rc = mpi_of(x, rx);
-	if(!rc && y)
+	if (!rc && y)
 		rc = mpi_of(y, ry);
 out:
 	EC_POINT_free(r);
@@ -179,10 +181,10 @@ int mc_ecc_init(rng_fn f_rng, void *p_rng)
 	lib_gen_public = (gen_public_fn)lib_fn("mbedtls_ecdh_gen_public");
 	lib_shared = (shared_fn)lib_fn("mbedtls_ecdh_compute_shared");
 	lib_sign = (sign_fn)lib_fn("mbedtls_ecdsa_write_signature");
-	if(!lib_gen_public || !lib_shared || !lib_sign)
+	if (!lib_gen_public || !lib_shared || !lib_sign)
 		return -1;
 	ossl_p256 = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
-	if(!ossl_p256)
+	if (!ossl_p256)
 		return -1;
 	p256_ready = 1;
 	return 0;
@@ -195,12 +197,12 @@ static int p256_gen_public(mbedtls_mpi *d, mbedtls_ecp_point *Q, rng_fn f_rng, v
 	/* d exactly as mbedTLS draws it; P-256 constants need no allocation */
 	mbedtls_ecp_group_init(&g);
 	rc = mbedtls_ecp_group_load(&g, MBEDTLS_ECP_DP_SECP256R1);
-	if(!rc)
+	if (!rc)
 		rc = mbedtls_ecp_gen_privkey(&g, d, f_rng, p_rng);
 	mbedtls_ecp_group_free(&g);
-	if(!rc)
+	if (!rc)
 		rc = ossl_mul(d, NULL, &Q->X, &Q->Y);
-	if(!rc)
+	if (!rc)
 		rc = mbedtls_mpi_lset(&Q->Z, 1);
 	return rc;
 }
@@ -208,9 +210,9 @@ static int p256_gen_public(mbedtls_mpi *d, mbedtls_ecp_point *Q, rng_fn f_rng, v
 int mbedtls_ecdh_compute_shared(mbedtls_ecp_group *grp, mbedtls_mpi *z, const mbedtls_ecp_point *Q,
 				const mbedtls_mpi *d, rng_fn f_rng, void *p_rng)
 {
-	if(!lib_shared && !(lib_shared = (shared_fn)lib_fn("mbedtls_ecdh_compute_shared")))
+	if (!lib_shared && !(lib_shared = (shared_fn)lib_fn("mbedtls_ecdh_compute_shared")))
 		return MBEDTLS_ERR_ECP_FEATURE_UNAVAILABLE;
-	if(p256_ready && grp->id == MBEDTLS_ECP_DP_SECP256R1)
+	if (p256_ready && grp->id == MBEDTLS_ECP_DP_SECP256R1)
 		return ossl_mul(d, Q, z, NULL);
 	return lib_shared(grp, z, Q, d, f_rng, p_rng);
 }
@@ -228,18 +230,18 @@ int mbedtls_ecdsa_write_signature(mbedtls_ecdsa_context *ctx, mbedtls_md_type_t 
 	unsigned char *p = sig;
 	int n, rc = MBEDTLS_ERR_ECP_BAD_INPUT_DATA;
 
-	if(!lib_sign && !(lib_sign = (sign_fn)lib_fn("mbedtls_ecdsa_write_signature")))
+	if (!lib_sign && !(lib_sign = (sign_fn)lib_fn("mbedtls_ecdsa_write_signature")))
 		return MBEDTLS_ERR_ECP_FEATURE_UNAVAILABLE;
-	if(!p256_ready || !in_handshake || ctx->grp.id != MBEDTLS_ECP_DP_SECP256R1 || hlen > 64)
+	if (!p256_ready || !in_handshake || ctx->grp.id != MBEDTLS_ECP_DP_SECP256R1 || hlen > 64)
 		return lib_sign(ctx, md_alg, hash, hlen, sig, slen, f_rng, p_rng);
 	key = EC_KEY_new();
 	d = bn_of(&ctx->d);
-	if(!key || !d || !EC_KEY_set_group(key, ossl_p256) || !EC_KEY_set_private_key(key, d) ||
-	   !(s = ECDSA_do_sign(hash, (int)hlen, key)))
+	if (!key || !d || !EC_KEY_set_group(key, ossl_p256) || !EC_KEY_set_private_key(key, d) ||
+	    !(s = ECDSA_do_sign(hash, (int)hlen, key)))
 		goto out;
 	/* DER SEQUENCE { r, s }, as mbedTLS writes it; at most 72 bytes */
 	n = i2d_ECDSA_SIG(s, NULL);
-	if(n <= 0 || n > MBEDTLS_ECDSA_MAX_SIG_LEN(256))
+	if (n <= 0 || n > MBEDTLS_ECDSA_MAX_SIG_LEN(256))
 		goto out;
 	n = i2d_ECDSA_SIG(s, &p);
 	*slen = (size_t)n;
@@ -256,9 +258,9 @@ out:
 int mbedtls_ecdh_gen_public(mbedtls_ecp_group *grp, mbedtls_mpi *d, mbedtls_ecp_point *Q,
 			    rng_fn f_rng, void *p_rng)
 {
-	if(!lib_gen_public && !(lib_gen_public = (gen_public_fn)lib_fn("mbedtls_ecdh_gen_public")))
+	if (!lib_gen_public && !(lib_gen_public = (gen_public_fn)lib_fn("mbedtls_ecdh_gen_public")))
 		return MBEDTLS_ERR_ECP_FEATURE_UNAVAILABLE;
-	if(p256_ready && grp->id == MBEDTLS_ECP_DP_SECP256R1 && f_rng)
+	if (p256_ready && grp->id == MBEDTLS_ECP_DP_SECP256R1 && f_rng)
 		return p256_gen_public(d, Q, f_rng, p_rng);
 	return lib_gen_public(grp, d, Q, f_rng, p_rng);
 }

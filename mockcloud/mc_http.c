@@ -21,22 +21,22 @@
 
 ssize_t mc_conn_read(struct mc_conn *c, void *buf, size_t len, int64_t deadline)
 {
-	if(c->ssl_on) {
+	if (c->ssl_on) {
 		c->io_deadline = deadline;
-		for(;;) {
+		for (;;) {
 			int n = mbedtls_ssl_read(&c->ssl, buf, len);
-			if(n >= 0)
+			if (n >= 0)
 				return n;
-			if(n == MBEDTLS_ERR_SSL_WANT_READ || n == MBEDTLS_ERR_SSL_WANT_WRITE)
+			if (n == MBEDTLS_ERR_SSL_WANT_READ || n == MBEDTLS_ERR_SSL_WANT_WRITE)
 				continue;
-			if(n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || n == MBEDTLS_ERR_SSL_CONN_EOF)
+			if (n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || n == MBEDTLS_ERR_SSL_CONN_EOF)
 				return 0;
 			return -1;
 		}
 	}
-	if(c->pre_off < c->pre_len) {
+	if (c->pre_off < c->pre_len) {
 		size_t n = c->pre_len - c->pre_off;
-		if(n > len)
+		if (n > len)
 			n = len;
 		memcpy(buf, c->pre + c->pre_off, n);
 		c->pre_off += n;
@@ -47,14 +47,14 @@ ssize_t mc_conn_read(struct mc_conn *c, void *buf, size_t len, int64_t deadline)
 
 static int raw_write(struct mc_conn *c, const unsigned char *p, size_t len, int64_t deadline)
 {
-	if(!c->ssl_on)
+	if (!c->ssl_on)
 		return mc_write_all(c->fd, p, len, deadline);
 	c->io_deadline = deadline;
-	while(len > 0) {
+	while (len > 0) {
 		int n = mbedtls_ssl_write(&c->ssl, p, len);
-		if(n == MBEDTLS_ERR_SSL_WANT_READ || n == MBEDTLS_ERR_SSL_WANT_WRITE)
+		if (n == MBEDTLS_ERR_SSL_WANT_READ || n == MBEDTLS_ERR_SSL_WANT_WRITE)
 			continue;
-		if(n <= 0)
+		if (n <= 0)
 			return -1;
 		p += n;
 		len -= (size_t)n;
@@ -67,19 +67,19 @@ int mc_conn_write(struct mc_conn *c, const void *buf, size_t len, int bytes_per_
 {
 	const unsigned char *p = buf;
 	size_t chunk;
-	if(bytes_per_sec <= 0)
+	if (bytes_per_sec <= 0)
 		return raw_write(c, p, len, deadline);
 	/* Ten slices a second; each slice waits for its due time. */
 	chunk = (size_t)bytes_per_sec / 10;
-	if(chunk == 0)
+	if (chunk == 0)
 		chunk = 1;
 	int64_t start = mc_now_ms();
 	size_t sent = 0;
-	while(sent < len) {
+	while (sent < len) {
 		size_t n = len - sent < chunk ? len - sent : chunk;
 		int64_t due = start + (int64_t)((double)sent * 1000.0 / bytes_per_sec);
 		mc_sleep_ms(due - mc_now_ms());
-		if(raw_write(c, p + sent, n, deadline))
+		if (raw_write(c, p + sent, n, deadline))
 			return -1;
 		sent += n;
 	}
@@ -90,7 +90,7 @@ int mc_conn_write(struct mc_conn *c, const void *buf, size_t len, int bytes_per_
 
 const char *mc_http_reason(int status)
 {
-	switch(status) {
+	switch (status) {
 	case 200: return "OK";
 	case 204: return "No Content";
 	case 301: return "Moved Permanently";
@@ -119,12 +119,12 @@ const char *mc_http_reason(int status)
 static void header_value(const char *p, const char *e, char *out, size_t outlen)
 {
 	size_t n;
-	while(p < e && (*p == ' ' || *p == '\t'))
+	while (p < e && (*p == ' ' || *p == '\t'))
 		p++;
-	while(e > p && (e[-1] == ' ' || e[-1] == '\t'))
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
 		e--;
 	n = (size_t)(e - p);
-	if(n >= outlen)
+	if (n >= outlen)
 		n = outlen - 1;
 	memcpy(out, p, n);
 	out[n] = 0;
@@ -136,91 +136,93 @@ static int parse_head(const char *in, size_t head_len, struct mc_req *r)
 	const char *p = in, *end = in + head_len, *eol, *sp1, *sp2;
 	char val[600];
 
-	if(memchr(in, 0, head_len))
-		return 400;	/* a NUL would cut the method, target or a header */
+	if (memchr(in, 0, head_len))
+		return 400; /* a NUL would cut the method, target or a header */
 	eol = memchr(p, '\n', (size_t)(end - p));
-	if(!eol)
+	if (!eol)
 		return 400;
 	{
 		size_t n = (size_t)(eol - p);
-		if(n > 0 && p[n - 1] == '\r')
+		if (n > 0 && p[n - 1] == '\r')
 			n--;
 		snprintf(r->line, sizeof(r->line), "%.*s", (int)n, p);
-		for(char *q = r->line; *q; q++)
-			if((unsigned char)*q < 0x20 || (unsigned char)*q == 0x7f)
+		for (char *q = r->line; *q; q++)
+			if ((unsigned char)*q < 0x20 || (unsigned char)*q == 0x7f)
 				*q = '?';
 	}
 	sp1 = memchr(p, ' ', (size_t)(eol - p));
-	if(!sp1 || sp1 == p || (size_t)(sp1 - p) >= sizeof(r->method))
+	if (!sp1 || sp1 == p || (size_t)(sp1 - p) >= sizeof(r->method))
 		return 400;
 	sp2 = memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1));
-	if(!sp2 || sp2 == sp1 + 1)
+	if (!sp2 || sp2 == sp1 + 1)
 		return 400;
-	if((size_t)(sp2 - sp1 - 1) >= sizeof(r->target))
+	if ((size_t)(sp2 - sp1 - 1) >= sizeof(r->target))
 		return 414;
 	memcpy(r->method, p, (size_t)(sp1 - p));
 	r->method[sp1 - p] = 0;
-	for(char *q = r->method; *q; q++)
-		if(!isupper((unsigned char)*q))
+	for (char *q = r->method; *q; q++)
+		if (!isupper((unsigned char)*q))
 			return 400;
 	memcpy(r->target, sp1 + 1, (size_t)(sp2 - sp1 - 1));
 	r->target[sp2 - sp1 - 1] = 0;
-	for(char *q = r->target; *q; q++)
-		if((unsigned char)*q <= 0x20 || (unsigned char)*q == 0x7f)
+	for (char *q = r->target; *q; q++)
+		if ((unsigned char)*q <= 0x20 || (unsigned char)*q == 0x7f)
 			return 400;
-	if(strncmp(sp2 + 1, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)sp2[8]) ||
-	   (sp2[9] != '\r' && sp2[9] != '\n'))
+	if (strncmp(sp2 + 1, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)sp2[8]) ||
+	    (sp2[9] != '\r' && sp2[9] != '\n'))
 		return 400;
 	r->minor = sp2[8] - '0';
 	r->keep_alive = r->minor >= 1;
 	r->content_length = -1;
 
-	for(p = eol + 1; p < end; p = eol + 1) {
+	for (p = eol + 1; p < end; p = eol + 1) {
 		const char *colon, *le;
 		eol = memchr(p, '\n', (size_t)(end - p));
-		if(!eol)
+		if (!eol)
 			return 400;
 		le = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
-		if(le == p)
-			break;		/* the blank line */
-		if(*p == ' ' || *p == '\t')
-			return 400;	/* obsolete line folding */
+		if (le == p)
+			break; /* the blank line */
+		if (*p == ' ' || *p == '\t')
+			return 400; /* obsolete line folding */
 		colon = memchr(p, ':', (size_t)(le - p));
-		if(!colon || colon == p)
+		if (!colon || colon == p)
 			return 400;
-		for(const char *q = p; q < colon; q++)
-			if(*q == ' ' || *q == '\t')
+		for (const char *q = p; q < colon; q++)
+			if (*q == ' ' || *q == '\t')
 				return 400;
 		header_value(colon + 1, le, val, sizeof(val));
-#define IS(name) ((size_t)(colon - p) == sizeof(name) - 1 && strncasecmp(p, name, sizeof(name) - 1) == 0)
-		if(IS("Host")) {
+#define IS(name)                                                                                   \
+	((size_t)(colon - p) == sizeof(name) - 1 && strncasecmp(p, name, sizeof(name) - 1) == 0)
+		if (IS("Host")) {
 			int port;
-			if(r->host[0])
-				return 400;	/* two Host headers */
+			if (r->host[0])
+				return 400; /* two Host headers */
 			/* host[:port] (RFC 9112 3.2: one that is not is a 400) */
-			if(val[0] && cm_hostport_parse(val, strlen(val), 80, r->host,
-						       sizeof(r->host), &port, NULL, 0))
+			if (val[0] && cm_hostport_parse(val, strlen(val), 80, r->host,
+							sizeof(r->host), &port, NULL, 0))
 				return 400;
 			mc_lower(r->host);
-		} else if(IS("Content-Length")) {
+		} else if (IS("Content-Length")) {
 			char *e2;
 			long long n = strtoll(val, &e2, 10);
-			if(!val[0] || *e2 || n < 0 || (r->content_length >= 0 && r->content_length != n))
+			if (!val[0] || *e2 || n < 0 ||
+			    (r->content_length >= 0 && r->content_length != n))
 				return 400;
 			r->content_length = n;
-		} else if(IS("Transfer-Encoding")) {
+		} else if (IS("Transfer-Encoding")) {
 			r->chunked = 1;
-		} else if(IS("Connection") || IS("Proxy-Connection")) {
-			if(strcasestr(val, "close"))
+		} else if (IS("Connection") || IS("Proxy-Connection")) {
+			if (strcasestr(val, "close"))
 				r->close = 1;
-			if(strcasestr(val, "keep-alive"))
+			if (strcasestr(val, "keep-alive"))
 				r->keep_alive = 1;
-		} else if(IS("Proxy-Authorization")) {
+		} else if (IS("Proxy-Authorization")) {
 			snprintf(r->proxy_auth, sizeof(r->proxy_auth), "%.511s", val);
 		}
 #undef IS
 	}
-	if(r->close)
+	if (r->close)
 		r->keep_alive = 0;
 	return 1;
 }
@@ -232,9 +234,9 @@ size_t mc_http_head_len(const char *in, size_t n)
 	const char *e = n >= 3 ? memmem(in, n, "\n\r\n", 3) : NULL;
 	const char *e2 = n >= 2 ? memmem(in, n, "\n\n", 2) : NULL;
 	size_t hl = 0;
-	if(e)
+	if (e)
 		hl = (size_t)(e - in) + 3;
-	if(e2 && (!hl || (size_t)(e2 - in) + 2 < hl))
+	if (e2 && (!hl || (size_t)(e2 - in) + 2 < hl))
 		hl = (size_t)(e2 - in) + 2;
 	return hl;
 }
@@ -250,17 +252,17 @@ int mc_http_read_head(struct mc_conn *c, struct mc_req *r, int64_t idle_deadline
 {
 	int64_t head_deadline = c->in_len ? mc_now_ms() + header_ms : 0;
 	memset(r, 0, sizeof(*r));
-	for(;;) {
+	for (;;) {
 		size_t hl = mc_http_head_len(c->in, c->in_len);
-		if(hl)
+		if (hl)
 			return mc_http_parse_head(c->in, hl, r);
-		if(c->in_len == sizeof(c->in))
+		if (c->in_len == sizeof(c->in))
 			return 431;
 		ssize_t n = mc_conn_read(c, c->in + c->in_len, sizeof(c->in) - c->in_len,
 					 c->in_len ? head_deadline : idle_deadline);
-		if(n <= 0)
+		if (n <= 0)
 			return c->in_len ? (n < 0 && errno == ETIMEDOUT ? 408 : 400) : 0;
-		if(!c->in_len)
+		if (!c->in_len)
 			head_deadline = mc_now_ms() + header_ms;
 		c->in_len += (size_t)n;
 	}
@@ -272,16 +274,18 @@ int mc_http_consume(struct mc_conn *c, const struct mc_req *r, int64_t deadline)
 	size_t have;
 	memmove(c->in, c->in + r->head_len, c->in_len - r->head_len);
 	c->in_len -= r->head_len;
-	if(r->chunked || body > (1 << 20))
+	if (r->chunked || body > (1 << 20))
 		return -1;
 	have = c->in_len < (size_t)body ? c->in_len : (size_t)body;
 	memmove(c->in, c->in + have, c->in_len - have);
 	c->in_len -= have;
 	body -= (long long)have;
-	while(body > 0) {
+	while (body > 0) {
 		char sink[4096];
-		ssize_t n = mc_conn_read(c, sink, body < (long long)sizeof(sink) ? (size_t)body : sizeof(sink), deadline);
-		if(n <= 0)
+		ssize_t n = mc_conn_read(
+			c, sink, body < (long long)sizeof(sink) ? (size_t)body : sizeof(sink),
+			deadline);
+		if (n <= 0)
 			return -1;
 		body -= n;
 	}
@@ -298,8 +302,8 @@ int mc_http_respond(struct mc_conn *c, int status, const char *ctype, const char
 	 * IMF-fixdate; ours tells the mock world's time ($.clock) */
 	time_t now = c->cfg ? (time_t)mc_config_now(c->cfg) : time(NULL);
 	struct tm tm;
-	if(!gmtime_r(&now, &tm) ||
-	   !strftime(date, sizeof(date), "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm))
+	if (!gmtime_r(&now, &tm) ||
+	    !strftime(date, sizeof(date), "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm))
 		date[0] = 0;
 	int n = snprintf(buf, sizeof(buf),
 			 "HTTP/1.1 %d %s\r\n"
@@ -308,24 +312,24 @@ int mc_http_respond(struct mc_conn *c, int status, const char *ctype, const char
 			 "Content-Length: %zu\r\n"
 			 "%s%s%s%s"
 			 "\r\n",
-			 status, mc_http_reason(status), date, ctype ? ctype : "text/plain; charset=utf-8",
-			 blen, extra ? extra : "",
+			 status, mc_http_reason(status), date,
+			 ctype ? ctype : "text/plain; charset=utf-8", blen, extra ? extra : "",
 			 c->via[0] ? "Via: " : "", c->via, c->via[0] ? "\r\n" : "");
-	if(n < 0 || (size_t)n >= sizeof(buf))
+	if (n < 0 || (size_t)n >= sizeof(buf))
 		return -1;
-	if(!keep_alive) {
+	if (!keep_alive) {
 		/* room is guaranteed: the format above is well under the buffer */
 		n -= 2;
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "Connection: close\r\n\r\n");
 	}
-	if(!head_only && blen && (size_t)n + blen < sizeof(buf)) {
+	if (!head_only && blen && (size_t)n + blen < sizeof(buf)) {
 		memcpy(buf + n, body, blen);
 		n += (int)blen;
 		blen = 0;
 	}
-	if(mc_conn_write(c, buf, (size_t)n, bytes_per_sec, deadline))
+	if (mc_conn_write(c, buf, (size_t)n, bytes_per_sec, deadline))
 		return -1;
-	if(!head_only && blen)
+	if (!head_only && blen)
 		return mc_conn_write(c, body, blen, bytes_per_sec, deadline);
 	return 0;
 }

@@ -15,11 +15,11 @@ static unsigned head, count;
 void mc_journal_add(const struct mc_jentry *e)
 {
 	struct mc_jentry *copy = malloc(sizeof(*copy)), *old = NULL;
-	if(!copy)
+	if (!copy)
 		return;
 	*copy = *e;
 	pthread_mutex_lock(&lock);
-	if(count == MC_JOURNAL_CAP) {
+	if (count == MC_JOURNAL_CAP) {
 		old = ring[head];
 		ring[head] = copy;
 		head = (head + 1) % MC_JOURNAL_CAP;
@@ -34,7 +34,7 @@ void mc_journal_add(const struct mc_jentry *e)
 void mc_journal_clear(void)
 {
 	pthread_mutex_lock(&lock);
-	for(unsigned i = 0; i < count; i++) {
+	for (unsigned i = 0; i < count; i++) {
 		free(ring[(head + i) % MC_JOURNAL_CAP]);
 		ring[(head + i) % MC_JOURNAL_CAP] = NULL;
 	}
@@ -44,7 +44,7 @@ void mc_journal_clear(void)
 
 static void add_str(cJSON *o, const char *k, const char *v)
 {
-	if(v[0])
+	if (v[0])
 		cJSON_AddStringToObject(o, k, v);
 	else
 		cJSON_AddNullToObject(o, k);
@@ -54,13 +54,13 @@ char *mc_journal_json(void)
 {
 	cJSON *arr = cJSON_CreateArray();
 	char *out;
-	if(!arr)
+	if (!arr)
 		return NULL;
 	pthread_mutex_lock(&lock);
-	for(unsigned i = 0; i < count; i++) {
+	for (unsigned i = 0; i < count; i++) {
 		const struct mc_jentry *e = ring[(head + i) % MC_JOURNAL_CAP];
 		cJSON *o = cJSON_CreateObject(), *ms;
-		if(!o)
+		if (!o)
 			break;
 		cJSON_AddStringToObject(o, "time", e->time);
 		cJSON_AddStringToObject(o, "listener", e->listener);
@@ -69,14 +69,14 @@ char *mc_journal_json(void)
 		add_str(o, "connect", e->connect);
 		add_str(o, "request", e->request);
 		add_str(o, "host", e->host);
-		if(e->status)
+		if (e->status)
 			cJSON_AddNumberToObject(o, "status", e->status);
 		else
 			cJSON_AddNullToObject(o, "status");
 		add_str(o, "fault", e->fault);
 		add_str(o, "note", e->note);
 		ms = cJSON_AddObjectToObject(o, "ms");
-		if(e->ms_handshake >= 0)
+		if (e->ms_handshake >= 0)
 			cJSON_AddNumberToObject(ms, "handshake", (double)e->ms_handshake);
 		cJSON_AddNumberToObject(ms, "total", (double)e->ms_total);
 		cJSON_AddItemToArray(arr, o);

@@ -8,16 +8,16 @@
 
 struct mc_jentry {
 	char time[32];
-	char listener[48];	/* "https", "http", "proxy:NAME" */
+	char listener[48]; /* "https", "http", "proxy:NAME" */
 	char peer[64];
 	char sni[256];
-	char connect[320];	/* the CONNECT line through a proxy */
-	char request[320];	/* the request line */
+	char connect[320]; /* the CONNECT line through a proxy */
+	char request[320]; /* the request line */
 	char host[256];
-	int status;		/* HTTP status sent, 0 = none */
-	char fault[160];	/* names of the faults applied, "" = none */
-	char note[160];		/* what happened, for humans */
-	int64_t ms_handshake;	/* -1 = no TLS handshake */
+	int status;           /* HTTP status sent, 0 = none */
+	char fault[160];      /* names of the faults applied, "" = none */
+	char note[160];       /* what happened, for humans */
+	int64_t ms_handshake; /* -1 = no TLS handshake */
 	int64_t ms_total;
 };
 

@@ -16,9 +16,9 @@
 #include <stdint.h>
 
 enum mc_leaf_kind {
-	MC_LEAF_GOOD,		/* intermediate-signed, valid 2026-01-01 + 2 years */
-	MC_LEAF_EXPIRED,	/* intermediate-signed, expired 2024-01-01 */
-	MC_LEAF_INTERCEPT	/* inspection-root-signed, same subject and SAN */
+	MC_LEAF_GOOD,     /* intermediate-signed, valid 2026-01-01 + 2 years */
+	MC_LEAF_EXPIRED,  /* intermediate-signed, expired 2024-01-01 */
+	MC_LEAF_INTERCEPT /* inspection-root-signed, same subject and SAN */
 };
 
 /* A leaf ready for mbedtls_ssl_set_hs_own_cert: the chain holds the leaf
@@ -40,14 +40,13 @@ struct mc_pki {
 	pthread_mutex_t lock;
 	struct mc_pki_entry *buckets[1024];
 	int nentries;
-	struct mc_leaf *fallback;	/* "mockcloud.invalid": no SNI, cache full */
+	struct mc_leaf *fallback; /* "mockcloud.invalid": no SNI, cache full */
 };
 
 /* Creates the CAs from seed and writes root.pem/.cer and
  * inspection-root.pem/.cer (plus intermediate.pem) into dir.
  * -1 with a reason in err on failure. */
-int mc_pki_init(struct mc_pki *pki, uint64_t seed, const char *dir,
-		char *err, size_t errlen);
+int mc_pki_init(struct mc_pki *pki, uint64_t seed, const char *dir, char *err, size_t errlen);
 
 /* The leaf of `kind` for `name` (lower case, <= 253 bytes of
  * [a-z0-9.-_]), minted on first use and cached for the process's life
@@ -55,7 +54,6 @@ int mc_pki_init(struct mc_pki *pki, uint64_t seed, const char *dir,
  * successful init; the pointer stays valid for the process's life: the
  * PKI is never freed, since detached connection threads may still hold a
  * leaf when mockcloud _exit()s. */
-const struct mc_leaf *mc_pki_leaf(struct mc_pki *pki, enum mc_leaf_kind kind,
-				  const char *name);
+const struct mc_leaf *mc_pki_leaf(struct mc_pki *pki, enum mc_leaf_kind kind, const char *name);
 
 #endif

@@ -18,8 +18,8 @@ struct mc_config *mc_server_config(struct mc_server *s);
 
 /* Sets (faults = a JSON array) or clears (faults = NULL) one host's
  * faults in a copy of the current config and applies it. */
-int mc_server_set_faults(struct mc_server *s, const char *host, const cJSON *faults,
-			 char *err, size_t errlen);
+int mc_server_set_faults(struct mc_server *s, const char *host, const cJSON *faults, char *err,
+			 size_t errlen);
 
 /* Back to the start configuration; clears the journal. */
 int mc_server_reset(struct mc_server *s, char *err, size_t errlen);
@@ -31,8 +31,7 @@ cJSON *mc_server_connect_to(struct mc_server *s, const struct mc_config *cfg);
 
 /* Binds every listener (127.0.0.1, port 0) for the proxies of cfg and
  * starts the accept threads. -1 with a reason in err. */
-int mc_server_listen(struct mc_server *s, const struct mc_config *cfg,
-		     char *err, size_t errlen);
+int mc_server_listen(struct mc_server *s, const struct mc_config *cfg, char *err, size_t errlen);
 
 /* Stops accepting; connection threads end with the process. */
 void mc_server_stop(struct mc_server *s);

@@ -45,7 +45,6 @@ int mc_host_match(const char *pattern, const char *host);
 int mc_pattern_rank(const char *pattern);
 
 /* snprintf into a bounded buffer that never overflows; returns buf. */
-char *mc_fmt(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+char *mc_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -9,6 +9,7 @@ PKGS=(
   libcriterion-dev libcjson-dev libmbedtls-dev libmicrohttpd-dev
   duktape-dev
   curl ca-certificates man-db
+  clang-format  # the style check (tests/style/format_check.py), version 14
 )
 # The Windows build and the Wine tests (scripts/fetch-windows-deps.sh).
 # wine32 (i386) as most Wine users have it: new prefixes are then WoW64,

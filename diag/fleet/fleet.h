@@ -23,16 +23,23 @@
 #include "platform.h" /* DX_PRINTF */
 
 /* Bounds on what one input may be: larger is unreadable, never read. */
-#define FL_MAX_JSON_BYTES (16u << 20)  /* a collected file or report (= fixtures') */
-#define FL_MAX_CSV_BYTES (1u << 30)    /* an Intune export, read row by row */
-#define FL_MAX_CSV_FIELD (64u << 10)   /* one field; the detection output is 2,048 */
-#define FL_MAX_CSV_FIELDS 256          /* fields in a row */
-#define FL_MAX_DEPTH 32                /* directory levels below a PATH */
+#define FL_MAX_JSON_BYTES (16u << 20) /* a collected file or report (= fixtures') */
+#define FL_MAX_CSV_BYTES (1u << 30)   /* an Intune export, read row by row */
+#define FL_MAX_CSV_FIELD (64u << 10)  /* one field; the detection output is 2,048 */
+#define FL_MAX_CSV_FIELDS 256         /* fields in a row */
+#define FL_MAX_DEPTH 32               /* directory levels below a PATH */
 
 /* The facts a fleet pattern usually follows (--group-by names). */
 enum fl_fact {
-	FL_OS_BUILD, FL_SENSE_VERSION, FL_PLATFORM_VERSION, FL_ONBOARDING,
-	FL_STREAMLINED, FL_REGION, FL_PROXY, FL_SITE, FL_NFACTS
+	FL_OS_BUILD,
+	FL_SENSE_VERSION,
+	FL_PLATFORM_VERSION,
+	FL_ONBOARDING,
+	FL_STREAMLINED,
+	FL_REGION,
+	FL_PROXY,
+	FL_SITE,
+	FL_NFACTS
 };
 extern const char *const fl_fact_names[FL_NFACTS]; /* "os_build", ... */
 /* The fact called `name`, or -1. */
@@ -48,25 +55,25 @@ void fl_pool_free(struct fl_pool *p);
 /* One device's result, as kept for the whole run. Every string is
  * interned (never NULL; "" when unknown). */
 struct fl_device {
-	const char *host;        /* as the input says it (a token when redacted) */
-	const char *device_id;   /* SenseId */
-	const char *source;      /* file, or "file:row N" for an export row */
-	const char *kind;        /* "collected", "report", "intune" */
-	int64_t when;            /* collected or reported time, 0 unknown */
-	const char *cause;       /* the verdict's check ID */
+	const char *host;      /* as the input says it (a token when redacted) */
+	const char *device_id; /* SenseId */
+	const char *source;    /* file, or "file:row N" for an export row */
+	const char *kind;      /* "collected", "report", "intune" */
+	int64_t when;          /* collected or reported time, 0 unknown */
+	const char *cause;     /* the verdict's check ID */
 	const char *variant;
-	const char *severity;    /* "error", "warning", "info" */
-	const char *rule;        /* cause-found, sense-not-running, not-determined,
+	const char *severity;   /* "error", "warning", "info" */
+	const char *rule;       /* cause-found, sense-not-running, not-determined,
 				    nothing-found; "" unknown (an export line) */
-	const char *incomplete;  /* rule 3: the first reason ("not-elevated",
+	const char *incomplete; /* rule 3: the first reason ("not-elevated",
 				    "network-not-tested", ...), else "" */
-	const char *title;       /* the verdict's title */
-	const char *next;        /* its next step */
-	const char *command;     /* its command, "" none */
-	const char *findings;    /* errors and warnings but the verdict's own:
+	const char *title;      /* the verdict's title */
+	const char *next;       /* its next step */
+	const char *command;    /* its command, "" none */
+	const char *findings;   /* errors and warnings but the verdict's own:
 				    "id[/variant]" joined with ',' */
 	const char *facts[FL_NFACTS];
-	unsigned results;        /* results read for this device (>1: duplicates) */
+	unsigned results; /* results read for this device (>1: duplicates) */
 };
 
 /* A result that lost to a newer one for the same device. */
@@ -84,17 +91,21 @@ struct fl_run {
 	const struct dx_data *data;
 	const struct dx_catalog *cat;
 	int redact;
-	int group_by[FL_NFACTS];   /* facts the causes are split by (--group-by) */
+	int group_by[FL_NFACTS]; /* facts the causes are split by (--group-by) */
 	size_t n_group_by;
 	/* state */
 	struct fl_pool *pool;
-	struct fl_device *dev; size_t ndev, capdev;
+	struct fl_device *dev;
+	size_t ndev, capdev;
 	struct fl_table *byid, *byhost; /* identity -> index into dev */
-	struct fl_dup *dups; size_t ndups, capdups;
-	struct fl_bad *bad; size_t nbad, capbad;
-	size_t files, results;      /* files looked at, results read */
-	size_t fail_nomem;          /* set when memory ran out: the run says so */
-	char *rbuf; size_t rbufcap; /* the read buffer, reused file after file */
+	struct fl_dup *dups;
+	size_t ndups, capdups;
+	struct fl_bad *bad;
+	size_t nbad, capbad;
+	size_t files, results; /* files looked at, results read */
+	size_t fail_nomem;     /* set when memory ran out: the run says so */
+	char *rbuf;
+	size_t rbufcap;             /* the read buffer, reused file after file */
 	struct fl_arena *arena;     /* cJSON's memory while a file is read, or
 				       NULL: malloc (fleet_arena.c) */
 	struct fl_workers *workers; /* --jobs above 1: the worker threads */
@@ -120,8 +131,8 @@ void fl_read_csv_file(struct fl_run *r, const char *path, const char *site);
 void fl_readbuf_free(struct fl_run *r);
 /* One file's contents (len bytes, NUL-terminated): classified and read. `site` is
  * the folder it came from. */
-void fl_read_buffer(struct fl_run *r, const char *name, const char *site,
-		    const char *text, size_t len);
+void fl_read_buffer(struct fl_run *r, const char *name, const char *site, const char *text,
+		    size_t len);
 
 /* fleet_arena.c: cJSON's allocations on a thread between begin and end
  * come from the arena and are all released at end; everything cJSON
@@ -172,8 +183,8 @@ int fl_add(struct fl_run *r, const struct fl_summary *s);
  * speaks one language. 0, or -1 when the model lacks a verdict ID (err). */
 #define FL_SCRATCH 6
 int fl_summary_from_model(struct fl_run *r, const cJSON *model, const char *source,
-			  const char *kind, const char *site, int64_t when,
-			  struct fl_summary *s, char *scratch[FL_SCRATCH], char *err, size_t errsz);
+			  const char *kind, const char *site, int64_t when, struct fl_summary *s,
+			  char *scratch[FL_SCRATCH], char *err, size_t errsz);
 void fl_scratch_free(char *scratch[FL_SCRATCH]);
 /* Records an unreadable input. */
 void fl_bad(struct fl_run *r, const char *source, const char *fmt, ...) DX_PRINTF(3, 4);
@@ -185,10 +196,12 @@ int fl_host_redacted(const char *host);
 struct fl_csv {
 	FILE *f;
 	char delim;
-	char **field; size_t nfield;
-	char *buf; size_t len, cap;   /* the row's bytes, fields NUL-separated */
-	size_t row;                   /* 1-based number of the row just read */
-	size_t line;                  /* line where it started */
+	char **field;
+	size_t nfield;
+	char *buf;
+	size_t len, cap; /* the row's bytes, fields NUL-separated */
+	size_t row;      /* 1-based number of the row just read */
+	size_t line;     /* line where it started */
 };
 /* Reads the next row. 1 a row, 0 end of file, -1 a bad row (err says why;
  * reading may go on after an over-long field, not after an unterminated
@@ -210,13 +223,18 @@ int fl_parse_intune_line(const char *line, char **buf, struct fl_summary *s, cha
 int64_t fl_parse_time_any(const char *s);
 
 /* fleet_agg.c: the result, ranked. */
-struct fl_count { const char *value; size_t n; };
+struct fl_count {
+	const char *value;
+	size_t n;
+};
 struct fl_cause {
 	const char *id, *variant, *severity, *title, *next, *command;
-	const char *group[FL_NFACTS];      /* values of the --group-by facts */
-	size_t n;                          /* devices */
-	size_t *members; size_t nmembers;  /* indexes into r->dev, by name */
-	struct fl_count *split[FL_NFACTS]; size_t nsplit[FL_NFACTS]; /* by count */
+	const char *group[FL_NFACTS]; /* values of the --group-by facts */
+	size_t n;                     /* devices */
+	size_t *members;
+	size_t nmembers; /* indexes into r->dev, by name */
+	struct fl_count *split[FL_NFACTS];
+	size_t nsplit[FL_NFACTS]; /* by count */
 	/* 1 when the most frequent value of the fact is a pattern of this
 	 * cause: known, on at least 2 of its devices, and its share here
 	 * exceeds its share of the whole fleet by FL_PATTERN_GAP or more (site
@@ -226,12 +244,16 @@ struct fl_cause {
 #define FL_PATTERN_GAP 0.2
 struct fl_result {
 	size_t devices, incomplete_n;
-	struct fl_cause *causes; size_t ncauses;        /* complete diagnoses */
-	struct fl_cause *incomplete; size_t nincomplete; /* by reason */
-	struct fl_count *findings; size_t nfindings;    /* other findings, by devices */
-	struct fl_count *all[FL_NFACTS]; size_t nall[FL_NFACTS]; /* the fleet's split */
-	size_t *order; /* every device: by cause rank, then name (for JSON Lines) */
-	const char **name; /* display name of each device (a token with --redact) */
+	struct fl_cause *causes;
+	size_t ncauses; /* complete diagnoses */
+	struct fl_cause *incomplete;
+	size_t nincomplete; /* by reason */
+	struct fl_count *findings;
+	size_t nfindings; /* other findings, by devices */
+	struct fl_count *all[FL_NFACTS];
+	size_t nall[FL_NFACTS]; /* the fleet's split */
+	size_t *order;          /* every device: by cause rank, then name (for JSON Lines) */
+	const char **name;      /* display name of each device (a token with --redact) */
 };
 int fl_aggregate(struct fl_run *r, struct fl_result *res);
 void fl_result_free(struct fl_result *res);

@@ -165,8 +165,8 @@ int fl_aggregate(struct fl_run *r, struct fl_result *res)
 		while (j < n && cmp_key(&r->dev[idx[i]], &r->dev[idx[j]]) == 0)
 			j++;
 		int inc = r->dev[idx[i]].incomplete[0] != 0;
-		struct fl_cause *c = inc ? &res->incomplete[res->nincomplete++] :
-				     &res->causes[res->ncauses++];
+		struct fl_cause *c =
+			inc ? &res->incomplete[res->nincomplete++] : &res->causes[res->ncauses++];
 		if (make_cause(r, c, idx + i, j - i))
 			goto nomem;
 		if (inc)
@@ -210,14 +210,15 @@ int fl_aggregate(struct fl_run *r, struct fl_result *res)
 		}
 		free(vals);
 		for (size_t i = 0; i < res->ncauses + res->nincomplete; i++) {
-			struct fl_cause *c = i < res->ncauses ? &res->causes[i] :
-					     &res->incomplete[i - res->ncauses];
+			struct fl_cause *c = i < res->ncauses ? &res->causes[i]
+							      : &res->incomplete[i - res->ncauses];
 			for (int f = 0; f < FL_NFACTS; f++) {
 				const struct fl_count *top = c->nsplit[f] ? &c->split[f][0] : NULL;
 				if (!top || !top->value[0] || top->n < 2)
 					continue;
 				double here = (double)top->n / (double)c->n;
-				double fleet = (double)fl_fleet_count(res, f, top->value) / (double)n;
+				double fleet =
+					(double)fl_fleet_count(res, f, top->value) / (double)n;
 				c->pattern[f] = here - fleet >= FL_PATTERN_GAP;
 			}
 		}

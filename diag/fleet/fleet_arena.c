@@ -22,14 +22,14 @@
 #include <cjson/cJSON.h>
 #include "fleet.h"
 
-#define REGION (8u << 20)   /* one block, kept from file to file */
-#define CHUNK (1u << 20)    /* what a file needs beyond it, in chunks */
-#define BIG (CHUNK / 8)     /* larger requests go to malloc */
+#define REGION (8u << 20) /* one block, kept from file to file */
+#define CHUNK (1u << 20)  /* what a file needs beyond it, in chunks */
+#define BIG (CHUNK / 8)   /* larger requests go to malloc */
 
 struct fl_arena {
-	char *region;           /* REGION bytes, NULL until first used */
-	size_t used;            /* bytes used in the region, or in the last chunk */
-	char **chunk;           /* nchunk chunks of CHUNK bytes past the region,
+	char *region; /* REGION bytes, NULL until first used */
+	size_t used;  /* bytes used in the region, or in the last chunk */
+	char **chunk; /* nchunk chunks of CHUNK bytes past the region,
 				   freed at fl_arena_end (a huge file) */
 	size_t nchunk, capchunk;
 };

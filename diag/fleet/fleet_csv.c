@@ -52,8 +52,9 @@ int fl_csv_next(struct fl_csv *c, char *err, size_t errsz)
 				return -1;
 			}
 			if (in_quotes) {
-				snprintf(err, errsz, "row %zu (line %zu): a quoted field never ends",
-					 c->row, first_line);
+				snprintf(err, errsz,
+					 "row %zu (line %zu): a quoted field never ends", c->row,
+					 first_line);
 				return -1;
 			}
 			if (!any)
@@ -197,16 +198,15 @@ static const char *our_line(const char *out, char *buf, size_t sz)
 	return buf;
 }
 
-
 void fl_read_intune_csv(struct fl_run *r, const char *name, const char *site, FILE *f)
 {
 	/* Intune's columns (docs/fleet.md): the admin center's export names,
 	 * then Graph's deviceHealthScriptDeviceState property names */
 	static const char *const c_out[] = {"Pre-remediation detection output",
-		"preRemediationDetectionScriptOutput", NULL};
+					    "preRemediationDetectionScriptOutput", NULL};
 	static const char *const c_name[] = {"Device name", "deviceName", NULL};
 	static const char *const c_time[] = {"Last update time", "lastStateUpdateDateTime",
-		"Last sync time", "lastSyncDateTime", NULL};
+					     "Last sync time", "lastSyncDateTime", NULL};
 	static const char *const c_state[] = {"Detection status", "detectionState", NULL};
 	struct fl_csv c = {0};
 	char err[300], src[4200], line[4096];
@@ -237,7 +237,8 @@ void fl_read_intune_csv(struct fl_run *r, const char *name, const char *site, FI
 	i_time = column(&c, c_time);
 	i_state = column(&c, c_state);
 	if (i_out < 0) {
-		fl_bad(r, name, "CSV without a \"Pre-remediation detection output\" column "
+		fl_bad(r, name,
+		       "CSV without a \"Pre-remediation detection output\" column "
 		       "(the Intune export of a remediation's device status)");
 		goto out;
 	}

@@ -10,8 +10,8 @@
 #include "report.h"
 
 const char *const fl_fact_names[FL_NFACTS] = {
-	"os_build", "sense_version", "platform_version", "onboarding",
-	"streamlined", "region", "proxy", "site",
+	"os_build", "sense_version", "platform_version", "onboarding", "streamlined", "region",
+	"proxy",    "site",
 };
 
 int fl_fact_by_name(const char *name)
@@ -249,9 +249,22 @@ int fl_host_redacted(const char *host)
 static int fill(struct fl_run *r, struct fl_device *d, const struct fl_summary *s)
 {
 	struct fl_pool *p = r->pool;
-#define I(f) if (!(d->f = fl_intern(p, s->f))) return -1
-	I(host); I(device_id); I(source); I(kind); I(cause); I(variant); I(severity);
-	I(rule); I(incomplete); I(title); I(next); I(command); I(findings);
+#define I(f)                                                                                       \
+	if (!(d->f = fl_intern(p, s->f)))                                                          \
+	return -1
+	I(host);
+	I(device_id);
+	I(source);
+	I(kind);
+	I(cause);
+	I(variant);
+	I(severity);
+	I(rule);
+	I(incomplete);
+	I(title);
+	I(next);
+	I(command);
+	I(findings);
 #undef I
 	for (int i = 0; i < FL_NFACTS; i++)
 		if (!(d->facts[i] = fl_intern(p, s->facts[i])))
@@ -356,7 +369,8 @@ static char *route_of(const cJSON *model)
 {
 	const cJSON *f, *pick = NULL;
 	char buf[600];
-	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "findings")) {
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "findings"))
+	{
 		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
 		if (strcmp(str(f, "id"), "net.endpoint"))
 			continue;
@@ -368,8 +382,9 @@ static char *route_of(const cJSON *model)
 		}
 	}
 	if (pick) {
-		snprintf(buf, sizeof buf, "%.60s: %.500s", str(pick, "proxy_source")[0] ?
-			 str(pick, "proxy_source") : "?", str(pick, "route"));
+		snprintf(buf, sizeof buf, "%.60s: %.500s",
+			 str(pick, "proxy_source")[0] ? str(pick, "proxy_source") : "?",
+			 str(pick, "route"));
 	} else {
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(model, "device");
 		if (str(d, "static_proxy")[0])
@@ -392,9 +407,11 @@ static char *findings_of(const cJSON *model, const char *cause, const char *vari
 	if (!out)
 		return NULL;
 	out[0] = '\0';
-	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "findings")) {
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "findings"))
+	{
 		const char *sev = str(f, "severity"), *id = str(f, "id"), *var = str(f, "variant");
-		if ((strcmp(sev, "error") && strcmp(sev, "warning")) || strcmp(id, "verdict") == 0 ||
+		if ((strcmp(sev, "error") && strcmp(sev, "warning")) ||
+		    strcmp(id, "verdict") == 0 ||
 		    (strcmp(id, cause) == 0 && strcmp(var, variant) == 0) || strchr(id, ','))
 			continue;
 		snprintf(one, sizeof one, "%.100s%s%.80s", id, var[0] ? "/" : "", var);
@@ -422,16 +439,16 @@ static char *findings_of(const cJSON *model, const char *cause, const char *vari
 }
 
 int fl_summary_from_model(struct fl_run *r, const cJSON *model, const char *source,
-			  const char *kind, const char *site, int64_t when,
-			  struct fl_summary *s, char *scratch[FL_SCRATCH], char *err, size_t errsz)
+			  const char *kind, const char *site, int64_t when, struct fl_summary *s,
+			  char *scratch[FL_SCRATCH], char *err, size_t errsz)
 {
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(model, "device");
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(model, "verdict");
 	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(v, "evidence");
 	memset(s, 0, sizeof *s);
 	if (!cJSON_IsObject(d) || !cJSON_IsObject(v) || !str(v, "id")[0]) {
-		snprintf(err, errsz, "%s", !cJSON_IsObject(d) ? "$.device: missing" :
-			 "$.verdict.id: missing");
+		snprintf(err, errsz, "%s",
+			 !cJSON_IsObject(d) ? "$.device: missing" : "$.verdict.id: missing");
 		return -1;
 	}
 	s->host = str(d, "hostname");
@@ -447,14 +464,16 @@ int fl_summary_from_model(struct fl_run *r, const cJSON *model, const char *sour
 	s->next = str(v, "next_step");
 	s->incomplete = "";
 	if (strcmp(s->rule, "not-determined") == 0) {
-		const cJSON *g = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(v, "to_check"), 0);
+		const cJSON *g =
+			cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(v, "to_check"), 0);
 		s->incomplete = str(g, "reason")[0] ? str(g, "reason") : "facts-missing";
 	}
 	if (strcmp(kind, "report") == 0) {
 		/* a report read back may be in another language: say it in ours */
 		char *t = dx_catalog_render_ev(r->cat, s->cause, s->variant, "title", ev);
-		char *g = s->incomplete[0] ? NULL :
-			  dx_catalog_render_ev(r->cat, s->cause, s->variant, "guidance", ev);
+		char *g = s->incomplete[0] ? NULL
+					   : dx_catalog_render_ev(r->cat, s->cause, s->variant,
+								  "guidance", ev);
 		scratch[0] = t;
 		scratch[1] = g;
 		if (t && t[0])
@@ -470,8 +489,9 @@ int fl_summary_from_model(struct fl_run *r, const cJSON *model, const char *sour
 		}
 	}
 	/* the command of the next step; none when the step is "check again" */
-	scratch[2] = s->incomplete[0] ? NULL :
-		     dx_catalog_render_ev(r->cat, s->cause, s->variant, "command", ev);
+	scratch[2] = s->incomplete[0]
+			     ? NULL
+			     : dx_catalog_render_ev(r->cat, s->cause, s->variant, "command", ev);
 	s->command = scratch[2] ? scratch[2] : "";
 	scratch[3] = findings_of(model, s->cause, s->variant);
 	scratch[4] = route_of(model);
@@ -486,7 +506,8 @@ int fl_summary_from_model(struct fl_run *r, const cJSON *model, const char *sour
 	s->facts[FL_SENSE_VERSION] = str(sense, "version");
 	s->facts[FL_PLATFORM_VERSION] = str(av, "platform");
 	s->facts[FL_ONBOARDING] = str(d, "onboarding_method");
-	s->facts[FL_STREAMLINED] = strcmp(str(d, "streamlined"), "unknown") ? str(d, "streamlined") : "";
+	s->facts[FL_STREAMLINED] =
+		strcmp(str(d, "streamlined"), "unknown") ? str(d, "streamlined") : "";
 	s->facts[FL_REGION] = str(d, "geo");
 	s->facts[FL_PROXY] = scratch[4];
 	s->facts[FL_SITE] = site;

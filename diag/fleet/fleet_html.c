@@ -27,7 +27,8 @@ static const char css[] =
 	"padding-bottom:4px;border-bottom:2px solid var(--blue);color:var(--blue)}"
 	"h3{font-size:14px;margin:14px 0 6px;color:#344054}"
 	".meta{color:var(--muted);margin:0}"
-	"code,pre{font-family:Consolas,'Cascadia Mono','DejaVu Sans Mono',monospace;font-size:12.5px}"
+	"code,pre{font-family:Consolas,'Cascadia Mono','DejaVu Sans "
+	"Mono',monospace;font-size:12.5px}"
 	"table{border-collapse:collapse;width:100%}"
 	"th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top;"
 	"overflow-wrap:anywhere}th{background:var(--head);font-weight:600}"
@@ -35,9 +36,11 @@ static const char css[] =
 	".cards{display:flex;flex-wrap:wrap;gap:12px;margin:14px 0}"
 	".card{border:1px solid var(--line);border-radius:6px;padding:8px 16px;min-width:130px}"
 	".card b{display:block;font-size:24px}.card span{color:var(--muted)}"
-	"table.chart td{border:0;border-bottom:1px solid #eaecf0;padding:6px 8px;vertical-align:middle}"
+	"table.chart td{border:0;border-bottom:1px solid #eaecf0;padding:6px "
+	"8px;vertical-align:middle}"
 	"table.chart td.rank{width:2.5em;color:var(--muted);text-align:right}"
-	"table.chart td.lab{width:44%}table.chart td.lab a{color:#101828;text-decoration:none;font-weight:600}"
+	"table.chart td.lab{width:44%}table.chart td.lab "
+	"a{color:#101828;text-decoration:none;font-weight:600}"
 	"table.chart td.lab a:hover{text-decoration:underline}"
 	"table.chart code{color:var(--muted);font-size:12px}"
 	".bar{height:18px;border-radius:3px;background:var(--err);min-width:2px}"
@@ -54,12 +57,14 @@ static const char css[] =
 	"white-space:pre-wrap;overflow-wrap:anywhere}"
 	".splits{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:10px}"
 	".splits table caption{text-align:left;font-weight:600;color:#344054;padding:2px 0}"
-	".splits td{font-size:12.5px}.splits td.w{width:22%}.splits th{white-space:nowrap;font-size:12px;font-weight:500}"
+	".splits td{font-size:12.5px}.splits td.w{width:22%}.splits "
+	"th{white-space:nowrap;font-size:12px;font-weight:500}"
 	".devs{columns:14em;column-gap:18px;font-size:12.5px;margin:4px 0}"
 	".devs span{display:block;break-inside:avoid}"
 	".badge{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;"
 	"font-weight:600;background:var(--err);color:#fff}"
-	".badge.warning{background:#f79009;color:#000}.badge.info{background:#d1fadf;color:var(--ok)}"
+	".badge.warning{background:#f79009;color:#000}.badge.info{background:#d1fadf;color:var(--"
+	"ok)}"
 	".badge.inc{background:#eaecf0;color:#344054}"
 	".hint{color:var(--muted);font-size:13px}"
 	".pattern{margin:6px 0;padding:6px 12px;background:#fffaeb;border:1px solid #fec84b;"
@@ -117,8 +122,9 @@ static const char *sev_class(const struct fl_cause *c, int inc)
 {
 	if (inc)
 		return "inc";
-	return strcmp(c->severity, "warning") == 0 ? "warning" :
-	       strcmp(c->severity, "error") == 0 ? "" : "info";
+	return strcmp(c->severity, "warning") == 0 ? "warning"
+	       : strcmp(c->severity, "error") == 0 ? ""
+						   : "info";
 }
 
 static void cause_label(struct h *h, const struct fl_cause *c, int inc)
@@ -166,9 +172,10 @@ static void chart_row(struct h *h, const struct fl_result *res, const struct fl_
 	size_t top = res->ncauses ? res->causes[0].n : 1;
 	if (res->nincomplete && res->incomplete[0].n > top)
 		top = res->incomplete[0].n;
-	fprintf(h->out, "</td><td class=\"bc\"><div class=\"bar %s\" style=\"width:%.1f%%\"></div></td>"
-		"<td class=\"n\"><b>%zu</b> (%.1f%%)</td></tr>\n", sev_class(c, inc),
-		pct(c->n, top), c->n, pct(c->n, res->devices));
+	fprintf(h->out,
+		"</td><td class=\"bc\"><div class=\"bar %s\" style=\"width:%.1f%%\"></div></td>"
+		"<td class=\"n\"><b>%zu</b> (%.1f%%)</td></tr>\n",
+		sev_class(c, inc), pct(c->n, top), c->n, pct(c->n, res->devices));
 }
 
 static void split_tables(struct h *h, const struct fl_result *res, const struct fl_cause *c)
@@ -193,9 +200,12 @@ static void split_tables(struct h *h, const struct fl_result *res, const struct 
 		for (size_t i = 0; i < c->nsplit[f] && i < 8; i++) {
 			const char *v = c->split[f][i].value;
 			raw(h, i == 0 && c->pattern[f] ? "<tr class=\"pat\"><td>" : "<tr><td>");
-			text(h, v[0] ? dx_catalog_value(h->r->cat, v) : fl_ui(h->r, "fleet_unknown"));
-			fprintf(h->out, "</td><td class=\"n\">%zu</td><td class=\"w\"><div class=\"mini\" "
-				"style=\"width:%.1f%%\"></div></td><td class=\"n\">%.0f%%</td></tr>\n",
+			text(h,
+			     v[0] ? dx_catalog_value(h->r->cat, v) : fl_ui(h->r, "fleet_unknown"));
+			fprintf(h->out,
+				"</td><td class=\"n\">%zu</td><td class=\"w\"><div class=\"mini\" "
+				"style=\"width:%.1f%%\"></div></td><td "
+				"class=\"n\">%.0f%%</td></tr>\n",
 				c->split[f][i].n, pct(c->split[f][i].n, c->n),
 				pct(fl_fleet_count(res, f, v), res->devices));
 		}
@@ -220,8 +230,9 @@ static void cause_block(struct h *h, const struct fl_result *res, const struct f
 	raw(h, "</h2>\n<p class=\"meta\">");
 	if (!inc) {
 		fprintf(h->out, "<span class=\"badge %s\">", sev_class(c, 0));
-		text(h, fl_ui(h->r, strcmp(c->severity, "error") == 0 ? "error" :
-				  strcmp(c->severity, "warning") == 0 ? "warning" : "info"));
+		text(h, fl_ui(h->r, strcmp(c->severity, "error") == 0     ? "error"
+				    : strcmp(c->severity, "warning") == 0 ? "warning"
+									  : "info"));
 		raw(h, "</span> ");
 		cause_id(h, c);
 		raw(h, " &middot; ");
@@ -263,7 +274,9 @@ static void cause_block(struct h *h, const struct fl_result *res, const struct f
 		text(h, fl_say(h->r, "fleet_pattern_text", nums, sizeof nums, "here",
 			       (size_t)(pct(c->split[f][0].n, c->n) + 0.5), "fleet",
 			       (size_t)(pct(fl_fleet_count(res, f, c->split[f][0].value),
-					    res->devices) + 0.5), NULL));
+					    res->devices) +
+					0.5),
+			       NULL));
 		raw(h, ")</p>\n");
 	}
 	split_tables(h, res, c);
@@ -314,8 +327,8 @@ int fl_write_html(FILE *out, const struct fl_run *r, const struct fl_result *res
 	ui(&h, "fleet_title");
 	raw(&h, "</h1>\n<p class=\"meta\">");
 	text(&h, fl_say(r, "fleet_summary", line, sizeof line, "devices", res->devices, "results",
-			r->results, "files", r->files, "duplicates", r->ndups, "unreadable", r->nbad,
-			NULL));
+			r->results, "files", r->files, "duplicates", r->ndups, "unreadable",
+			r->nbad, NULL));
 	raw(&h, "</p>\n");
 	if (r->redact) {
 		raw(&h, "<p class=\"meta\">");
@@ -382,7 +395,9 @@ int fl_write_html(FILE *out, const struct fl_run *r, const struct fl_result *res
 		for (size_t i = 0; i < res->nfindings && i < 50; i++) {
 			raw(&h, "<tr><td><code>");
 			text(&h, res->findings[i].value);
-			fprintf(out, "</code></td><td class=\"n\">%zu</td><td class=\"n\">%.1f%%</td></tr>\n",
+			fprintf(out,
+				"</code></td><td class=\"n\">%zu</td><td "
+				"class=\"n\">%.1f%%</td></tr>\n",
 				res->findings[i].n, pct(res->findings[i].n, res->devices));
 		}
 		raw(&h, "</table>\n");

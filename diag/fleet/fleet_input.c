@@ -29,8 +29,8 @@ static const char *without_name(const char *err, const char *name)
 
 /* A collected file or device fixture: the diagnosis `--fixture` makes,
  * never a byte on the network (DX_REPLAY_OFFLINE). */
-static void read_fixture(struct fl_run *r, const char *name, const char *site,
-			 const char *text, size_t len)
+static void read_fixture(struct fl_run *r, const char *name, const char *site, const char *text,
+			 size_t len)
 {
 	char err[1024];
 	struct dx_fixture *fx = dx_fixture_parse(text, len, name, err, sizeof err);
@@ -39,8 +39,9 @@ static void read_fixture(struct fl_run *r, const char *name, const char *site,
 		return;
 	}
 	/* its own time: when it was collected, else the device's clock */
-	int64_t when = fx->network && fx->network->collected_at[0] ?
-		       dx_parse_time(fx->network->collected_at) : fx->clock;
+	int64_t when = fx->network && fx->network->collected_at[0]
+			       ? dx_parse_time(fx->network->collected_at)
+			       : fx->clock;
 	const char *kind = fx->network ? "collected" : "fixture";
 	struct dx_platform p = {0};
 	struct dx_options opt = {0};
@@ -62,8 +63,8 @@ static void read_fixture(struct fl_run *r, const char *name, const char *site,
 	char *scratch[FL_SCRATCH] = {0};
 	if (!model)
 		fl_bad(r, name, "out of memory");
-	else if (fl_summary_from_model(r, model, name, kind, site, when < 0 ? 0 : when, &s,
-				       scratch, err, sizeof err))
+	else if (fl_summary_from_model(r, model, name, kind, site, when < 0 ? 0 : when, &s, scratch,
+				       err, sizeof err))
 		fl_bad(r, name, "%s", err);
 	else
 		fl_add(r, &s);
@@ -79,8 +80,8 @@ static const char *jstr(const cJSON *o, const char *k)
 	return cJSON_IsString(j) ? j->valuestring : "";
 }
 
-void fl_read_buffer(struct fl_run *r, const char *name, const char *site,
-		    const char *text, size_t len)
+void fl_read_buffer(struct fl_run *r, const char *name, const char *site, const char *text,
+		    size_t len)
 {
 	char why[200];
 	r->files++;
@@ -102,7 +103,9 @@ void fl_read_buffer(struct fl_run *r, const char *name, const char *site,
 		if (!end && ep && ep >= text && ep <= text + len)
 			off = (size_t)(ep - text);
 		dx_text_line_col(text, len, off, &line, &col);
-		fl_bad(r, name, "not valid JSON (truncated, or nested too deeply) near line %zu, column %zu", line, col);
+		fl_bad(r, name,
+		       "not valid JSON (truncated, or nested too deeply) near line %zu, column %zu",
+		       line, col);
 		return;
 	}
 	const cJSON *tool = cJSON_GetObjectItemCaseSensitive(j, "tool");
@@ -121,7 +124,8 @@ void fl_read_buffer(struct fl_run *r, const char *name, const char *site,
 					 cJSON_GetObjectItemCaseSensitive(j, "schema"))) {
 		read_fixture(r, name, site, text, len); /* a fixture without the schema line */
 	} else {
-		fl_bad(r, name, "JSON, but not a collected file, a device fixture or an "
+		fl_bad(r, name,
+		       "JSON, but not a collected file, a device fixture or an "
 		       "mdediag report (--format json)");
 	}
 	cJSON_Delete(j);
@@ -233,7 +237,8 @@ void fl_read_file(struct fl_run *r, const char *path, const char *site)
 		return;
 	}
 	const char *p = head;
-	if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+	if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+	    (unsigned char)p[2] == 0xBF)
 		p += 3; /* UTF-8 byte order mark */
 	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 		p++;
@@ -349,8 +354,8 @@ static void walk(struct fl_run *r, const char *dir, const char *site, int depth)
 			r->fail_nomem++;
 			break;
 		}
-		snprintf(path, len, "%s%s%s", dir,
-			 dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+		snprintf(path, len, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/",
+			 names[i]);
 		isd = is_dir(path, &link);
 		if (isd != 0 || link)
 			fl_settle(r); /* what follows changes the run: files before it first */

@@ -82,8 +82,9 @@ static cJSON *cause_json(const struct fl_run *r, const struct fl_result *res,
 		add_str(v, "value", c->split[f][0].value);
 		cJSON_AddNumberToObject(v, "devices", (double)c->split[f][0].n);
 		cJSON_AddNumberToObject(v, "share", share(c->split[f][0].n, c->n));
-		cJSON_AddNumberToObject(v, "fleet_share",
-					share(fl_fleet_count(res, f, c->split[f][0].value), res->devices));
+		cJSON_AddNumberToObject(
+			v, "fleet_share",
+			share(fl_fleet_count(res, f, c->split[f][0].value), res->devices));
 		cJSON_AddItemToArray(pat, v);
 	}
 	hosts = cJSON_AddArrayToObject(o, "hosts");
@@ -117,7 +118,8 @@ int fl_write_json(FILE *out, const struct fl_run *r, const struct fl_result *res
 	if (r->n_group_by) {
 		arr = cJSON_AddArrayToObject(root, "group_by");
 		for (size_t i = 0; arr && i < r->n_group_by; i++)
-			cJSON_AddItemToArray(arr, cJSON_CreateString(fl_fact_names[r->group_by[i]]));
+			cJSON_AddItemToArray(arr,
+					     cJSON_CreateString(fl_fact_names[r->group_by[i]]));
 	}
 	arr = cJSON_AddArrayToObject(root, "causes");
 	for (size_t i = 0; arr && i < res->ncauses; i++)

@@ -37,9 +37,9 @@ int64_t fl_parse_time_any(const char *s)
 	const char *p = s;
 	while (*p == ' ')
 		p++;
-	if (num(&p, 4, &y) || *p++ != '-' || num(&p, 2, &mo) || *p++ != '-' ||
-	    num(&p, 2, &d) || (*p != 'T' && *p != ' ') || !*p++ || num(&p, 2, &h) ||
-	    *p++ != ':' || num(&p, 2, &mi) || *p++ != ':' || num(&p, 2, &se))
+	if (num(&p, 4, &y) || *p++ != '-' || num(&p, 2, &mo) || *p++ != '-' || num(&p, 2, &d) ||
+	    (*p != 'T' && *p != ' ') || !*p++ || num(&p, 2, &h) || *p++ != ':' || num(&p, 2, &mi) ||
+	    *p++ != ':' || num(&p, 2, &se))
 		return -1;
 	if (*p == '.')
 		for (p++; isdigit((unsigned char)*p); p++)
@@ -105,11 +105,14 @@ int fl_parse_intune_line(const char *line, char **bufp, struct fl_summary *s, ch
 		return -1;
 	}
 	*sp = '\0';
-	s->severity = strcmp(buf, "ERROR") == 0 ? "error" : strcmp(buf, "WARNING") == 0 ?
-		      "warning" : strcmp(buf, "OK") == 0 ? "info" : NULL;
+	s->severity = strcmp(buf, "ERROR") == 0     ? "error"
+		      : strcmp(buf, "WARNING") == 0 ? "warning"
+		      : strcmp(buf, "OK") == 0      ? "info"
+						    : NULL;
 	char *id = sp + 1, *colon = strstr(id, ": "), *fields = strstr(id, " | ");
 	if (!s->severity || !colon || (fields && fields < colon)) {
-		snprintf(err, errsz, "not an mdediag line: it starts neither with "
+		snprintf(err, errsz,
+			 "not an mdediag line: it starts neither with "
 			 "\"ERROR id: \", \"WARNING id: \" nor \"OK id: \"");
 		return -1;
 	}
@@ -121,7 +124,8 @@ int fl_parse_intune_line(const char *line, char **bufp, struct fl_summary *s, ch
 	for (const char *q = id; *q; q++)
 		if (!(islower((unsigned char)*q) || isdigit((unsigned char)*q) ||
 		      strchr(".-_/", *q))) {
-			snprintf(err, errsz, "not an mdediag line: \"%.60s\" is not a check ID", id);
+			snprintf(err, errsz, "not an mdediag line: \"%.60s\" is not a check ID",
+				 id);
 			return -1;
 		}
 	char *slash = strchr(id, '/');
@@ -145,24 +149,33 @@ int fl_parse_intune_line(const char *line, char **bufp, struct fl_summary *s, ch
 		if (eq) {
 			*eq = '\0';
 			const char *k = f, *v = eq + 1;
-			if (!strcmp(k, "errors")) errors = v;
-			else if (!strcmp(k, "warnings")) warnings = v;
-			else if (!strcmp(k, "not_determined")) nd = v;
-			else if (!strcmp(k, "next")) s->next = v;
-			else if (!strcmp(k, "host")) s->host = v;
+			if (!strcmp(k, "errors"))
+				errors = v;
+			else if (!strcmp(k, "warnings"))
+				warnings = v;
+			else if (!strcmp(k, "not_determined"))
+				nd = v;
+			else if (!strcmp(k, "next"))
+				s->next = v;
+			else if (!strcmp(k, "host"))
+				s->host = v;
 			else if (!strcmp(k, "os")) {
 				char *sp2 = strchr(eq + 1, ' ');
 				if (sp2)
 					*sp2 = '\0'; /* "22631.4460 Enterprise": the build */
 				s->facts[FL_OS_BUILD] = v;
-			}
-			else if (!strcmp(k, "sense_ver")) s->facts[FL_SENSE_VERSION] = v;
-			else if (!strcmp(k, "mdav_platform")) s->facts[FL_PLATFORM_VERSION] = v;
-			else if (!strcmp(k, "onboarding")) s->facts[FL_ONBOARDING] = v;
+			} else if (!strcmp(k, "sense_ver"))
+				s->facts[FL_SENSE_VERSION] = v;
+			else if (!strcmp(k, "mdav_platform"))
+				s->facts[FL_PLATFORM_VERSION] = v;
+			else if (!strcmp(k, "onboarding"))
+				s->facts[FL_ONBOARDING] = v;
 			else if (!strcmp(k, "streamlined"))
 				s->facts[FL_STREAMLINED] = strcmp(v, "unknown") ? v : "";
-			else if (!strcmp(k, "static_proxy")) sproxy = v;
-			else if (!strcmp(k, "winhttp_proxy")) wproxy = v;
+			else if (!strcmp(k, "static_proxy"))
+				sproxy = v;
+			else if (!strcmp(k, "winhttp_proxy"))
+				wproxy = v;
 		}
 		f = nx ? nx + 3 : NULL;
 	}
@@ -204,9 +217,9 @@ int fl_parse_intune_line(const char *line, char **bufp, struct fl_summary *s, ch
 			}
 		}
 		if (!s->rule[0])
-			s->rule = strcmp(s->cause, "reonboard.plan") == 0 ? "nothing-found" :
-				  strcmp(s->cause, "sense.pending") == 0 ? "sense-not-running" :
-				  "cause-found";
+			s->rule = strcmp(s->cause, "reonboard.plan") == 0  ? "nothing-found"
+				  : strcmp(s->cause, "sense.pending") == 0 ? "sense-not-running"
+									   : "cause-found";
 	}
 	return 0;
 }

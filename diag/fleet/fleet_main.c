@@ -105,9 +105,7 @@ int dx_fleet_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		const char *bad = argv[optind - 1];
 		switch (c) {
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
+		case 'h': fputs(usage, stdout); return 0;
 		case O_FORMAT: format = optarg; break;
 		case O_OUTPUT: output = optarg; break;
 		case O_LANG: lang = optarg; break;
@@ -126,9 +124,11 @@ int dx_fleet_main(int argc, char **argv)
 		case O_GROUP_BY: {
 			int f = fl_fact_by_name(optarg);
 			if (f < 0)
-				return usage_error("--group-by %s: expected os_build, sense_version, "
-						   "platform_version, onboarding, streamlined, region, "
-						   "proxy or site", optarg);
+				return usage_error(
+					"--group-by %s: expected os_build, sense_version, "
+					"platform_version, onboarding, streamlined, region, "
+					"proxy or site",
+					optarg);
 			int seen = 0;
 			for (size_t i = 0; i < r.n_group_by; i++)
 				seen |= r.group_by[i] == f;
@@ -221,8 +221,8 @@ int dx_fleet_main(int argc, char **argv)
 	if (out != stdout && fclose(out))
 		wrc = -1;
 	if (wrc) {
-		fprintf(stderr, "mdediag fleet: writing the report failed%s%s\n",
-			errno ? ": " : "", errno ? strerror(errno) : "");
+		fprintf(stderr, "mdediag fleet: writing the report failed%s%s\n", errno ? ": " : "",
+			errno ? strerror(errno) : "");
 		goto out;
 	}
 	rc = 0;

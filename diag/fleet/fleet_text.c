@@ -90,7 +90,9 @@ static void patterns(struct tw *t, const struct fl_run *r, const struct fl_resul
 		fl_say(r, "fleet_pattern_text", nums, sizeof nums, "here",
 		       (size_t)(100.0 * (double)c->split[f][0].n / (double)c->n + 0.5), "fleet",
 		       (size_t)(100.0 * (double)fl_fleet_count(res, f, c->split[f][0].value) /
-				(double)res->devices + 0.5), NULL);
+					(double)res->devices +
+				0.5),
+		       NULL);
 		snprintf(text, sizeof text, "%s = %.600s (%s)", fl_ui(r, key),
 			 dx_catalog_value(r->cat, c->split[f][0].value), nums);
 		wrap(t, 7, lead, text);
@@ -108,14 +110,17 @@ static void splits(struct tw *t, const struct fl_run *r, const struct fl_cause *
 		if (c->nsplit[f] == 1 && !c->pattern[f])
 			continue; /* one value, as in the rest of the fleet (or unknown) */
 		for (size_t i = 0; i < c->nsplit[f] && i < 3; i++)
-			len += (size_t)snprintf(text + len, sizeof text - len, "%s%.200s (%zu)",
-						i ? ", " : "", c->split[f][i].value[0] ?
-						dx_catalog_value(r->cat, c->split[f][i].value) :
-						fl_ui(r, "fleet_unknown"), c->split[f][i].n);
+			len += (size_t)snprintf(
+				text + len, sizeof text - len, "%s%.200s (%zu)", i ? ", " : "",
+				c->split[f][i].value[0]
+					? dx_catalog_value(r->cat, c->split[f][i].value)
+					: fl_ui(r, "fleet_unknown"),
+				c->split[f][i].n);
 		if (c->nsplit[f] > 3 && len < sizeof text) {
 			char more[64];
 			snprintf(text + len, sizeof text - len, "%s",
-				 fl_say(r, "fleet_more", more, sizeof more, "count", c->nsplit[f] - 3, NULL));
+				 fl_say(r, "fleet_more", more, sizeof more, "count",
+					c->nsplit[f] - 3, NULL));
 		}
 		if (!heading++) {
 			char h[120];
@@ -139,8 +144,9 @@ static void members(struct tw *t, const struct fl_run *r, const struct fl_result
 					res->name[c->members[i]]);
 	if (i < c->nmembers) {
 		char more[64];
-		snprintf(text + len, sizeof text - len, "%s",
-			 fl_say(r, "fleet_more", more, sizeof more, "count", c->nmembers - i, NULL));
+		snprintf(
+			text + len, sizeof text - len, "%s",
+			fl_say(r, "fleet_more", more, sizeof more, "count", c->nmembers - i, NULL));
 	}
 	snprintf(lead, sizeof lead, "     %s ", fl_ui(r, "fleet_devices_label"));
 	wrap(t, 7, lead, text);
@@ -150,8 +156,8 @@ int fl_write_text(FILE *out, const struct fl_run *r, const struct fl_result *res
 {
 	struct tw t = {out, width < 40 ? 40 : width};
 	char line[1024], a[16], lead[64];
-	fl_say(r, "fleet_summary", line, sizeof line, "devices", res->devices, "results", r->results,
-	       "files", r->files, "duplicates", r->ndups, "unreadable", r->nbad, NULL);
+	fl_say(r, "fleet_summary", line, sizeof line, "devices", res->devices, "results",
+	       r->results, "files", r->files, "duplicates", r->ndups, "unreadable", r->nbad, NULL);
 	wrap(&t, 0, "", line);
 	fputc('\n', out);
 	if (res->ncauses) {
@@ -172,7 +178,8 @@ int fl_write_text(FILE *out, const struct fl_run *r, const struct fl_result *res
 			char key[48], gl[128];
 			snprintf(key, sizeof key, "fleet_fact_%s", fl_fact_names[r->group_by[g]]);
 			snprintf(gl, sizeof gl, "     %s = ", fl_ui(r, key));
-			wrap(&t, 7, gl, c->group[r->group_by[g]][0] ? c->group[r->group_by[g]] : "?");
+			wrap(&t, 7, gl,
+			     c->group[r->group_by[g]][0] ? c->group[r->group_by[g]] : "?");
 		}
 		snprintf(lead, sizeof lead, "     %s ", fl_ui(r, "fleet_next"));
 		wrap(&t, 7, lead, c->next[0] ? c->next : "-");
@@ -189,7 +196,8 @@ int fl_write_text(FILE *out, const struct fl_run *r, const struct fl_result *res
 		fputc('\n', out);
 	}
 	if (res->nincomplete) {
-		fl_say(r, "fleet_incomplete_heading", line, sizeof line, "count", res->incomplete_n, NULL);
+		fl_say(r, "fleet_incomplete_heading", line, sizeof line, "count", res->incomplete_n,
+		       NULL);
 		wrap(&t, 0, "", line);
 		for (size_t i = 0; i < res->nincomplete; i++) {
 			const struct fl_cause *c = &res->incomplete[i];
@@ -235,12 +243,14 @@ int fl_write_text(FILE *out, const struct fl_run *r, const struct fl_result *res
 		for (size_t i = 0; i < r->nbad && i < 20; i++) {
 			char both[4800];
 			snprintf(both, sizeof both, "%s: %s",
-				 fl_shown_source(r, r->bad[i].source, buf, sizeof buf), r->bad[i].reason);
+				 fl_shown_source(r, r->bad[i].source, buf, sizeof buf),
+				 r->bad[i].reason);
 			wrap(&t, 4, "  ", both);
 		}
 		if (r->nbad > 20)
-			wrap(&t, 2, " ", fl_say(r, "fleet_more", line, sizeof line, "count",
-						 r->nbad - 20, NULL));
+			wrap(&t, 2, " ",
+			     fl_say(r, "fleet_more", line, sizeof line, "count", r->nbad - 20,
+				    NULL));
 	}
 	return ferror(out) ? -1 : 0;
 }

@@ -34,15 +34,42 @@
 typedef CRITICAL_SECTION fl_lock;
 typedef CONDITION_VARIABLE fl_cond;
 typedef HANDLE fl_thread;
-static void lock_init(fl_lock *l) { InitializeCriticalSection(l); }
-static void lock_free(fl_lock *l) { DeleteCriticalSection(l); }
-static void lock(fl_lock *l) { EnterCriticalSection(l); }
-static void unlock(fl_lock *l) { LeaveCriticalSection(l); }
-static void cond_init(fl_cond *c) { InitializeConditionVariable(c); }
-static void cond_free(fl_cond *c) { (void)c; }
-static void cond_wait(fl_cond *c, fl_lock *l) { SleepConditionVariableCS(c, l, INFINITE); }
-static void cond_signal(fl_cond *c) { WakeConditionVariable(c); }
-static void cond_broadcast(fl_cond *c) { WakeAllConditionVariable(c); }
+static void lock_init(fl_lock *l)
+{
+	InitializeCriticalSection(l);
+}
+static void lock_free(fl_lock *l)
+{
+	DeleteCriticalSection(l);
+}
+static void lock(fl_lock *l)
+{
+	EnterCriticalSection(l);
+}
+static void unlock(fl_lock *l)
+{
+	LeaveCriticalSection(l);
+}
+static void cond_init(fl_cond *c)
+{
+	InitializeConditionVariable(c);
+}
+static void cond_free(fl_cond *c)
+{
+	(void)c;
+}
+static void cond_wait(fl_cond *c, fl_lock *l)
+{
+	SleepConditionVariableCS(c, l, INFINITE);
+}
+static void cond_signal(fl_cond *c)
+{
+	WakeConditionVariable(c);
+}
+static void cond_broadcast(fl_cond *c)
+{
+	WakeAllConditionVariable(c);
+}
 static DWORD WINAPI worker_main(LPVOID arg);
 static int thread_start(fl_thread *t, void *arg)
 {
@@ -59,15 +86,42 @@ static void thread_join(fl_thread t)
 typedef pthread_mutex_t fl_lock;
 typedef pthread_cond_t fl_cond;
 typedef pthread_t fl_thread;
-static void lock_init(fl_lock *l) { pthread_mutex_init(l, NULL); }
-static void lock_free(fl_lock *l) { pthread_mutex_destroy(l); }
-static void lock(fl_lock *l) { pthread_mutex_lock(l); }
-static void unlock(fl_lock *l) { pthread_mutex_unlock(l); }
-static void cond_init(fl_cond *c) { pthread_cond_init(c, NULL); }
-static void cond_free(fl_cond *c) { pthread_cond_destroy(c); }
-static void cond_wait(fl_cond *c, fl_lock *l) { pthread_cond_wait(c, l); }
-static void cond_signal(fl_cond *c) { pthread_cond_signal(c); }
-static void cond_broadcast(fl_cond *c) { pthread_cond_broadcast(c); }
+static void lock_init(fl_lock *l)
+{
+	pthread_mutex_init(l, NULL);
+}
+static void lock_free(fl_lock *l)
+{
+	pthread_mutex_destroy(l);
+}
+static void lock(fl_lock *l)
+{
+	pthread_mutex_lock(l);
+}
+static void unlock(fl_lock *l)
+{
+	pthread_mutex_unlock(l);
+}
+static void cond_init(fl_cond *c)
+{
+	pthread_cond_init(c, NULL);
+}
+static void cond_free(fl_cond *c)
+{
+	pthread_cond_destroy(c);
+}
+static void cond_wait(fl_cond *c, fl_lock *l)
+{
+	pthread_cond_wait(c, l);
+}
+static void cond_signal(fl_cond *c)
+{
+	pthread_cond_signal(c);
+}
+static void cond_broadcast(fl_cond *c)
+{
+	pthread_cond_broadcast(c);
+}
 static void *worker_main(void *arg);
 static int thread_start(fl_thread *t, void *arg)
 {
@@ -80,7 +134,10 @@ static int thread_start(fl_thread *t, void *arg)
 	pthread_attr_destroy(&a);
 	return rc ? -1 : 0;
 }
-static void thread_join(fl_thread t) { pthread_join(t, NULL); }
+static void thread_join(fl_thread t)
+{
+	pthread_join(t, NULL);
+}
 #endif
 
 unsigned fl_cpu_count(void)
@@ -100,8 +157,8 @@ unsigned fl_cpu_count(void)
 enum rec_kind { REC_ADD, REC_BAD, REC_CSV };
 struct rec {
 	enum rec_kind kind;
-	struct fl_summary s;   /* REC_ADD; its strings live in `block` */
-	const char *a, *b;     /* REC_BAD: source, reason; REC_CSV: file, site */
+	struct fl_summary s; /* REC_ADD; its strings live in `block` */
+	const char *a, *b;   /* REC_BAD: source, reason; REC_CSV: file, site */
 	char *block;
 };
 struct fl_outbox {
@@ -155,10 +212,11 @@ int fl_outbox_add(struct fl_run *r, const struct fl_summary *s)
 	x->s = *s;
 	struct fl_summary *c = &x->s;
 	const char **p[] = {
-		&c->host, &c->device_id, &c->source, &c->kind, &c->cause, &c->variant,
-		&c->severity, &c->rule, &c->incomplete, &c->title, &c->next, &c->command,
-		&c->findings, &c->facts[0], &c->facts[1], &c->facts[2], &c->facts[3],
-		&c->facts[4], &c->facts[5], &c->facts[6], &c->facts[7],
+		&c->host,     &c->device_id, &c->source,   &c->kind,       &c->cause,
+		&c->variant,  &c->severity,  &c->rule,     &c->incomplete, &c->title,
+		&c->next,     &c->command,   &c->findings, &c->facts[0],   &c->facts[1],
+		&c->facts[2], &c->facts[3],  &c->facts[4], &c->facts[5],   &c->facts[6],
+		&c->facts[7],
 	};
 	_Static_assert(FL_NFACTS == 8, "every fact is packed");
 	if (!(x->block = pack(p, sizeof p / sizeof p[0]))) {
@@ -204,21 +262,21 @@ static void outbox_clear(struct fl_outbox *ob)
 
 /* ---- the ring of jobs and the workers ---------------------------------------- */
 
-#define FL_RING 64  /* jobs submitted and not yet committed, at most */
+#define FL_RING 64 /* jobs submitted and not yet committed, at most */
 
 struct job {
 	char *path, *site;
-	int done;                 /* set by the worker, under the lock */
+	int done; /* set by the worker, under the lock */
 	struct fl_outbox out;
-	size_t files, nomem;      /* the worker's counts for this file */
+	size_t files, nomem; /* the worker's counts for this file */
 };
 
 struct fl_workers {
 	fl_lock mu;
-	fl_cond work;             /* a job was submitted, or quit */
-	fl_cond done;             /* the oldest job is done */
+	fl_cond work; /* a job was submitted, or quit */
+	fl_cond done; /* the oldest job is done */
 	struct job ring[FL_RING];
-	size_t head, next, tail;  /* committed < head <= taken < next <= tail */
+	size_t head, next, tail; /* committed < head <= taken < next <= tail */
 	int quit;
 	unsigned n;
 	fl_thread *th;

@@ -44,8 +44,8 @@ int dx_http_date_parse(const char *s, int64_t *out)
 	for (int i = 0; i < 7; i++)
 		if (strcmp(wd, wdays[i]) == 0)
 			w = i;
-	if (m < 0 || w < 0 || y < 1970 || y > 9999 || d < 1 || d > mdays[m] || hh > 23 ||
-	    mm > 59 || ss > 60)
+	if (m < 0 || w < 0 || y < 1970 || y > 9999 || d < 1 || d > mdays[m] || hh > 23 || mm > 59 ||
+	    ss > 60)
 		return -1;
 	int64_t days = days_from_civil(y, m + 1, d);
 	/* the weekday must be that date's (1970-01-01 was a Thursday) */
@@ -63,10 +63,12 @@ static int by_skew(const void *a, const void *b)
 
 void dx_check_clock(struct dx_ctx *c, const struct dx_netrec *t, size_t n)
 {
-	const cJSON *bl = c->data ? cJSON_GetObjectItemCaseSensitive(c->data->baselines,
-								     "clock_max_skew_s") : NULL;
+	const cJSON *bl =
+		c->data ? cJSON_GetObjectItemCaseSensitive(c->data->baselines, "clock_max_skew_s")
+			: NULL;
 	const int64_t max_skew = cJSON_IsNumber(bl) && bl->valuedouble > 0
-		? (int64_t)bl->valuedouble : DEFAULT_MAX_SKEW_S;
+					 ? (int64_t)bl->valuedouble
+					 : DEFAULT_MAX_SKEW_S;
 	const int64_t device = dx_now(c->p);
 	int64_t *skews = calloc(n + 1, sizeof *skews);
 	size_t *who = calloc(n + 1, sizeof *who);
@@ -94,9 +96,9 @@ void dx_check_clock(struct dx_ctx *c, const struct dx_netrec *t, size_t n)
 		f = dx_add(&c->findings, "net.clock", DX_SEV_WARNING, "not-compared");
 		dx_ev_num(f, "answered", (double)answered);
 		dx_ev_num(f, "unreadable_dates", (double)bad_dates);
-		dx_ev_str(f, "effect", answered
-			  ? "no destination that answered sent a readable Date header"
-			  : "no destination answered over HTTP, so none told its time");
+		dx_ev_str(f, "effect",
+			  answered ? "no destination that answered sent a readable Date header"
+				   : "no destination answered over HTTP, so none told its time");
 		dx_undetermined(f, DX_REASON_FACTS_MISSING);
 		goto out;
 	}
@@ -114,7 +116,9 @@ void dx_check_clock(struct dx_ctx *c, const struct dx_netrec *t, size_t n)
 			at = who[i];
 	const int64_t mag = skew < 0 ? -skew : skew;
 	f = dx_add(&c->findings, "net.clock", mag > max_skew ? DX_SEV_ERROR : DX_SEV_INFO,
-		   mag <= max_skew ? "ok" : skew > 0 ? "ahead" : "behind");
+		   mag <= max_skew ? "ok"
+		   : skew > 0      ? "ahead"
+				   : "behind");
 	dx_format_time(device, when);
 	dx_ev_str(f, "device_time", when);
 	dx_ev_str(f, "server_date", t[at].p.date);

@@ -33,8 +33,7 @@
 
 /* ---- local facts --------------------------------------------------------- */
 
-static void hex_evidence(struct dx_finding *f, const char *key,
-			 const unsigned char *b, size_t n)
+static void hex_evidence(struct dx_finding *f, const char *key, const unsigned char *b, size_t n)
 {
 	char buf[2 * 128 + 4];
 	size_t m = n > 128 ? 128 : n, j = 0;
@@ -66,10 +65,10 @@ static void check_mode(struct dx_ctx *c, struct dx_netplan *np)
 	memset(&np->ob, 0, sizeof np->ob);
 	np->ob.streamlined = -1;
 	if (st == DX_OK && (v.type == DX_REG_SZ || v.type == DX_REG_EXPAND_SZ) && v.data) {
-		np->ob_ok = dx_onboarded_parse((const char *)v.data, v.len,
-					       cJSON_GetObjectItemCaseSensitive(
-						       c->data->destinations, "geos"),
-					       &np->ob) == 0;
+		np->ob_ok = dx_onboarded_parse(
+				    (const char *)v.data, v.len,
+				    cJSON_GetObjectItemCaseSensitive(c->data->destinations, "geos"),
+				    &np->ob) == 0;
 		if (np->ob_ok)
 			f = dx_add(&c->findings, "net.mode", DX_SEV_INFO,
 				   np->ob.streamlined ? "streamlined" : "standard");
@@ -90,17 +89,20 @@ static void check_mode(struct dx_ctx *c, struct dx_netplan *np)
 	dx_regval_free(&v);
 	if (!f)
 		return;
-	dx_ev_str(f, "mode", np->ob.streamlined == 1 ? "streamlined"
-			     : np->ob.streamlined == 0 ? "standard" : "unknown");
+	dx_ev_str(f, "mode",
+		  np->ob.streamlined == 1   ? "streamlined"
+		  : np->ob.streamlined == 0 ? "standard"
+					    : "unknown");
 	dx_ev_str(f, "geo", np->ob.geo[0] ? np->ob.geo : "unknown");
 	dx_ev_str(f, "dc", np->ob.dc);
 	dx_ev_str(f, "datacenter", np->ob.datacenter);
 	dx_ev_str(f, "partnerGeoLocation", np->ob.partner_geo);
 	dx_ev_str(f, "vortexGeoLocation", np->ob.vortex_geo);
 	dx_ev_str(f, "regions_probed", np->ob.geo[0] ? np->ob.geo : "US, EU, UK");
-	dx_ev_str(f, "lists_probed", np->ob.streamlined == 1 ? "streamlined"
-				     : np->ob.streamlined == 0 ? "standard"
-							       : "streamlined and standard");
+	dx_ev_str(f, "lists_probed",
+		  np->ob.streamlined == 1   ? "streamlined"
+		  : np->ob.streamlined == 0 ? "standard"
+					    : "streamlined and standard");
 	c->facts.streamlined = np->ob.streamlined;
 	snprintf(c->facts.geo, sizeof c->facts.geo, "%s", np->ob.geo);
 	snprintf(c->facts.datacenter, sizeof c->facts.datacenter, "%s", np->ob.datacenter);
@@ -118,9 +120,10 @@ static void check_winhttp(struct dx_ctx *c, struct dx_netplan *np)
 	if (st == DX_OK && v.type == DX_REG_BINARY) {
 		int ok = dx_winhttp_decode(v.data, v.len, &np->wh) == 0;
 		np->wh_ok = ok;
-		f = dx_add(&c->findings, "net.proxy.winhttp",
-			   ok ? DX_SEV_INFO : DX_SEV_WARNING,
-			   !ok ? "malformed" : np->wh.has_proxy ? "proxy" : "direct");
+		f = dx_add(&c->findings, "net.proxy.winhttp", ok ? DX_SEV_INFO : DX_SEV_WARNING,
+			   !ok                ? "malformed"
+			   : np->wh.has_proxy ? "proxy"
+					      : "direct");
 		if (f) {
 			hex_evidence(f, "value", v.data, v.len);
 			dx_ev_num(f, "length", (double)v.len);
@@ -157,9 +160,10 @@ static void check_static(struct dx_ctx *c, struct dx_netplan *np)
 	struct dx_finding *f;
 	uint32_t prefer = 0;
 	np->prefer_static = dx_reg_dword(c->p, DX_KEY_ATP_POLICY, "PreferStaticProxyForHttpRequest",
-					 &prefer, &err) == DX_OK && prefer == 1;
-	enum dx_status st = dx_reg_string(c->p, DX_KEY_DATACOLLECTION,
-					  "TelemetryProxyServer", val, sizeof val, &err);
+					 &prefer, &err) == DX_OK &&
+			    prefer == 1;
+	enum dx_status st = dx_reg_string(c->p, DX_KEY_DATACOLLECTION, "TelemetryProxyServer", val,
+					  sizeof val, &err);
 	if (st == DX_NOT_FOUND)
 		return; /* not set: the spec emits nothing */
 	if (st != DX_OK) {
@@ -169,7 +173,8 @@ static void check_static(struct dx_ctx *c, struct dx_netplan *np)
 		if (f) {
 			dx_ev_str(f, "value", "");
 			dx_ev_err(f, "error", st, &err);
-			dx_ev_str(f, "effect", "Sense cannot use this value; it falls back to WinHTTP");
+			dx_ev_str(f, "effect",
+				  "Sense cannot use this value; it falls back to WinHTTP");
 		}
 		return;
 	}
@@ -185,9 +190,11 @@ static void check_static(struct dx_ctx *c, struct dx_netplan *np)
 	if (np->sp_ok) {
 		dx_ev_str(f, "host", np->sp.host);
 		dx_ev_num(f, "port", np->sp.port);
-		dx_ev_str(f, "applies_to", np->prefer_static
-			  ? "Sense's traffic, and its CRL and Windows Update requests (PreferStaticProxyForHttpRequest = 1)"
-			  : "Sense's traffic; CRL downloads go through WinHTTP's settings");
+		dx_ev_str(f, "applies_to",
+			  np->prefer_static
+				  ? "Sense's traffic, and its CRL and Windows Update requests "
+				    "(PreferStaticProxyForHttpRequest = 1)"
+				  : "Sense's traffic; CRL downloads go through WinHTTP's settings");
 	} else {
 		dx_ev_str(f, "error", perr);
 		dx_ev_str(f, "effect", "Sense cannot use this value; it falls back to WinHTTP");
@@ -208,11 +215,12 @@ static int failed(const struct dx_netrec *t)
 static void endpoint_finding(struct dx_ctx *c, const struct dx_netrec *t)
 {
 	const struct dx_probe *p = &t->p;
-	enum dx_severity sev = p->result == DX_PR_OK ? DX_SEV_INFO
+	enum dx_severity sev = p->result == DX_PR_OK           ? DX_SEV_INFO
 			       : p->result == DX_PR_NOT_PROBED ? DX_SEV_WARNING
-			       : t->d.required ? DX_SEV_ERROR : DX_SEV_WARNING;
-	struct dx_finding *f = dx_add(&c->findings, "net.endpoint", sev,
-				      dx_probe_class_name(p->result));
+			       : t->d.required                 ? DX_SEV_ERROR
+							       : DX_SEV_WARNING;
+	struct dx_finding *f =
+		dx_add(&c->findings, "net.endpoint", sev, dx_probe_class_name(p->result));
 	cJSON *cats;
 	if (!f)
 		return;
@@ -226,8 +234,7 @@ static void endpoint_finding(struct dx_ctx *c, const struct dx_netrec *t)
 	dx_ev_str(f, "result", dx_probe_class_name(p->result));
 	dx_ev_str(f, "id", t->d.id);
 	if (t->d.port == (t->d.tls ? 443 : 80))
-		dx_ev_fmt(f, "url", "%s://%s%s", t->d.tls ? "https" : "http", t->d.host,
-			  t->d.path);
+		dx_ev_fmt(f, "url", "%s://%s%s", t->d.tls ? "https" : "http", t->d.host, t->d.path);
 	else
 		dx_ev_fmt(f, "url", "%s://%s:%d%s", t->d.tls ? "https" : "http", t->d.host,
 			  t->d.port, t->d.path);
@@ -325,9 +332,10 @@ static void add_advice(struct dx_finding *f, const struct dx_netrec *t, const ch
 	case DX_PR_PROXY_DENIED:
 	case DX_PR_PROXY_AUTH:
 	case DX_PR_PROXY_FAILED:
-		kind = strncmp(src, "static", 6) == 0 ? "proxy-static"
-		     : strncmp(src, "netsh", 5) == 0 ? "proxy-netsh"
-		     : strcmp(src, "wpad") == 0 && pac_url && pac_url[0] ? "proxy-wpad" : NULL;
+		kind = strncmp(src, "static", 6) == 0                      ? "proxy-static"
+		       : strncmp(src, "netsh", 5) == 0                     ? "proxy-netsh"
+		       : strcmp(src, "wpad") == 0 && pac_url && pac_url[0] ? "proxy-wpad"
+									   : NULL;
 		break;
 	default: break;
 	}
@@ -351,7 +359,9 @@ static void add_advice(struct dx_finding *f, const struct dx_netrec *t, const ch
 static void category_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n,
 			      const char *pac_url)
 {
-	static const struct { const char *cat, *id; } map[] = {
+	static const struct {
+		const char *cat, *id;
+	} map[] = {
 		{"cnc", "net.edr-cnc"},       {"cyber", "net.cyber"},
 		{"av-cloud", "net.av-cloud"}, {"sample-upload", "net.sample-upload"},
 		{"autoir", "net.autoir"},     {"smartscreen", "net.smartscreen"},
@@ -387,8 +397,10 @@ static void category_findings(struct dx_ctx *c, const struct dx_netrec *t, size_
 			continue;
 		if (nfail == 0 && nskip)
 			dx_undetermined(f, DX_REASON_FACTS_MISSING); /* could not probe them all */
-		dx_ev_str(f, "client_analyzer_severity", dx_severity_name(
-				  nfail == 0 ? DX_SEV_INFO : nfail == 1 ? DX_SEV_WARNING : DX_SEV_ERROR));
+		dx_ev_str(f, "client_analyzer_severity",
+			  dx_severity_name(nfail == 0   ? DX_SEV_INFO
+					   : nfail == 1 ? DX_SEV_WARNING
+							: DX_SEV_ERROR));
 		dx_ev_num(f, "required_failed", (double)req_fail);
 		dx_ev_num(f, "destinations", (double)total);
 		dx_ev_num(f, "failed", (double)nfail);
@@ -423,8 +435,8 @@ static void category_findings(struct dx_ctx *c, const struct dx_netrec *t, size_
 static void expected_roots(struct dx_ctx *c, struct dx_finding *f)
 {
 	cJSON *arr;
-	const char *anchors = c->opt->replay_net ? c->opt->replay_net->anchors
-						 : c->opt->anchors_path;
+	const char *anchors =
+		c->opt->replay_net ? c->opt->replay_net->anchors : c->opt->anchors_path;
 	if (anchors && *anchors) {
 		dx_ev_fmt(f, "expected_roots", "--anchors %s", anchors);
 		return;
@@ -440,7 +452,11 @@ static void expected_roots(struct dx_ctx *c, struct dx_finding *f)
 static void cause_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n,
 			   const char *pac_url)
 {
-	static const struct { enum dx_probe_class cls; const char *id; int conn; } map[] = {
+	static const struct {
+		enum dx_probe_class cls;
+		const char *id;
+		int conn;
+	} map[] = {
 		{DX_PR_TLS_INTERCEPTED, "net.tls-inspection", 0},
 		{DX_PR_PROXY_FAILED, "net.proxy.unreachable", 1},
 		{DX_PR_PROXY_AUTH, "net.proxy.auth-required", 0},
@@ -471,7 +487,8 @@ static void cause_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n
 				} else {
 					add_advice(f, &t[i], pac_url);
 					proxies = cJSON_AddArrayToObject(f->evidence, "proxies");
-					dx_ev_fmt(f, "proxy", "%s:%d", t[i].r.hp.host, t[i].r.hp.port);
+					dx_ev_fmt(f, "proxy", "%s:%d", t[i].r.hp.host,
+						  t[i].r.hp.port);
 					dx_ev_str(f, "proxy_source", t[i].r.source);
 					if (t[i].address[0])
 						dx_ev_str(f, "address", t[i].address);
@@ -479,7 +496,8 @@ static void cause_findings(struct dx_ctx *c, const struct dx_netrec *t, size_t n
 					if (p->proxy_status_line[0])
 						dx_ev_str(f, "status_line", p->proxy_status_line);
 					if (p->proxy_authenticate[0])
-						dx_ev_str(f, "proxy_authenticate", p->proxy_authenticate);
+						dx_ev_str(f, "proxy_authenticate",
+							  p->proxy_authenticate);
 					if (p->proxy_via[0])
 						dx_ev_str(f, "via", p->proxy_via);
 					if (p->proxy_title[0])
@@ -566,8 +584,8 @@ static void fallback_finding(struct dx_ctx *c, const struct dx_netrec *t, size_t
 			cJSON_AddItemToArray(dfailed, x);
 		}
 		if (shown < 3)
-			o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, "%s%s (%s)",
-					      shown ? ", " : "", t[i].d.host,
+			o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0,
+					      "%s%s (%s)", shown ? ", " : "", t[i].d.host,
 					      dx_probe_class_name(t[i].p.result));
 		shown++;
 		nfail++;
@@ -581,8 +599,8 @@ static void fallback_finding(struct dx_ctx *c, const struct dx_netrec *t, size_t
 
 /* ---- static IPs (service tags) --------------------------------------------- */
 
-static void check_static_ip(struct dx_ctx *c, struct dx_dns_cache *dc,
-			    const struct dx_netrec *t, size_t n)
+static void check_static_ip(struct dx_ctx *c, struct dx_dns_cache *dc, const struct dx_netrec *t,
+			    size_t n)
 {
 	static const char reminder[] =
 		"SmartScreen, Windows Update and CRL destinations are not covered by "
@@ -601,9 +619,10 @@ static void check_static_ip(struct dx_ctx *c, struct dx_dns_cache *dc,
 		f = dx_add(&c->findings, "net.static-ip", DX_SEV_WARNING, "bad-file");
 		if (f) {
 			dx_ev_str(f, "file", c->opt->service_tags_path);
-			dx_ev_str(f, "error", !ok ? "not readable as a ServiceTags JSON file"
-						    : "no MicrosoftDefenderForEndpoint or "
-						      "OneDsCollector prefixes");
+			dx_ev_str(f, "error",
+				  !ok ? "not readable as a ServiceTags JSON file"
+				      : "no MicrosoftDefenderForEndpoint or "
+					"OneDsCollector prefixes");
 		}
 		goto out;
 	}
@@ -651,7 +670,7 @@ static void wpad_findings(struct dx_ctx *c, const struct dx_wpad_state *wp,
 			  const struct dx_netrec *t, size_t n)
 {
 	struct dx_pac_obs *o = calloc(n + 1, sizeof *o);
-	char (*px)[300] = calloc(n + 1, sizeof *px);
+	char(*px)[300] = calloc(n + 1, sizeof *px);
 	if (!o || !px)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -660,10 +679,18 @@ static void wpad_findings(struct dx_ctx *c, const struct dx_wpad_state *wp,
 			cnc |= strcmp(t[i].d.cats[k], "cnc") == 0;
 		if (t[i].r.use)
 			snprintf(px[i], sizeof px[i], "%s:%d", t[i].r.hp.host, t[i].r.hp.port);
-		o[i] = (struct dx_pac_obs){t[i].d.host, t[i].d.required, cnc, t[i].r.route_source,
-					   t[i].r.use, px[i], t[i].p.result, t[i].r.pac_answer,
-					   t[i].r.pac_rc, t[i].r.pac_error,
-					   t[i].p.proxy_status_line, t[i].r.os_answer};
+		o[i] = (struct dx_pac_obs){t[i].d.host,
+					   t[i].d.required,
+					   cnc,
+					   t[i].r.route_source,
+					   t[i].r.use,
+					   px[i],
+					   t[i].p.result,
+					   t[i].r.pac_answer,
+					   t[i].r.pac_rc,
+					   t[i].r.pac_error,
+					   t[i].p.proxy_status_line,
+					   t[i].r.os_answer};
 	}
 	dx_check_pac(c, wp, o, n);
 out:
@@ -714,13 +741,15 @@ void dx_check_net(struct dx_ctx *c)
 		struct dx_finding *mode = dx_find(&c->findings, "net.mode");
 		if (mode) {
 			cJSON_ReplaceItemInObjectCaseSensitive(mode->evidence, "lists_probed",
-							      cJSON_CreateString("none"));
+							       cJSON_CreateString("none"));
 			cJSON_ReplaceItemInObjectCaseSensitive(mode->evidence, "regions_probed",
-							      cJSON_CreateString("none"));
+							       cJSON_CreateString("none"));
 		}
 		struct dx_finding *f = dx_add(&c->findings, "net.not-tested", DX_SEV_WARNING, NULL);
 		dx_ev_str(f, "option", "--no-network");
-		dx_ev_str(f, "effect", "no destination was probed: whether this device reaches the MDE cloud is unknown");
+		dx_ev_str(f, "effect",
+			  "no destination was probed: whether this device reaches the MDE cloud is "
+			  "unknown");
 		dx_undetermined(f, DX_REASON_NETWORK_NOT_TESTED);
 		if (c->netlog)
 			snprintf(c->netlog->not_tested, sizeof c->netlog->not_tested, "%s",

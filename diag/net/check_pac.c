@@ -37,7 +37,8 @@ static enum dx_severity fallback_effect(struct dx_finding *f, int consulted,
 	int req_fail = 0;
 	cJSON *hosts;
 	if (!consulted) {
-		dx_ev_str(f, "effect", "a static or WinHTTP proxy decides the route; WPAD is not used");
+		dx_ev_str(f, "effect",
+			  "a static or WinHTTP proxy decides the route; WPAD is not used");
 		return DX_SEV_INFO;
 	}
 	dx_ev_str(f, "effect", "Sense falls back to a direct connection");
@@ -76,7 +77,8 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 		 * fallback then fails for a Required destination. */
 		f = dx_add(&c->findings, "net.proxy.wpad", req_fail ? DX_SEV_WARNING : DX_SEV_INFO,
 			   st->stage == DX_WPAD_DISABLED ? "disabled"
-			   : st->detect_st == DX_TIMEOUT ? "timeout" : "not-found");
+			   : st->detect_st == DX_TIMEOUT ? "timeout"
+							 : "not-found");
 		if (!f)
 			return;
 		dx_ev_str(f, "error", st->detect_err.text);
@@ -86,8 +88,11 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 			dx_ev_num(f, "code", st->detect_err.code);
 		switches(f, st);
 		dx_ev_bool(f, "consulted", consulted);
-		dx_ev_str(f, "effect", consulted ? "Sense connects directly"
-			  : "a static or WinHTTP proxy decides the route; WPAD is not used");
+		dx_ev_str(
+			f, "effect",
+			consulted
+				? "Sense connects directly"
+				: "a static or WinHTTP proxy decides the route; WPAD is not used");
 		return;
 	}
 	f = dx_add(&c->findings, "net.proxy.wpad", DX_SEV_INFO, "found");
@@ -117,8 +122,8 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 			 * documented, and mdediag cannot log on as the device:
 			 * never more than a warning. */
 			f->severity = DX_SEV_WARNING;
-			dx_ev_str(f, "www_authenticate", st->www_authenticate[0] ? st->www_authenticate
-				  : "(none)");
+			dx_ev_str(f, "www_authenticate",
+				  st->www_authenticate[0] ? st->www_authenticate : "(none)");
 		}
 		if (st->redirects[0])
 			dx_ev_str(f, "redirects", st->redirects);
@@ -133,7 +138,8 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 		return;
 	}
 	if (st->stage == DX_WPAD_BAD_SCRIPT) {
-		f = dx_add(&c->findings, "net.pac.error", DX_SEV_WARNING, dx_pac_rc_name(st->pac_rc));
+		f = dx_add(&c->findings, "net.pac.error", DX_SEV_WARNING,
+			   dx_pac_rc_name(st->pac_rc));
 		if (!f)
 			return;
 		sev = fallback_effect(f, consulted, o, n);
@@ -151,14 +157,17 @@ static void discovery(struct dx_ctx *c, const struct dx_wpad_state *st, int cons
 		char tz[200];
 		int32_t m = st->tz.offset_s / 60, a = m < 0 ? -m : m;
 		if (st->tz_error[0])
-			snprintf(tz, sizeof tz, "UTC (the time zone could not be read: %s)", st->tz_error);
+			snprintf(tz, sizeof tz, "UTC (the time zone could not be read: %s)",
+				 st->tz_error);
 		else
-			snprintf(tz, sizeof tz, "UTC%c%02d:%02d%s%s", m < 0 ? '-' : '+', (int)(a / 60),
-				 (int)(a % 60), st->tz.name[0] ? " " : "", st->tz.name);
+			snprintf(tz, sizeof tz, "UTC%c%02d:%02d%s%s", m < 0 ? '-' : '+',
+				 (int)(a / 60), (int)(a % 60), st->tz.name[0] ? " " : "",
+				 st->tz.name);
 		dx_ev_str(f, "time_zone", tz);
 	}
 	if (st->pac ? dx_pac_read_as_latin1(st->pac) : st->rec_latin1)
-		dx_ev_str(f, "script_encoding", "not UTF-8: read as Latin-1 (WinHTTP uses the "
+		dx_ev_str(f, "script_encoding",
+			  "not UTF-8: read as Latin-1 (WinHTTP uses the "
 			  "device's code page; the two agree on ASCII, so on the syntax)");
 	if (st->pac)
 		dx_ev_str(f, "entry_point", dx_pac_entry_point(st->pac));
@@ -190,8 +199,10 @@ static void call_errors(struct dx_ctx *c, const struct dx_wpad_state *st, int co
 			dx_ev_str(f, "url", st->w.url);
 			dx_ev_str(f, "error", o[i].pac_error);
 			dx_ev_str(f, "stage", "call");
-			dx_ev_str(f, "effect", consulted ? "Sense falls back to a direct connection"
-				  : "a static or WinHTTP proxy decides the route; WPAD is not used");
+			dx_ev_str(f, "effect",
+				  consulted ? "Sense falls back to a direct connection"
+					    : "a static or WinHTTP proxy decides the route; WPAD "
+					      "is not used");
 			hosts = cJSON_AddArrayToObject(f->evidence, "hosts");
 		}
 		dx_json_add_unique(hosts, o[i].host);
@@ -206,8 +217,8 @@ static void call_errors(struct dx_ctx *c, const struct dx_wpad_state *st, int co
 
 /* What the script decided, measured: a proxy that refuses (403), or DIRECT
  * where the direct connection does not get through. */
-static void decided(struct dx_ctx *c, const struct dx_wpad_state *st,
-		    const struct dx_pac_obs *o, size_t n, int want_proxy)
+static void decided(struct dx_ctx *c, const struct dx_wpad_state *st, const struct dx_pac_obs *o,
+		    size_t n, int want_proxy)
 {
 	struct dx_finding *f = NULL;
 	cJSON *hosts = NULL, *proxies = NULL, *classes = NULL;
@@ -219,8 +230,9 @@ static void decided(struct dx_ctx *c, const struct dx_wpad_state *st,
 			       : (o[i].via_proxy || !blocked(o[i].result)))
 			continue;
 		if (!f) {
-			f = dx_add(&c->findings, want_proxy ? "net.pac.proxy-denied"
-					       : "net.pac.direct-blocked", DX_SEV_WARNING, "");
+			f = dx_add(&c->findings,
+				   want_proxy ? "net.pac.proxy-denied" : "net.pac.direct-blocked",
+				   DX_SEV_WARNING, "");
 			if (!f)
 				return;
 			dx_ev_str(f, "url", st->w.url);
@@ -285,7 +297,8 @@ static void os_disagrees(struct dx_ctx *c, const struct dx_wpad_state *st,
 			continue;
 		first_use(o[i].os_answer, os, sizeof os);
 		if (st->stage != DX_WPAD_READY)
-			snprintf(ours, sizeof ours, "(mdediag could not run the script: %.200s)", st->error);
+			snprintf(ours, sizeof ours, "(mdediag could not run the script: %.200s)",
+				 st->error);
 		else if (o[i].pac_rc != DX_PAC_OK)
 			snprintf(ours, sizeof ours, "(failed: %s)", dx_pac_rc_name(o[i].pac_rc));
 		else
@@ -299,9 +312,12 @@ static void os_disagrees(struct dx_ctx *c, const struct dx_wpad_state *st,
 			dx_ev_str(f, "url", st->w.url);
 			dx_ev_str(f, "host", o[i].host);
 			dx_ev_str(f, "os_answer", o[i].os_answer);
-			dx_ev_str(f, "pac_answer", st->stage == DX_WPAD_READY && o[i].pac_rc == DX_PAC_OK
-				  ? o[i].pac_answer : ours);
-			dx_ev_str(f, "effect", "the OS's answer decides the route, as it does for Sense");
+			dx_ev_str(f, "pac_answer",
+				  st->stage == DX_WPAD_READY && o[i].pac_rc == DX_PAC_OK
+					  ? o[i].pac_answer
+					  : ours);
+			dx_ev_str(f, "effect",
+				  "the OS's answer decides the route, as it does for Sense");
 			hosts = cJSON_AddArrayToObject(f->evidence, "hosts");
 		}
 		dx_json_add_unique(hosts, o[i].host);
@@ -310,8 +326,8 @@ static void os_disagrees(struct dx_ctx *c, const struct dx_wpad_state *st,
 		dx_ev_hosts_summary(f, hosts);
 }
 
-void dx_check_pac(struct dx_ctx *c, const struct dx_wpad_state *st,
-		  const struct dx_pac_obs *o, size_t n)
+void dx_check_pac(struct dx_ctx *c, const struct dx_wpad_state *st, const struct dx_pac_obs *o,
+		  size_t n)
 {
 	int consulted = 0;
 	for (size_t i = 0; i < n; i++)

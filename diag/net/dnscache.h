@@ -19,11 +19,11 @@
 /* One name and what resolving it gave. */
 struct dx_dns_entry {
 	char host[256];
-	enum dx_status st;       /* DX_OK with at least one address, else why not
+	enum dx_status st; /* DX_OK with at least one address, else why not
 				    (an answer without addresses is DX_NOT_FOUND) */
-	struct dx_err err;       /* the platform's reason when st != DX_OK */
+	struct dx_err err; /* the platform's reason when st != DX_OK */
 	struct dx_strlist addrs;
-	double ms;               /* time taken, 0.1 ms resolution */
+	double ms; /* time taken, 0.1 ms resolution */
 };
 
 /* Zero-initialise; owns its entries. `deadline` (dx_clock_ms(), 0 none)

@@ -27,13 +27,15 @@ static int ieq(const char *a, const char *b)
 /* ---- OnboardedInfo ----------------------------------------------------- */
 
 /* Azure datacenter names seen in OnboardedInfo, to destinations.json codes. */
-static const struct { const char *name, *code, *geo; } dc_names[] = {
-	{"CentralUs", "cus", "US"},       {"EastUs", "eus", "US"},
-	{"CentralUs3", "cus3", "US"},     {"EastUs3", "eus3", "US"},
-	{"NorthEurope", "neu", "EU"},     {"WestEurope", "weu", "EU"},
-	{"NorthEurope3", "neu3", "EU"},   {"WestEurope3", "weu3", "EU"},
-	{"UkSouth", "uks", "UK"},         {"UkWest", "ukw", "UK"},
-	{"AustraliaEast", "aue", "AU"},   {"AustraliaSouthEast", "aus", "AU"},
+static const struct {
+	const char *name, *code, *geo;
+} dc_names[] = {
+	{"CentralUs", "cus", "US"},      {"EastUs", "eus", "US"},
+	{"CentralUs3", "cus3", "US"},    {"EastUs3", "eus3", "US"},
+	{"NorthEurope", "neu", "EU"},    {"WestEurope", "weu", "EU"},
+	{"NorthEurope3", "neu3", "EU"},  {"WestEurope3", "weu3", "EU"},
+	{"UkSouth", "uks", "UK"},        {"UkWest", "ukw", "UK"},
+	{"AustraliaEast", "aue", "AU"},  {"AustraliaSouthEast", "aus", "AU"},
 	{"AustraliaSouth", "aus", "AU"},
 };
 
@@ -140,26 +142,25 @@ out:
 
 static uint32_t le32(const unsigned char *b)
 {
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	       (uint32_t)b[3] << 24;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
 /* Reads a u32 length + ASCII string at *off; -1 when out of bounds, too
  * long for dst, or not printable ASCII. */
-static int read_lstr(const unsigned char *b, size_t n, size_t *off, char *dst,
-		     size_t dstsz, const char *what, char *err, size_t errsz)
+static int read_lstr(const unsigned char *b, size_t n, size_t *off, char *dst, size_t dstsz,
+		     const char *what, char *err, size_t errsz)
 {
 	uint32_t len;
 	if (n - *off < 4) {
-		snprintf(err, errsz, "truncated before the %s length (offset %zu of %zu)",
-			 what, *off, n);
+		snprintf(err, errsz, "truncated before the %s length (offset %zu of %zu)", what,
+			 *off, n);
 		return -1;
 	}
 	len = le32(b + *off);
 	*off += 4;
 	if (len > n - *off) {
-		snprintf(err, errsz, "%s length %u runs past the end (%zu bytes left)",
-			 what, len, n - *off);
+		snprintf(err, errsz, "%s length %u runs past the end (%zu bytes left)", what, len,
+			 n - *off);
 		return -1;
 	}
 	if (len >= dstsz) {
@@ -171,8 +172,8 @@ static int read_lstr(const unsigned char *b, size_t n, size_t *off, char *dst,
 		if (ch == 0 && i + 1 == len)
 			break; /* a trailing NUL is tolerated */
 		if (ch < 0x20 || ch > 0x7e) {
-			snprintf(err, errsz, "%s has a non-printable byte 0x%02x at %u",
-				 what, ch, i);
+			snprintf(err, errsz, "%s has a non-printable byte 0x%02x at %u", what, ch,
+				 i);
 			return -1;
 		}
 	}
@@ -199,14 +200,14 @@ int dx_winhttp_decode(const unsigned char *b, size_t n, struct dx_winhttp *out)
 	out->counter = le32(b + 4);
 	out->flags = le32(b + 8);
 	if (out->version != 0x18 && out->version != 0x46) {
-		snprintf(out->error, sizeof out->error,
-			 "unexpected header 0x%x (0x18 expected)", out->version);
+		snprintf(out->error, sizeof out->error, "unexpected header 0x%x (0x18 expected)",
+			 out->version);
 		return -1;
 	}
-	if (read_lstr(b, n, &off, out->proxy, sizeof out->proxy, "proxy",
-		      out->error, sizeof out->error) ||
-	    read_lstr(b, n, &off, out->bypass, sizeof out->bypass, "bypass list",
-		      out->error, sizeof out->error)) {
+	if (read_lstr(b, n, &off, out->proxy, sizeof out->proxy, "proxy", out->error,
+		      sizeof out->error) ||
+	    read_lstr(b, n, &off, out->bypass, sizeof out->bypass, "bypass list", out->error,
+		      sizeof out->error)) {
 		out->proxy[0] = out->bypass[0] = 0;
 		return -1;
 	}
@@ -223,20 +224,19 @@ int dx_winhttp_decode(const unsigned char *b, size_t n, struct dx_winhttp *out)
 /* A proxy as WinHTTP and the policy write it: "host:port" (or
  * "[v6]:port", cm_hostport_parse) after an optional "http://" and before
  * an optional "/"; a missing port means `defport`. */
-static int split_hostport(const char *s, size_t len, struct dx_hostport *out,
-			  int defport, char *err, size_t errsz)
+static int split_hostport(const char *s, size_t len, struct dx_hostport *out, int defport,
+			  char *err, size_t errsz)
 {
 	memset(out, 0, sizeof *out);
 	if (len >= 7 && strncmp(s, "http://", 7) == 0)
 		s += 7, len -= 7;
 	if (len > 0 && s[len - 1] == '/')
 		len--;
-	return cm_hostport_parse(s, len, defport, out->host, sizeof out->host, &out->port,
-				 err, errsz);
+	return cm_hostport_parse(s, len, defport, out->host, sizeof out->host, &out->port, err,
+				 errsz);
 }
 
-int dx_static_proxy_parse(const char *s, struct dx_hostport *out, char *err,
-			  size_t errsz)
+int dx_static_proxy_parse(const char *s, struct dx_hostport *out, char *err, size_t errsz)
 {
 	char dummy[8];
 	if (!err)
@@ -250,8 +250,7 @@ int dx_static_proxy_parse(const char *s, struct dx_hostport *out, char *err,
 	return split_hostport(s, strlen(s), out, 80, err, errsz);
 }
 
-int dx_winhttp_proxy_for(const char *proxy, const char *scheme,
-			 struct dx_hostport *out)
+int dx_winhttp_proxy_for(const char *proxy, const char *scheme, struct dx_hostport *out)
 {
 	struct dx_hostport bare, tmp;
 	int have_bare = 0;
@@ -269,13 +268,12 @@ int dx_winhttp_proxy_for(const char *proxy, const char *scheme,
 		}
 		if (eq) {
 			if ((size_t)(eq - p) == slen && strncmp(p, scheme, slen) == 0 &&
-			    split_hostport(eq + 1, n - (size_t)(eq + 1 - p), &tmp, 80,
-					   err, sizeof err) == 0) {
+			    split_hostport(eq + 1, n - (size_t)(eq + 1 - p), &tmp, 80, err,
+					   sizeof err) == 0) {
 				*out = tmp;
 				return 0;
 			}
-		} else if (!have_bare &&
-			   split_hostport(p, n, &bare, 80, err, sizeof err) == 0) {
+		} else if (!have_bare && split_hostport(p, n, &bare, 80, err, sizeof err) == 0) {
 			have_bare = 1;
 		}
 		p += n;
@@ -297,8 +295,8 @@ static int glob_ieq(const char *pat, size_t plen, const char *s)
 		if (pi < plen && pat[pi] == '*') {
 			star = pi++;
 			mark = s;
-		} else if (pi < plen && tolower((unsigned char)pat[pi]) ==
-					    tolower((unsigned char)*s)) {
+		} else if (pi < plen &&
+			   tolower((unsigned char)pat[pi]) == tolower((unsigned char)*s)) {
 			pi++;
 			s++;
 		} else if (star != (size_t)-1) {
@@ -335,15 +333,15 @@ int dx_bypass_match(const char *bypass, const char *host)
 static int row_has_mode(const cJSON *row, const char *mode)
 {
 	const cJSON *m;
-	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(row, "modes"))
-		if (cJSON_IsString(m) && strcmp(m->valuestring, mode) == 0)
-			return 1;
+	cJSON_ArrayForEach(
+		m, cJSON_GetObjectItemCaseSensitive(row, "modes")) if (cJSON_IsString(m) &&
+								       strcmp(m->valuestring,
+									      mode) == 0) return 1;
 	return 0;
 }
 
 /* Replaces {geo} (lower case) and {dc} in a host template. */
-static int expand(const char *tmpl, const char *geo, const char *dc, char *out,
-		  size_t outsz)
+static int expand(const char *tmpl, const char *geo, const char *dc, char *out, size_t outsz)
 {
 	size_t j = 0;
 	for (const char *p = tmpl; *p;) {
@@ -379,13 +377,14 @@ static int expand(const char *tmpl, const char *geo, const char *dc, char *out,
 /* A worldwide row may name a host per data region ("host_by_geo"): the
  * device's own region host is probed when its region is known
  * (`device_geo`, NULL when unknown). */
-static int add_row(const cJSON *row, const char *geo, const char *dc,
-		   const char *device_geo, struct dx_dest *out, size_t max, size_t *n)
+static int add_row(const cJSON *row, const char *geo, const char *dc, const char *device_geo,
+		   struct dx_dest *out, size_t max, size_t *n)
 {
 	struct dx_dest *d;
 	const char *host = jstr(row, "host"), *id = jstr(row, "id");
-	const char *geo_host = device_geo
-		? jstr(cJSON_GetObjectItemCaseSensitive(row, "host_by_geo"), device_geo) : NULL;
+	const char *geo_host =
+		device_geo ? jstr(cJSON_GetObjectItemCaseSensitive(row, "host_by_geo"), device_geo)
+			   : NULL;
 	if (geo_host)
 		host = geo_host;
 	const char *path = jstr(row, "path"), *cat = jstr(row, "category");
@@ -419,7 +418,8 @@ static int add_row(const cJSON *row, const char *geo, const char *dc,
 	copy(d->geo, sizeof d->geo, geo);
 	copy(d->cats[0], sizeof d->cats[0], cat);
 	d->ncats = 1;
-	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(row, "categories")) {
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(row, "categories"))
+	{
 		int dup = 0;
 		if (!cJSON_IsString(c))
 			continue;
@@ -432,8 +432,8 @@ static int add_row(const cJSON *row, const char *geo, const char *dc,
 	return 0;
 }
 
-int dx_dest_select(const cJSON *json, int streamlined, const char *geo,
-		   const char *dc, struct dx_dest *out, size_t max)
+int dx_dest_select(const cJSON *json, int streamlined, const char *geo, const char *dc,
+		   struct dx_dest *out, size_t max)
 {
 	static const char *const fallback[] = {"US", "EU", "UK"};
 	const cJSON *geos = cJSON_GetObjectItemCaseSensitive(json, "geos");
@@ -454,12 +454,13 @@ int dx_dest_select(const cJSON *json, int streamlined, const char *geo,
 		ng = 3;
 		dc = NULL;
 	}
-	cJSON_ArrayForEach(row, rows) {
+	cJSON_ArrayForEach(row, rows)
+	{
 		const char *rgeo = jstr(row, "geo");
-		int want = streamlined < 0 ? (row_has_mode(row, "standard") ||
-					      row_has_mode(row, "streamlined"))
-					   : row_has_mode(row, streamlined ? "streamlined"
-									   : "standard");
+		int want = streamlined < 0
+				   ? (row_has_mode(row, "standard") ||
+				      row_has_mode(row, "streamlined"))
+				   : row_has_mode(row, streamlined ? "streamlined" : "standard");
 		if (!want || !rgeo)
 			continue;
 		if (strcmp(rgeo, "WW") == 0) {
@@ -524,8 +525,7 @@ int dx_connect_to_parse(const char *s, struct dx_connect_to *out)
 	if (!s)
 		return -1;
 	if (!(p = field(p, out->host, sizeof out->host, 0)) ||
-	    !(p = field(p, hport, sizeof hport, 0)) ||
-	    !(p = field(p, addr, sizeof addr, 0)) ||
+	    !(p = field(p, hport, sizeof hport, 0)) || !(p = field(p, addr, sizeof addr, 0)) ||
 	    !(p = field(p, aport, sizeof aport, 1)) || *p)
 		return -1;
 	if (parse_port(hport, &out->port) || parse_port(aport, &out->addr_port))
@@ -542,9 +542,8 @@ int dx_connect_to_parse(const char *s, struct dx_connect_to *out)
 	return 0;
 }
 
-int dx_connect_to_apply(const struct dx_connect_to *rules, size_t n,
-			const char *host, int port, char *addr, size_t addrsz,
-			int *out_port)
+int dx_connect_to_apply(const struct dx_connect_to *rules, size_t n, const char *host, int port,
+			char *addr, size_t addrsz, int *out_port)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct dx_connect_to *r = &rules[i];

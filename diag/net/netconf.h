@@ -21,14 +21,14 @@
 /* ---- OnboardedInfo ----------------------------------------------------- */
 
 struct dx_onboarded {
-	int streamlined;         /* 1 streamlined, 0 standard, -1 unknown */
-	char geo[8];             /* "US", "EU", "UK", "AU"; "" unknown */
-	char dc[16];             /* datacenter code ("weu"); "" unknown */
-	char datacenter[64];     /* body.datacenter as written */
-	char partner_geo[32];    /* body.partnerGeoLocation */
-	char vortex_geo[32];     /* body.vortexGeoLocation */
-	char org_id[64];         /* body.orgId */
-	char error[160];         /* why the value was rejected, "" when fine */
+	int streamlined;      /* 1 streamlined, 0 standard, -1 unknown */
+	char geo[8];          /* "US", "EU", "UK", "AU"; "" unknown */
+	char dc[16];          /* datacenter code ("weu"); "" unknown */
+	char datacenter[64];  /* body.datacenter as written */
+	char partner_geo[32]; /* body.partnerGeoLocation */
+	char vortex_geo[32];  /* body.vortexGeoLocation */
+	char org_id[64];      /* body.orgId */
+	char error[160];      /* why the value was rejected, "" when fine */
 };
 
 /* Decodes the OnboardedInfo REG_SZ (JSON whose "body" is a JSON string).
@@ -44,12 +44,12 @@ const char *dx_datacenter_code(const char *name, const char **geo);
 /* ---- proxies ----------------------------------------------------------- */
 
 struct dx_winhttp {
-	uint32_t version;        /* 0x18 */
+	uint32_t version; /* 0x18 */
 	uint32_t counter;
-	uint32_t flags;          /* 1 direct, 3 proxy */
-	int has_proxy;           /* flags say proxy and the proxy is non-empty */
-	char proxy[256];         /* "host:port" or "http=...;https=..." */
-	char bypass[512];        /* "<local>;*.contoso.com" */
+	uint32_t flags;   /* 1 direct, 3 proxy */
+	int has_proxy;    /* flags say proxy and the proxy is non-empty */
+	char proxy[256];  /* "host:port" or "http=...;https=..." */
+	char bypass[512]; /* "<local>;*.contoso.com" */
 	char error[160];
 };
 
@@ -65,13 +65,11 @@ struct dx_hostport {
 /* Parses TelemetryProxyServer "host:port" (also "[v6]:port", an optional
  * "http://" prefix and a missing port meaning 80). -1 when malformed
  * (spaces, bad port, empty host, control characters). */
-int dx_static_proxy_parse(const char *s, struct dx_hostport *out, char *err,
-			  size_t errsz);
+int dx_static_proxy_parse(const char *s, struct dx_hostport *out, char *err, size_t errsz);
 
 /* Picks the proxy of a WinHTTP proxy string for a scheme ("https"/"http"):
  * "scheme=host:port" entries win over a bare "host:port". 0 found. */
-int dx_winhttp_proxy_for(const char *proxy, const char *scheme,
-			 struct dx_hostport *out);
+int dx_winhttp_proxy_for(const char *proxy, const char *scheme, struct dx_hostport *out);
 
 /* Does `host` match the WinHTTP bypass list (entries split by ';', ' ' or
  * ',', '*' wildcards, "<local>" = names without a dot)? */
@@ -84,31 +82,30 @@ struct dx_dest {
 	char id[48];
 	char host[256];
 	int port;
-	int tls;                 /* scheme https */
+	int tls; /* scheme https */
 	char path[256];
 	int expect;
-	char category[24];       /* primary category */
+	char category[24];          /* primary category */
 	char cats[DX_MAX_CATS][24]; /* every category it counts for */
 	int ncats;
 	int required;
-	char geo[8];             /* "WW" or the concrete geo */
+	char geo[8]; /* "WW" or the concrete geo */
 };
 
 /* Selects the destinations for a mode (1 streamlined, 0 standard, -1 both)
  * and geo/dc ("" = unknown: the US, EU and UK rows with their default dc,
  * as the Client Analyzer does). Fills at most `max`; returns the count, or
  * -1 when the data is malformed. */
-int dx_dest_select(const cJSON *destinations_json, int streamlined,
-		   const char *geo, const char *dc, struct dx_dest *out,
-		   size_t max);
+int dx_dest_select(const cJSON *destinations_json, int streamlined, const char *geo, const char *dc,
+		   struct dx_dest *out, size_t max);
 
 /* ---- --connect-to ------------------------------------------------------ */
 
 struct dx_connect_to {
-	char host[256];          /* "" any */
-	int port;                /* 0 any */
-	char addr[256];          /* "" keep */
-	int addr_port;           /* 0 keep */
+	char host[256]; /* "" any */
+	int port;       /* 0 any */
+	char addr[256]; /* "" keep */
+	int addr_port;  /* 0 keep */
 };
 
 /* Parses "HOST:PORT:ADDR:PORT" (ADDR may be "[v6]"). 0 ok, -1 malformed. */
@@ -116,8 +113,7 @@ int dx_connect_to_parse(const char *s, struct dx_connect_to *out);
 
 /* First rule matching host:port rewrites addr/port (addr left as is when
  * the rule's ADDR is empty). Returns the index of the rule or -1. */
-int dx_connect_to_apply(const struct dx_connect_to *rules, size_t n,
-			const char *host, int port, char *addr, size_t addrsz,
-			int *out_port);
+int dx_connect_to_apply(const struct dx_connect_to *rules, size_t n, const char *host, int port,
+			char *addr, size_t addrsz, int *out_port);
 
 #endif

@@ -217,8 +217,7 @@ struct pc {
 	char path[160];
 };
 
-static int failf(struct pc *c, const char *key, const char *fmt, ...)
-	DX_PRINTF(3, 4);
+static int failf(struct pc *c, const char *key, const char *fmt, ...) DX_PRINTF(3, 4);
 static int failf(struct pc *c, const char *key, const char *fmt, ...)
 {
 	char why[300];
@@ -248,8 +247,8 @@ static int get_s(struct pc *c, const cJSON *o, const char *key, char *buf, size_
 	return 0;
 }
 
-static int get_n(struct pc *c, const cJSON *o, const char *key, double lo, double hi,
-		 double *out, int required)
+static int get_n(struct pc *c, const cJSON *o, const char *key, double lo, double hi, double *out,
+		 int required)
 {
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
 	if (!j)
@@ -312,11 +311,14 @@ static int str_array(struct pc *c, const cJSON *o, const char *key, int max, cha
 	if (!cJSON_IsArray(a))
 		return failf(c, key, "expected an array of strings");
 	if (cJSON_GetArraySize(a) > max)
-		return failf(c, key, "%d items, more than the %d allowed", cJSON_GetArraySize(a), max);
-	cJSON_ArrayForEach(e, a) {
+		return failf(c, key, "%d items, more than the %d allowed", cJSON_GetArraySize(a),
+			     max);
+	cJSON_ArrayForEach(e, a)
+	{
 		if (!cJSON_IsString(e) || strlen(e->valuestring) >= stride)
-			return failf(c, key, "item %d: expected a string shorter than %zu characters",
-				     *n, stride);
+			return failf(c, key,
+				     "item %d: expected a string shorter than %zu characters", *n,
+				     stride);
 		memcpy(base + (size_t)*n * stride, e->valuestring, strlen(e->valuestring) + 1);
 		(*n)++;
 	}
@@ -375,9 +377,10 @@ static int rec_parse(struct pc *c, const cJSON *o, struct dx_netrec *r)
 	r->r.pac_rc = (int)v;
 	if (!r->r.route_source[0]) /* files from before route_source */
 		snprintf(r->r.route_source, sizeof r->r.route_source, "%s",
-			 strcmp(r->r.source, "static") == 0 ? "static"
-			 : strcmp(r->r.source, "winhttp") == 0 ? "netsh"
-			 : strcmp(r->r.source, "winhttp-bypass") == 0 ? "netsh-bypass" : "direct");
+			 strcmp(r->r.source, "static") == 0           ? "static"
+			 : strcmp(r->r.source, "winhttp") == 0        ? "netsh"
+			 : strcmp(r->r.source, "winhttp-bypass") == 0 ? "netsh-bypass"
+								      : "direct");
 	if (strcmp(method, "proxy") == 0) {
 		r->r.use = 1;
 		v = 0;
@@ -400,7 +403,8 @@ static int rec_parse(struct pc *c, const cJSON *o, struct dx_netrec *r)
 			      sizeof r->addrs[0], &r->n_addrs))
 			return -1;
 		if (status_of(st, &r->dns_status))
-			return failf(c, "status", "\"%s\" is not a status (ok, not-found, ...)", st);
+			return failf(c, "status", "\"%s\" is not a status (ok, not-found, ...)",
+				     st);
 		c->path[plen] = 0;
 	} else if (bad) {
 		return -1;
@@ -423,7 +427,8 @@ static int rec_parse(struct pc *c, const cJSON *o, struct dx_netrec *r)
 		if (cJSON_GetArraySize(x) > DX_PROBE_MAX_TRIES)
 			return failf(c, "tries", "%d items, more than the %d allowed",
 				     cJSON_GetArraySize(x), DX_PROBE_MAX_TRIES);
-		cJSON_ArrayForEach(it, x) {
+		cJSON_ArrayForEach(it, x)
+		{
 			struct dx_probe_try *t = &p->tries[p->n_tries];
 			snprintf(c->path + plen, sizeof c->path - plen, ".tries[%d]", p->n_tries);
 			if (!cJSON_IsObject(it))
@@ -453,7 +458,8 @@ static int rec_parse(struct pc *c, const cJSON *o, struct dx_netrec *r)
 		v = 0;
 		b = 0;
 		if (get_n(c, x, "status", 0, 999, &v, 0) ||
-		    get_s(c, x, "status_line", p->proxy_status_line, sizeof p->proxy_status_line, 0) ||
+		    get_s(c, x, "status_line", p->proxy_status_line, sizeof p->proxy_status_line,
+			  0) ||
 		    get_s(c, x, "proxy_agent", p->proxy_agent, sizeof p->proxy_agent, 0) ||
 		    get_s(c, x, "via", p->proxy_via, sizeof p->proxy_via, 0) ||
 		    get_s(c, x, "proxy_authenticate", p->proxy_authenticate,
@@ -488,15 +494,15 @@ static int rec_parse(struct pc *c, const cJSON *o, struct dx_netrec *r)
 		    get_s(c, x, "issuer", p->issuer, sizeof p->issuer, 0) ||
 		    get_s(c, x, "root", p->root, sizeof p->root, 0) ||
 		    get_s(c, x, "detail", p->tls_detail, sizeof p->tls_detail, 0) ||
-		    get_b(c, x, "expected_root", &b) ||
-		    get_n(c, x, "presented", 0, 1000, &v, 0))
+		    get_b(c, x, "expected_root", &b) || get_n(c, x, "presented", 0, 1000, &v, 0))
 			return -1;
 		p->expected_root = b;
 		p->chain_total = (int)v;
 		if (ch && (!cJSON_IsArray(ch) || cJSON_GetArraySize(ch) > DX_PROBE_MAX_CHAIN))
 			return failf(c, "chain", "expected an array of at most %d certificates",
 				     DX_PROBE_MAX_CHAIN);
-		cJSON_ArrayForEach(e, ch) {
+		cJSON_ArrayForEach(e, ch)
+		{
 			struct dx_cert_info *ci = &p->chain[p->chain_len];
 			size_t l2 = strlen(c->path);
 			snprintf(c->path + l2, sizeof c->path - l2, ".chain[%d]", p->chain_len);
@@ -545,9 +551,10 @@ int dx_netlog_parse(const cJSON *j, struct dx_netlog *log, char *err, size_t err
 	if (v != (int)v)
 		return failf(&c, "format", "expected a whole number");
 	if (v > DX_NETLOG_FORMAT)
-		return failf(&c, "format", "%d: written by a newer mdediag; this one (%s) reads "
-			     "format %d (update mdediag to replay it)", (int)v, "mdediag " DX_VERSION,
-			     DX_NETLOG_FORMAT);
+		return failf(&c, "format",
+			     "%d: written by a newer mdediag; this one (%s) reads "
+			     "format %d (update mdediag to replay it)",
+			     (int)v, "mdediag " DX_VERSION, DX_NETLOG_FORMAT);
 	if (get_s(&c, j, "tool", log->tool, sizeof log->tool, 1) ||
 	    get_s(&c, j, "collected_at", log->collected_at, sizeof log->collected_at, 1) ||
 	    get_s(&c, j, "not_tested", log->not_tested, sizeof log->not_tested, 0) ||
@@ -614,7 +621,8 @@ int dx_netlog_parse(const cJSON *j, struct dx_netlog *log, char *err, size_t err
 			     DX_NETLOG_MAX);
 	if (n && !(log->recs = calloc((size_t)n, sizeof *log->recs)))
 		return failf(&c, NULL, "out of memory");
-	cJSON_ArrayForEach(e, dests) {
+	cJSON_ArrayForEach(e, dests)
+	{
 		snprintf(c.path, sizeof c.path, "$.network.destinations[%zu]", log->n);
 		if (rec_parse(&c, e, &log->recs[log->n])) {
 			dx_netlog_free(log);

@@ -20,39 +20,39 @@
 
 /* The format of the "network" section this version writes and reads. */
 #define DX_NETLOG_FORMAT 1
-#define DX_NETLOG_MAX 128          /* destinations */
-#define DX_NETREC_MAX_ADDRS 16     /* addresses kept per name */
-#define DX_NETLOG_MAX_RULES 64     /* --connect-to rules recorded */
+#define DX_NETLOG_MAX 128      /* destinations */
+#define DX_NETREC_MAX_ADDRS 16 /* addresses kept per name */
+#define DX_NETLOG_MAX_RULES 64 /* --connect-to rules recorded */
 
 /* How Sense would reach one destination, and why. Filled by route_for in
  * check_net.c; a WPAD/PAC resolver fills the same fields. */
 struct dx_route {
-	int use;                 /* 0 direct, 1 through `hp` */
-	struct dx_hostport hp;   /* the proxy when use */
-	char method[16];         /* "direct" or "proxy" */
-	char source[32];         /* static, winhttp, winhttp-bypass, none, pac,
+	int use;               /* 0 direct, 1 through `hp` */
+	struct dx_hostport hp; /* the proxy when use */
+	char method[16];       /* "direct" or "proxy" */
+	char source[32];       /* static, winhttp, winhttp-bypass, none, pac,
 				    static-fallback */
-	char reason[256];        /* why this route, in words */
+	char reason[256];      /* why this route, in words */
 	/* which method decided (docs/connectivity.md "Which route Sense takes") */
-	char route_source[16];   /* static, netsh, netsh-bypass, wpad, direct,
+	char route_source[16]; /* static, netsh, netsh-bypass, wpad, direct,
 				    static-fallback (the static proxy could not be
 				    reached: Sense went direct) */
-	char pac_answer[512];    /* the PAC script's answer, "" when not asked */
-	int pac_rc;              /* enum dx_pac_rc: the script failed for this one */
+	char pac_answer[512];  /* the PAC script's answer, "" when not asked */
+	int pac_rc;            /* enum dx_pac_rc: the script failed for this one */
 	char pac_error[300];
-	char os_answer[1024];    /* Windows' own WinHttpGetProxyForUrl answer */
+	char os_answer[1024]; /* Windows' own WinHttpGetProxyForUrl answer */
 };
 
 /* One destination: where it is, how it was reached, what came back. */
 struct dx_netrec {
 	struct dx_dest d;
 	struct dx_route r;
-	struct dx_probe p;       /* result part (host/path point into d) */
-	char address[300];       /* where we connected, "addr:port" */
-	char connect_to[300];    /* the --connect-to rule that applied */
+	struct dx_probe p;    /* result part (host/path point into d) */
+	char address[300];    /* where we connected, "addr:port" */
+	char connect_to[300]; /* the --connect-to rule that applied */
 	/* Name resolution of the name connected to: the destination's own
 	 * when direct, the proxy's when proxied. */
-	char dns_name[256];      /* "" not resolved */
+	char dns_name[256]; /* "" not resolved */
 	enum dx_status dns_status;
 	char dns_error[256];
 	int n_addrs;
@@ -62,9 +62,9 @@ struct dx_netrec {
 	 * `address` and the DNS members above are then the direct try's, and
 	 * these keep what the try through the proxy saw. */
 	int fallback;
-	char fb_proxy[300];      /* "host:port" of the static proxy */
-	char fb_address[300];    /* where that try connected, "" none */
-	char fb_reason[512];     /* why the proxy could not be reached */
+	char fb_proxy[300];   /* "host:port" of the static proxy */
+	char fb_address[300]; /* where that try connected, "" none */
+	char fb_reason[512];  /* why the proxy could not be reached */
 };
 
 /* What WPAD discovery and the PAC script came to (the "wpad" member of the
@@ -72,8 +72,8 @@ struct dx_netrec {
  * script. `present` 0: the run did not get that far. */
 struct dx_netlog_wpad {
 	int present;
-	int stage;               /* enum dx_wpad_stage */
-	int detect_st;           /* enum dx_status of discovery */
+	int stage;     /* enum dx_wpad_stage */
+	int detect_st; /* enum dx_status of discovery */
 	unsigned detect_code;
 	char detect_text[256];
 	char url[1024];
@@ -84,30 +84,30 @@ struct dx_netlog_wpad {
 	int http_status;
 	double script_bytes;
 	char error[300];
-	int pac_rc;              /* enum dx_pac_rc */
+	int pac_rc; /* enum dx_pac_rc */
 	double load_ms;
-	char entry_point[32];    /* FindProxyForURL or FindProxyForURLEx */
+	char entry_point[32]; /* FindProxyForURL or FindProxyForURLEx */
 	char alerts[512];
-	int script_latin1;       /* the script was not UTF-8: read as Latin-1 */
+	int script_latin1; /* the script was not UTF-8: read as Latin-1 */
 	char os_error[256];
-	char redirects[600];     /* the PAC download's redirects, "a -> b" */
+	char redirects[600];        /* the PAC download's redirects, "a -> b" */
 	char www_authenticate[200]; /* the PAC server's 401 challenge */
-	int auth_required;       /* the download failed on a 401 */
+	int auth_required;          /* the download failed on a 401 */
 };
 
 /* The whole "network" section of a collected file. */
 struct dx_netlog {
 	struct dx_netlog_wpad wpad;
-	char tool[48];           /* "mdediag 0.1.0" */
-	char collected_at[24];   /* UTC, "2026-11-30T04:00:00Z" */
-	char not_tested[200];    /* "" when probed; else why not (--no-network) */
-	int no_network;          /* collected with --no-network */
+	char tool[48];         /* "mdediag 0.1.0" */
+	char collected_at[24]; /* UTC, "2026-11-30T04:00:00Z" */
+	char not_tested[200];  /* "" when probed; else why not (--no-network) */
+	int no_network;        /* collected with --no-network */
 	int timeout_ms;
-	char anchors[300];       /* --anchors path, "" = the built-in roots */
+	char anchors[300]; /* --anchors path, "" = the built-in roots */
 	char connect_to[DX_NETLOG_MAX_RULES][300];
 	int n_connect_to;
-	char probe_error[200];   /* the probe could not start, "" */
-	struct dx_netrec *recs;  /* owned */
+	char probe_error[200];  /* the probe could not start, "" */
+	struct dx_netrec *recs; /* owned */
 	size_t n;
 };
 

@@ -24,8 +24,7 @@
 
 /* Names resolve through the platform, once per run (dnscache.c): cache
  * entries stay where they are while the cache grows. */
-static struct dx_dns_entry *resolve(struct dx_ctx *c, struct dx_dns_cache *dc,
-				    const char *host)
+static struct dx_dns_entry *resolve(struct dx_ctx *c, struct dx_dns_cache *dc, const char *host)
 {
 	return dx_dns_resolve(c->p, dc, host);
 }
@@ -52,7 +51,7 @@ static int os_fetched(const struct dx_dest *d)
  * PreferStaticProxyForHttpRequest; else WinHTTP (unless the host is in its
  * bypass list), else direct. The reason says which in words. */
 static struct dx_route route_for(const struct dx_netplan *np, const struct dx_dest *d,
-				  struct dx_wpad_state *wp)
+				 struct dx_wpad_state *wp)
 {
 	struct dx_route r;
 	struct dx_pac_entry pe;
@@ -70,11 +69,14 @@ static struct dx_route route_for(const struct dx_netplan *np, const struct dx_de
 					&rc, r.pac_error, sizeof r.pac_error) == 0;
 		r.pac_rc = rc;
 	}
-	snprintf(r.reason, sizeof r.reason, "no proxy configured (TelemetryProxyServer "
+	snprintf(r.reason, sizeof r.reason,
+		 "no proxy configured (TelemetryProxyServer "
 		 "and the WinHTTP proxy are unset)");
 	if (np->sp_ok && os_fetched(d) && !np->prefer_static)
-		snprintf(r.reason, sizeof r.reason, "the OS fetches CRLs through WinHTTP: "
-			 "TelemetryProxyServer does not apply (no PreferStaticProxyForHttpRequest)");
+		snprintf(
+			r.reason, sizeof r.reason,
+			"the OS fetches CRLs through WinHTTP: "
+			"TelemetryProxyServer does not apply (no PreferStaticProxyForHttpRequest)");
 	if (np->sp_ok && (!os_fetched(d) || np->prefer_static)) {
 		r.use = 1;
 		r.hp = np->sp;
@@ -87,8 +89,8 @@ static struct dx_route route_for(const struct dx_netplan *np, const struct dx_de
 			snprintf(r.route_source, sizeof r.route_source, "netsh-bypass");
 			snprintf(r.reason, sizeof r.reason, "%s matches the WinHTTP bypass list",
 				 d->host);
-		} else if (dx_winhttp_proxy_for(np->wh.proxy, d->tls ? "https" : "http",
-						&r.hp) == 0) {
+		} else if (dx_winhttp_proxy_for(np->wh.proxy, d->tls ? "https" : "http", &r.hp) ==
+			   0) {
 			r.use = 1;
 			snprintf(r.source, sizeof r.source, "winhttp");
 			snprintf(r.route_source, sizeof r.route_source, "netsh");
@@ -136,8 +138,10 @@ static struct dx_route direct_fallback_route(const struct dx_route *via)
 	snprintf(r.method, sizeof r.method, "direct");
 	snprintf(r.source, sizeof r.source, "static-fallback");
 	snprintf(r.route_source, sizeof r.route_source, "static-fallback");
-	snprintf(r.reason, sizeof r.reason, "TelemetryProxyServer %s:%d cannot be reached: "
-		 "Sense falls back to direct", via->hp.host, via->hp.port);
+	snprintf(r.reason, sizeof r.reason,
+		 "TelemetryProxyServer %s:%d cannot be reached: "
+		 "Sense falls back to direct",
+		 via->hp.host, via->hp.port);
 	return r;
 }
 
@@ -158,8 +162,7 @@ static void take_fallback(struct dx_netrec *t, const struct dx_netrec *direct)
 
 /* Decides where to connect; sets the result when nothing can be sent. */
 static void plan_target(struct dx_ctx *c, struct dx_dns_cache *dc,
-			const struct dx_connect_to *rules, size_t nrules,
-			struct dx_netrec *t)
+			const struct dx_connect_to *rules, size_t nrules, struct dx_netrec *t)
 {
 	struct dx_probe *p = &t->p;
 	const char *name = t->r.use ? t->r.hp.host : t->d.host;
@@ -184,8 +187,7 @@ static void plan_target(struct dx_ctx *c, struct dx_dns_cache *dc,
 		snprintf(addr, sizeof addr, "%s", e->addrs.items[0]);
 	rule = dx_connect_to_apply(rules, nrules, name, port, addr, sizeof addr, &aport);
 	if (rule >= 0)
-		snprintf(t->connect_to, sizeof t->connect_to, "%s",
-			 c->opt->connect_to[rule]);
+		snprintf(t->connect_to, sizeof t->connect_to, "%s", c->opt->connect_to[rule]);
 	/* As curl's --connect-to: a rule that gives the proxy's address replaces
 	 * its name lookup (destinations keep theirs: their DNS is evidence). */
 	if (e->st != DX_OK && !(t->r.use && rule >= 0 && rules[rule].addr[0])) {
@@ -221,7 +223,8 @@ static void plan_target(struct dx_ctx *c, struct dx_dns_cache *dc,
 			list = &e2->addrs;
 		}
 		p->n_addrs = 0;
-		for (size_t i = 0; list && i < list->count && p->n_addrs < DX_PROBE_MAX_TRIES; i++) {
+		for (size_t i = 0; list && i < list->count && p->n_addrs < DX_PROBE_MAX_TRIES;
+		     i++) {
 			const char *a = list->items[i];
 			if (c->opt->fixture_mode && !dx_addr_is_loopback(a)) {
 				/* Safety net: a fixture describes another machine;
@@ -237,13 +240,14 @@ static void plan_target(struct dx_ctx *c, struct dx_dns_cache *dc,
 			p->result = DX_PR_NOT_PROBED;
 			snprintf(p->reason, sizeof p->reason,
 				 "fixture mode: will not connect to non-loopback address %s "
-				 "(map it with --connect-to)", skipped ? skipped : addr);
+				 "(map it with --connect-to)",
+				 skipped ? skipped : addr);
 			return;
 		}
 		snprintf(addr, sizeof addr, "%s", p->addrs[0]);
 	}
-	snprintf(t->address, sizeof t->address, strchr(addr, ':') ? "[%s]:%d" : "%s:%d",
-		 addr, aport);
+	snprintf(t->address, sizeof t->address, strchr(addr, ':') ? "[%s]:%d" : "%s:%d", addr,
+		 aport);
 	snprintf(p->addr, sizeof p->addr, "%s", addr);
 	p->addr_port = aport;
 	p->via_proxy = t->r.use;
@@ -256,8 +260,8 @@ static void settle_address(struct dx_netrec *t)
 	const struct dx_probe *p = &t->p;
 	if (p->result == DX_PR_NOT_PROBED || !p->addr[0])
 		return;
-	snprintf(t->address, sizeof t->address, strchr(p->addr, ':') ? "[%s]:%d" : "%s:%d",
-		 p->addr, p->addr_port);
+	snprintf(t->address, sizeof t->address, strchr(p->addr, ':') ? "[%s]:%d" : "%s:%d", p->addr,
+		 p->addr_port);
 }
 
 /* What is left of the run's deadline, in whole ms (0 when it has passed). */
@@ -270,7 +274,7 @@ static int time_left(const struct dx_dns_cache *dc)
 struct net_resolver {
 	struct dx_ctx *c;
 	struct dx_dns_cache *dc;
-	double waited_ms;        /* time spent in platform lookups through it */
+	double waited_ms; /* time spent in platform lookups through it */
 };
 
 /* The probe's cached platform resolver, for the PAC download and script. */
@@ -295,25 +299,30 @@ static enum dx_status net_resolve(void *ud, const char *host, struct dx_strlist 
 }
 
 /* WPAD discovery, PAC download and load, once per run. */
-static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr,
-		       const struct dx_connect_to *rules, size_t nrules, int timeout_ms,
-		       const struct dx_probe_config *cfg, struct dx_wpad_state *wp)
+static void wpad_begin(struct dx_ctx *c, struct net_resolver *nr, const struct dx_connect_to *rules,
+		       size_t nrules, int timeout_ms, const struct dx_probe_config *cfg,
+		       struct dx_wpad_state *wp)
 {
 	/* the download: half the time left, at most 5 s, at least 1 ms (0
 	 * would mean wpad.c's default) */
 	int fetch_ms = timeout_ms / 2 < 5000 ? (timeout_ms / 2 > 0 ? timeout_ms / 2 : 1) : 5000;
 	/* an https:// PAC URL is checked with the probe's trust anchors */
-	struct dx_wpad_net net = {
-		.resolve = net_resolve, .ud = nr, .rules = rules, .nrules = nrules,
-		.rule_text = c->opt->connect_to, .loopback_only = c->opt->fixture_mode,
-		.timeout_ms = fetch_ms,
-		/* discovery (DHCP, then DNS; no bound of its own on Windows) may
+	struct dx_wpad_net net = {.resolve = net_resolve,
+				  .ud = nr,
+				  .rules = rules,
+				  .nrules = nrules,
+				  .rule_text = c->opt->connect_to,
+				  .loopback_only = c->opt->fixture_mode,
+				  .timeout_ms = fetch_ms,
+				  /* discovery (DHCP, then DNS; no bound of its own on Windows) may
 		 * take what is left of the run */
-		.detect_ms = timeout_ms > 0 ? timeout_ms : 1,
-		.anchors_pem = cfg->anchors_pem, .anchors_len = cfg->anchors_len};
+				  .detect_ms = timeout_ms > 0 ? timeout_ms : 1,
+				  .anchors_pem = cfg->anchors_pem,
+				  .anchors_len = cfg->anchors_len};
 	char ips[512] = "";
 	size_t o = 0;
-	struct dx_dns_entry *me = c->facts.hostname[0] ? resolve(c, nr->dc, c->facts.hostname) : NULL;
+	struct dx_dns_entry *me =
+		c->facts.hostname[0] ? resolve(c, nr->dc, c->facts.hostname) : NULL;
 	/* myIpAddress(): the device's own name resolved, as WinHTTP's helper does */
 	for (size_t i = 0; me && me->st == DX_OK && i < me->addrs.count && o < sizeof ips; i++)
 		o += (size_t)snprintf(ips + o, sizeof ips - o, "%s%s", i ? ";" : "",
@@ -343,8 +352,10 @@ static void route_by_os(struct dx_route *r)
 		}
 		snprintf(r->source, sizeof r->source, "os-pac");
 		snprintf(r->route_source, sizeof r->route_source, "wpad");
-		snprintf(r->reason, sizeof r->reason, "the OS's auto-proxy (WinHttpGetProxyForUrl with "
-			 "the PAC file WPAD found) answered %.180s", r->os_answer);
+		snprintf(r->reason, sizeof r->reason,
+			 "the OS's auto-proxy (WinHttpGetProxyForUrl with "
+			 "the PAC file WPAD found) answered %.180s",
+			 r->os_answer);
 		snprintf(r->method, sizeof r->method, "%s", r->use ? "proxy" : "direct");
 		return;
 	}
@@ -360,8 +371,8 @@ static void wpad_ask_os(struct dx_ctx *c, struct dx_wpad_state *wp, const struct
 	struct dx_err e = {0};
 	char url[600];
 	enum dx_status st;
-	if (wp->stage == DX_WPAD_SKIPPED ||
-	    wp->stage == DX_WPAD_NOT_FOUND || wp->stage == DX_WPAD_DISABLED || wp->os_error[0])
+	if (wp->stage == DX_WPAD_SKIPPED || wp->stage == DX_WPAD_NOT_FOUND ||
+	    wp->stage == DX_WPAD_DISABLED || wp->os_error[0])
 		return; /* the fake platform answers only from wpad.os_answers */
 	if ((wp->stage == DX_WPAD_BAD_SCRIPT &&
 	     (wp->pac_rc == DX_PAC_TIMEOUT || wp->pac_rc == DX_PAC_MEMORY)) ||
@@ -404,18 +415,22 @@ static int replay_run(struct dx_ctx *c, struct dx_netrun *run)
 		run->wp.stage = (enum dx_wpad_stage)w->stage;
 		run->wp.detect_st = (enum dx_status)w->detect_st;
 		run->wp.detect_err.code = w->detect_code;
-		snprintf(run->wp.detect_err.text, sizeof run->wp.detect_err.text, "%s", w->detect_text);
+		snprintf(run->wp.detect_err.text, sizeof run->wp.detect_err.text, "%s",
+			 w->detect_text);
 		snprintf(run->wp.w.url, sizeof run->wp.w.url, "%s", w->url);
 		snprintf(run->wp.w.method, sizeof run->wp.w.method, "%s", w->method);
 		run->wp.inline_script = w->inline_script;
-		snprintf(run->wp.fetch_address, sizeof run->wp.fetch_address, "%s", w->fetch_address);
-		snprintf(run->wp.fetch_connect_to, sizeof run->wp.fetch_connect_to, "%s", w->fetch_connect_to);
+		snprintf(run->wp.fetch_address, sizeof run->wp.fetch_address, "%s",
+			 w->fetch_address);
+		snprintf(run->wp.fetch_connect_to, sizeof run->wp.fetch_connect_to, "%s",
+			 w->fetch_connect_to);
 		run->wp.http_status = w->http_status;
 		run->wp.script_bytes = (size_t)w->script_bytes;
 		snprintf(run->wp.error, sizeof run->wp.error, "%s", w->error);
 		run->wp.pac_rc = (enum dx_pac_rc)w->pac_rc;
 		run->wp.load_ms = w->load_ms;
-		snprintf(run->wp.rec_entry_point, sizeof run->wp.rec_entry_point, "%s", w->entry_point);
+		snprintf(run->wp.rec_entry_point, sizeof run->wp.rec_entry_point, "%s",
+			 w->entry_point);
 		snprintf(run->wp.rec_alerts, sizeof run->wp.rec_alerts, "%s", w->alerts);
 		run->wp.rec_latin1 = w->script_latin1;
 		snprintf(run->wp.os_error, sizeof run->wp.os_error, "%s", w->os_error);
@@ -448,8 +463,8 @@ static int live_run(struct dx_ctx *c, const struct dx_netplan *np, struct dx_net
 
 	if (!dests)
 		return -1;
-	n = dx_dest_select(c->data->destinations, np->ob.streamlined, np->ob.geo,
-			   np->ob.dc, dests, MAX_DEST);
+	n = dx_dest_select(c->data->destinations, np->ob.streamlined, np->ob.geo, np->ob.dc, dests,
+			   MAX_DEST);
 	if (n <= 0)
 		goto out;
 	t = calloc((size_t)n, sizeof *t);
@@ -600,7 +615,8 @@ static void keep_for_collect(struct dx_ctx *c, const struct dx_netrun *run)
 		snprintf(w->method, sizeof w->method, "%s", run->wp.w.method);
 		w->inline_script = run->wp.inline_script;
 		snprintf(w->fetch_address, sizeof w->fetch_address, "%s", run->wp.fetch_address);
-		snprintf(w->fetch_connect_to, sizeof w->fetch_connect_to, "%s", run->wp.fetch_connect_to);
+		snprintf(w->fetch_connect_to, sizeof w->fetch_connect_to, "%s",
+			 run->wp.fetch_connect_to);
 		w->http_status = run->wp.http_status;
 		w->script_bytes = (double)run->wp.script_bytes;
 		snprintf(w->error, sizeof w->error, "%s", run->wp.error);
@@ -608,7 +624,8 @@ static void keep_for_collect(struct dx_ctx *c, const struct dx_netrun *run)
 		w->load_ms = run->wp.load_ms;
 		snprintf(w->entry_point, sizeof w->entry_point, "%s",
 			 run->wp.pac ? dx_pac_entry_point(run->wp.pac) : "");
-		snprintf(w->alerts, sizeof w->alerts, "%s", run->wp.pac ? dx_pac_alerts(run->wp.pac) : "");
+		snprintf(w->alerts, sizeof w->alerts, "%s",
+			 run->wp.pac ? dx_pac_alerts(run->wp.pac) : "");
 		w->script_latin1 = run->wp.pac && dx_pac_read_as_latin1(run->wp.pac);
 		snprintf(w->os_error, sizeof w->os_error, "%s", run->wp.os_error);
 		snprintf(w->redirects, sizeof w->redirects, "%s", run->wp.redirects);

@@ -20,18 +20,18 @@
 /* What the local facts decided about Sense's route (check_net.c fills it). */
 struct dx_netplan {
 	struct dx_onboarded ob;
-	int ob_ok;               /* OnboardedInfo decoded */
+	int ob_ok; /* OnboardedInfo decoded */
 	struct dx_winhttp wh;
-	int wh_ok;               /* WinHttpSettings present and decoded */
+	int wh_ok; /* WinHttpSettings present and decoded */
 	struct dx_hostport sp;
-	int sp_ok;               /* TelemetryProxyServer set and valid */
-	int prefer_static;       /* PreferStaticProxyForHttpRequest = 1 */
+	int sp_ok;         /* TelemetryProxyServer set and valid */
+	int prefer_static; /* PreferStaticProxyForHttpRequest = 1 */
 };
 
 /* One run's records and what produced them. Zero-initialise; the run owns
  * everything in it (dx_netrun_free). */
 struct dx_netrun {
-	struct dx_netrec *t;     /* one per destination; only read once filled */
+	struct dx_netrec *t; /* one per destination; only read once filled */
 	size_t n;
 	int t_borrowed;          /* t is the collected file's own records (a
 				    replay): read, never written or freed here */

@@ -23,18 +23,18 @@ struct dx_pac {
 	struct dx_pac_env env;
 	struct dx_pac_limits lim;
 	size_t heap_used, heap_peak;
-	double deadline;         /* dx_clock_ms() value */
-	int timed_out;           /* sticky */
-	enum dx_pac_rc stop;     /* the limit hit first: TIMEOUT or MEMORY */
-	int has_ex;              /* FindProxyForURLEx is defined */
+	double deadline;     /* dx_clock_ms() value */
+	int timed_out;       /* sticky */
+	enum dx_pac_rc stop; /* the limit hit first: TIMEOUT or MEMORY */
+	int has_ex;          /* FindProxyForURLEx is defined */
 	const char *entry;
 	char alerts[512];
-	struct blk *blocks;      /* every live block, for an abandoned heap */
-	jmp_buf *escape;         /* set while a guarded call runs (guarded) */
-	int abandoned;           /* the heap was left mid-way: blocks freed by us */
-	char fatal[160];         /* Duktape's fatal message, if that was why */
-	int latin1;              /* the script was not UTF-8: read as Latin-1 */
-	char *my_ips;            /* env.my_ips points here: our own copy */
+	struct blk *blocks; /* every live block, for an abandoned heap */
+	jmp_buf *escape;    /* set while a guarded call runs (guarded) */
+	int abandoned;      /* the heap was left mid-way: blocks freed by us */
+	char fatal[160];    /* Duktape's fatal message, if that was why */
+	int latin1;         /* the script was not UTF-8: read as Latin-1 */
+	char *my_ips;       /* env.my_ips points here: our own copy */
 };
 
 const char *dx_pac_rc_name(enum dx_pac_rc rc)
@@ -262,8 +262,7 @@ static duk_ret_t n_resolve_all(duk_context *ctx)
 	size_t o = 0;
 	resolve_list(p, host, &l);
 	for (size_t i = 0; i < l.count && o < sizeof buf; i++)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? ";" : "",
-				      l.items[i]);
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? ";" : "", l.items[i]);
 	dx_strlist_free(&l);
 	duk_push_string(ctx, buf);
 	return 1;
@@ -318,8 +317,8 @@ static void defaults(struct dx_pac_limits *l, const struct dx_pac_limits *in)
 
 /* The reason for a stop: `rc` is the limit (TIMEOUT, MEMORY) or 0 for
  * Duktape's fatal handler; `detail` (may be NULL) is what was thrown. */
-static enum dx_pac_rc stop_reason(const struct dx_pac *p, enum dx_pac_rc rc,
-				  const char *detail, char *err, size_t errsz)
+static enum dx_pac_rc stop_reason(const struct dx_pac *p, enum dx_pac_rc rc, const char *detail,
+				  char *err, size_t errsz)
 {
 	if (rc == DX_PAC_TIMEOUT)
 		snprintf(err, errsz, "ran longer than %.0f ms (stopped)", p->lim.budget_ms);
@@ -335,8 +334,7 @@ static enum dx_pac_rc stop_reason(const struct dx_pac *p, enum dx_pac_rc rc,
 /* Classifies the error on the value stack top after a failed call. The
  * script chose what it threw: controls become spaces, so the reason stays
  * one line (pac.h), here and wherever a reason quotes the script. */
-static enum dx_pac_rc classify(struct dx_pac *p, enum dx_pac_rc dflt, char *err,
-			       size_t errsz)
+static enum dx_pac_rc classify(struct dx_pac *p, enum dx_pac_rc dflt, char *err, size_t errsz)
 {
 	const char *msg = duk_safe_to_string(p->ctx, -1);
 	if (p->stop)
@@ -370,9 +368,12 @@ struct load_args {
 static duk_ret_t load_steps(duk_context *ctx, void *udata)
 {
 	static const duk_function_list_entry natives[] = {
-		{"__dx_resolve", n_resolve, 1},    {"__dx_resolve_all", n_resolve_all, 1},
-		{"__dx_my_ips", n_my_ips, 0},      {"__dx_now", n_now, 0},
-		{"__dx_alert", n_alert, 1},        {"__dx_utc_offset", n_utc_offset, 0},
+		{"__dx_resolve", n_resolve, 1},
+		{"__dx_resolve_all", n_resolve_all, 1},
+		{"__dx_my_ips", n_my_ips, 0},
+		{"__dx_now", n_now, 0},
+		{"__dx_alert", n_alert, 1},
+		{"__dx_utc_offset", n_utc_offset, 0},
 		{NULL, NULL, 0},
 	};
 	struct load_args *a = udata;
@@ -428,8 +429,7 @@ typedef enum dx_pac_rc (*pac_step)(struct dx_pac *p, void *arg, char *err, size_
  * back here: the heap is marked abandoned, never touched by Duktape again,
  * and its blocks are freed by dx_pac_free. The status is the limit that
  * stopped the script; later calls give it again without running. */
-static enum dx_pac_rc guarded(struct dx_pac *p, pac_step step, void *arg, char *err,
-			      size_t errsz)
+static enum dx_pac_rc guarded(struct dx_pac *p, pac_step step, void *arg, char *err, size_t errsz)
 {
 	jmp_buf jb;
 	enum dx_pac_rc rc;
@@ -502,8 +502,8 @@ static char *latin1_to_utf8(const unsigned char *s, size_t len, size_t *outlen)
 }
 
 enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
-			   const struct dx_pac_env *env,
-			   const struct dx_pac_limits *lim, char *err, size_t errsz)
+			   const struct dx_pac_env *env, const struct dx_pac_limits *lim, char *err,
+			   size_t errsz)
 {
 	const struct dx_embedded *helpers = dx_embedded_find("pac_helpers.js");
 	struct dx_pac *p;
@@ -569,7 +569,8 @@ enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
 	}
 	p->has_ex = a.has_ex;
 	if (!p->has_ex && !a.has_plain) {
-		snprintf(err, errsz, "the script defines neither FindProxyForURL nor FindProxyForURLEx");
+		snprintf(err, errsz,
+			 "the script defines neither FindProxyForURL nor FindProxyForURLEx");
 		dx_pac_free(p);
 		return DX_PAC_NO_FUNCTION;
 	}
@@ -607,8 +608,9 @@ static enum dx_pac_rc call_step(struct dx_pac *p, void *arg, char *err, size_t e
 	if (!duk_is_string(p->ctx, -1)) {
 		snprintf(err, errsz, "%s returned %s, not a string", p->entry,
 			 duk_is_null_or_undefined(p->ctx, -1) ? duk_safe_to_string(p->ctx, -1)
-			 : duk_is_number(p->ctx, -1) ? "a number"
-			 : duk_is_boolean(p->ctx, -1) ? "a boolean" : "an object");
+			 : duk_is_number(p->ctx, -1)          ? "a number"
+			 : duk_is_boolean(p->ctx, -1)         ? "a boolean"
+							      : "an object");
 		rc = DX_PAC_BAD_RESULT;
 		goto out;
 	}
@@ -631,8 +633,8 @@ out:
 	return rc;
 }
 
-enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host,
-			   char *out, size_t outsz, char *err, size_t errsz)
+enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host, char *out,
+			   size_t outsz, char *err, size_t errsz)
 {
 	struct call_args c = {url, host, out, outsz};
 	out[0] = 0;
@@ -685,10 +687,12 @@ void dx_pac_free(struct dx_pac *p)
 
 /* ---- the answer ------------------------------------------------------------ */
 
-int dx_pac_parse(const char *s, struct dx_pac_entry *out, size_t max, char *err,
-		 size_t errsz)
+int dx_pac_parse(const char *s, struct dx_pac_entry *out, size_t max, char *err, size_t errsz)
 {
-	static const struct { const char *kw; enum dx_pac_kind kind; } kws[] = {
+	static const struct {
+		const char *kw;
+		enum dx_pac_kind kind;
+	} kws[] = {
 		{"DIRECT", DX_PAC_DIRECT}, {"PROXY", DX_PAC_PROXY}, {"HTTP", DX_PAC_PROXY},
 		{"HTTPS", DX_PAC_PROXY},   {"SOCKS", DX_PAC_SOCKS}, {"SOCKS4", DX_PAC_SOCKS},
 		{"SOCKS5", DX_PAC_SOCKS},
@@ -713,7 +717,8 @@ int dx_pac_parse(const char *s, struct dx_pac_entry *out, size_t max, char *err,
 		}
 		kw[kl] = 0;
 		for (k = 0; k < sizeof kws / sizeof kws[0]; k++)
-			if (strcmp(kw, kws[k].kw) == 0 && (a + kl == b || isspace((unsigned char)a[kl])))
+			if (strcmp(kw, kws[k].kw) == 0 &&
+			    (a + kl == b || isspace((unsigned char)a[kl])))
 				break;
 		if (k == sizeof kws / sizeof kws[0]) {
 			snprintf(err, errsz, "\"%.*s\" is not DIRECT, PROXY, HTTP(S) or SOCKS",
@@ -751,7 +756,8 @@ int dx_pac_parse(const char *s, struct dx_pac_entry *out, size_t max, char *err,
 				if (ch == ':')
 					colon = q;
 				if (ch <= 0x20 || ch >= 0x7f) {
-					snprintf(err, errsz, "%s address has a space or a control character",
+					snprintf(err, errsz,
+						 "%s address has a space or a control character",
 						 kws[k].kw);
 					return -1;
 				}

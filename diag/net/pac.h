@@ -23,13 +23,13 @@
 
 enum dx_pac_rc {
 	DX_PAC_OK = 0,
-	DX_PAC_TOO_LARGE,    /* the script is over max_script bytes */
-	DX_PAC_SYNTAX,       /* does not compile */
-	DX_PAC_NO_FUNCTION,  /* defines neither FindProxyForURL(Ex) */
-	DX_PAC_RUNTIME,      /* threw (including too-deep recursion) */
-	DX_PAC_TIMEOUT,      /* ran past the time budget */
-	DX_PAC_MEMORY,       /* ran past the heap cap */
-	DX_PAC_BAD_RESULT,   /* returned something that is not a proxy list */
+	DX_PAC_TOO_LARGE,   /* the script is over max_script bytes */
+	DX_PAC_SYNTAX,      /* does not compile */
+	DX_PAC_NO_FUNCTION, /* defines neither FindProxyForURL(Ex) */
+	DX_PAC_RUNTIME,     /* threw (including too-deep recursion) */
+	DX_PAC_TIMEOUT,     /* ran past the time budget */
+	DX_PAC_MEMORY,      /* ran past the heap cap */
+	DX_PAC_BAD_RESULT,  /* returned something that is not a proxy list */
 };
 /* "too-large", "syntax", ... (the net.pac.error variant). */
 const char *dx_pac_rc_name(enum dx_pac_rc rc);
@@ -41,20 +41,20 @@ const char *dx_pac_rc_name(enum dx_pac_rc rc);
 #define DX_PAC_UNWIND_SLACK ((size_t)1 << 20)
 
 struct dx_pac_limits {
-	size_t max_script;   /* bytes; default 4 MiB */
-	size_t max_heap;     /* bytes; default 64 MiB */
-	double budget_ms;    /* wall clock for load + all calls; default 3000 */
-	size_t max_result;   /* bytes of FindProxyForURL's string; default 4096 */
+	size_t max_script; /* bytes; default 4 MiB */
+	size_t max_heap;   /* bytes; default 64 MiB */
+	double budget_ms;  /* wall clock for load + all calls; default 3000 */
+	size_t max_result; /* bytes of FindProxyForURL's string; default 4096 */
 };
 
 /* What the script may ask the device. resolve fills `out` with numeric
  * addresses and returns DX_OK, or a failure (treated as "not resolvable"). */
 struct dx_pac_env {
 	enum dx_status (*resolve)(void *ud, const char *host, struct dx_strlist *out);
-	void *ud;            /* must outlive the dx_pac: resolve gets it at every call */
-	const char *my_ips;  /* the device's addresses "a;b" ("" = 127.0.0.1); copied */
-	int64_t now;         /* device clock, seconds since the epoch, UTC */
-	int32_t utc_offset;  /* seconds added to UTC for the device's local time
+	void *ud;           /* must outlive the dx_pac: resolve gets it at every call */
+	const char *my_ips; /* the device's addresses "a;b" ("" = 127.0.0.1); copied */
+	int64_t now;        /* device clock, seconds since the epoch, UTC */
+	int32_t utc_offset; /* seconds added to UTC for the device's local time
 			      * at `now` (its time zone and daylight saving):
 			      * what the time functions use without "GMT" */
 };
@@ -64,15 +64,15 @@ struct dx_pac;
 /* Compiles and runs the script's top level. On failure returns the class
  * and `err` says why; *out is NULL then. `lim` may be NULL (defaults). */
 enum dx_pac_rc dx_pac_load(struct dx_pac **out, const char *script, size_t len,
-			   const struct dx_pac_env *env,
-			   const struct dx_pac_limits *lim, char *err, size_t errsz);
+			   const struct dx_pac_env *env, const struct dx_pac_limits *lim, char *err,
+			   size_t errsz);
 
 /* Calls FindProxyForURLEx (when defined, as WinHTTP does) or
  * FindProxyForURL for url/host and copies the string it returns into `out`
  * (checked with dx_pac_parse, so a bad list is DX_PAC_BAD_RESULT). A null
  * answer is "DIRECT": the Netscape spec says a null string means no proxy. */
-enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host,
-			   char *out, size_t outsz, char *err, size_t errsz);
+enum dx_pac_rc dx_pac_find(struct dx_pac *p, const char *url, const char *host, char *out,
+			   size_t outsz, char *err, size_t errsz);
 
 /* The function dx_pac_find called last: "FindProxyForURLEx" or "FindProxyForURL". */
 const char *dx_pac_entry_point(const struct dx_pac *p);
@@ -102,7 +102,6 @@ struct dx_pac_entry {
  * empty entries skipped). Fills at most `max`; returns the count, or -1 with
  * the reason in err when an entry is not one of those (an empty answer is
  * -1 too: no usable route). */
-int dx_pac_parse(const char *s, struct dx_pac_entry *out, size_t max, char *err,
-		 size_t errsz);
+int dx_pac_parse(const char *s, struct dx_pac_entry *out, size_t max, char *err, size_t errsz);
 
 #endif

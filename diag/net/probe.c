@@ -32,14 +32,19 @@
 #include "probe_parse.h"
 #include "sock.h"
 
-#define IN_CAP 8192     /* reply headers (+ a little block-page body) */
-#define BODY_CAP 4096   /* block-page body we read for its <title> */
-#define OUT_CAP 1024    /* one request */
+#define IN_CAP 8192   /* reply headers (+ a little block-page body) */
+#define BODY_CAP 4096 /* block-page body we read for its <title> */
+#define OUT_CAP 1024  /* one request */
 #define DEFAULT_ACTIVE 128
 
 enum phase {
-	PH_CONNECT, PH_PROXY_SEND, PH_PROXY_RECV, PH_TLS, PH_HTTP_SEND,
-	PH_HTTP_RECV, PH_DONE,
+	PH_CONNECT,
+	PH_PROXY_SEND,
+	PH_PROXY_RECV,
+	PH_TLS,
+	PH_HTTP_SEND,
+	PH_HTTP_RECV,
+	PH_DONE,
 };
 static const char *const phase_names[] = {
 	"connect", "proxy", "proxy", "tls", "http", "http", "done",
@@ -48,22 +53,22 @@ static const char *const phase_names[] = {
 struct dx_probe_state {
 	dx_sock_t s;
 	enum phase ph;
-	int want;                /* DX_POLL_* this target waits for */
-	double t0;               /* start of the current phase */
+	int want;  /* DX_POLL_* this target waits for */
+	double t0; /* start of the current phase */
 	double t_http;
 	char out[OUT_CAP];
 	size_t outlen, outoff;
 	char in[IN_CAP + 1];
 	size_t inlen;
-	size_t hdr_end;          /* 0 until "\r\n\r\n" seen */
-	size_t body_want;        /* body bytes worth waiting for */
+	size_t hdr_end;            /* 0 until "\r\n\r\n" seen */
+	size_t body_want;          /* body bytes worth waiting for */
 	size_t pend_off, pend_len; /* bytes after the CONNECT reply, for TLS */
 	mbedtls_ssl_context ssl;
 	int ssl_live;
-	enum dx_sock_rc io_rc;   /* what the socket said under mbedTLS */
+	enum dx_sock_rc io_rc; /* what the socket said under mbedTLS */
 	char io_err[128];
-	int try_idx;             /* the address being tried (p->addrs) */
-	double try_deadline;     /* its share of the deadline; 0 = the rest */
+	int try_idx;         /* the address being tried (p->addrs) */
+	double try_deadline; /* its share of the deadline; 0 = the rest */
 };
 
 struct engine {
@@ -71,15 +76,15 @@ struct engine {
 	mbedtls_ctr_drbg_context drbg;
 	mbedtls_x509_crt anchors;
 	mbedtls_ssl_config conf;
-	double deadline;         /* the run's, dx_clock_ms() */
+	double deadline; /* the run's, dx_clock_ms() */
 };
 
 const char *dx_probe_class_name(enum dx_probe_class c)
 {
 	static const char *const names[] = {
-		"pending", "ok", "dns", "refused", "reset", "timeout",
-		"proxy-denied", "proxy-auth", "proxy-failed", "tls-intercepted",
-		"tls-failed", "http-status", "not-probed",
+		"pending",    "ok",           "dns",        "refused",      "reset",
+		"timeout",    "proxy-denied", "proxy-auth", "proxy-failed", "tls-intercepted",
+		"tls-failed", "http-status",  "not-probed",
 	};
 	return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "?";
 }
@@ -122,8 +127,7 @@ static void release(struct dx_probe *p)
 	p->st = NULL;
 }
 
-static void finish(struct dx_probe *p, enum dx_probe_class c, const char *fmt, ...)
-	DX_PRINTF(3, 4);
+static void finish(struct dx_probe *p, enum dx_probe_class c, const char *fmt, ...) DX_PRINTF(3, 4);
 static void finish(struct dx_probe *p, enum dx_probe_class c, const char *fmt, ...)
 {
 	va_list ap;
@@ -149,21 +153,15 @@ static void fail_io(struct dx_probe *p, enum dx_sock_rc rc, const char *err)
 {
 	const char *ph = phase_names[p->st->ph];
 	switch (rc) {
-	case DX_SOCK_REFUSED:
-		finish(p, DX_PR_REFUSED, "%s: connection refused", ph);
-		break;
-	case DX_SOCK_RESET:
-		finish(p, DX_PR_RESET, "%s: connection reset by peer", ph);
-		break;
+	case DX_SOCK_REFUSED: finish(p, DX_PR_REFUSED, "%s: connection refused", ph); break;
+	case DX_SOCK_RESET: finish(p, DX_PR_RESET, "%s: connection reset by peer", ph); break;
 	case DX_SOCK_CLOSED:
 		finish(p, DX_PR_RESET, "%s: connection closed by peer before a reply", ph);
 		break;
 	case DX_SOCK_TIMEOUT:
 		finish(p, DX_PR_TIMEOUT, "%s: %s", ph, err && *err ? err : "timed out");
 		break;
-	default:
-		finish(p, DX_PR_REFUSED, "%s: %s", ph, err && *err ? err : "socket error");
-		break;
+	default: finish(p, DX_PR_REFUSED, "%s: %s", ph, err && *err ? err : "socket error"); break;
 	}
 }
 
@@ -216,8 +214,7 @@ static void append_tries(struct dx_probe *p)
 }
 
 /* Starts the connection to the address st->try_idx. */
-static enum dx_sock_rc connect_try(struct dx_probe *p, struct engine *e, char *err,
-				   size_t errsz)
+static enum dx_sock_rc connect_try(struct dx_probe *p, struct engine *e, char *err, size_t errsz)
 {
 	struct dx_probe_state *st = p->st;
 	int left = tries_total(p) - st->try_idx;
@@ -233,15 +230,16 @@ static enum dx_sock_rc connect_try(struct dx_probe *p, struct engine *e, char *e
 /* The current attempt failed (rc, err): on to the next address. Returns 0
  * when one is connecting (want set), 1 when one connected at once, 2 when
  * none is left and the target is decided. */
-static int connect_failed(struct dx_probe *p, struct engine *e, enum dx_sock_rc rc,
-			  const char *err)
+static int connect_failed(struct dx_probe *p, struct engine *e, enum dx_sock_rc rc, const char *err)
 {
 	struct dx_probe_state *st = p->st;
 	char why[128];
 	snprintf(why, sizeof why, "%s", err ? err : "");
 	for (;;) {
-		note_try(p, "%s", rc == DX_SOCK_REFUSED ? "connection refused"
-				  : why[0] ? why : "failed");
+		note_try(p, "%s",
+			 rc == DX_SOCK_REFUSED ? "connection refused"
+			 : why[0]              ? why
+					       : "failed");
 		if (st->try_idx + 1 >= tries_total(p))
 			break;
 		dx_sock_close(st->s);
@@ -258,8 +256,8 @@ static int connect_failed(struct dx_probe *p, struct engine *e, enum dx_sock_rc 
 	p->connect_ms = since(st->t0);
 	if (p->via_proxy) {
 		p->proxy_connect_failed = 1;
-		finish(p, DX_PR_PROXY_FAILED, "proxy %s:%d unreachable: %s", p->addr,
-		       p->addr_port, rc == DX_SOCK_REFUSED ? "connection refused" : why);
+		finish(p, DX_PR_PROXY_FAILED, "proxy %s:%d unreachable: %s", p->addr, p->addr_port,
+		       rc == DX_SOCK_REFUSED ? "connection refused" : why);
 	} else {
 		fail_io(p, rc, why);
 	}
@@ -269,8 +267,7 @@ static int connect_failed(struct dx_probe *p, struct engine *e, enum dx_sock_rc 
 
 /* ---- the steps ---------------------------------------------------------- */
 
-static void build(struct dx_probe_state *st, const char *fmt, ...)
-	DX_PRINTF(2, 3);
+static void build(struct dx_probe_state *st, const char *fmt, ...) DX_PRINTF(2, 3);
 static void build(struct dx_probe_state *st, const char *fmt, ...)
 {
 	va_list ap;
@@ -292,20 +289,25 @@ static void start_http(struct dx_probe *p)
 			snprintf(hostport, sizeof hostport, "%s", p->host);
 		else
 			snprintf(hostport, sizeof hostport, "%s:%d", p->host, p->port);
-		build(st, "GET http://%s%s HTTP/1.1\r\nHost: %s\r\n"
+		build(st,
+		      "GET http://%s%s HTTP/1.1\r\nHost: %s\r\n"
 		      "User-Agent: mdediag-probe\r\nAccept: */*\r\n"
 		      "Proxy-Connection: close\r\nConnection: close\r\n\r\n",
 		      hostport, p->path, hostport);
 	} else {
 		int dflt = p->tls ? 443 : 80;
 		if (p->port == dflt)
-			build(st, "GET %s HTTP/1.1\r\nHost: %s\r\n"
+			build(st,
+			      "GET %s HTTP/1.1\r\nHost: %s\r\n"
 			      "User-Agent: mdediag-probe\r\nAccept: */*\r\n"
-			      "Connection: close\r\n\r\n", p->path, p->host);
+			      "Connection: close\r\n\r\n",
+			      p->path, p->host);
 		else
-			build(st, "GET %s HTTP/1.1\r\nHost: %s:%d\r\n"
+			build(st,
+			      "GET %s HTTP/1.1\r\nHost: %s:%d\r\n"
 			      "User-Agent: mdediag-probe\r\nAccept: */*\r\n"
-			      "Connection: close\r\n\r\n", p->path, p->host, p->port);
+			      "Connection: close\r\n\r\n",
+			      p->path, p->host, p->port);
 	}
 	st->ph = PH_HTTP_SEND;
 	st->t_http = dx_clock_ms();
@@ -316,8 +318,7 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
 	struct dx_probe_state *st = ctx;
 	size_t n;
-	enum dx_sock_rc rc = dx_sock_send(st->s, buf, len, &n, st->io_err,
-					  sizeof st->io_err);
+	enum dx_sock_rc rc = dx_sock_send(st->s, buf, len, &n, st->io_err, sizeof st->io_err);
 	if (rc == DX_SOCK_OK)
 		return (int)n;
 	if (rc == DX_SOCK_AGAIN)
@@ -406,7 +407,8 @@ static void key_ids(const mbedtls_x509_crt *c, struct dx_cert_info *ci)
 	while (q < end) {
 		unsigned char *oid, *val;
 		size_t oidlen, vlen;
-		if (mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
+		if (mbedtls_asn1_get_tag(&q, end, &len,
+					 MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
 			return;
 		e_end = q + len;
 		if (mbedtls_asn1_get_tag(&q, e_end, &oidlen, MBEDTLS_ASN1_OID))
@@ -421,12 +423,14 @@ static void key_ids(const mbedtls_x509_crt *c, struct dx_cert_info *ci)
 		val = q;
 		if (oidlen == 3 && memcmp(oid, ski_oid, 3) == 0) {
 			unsigned char *v = val;
-			if (mbedtls_asn1_get_tag(&v, val + vlen, &len, MBEDTLS_ASN1_OCTET_STRING) == 0)
+			if (mbedtls_asn1_get_tag(&v, val + vlen, &len, MBEDTLS_ASN1_OCTET_STRING) ==
+			    0)
 				hex_id(ci->ski, sizeof ci->ski, v, len);
 		} else if (oidlen == 3 && memcmp(oid, aki_oid, 3) == 0) {
 			unsigned char *v = val;
 			if (mbedtls_asn1_get_tag(&v, val + vlen, &len,
-						 MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) == 0 &&
+						 MBEDTLS_ASN1_CONSTRUCTED |
+							 MBEDTLS_ASN1_SEQUENCE) == 0 &&
 			    mbedtls_asn1_get_tag(&v, val + vlen, &len,
 						 MBEDTLS_ASN1_CONTEXT_SPECIFIC | 0) == 0)
 				hex_id(ci->aki, sizeof ci->aki, v, len);
@@ -463,8 +467,9 @@ static void after_handshake(struct dx_probe *p)
 	dx_tls_chain_facts(mbedtls_ssl_get_peer_cert(&st->ssl), p->subject, sizeof p->subject,
 			   p->issuer, sizeof p->issuer, p->root, sizeof p->root);
 	chain_facts(p);
-	p->expected_root = !(flags & (MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_MISSING |
-				     MBEDTLS_X509_BADCERT_SKIP_VERIFY));
+	p->expected_root =
+		!(flags & (MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_MISSING |
+			   MBEDTLS_X509_BADCERT_SKIP_VERIFY));
 	if (flags) {
 		char reason[sizeof p->reason];
 		enum dx_probe_class c = dx_tls_classify(flags, p, reason, sizeof reason);
@@ -512,7 +517,8 @@ static int read_reply(struct dx_probe *p, int tls)
 		if (tls) {
 			r = mbedtls_ssl_read(&st->ssl, (unsigned char *)st->in + st->inlen, room);
 			if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) {
-				st->want = r == MBEDTLS_ERR_SSL_WANT_READ ? DX_POLL_IN : DX_POLL_OUT;
+				st->want =
+					r == MBEDTLS_ERR_SSL_WANT_READ ? DX_POLL_IN : DX_POLL_OUT;
 				return 0;
 			}
 			if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
@@ -525,7 +531,8 @@ static int read_reply(struct dx_probe *p, int tls)
 					else {
 						char buf[100];
 						mbedtls_strerror(r, buf, sizeof buf);
-						finish(p, DX_PR_RESET, "http: TLS read failed: %s", buf);
+						finish(p, DX_PR_RESET, "http: TLS read failed: %s",
+						       buf);
 					}
 					return -1;
 				}
@@ -556,7 +563,9 @@ static int read_reply(struct dx_probe *p, int tls)
 				long cl;
 				st->hdr_end = (size_t)(e - st->in) + 4;
 				cl = dx_http_content_length(st->in, st->hdr_end);
-				st->body_want = cl < 0 ? 0 : (size_t)cl > BODY_CAP ? BODY_CAP : (size_t)cl;
+				st->body_want = cl < 0                  ? 0
+						: (size_t)cl > BODY_CAP ? BODY_CAP
+									: (size_t)cl;
 			}
 		}
 		if (st->hdr_end && st->inlen - st->hdr_end >= st->body_want)
@@ -570,14 +579,14 @@ static void proxy_refused(struct dx_probe *p)
 	struct dx_probe_state *st = p->st;
 	size_t hdr = st->hdr_end ? st->hdr_end : st->inlen;
 	p->proxy_status = dx_http_status(st->in, st->inlen, p->proxy_status_line,
-				    sizeof p->proxy_status_line);
+					 sizeof p->proxy_status_line);
 	dx_http_header_values(st->in, hdr, "Proxy-Authenticate", p->proxy_authenticate,
-		      sizeof p->proxy_authenticate);
+			      sizeof p->proxy_authenticate);
 	dx_http_header_values(st->in, hdr, "Via", p->proxy_via, sizeof p->proxy_via);
 	dx_http_header_values(st->in, hdr, "Proxy-Agent", p->proxy_agent, sizeof p->proxy_agent);
 	if (st->hdr_end)
 		dx_html_title(st->in + st->hdr_end, st->inlen - st->hdr_end, p->proxy_title,
-			   sizeof p->proxy_title);
+			      sizeof p->proxy_title);
 	if (p->proxy_status == 407)
 		finish(p, DX_PR_PROXY_AUTH, "proxy requires authentication: %s",
 		       p->proxy_status_line);
@@ -605,8 +614,8 @@ static void http_done(struct dx_probe *p)
 			       p->status_line);
 		return;
 	}
-	if (p->via_proxy && !p->tls && (code == 403 || code == 407 || code == 502 ||
-					code == 503 || code == 504)) {
+	if (p->via_proxy && !p->tls &&
+	    (code == 403 || code == 407 || code == 502 || code == 503 || code == 504)) {
 		/* Plain HTTP through a proxy: these are the proxy's words. */
 		p->proxy_ms = p->http_ms;
 		proxy_refused(p);
@@ -647,7 +656,8 @@ static void step(struct dx_probe *p, struct engine *e, int got)
 			st->try_deadline = 0;
 			st->t0 = dx_clock_ms();
 			if (p->via_proxy && p->tls) {
-				build(st, "CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\n"
+				build(st,
+				      "CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\n"
 				      "User-Agent: mdediag-probe\r\n"
 				      "Proxy-Connection: Keep-Alive\r\n\r\n",
 				      p->host, p->port, p->host, p->port);
@@ -666,14 +676,18 @@ static void step(struct dx_probe *p, struct engine *e, int got)
 			int r;
 			size_t n = 0;
 			if (st->ph == PH_HTTP_SEND && p->tls) {
-				r = mbedtls_ssl_write(&st->ssl, (unsigned char *)st->out + st->outoff,
+				r = mbedtls_ssl_write(&st->ssl,
+						      (unsigned char *)st->out + st->outoff,
 						      st->outlen - st->outoff);
-				if (r == MBEDTLS_ERR_SSL_WANT_WRITE || r == MBEDTLS_ERR_SSL_WANT_READ) {
-					st->want = r == MBEDTLS_ERR_SSL_WANT_READ ? DX_POLL_IN : DX_POLL_OUT;
+				if (r == MBEDTLS_ERR_SSL_WANT_WRITE ||
+				    r == MBEDTLS_ERR_SSL_WANT_READ) {
+					st->want = r == MBEDTLS_ERR_SSL_WANT_READ ? DX_POLL_IN
+										  : DX_POLL_OUT;
 					return;
 				}
 				if (r < 0) {
-					fail_io(p, st->io_rc == DX_SOCK_OK ? DX_SOCK_RESET : st->io_rc,
+					fail_io(p,
+						st->io_rc == DX_SOCK_OK ? DX_SOCK_RESET : st->io_rc,
 						st->io_err);
 					return;
 				}
@@ -714,10 +728,11 @@ static void step(struct dx_probe *p, struct engine *e, int got)
 					p->proxy_status = code;
 					snprintf(p->proxy_status_line, sizeof p->proxy_status_line,
 						 "%s", line);
-					dx_http_header_values(st->in, st->hdr_end, "Via", p->proxy_via,
-						      sizeof p->proxy_via);
+					dx_http_header_values(st->in, st->hdr_end, "Via",
+							      p->proxy_via, sizeof p->proxy_via);
 					dx_http_header_values(st->in, st->hdr_end, "Proxy-Agent",
-						      p->proxy_agent, sizeof p->proxy_agent);
+							      p->proxy_agent,
+							      sizeof p->proxy_agent);
 					st->pend_off = st->hdr_end;
 					st->pend_len = st->inlen - st->hdr_end;
 					if (start_tls(p, e))
@@ -727,7 +742,8 @@ static void step(struct dx_probe *p, struct engine *e, int got)
 				}
 				if (st->inlen == 0) {
 					finish(p, DX_PR_PROXY_FAILED,
-					       "proxy closed the connection without answering CONNECT");
+					       "proxy closed the connection without answering "
+					       "CONNECT");
 					return;
 				}
 				proxy_refused(p);
@@ -759,8 +775,7 @@ static void step(struct dx_probe *p, struct engine *e, int got)
 			http_done(p);
 			return;
 		}
-		case PH_DONE:
-			return;
+		case PH_DONE: return;
 		}
 	}
 }
@@ -804,8 +819,8 @@ static void expire(struct dx_probe *p, int timeout_ms)
 		if (p->via_proxy) {
 			p->proxy_connect_failed = 1;
 			finish(p, DX_PR_PROXY_FAILED,
-			       "proxy %s:%d unreachable: no TCP answer within %d ms",
-			       p->addr, p->addr_port, timeout_ms);
+			       "proxy %s:%d unreachable: no TCP answer within %d ms", p->addr,
+			       p->addr_port, timeout_ms);
 		} else {
 			finish(p, DX_PR_TIMEOUT, "connect: no TCP answer within %d ms", timeout_ms);
 		}
@@ -863,7 +878,8 @@ static void run_loop(struct dx_probe *t, size_t n, struct engine *e,
 		for (size_t i = 0; i < n; i++) {
 			struct dx_probe_state *st = t[i].st;
 			char why[64];
-			if (!st || st->ph != PH_CONNECT || !st->try_deadline || now < st->try_deadline)
+			if (!st || st->ph != PH_CONNECT || !st->try_deadline ||
+			    now < st->try_deadline)
 				continue;
 			snprintf(why, sizeof why, "no TCP answer in its share of the deadline");
 			t[i].connect_ms = since(st->t0);
@@ -895,7 +911,8 @@ static void run_loop(struct dx_probe *t, size_t n, struct engine *e,
 			const struct dx_probe_state *st = t[idx[k]].st;
 			if (st && st->ph == PH_CONNECT && st->try_deadline &&
 			    (int)(st->try_deadline - now) + 1 < wait)
-				wait = st->try_deadline > now ? (int)(st->try_deadline - now) + 1 : 0;
+				wait = st->try_deadline > now ? (int)(st->try_deadline - now) + 1
+							      : 0;
 		}
 		/* wake a few times a second for the caller's progress */
 		if (wait > 250)
@@ -925,8 +942,7 @@ out:
 	free(idx);
 }
 
-static int engine_init(struct engine *e, const struct dx_probe_config *cfg, char *err,
-		       size_t errsz)
+static int engine_init(struct engine *e, const struct dx_probe_config *cfg, char *err, size_t errsz)
 {
 	static const char pers[] = "mdediag-probe";
 	int r;
@@ -941,18 +957,17 @@ static int engine_init(struct engine *e, const struct dx_probe_config *cfg, char
 			 (unsigned)-r);
 		return -1;
 	}
-	r = cfg->anchors_pem ? mbedtls_x509_crt_parse(&e->anchors,
-						      (const unsigned char *)cfg->anchors_pem,
-						      cfg->anchors_len)
-			     : -1;
+	r = cfg->anchors_pem
+		    ? mbedtls_x509_crt_parse(&e->anchors, (const unsigned char *)cfg->anchors_pem,
+					     cfg->anchors_len)
+		    : -1;
 	/* r > 0 means some certificates were skipped; usable if any parsed. */
 	if (r < 0 || e->anchors.raw.len == 0) {
 		snprintf(err, errsz, "no expected root certificate could be parsed");
 		return -1;
 	}
 	r = mbedtls_ssl_config_defaults(&e->conf, MBEDTLS_SSL_IS_CLIENT,
-					MBEDTLS_SSL_TRANSPORT_STREAM,
-					MBEDTLS_SSL_PRESET_DEFAULT);
+					MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
 	if (r) {
 		snprintf(err, errsz, "TLS configuration failed (-0x%04x)", (unsigned)-r);
 		return -1;
@@ -975,8 +990,8 @@ static void engine_free(struct engine *e)
 	mbedtls_entropy_free(&e->entropy);
 }
 
-int dx_probe_run(struct dx_probe *t, size_t n, const struct dx_probe_config *cfg,
-		 char *err, size_t errsz)
+int dx_probe_run(struct dx_probe *t, size_t n, const struct dx_probe_config *cfg, char *err,
+		 size_t errsz)
 {
 	struct engine *e = calloc(1, sizeof *e);
 	size_t max_active = cfg->max_active ? cfg->max_active : DEFAULT_ACTIVE;

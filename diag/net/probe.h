@@ -44,10 +44,10 @@ struct dx_probe_state; /* private to probe.c */
 struct dx_cert_info {
 	char subject[256];
 	char issuer[256];
-	char not_before[24];     /* "2026-01-01T00:00:00Z" */
+	char not_before[24]; /* "2026-01-01T00:00:00Z" */
 	char not_after[24];
-	char ski[64];            /* subjectKeyIdentifier, hex */
-	char aki[64];            /* authorityKeyIdentifier keyIdentifier, hex */
+	char ski[64]; /* subjectKeyIdentifier, hex */
+	char aki[64]; /* authorityKeyIdentifier keyIdentifier, hex */
 };
 
 /* WinHTTP's default WINHTTP_OPTION_CONNECT_RETRIES: one attempt per
@@ -57,17 +57,17 @@ struct dx_cert_info {
 /* One connection attempt to one address of a multihomed name. */
 struct dx_probe_try {
 	char addr[64];
-	char outcome[128];       /* "ok", "refused", "no TCP answer within N ms", ... */
+	char outcome[128]; /* "ok", "refused", "no TCP answer within N ms", ... */
 	double ms;
 };
 
 struct dx_probe {
 	/* ---- in (caller) ---- */
-	const char *host;        /* destination name: SNI, Host, CONNECT target */
-	int port;                /* destination port */
-	int tls;                 /* https */
+	const char *host; /* destination name: SNI, Host, CONNECT target */
+	int port;         /* destination port */
+	int tls;          /* https */
 	const char *path;
-	char addr[256];          /* numeric address to connect to (the proxy's
+	char addr[256]; /* numeric address to connect to (the proxy's
 				    when via_proxy); out: the one that answered,
 				    else the last tried */
 	/* Several addresses: tried one after another in this order (the
@@ -77,35 +77,35 @@ struct dx_probe {
 	char addrs[DX_PROBE_MAX_TRIES][64];
 	int n_addrs;
 	int addr_port;
-	int via_proxy;           /* tunnel (https) or absolute-form (http) */
+	int via_proxy; /* tunnel (https) or absolute-form (http) */
 	/* A caller that already knows the outcome (DNS failed, not allowed to
 	 * connect) sets result != PENDING and reason; the probe skips it. */
 
 	/* ---- out (probe) ---- */
 	enum dx_probe_class result;
-	char phase[16];          /* phase that decided: connect, proxy, tls, http */
-	char reason[512];        /* human reason, "" when ok */
-	int http_status;         /* destination's HTTP status, 0 none */
+	char phase[16];   /* phase that decided: connect, proxy, tls, http */
+	char reason[512]; /* human reason, "" when ok */
+	int http_status;  /* destination's HTTP status, 0 none */
 	char status_line[128];
-	char date[64];           /* the destination's Date header, "" none
+	char date[64];    /* the destination's Date header, "" none
 				    (its clock, net.clock) */
-	int proxy_status;        /* proxy's reply status, 0 none */
+	int proxy_status; /* proxy's reply status, 0 none */
 	char proxy_status_line[128];
 	char proxy_authenticate[192]; /* Proxy-Authenticate values, joined */
 	char proxy_via[128];
-	char proxy_agent[128];   /* Proxy-Agent of the proxy's reply */
-	char proxy_title[128];   /* <title> of the proxy's block page */
+	char proxy_agent[128];    /* Proxy-Agent of the proxy's reply */
+	char proxy_title[128];    /* <title> of the proxy's block page */
 	int proxy_connect_failed; /* the proxy itself could not be reached */
-	char issuer[256];        /* TLS: issuer DN of the leaf presented */
-	char root[256];          /* TLS: top of the presented chain (issuer DN) */
-	char subject[256];       /* TLS: leaf subject DN */
-	char tls_detail[160];    /* verify flags in words, when not ok */
+	char issuer[256];         /* TLS: issuer DN of the leaf presented */
+	char root[256];           /* TLS: top of the presented chain (issuer DN) */
+	char subject[256];        /* TLS: leaf subject DN */
+	char tls_detail[160];     /* verify flags in words, when not ok */
 	struct dx_cert_info chain[DX_PROBE_MAX_CHAIN]; /* presented, leaf first */
-	int chain_len;           /* certificates in chain[] */
-	int chain_total;         /* certificates presented (may exceed the max) */
-	int expected_root;       /* -1 no handshake, 1 led to an expected root, 0 not */
+	int chain_len;                                 /* certificates in chain[] */
+	int chain_total;   /* certificates presented (may exceed the max) */
+	int expected_root; /* -1 no handshake, 1 led to an expected root, 0 not */
 	double dns_ms, connect_ms, proxy_ms, tls_ms, http_ms; /* -1 = not run */
-	struct dx_probe_try tries[DX_PROBE_MAX_TRIES]; /* when n_addrs > 1 */
+	struct dx_probe_try tries[DX_PROBE_MAX_TRIES];        /* when n_addrs > 1 */
 	int n_tries;
 
 	struct dx_probe_state *st;
@@ -136,7 +136,7 @@ struct dx_probe_config {
 /* Runs all targets; returns 0, or -1 when the probe could not start at all
  * (no roots parsed, RNG failure) with the reason in err. Targets are then
  * left classified not-probed with that reason. */
-int dx_probe_run(struct dx_probe *targets, size_t n,
-		 const struct dx_probe_config *cfg, char *err, size_t errsz);
+int dx_probe_run(struct dx_probe *targets, size_t n, const struct dx_probe_config *cfg, char *err,
+		 size_t errsz);
 
 #endif

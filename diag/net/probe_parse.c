@@ -33,9 +33,8 @@ int dx_http_status(const char *buf, size_t n, char *line, size_t linesz)
 	}
 	/* "HTTP/1." DIGIT SP 3DIGIT, then the end of the line or SP reason
 	 * ("HTTP/1.1 2001" is not a 200), the code within 100..599 */
-	if (len < 12 || strncmp(buf, "HTTP/1.", 7) != 0 ||
-	    !isdigit((unsigned char)buf[7]) || buf[8] != ' ' ||
-	    (len > 12 && buf[12] != ' '))
+	if (len < 12 || strncmp(buf, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)buf[7]) ||
+	    buf[8] != ' ' || (len > 12 && buf[12] != ' '))
 		return 0;
 	for (int i = 9; i < 12; i++) {
 		if (!isdigit((unsigned char)buf[i]))
@@ -46,8 +45,7 @@ int dx_http_status(const char *buf, size_t n, char *line, size_t linesz)
 }
 
 /* Appends every header `name`'s value (within the header block) to dst. */
-void dx_http_header_values(const char *hdr, size_t n, const char *name,
-			   char *dst, size_t dstsz)
+void dx_http_header_values(const char *hdr, size_t n, const char *name, char *dst, size_t dstsz)
 {
 	size_t nl = strlen(name), j = strlen(dst);
 	const char *p = hdr, *end = hdr + n;
@@ -104,8 +102,8 @@ void dx_html_title(const char *body, size_t n, char *dst, size_t dstsz)
 
 /* ---- certificate chains -------------------------------------------------- */
 
-void dx_tls_chain_facts(const mbedtls_x509_crt *c, char *subject, size_t subjectsz,
-			char *issuer, size_t issuersz, char *root, size_t rootsz)
+void dx_tls_chain_facts(const mbedtls_x509_crt *c, char *subject, size_t subjectsz, char *issuer,
+			size_t issuersz, char *root, size_t rootsz)
 {
 	if (!c || !c->raw.len)
 		return;
@@ -116,8 +114,8 @@ void dx_tls_chain_facts(const mbedtls_x509_crt *c, char *subject, size_t subject
 	mbedtls_x509_dn_gets(root, rootsz, &c->issuer);
 }
 
-enum dx_probe_class dx_tls_classify(uint32_t flags, struct dx_probe *p,
-				    char *reason, size_t reasonsz)
+enum dx_probe_class dx_tls_classify(uint32_t flags, struct dx_probe *p, char *reason,
+				    size_t reasonsz)
 {
 	char info[160];
 	char *nl;
@@ -129,7 +127,8 @@ enum dx_probe_class dx_tls_classify(uint32_t flags, struct dx_probe *p,
 		     MBEDTLS_X509_BADCERT_SKIP_VERIFY)) {
 		snprintf(reason, reasonsz,
 			 "certificate chain does not lead to an expected root: "
-			 "issuer \"%s\", root \"%s\"", p->issuer, p->root);
+			 "issuer \"%s\", root \"%s\"",
+			 p->issuer, p->root);
 		return DX_PR_TLS_INTERCEPTED;
 	}
 	if (flags & MBEDTLS_X509_BADCERT_EXPIRED)

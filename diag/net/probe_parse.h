@@ -31,8 +31,7 @@ int dx_http_status(const char *buf, size_t n, char *line, size_t linesz);
 
 /* Appends the value of every header `name` (case-insensitive) in the head
  * hdr[0..n) to dst (already a string), joined by ", ". */
-void dx_http_header_values(const char *hdr, size_t n, const char *name,
-			   char *dst, size_t dstsz);
+void dx_http_header_values(const char *hdr, size_t n, const char *name, char *dst, size_t dstsz);
 
 /* Content-Length of the head hdr[0..n); -1 when absent or not a number. */
 long dx_http_content_length(const char *hdr, size_t n);
@@ -43,12 +42,12 @@ void dx_html_title(const char *body, size_t n, char *dst, size_t dstsz);
 
 /* Leaf subject, leaf issuer and top of the chain (the last certificate's
  * issuer) of a presented chain; c may be NULL (outputs left unchanged). */
-void dx_tls_chain_facts(const mbedtls_x509_crt *c, char *subject, size_t subjectsz,
-			char *issuer, size_t issuersz, char *root, size_t rootsz);
+void dx_tls_chain_facts(const mbedtls_x509_crt *c, char *subject, size_t subjectsz, char *issuer,
+			size_t issuersz, char *root, size_t rootsz);
 
 /* The class of a chain mbedTLS verified with `flags` (not 0) for p->host,
  * from p->subject/issuer/root; writes p->tls_detail and the reason. */
-enum dx_probe_class dx_tls_classify(uint32_t flags, struct dx_probe *p,
-				    char *reason, size_t reasonsz);
+enum dx_probe_class dx_tls_classify(uint32_t flags, struct dx_probe *p, char *reason,
+				    size_t reasonsz);
 
 #endif

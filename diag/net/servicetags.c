@@ -73,7 +73,8 @@ static int add_prefixes(const cJSON *val, struct dx_prefixes *out)
 	    (strcmp(name->valuestring, "MicrosoftDefenderForEndpoint") != 0 &&
 	     strcmp(name->valuestring, "OneDsCollector") != 0))
 		return 0;
-	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(props, "addressPrefixes")) {
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(props, "addressPrefixes"))
+	{
 		char buf[64], *slash;
 		struct dx_prefix p;
 		if (!cJSON_IsString(a))
@@ -112,7 +113,8 @@ int dx_service_tags_scan(const char *s, size_t len, struct dx_prefixes *out)
 		if (i >= len || s[i] != ':')
 			return -1;
 		i = skip_ws(s, len, i + 1);
-		if (kend - k == 8 && strncmp(s + k, "\"values\"", 8) == 0 && i < len && s[i] == '[') {
+		if (kend - k == 8 && strncmp(s + k, "\"values\"", 8) == 0 && i < len &&
+		    s[i] == '[') {
 			found = 1;
 			for (i = skip_ws(s, len, i + 1); i < len && s[i] != ']';) {
 				size_t e = skip_value(s, len, i);

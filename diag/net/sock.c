@@ -58,22 +58,26 @@ const char *dx_wsa_error_name(int e)
 {
 	/* The Windows Sockets error codes (winerror.h / "Windows Sockets Error
 	 * Codes"), those a TCP client can meet. */
-	static const struct { int code; const char *name; } t[] = {
-		{10004, "WSAEINTR"}, {10009, "WSAEBADF"}, {10013, "WSAEACCES"},
-		{10014, "WSAEFAULT"}, {10022, "WSAEINVAL"}, {10024, "WSAEMFILE"},
-		{10035, "WSAEWOULDBLOCK"}, {10036, "WSAEINPROGRESS"},
-		{10037, "WSAEALREADY"}, {10038, "WSAENOTSOCK"},
-		{10040, "WSAEMSGSIZE"}, {10047, "WSAEAFNOSUPPORT"},
-		{10048, "WSAEADDRINUSE"}, {10049, "WSAEADDRNOTAVAIL"},
-		{10050, "WSAENETDOWN"}, {10051, "WSAENETUNREACH"},
-		{10052, "WSAENETRESET"}, {10053, "WSAECONNABORTED"},
-		{10054, "WSAECONNRESET"}, {10055, "WSAENOBUFS"},
-		{10056, "WSAEISCONN"}, {10057, "WSAENOTCONN"},
-		{10058, "WSAESHUTDOWN"}, {10060, "WSAETIMEDOUT"},
-		{10061, "WSAECONNREFUSED"}, {10064, "WSAEHOSTDOWN"},
-		{10065, "WSAEHOSTUNREACH"}, {10091, "WSASYSNOTREADY"},
+	static const struct {
+		int code;
+		const char *name;
+	} t[] = {
+		{10004, "WSAEINTR"},          {10009, "WSAEBADF"},
+		{10013, "WSAEACCES"},         {10014, "WSAEFAULT"},
+		{10022, "WSAEINVAL"},         {10024, "WSAEMFILE"},
+		{10035, "WSAEWOULDBLOCK"},    {10036, "WSAEINPROGRESS"},
+		{10037, "WSAEALREADY"},       {10038, "WSAENOTSOCK"},
+		{10040, "WSAEMSGSIZE"},       {10047, "WSAEAFNOSUPPORT"},
+		{10048, "WSAEADDRINUSE"},     {10049, "WSAEADDRNOTAVAIL"},
+		{10050, "WSAENETDOWN"},       {10051, "WSAENETUNREACH"},
+		{10052, "WSAENETRESET"},      {10053, "WSAECONNABORTED"},
+		{10054, "WSAECONNRESET"},     {10055, "WSAENOBUFS"},
+		{10056, "WSAEISCONN"},        {10057, "WSAENOTCONN"},
+		{10058, "WSAESHUTDOWN"},      {10060, "WSAETIMEDOUT"},
+		{10061, "WSAECONNREFUSED"},   {10064, "WSAEHOSTDOWN"},
+		{10065, "WSAEHOSTUNREACH"},   {10091, "WSASYSNOTREADY"},
 		{10093, "WSANOTINITIALISED"}, {11001, "WSAHOST_NOT_FOUND"},
-		{11002, "WSATRY_AGAIN"}, {11003, "WSANO_RECOVERY"},
+		{11002, "WSATRY_AGAIN"},      {11003, "WSANO_RECOVERY"},
 		{11004, "WSANO_DATA"},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
@@ -90,13 +94,15 @@ static void wsa_text(int e, char *out, size_t sz)
 {
 	wchar_t w[200];
 	DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS |
-				 FORMAT_MESSAGE_MAX_WIDTH_MASK, NULL, (DWORD)e,
-				 MAKELANGID(LANG_ENGLISH, SUBLANG_DEFAULT), w, 200, NULL);
+					 FORMAT_MESSAGE_MAX_WIDTH_MASK,
+				 NULL, (DWORD)e, MAKELANGID(LANG_ENGLISH, SUBLANG_DEFAULT), w, 200,
+				 NULL);
 	if (!n)
 		n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS |
-				   FORMAT_MESSAGE_MAX_WIDTH_MASK, NULL, (DWORD)e, 0, w, 200, NULL);
-	while (n > 0 && (w[n - 1] == L' ' || w[n - 1] == L'.' || w[n - 1] == L'\r' ||
-			 w[n - 1] == L'\n'))
+					   FORMAT_MESSAGE_MAX_WIDTH_MASK,
+				   NULL, (DWORD)e, 0, w, 200, NULL);
+	while (n > 0 &&
+	       (w[n - 1] == L' ' || w[n - 1] == L'.' || w[n - 1] == L'\r' || w[n - 1] == L'\n'))
 		n--;
 	out[0] = '\0';
 	if (n && n < 200) {
@@ -123,7 +129,9 @@ static void reason(char *err, size_t errsz, const char *what, int e)
 			 /* Windows answers a reset to its SYN by sending the SYN
 			  * again (twice, 500 ms apart, by default): a refused
 			  * connect takes about a second, not a round trip */
-			 e == WSAECONNREFUSED ? "; the time includes Windows' SYN retries after the reset" : "");
+			 e == WSAECONNREFUSED
+				 ? "; the time includes Windows' SYN retries after the reset"
+				 : "");
 	}
 #else
 	snprintf(err, errsz, "%s: %s", what, strerror(e));
@@ -138,19 +146,14 @@ static enum dx_sock_rc classify(int e)
 	case EWOULDBLOCK:
 #endif
 		return DX_SOCK_AGAIN;
-	case E_REFUSED:
-		return DX_SOCK_REFUSED;
+	case E_REFUSED: return DX_SOCK_REFUSED;
 	case E_RESET:
 	case E_ABORTED:
-	case E_PIPE:
-		return DX_SOCK_RESET;
-	case E_TIMEDOUT:
-		return DX_SOCK_TIMEOUT;
+	case E_PIPE: return DX_SOCK_RESET;
+	case E_TIMEDOUT: return DX_SOCK_TIMEOUT;
 	case E_NETUNREACH:
-	case E_HOSTUNREACH:
-		return DX_SOCK_UNREACH;
-	default:
-		return DX_SOCK_ERR;
+	case E_HOSTUNREACH: return DX_SOCK_UNREACH;
+	default: return DX_SOCK_ERR;
 	}
 }
 
@@ -168,8 +171,7 @@ int dx_sock_startup(void)
 	return 0;
 }
 
-static int to_sockaddr(const char *addr, int port, struct sockaddr_storage *ss,
-		       sock_len *len)
+static int to_sockaddr(const char *addr, int port, struct sockaddr_storage *ss, sock_len *len)
 {
 	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
@@ -253,8 +255,7 @@ static int set_nonblocking(dx_sock_t s)
 #endif
 }
 
-enum dx_sock_rc dx_sock_connect(const char *addr, int port, dx_sock_t *out,
-				char *err, size_t errsz)
+enum dx_sock_rc dx_sock_connect(const char *addr, int port, dx_sock_t *out, char *err, size_t errsz)
 {
 	struct sockaddr_storage ss;
 	sock_len len;
@@ -319,8 +320,8 @@ enum dx_sock_rc dx_sock_connected(dx_sock_t s, char *err, size_t errsz)
 	return classify(e) == DX_SOCK_AGAIN ? DX_SOCK_ERR : classify(e);
 }
 
-enum dx_sock_rc dx_sock_send(dx_sock_t s, const void *buf, size_t len,
-			     size_t *n, char *err, size_t errsz)
+enum dx_sock_rc dx_sock_send(dx_sock_t s, const void *buf, size_t len, size_t *n, char *err,
+			     size_t errsz)
 {
 	int flags = 0;
 	long r;
@@ -342,8 +343,7 @@ enum dx_sock_rc dx_sock_send(dx_sock_t s, const void *buf, size_t len,
 	}
 }
 
-enum dx_sock_rc dx_sock_recv(dx_sock_t s, void *buf, size_t len, size_t *n,
-			     char *err, size_t errsz)
+enum dx_sock_rc dx_sock_recv(dx_sock_t s, void *buf, size_t len, size_t *n, char *err, size_t errsz)
 {
 	long r;
 	*n = 0;
@@ -416,10 +416,10 @@ int dx_sock_poll(struct dx_pollfd *fds, size_t n, int timeout_ms)
 	r = select(0, &rd, &wr, &ex, &tv);
 	for (size_t i = 0; i < n; i++) {
 		SOCKET sk = (SOCKET)fds[i].s;
-		fds[i].got = r <= 0 ? 0 :
-			     (FD_ISSET(sk, &rd) ? DX_POLL_IN : 0) |
-			     (FD_ISSET(sk, &wr) ? DX_POLL_OUT : 0) |
-			     (FD_ISSET(sk, &ex) ? DX_POLL_ERR : 0);
+		fds[i].got = r <= 0 ? 0
+				    : (FD_ISSET(sk, &rd) ? DX_POLL_IN : 0) |
+					      (FD_ISSET(sk, &wr) ? DX_POLL_OUT : 0) |
+					      (FD_ISSET(sk, &ex) ? DX_POLL_ERR : 0);
 	}
 	if (r < 0)
 		last_poll_error = WSAGetLastError();
@@ -442,8 +442,7 @@ int dx_sock_poll(struct dx_pollfd *fds, size_t n, int timeout_ms)
 		last_poll_error = errno;
 	for (size_t i = 0; i < n; i++) {
 		short re = pf[i].revents;
-		fds[i].got = (re & POLLIN ? DX_POLL_IN : 0) |
-			     (re & POLLOUT ? DX_POLL_OUT : 0) |
+		fds[i].got = (re & POLLIN ? DX_POLL_IN : 0) | (re & POLLOUT ? DX_POLL_OUT : 0) |
 			     (re & (POLLERR | POLLHUP | POLLNVAL) ? DX_POLL_ERR : 0);
 	}
 	return r;

@@ -12,7 +12,7 @@
 
 #ifdef _WIN32
 typedef uintptr_t dx_sock_t; /* SOCKET */
-#define DX_SOCK_BAD ((dx_sock_t)~(uintptr_t)0)
+#define DX_SOCK_BAD ((dx_sock_t) ~(uintptr_t)0)
 #else
 typedef int dx_sock_t;
 #define DX_SOCK_BAD (-1)
@@ -20,13 +20,13 @@ typedef int dx_sock_t;
 
 enum dx_sock_rc {
 	DX_SOCK_OK = 0,
-	DX_SOCK_AGAIN,    /* would block / connect in progress */
-	DX_SOCK_REFUSED,  /* ECONNREFUSED */
-	DX_SOCK_RESET,    /* ECONNRESET, EPIPE */
-	DX_SOCK_CLOSED,   /* orderly end of stream (recv returned 0) */
-	DX_SOCK_TIMEOUT,  /* ETIMEDOUT from the stack */
-	DX_SOCK_UNREACH,  /* no route, network down */
-	DX_SOCK_ERR,      /* anything else; see the reason */
+	DX_SOCK_AGAIN,   /* would block / connect in progress */
+	DX_SOCK_REFUSED, /* ECONNREFUSED */
+	DX_SOCK_RESET,   /* ECONNRESET, EPIPE */
+	DX_SOCK_CLOSED,  /* orderly end of stream (recv returned 0) */
+	DX_SOCK_TIMEOUT, /* ETIMEDOUT from the stack */
+	DX_SOCK_UNREACH, /* no route, network down */
+	DX_SOCK_ERR,     /* anything else; see the reason */
 };
 
 /* Starts the socket library once (WSAStartup); 0 ok. */
@@ -35,17 +35,16 @@ int dx_sock_startup(void);
 /* Starts a non-blocking TCP connect to a numeric address. Returns OK
  * (connected), AGAIN (wait for writability, then dx_sock_connected) or an
  * error class with the reason in err. *s is DX_SOCK_BAD on error. */
-enum dx_sock_rc dx_sock_connect(const char *addr, int port, dx_sock_t *s,
-				char *err, size_t errsz);
+enum dx_sock_rc dx_sock_connect(const char *addr, int port, dx_sock_t *s, char *err, size_t errsz);
 /* The outcome of a connect that was in progress once the socket polled
  * writable (or in error). */
 enum dx_sock_rc dx_sock_connected(dx_sock_t s, char *err, size_t errsz);
 
 /* Non-blocking send/recv: *n gets the byte count on OK. */
-enum dx_sock_rc dx_sock_send(dx_sock_t s, const void *buf, size_t len,
-			     size_t *n, char *err, size_t errsz);
-enum dx_sock_rc dx_sock_recv(dx_sock_t s, void *buf, size_t len, size_t *n,
-			     char *err, size_t errsz);
+enum dx_sock_rc dx_sock_send(dx_sock_t s, const void *buf, size_t len, size_t *n, char *err,
+			     size_t errsz);
+enum dx_sock_rc dx_sock_recv(dx_sock_t s, void *buf, size_t len, size_t *n, char *err,
+			     size_t errsz);
 void dx_sock_close(dx_sock_t s);
 
 /* poll() over sockets. want/got bits: DX_POLL_IN, DX_POLL_OUT; got also

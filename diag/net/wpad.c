@@ -24,8 +24,8 @@
 #define MAX_HEAD 8192
 
 /* Splits "http[s]://host[:port]/path"; *tls 1 for https. 0 ok. */
-static int split_url(const char *url, char *host, size_t hostsz, int *port,
-		     const char **path, int *tls, char *err, size_t errsz)
+static int split_url(const char *url, char *host, size_t hostsz, int *port, const char **path,
+		     int *tls, char *err, size_t errsz)
 {
 	const char *h, *end, *colon;
 	size_t hl;
@@ -69,8 +69,8 @@ static int split_url(const char *url, char *host, size_t hostsz, int *port,
 }
 
 /* Resolves `name` to its first address (numeric names as they are). */
-static int first_addr(const struct dx_wpad_net *net, const char *name, char *addr,
-		      size_t addrsz, char *err, size_t errsz)
+static int first_addr(const struct dx_wpad_net *net, const char *name, char *addr, size_t addrsz,
+		      char *err, size_t errsz)
 {
 	struct dx_strlist l = {0};
 	struct dx_err e = {0};
@@ -82,7 +82,9 @@ static int first_addr(const struct dx_wpad_net *net, const char *name, char *add
 	st = net->resolve ? net->resolve(net->ud, name, &l, &e) : DX_UNSUPPORTED;
 	if (st != DX_OK || l.count == 0) {
 		snprintf(err, errsz, "%s does not resolve (%s)", name,
-			 st == DX_OK ? "no addresses" : e.text[0] ? e.text : dx_status_name(st));
+			 st == DX_OK ? "no addresses"
+			 : e.text[0] ? e.text
+				     : dx_status_name(st));
 		dx_strlist_free(&l);
 		return -1;
 	}
@@ -119,8 +121,8 @@ static void header_value(const char *buf, const char *end, const char *name, cha
  * roots, or --anchors); nothing is sent before the chain is accepted. */
 struct conn {
 	dx_sock_t s;
-	int tls;                 /* the TLS context below is set up */
-	int want;                /* DX_POLL_IN/OUT an AGAIN waits for */
+	int tls;  /* the TLS context below is set up */
+	int want; /* DX_POLL_IN/OUT an AGAIN waits for */
 	char io_err[160];
 	mbedtls_ssl_context ssl;
 	mbedtls_ssl_config conf;
@@ -213,9 +215,11 @@ static int tls_start(struct conn *c, const struct dx_wpad_net *net, const char *
 	mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
 	while ((r = mbedtls_ssl_handshake(&c->ssl)) != 0) {
 		if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) {
-			if (wait_for(c->s, r == MBEDTLS_ERR_SSL_WANT_READ ? DX_POLL_IN : DX_POLL_OUT,
+			if (wait_for(c->s,
+				     r == MBEDTLS_ERR_SSL_WANT_READ ? DX_POLL_IN : DX_POLL_OUT,
 				     deadline)) {
-				snprintf(err, errsz, "the TLS handshake with %s timed out", address);
+				snprintf(err, errsz, "the TLS handshake with %s timed out",
+					 address);
 				return -1;
 			}
 			continue;
@@ -233,15 +237,17 @@ static int tls_start(struct conn *c, const struct dx_wpad_net *net, const char *
 		dx_one_line(info, ' ');
 		for (il = strlen(info); il && info[il - 1] == ' '; il--)
 			info[il - 1] = 0;
-		snprintf(err, errsz, "the certificate of %s is not accepted (the probe's trust "
-			 "anchors): %s", host, info);
+		snprintf(err, errsz,
+			 "the certificate of %s is not accepted (the probe's trust "
+			 "anchors): %s",
+			 host, info);
 		return -1;
 	}
 	return 0;
 }
 
-static enum dx_sock_rc conn_send(struct conn *c, const char *buf, size_t len, size_t *n,
-				 char *err, size_t errsz)
+static enum dx_sock_rc conn_send(struct conn *c, const char *buf, size_t len, size_t *n, char *err,
+				 size_t errsz)
 {
 	int r;
 	c->want = DX_POLL_OUT;
@@ -260,8 +266,8 @@ static enum dx_sock_rc conn_send(struct conn *c, const char *buf, size_t len, si
 	return r == MBEDTLS_ERR_NET_CONN_RESET ? DX_SOCK_RESET : DX_SOCK_ERR;
 }
 
-static enum dx_sock_rc conn_recv(struct conn *c, char *buf, size_t len, size_t *n,
-				 char *err, size_t errsz)
+static enum dx_sock_rc conn_recv(struct conn *c, char *buf, size_t len, size_t *n, char *err,
+				 size_t errsz)
 {
 	int r;
 	c->want = DX_POLL_IN;
@@ -284,9 +290,9 @@ static enum dx_sock_rc conn_recv(struct conn *c, char *buf, size_t len, size_t *
 
 /* One GET, no redirect followed. 0 with the body on 200; 1 on a redirect
  * (3xx with a Location, copied to `location`); -1 with the reason. */
-static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
-		    double deadline, struct dx_http_result *res, char *location, size_t locsz,
-		    char *err, size_t errsz)
+static int get_once(const struct dx_wpad_net *net, const char *url, size_t max, double deadline,
+		    struct dx_http_result *res, char *location, size_t locsz, char *err,
+		    size_t errsz)
 {
 	char **body = &res->body;
 	size_t *len = &res->len;
@@ -317,13 +323,14 @@ static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
 	r = dx_connect_to_apply(net->rules, net->nrules, host, port, addr, sizeof addr, &aport);
 	if (r >= 0 && net->rule_text)
 		snprintf(rule, rulesz, "%s", net->rule_text[r]);
-	if (!dx_addr_is_numeric(addr) &&
-	    first_addr(net, addr, addr, sizeof addr, err, errsz))
+	if (!dx_addr_is_numeric(addr) && first_addr(net, addr, addr, sizeof addr, err, errsz))
 		return -1;
 	snprintf(address, addrsz, strchr(addr, ':') ? "[%s]:%d" : "%s:%d", addr, aport);
 	if (net->loopback_only && !dx_addr_is_loopback(addr)) {
-		snprintf(err, errsz, "fixture mode: will not connect to non-loopback address %s "
-			 "(map it with --connect-to)", addr);
+		snprintf(err, errsz,
+			 "fixture mode: will not connect to non-loopback address %s "
+			 "(map it with --connect-to)",
+			 addr);
 		return -1;
 	}
 	if (dx_sock_startup()) {
@@ -344,15 +351,18 @@ static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
 	}
 	if (tls && tls_start(&cn, net, host, address, deadline, err, errsz))
 		goto fail;
-	reqlen = (size_t)snprintf(req, sizeof req,
-				  "GET %.1000s HTTP/1.0\r\nHost: %s\r\nUser-Agent: mdediag (WPAD)\r\n"
-				  "Accept: */*\r\nConnection: close\r\n\r\n", path, host);
+	reqlen = (size_t)snprintf(
+		req, sizeof req,
+		"GET %.1000s HTTP/1.0\r\nHost: %s\r\nUser-Agent: mdediag (WPAD)\r\n"
+		"Accept: */*\r\nConnection: close\r\n\r\n",
+		path, host);
 	while (sent < reqlen) {
 		size_t k = 0;
 		rc = conn_send(&cn, req + sent, reqlen - sent, &k, serr, sizeof serr);
 		if (rc == DX_SOCK_AGAIN) {
 			if (wait_for(cn.s, cn.want, deadline)) {
-				snprintf(err, errsz, "sending the request to %s timed out", address);
+				snprintf(err, errsz, "sending the request to %s timed out",
+					 address);
 				goto fail;
 			}
 			continue;
@@ -372,7 +382,8 @@ static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
 				nc = limit + 1;
 			if (n + 1 >= nc) {
 				*too_large = 1;
-				snprintf(err, errsz, "the PAC file is larger than %zu bytes (not read further)",
+				snprintf(err, errsz,
+					 "the PAC file is larger than %zu bytes (not read further)",
 					 max);
 				goto fail;
 			}
@@ -387,7 +398,9 @@ static int get_once(const struct dx_wpad_net *net, const char *url, size_t max,
 		rc = conn_recv(&cn, buf + n, cap - 1 - n, &k, serr, sizeof serr);
 		if (rc == DX_SOCK_AGAIN) {
 			if (wait_for(cn.s, cn.want, deadline)) {
-				snprintf(err, errsz, "%s sent no complete answer within %d ms (%zu bytes so far)",
+				snprintf(err, errsz,
+					 "%s sent no complete answer within %d ms (%zu bytes so "
+					 "far)",
 					 address, net->timeout_ms > 0 ? net->timeout_ms : 5000, n);
 				goto fail;
 			}
@@ -502,13 +515,16 @@ int dx_http_get(const struct dx_wpad_net *net, const char *url, size_t max,
 			return -1;
 		}
 		if (resolve_location(cur, loc, next, sizeof next)) {
-			snprintf(err, errsz, "%s redirects to \"%.300s\", which is not a URL mdediag follows",
+			snprintf(err, errsz,
+				 "%s redirects to \"%.300s\", which is not a URL mdediag follows",
 				 cur, loc);
 			return -1;
 		}
 		if (strncasecmp(cur, "https://", 8) == 0 && strncasecmp(next, "http://", 7) == 0) {
-			snprintf(err, errsz, "%s redirects from https to http (%.300s): WinHTTP does not "
-				 "follow that", cur, next);
+			snprintf(err, errsz,
+				 "%s redirects from https to http (%.300s): WinHTTP does not "
+				 "follow that",
+				 cur, next);
 			return -1;
 		}
 		res->redirects++;
@@ -521,8 +537,8 @@ int dx_http_get(const struct dx_wpad_net *net, const char *url, size_t max,
 }
 
 /* Downloads the PAC file into the state's evidence members. */
-static int fetch(struct dx_wpad_state *st, const struct dx_wpad_net *net, size_t max,
-		 char **script, size_t *len, int *too_large)
+static int fetch(struct dx_wpad_state *st, const struct dx_wpad_net *net, size_t max, char **script,
+		 size_t *len, int *too_large)
 {
 	struct dx_http_result r;
 	int rc = dx_http_get(net, st->w.url, max, &r, st->error, sizeof st->error);
@@ -552,8 +568,9 @@ static enum dx_status pac_resolve(void *ud, const char *host, struct dx_strlist 
 
 static const char *svc_state_name(int s)
 {
-	static const char *const n[] = {"?", "stopped", "start-pending", "stop-pending",
-					"running", "continue-pending", "pause-pending", "paused"};
+	static const char *const n[] = {
+		"?",       "stopped",          "start-pending", "stop-pending",
+		"running", "continue-pending", "pause-pending", "paused"};
 	return s >= 1 && s <= 7 ? n[s] : "?";
 }
 
@@ -674,9 +691,9 @@ void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
 	free(script);
 }
 
-int dx_wpad_answer(struct dx_wpad_state *st, const char *url, const char *host,
-		   char *answer, size_t answersz, struct dx_pac_entry *use,
-		   enum dx_pac_rc *rc, char *err, size_t errsz)
+int dx_wpad_answer(struct dx_wpad_state *st, const char *url, const char *host, char *answer,
+		   size_t answersz, struct dx_pac_entry *use, enum dx_pac_rc *rc, char *err,
+		   size_t errsz)
 {
 	struct dx_pac_entry e[16];
 	int n;
@@ -699,7 +716,8 @@ int dx_wpad_answer(struct dx_wpad_state *st, const char *url, const char *host,
 		}
 	}
 	*rc = DX_PAC_BAD_RESULT;
-	snprintf(err, errsz, "\"%.80s\" lists only SOCKS proxies, which WinHTTP cannot use", answer);
+	snprintf(err, errsz, "\"%.80s\" lists only SOCKS proxies, which WinHTTP cannot use",
+		 answer);
 	return -1;
 }
 

@@ -22,10 +22,10 @@ struct dx_wpad_net {
 	void *ud;
 	const struct dx_connect_to *rules;
 	size_t nrules;
-	const char *const *rule_text;   /* the rules as given, for evidence */
-	int loopback_only;              /* fixture mode: never leave 127/8, ::1 */
-	int timeout_ms;                 /* download deadline */
-	int detect_ms;                  /* discovery's bound (<= 0: none) */
+	const char *const *rule_text; /* the rules as given, for evidence */
+	int loopback_only;            /* fixture mode: never leave 127/8, ::1 */
+	int timeout_ms;               /* download deadline */
+	int detect_ms;                /* discovery's bound (<= 0: none) */
 	/* https:// PAC URLs: the probe's trust anchors (PEM, NUL-terminated;
 	 * len = strlen + 1), checked as the probe checks a destination */
 	const char *anchors_pem;
@@ -44,7 +44,7 @@ enum dx_wpad_stage {
 /* Where Microsoft documents the switch that turns WPAD off for WinHTTP
  * ("How to disable WPAD", learn.microsoft.com/troubleshoot/windows-server/
  * networking/disable-http-proxy-auth-features): DWORD DisableWpad = 1. */
-#define DX_WPAD_DISABLE_KEY \
+#define DX_WPAD_DISABLE_KEY                                                                        \
 	"HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp"
 #define DX_WPAD_DISABLE_VALUE "DisableWpad"
 /* The WinHTTP Web Proxy Auto-Discovery Service. */
@@ -54,18 +54,18 @@ struct dx_wpad_state {
 	enum dx_wpad_stage stage;
 	enum dx_status detect_st;
 	struct dx_err detect_err;
-	struct dx_wpad w;             /* url, method */
-	int inline_script;            /* the platform held the script */
-	char fetch_address[300];      /* "addr:port" the download connected to */
-	char fetch_connect_to[300];   /* the --connect-to rule applied */
-	int http_status;              /* of the download, 0 none */
+	struct dx_wpad w;           /* url, method */
+	int inline_script;          /* the platform held the script */
+	char fetch_address[300];    /* "addr:port" the download connected to */
+	char fetch_connect_to[300]; /* the --connect-to rule applied */
+	int http_status;            /* of the download, 0 none */
 	double fetch_ms;
 	size_t script_bytes;
-	char error[300];              /* why the stage failed */
-	enum dx_pac_rc pac_rc;        /* BAD_SCRIPT: the class */
+	char error[300];       /* why the stage failed */
+	enum dx_pac_rc pac_rc; /* BAD_SCRIPT: the class */
 	struct dx_pac *pac;
 	double load_ms;
-	char os_error[256];           /* the OS's own auto-proxy failed (Windows) */
+	char os_error[256]; /* the OS's own auto-proxy failed (Windows) */
 	/* The time zone the script's time functions ran in (platform
 	 * primitive time_zone; UTC when it failed, tz_error says why). */
 	struct dx_time_zone tz;
@@ -75,9 +75,9 @@ struct dx_wpad_state {
 	 * demand start", "missing", ...): evidence. */
 	char disable_wpad[200];
 	char service[200];
-	char redirects[600];          /* the download's redirects, "a -> b" */
-	char www_authenticate[200];   /* the PAC server's 401 challenge */
-	int auth_required;            /* UNREACHABLE because of a 401 */
+	char redirects[600];        /* the download's redirects, "a -> b" */
+	char www_authenticate[200]; /* the PAC server's 401 challenge */
+	int auth_required;          /* UNREACHABLE because of a 401 */
 	/* a replay has no script: what it said when it was collected */
 	char rec_entry_point[32];
 	char rec_alerts[512];
@@ -105,16 +105,16 @@ void dx_wpad_run(struct dx_wpad_state *st, const struct dx_platform *p,
 /* Asks the loaded script for url/host: 0 with the whole answer in `answer`
  * and the entry WinHTTP would use first in *use (SOCKS entries skipped:
  * WinHTTP cannot use them); -1 with the class in *rc and the reason in err. */
-int dx_wpad_answer(struct dx_wpad_state *st, const char *url, const char *host,
-		   char *answer, size_t answersz, struct dx_pac_entry *use,
-		   enum dx_pac_rc *rc, char *err, size_t errsz);
+int dx_wpad_answer(struct dx_wpad_state *st, const char *url, const char *host, char *answer,
+		   size_t answersz, struct dx_pac_entry *use, enum dx_pac_rc *rc, char *err,
+		   size_t errsz);
 
 void dx_wpad_state_free(struct dx_wpad_state *st);
 
 /* What one download did (dx_http_get). */
 #define DX_HTTP_MAX_REDIRECTS 10
 struct dx_http_result {
-	char *body;                 /* 0: malloc'ed, NUL-terminated; the caller frees */
+	char *body; /* 0: malloc'ed, NUL-terminated; the caller frees */
 	size_t len;
 	int status;                 /* of the last answer, 0 none */
 	char address[300];          /* "addr:port" the last hop connected to */

@@ -12,15 +12,18 @@ Test(hostport, name_v6_and_default_port)
 	char host[256], err[100];
 	int port = -1;
 	cr_assert_eq(cm_hostport_parse("proxy.contoso.com:8080", 22, 80, host, sizeof host, &port,
-				       err, sizeof err), 0);
+				       err, sizeof err),
+		     0);
 	cr_expect_str_eq(host, "proxy.contoso.com");
 	cr_expect_eq(port, 8080);
-	cr_assert_eq(cm_hostport_parse("[fd00::1]:3128", 14, 80, host, sizeof host, &port,
-				       err, sizeof err), 0);
+	cr_assert_eq(cm_hostport_parse("[fd00::1]:3128", 14, 80, host, sizeof host, &port, err,
+				       sizeof err),
+		     0);
 	cr_expect_str_eq(host, "fd00::1");
 	cr_expect_eq(port, 3128);
-	cr_assert_eq(cm_hostport_parse("[fd00::1]", 9, 80, host, sizeof host, &port,
-				       err, sizeof err), 0);
+	cr_assert_eq(
+		cm_hostport_parse("[fd00::1]", 9, 80, host, sizeof host, &port, err, sizeof err),
+		0);
 	cr_expect_str_eq(host, "fd00::1");
 	cr_expect_eq(port, 80);
 	/* only the first len bytes are read */
@@ -31,7 +34,11 @@ Test(hostport, name_v6_and_default_port)
 
 Test(hostport, refusals_say_why)
 {
-	static const struct { const char *in; int defport; const char *why; } rows[] = {
+	static const struct {
+		const char *in;
+		int defport;
+		const char *why;
+	} rows[] = {
 		{"", 80, "empty"},
 		{"a b:80", 80, "contains a space at position 1"},
 		{"a\tb", 80, "contains a control or non-ASCII character at position 1"},
@@ -49,13 +56,15 @@ Test(hostport, refusals_say_why)
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		char host[256], err[100] = "";
 		int port = 0;
-		cr_expect_eq(cm_hostport_parse(rows[i].in, strlen(rows[i].in), rows[i].defport, host,
-					       sizeof host, &port, err, sizeof err), -1, "%s", rows[i].in);
+		cr_expect_eq(cm_hostport_parse(rows[i].in, strlen(rows[i].in), rows[i].defport,
+					       host, sizeof host, &port, err, sizeof err),
+			     -1, "%s", rows[i].in);
 		cr_expect_str_eq(err, rows[i].why, "%s", rows[i].in);
 	}
 	char tiny[4], err[100];
 	int port;
-	cr_expect_eq(cm_hostport_parse("abcd:1", 6, 80, tiny, sizeof tiny, &port, err, sizeof err), -1);
+	cr_expect_eq(cm_hostport_parse("abcd:1", 6, 80, tiny, sizeof tiny, &port, err, sizeof err),
+		     -1);
 	cr_expect_str_eq(err, "host too long");
 }
 
@@ -94,7 +103,8 @@ Test(jpath, path_steps_and_errors)
 
 Test(jpath, typed_members)
 {
-	cJSON *o = cJSON_Parse("{\"s\": \"text\", \"n\": 7.5, \"i\": 99, \"big\": 4.4e85, \"o\": {}}");
+	cJSON *o =
+		cJSON_Parse("{\"s\": \"text\", \"n\": 7.5, \"i\": 99, \"big\": 4.4e85, \"o\": {}}");
 	const cJSON *it;
 	const char *s;
 	char err[200];

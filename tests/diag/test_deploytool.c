@@ -10,10 +10,12 @@
 
 #define DIR "C:|ProgramData|Microsoft|DefenderDeploymentTool"
 /* Windows 11, Sense `sense`, host `host`, more files. */
-#define DEVICE(sense, host, files, rest) \
-	"{'hostname': '" host "'," \
-	" 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'}}," \
-	" 'services': {'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2}" sense "}," \
+#define DEVICE(sense, host, files, rest)                                                           \
+	"{'hostname': '" host "',"                                                                 \
+	" 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': "     \
+	"'22631', 'EditionID': 'Enterprise'}},"                                                    \
+	" 'services': {'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': "        \
+	"2}" sense "},"                                                                            \
 	" 'files': {'C:|Windows|x.dll': {}" files "}" rest "}"
 #define STOPPED ", 'Sense': {'state': 1, 'start_type': 2}"
 #define RUNNING ", 'Sense': {'state': 4, 'start_type': 2}"
@@ -30,7 +32,8 @@ Test(deploytool, no_folder_no_finding)
 Test(deploytool, a_folder_without_this_computers_log_is_clear)
 {
 	struct run r;
-	run_short(&r, DEVICE(STOPPED, "PC1", LOG("OTHER", "exit code: 500") LOG("THIRD", "exit code: 500"), ""));
+	run_short(&r, DEVICE(STOPPED, "PC1",
+			     LOG("OTHER", "exit code: 500") LOG("THIRD", "exit code: 500"), ""));
 	const struct dx_finding *f = finding(&r, "onboarding.deployment-tool", "no-log");
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_CLEAR);
@@ -41,9 +44,11 @@ Test(deploytool, a_folder_without_this_computers_log_is_clear)
 Test(deploytool, the_last_exit_code_decides_and_the_host_names_first_label_picks_the_log)
 {
 	struct run r;
-	run_short(&r, DEVICE(STOPPED, "pc1.contoso.local",
-			     LOG("PC1", "exit code: 0 [Success]\\nexit code = 400 DownloadFailed\\n")
-			     LOG("OTHER", "exit code: 0"), ""));
+	run_short(&r,
+		  DEVICE(STOPPED, "pc1.contoso.local",
+			 LOG("PC1", "exit code: 0 [Success]\\nexit code = 400 DownloadFailed\\n")
+				 LOG("OTHER", "exit code: 0"),
+			 ""));
 	const struct dx_finding *f = finding(&r, "onboarding.deployment-tool", "failed");
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_ERROR);
@@ -68,7 +73,10 @@ Test(deploytool, a_failure_while_sense_runs_is_a_warning)
 Test(deploytool, a_restart_pending_is_the_cause_while_sense_does_not_run)
 {
 	struct run r;
-	run_short(&r, DEVICE(STOPPED, "PC1", LOG("PC1", "Microsoft Defender deployment tool completed, exit code: 10"), ""));
+	run_short(&r,
+		  DEVICE(STOPPED, "PC1",
+			 LOG("PC1", "Microsoft Defender deployment tool completed, exit code: 10"),
+			 ""));
 	const struct dx_finding *f = finding(&r, "onboarding.deployment-tool", "reboot-pending");
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_ERROR);
@@ -96,7 +104,10 @@ Test(deploytool, codes_about_the_tool_itself_are_warnings_and_unknown_codes_unde
 Test(deploytool, a_log_without_an_exit_code_is_not_determined_and_shows_its_last_line)
 {
 	struct run r;
-	run_short(&r, DEVICE(STOPPED, "PC1", LOG("PC1", "Checking prerequisites\\r\\nDownloading components\\r\\n\\r\\n"), ""));
+	run_short(&r, DEVICE(STOPPED, "PC1",
+			     LOG("PC1",
+				 "Checking prerequisites\\r\\nDownloading components\\r\\n\\r\\n"),
+			     ""));
 	const struct dx_finding *f = finding(&r, "onboarding.deployment-tool", "no-exit-code");
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
@@ -110,7 +121,8 @@ Test(deploytool, a_denied_read_is_not_determined)
 {
 	struct run r;
 	run_short(&r, DEVICE(STOPPED, "PC1", LOG("PC1", "exit code: 0"),
-			     ", 'faults': [{'primitive': 'file_tail', 'target': '*', 'error': 'access-denied'}]"));
+			     ", 'faults': [{'primitive': 'file_tail', 'target': '*', 'error': "
+			     "'access-denied'}]"));
 	const struct dx_finding *f = finding(&r, "onboarding.deployment-tool", "unreadable");
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);

@@ -18,7 +18,8 @@ Test(fixture, every_device_fixture_gives_its_expected_verdict)
 	cr_assert(cJSON_IsObject(exp));
 	int n = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, exp) {
+	cJSON_ArrayForEach(e, exp)
+	{
 		struct run r;
 		run_device(&r, e->string);
 		cr_expect_str_eq(verdict_cause(&r), e->valuestring, "%s", e->string);
@@ -46,8 +47,10 @@ Test(fixture, malformed_corpus_is_rejected_with_a_json_path)
 		struct dx_fixture *fx = dx_fixture_load(path, err, sizeof err);
 		cr_expect_null(fx, "%s was accepted", de->d_name);
 		dx_fixture_free(fx);
-		cr_expect(strncmp(err, path, strlen(path)) == 0, "%s: error does not name the file: %s", de->d_name, err);
-		cr_expect(strstr(err, ": $") != NULL, "%s: error has no JSON path: %s", de->d_name, err);
+		cr_expect(strncmp(err, path, strlen(path)) == 0,
+			  "%s: error does not name the file: %s", de->d_name, err);
+		cr_expect(strstr(err, ": $") != NULL, "%s: error has no JSON path: %s", de->d_name,
+			  err);
 		n++;
 	}
 	closedir(d);
@@ -70,17 +73,19 @@ Test(fixture, errors_name_the_exact_member)
 	rejects("{'registry': {'HKLM|A': {'v': {'type': 'REG_DWORD', 'data': 'x'}}}}",
 		"$.registry[\"HKLM\\A\"][\"v\"].data", "expected a number");
 	rejects("{'events': [{}, {'log': 1}]}", "$.events[0].log", "missing");
-	rejects("{'registry': {'HKLM|A': {'v': {'type': 'REG_BINARY'}}}}", "[\"v\"]", "needs \"hex\"");
+	rejects("{'registry': {'HKLM|A': {'v': {'type': 'REG_BINARY'}}}}", "[\"v\"]",
+		"needs \"hex\"");
 	rejects("{'dns': {'h': ['1.2.3']}}", "$.dns[\"h\"][0]", "not an IPv4");
 	rejects("{'dns': {'h': {'error': 'timeout', 'delay_ms': -1}}}", "$.dns[\"h\"].delay_ms",
 		"whole number");
-	rejects("{'dns': {'h': {'error': 'timeout', 'delay_ms': 600001}}}",
-		"$.dns[\"h\"].delay_ms", "0 to 600000");
+	rejects("{'dns': {'h': {'error': 'timeout', 'delay_ms': 600001}}}", "$.dns[\"h\"].delay_ms",
+		"0 to 600000");
 	rejects("{'dns': {'h': {'error': 'timeout', 'delay_ms': '5'}}}", "$.dns[\"h\"].delay_ms",
-		"whole number");	rejects("{'files': {'C:|L|a.log': {'content': 5}}}", "$.files[\"C:\\L\\a.log\"].content",
+		"whole number");
+	rejects("{'files': {'C:|L|a.log': {'content': 5}}}", "$.files[\"C:\\L\\a.log\"].content",
 		"not a string");
-	rejects("{'files': {'C:|L': {'type': 'dir', 'content': 'x'}}}", "$.files[\"C:\\L\"].content",
-		"a directory has no content");
+	rejects("{'files': {'C:|L': {'type': 'dir', 'content': 'x'}}}",
+		"$.files[\"C:\\L\"].content", "a directory has no content");
 }
 
 /* Numbers far outside any range are reported, not converted: casting
@@ -90,7 +95,8 @@ Test(fixture, huge_numbers_are_rejected_without_undefined_behaviour)
 	rejects("{'services': {'S': {'state': 4.4e85}}}", "$.services[\"S\"].state",
 		"is not a whole number from 0 to 7");
 	rejects("{'registry': {'HKLM|A': {'v': -1e300}}}", "[\"v\"]", "from 0 to 4294967295");
-	rejects("{'events': [{'log': 'L', 'provider': 'P', 'id': 1e19, 'level': 1, 'time': '2026-01-01T00:00:00Z'}]}",
+	rejects("{'events': [{'log': 'L', 'provider': 'P', 'id': 1e19, 'level': 1, 'time': "
+		"'2026-01-01T00:00:00Z'}]}",
 		"$.events[0].id", "from 0 to 65535");
 	rejects("{'services': {'S': {'state': 2.5}}}", "$.services[\"S\"].state", "2.500 is not");
 }
@@ -102,13 +108,14 @@ Test(fixture, invalid_utf8_is_rejected_with_the_path)
 	rejects("{'services': {'\xff\xfe': {'state': 4}}}", "$.services[\"??\"]",
 		"member name is not valid UTF-8 (byte 1)");
 	rejects("{'hostname': 'PC-\xc0\xaf'}", "$.hostname", "string is not valid UTF-8 (byte 4)");
-	rejects("{'hostname': '\xed\xa0\x80'}", "$.hostname", "not valid UTF-8");  /* surrogate */
-	rejects("{'hostname': '\xf4\x90\x80\x80'}", "$.hostname", "not valid UTF-8"); /* > U+10FFFF */
+	rejects("{'hostname': '\xed\xa0\x80'}", "$.hostname", "not valid UTF-8"); /* surrogate */
+	rejects("{'hostname': '\xf4\x90\x80\x80'}", "$.hostname",
+		"not valid UTF-8"); /* > U+10FFFF */
 	rejects("{'hostname': 'a\xe2\x82'}", "$.hostname", "not valid UTF-8 (byte 2)"); /* cut */
 	rejects("{'events': [{'log': ['\x80']}]}", "$.events[0].log[0]", "not valid UTF-8");
 	char err[256];
-	struct dx_fixture *fx = parse_short("{'hostname': 'PC-\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80'}",
-					    err, sizeof err);
+	struct dx_fixture *fx = parse_short(
+		"{'hostname': 'PC-\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80'}", err, sizeof err);
 	cr_expect_not_null(fx, "valid UTF-8 rejected: %s", err);
 	dx_fixture_free(fx);
 }
@@ -117,15 +124,21 @@ Test(fixture, accepts_every_documented_form)
 {
 	char err[1024];
 	struct dx_fixture *fx = parse_short(
-		"{'$schema': 'x', 'schema': 'mdediag-fixture/1', 'description': 'd', 'hostname': 'H', 'clock': '2026-01-01T00:00:00Z',"
-		" 'registry': {'HKLM|A': {'sz': 's', 'dw': 4294967295, 'e': {'type': 'REG_EXPAND_SZ', 'data': '%x%'},"
-		"  'm': {'type': 'REG_MULTI_SZ', 'data': []}, 'b': {'type': 'REG_BINARY', 'hex': 'AB:cd'}, 'n': {'type': 'REG_NONE'},"
+		"{'$schema': 'x', 'schema': 'mdediag-fixture/1', 'description': 'd', 'hostname': "
+		"'H', 'clock': '2026-01-01T00:00:00Z',"
+		" 'registry': {'HKLM|A': {'sz': 's', 'dw': 4294967295, 'e': {'type': "
+		"'REG_EXPAND_SZ', 'data': '%x%'},"
+		"  'm': {'type': 'REG_MULTI_SZ', 'data': []}, 'b': {'type': 'REG_BINARY', 'hex': "
+		"'AB:cd'}, 'n': {'type': 'REG_NONE'},"
 		"  'q': {'type': 'REG_QWORD', 'data': 9007199254740991}}},"
 		" 'services': {'S': {'state': 4, 'start_type': 0, 'image_path': 'p'}},"
 		" 'files': {'C:|d': {'type': 'dir'}, 'C:|f.exe': {'type': 'file', 'version': '1'}},"
-		" 'events': [{'log': 'L', 'provider': 'P', 'id': 0, 'level': 5, 'time': '2026-01-01T00:00:00Z'}],"
+		" 'events': [{'log': 'L', 'provider': 'P', 'id': 0, 'level': 5, 'time': "
+		"'2026-01-01T00:00:00Z'}],"
 		" 'dns': {'h': ['::1', '10.0.0.1'], 'x': {'error': 'nxdomain'}},"
-		" 'faults': [{'primitive': 'hostname', 'error': 'bad-data', 'after': 0, 'count': 1}]}", err, sizeof err);
+		" 'faults': [{'primitive': 'hostname', 'error': 'bad-data', 'after': 0, 'count': "
+		"1}]}",
+		err, sizeof err);
 	cr_assert_not_null(fx, "%s", err);
 	cr_expect_eq(fx->nkeys, 1);
 	cr_expect_eq(fx->keys[0].nvalues, 7);
@@ -198,12 +211,17 @@ Test(fixture, wpad_section)
 	rejects("{'wpad': {}}", "$.wpad.detect", "missing");
 	rejects("{'wpad': {'detect': 'wins'}}", "$.wpad.detect", "not dhcp, dns");
 	rejects("{'wpad': {'detect': 'dhcp'}}", "$.wpad.url", "missing");
-	rejects("{'wpad': {'detect': 'dns', 'url': 'ftp://x/wpad.dat'}}", "$.wpad.url", "not an http");
+	rejects("{'wpad': {'detect': 'dns', 'url': 'ftp://x/wpad.dat'}}", "$.wpad.url",
+		"not an http");
 	rejects("{'wpad': {'detect': 'dns', 'url': 'http://x/a b'}}", "$.wpad.url", "space");
-	rejects("{'wpad': {'detect': 'not-found', 'url': 'http://x/'}}", "$.wpad.url", "only meaningful");
-	rejects("{'wpad': {'detect': 'timeout', 'script': 'x'}}", "$.wpad.script", "only meaningful");
-	rejects("{'wpad': {'detect': 'dns', 'url': 'http://x/', 'scirpt': 'x'}}", "$.wpad", "unknown member");
-	rejects("{'faults': [{'primitive': 'wpad', 'error': 'timeout'}]}", "$.faults[0].primitive", "unknown primitive");
+	rejects("{'wpad': {'detect': 'not-found', 'url': 'http://x/'}}", "$.wpad.url",
+		"only meaningful");
+	rejects("{'wpad': {'detect': 'timeout', 'script': 'x'}}", "$.wpad.script",
+		"only meaningful");
+	rejects("{'wpad': {'detect': 'dns', 'url': 'http://x/', 'scirpt': 'x'}}", "$.wpad",
+		"unknown member");
+	rejects("{'faults': [{'primitive': 'wpad', 'error': 'timeout'}]}", "$.faults[0].primitive",
+		"unknown primitive");
 
 	fx = parse_short("{'wpad': {'detect': 'dhcp', 'url': 'http://wpad.contoso.local/wpad.dat',"
 			 " 'script': 'function FindProxyForURL(u, h) { return 1; }'}}",
@@ -215,7 +233,8 @@ Test(fixture, wpad_section)
 	cr_expect_str_eq(w.method, "dhcp");
 	cr_assert_not_null(w.script);
 	cr_expect_eq(w.script_len, strlen(w.script));
-	cr_expect_eq(dx_autoproxy(&p, "https://a/", w.url, 1000, (char[1024]){0}, &e), DX_UNSUPPORTED);
+	cr_expect_eq(dx_autoproxy(&p, "https://a/", w.url, 1000, (char[1024]){0}, &e),
+		     DX_UNSUPPORTED);
 	dx_wpad_free(&w);
 	dx_platform_close(&p);
 
@@ -244,6 +263,7 @@ Test(fixture, wpad_section)
 /* Values quoted in an error keep it on one line (found by fuzz_fixture). */
 Test(fixture, quoted_values_keep_the_error_on_one_line)
 {
-	rejects("{'schema': 'mdediag-fixtu3,\\n re/99'}", "$.schema", "\"mdediag-fixtu3,? re/99\" is not a schema");
+	rejects("{'schema': 'mdediag-fixtu3,\\n re/99'}", "$.schema",
+		"\"mdediag-fixtu3,? re/99\" is not a schema");
 	rejects("{'schema': 'a\\u001b[31mb'}", "$.schema", "\"a?[31mb\"");
 }

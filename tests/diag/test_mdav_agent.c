@@ -25,8 +25,10 @@ Test(mdav, disabled_by_each_policy_value_names_the_gpo)
 		cr_assert_not_null(f, "%s", names[i]);
 		cr_expect_eq(f->severity, DX_SEV_ERROR);
 		cr_expect_eq(ev_num(f, values[i]), 1);
-		cr_expect_str_eq(ev_str(f, "registry"), "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Defender");
-		cr_expect(strstr(ev_str(f, "gpo"), "Turn off Microsoft Defender Antivirus") != NULL);
+		cr_expect_str_eq(ev_str(f, "registry"),
+				 "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Defender");
+		cr_expect(strstr(ev_str(f, "gpo"), "Turn off Microsoft Defender Antivirus") !=
+			  NULL);
 		cr_expect_str_eq(ev_str(f, "state_name"), "STOPPED");
 		cr_expect_null(finding(&r, "mdav.stopped", NULL), "the policy explains the stop");
 		cr_expect_str_eq(verdict_cause(&r), "mdav.disabled-by-policy");
@@ -37,7 +39,9 @@ Test(mdav, disabled_by_each_policy_value_names_the_gpo)
 Test(mdav, policy_value_zero_is_not_disabling)
 {
 	struct run r;
-	run_short(&r, "{'services': {'WinDefend': {'state': 4}}, 'registry': {'HKLM|SOFTWARE|Policies|Microsoft|Windows Defender': {'DisableAntiSpyware': 0}}}");
+	run_short(&r, "{'services': {'WinDefend': {'state': 4}}, 'registry': "
+		      "{'HKLM|SOFTWARE|Policies|Microsoft|Windows Defender': "
+		      "{'DisableAntiSpyware': 0}}}");
 	cr_expect_null(finding(&r, "mdav.disabled-by-policy", NULL));
 	cr_expect_not_null(finding(&r, "mdav.running", NULL));
 	run_free(&r);
@@ -67,7 +71,9 @@ Test(agent, sense_10_8400_is_too_old)
 	cr_expect_eq(f->severity, DX_SEV_ERROR);
 	cr_expect_str_eq(ev_str(f, "version"), "10.8400.19041.1949");
 	cr_expect_str_eq(ev_str(f, "minimum"), "10.8500");
-	cr_expect_str_eq(ev_str(f, "file"), "C:\\Program Files\\Windows Defender Advanced Threat Protection\\MsSense.exe");
+	cr_expect_str_eq(
+		ev_str(f, "file"),
+		"C:\\Program Files\\Windows Defender Advanced Threat Protection\\MsSense.exe");
 	cr_expect_str_eq(verdict_cause(&r), "agent.sense-version");
 	run_free(&r);
 }
@@ -109,8 +115,10 @@ Test(agent, outdated_platform_and_signatures_are_warnings)
 Test(agent, inbox_platform_version_comes_from_msmpeng)
 {
 	struct run r;
-	run_short(&r, "{'services': {'WinDefend': {'state': 4, 'image_path': '\\'C:|Program Files|Windows Defender|MsMpEng.exe\\''}},"
-		      " 'files': {'C:|Program Files|Windows Defender|MsMpEng.exe': {'version': '4.18.1909.6'}}}");
+	run_short(&r, "{'services': {'WinDefend': {'state': 4, 'image_path': '\\'C:|Program "
+		      "Files|Windows Defender|MsMpEng.exe\\''}},"
+		      " 'files': {'C:|Program Files|Windows Defender|MsMpEng.exe': {'version': "
+		      "'4.18.1909.6'}}}");
 	const struct dx_finding *f = finding(&r, "agent.mdav-platform", "old");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "version"), "4.18.1909.6");
@@ -143,19 +151,25 @@ Test(agent, kb5005292_warns_only_when_the_sensor_update_is_missing)
 	cr_expect_eq(f->severity, DX_SEV_WARNING);
 	cr_expect_str_eq(ev_str(f, "seen"), "folder absent");
 	cr_expect_str_eq(ev_str(f, "platform_folder"),
-			 "C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Platform");
+			 "C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat "
+			 "Protection\\Platform");
 	run_free(&r);
 	/* a denied listing is not a missing update */
-	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '14393', 'InstallationType': 'Server'}},"
-		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}},"
-		      " 'faults': [{'primitive': 'dir_list', 'target': 'C:|ProgramData|Microsoft|Windows Defender Advanced Threat Protection|Platform', 'error': 'access-denied'}]}");
+	run_short(
+		&r,
+		"{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': "
+		"{'CurrentBuild': '14393', 'InstallationType': 'Server'}},"
+		" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}},"
+		" 'faults': [{'primitive': 'dir_list', 'target': 'C:|ProgramData|Microsoft|Windows "
+		"Defender Advanced Threat Protection|Platform', 'error': 'access-denied'}]}");
 	f = finding(&r, "agent.kb5005292", "unreadable");
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
 	cr_expect_str_eq(f->reason, "access-denied");
 	run_free(&r);
 	/* not on Server 2019 */
-	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '17763', 'InstallationType': 'Server'}},"
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': "
+		      "{'CurrentBuild': '17763', 'InstallationType': 'Server'}},"
 		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}}}");
 	cr_expect_null(finding(&r, "agent.kb5005292", NULL));
 	run_free(&r);
@@ -184,10 +198,12 @@ Test(agent, version_compare)
 Test(mdav, passive_mode_and_tamper_protection_are_facts_with_evidence)
 {
 	struct run r;
-	run_short(&r, "{'services': {'WinDefend': {'state': 4}}, 'registry': {"
-		      "'HKLM|SOFTWARE|Policies|Microsoft|Windows Advanced Threat Protection': {'ForceDefenderPassiveMode': 1},"
-		      "'HKLM|SOFTWARE|Microsoft|Windows Defender': {'PassiveMode': 1},"
-		      "'HKLM|SOFTWARE|Microsoft|Windows Defender|Features': {'TamperProtection': 4}}}");
+	run_short(&r,
+		  "{'services': {'WinDefend': {'state': 4}}, 'registry': {"
+		  "'HKLM|SOFTWARE|Policies|Microsoft|Windows Advanced Threat Protection': "
+		  "{'ForceDefenderPassiveMode': 1},"
+		  "'HKLM|SOFTWARE|Microsoft|Windows Defender': {'PassiveMode': 1},"
+		  "'HKLM|SOFTWARE|Microsoft|Windows Defender|Features': {'TamperProtection': 4}}}");
 	cr_expect_str_eq(r.c.facts.mdav_mode, "passive (forced)");
 	cr_expect_str_eq(r.c.facts.tamper_protection, "off");
 	const struct dx_finding *f = finding(&r, "mdav.running", NULL);
@@ -205,14 +221,22 @@ static void run_streamlined(struct run *r, const char *build, const char *ubr, c
 {
 	char text[4096];
 	snprintf(text, sizeof text,
-		 "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '%s', 'UBR': %s, 'EditionID': 'Enterprise'},"
-		 " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection': {'OnboardedInfo': '{\\'body\\':\\'{\\\\\\'partnerGeoLocation\\\\\\':\\\\\\'GW_US\\\\\\',\\\\\\'vortexGeoLocation\\\\\\':\\\\\\'US\\\\\\'}\\'}'},"
-		 " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1},"
-		 " 'HKLM|SOFTWARE|Microsoft|Windows Defender|Signature Updates': {'AVSignatureVersion': '1.443.1.0'%s%s%s}},"
+		 "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': "
+		 "{'CurrentBuild': '%s', 'UBR': %s, 'EditionID': 'Enterprise'},"
+		 " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection': {'OnboardedInfo': "
+		 "'{\\'body\\':\\'{\\\\\\'partnerGeoLocation\\\\\\':\\\\\\'GW_US\\\\\\',\\\\\\'"
+		 "vortexGeoLocation\\\\\\':\\\\\\'US\\\\\\'}\\'}'},"
+		 " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': "
+		 "{'OnboardingState': 1},"
+		 " 'HKLM|SOFTWARE|Microsoft|Windows Defender|Signature Updates': "
+		 "{'AVSignatureVersion': '1.443.1.0'%s%s%s}},"
 		 " 'services': {'Sense': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2},"
-		 "  'WinDefend': {'state': 4, 'image_path': 'C:|ProgramData|Microsoft|Windows Defender|Platform|4.18.25100.9002-0|MsMpEng.exe'}},"
-		 " 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}}}",
-		 build, ubr, engine ? ", 'EngineVersion': '" : "", engine ? engine : "", engine ? "'" : "");
+		 "  'WinDefend': {'state': 4, 'image_path': 'C:|ProgramData|Microsoft|Windows "
+		 "Defender|Platform|4.18.25100.9002-0|MsMpEng.exe'}},"
+		 " 'files': {'C:|Program Files|Windows Defender Advanced Threat "
+		 "Protection|MsSense.exe': {'version': '10.8760.1.1'}}}",
+		 build, ubr, engine ? ", 'EngineVersion': '" : "", engine ? engine : "",
+		 engine ? "'" : "");
 	run_short(r, text);
 }
 
@@ -222,7 +246,8 @@ Test(streamlined, prerequisites_met_on_a_current_device)
 	run_streamlined(&r, "22631", "4460", "1.1.25100.2");
 	const struct dx_finding *f = finding(&r, "agent.streamlined-prerequisites", NULL);
 	cr_assert_not_null(f, "not a streamlined device? net.mode: %s",
-			   finding(&r, "net.mode", NULL) ? finding(&r, "net.mode", NULL)->variant : "none");
+			   finding(&r, "net.mode", NULL) ? finding(&r, "net.mode", NULL)->variant
+							 : "none");
 	cr_expect_eq(dx_outcome(f), DX_CLEAR);
 	cr_expect_str_eq(ev_str(f, "os"), "met");
 	run_free(&r);
@@ -241,7 +266,8 @@ Test(streamlined, os_below_the_march_2022_kb)
 	run_free(&r);
 	run_streamlined(&r, "17763", "2686", "1.1.25100.2");
 	cr_expect_not_null(finding(&r, "agent.streamlined-prerequisites", NULL));
-	cr_expect_null(finding(&r, "agent.streamlined-prerequisites", "below"), "the KB's own build meets it");
+	cr_expect_null(finding(&r, "agent.streamlined-prerequisites", "below"),
+		       "the KB's own build meets it");
 	run_free(&r);
 }
 

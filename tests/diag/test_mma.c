@@ -8,7 +8,9 @@
 #include "helpers.h"
 
 #define WS "6f1c2b3a-9d8e-4c7b-a6f5-0e1d2c3b4a59"
-#define WS_KEY "'HKLM|SYSTEM|CurrentControlSet|Services|HealthService|Parameters|Service Connector Services|Log Analytics - " WS "': {}"
+#define WS_KEY                                                                                     \
+	"'HKLM|SYSTEM|CurrentControlSet|Services|HealthService|Parameters|Service Connector "      \
+	"Services|Log Analytics - " WS "': {}"
 #define AGENT "D:|MMA|Agent"
 #define STATE_DIR "C:|Program Files|Microsoft Monitoring Agent|Agent|Health Service State"
 #define SENSOR STATE_DIR "|Monitoring Host Temporary Files 12|2437|MsSenseS.exe"
@@ -17,12 +19,16 @@
 /* A server of `build` with Sense (`sense`: a service entry, or "" for
  * none), OnboardingState `state` ("" for none), and more registry keys,
  * services and files. */
-#define SERVER(build, sense, status, reg, svcs, files, rest) \
-	"{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '" build "'," \
-	" 'EditionID': 'ServerStandard', 'InstallationType': 'Server'}" status reg "}," \
-	" 'services': {'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2}" sense svcs "}," \
+#define SERVER(build, sense, status, reg, svcs, files, rest)                                       \
+	"{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': "     \
+	"'" build "',"                                                                             \
+	" 'EditionID': 'ServerStandard', 'InstallationType': 'Server'}" status reg "},"            \
+	" 'services': {'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': "        \
+	"2}" sense svcs "},"                                                                       \
 	" 'files': {'C:|Windows|x.dll': {}" files "}" rest "}"
-#define ONBOARDED ", 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}"
+#define ONBOARDED                                                                                  \
+	", 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': "                  \
+	"{'OnboardingState': 1}"
 #define SENSE ", 'Sense': {'state': 4, 'start_type': 2}"
 
 Test(mma, other_windows_versions_are_not_looked_at)
@@ -62,7 +68,9 @@ Test(mma, the_sensor_directly_in_the_temporary_folder_counts)
 {
 	struct run r;
 	run_short(&r, SERVER("14393", "", "", "", ", " HEALTH,
-			     ", '" STATE_DIR "|Monitoring Host Temporary Files 3|mssenses.exe': {'version': '10.8049.1.2'}", ""));
+			     ", '" STATE_DIR "|Monitoring Host Temporary Files 3|mssenses.exe': "
+			     "{'version': '10.8049.1.2'}",
+			     ""));
 	const struct dx_finding *f = finding(&r, "onboarding.mma", "mma-only");
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_ERROR);
@@ -76,8 +84,11 @@ Test(mma, the_agent_folder_is_the_services_image_path)
 {
 	struct run r;
 	run_short(&r, SERVER("14393", "", "", "",
-			     ", 'HealthService': {'state': 1, 'image_path': '\\\"" AGENT "|HealthService.exe\\\"'}",
-			     ", '" AGENT "|Health Service State|Monitoring Host Temporary Files 1|7|MsSenseS.exe': {}", ""));
+			     ", 'HealthService': {'state': 1, 'image_path': '\\\"" AGENT
+			     "|HealthService.exe\\\"'}",
+			     ", '" AGENT "|Health Service State|Monitoring Host Temporary Files "
+			     "1|7|MsSenseS.exe': {}",
+			     ""));
 	const struct dx_finding *f = finding(&r, "onboarding.mma", "mma-only");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "sensor_folder"), "D:\\MMA\\Agent\\Health Service State");
@@ -90,7 +101,8 @@ Test(mma, an_onboarding_state_that_is_not_one_beside_the_sensor_is_a_half_done_m
 {
 	struct run r;
 	run_short(&r, SERVER("14393", ", 'Sense': {'state': 1, 'start_type': 3}",
-			     ", 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 0}",
+			     ", 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat "
+			     "Protection|Status': {'OnboardingState': 0}",
 			     ", " WS_KEY, ", " HEALTH, ", '" SENSOR "': {}", ""));
 	const struct dx_finding *f = finding(&r, "onboarding.mma", "unified-not-onboarded");
 	cr_assert_not_null(f);
@@ -103,7 +115,8 @@ Test(mma, an_unreadable_onboarding_state_beside_the_sensor_is_not_determined)
 {
 	struct run r;
 	run_short(&r, SERVER("14393", SENSE,
-			     ", 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 'one'}",
+			     ", 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat "
+			     "Protection|Status': {'OnboardingState': 'one'}",
 			     "", ", " HEALTH, ", '" SENSOR "': {}", ""));
 	const struct dx_finding *f = finding(&r, "onboarding.mma", "state-unreadable");
 	cr_assert_not_null(f);
@@ -117,8 +130,10 @@ Test(mma, an_unreadable_onboarding_state_beside_the_sensor_is_not_determined)
 Test(mma, a_denied_sensor_folder_is_not_determined_and_withholds_the_plan)
 {
 	struct run r;
-	run_short(&r, SERVER("14393", SENSE, ONBOARDED, ", " WS_KEY, ", " HEALTH, ", '" SENSOR "': {}",
-			     ", 'faults': [{'primitive': 'dir_list', 'target': '" STATE_DIR "', 'error': 'access-denied'}]"));
+	run_short(&r,
+		  SERVER("14393", SENSE, ONBOARDED, ", " WS_KEY, ", " HEALTH, ", '" SENSOR "': {}",
+			 ", 'faults': [{'primitive': 'dir_list', 'target': '" STATE_DIR
+			 "', 'error': 'access-denied'}]"));
 	const struct dx_finding *f = finding(&r, "onboarding.mma", "folder-unreadable");
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
@@ -132,7 +147,8 @@ Test(mma, a_denied_service_query_is_not_determined)
 {
 	struct run r;
 	run_short(&r, SERVER("14393", "", "", "", ", " HEALTH, "",
-			     ", 'faults': [{'primitive': 'svc_query', 'target': 'HealthService', 'error': 'access-denied'}]"));
+			     ", 'faults': [{'primitive': 'svc_query', 'target': 'HealthService', "
+			     "'error': 'access-denied'}]"));
 	const struct dx_finding *f = finding(&r, "onboarding.mma", "unreadable");
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
@@ -143,7 +159,9 @@ Test(mma, unreadable_workspaces_still_let_the_sensor_decide)
 {
 	struct run r;
 	run_short(&r, SERVER("14393", "", "", ", " WS_KEY, ", " HEALTH, ", '" SENSOR "': {}",
-			     ", 'faults': [{'primitive': 'reg_subkeys', 'target': 'HKLM|SYSTEM|CurrentControlSet|Services|HealthService|Parameters|Service Connector Services', 'error': 'access-denied'}]"));
+			     ", 'faults': [{'primitive': 'reg_subkeys', 'target': "
+			     "'HKLM|SYSTEM|CurrentControlSet|Services|HealthService|Parameters|"
+			     "Service Connector Services', 'error': 'access-denied'}]"));
 	const struct dx_finding *f = finding(&r, "onboarding.mma", "mma-only");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "workspace_list"), "unreadable");
@@ -154,8 +172,10 @@ Test(mma, unreadable_workspaces_still_let_the_sensor_decide)
 Test(mma, the_sensor_with_sense_unqueryable_is_not_determined)
 {
 	struct run r;
-	run_short(&r, SERVER("14393", SENSE, ONBOARDED, ", " WS_KEY, ", " HEALTH, ", '" SENSOR "': {}",
-			     ", 'faults': [{'primitive': 'svc_query', 'target': 'Sense', 'error': 'access-denied'}]"));
+	run_short(&r,
+		  SERVER("14393", SENSE, ONBOARDED, ", " WS_KEY, ", " HEALTH, ", '" SENSOR "': {}",
+			 ", 'faults': [{'primitive': 'svc_query', 'target': 'Sense', 'error': "
+			 "'access-denied'}]"));
 	const struct dx_finding *f = finding(&r, "onboarding.mma", "sense-unknown");
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_WARNING);

@@ -21,7 +21,8 @@ static void open_dns(struct dx_platform *p)
 		"{'dns': {'a.test': ['127.0.0.2', '::1'], 'gone.test': {'error': 'servfail'},"
 		" 'empty.test': [], '*.many.test': ['127.0.0.9']},"
 		" 'faults': [{'primitive': 'resolve', 'target': 'a.test', 'error': 'timeout',"
-		" 'after': 1}]}", err, sizeof err);
+		" 'after': 1}]}",
+		err, sizeof err);
 	cr_assert_not_null(fx, "%s", err);
 	cr_assert_eq(dx_platform_fixture_open(p, fx), 0);
 }
@@ -124,12 +125,18 @@ static int contains(const struct dx_prefixes *px, const char *addr)
 Test(servicetags, only_the_two_defender_tags_count)
 {
 	struct dx_prefixes px;
-	cr_assert_eq(scan("{\"changeNumber\": 1, \"cloud\": \"Public\", \"values\": ["
-			  "{\"name\": \"AzureCloud\", \"properties\": {\"addressPrefixes\": [\"10.0.0.0/8\"]}},"
-			  "{\"name\": \"MicrosoftDefenderForEndpoint\", \"id\": \"x\", \"properties\":"
-			  " {\"addressPrefixes\": [\"20.1.2.0/24\", \"2603:1000::/40\", \"bad\", \"1.2.3.4/33\"]}},"
-			  "{\"name\": \"OneDsCollector\", \"properties\": {\"addressPrefixes\": [\"52.1.1.1\"]}}"
-			  "]}", &px), 0);
+	cr_assert_eq(
+		scan("{\"changeNumber\": 1, \"cloud\": \"Public\", \"values\": ["
+		     "{\"name\": \"AzureCloud\", \"properties\": {\"addressPrefixes\": "
+		     "[\"10.0.0.0/8\"]}},"
+		     "{\"name\": \"MicrosoftDefenderForEndpoint\", \"id\": \"x\", \"properties\":"
+		     " {\"addressPrefixes\": [\"20.1.2.0/24\", \"2603:1000::/40\", \"bad\", "
+		     "\"1.2.3.4/33\"]}},"
+		     "{\"name\": \"OneDsCollector\", \"properties\": {\"addressPrefixes\": "
+		     "[\"52.1.1.1\"]}}"
+		     "]}",
+		     &px),
+		0);
 	cr_expect_eq(px.count, 3); /* "bad" and /33 skipped */
 	cr_expect(contains(&px, "20.1.2.77"));
 	cr_expect_not(contains(&px, "20.1.3.1"));
@@ -145,7 +152,9 @@ Test(servicetags, a_prefix_not_on_a_byte_boundary)
 {
 	struct dx_prefixes px;
 	cr_assert_eq(scan("{\"values\": [{\"name\": \"OneDsCollector\", \"properties\":"
-			  " {\"addressPrefixes\": [\"13.64.0.0/11\"]}}]}", &px), 0);
+			  " {\"addressPrefixes\": [\"13.64.0.0/11\"]}}]}",
+			  &px),
+		     0);
 	cr_expect(contains(&px, "13.95.255.255"));
 	cr_expect_not(contains(&px, "13.96.0.0"));
 	cr_expect_not(contains(&px, "13.63.255.255"));
@@ -155,9 +164,16 @@ Test(servicetags, a_prefix_not_on_a_byte_boundary)
 Test(servicetags, what_is_not_a_service_tags_document_is_refused)
 {
 	static const char *const bad[] = {
-		"", "[]", "{}", "{\"values\": {}}", "{\"values\": [{\"name\": ",
-		"{\"values\": [{\"name\" \"x\"}]}", "{\"a\" 1}", "\"values\"",
-		"{\"values\": [{\"name\": \"OneDsCollector\", \"properties\": {\"addressPrefixes\": [\"1.2.3.0/24\"",
+		"",
+		"[]",
+		"{}",
+		"{\"values\": {}}",
+		"{\"values\": [{\"name\": ",
+		"{\"values\": [{\"name\" \"x\"}]}",
+		"{\"a\" 1}",
+		"\"values\"",
+		"{\"values\": [{\"name\": \"OneDsCollector\", \"properties\": "
+		"{\"addressPrefixes\": [\"1.2.3.0/24\"",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct dx_prefixes px;

@@ -22,7 +22,8 @@ Test(onboarding, each_wdatponboarding_error_is_its_own_finding)
 		cr_expect_str_eq(ev_str(f, "log"), "Application");
 		cr_expect_str_eq(ev_str(f, "last_seen"), "2026-11-19T14:02:11Z");
 		cr_expect_str_eq(verdict_cause(&r), "onboarding.event", "%s", name);
-		cr_expect_eq(count_id(&r, "onboarding.event"), 1, "the information event 20 is not an error");
+		cr_expect_eq(count_id(&r, "onboarding.event"), 1,
+			     "the information event 20 is not an error");
 		run_free(&r);
 	}
 }
@@ -49,10 +50,15 @@ Test(onboarding, event15_message_and_sense_log_are_evidence)
 Test(onboarding, level_zero_events_are_not_errors)
 {
 	struct run r;
-	run_short(&r, "{'clock': '2026-11-20T00:00:00Z', 'services': {'Sense': {'state': 1}}, 'events': ["
-		      "{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 40, 'level': 'log-always', 'time': '2026-11-18T00:00:00Z', 'message': 'always'},"
-		      "{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 5, 'level': 0, 'time': '2026-11-18T00:00:00Z', 'message': 'zero'},"
-		      "{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 15, 'level': 'error', 'time': '2026-11-18T00:00:00Z', 'message': 'real'}]}");
+	run_short(
+		&r,
+		"{'clock': '2026-11-20T00:00:00Z', 'services': {'Sense': {'state': 1}}, 'events': ["
+		"{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 40, 'level': "
+		"'log-always', 'time': '2026-11-18T00:00:00Z', 'message': 'always'},"
+		"{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 5, 'level': 0, "
+		"'time': '2026-11-18T00:00:00Z', 'message': 'zero'},"
+		"{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 15, 'level': 'error', "
+		"'time': '2026-11-18T00:00:00Z', 'message': 'real'}]}");
 	cr_expect_null(finding(&r, "onboarding.event", "40"));
 	cr_expect_null(finding(&r, "onboarding.event", "5"));
 	cr_expect_not_null(finding(&r, "onboarding.event", "15"));
@@ -63,11 +69,17 @@ Test(onboarding, level_zero_events_are_not_errors)
 Test(onboarding, repeated_events_are_counted_newest_kept)
 {
 	struct run r;
-	run_short(&r, "{'clock': '2026-11-20T00:00:00Z', 'services': {'Sense': {'state': 1}}, 'events': ["
-		      "{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 40, 'level': 'error', 'time': '2026-11-01T00:00:00Z', 'message': 'old'},"
-		      "{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 40, 'level': 'error', 'time': '2026-11-18T00:00:00Z', 'message': 'new'},"
-		      "{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 99, 'level': 'error', 'time': '2026-11-18T00:00:00Z', 'message': 'odd'},"
-		      "{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 15, 'level': 'error', 'time': '2026-09-01T00:00:00Z', 'message': 'too old'}]}");
+	run_short(
+		&r,
+		"{'clock': '2026-11-20T00:00:00Z', 'services': {'Sense': {'state': 1}}, 'events': ["
+		"{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 40, 'level': 'error', "
+		"'time': '2026-11-01T00:00:00Z', 'message': 'old'},"
+		"{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 40, 'level': 'error', "
+		"'time': '2026-11-18T00:00:00Z', 'message': 'new'},"
+		"{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 99, 'level': 'error', "
+		"'time': '2026-11-18T00:00:00Z', 'message': 'odd'},"
+		"{'log': 'Application', 'provider': 'WDATPOnboarding', 'id': 15, 'level': 'error', "
+		"'time': '2026-09-01T00:00:00Z', 'message': 'too old'}]}");
 	const struct dx_finding *f = finding(&r, "onboarding.event", "40");
 	cr_assert_not_null(f);
 	cr_expect_eq(ev_num(f, "count"), 2);
@@ -80,7 +92,8 @@ Test(onboarding, repeated_events_are_counted_newest_kept)
 Test(onboarding, unreadable_event_log_is_a_warning)
 {
 	struct run r;
-	run_short(&r, "{'services': {'Sense': {'state': 1}}, 'faults': [{'primitive': 'events_query', 'target': 'Application', 'error': 'access-denied'}]}");
+	run_short(&r, "{'services': {'Sense': {'state': 1}}, 'faults': [{'primitive': "
+		      "'events_query', 'target': 'Application', 'error': 'access-denied'}]}");
 	const struct dx_finding *f = finding(&r, "onboarding.event", "unreadable");
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_WARNING);
@@ -109,7 +122,8 @@ Test(onboarding, state_variants)
 	run_short(&r, "{'services': {'Sense': {'state': 1}}}");
 	f = finding(&r, "onboarding.state", "missing");
 	cr_assert_not_null(f);
-	cr_expect(strstr(ev_str(f, "OnboardingState"), "does not exist") != NULL, "%s", ev_str(f, "OnboardingState"));
+	cr_expect(strstr(ev_str(f, "OnboardingState"), "does not exist") != NULL, "%s",
+		  ev_str(f, "OnboardingState"));
 	run_free(&r);
 }
 
@@ -149,7 +163,9 @@ Test(onboarding, method_local_script_gpo_and_intune)
 	cr_expect_str_eq(ev_str(f, "mdm_enrollment"), "6A1F2B3C-4D5E-4F60-8172-93A4B5C6D7E8");
 	run_free(&r);
 
-	run_short(&r, "{'services': {'Sense': {'state': 1}}, 'registry': {'HKLM|SOFTWARE|Policies|Microsoft|Windows Advanced Threat Protection': {'OnboardingInfo': '{}'}}}");
+	run_short(&r, "{'services': {'Sense': {'state': 1}}, 'registry': "
+		      "{'HKLM|SOFTWARE|Policies|Microsoft|Windows Advanced Threat Protection': "
+		      "{'OnboardingInfo': '{}'}}}");
 	f = finding(&r, "onboarding.method", NULL);
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "method"), "script-gpo-mecm");
@@ -167,9 +183,13 @@ Test(onboarding, intune_1819_and_csp_error)
 	cr_expect_str_eq(verdict_cause(&r), "onboarding.intune");
 	run_free(&r);
 
-	run_short(&r, "{'services': {'Sense': {'state': 1}}, 'registry': {'HKLM|SOFTWARE|Microsoft|Enrollments|X': {'ProviderID': 'MS DM Server'}},"
-		      " 'events': [{'log': 'Microsoft-Windows-DeviceManagement-Enterprise-Diagnostics-Provider/Admin', 'provider': 'p', 'id': 404, 'level': 'error',"
-		      " 'time': '2025-12-31T00:00:00Z', 'message': 'Remediation failed 0x87d1fde8'}]}");
+	run_short(&r,
+		  "{'services': {'Sense': {'state': 1}}, 'registry': "
+		  "{'HKLM|SOFTWARE|Microsoft|Enrollments|X': {'ProviderID': 'MS DM Server'}},"
+		  " 'events': [{'log': "
+		  "'Microsoft-Windows-DeviceManagement-Enterprise-Diagnostics-Provider/Admin', "
+		  "'provider': 'p', 'id': 404, 'level': 'error',"
+		  " 'time': '2025-12-31T00:00:00Z', 'message': 'Remediation failed 0x87d1fde8'}]}");
 	f = finding(&r, "onboarding.intune", "csp-error");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "error_code"), "0x87D1FDE8");
@@ -182,9 +202,14 @@ Test(onboarding, intune_1819_and_csp_error)
 Test(onboarding, intune_csp_error_in_insertion_strings)
 {
 	struct run r;
-	run_short(&r, "{'services': {'Sense': {'state': 1}}, 'registry': {'HKLM|SOFTWARE|Microsoft|Enrollments|X': {'ProviderID': 'MS DM Server'}},"
-		      " 'events': [{'log': 'Microsoft-Windows-DeviceManagement-Enterprise-Diagnostics-Provider/Admin', 'provider': 'p', 'id': 404, 'level': 'error',"
-		      " 'time': '2025-12-31T00:00:00Z', 'strings': ['./Device/Vendor/MSFT/WindowsAdvancedThreatProtection/Onboarding', '0x87D1FDE8']}]}");
+	run_short(&r, "{'services': {'Sense': {'state': 1}}, 'registry': "
+		      "{'HKLM|SOFTWARE|Microsoft|Enrollments|X': {'ProviderID': 'MS DM Server'}},"
+		      " 'events': [{'log': "
+		      "'Microsoft-Windows-DeviceManagement-Enterprise-Diagnostics-Provider/Admin', "
+		      "'provider': 'p', 'id': 404, 'level': 'error',"
+		      " 'time': '2025-12-31T00:00:00Z', 'strings': "
+		      "['./Device/Vendor/MSFT/WindowsAdvancedThreatProtection/Onboarding', "
+		      "'0x87D1FDE8']}]}");
 	const struct dx_finding *f = finding(&r, "onboarding.intune", "csp-error");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "error_code"), "0x87D1FDE8");
@@ -198,8 +223,10 @@ Test(onboarding, sense_log_line_without_message)
 {
 	struct run r;
 	run_short(&r, "{'services': {'Sense': {'state': 1}},"
-		      " 'events': [{'log': 'Microsoft-Windows-SENSE/Operational', 'provider': 'SENSE', 'id': 5, 'level': 'error',"
-		      " 'time': '2025-12-31T00:00:00Z', 'strings': ['https://winatp-gw-cus.microsoft.com/', '12029']}]}");
+		      " 'events': [{'log': 'Microsoft-Windows-SENSE/Operational', 'provider': "
+		      "'SENSE', 'id': 5, 'level': 'error',"
+		      " 'time': '2025-12-31T00:00:00Z', 'strings': "
+		      "['https://winatp-gw-cus.microsoft.com/', '12029']}]}");
 	const struct dx_finding *f = finding(&r, "sense.log.connectivity", "connect");
 	cr_assert_not_null(f);
 	const char *line = ev_str(f, "message");
@@ -217,7 +244,9 @@ Test(onboarding, azure_vm_without_mde_extension)
 	const struct dx_finding *f = finding(&r, "onboarding.mdfc-extension", NULL);
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_ERROR);
-	cr_expect_str_eq(ev_str(f, "path"), "C:\\Packages\\Plugins\\Microsoft.Azure.AzureDefenderForServers.MDE.Windows");
+	cr_expect_str_eq(
+		ev_str(f, "path"),
+		"C:\\Packages\\Plugins\\Microsoft.Azure.AzureDefenderForServers.MDE.Windows");
 	cr_expect_str_eq(ev_str(f, "seen"), "absent");
 	cr_expect_str_eq(verdict_cause(&r), "onboarding.mdfc-extension");
 	run_free(&r);
@@ -226,8 +255,11 @@ Test(onboarding, azure_vm_without_mde_extension)
 Test(onboarding, azure_vm_with_extension_is_mdfc_method)
 {
 	struct run r;
-	run_short(&r, "{'services': {'Sense': {'state': 1}, 'WindowsAzureGuestAgent': {'state': 4}},"
-		      " 'files': {'C:|Packages|Plugins|Microsoft.Azure.AzureDefenderForServers.MDE.Windows|1.0.0.5|HandlerEnvironment.json': {}}}");
+	run_short(&r,
+		  "{'services': {'Sense': {'state': 1}, 'WindowsAzureGuestAgent': {'state': 4}},"
+		  " 'files': "
+		  "{'C:|Packages|Plugins|Microsoft.Azure.AzureDefenderForServers.MDE.Windows|1.0.0."
+		  "5|HandlerEnvironment.json': {}}}");
 	const struct dx_finding *f = finding(&r, "onboarding.method", NULL);
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "method"), "defender-for-cloud");

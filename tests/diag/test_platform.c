@@ -19,12 +19,16 @@ static struct dx_platform open_short(const char *text)
 
 Test(fake, registry_is_case_insensitive_and_typed)
 {
-	struct dx_platform p = open_short("{'registry': {'HKEY_LOCAL_MACHINE|SOFTWARE|Test': {'Str': 'abc', 'Num': 7,"
-					  " 'Bin': {'type': 'REG_BINARY', 'hex': '01 02 ff'}, 'Multi': {'type': 'REG_MULTI_SZ', 'data': ['a', 'bc']},"
-					  " 'Q': {'type': 'REG_QWORD', 'data': '0x100000000'}, 'E': {'type': 'REG_EXPAND_SZ', 'data': '%SystemRoot%'}}}}");
+	struct dx_platform p = open_short(
+		"{'registry': {'HKEY_LOCAL_MACHINE|SOFTWARE|Test': {'Str': 'abc', 'Num': 7,"
+		" 'Bin': {'type': 'REG_BINARY', 'hex': '01 02 ff'}, 'Multi': {'type': "
+		"'REG_MULTI_SZ', 'data': ['a', 'bc']},"
+		" 'Q': {'type': 'REG_QWORD', 'data': '0x100000000'}, 'E': {'type': "
+		"'REG_EXPAND_SZ', 'data': '%SystemRoot%'}}}}");
 	struct dx_regval v;
 	struct dx_err err;
-	cr_assert_eq(dx_reg_read(&p, "hklm\\software\\TEST", "str", &v, &err), DX_OK, "%s", err.text);
+	cr_assert_eq(dx_reg_read(&p, "hklm\\software\\TEST", "str", &v, &err), DX_OK, "%s",
+		     err.text);
 	cr_expect_eq(v.type, DX_REG_SZ);
 	cr_expect_str_eq((char *)v.data, "abc");
 	dx_regval_free(&v);
@@ -67,17 +71,22 @@ Test(fake, missing_key_and_value_are_not_found_with_reason)
 
 Test(fake, services_appear_in_the_registry_and_missing_is_1060)
 {
-	struct dx_platform p = open_short("{'services': {'WinDefend': {'state': 1, 'start_type': 3, 'image_path': 'C:|x.exe'}}}");
+	struct dx_platform p = open_short("{'services': {'WinDefend': {'state': 1, 'start_type': "
+					  "3, 'image_path': 'C:|x.exe'}}}");
 	struct dx_svc s;
 	struct dx_err err;
 	cr_assert_eq(dx_svc_query(&p, "windefend", &s, &err), DX_OK);
 	cr_expect_eq(s.state, 1);
 	cr_expect_eq(s.start_type, 3);
 	char path[64];
-	cr_expect_eq(dx_reg_string(&p, "HKLM\\SYSTEM\\CurrentControlSet\\Services\\WinDefend", "ImagePath", path, sizeof path, &err), DX_OK);
+	cr_expect_eq(dx_reg_string(&p, "HKLM\\SYSTEM\\CurrentControlSet\\Services\\WinDefend",
+				   "ImagePath", path, sizeof path, &err),
+		     DX_OK);
 	cr_expect_str_eq(path, "C:\\x.exe");
 	uint32_t start;
-	cr_expect_eq(dx_reg_dword(&p, "HKLM\\SYSTEM\\CurrentControlSet\\Services\\WinDefend", "Start", &start, &err), DX_OK);
+	cr_expect_eq(dx_reg_dword(&p, "HKLM\\SYSTEM\\CurrentControlSet\\Services\\WinDefend",
+				  "Start", &start, &err),
+		     DX_OK);
 	cr_expect_eq(start, 3);
 	cr_expect_eq(dx_svc_query(&p, "Sense", &s, &err), DX_NOT_FOUND);
 	cr_expect_eq(err.code, 1060);
@@ -86,7 +95,8 @@ Test(fake, services_appear_in_the_registry_and_missing_is_1060)
 
 Test(fake, files_versions_and_implied_directories)
 {
-	struct dx_platform p = open_short("{'files': {'C:|A|B|f.exe': {'version': '1.2.3.4'}, 'C:|A|noversion.dll': {}}}");
+	struct dx_platform p = open_short(
+		"{'files': {'C:|A|B|f.exe': {'version': '1.2.3.4'}, 'C:|A|noversion.dll': {}}}");
 	int is_dir;
 	char ver[64];
 	struct dx_err err;
@@ -108,8 +118,9 @@ Test(fake, files_versions_and_implied_directories)
  * directory and a missing file refused; a fault injected by path. */
 Test(fake, file_tail_reads_the_end_of_the_content)
 {
-	struct dx_platform p = open_short("{'files': {'C:|L|a.log': {'content': 'one\\ntwo\\nthree'},"
-					  " 'C:|L|empty.log': {}}}");
+	struct dx_platform p =
+		open_short("{'files': {'C:|L|a.log': {'content': 'one\\ntwo\\nthree'},"
+			   " 'C:|L|empty.log': {}}}");
 	char *out;
 	size_t len;
 	uint64_t size;
@@ -127,7 +138,8 @@ Test(fake, file_tail_reads_the_end_of_the_content)
 	free(out);
 	cr_expect_eq(dx_file_tail(&p, "C:\\L", 10, &out, &len, &size, &err), DX_BAD_DATA);
 	cr_expect_null(out);
-	cr_expect_eq(dx_file_tail(&p, "C:\\L\\none.log", 10, &out, &len, &size, &err), DX_NOT_FOUND);
+	cr_expect_eq(dx_file_tail(&p, "C:\\L\\none.log", 10, &out, &len, &size, &err),
+		     DX_NOT_FOUND);
 	cr_expect_null(out);
 	dx_platform_close(&p);
 }
@@ -137,10 +149,13 @@ Test(fake, file_tail_reads_the_end_of_the_content)
 Test(fake, text_ascii_narrows_utf16_and_marks_non_ascii)
 {
 	char out[64];
-	static const char bom[] = "\xff\xfe" "e\0x\0i\0t\0 \0c\0o\0d\0e\0:\0 \0" "7\0\n\0";
+	static const char bom[] = "\xff\xfe"
+				  "e\0x\0i\0t\0 \0c\0o\0d\0e\0:\0 \0"
+				  "7\0\n\0";
 	cr_expect_eq(dx_text_ascii(bom, sizeof bom - 1, out), 13);
 	cr_expect_str_eq(out, "exit code: 7\n");
-	static const char odd[] = "\0x\0i\0t\0 \0" "2\0";
+	static const char odd[] = "\0x\0i\0t\0 \0"
+				  "2\0";
 	dx_text_ascii(odd, sizeof odd - 1, out);
 	cr_expect_str_eq(out, "xit 2");
 	dx_text_ascii("caf\xc3\xa9 ok\t\x01", 10, out);
@@ -150,8 +165,9 @@ Test(fake, text_ascii_narrows_utf16_and_marks_non_ascii)
 /* A slow DNS server (delay_ms) really blocks, up to the caller's bound. */
 Test(fake, dns_delay_blocks_until_the_callers_bound)
 {
-	struct dx_platform p = open_short("{'dns': {'dead.test': {'error': 'timeout', 'delay_ms': 60000},"
-					  " 'slow.test': {'error': 'nxdomain', 'delay_ms': 50}}}");
+	struct dx_platform p =
+		open_short("{'dns': {'dead.test': {'error': 'timeout', 'delay_ms': 60000},"
+			   " 'slow.test': {'error': 'nxdomain', 'delay_ms': 50}}}");
 	struct dx_strlist l;
 	struct dx_err err;
 	double t0 = dx_clock_ms();
@@ -167,8 +183,10 @@ Test(fake, dns_delay_blocks_until_the_callers_bound)
 
 Test(fake, dns_exact_then_longest_suffix_then_star)
 {
-	struct dx_platform p = open_short("{'dns': {'a.example.com': ['192.0.2.1'], '*.example.com': ['192.0.2.2'],"
-					  " '*.deep.example.com': {'error': 'servfail'}, 'slow.test': {'error': 'timeout'}, '*': ['127.0.0.1']}}");
+	struct dx_platform p = open_short(
+		"{'dns': {'a.example.com': ['192.0.2.1'], '*.example.com': ['192.0.2.2'],"
+		" '*.deep.example.com': {'error': 'servfail'}, 'slow.test': {'error': 'timeout'}, "
+		"'*': ['127.0.0.1']}}");
 	struct dx_strlist l;
 	struct dx_err err;
 	cr_assert_eq(dx_resolve(&p, "a.example.com", &l, &err), DX_OK);
@@ -192,7 +210,8 @@ Test(fake, dns_exact_then_longest_suffix_then_star)
 
 Test(fake, events_filtered_and_newest_first)
 {
-	struct dx_platform p = open_short("{'events': ["
+	struct dx_platform p = open_short(
+		"{'events': ["
 		"{'log': 'Application', 'provider': 'A', 'id': 1, 'time': '2026-01-01T00:00:00Z'},"
 		"{'log': 'Application', 'provider': 'A', 'id': 2, 'time': '2026-01-03T00:00:00Z'},"
 		"{'log': 'Application', 'provider': 'B', 'id': 3, 'time': '2026-01-02T00:00:00Z'},"
@@ -205,7 +224,9 @@ Test(fake, events_filtered_and_newest_first)
 	cr_expect_eq(l.items[1].id, 3);
 	cr_expect_eq(l.items[2].id, 1);
 	dx_eventlist_free(&l);
-	cr_assert_eq(dx_events_query(&p, "Application", "a", 0, dx_parse_time("2026-01-02T00:00:00Z"), 10, &l, &err), DX_OK);
+	cr_assert_eq(dx_events_query(&p, "Application", "a", 0,
+				     dx_parse_time("2026-01-02T00:00:00Z"), 10, &l, &err),
+		     DX_OK);
 	cr_expect_eq(l.count, 1);
 	dx_eventlist_free(&l);
 	cr_assert_eq(dx_events_query(&p, "Application", NULL, 0, 0, 1, &l, &err), DX_OK);
@@ -216,8 +237,10 @@ Test(fake, events_filtered_and_newest_first)
 
 Test(faults, after_and_count_select_which_calls_fail)
 {
-	struct dx_platform p = open_short("{'services': {'Sense': {'state': 4}},"
-					  " 'faults': [{'primitive': 'svc_query', 'target': 'sense', 'error': 'transient', 'after': 1, 'count': 2}]}");
+	struct dx_platform p =
+		open_short("{'services': {'Sense': {'state': 4}},"
+			   " 'faults': [{'primitive': 'svc_query', 'target': 'sense', 'error': "
+			   "'transient', 'after': 1, 'count': 2}]}");
 	struct dx_svc s;
 	struct dx_err err;
 	cr_expect_eq(dx_svc_query(&p, "Sense", &s, &err), DX_OK);
@@ -226,15 +249,19 @@ Test(faults, after_and_count_select_which_calls_fail)
 	cr_expect(strstr(err.text, "injected") != NULL);
 	cr_expect_eq(dx_svc_query(&p, "Sense", &s, &err), DX_TRANSIENT);
 	cr_expect_eq(dx_svc_query(&p, "Sense", &s, &err), DX_OK);
-	cr_expect_eq(dx_svc_query(&p, "WinDefend", &s, &err), DX_NOT_FOUND, "other targets pass through");
+	cr_expect_eq(dx_svc_query(&p, "WinDefend", &s, &err), DX_NOT_FOUND,
+		     "other targets pass through");
 	dx_platform_close(&p);
 }
 
 Test(faults, registry_value_and_prefix_targets)
 {
-	struct dx_platform p = open_short("{'registry': {'HKLM|SOFTWARE|A': {'x': 1, 'y': 2}, 'HKLM|SOFTWARE|B': {'z': 3}},"
-					  " 'faults': [{'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|A|y', 'error': 'access-denied'},"
-					  "            {'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|B*', 'error': 'not-found'}]}");
+	struct dx_platform p = open_short(
+		"{'registry': {'HKLM|SOFTWARE|A': {'x': 1, 'y': 2}, 'HKLM|SOFTWARE|B': {'z': 3}},"
+		" 'faults': [{'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|A|y', 'error': "
+		"'access-denied'},"
+		"            {'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|B*', 'error': "
+		"'not-found'}]}");
 	uint32_t n;
 	struct dx_err err;
 	cr_expect_eq(dx_reg_dword(&p, "HKLM\\SOFTWARE\\A", "x", &n, &err), DX_OK);
@@ -293,8 +320,10 @@ Test(fake, time_zone)
 	dx_platform_close(&p);
 	char msg[512];
 	cr_expect_null(parse_short("{'time_zone': {'utc_offset_minutes': 9.5}}", msg, sizeof msg));
-	cr_expect(strstr(msg, "$.time_zone.utc_offset_minutes: expected a whole number of minutes")
-		  != NULL, "%s", msg);
+	cr_expect(
+		strstr(msg, "$.time_zone.utc_offset_minutes: expected a whole number of minutes") !=
+			NULL,
+		"%s", msg);
 	cr_expect_null(parse_short("{'time_zone': {'utc_offset_minutes': 900}}", msg, sizeof msg));
 	cr_expect(strstr(msg, "$.time_zone.utc_offset_minutes") != NULL, "%s", msg);
 	cr_expect_null(parse_short("{'time_zone': {'name': 'UTC'}}", msg, sizeof msg));
@@ -308,11 +337,13 @@ Test(fake, time_zone)
  * "*"; none at all is "unsupported" (the fake runs no PAC). */
 Test(fake, autoproxy_answers_from_the_fixture)
 {
-	struct dx_platform p = open_short("{'wpad': {'detect': 'dns', 'url': 'http://w/wpad.dat',"
-		" 'os_answers': {'a.example': 'DIRECT', '*': 'PROXY p.example:8080'}}}");
+	struct dx_platform p =
+		open_short("{'wpad': {'detect': 'dns', 'url': 'http://w/wpad.dat',"
+			   " 'os_answers': {'a.example': 'DIRECT', '*': 'PROXY p.example:8080'}}}");
 	struct dx_err err;
 	char out[1024];
-	cr_expect_eq(dx_autoproxy(&p, "https://A.example/x", "http://w/wpad.dat", 1000, out, &err), DX_OK);
+	cr_expect_eq(dx_autoproxy(&p, "https://A.example/x", "http://w/wpad.dat", 1000, out, &err),
+		     DX_OK);
 	cr_expect_str_eq(out, "DIRECT");
 	cr_expect_eq(dx_autoproxy(&p, "https://b.example:443/", NULL, 1000, out, &err), DX_OK);
 	cr_expect_str_eq(out, "PROXY p.example:8080");
@@ -322,7 +353,8 @@ Test(fake, autoproxy_answers_from_the_fixture)
 	dx_platform_close(&p);
 	char msg[512];
 	cr_expect_null(parse_short("{'wpad': {'detect': 'dns', 'url': 'http://w/',"
-				   " 'os_answers': {'a': 'FETCH x:1'}}}", msg, sizeof msg));
+				   " 'os_answers': {'a': 'FETCH x:1'}}}",
+				   msg, sizeof msg));
 	cr_expect(strstr(msg, "$.wpad.os_answers.a: \"FETCH x:1\" is not a proxy list") != NULL,
 		  "%s", msg);
 	cr_expect_null(parse_short("{'wpad': {'detect': 'not-found', 'os_answers': {}}}", msg,
@@ -334,9 +366,12 @@ Test(fake, autoproxy_answers_from_the_fixture)
  * EvtFormatMessage leaves without publisher metadata). */
 Test(fake, events_keep_insertion_strings)
 {
-	struct dx_platform p = open_short("{'events': ["
-		"{'log': 'Application', 'provider': 'A', 'id': 1, 'time': '2026-01-01T00:00:00Z', 'strings': ['x', '0x87D1FDE8', '']},"
-		"{'log': 'Application', 'provider': 'A', 'id': 2, 'time': '2026-01-02T00:00:00Z', 'message': 'm'}]}");
+	struct dx_platform p =
+		open_short("{'events': ["
+			   "{'log': 'Application', 'provider': 'A', 'id': 1, 'time': "
+			   "'2026-01-01T00:00:00Z', 'strings': ['x', '0x87D1FDE8', '']},"
+			   "{'log': 'Application', 'provider': 'A', 'id': 2, 'time': "
+			   "'2026-01-02T00:00:00Z', 'message': 'm'}]}");
 	struct dx_eventlist l;
 	struct dx_err err;
 	cr_assert_eq(dx_events_query(&p, "Application", NULL, 0, 0, 10, &l, &err), DX_OK);
@@ -350,16 +385,21 @@ Test(fake, events_keep_insertion_strings)
 	dx_eventlist_free(&l);
 	dx_platform_close(&p);
 	char msg[512];
-	cr_expect_null(parse_short("{'events': [{'log': 'A', 'provider': 'B', 'id': 1, 'time': '2026-01-01T00:00:00Z', 'strings': [1]}]}", msg, sizeof msg));
+	cr_expect_null(parse_short("{'events': [{'log': 'A', 'provider': 'B', 'id': 1, 'time': "
+				   "'2026-01-01T00:00:00Z', 'strings': [1]}]}",
+				   msg, sizeof msg));
 	cr_expect(strstr(msg, "$.events[0].strings[0]") != NULL, "%s", msg);
 }
 
 /* collect records what the platform said of both, and the replay agrees. */
 Test(record, elevation_types_and_insertion_strings)
 {
-	struct dx_platform inner = open_short("{'process': {'elevated': false},"
-		" 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': '%SystemDrive%|ProgramData'}}},"
-		" 'events': [{'log': 'L', 'provider': 'P', 'id': 5, 'time': '2026-01-01T00:00:00Z', 'strings': ['a', 'b']}]}");
+	struct dx_platform inner = open_short(
+		"{'process': {'elevated': false},"
+		" 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': "
+		"{'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': '%SystemDrive%|ProgramData'}}},"
+		" 'events': [{'log': 'L', 'provider': 'P', 'id': 5, 'time': "
+		"'2026-01-01T00:00:00Z', 'strings': ['a', 'b']}]}");
 	struct dx_platform rec;
 	cr_assert_eq(dx_record_open(&rec, inner), 0);
 	struct dx_err err;
@@ -369,7 +409,11 @@ Test(record, elevation_types_and_insertion_strings)
 	cr_expect_eq(dx_elevated(&rec, &el, &err), DX_OK);
 	cr_expect_eq(dx_events_query(&rec, "L", NULL, 0, 0, 10, &l, &err), DX_OK);
 	dx_eventlist_free(&l);
-	cr_expect_eq(dx_reg_read(&rec, "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList", "ProgramData", &v, &err), DX_OK);
+	cr_expect_eq(
+		dx_reg_read(&rec,
+			    "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList",
+			    "ProgramData", &v, &err),
+		DX_OK);
 	dx_regval_free(&v);
 	cJSON *fx = dx_record_fixture(&rec, "t");
 	cr_assert_not_null(fx);
@@ -386,7 +430,8 @@ Test(record, elevation_types_and_insertion_strings)
 	cr_expect_str_eq(back->events.items[0].strings.items[1], "b");
 	cr_assert_eq(back->nkeys, 1);
 	cr_expect_eq(back->keys[0].values[0].v.type, DX_REG_EXPAND_SZ);
-	cr_expect_str_eq((const char *)back->keys[0].values[0].v.data, "%SystemDrive%\\ProgramData");
+	cr_expect_str_eq((const char *)back->keys[0].values[0].v.data,
+			 "%SystemDrive%\\ProgramData");
 	dx_fixture_free(back);
 }
 

@@ -64,7 +64,8 @@ Test(readfile, missing_file_and_directory_say_why)
 	cr_expect_null(dx_read_file("/nonexistent/x.json", 10, NULL, err, sizeof err));
 	cr_expect_str_eq(err, "/nonexistent/x.json: cannot open: No such file or directory");
 	cr_expect_null(dx_read_file("/tmp", 10, NULL, err, sizeof err));
-	cr_expect(strstr(err, "/tmp: ") && (strstr(err, "read error") || strstr(err, "cannot open")),
+	cr_expect(strstr(err, "/tmp: ") &&
+			  (strstr(err, "read error") || strstr(err, "cannot open")),
 		  "%s", err);
 }
 

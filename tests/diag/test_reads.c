@@ -76,15 +76,13 @@ static enum dx_status lg_svc_query(void *ctx, const char *name, struct dx_svc *o
 	return dx_svc_query(&inner, name, out, err);
 }
 
-static enum dx_status lg_file_exists(void *ctx, const char *path, int *is_dir,
-				     struct dx_err *err)
+static enum dx_status lg_file_exists(void *ctx, const char *path, int *is_dir, struct dx_err *err)
 {
 	log_call("file_exists", path);
 	return dx_file_exists(&inner, path, is_dir, err);
 }
 
-static enum dx_status lg_file_version(void *ctx, const char *path, char out[64],
-				      struct dx_err *err)
+static enum dx_status lg_file_version(void *ctx, const char *path, char out[64], struct dx_err *err)
 {
 	log_call("file_version", path);
 	return dx_file_version(&inner, path, out, err);
@@ -97,16 +95,16 @@ static enum dx_status lg_dir_list(void *ctx, const char *path, struct dx_strlist
 	return dx_dir_list(&inner, path, out, err);
 }
 
-static enum dx_status lg_file_tail(void *ctx, const char *path, size_t max, char **out,
-				   size_t *len, uint64_t *size, struct dx_err *err)
+static enum dx_status lg_file_tail(void *ctx, const char *path, size_t max, char **out, size_t *len,
+				   uint64_t *size, struct dx_err *err)
 {
 	log_call("file_tail", path);
 	return dx_file_tail(&inner, path, max, out, len, size, err);
 }
 
-static enum dx_status lg_events_query(void *ctx, const char *log, const char *provider,
-				      uint32_t id, int64_t since, size_t max,
-				      struct dx_eventlist *out, struct dx_err *err)
+static enum dx_status lg_events_query(void *ctx, const char *log, const char *provider, uint32_t id,
+				      int64_t since, size_t max, struct dx_eventlist *out,
+				      struct dx_err *err)
 {
 	char t[400];
 	snprintf(t, sizeof t, "%s (%s)", log, provider ? provider : "any provider");
@@ -143,8 +141,8 @@ static enum dx_status lg_wpad_detect(void *ctx, int timeout_ms, struct dx_wpad *
 	return dx_wpad_detect(&inner, timeout_ms, out, err);
 }
 
-static enum dx_status lg_autoproxy(void *ctx, const char *url, const char *pac_url,
-				   int timeout_ms, char out[1024], struct dx_err *err)
+static enum dx_status lg_autoproxy(void *ctx, const char *url, const char *pac_url, int timeout_ms,
+				   char out[1024], struct dx_err *err)
 {
 	log_call("autoproxy", url);
 	return dx_autoproxy(&inner, url, pac_url, timeout_ms, out, err);
@@ -155,12 +153,20 @@ static enum dx_status lg_autoproxy(void *ctx, const char *url, const char *pac_u
  * logged. */
 static const struct dx_platform_ops logging_ops = {
 	.name = "logging",
-	.reg_read = lg_reg_read, .reg_subkeys = lg_reg_subkeys, .reg_values = lg_reg_values,
-	.svc_query = lg_svc_query, .file_exists = lg_file_exists,
-	.file_version = lg_file_version, .dir_list = lg_dir_list,
+	.reg_read = lg_reg_read,
+	.reg_subkeys = lg_reg_subkeys,
+	.reg_values = lg_reg_values,
+	.svc_query = lg_svc_query,
+	.file_exists = lg_file_exists,
+	.file_version = lg_file_version,
+	.dir_list = lg_dir_list,
 	.file_tail = lg_file_tail,
-	.events_query = lg_events_query, .resolve = lg_resolve, .now = lg_now,
-	.hostname = lg_hostname, .elevated = lg_elevated, .wpad_detect = lg_wpad_detect,
+	.events_query = lg_events_query,
+	.resolve = lg_resolve,
+	.now = lg_now,
+	.hostname = lg_hostname,
+	.elevated = lg_elevated,
+	.wpad_detect = lg_wpad_detect,
 	.autoproxy = lg_autoproxy,
 };
 
@@ -176,7 +182,8 @@ static void load_reference(void)
 	cr_assert_not_null(doc, "cannot read %s", path);
 	char *p = strstr(doc, "\n## What the checks read");
 	cr_assert_not_null(p, "docs/fixture.md has no \"What the checks read\" section");
-	for (char *line = strtok(p + 1, "\n"); line && nrows < MAX_ROWS; line = strtok(NULL, "\n")) {
+	for (char *line = strtok(p + 1, "\n"); line && nrows < MAX_ROWS;
+	     line = strtok(NULL, "\n")) {
 		if (line[0] == '#' && line != p + 1)
 			break; /* the next section */
 		char sec[24], prim[24], tgt[400];
@@ -247,7 +254,8 @@ Test(reference, every_read_of_every_fixture_is_documented_and_every_row_is_read,
 	size_t fixtures = 0;
 	while ((e = readdir(d))) {
 		size_t n = strlen(e->d_name);
-		if (n < 6 || strcmp(e->d_name + n - 5, ".json") || !strcmp(e->d_name, "expected-verdicts.json"))
+		if (n < 6 || strcmp(e->d_name + n - 5, ".json") ||
+		    !strcmp(e->d_name, "expected-verdicts.json"))
 			continue;
 		diagnose_logged(e->d_name);
 		fixtures++;
@@ -259,7 +267,8 @@ Test(reference, every_read_of_every_fixture_is_documented_and_every_row_is_read,
 		const struct row *s = &seen[i];
 		int ok = 0;
 		for (size_t k = 0; k < nrows; k++) {
-			if (strcmp(rows[k].section, s->section) || strcmp(rows[k].primitive, s->primitive) ||
+			if (strcmp(rows[k].section, s->section) ||
+			    strcmp(rows[k].primitive, s->primitive) ||
 			    !glob_match(rows[k].target, s->target))
 				continue;
 			rows[k].hit = 1;
@@ -267,7 +276,8 @@ Test(reference, every_read_of_every_fixture_is_documented_and_every_row_is_read,
 		}
 		if (dump)
 			printf("| %s | %s | `%s` |\n", s->section, s->primitive, s->target);
-		cr_expect(ok, "undocumented read: section %s, %s `%s` (add a row to docs/fixture.md)",
+		cr_expect(ok,
+			  "undocumented read: section %s, %s `%s` (add a row to docs/fixture.md)",
 			  s->section, s->primitive, s->target);
 	}
 	for (size_t k = 0; k < nrows; k++)

@@ -43,17 +43,20 @@ Test(report, json_is_deterministic_and_has_the_contract_fields)
 	const cJSON *fs = cJSON_GetObjectItem(j, "findings");
 	cr_assert(cJSON_IsArray(fs));
 	const cJSON *f;
-	cJSON_ArrayForEach(f, fs) {
+	cJSON_ArrayForEach(f, fs)
+	{
 		cr_expect(cJSON_IsString(cJSON_GetObjectItem(f, "id")));
 		cr_expect(cJSON_IsString(cJSON_GetObjectItem(f, "severity")));
 		cr_expect(cJSON_IsObject(cJSON_GetObjectItem(f, "evidence")));
-		cr_expect(strlen(cJSON_GetObjectItem(f, "title")->valuestring) > 0, "%s has no title",
-			  cJSON_GetObjectItem(f, "id")->valuestring);
-		cr_expect(strchr(cJSON_GetObjectItem(f, "detail")->valuestring, '{') == NULL, "unfilled template");
+		cr_expect(strlen(cJSON_GetObjectItem(f, "title")->valuestring) > 0,
+			  "%s has no title", cJSON_GetObjectItem(f, "id")->valuestring);
+		cr_expect(strchr(cJSON_GetObjectItem(f, "detail")->valuestring, '{') == NULL,
+			  "unfilled template");
 	}
 	const cJSON *dev = cJSON_GetObjectItem(j, "device");
 	cr_expect_str_eq(cJSON_GetObjectItem(dev, "hostname")->valuestring, "PC-EV15-01");
-	cr_expect_str_eq(cJSON_GetObjectItem(j, "generated_at")->valuestring, "2026-11-20T09:00:00Z");
+	cr_expect_str_eq(cJSON_GetObjectItem(j, "generated_at")->valuestring,
+			 "2026-11-20T09:00:00Z");
 	cJSON_Delete(j);
 	free(a);
 	free(b);
@@ -65,7 +68,8 @@ Test(report, text_fits_80_columns_and_leads_with_the_verdict)
 	cr_expect(strstr(t, "VERDICT [error] sense.missing.win11-capability") != NULL);
 	cr_expect(strstr(t, "NEXT STEP") != NULL);
 	/* the command stands alone, unwrapped, and is the last line */
-	static const char cmd[] = "    DISM /online /Add-Capability /CapabilityName:Microsoft.Windows.Sense.Client~~~~\n";
+	static const char cmd[] = "    DISM /online /Add-Capability "
+				  "/CapabilityName:Microsoft.Windows.Sense.Client~~~~\n";
 	cr_expect(strlen(t) > sizeof cmd && strcmp(t + strlen(t) - (sizeof cmd - 1), cmd) == 0,
 		  "the command is not the last line");
 	for (char *line = t; line && *line;) {
@@ -87,7 +91,8 @@ Test(report, every_check_id_has_an_english_title)
 		const char *id = dx_check_table[i].id;
 		if (strncmp(id, "net.", 4) == 0)
 			continue; /* the connectivity catalog comes with the probe */
-		cr_expect_not_null(dx_catalog_template(&cat, id, NULL, "title"), "%s has no title", id);
+		cr_expect_not_null(dx_catalog_template(&cat, id, NULL, "title"), "%s has no title",
+				   id);
 	}
 	dx_catalog_free(&cat);
 }
@@ -120,8 +125,9 @@ Test(report, reonboard_steps_come_from_the_catalog_in_each_language)
 	struct dx_report_meta meta = {"fake", "healthy-win11", 0};
 	cJSON *m[2] = {dx_report_model(&r.c, &en, &meta), dx_report_model(&r.c, &ja, &meta)};
 	for (int i = 0; i < 2; i++) {
-		const cJSON *steps = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(m[i], "verdict"),
-									     "evidence"), "steps");
+		const cJSON *steps = cJSON_GetObjectItem(
+			cJSON_GetObjectItem(cJSON_GetObjectItem(m[i], "verdict"), "evidence"),
+			"steps");
 		/* healthy-win11: the Cyber folder is empty, the identity key and
 		 * the anti-spoofing value are absent: of the 8 steps, those
 		 * deleting the files and the key are left out, and the values'
@@ -129,16 +135,25 @@ Test(report, reonboard_steps_come_from_the_catalog_in_each_language)
 		cr_assert(cJSON_IsArray(steps) && cJSON_GetArraySize(steps) == 6, "%d steps",
 			  cJSON_GetArraySize(steps));
 		const char *s5 = cJSON_GetArrayItem(steps, 4)->valuestring;
-		cr_expect(strstr(s5, "reg.exe delete \"HKLM\\SOFTWARE\\Microsoft\\Windows Advanced Threat Protection\" /v senseGuid /f") != NULL, "%s", s5);
+		cr_expect(strstr(s5, "reg.exe delete \"HKLM\\SOFTWARE\\Microsoft\\Windows Advanced "
+				     "Threat Protection\" /v senseGuid /f") != NULL,
+			  "%s", s5);
 		for (int k = 0; k < cJSON_GetArraySize(steps); k++) {
 			const char *sk = cJSON_GetArrayItem(steps, k)->valuestring;
 			cr_expect(strchr(sk, '{') == NULL, "unfilled template: %s", sk);
 			cr_expect(strstr(sk, "del /q") == NULL && strstr(sk, "48A68F11") == NULL &&
-				  strstr(sk, "7DC0B629") == NULL, "deletes what is absent: %s", sk);
+					  strstr(sk, "7DC0B629") == NULL,
+				  "deletes what is absent: %s", sk);
 		}
 	}
-	cr_expect(strstr(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(m[1], "verdict"),
-		"evidence"), "steps"), 4)->valuestring, "レジストリ値を削除します") != NULL);
+	cr_expect(strstr(cJSON_GetArrayItem(
+				 cJSON_GetObjectItem(
+					 cJSON_GetObjectItem(cJSON_GetObjectItem(m[1], "verdict"),
+							     "evidence"),
+					 "steps"),
+				 4)
+				 ->valuestring,
+			 "レジストリ値を削除します") != NULL);
 	cJSON_Delete(m[0]);
 	cJSON_Delete(m[1]);
 	dx_catalog_free(&en);
@@ -168,7 +183,8 @@ Test(report, every_finding_carries_its_article_section)
 	cr_assert_not_null(j);
 	const cJSON *f;
 	int n = 0;
-	cJSON_ArrayForEach(f, cJSON_GetObjectItem(j, "findings")) {
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(j, "findings"))
+	{
 		const char *id = cJSON_GetObjectItem(f, "id")->valuestring;
 		const cJSON *s = cJSON_GetObjectItem(f, "section");
 		cr_assert(cJSON_IsString(s), "%s has no section", id);
@@ -192,14 +208,19 @@ Test(report, advice_gives_the_next_step_of_the_failure_kind)
 	char err[256];
 	cr_assert_eq(dx_catalog_load(&en, "en", err, sizeof err), 0);
 	cr_assert_eq(dx_catalog_load(&ja, "ja", err, sizeof err), 0);
-	cJSON *dns = cJSON_Parse("{\"advice\": \"net.advice/dns\", \"failed_host\": \"winatp-gw-cus.microsoft.com\","
-				 " \"failed_result\": \"dns\"}");
-	cJSON *proxy = cJSON_Parse("{\"advice\": \"net.advice/proxy-static\", \"proxy\": \"p:8080\"}");
+	cJSON *dns = cJSON_Parse(
+		"{\"advice\": \"net.advice/dns\", \"failed_host\": \"winatp-gw-cus.microsoft.com\","
+		" \"failed_result\": \"dns\"}");
+	cJSON *proxy =
+		cJSON_Parse("{\"advice\": \"net.advice/proxy-static\", \"proxy\": \"p:8080\"}");
 	char *c = dx_catalog_render_ev(&en, "net.edr-cnc", "failed", "command", dns);
-	cr_expect_str_eq(c, "powershell.exe -NoProfile -Command \"Resolve-DnsName -Name winatp-gw-cus.microsoft.com\"");
+	cr_expect_str_eq(c, "powershell.exe -NoProfile -Command \"Resolve-DnsName -Name "
+			    "winatp-gw-cus.microsoft.com\"");
 	free(c);
 	c = dx_catalog_render_ev(&ja, "net.edr-cnc", "failed", "guidance", dns);
-	cr_expect(strstr(c, "winatp-gw-cus.microsoft.com をこのデバイスで名前解決できません") != NULL, "%s", c);
+	cr_expect(strstr(c, "winatp-gw-cus.microsoft.com をこのデバイスで名前解決できません") !=
+			  NULL,
+		  "%s", c);
 	free(c);
 	cJSON *noadv = cJSON_Duplicate(dns, 1);
 	cJSON_DeleteItemFromObject(noadv, "advice");

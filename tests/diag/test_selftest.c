@@ -18,18 +18,17 @@
 /* ---- reg.exe ------------------------------------------------------------- */
 
 /* Wine 8.0: `reg query HKLM\SOFTWARE\MdediagSample /reg:64`, CRLF as is. */
-static const char reg_wine[] =
-	"\r\n"
-	"HKEY_LOCAL_MACHINE\\SOFTWARE\\MdediagSample\r\n"
-	"    Bin    REG_BINARY    00FF10\r\n"
-	"    D    REG_DWORD    0xffffffff\r\n"
-	"    Empty    REG_SZ    \r\n"
-	"    Exp    REG_EXPAND_SZ    %SystemRoot%\\x\r\n"
-	"    Multi    REG_MULTI_SZ    one\\0two\r\n"
-	"    N    REG_NONE    0000\r\n"
-	"    Q    REG_QWORD    (null)\r\n"
-	"    Two Words    REG_SZ    a  b    c\r\n"
-	"\r\n";
+static const char reg_wine[] = "\r\n"
+			       "HKEY_LOCAL_MACHINE\\SOFTWARE\\MdediagSample\r\n"
+			       "    Bin    REG_BINARY    00FF10\r\n"
+			       "    D    REG_DWORD    0xffffffff\r\n"
+			       "    Empty    REG_SZ    \r\n"
+			       "    Exp    REG_EXPAND_SZ    %SystemRoot%\\x\r\n"
+			       "    Multi    REG_MULTI_SZ    one\\0two\r\n"
+			       "    N    REG_NONE    0000\r\n"
+			       "    Q    REG_QWORD    (null)\r\n"
+			       "    Two Words    REG_SZ    a  b    c\r\n"
+			       "\r\n";
 
 /* Windows 11, `reg query "HKLM\...\Status" /v OnboardingState` */
 static const char reg_win_status[] =
@@ -85,24 +84,28 @@ Test(selftest_reg, every_type_of_wine_output)
 Test(selftest_reg, windows_and_localized_output)
 {
 	char type[24], data[256];
-	cr_assert_eq(dx_st_reg_parse(reg_win_status, "OnboardingState", type, data, sizeof data), 0);
+	cr_assert_eq(dx_st_reg_parse(reg_win_status, "OnboardingState", type, data, sizeof data),
+		     0);
 	cr_expect_str_eq(type, "REG_DWORD");
 	cr_expect_str_eq(data, "0x1");
 	cr_assert_eq(dx_st_reg_parse(reg_de_ja, "ProductName", type, data, sizeof data), 0);
 	cr_expect_str_eq(data, "Windows 10 Pro");
-	cr_assert_eq(dx_st_reg_parse(reg_de_ja, "RegisteredOrganization", type, data, sizeof data), 0);
+	cr_assert_eq(dx_st_reg_parse(reg_de_ja, "RegisteredOrganization", type, data, sizeof data),
+		     0);
 	cr_expect_str_eq(data, "株式会社コントソ    本社");
 	cr_assert_eq(dx_st_reg_parse(reg_de_ja, "UBR", type, data, sizeof data), 0);
 	cr_expect_str_eq(data, "0x116c");
 	/* the default value (/ve) under its German name */
 	cr_assert_eq(dx_st_reg_parse("\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n"
-				     "    (Standard)    REG_SZ    Wert\r\n\r\n", "", type, data,
-				     sizeof data), 0);
+				     "    (Standard)    REG_SZ    Wert\r\n\r\n",
+				     "", type, data, sizeof data),
+		     0);
 	cr_expect_str_eq(data, "Wert");
 	/* the key's own line (no leading spaces) and reg.exe's error are no value */
 	cr_expect_eq(dx_st_reg_parse("\r\nERROR: The system was unable to find the specified "
-				     "registry key or value.\r\n", "OnboardingState", type, data,
-				     sizeof data), -1);
+				     "registry key or value.\r\n",
+				     "OnboardingState", type, data, sizeof data),
+		     -1);
 	cr_expect_eq(dx_st_reg_parse("", "X", type, data, sizeof data), -1);
 }
 
@@ -137,24 +140,22 @@ Test(selftest_reg, platform_values_in_reg_exe_form)
 /* ---- sc.exe -------------------------------------------------------------- */
 
 /* Wine 8.0: `sc query Sense` (a svc.c test service), CRLF as is. */
-static const char sc_query_wine[] =
-	"SERVICE_NAME: Sense\r\n"
-	"        TYPE               : 10  WIN32_OWN_PROCESS\r\n"
-	"        STATE              : 4  RUNNING\r\n"
-	"        WIN32_EXIT_CODE    : 0  (0x0)\r\n"
-	"        SERVICE_EXIT_CODE  : 0  (0x0)\r\n"
-	"        CHECKPOINT         : 0x0\r\n"
-	"        WAIT_HINT          : 0x0\r\n";
+static const char sc_query_wine[] = "SERVICE_NAME: Sense\r\n"
+				    "        TYPE               : 10  WIN32_OWN_PROCESS\r\n"
+				    "        STATE              : 4  RUNNING\r\n"
+				    "        WIN32_EXIT_CODE    : 0  (0x0)\r\n"
+				    "        SERVICE_EXIT_CODE  : 0  (0x0)\r\n"
+				    "        CHECKPOINT         : 0x0\r\n"
+				    "        WAIT_HINT          : 0x0\r\n";
 
 /* Windows: `sc query Sense` of a stopped service (sc query's layout) */
-static const char sc_query_stopped[] =
-	"\r\nSERVICE_NAME: Sense\r\n"
-	"        TYPE               : 10  WIN32_OWN_PROCESS\r\n"
-	"        STATE              : 1  STOPPED\r\n"
-	"        WIN32_EXIT_CODE    : 1077  (0x435)\r\n"
-	"        SERVICE_EXIT_CODE  : 0  (0x0)\r\n"
-	"        CHECKPOINT         : 0x0\r\n"
-	"        WAIT_HINT          : 0x0\r\n";
+static const char sc_query_stopped[] = "\r\nSERVICE_NAME: Sense\r\n"
+				       "        TYPE               : 10  WIN32_OWN_PROCESS\r\n"
+				       "        STATE              : 1  STOPPED\r\n"
+				       "        WIN32_EXIT_CODE    : 1077  (0x435)\r\n"
+				       "        SERVICE_EXIT_CODE  : 0  (0x0)\r\n"
+				       "        CHECKPOINT         : 0x0\r\n"
+				       "        WAIT_HINT          : 0x0\r\n";
 
 /* Windows: `sc qc DiagTrack` (delayed auto start) */
 static const char sc_qc_delayed[] =
@@ -172,11 +173,10 @@ static const char sc_qc_delayed[] =
 
 /* Translated labels (French-style "ÉTAT", "TYPE_DÉMARRAGE"): the numbers
  * and the state and start names are what is read. */
-static const char sc_localized[] =
-	"NOM_SERVICE: WinDefend\r\n"
-	"        TYPE               : 10  WIN32_OWN_PROCESS\r\n"
-	"        ÉTAT               : 4  RUNNING\r\n"
-	"        TYPE_DÉMARRAGE     : 4   DISABLED\r\n";
+static const char sc_localized[] = "NOM_SERVICE: WinDefend\r\n"
+				   "        TYPE               : 10  WIN32_OWN_PROCESS\r\n"
+				   "        ÉTAT               : 4  RUNNING\r\n"
+				   "        TYPE_DÉMARRAGE     : 4   DISABLED\r\n";
 
 Test(selftest_sc, state_and_start_type)
 {
@@ -191,8 +191,10 @@ Test(selftest_sc, state_and_start_type)
 	/* Wine 8.0's sc qc prints nothing (exit 1); Windows' answer for a
 	 * service that does not exist */
 	cr_expect_eq(dx_st_sc_start(""), -1);
-	cr_expect_eq(dx_st_sc_state("[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n\r\n"
-				    "The specified service does not exist as an installed service.\r\n"), -1);
+	cr_expect_eq(
+		dx_st_sc_state("[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n\r\n"
+			       "The specified service does not exist as an installed service.\r\n"),
+		-1);
 }
 
 /* ---- wevtutil ------------------------------------------------------------- */
@@ -222,7 +224,9 @@ Test(selftest_wevt, count_and_newest_id)
 	cr_expect_eq(id, 0);
 	/* an error message is not an empty log */
 	cr_expect_eq(dx_st_wevt_parse("Failed to query log Foo. The specified channel could "
-				      "not be found.\r\n", &n, &id), -1);
+				      "not be found.\r\n",
+				      &n, &id),
+		     -1);
 	/* <EventData> is not an event */
 	cr_assert_eq(dx_st_wevt_parse("<EventData></EventData>", &n, &id), -1);
 }
@@ -234,14 +238,17 @@ static const char whoami_high[] =
 	"\r\nGROUP INFORMATION\r\n-----------------\r\n\r\n"
 	"Group Name                                 Type             SID          Attributes\r\n"
 	"========================================== ================ ============ ==========\r\n"
-	"Everyone                                   Well-known group S-1-1-0      Mandatory group, Enabled by default, Enabled group\r\n"
-	"BUILTIN\\Administrators                     Alias            S-1-5-32-544 Mandatory group, Enabled by default, Enabled group, Group owner\r\n"
+	"Everyone                                   Well-known group S-1-1-0      Mandatory group, "
+	"Enabled by default, Enabled group\r\n"
+	"BUILTIN\\Administrators                     Alias            S-1-5-32-544 Mandatory "
+	"group, Enabled by default, Enabled group, Group owner\r\n"
 	"Mandatory Label\\High Mandatory Level       Label            S-1-16-12288\r\n";
 /* German Windows, not elevated: the labels are translated, the SID is not */
 static const char whoami_medium_de[] =
 	"\r\nGRUPPENINFORMATIONEN\r\n--------------------\r\n\r\n"
 	"Gruppenname                                Typ              SID          Attribute\r\n"
-	"VORDEFINIERT\\Administratoren               Alias            S-1-5-32-544 Nur für Verweigerungen verwendete Gruppe\r\n"
+	"VORDEFINIERT\\Administratoren               Alias            S-1-5-32-544 Nur für "
+	"Verweigerungen verwendete Gruppe\r\n"
 	"Verbindliche Beschriftung\\Mittlere Verbindlichkeitsstufe Bezeichnung S-1-16-8192\r\n";
 
 Test(selftest_misc, whoami)
@@ -269,48 +276,58 @@ Test(selftest_misc, netsh_winhttp)
 	char proxy[256], bypass[256];
 	cr_expect_eq(dx_st_netsh_proxy("\r\nCurrent WinHTTP proxy settings:\r\n\r\n"
 				       "    Direct access (no proxy server).\r\n\r\n",
-				       proxy, sizeof proxy, bypass, sizeof bypass), 0);
+				       proxy, sizeof proxy, bypass, sizeof bypass),
+		     0);
 	cr_expect_eq(dx_st_netsh_proxy("\r\nCurrent WinHTTP proxy settings:\r\n\r\n"
 				       "    Proxy Server(s) :  proxy.contoso.com:8080\r\n"
 				       "    Bypass List     :  <local>;*.contoso.com\r\n\r\n",
-				       proxy, sizeof proxy, bypass, sizeof bypass), 1);
+				       proxy, sizeof proxy, bypass, sizeof bypass),
+		     1);
 	cr_expect_str_eq(proxy, "proxy.contoso.com:8080");
 	cr_expect_str_eq(bypass, "<local>;*.contoso.com");
 	cr_expect_eq(dx_st_netsh_proxy("\r\nCurrent WinHTTP proxy settings:\r\n\r\n"
 				       "    Proxy Server(s) :  http=p1:3128;https=p2:3129\r\n"
 				       "    Bypass List     :  (none)\r\n\r\n",
-				       proxy, sizeof proxy, bypass, sizeof bypass), 1);
+				       proxy, sizeof proxy, bypass, sizeof bypass),
+		     1);
 	cr_expect_str_eq(proxy, "http=p1:3128;https=p2:3129");
 	cr_expect_str_eq(bypass, "");
 	/* German labels without a blank before the colon */
 	cr_expect_eq(dx_st_netsh_proxy("\r\nAktuelle WinHTTP-Proxyeinstellungen:\r\n\r\n"
 				       "    Proxyserver:  10.0.0.1:8080\r\n"
 				       "    Umgehungsliste:  (keine)\r\n",
-				       proxy, sizeof proxy, bypass, sizeof bypass), 1);
+				       proxy, sizeof proxy, bypass, sizeof bypass),
+		     1);
 	cr_expect_str_eq(proxy, "10.0.0.1:8080");
 	cr_expect_str_eq(bypass, "");
 	cr_expect_eq(dx_st_netsh_proxy("\r\nAktuelle WinHTTP-Proxyeinstellungen:\r\n\r\n"
 				       "    Direkter Zugriff (kein Proxyserver).\r\n",
-				       proxy, sizeof proxy, bypass, sizeof bypass), 0);
+				       proxy, sizeof proxy, bypass, sizeof bypass),
+		     0);
 	/* Wine 8.0's netsh prints nothing: not an answer, never "direct" */
 	cr_expect_eq(dx_st_netsh_proxy("", proxy, sizeof proxy, bypass, sizeof bypass), -1);
-	cr_expect_eq(dx_st_netsh_proxy("The following command was not found: winhttp show proxy.\r\n",
-				       proxy, sizeof proxy, bypass, sizeof bypass), -1);
+	cr_expect_eq(
+		dx_st_netsh_proxy("The following command was not found: winhttp show proxy.\r\n",
+				  proxy, sizeof proxy, bypass, sizeof bypass),
+		-1);
 }
 
 Test(selftest_misc, powershell_version)
 {
 	char ver[64], str[128];
-	cr_assert_eq(dx_st_ps_version("10.8760.22621.1|10.8760.22621.1\r\n", ver, str, sizeof str), 0);
+	cr_assert_eq(dx_st_ps_version("10.8760.22621.1|10.8760.22621.1\r\n", ver, str, sizeof str),
+		     0);
 	cr_expect_str_eq(ver, "10.8760.22621.1");
 	cr_assert_eq(dx_st_ps_version("4.18.25100.9002|4.18.25100.9002 (WinBuild.160101.0800)\r\n",
-				      ver, str, sizeof str), 0);
+				      ver, str, sizeof str),
+		     0);
 	cr_expect_str_eq(ver, "4.18.25100.9002");
 	cr_expect_str_eq(str, "4.18.25100.9002 (WinBuild.160101.0800)");
 	cr_expect_eq(dx_st_ps_version("absent|\r\n", ver, str, sizeof str), 1);
 	/* Wine 8.0's powershell.exe stub prints nothing */
 	cr_expect_eq(dx_st_ps_version("", ver, str, sizeof str), -1);
-	cr_expect_eq(dx_st_ps_version("Get-Item : Cannot find path|x\r\n", ver, str, sizeof str), -1);
+	cr_expect_eq(dx_st_ps_version("Get-Item : Cannot find path|x\r\n", ver, str, sizeof str),
+		     -1);
 	cr_expect_eq(dx_st_ps_version("1.2.3.70000|x\r\n", ver, str, sizeof str), -1);
 }
 
@@ -324,12 +341,16 @@ Test(selftest_list, lines_file_and_exit_status)
 	big[sizeof big - 1] = '\0';
 	char bigv[320];
 	snprintf(bigv, sizeof bigv, "REG_SZ %s", big);
-	cr_assert_eq(dx_st_compare(&l, "registry", "K [A]", "REG_DWORD 0x1", "REG_DWORD 0x1", "reg.exe"), 0);
+	cr_assert_eq(
+		dx_st_compare(&l, "registry", "K [A]", "REG_DWORD 0x1", "REG_DWORD 0x1", "reg.exe"),
+		0);
 	cr_assert_eq(dx_st_compare(&l, "registry", "K [Big]", bigv, bigv, "reg.exe"), 0);
 	cr_assert_eq(dx_st_add(&l, "events", "SENSE", DX_ST_NOT_COMPARED, "x", "", "wevtutil",
-			       "the platform cannot read event logs here"), 0);
+			       "the platform cannot read event logs here"),
+		     0);
 	cr_expect_eq(dx_st_exit_status(&l), 0);
-	cr_assert_eq(dx_st_compare(&l, "service", "Sense state", "RUNNING", "STOPPED", "sc.exe"), 0);
+	cr_assert_eq(dx_st_compare(&l, "service", "Sense state", "RUNNING", "STOPPED", "sc.exe"),
+		     0);
 	cr_assert_eq(dx_st_set_command(&l, "\"C:\\Windows\\system32\\sc.exe\" query Sense"), 0);
 	cr_expect_eq(dx_st_exit_status(&l), 1);
 
@@ -340,8 +361,10 @@ Test(selftest_list, lines_file_and_exit_status)
 	fclose(f);
 	cr_expect(strstr(buf, "agree         registry  K [A]: REG_DWORD 0x1\n") != NULL, "%s", buf);
 	cr_expect(strstr(buf, "DIFFER        service   Sense state: mdediag read RUNNING; "
-			      "sc.exe reports STOPPED\n") != NULL, "%s", buf);
-	cr_expect(strstr(buf, "not compared  events    SENSE: the platform cannot read") != NULL, "%s", buf);
+			      "sc.exe reports STOPPED\n") != NULL,
+		  "%s", buf);
+	cr_expect(strstr(buf, "not compared  events    SENSE: the platform cannot read") != NULL,
+		  "%s", buf);
 	cr_expect(strstr(buf, "K [Big]: REG_SZ <299 bytes, sha256 ") != NULL, "%s", buf);
 	cr_expect(strstr(buf, "2 agree, 1 differ, 1 not compared\n") != NULL, "%s", buf);
 	free(buf);

@@ -14,7 +14,8 @@ Test(sense, running_is_info_with_state_evidence)
 	cr_expect_eq(ev_num(f, "state"), 4);
 	cr_expect_str_eq(ev_str(f, "state_name"), "RUNNING");
 	cr_expect_str_eq(ev_str(f, "start_type_name"), "AUTO_START");
-	cr_expect_null(finding(&r, "onboarding.method", NULL), "method only when Sense is not running");
+	cr_expect_null(finding(&r, "onboarding.method", NULL),
+		       "method only when Sense is not running");
 	run_free(&r);
 }
 
@@ -67,7 +68,8 @@ Test(sense, start_pending_on_1607_points_to_kb4015217)
 Test(sense, stop_pending_elsewhere_is_plain_pending)
 {
 	struct run r;
-	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '19045'}},"
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': "
+		      "{'CurrentBuild': '19045'}},"
 		      " 'services': {'Sense': {'state': 3}}}");
 	const struct dx_finding *f = finding(&r, "sense.pending", NULL);
 	cr_assert_not_null(f);
@@ -99,8 +101,9 @@ Test(sense, missing_on_24h2_suggests_dism)
 	const struct dx_finding *f = finding(&r, "sense.missing.win11-capability", NULL);
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_ERROR);
-	cr_expect_str_eq(ev_str(f, "command"),
-			 "DISM /online /Add-Capability /CapabilityName:Microsoft.Windows.Sense.Client~~~~");
+	cr_expect_str_eq(
+		ev_str(f, "command"),
+		"DISM /online /Add-Capability /CapabilityName:Microsoft.Windows.Sense.Client~~~~");
 	cr_expect_str_eq(ev_str(f, "capability_installed"), "no");
 	cr_expect_str_eq(ev_str(f, "kb"), "KB5043950");
 	cr_expect_str_eq(verdict_cause(&r), "sense.missing.win11-capability");
@@ -110,9 +113,12 @@ Test(sense, missing_on_24h2_suggests_dism)
 Test(sense, missing_on_24h2_with_capability_installed_is_other)
 {
 	struct run r;
-	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '26100', 'EditionID': 'Enterprise'},"
-		      " 'HKLM|SOFTWARE|Microsoft|Windows|CurrentVersion|Component Based Servicing|Packages|"
-		      "Microsoft-Windows-Sense-Client-FoD-Package~31bf3856ad364e35~amd64~~10.0.26100.1': {'CurrentState': 112}}}");
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': "
+		      "{'CurrentBuild': '26100', 'EditionID': 'Enterprise'},"
+		      " 'HKLM|SOFTWARE|Microsoft|Windows|CurrentVersion|Component Based "
+		      "Servicing|Packages|"
+		      "Microsoft-Windows-Sense-Client-FoD-Package~31bf3856ad364e35~amd64~~10.0."
+		      "26100.1': {'CurrentState': 112}}}");
 	cr_expect_null(finding(&r, "sense.missing.win11-capability", NULL));
 	const struct dx_finding *f = finding(&r, "sense.missing.other", "capability-installed");
 	cr_assert_not_null(f);
@@ -144,7 +150,8 @@ Test(sense, denied_query_is_reported_not_guessed)
 	const struct dx_finding *f = finding(&r, "sense.unknown", NULL);
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_WARNING);
-	cr_expect(strstr(ev_str(f, "query"), "access-denied (Win32 error 5)") != NULL, "%s", ev_str(f, "query"));
+	cr_expect(strstr(ev_str(f, "query"), "access-denied (Win32 error 5)") != NULL, "%s",
+		  ev_str(f, "query"));
 	cr_expect_null(finding(&r, "sense.missing", NULL));
 	cr_expect_null(finding(&r, "sense.stopped", NULL));
 	run_free(&r);

@@ -9,24 +9,31 @@
 
 /* A healthy Windows 11 whose Sense runs, with `svc` more services and
  * `rest` more top-level members (events, faults). */
-#define DEVICE(svc, rest) \
-	"{'clock': '2026-11-20T09:00:00Z'," \
-	" 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'}," \
-	" 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}}," \
+#define DEVICE(svc, rest)                                                                          \
+	"{'clock': '2026-11-20T09:00:00Z',"                                                        \
+	" 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': "     \
+	"'22631', 'EditionID': 'Enterprise'},"                                                     \
+	" 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': "                   \
+	"{'OnboardingState': 1}},"                                                                 \
 	" 'services': {'Sense': {'state': 4, 'start_type': 2}, 'WinDefend': {'state': 4}" svc "}," \
-	" 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}}" rest "}"
+	" 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': "  \
+	"{'version': '10.8760.1.1'}}" rest "}"
 #define DT_OK ", 'DiagTrack': {'state': 4, 'start_type': 2}"
-#define SENSE_EV(id, level, time, msg) \
-	"{'log': 'Microsoft-Windows-SENSE/Operational', 'provider': 'Microsoft-Windows-SENSE', 'id': " #id \
-	", 'level': '" level "', 'time': '" time "', 'message': '" msg "'}"
-#define EV5(time, code) SENSE_EV(5, "error", time, \
-	"Microsoft Defender for Endpoint service failed to connect to the server at https://winatp-gw-cus.microsoft.com/. Failure code: " code)
+#define SENSE_EV(id, level, time, msg)                                                             \
+	"{'log': 'Microsoft-Windows-SENSE/Operational', 'provider': 'Microsoft-Windows-SENSE', "   \
+	"'id': " #id ", 'level': '" level "', 'time': '" time "', 'message': '" msg "'}"
+#define EV5(time, code)                                                                            \
+	SENSE_EV(5, "error", time,                                                                 \
+		 "Microsoft Defender for Endpoint service failed to connect to the server at "     \
+		 "https://winatp-gw-cus.microsoft.com/. Failure code: " code)
 
 Test(senselog, clean_log_is_clear_and_the_plan_stands)
 {
 	struct run r;
-	run_short(&r, DEVICE(DT_OK, ", 'events': [" SENSE_EV(4, "information", "2026-11-20T08:00:00Z",
-		"contacted the server at https://winatp-gw-cus.microsoft.com/") "]"));
+	run_short(&r, DEVICE(DT_OK,
+			     ", 'events': [" SENSE_EV(4, "information", "2026-11-20T08:00:00Z",
+						      "contacted the server at "
+						      "https://winatp-gw-cus.microsoft.com/") "]"));
 	const struct dx_finding *f = finding(&r, "sense.log", NULL);
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_CLEAR);
@@ -41,8 +48,9 @@ Test(senselog, clean_log_is_clear_and_the_plan_stands)
 Test(senselog, hourly_event5_12175_is_a_tls_cause_while_sense_runs)
 {
 	struct run r;
-	run_short(&r, DEVICE(DT_OK, ", 'events': [" EV5("2026-11-20T08:00:00Z", "12175") ","
-		      EV5("2026-11-20T07:00:00Z", "12175") "," EV5("2026-11-20T06:00:00Z", "12175") "]"));
+	run_short(&r, DEVICE(DT_OK, ", 'events': [" EV5("2026-11-20T08:00:00Z", "12175") "," EV5(
+					    "2026-11-20T07:00:00Z",
+					    "12175") "," EV5("2026-11-20T06:00:00Z", "12175") "]"));
 	rerun_as_if_network_ok(&r);
 	const struct dx_finding *f = finding(&r, "sense.log.connectivity", "tls");
 	cr_assert_not_null(f);
@@ -64,8 +72,10 @@ Test(senselog, hourly_event5_12175_is_a_tls_cause_while_sense_runs)
 Test(senselog, event5_followed_by_event4_is_resolved)
 {
 	struct run r;
-	run_short(&r, DEVICE(DT_OK, ", 'events': [" SENSE_EV(4, "information", "2026-11-20T08:30:00Z",
-		"contacted the server") "," EV5("2026-11-20T08:00:00Z", "12007") "]"));
+	run_short(&r, DEVICE(DT_OK, ", 'events': [" SENSE_EV(
+					    4, "information", "2026-11-20T08:30:00Z",
+					    "contacted the server") "," EV5("2026-11-20T08:00:00Z",
+									    "12007") "]"));
 	cr_expect_null(finding(&r, "sense.log.connectivity", NULL));
 	const struct dx_finding *f = finding(&r, "sense.log", NULL);
 	cr_assert_not_null(f);
@@ -77,20 +87,26 @@ Test(senselog, event5_followed_by_event4_is_resolved)
 
 Test(senselog, error_codes_are_classified_from_the_table)
 {
-	static const struct { const char *code, *variant; } cases[] = {
-		{"12175", "tls"}, {"0x80072F8F", "tls"}, {"12007", "dns"}, {"12029", "connect"},
-		{"12030", "connect"}, {"12002", "timeout"}, {"400", "tenant"}, {"401", "tenant"},
-		{"403", "tenant"},
+	static const struct {
+		const char *code, *variant;
+	} cases[] = {
+		{"12175", "tls"},     {"0x80072F8F", "tls"}, {"12007", "dns"},
+		{"12029", "connect"}, {"12030", "connect"},  {"12002", "timeout"},
+		{"400", "tenant"},    {"401", "tenant"},     {"403", "tenant"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		static const char tmpl[] = DEVICE(DT_OK, ", 'events': [" EV5("2026-11-20T08:00:00Z", "CODE") "]");
+		static const char tmpl[] =
+			DEVICE(DT_OK, ", 'events': [" EV5("2026-11-20T08:00:00Z", "CODE") "]");
 		char text[2048];
 		const char *at = strstr(tmpl, "CODE");
-		snprintf(text, sizeof text, "%.*s%s%s", (int)(at - tmpl), tmpl, cases[i].code, at + 4);
+		snprintf(text, sizeof text, "%.*s%s%s", (int)(at - tmpl), tmpl, cases[i].code,
+			 at + 4);
 		struct run r;
 		run_short(&r, text);
-		const struct dx_finding *f = finding(&r, "sense.log.connectivity", cases[i].variant);
-		cr_expect_not_null(f, "%s: no sense.log.connectivity/%s", cases[i].code, cases[i].variant);
+		const struct dx_finding *f =
+			finding(&r, "sense.log.connectivity", cases[i].variant);
+		cr_expect_not_null(f, "%s: no sense.log.connectivity/%s", cases[i].code,
+				   cases[i].variant);
 		if (f)
 			cr_expect_str_eq(ev_str(f, "error_code"), cases[i].code);
 		run_free(&r);
@@ -113,8 +129,10 @@ Test(senselog, unknown_error_code_is_kept_and_still_a_cause)
 	run_free(&r);
 	/* no code at all: the event's own variant (not the class "connect",
 	 * whose text names a code) */
-	run_short(&r, DEVICE(DT_OK, ", 'events': [" SENSE_EV(5, "error", "2026-11-20T08:00:00Z",
-		"failed to connect to the server at https://winatp-gw-cus.microsoft.com/") "]"));
+	run_short(&r, DEVICE(DT_OK,
+			     ", 'events': [" SENSE_EV(5, "error", "2026-11-20T08:00:00Z",
+						      "failed to connect to the server at "
+						      "https://winatp-gw-cus.microsoft.com/") "]"));
 	f = finding(&r, "sense.log.connectivity", "5");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(ev_str(f, "error_code"), "");
@@ -125,8 +143,9 @@ Test(senselog, unknown_error_code_is_kept_and_still_a_cause)
 Test(senselog, events_older_than_30_days_are_ignored)
 {
 	struct run r;
-	run_short(&r, DEVICE(DT_OK, ", 'events': [" EV5("2026-10-21T08:59:59Z", "12175") ","
-		      SENSE_EV(6, "error", "2026-10-01T00:00:00Z", "not onboarded") "]"));
+	run_short(&r,
+		  DEVICE(DT_OK, ", 'events': [" EV5("2026-10-21T08:59:59Z", "12175") "," SENSE_EV(
+					6, "error", "2026-10-01T00:00:00Z", "not onboarded") "]"));
 	cr_expect_null(finding(&r, "sense.log.connectivity", NULL));
 	cr_expect_null(finding(&r, "sense.log.onboarding", NULL));
 	const struct dx_finding *f = finding(&r, "sense.log", NULL);
@@ -142,13 +161,16 @@ Test(senselog, events_older_than_30_days_are_ignored)
 Test(senselog, unreadable_log_is_undetermined_and_withholds_the_plan)
 {
 	struct run r;
-	run_short(&r, DEVICE(DT_OK, ", 'faults': [{'primitive': 'events_query', 'target': 'Microsoft-Windows-SENSE/Operational', 'error': 'bad-data'}]"));
+	run_short(&r,
+		  DEVICE(DT_OK, ", 'faults': [{'primitive': 'events_query', 'target': "
+				"'Microsoft-Windows-SENSE/Operational', 'error': 'bad-data'}]"));
 	rerun_as_if_network_ok(&r);
 	const struct dx_finding *f = finding(&r, "sense.log", "unreadable");
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
 	cr_expect_str_eq(f->reason, DX_REASON_FACTS_MISSING);
-	cr_expect(strstr(ev_str(f, "query"), "BAD_DATA") || strstr(ev_str(f, "query"), "bad"), "%s", ev_str(f, "query"));
+	cr_expect(strstr(ev_str(f, "query"), "BAD_DATA") || strstr(ev_str(f, "query"), "bad"), "%s",
+		  ev_str(f, "query"));
 	cr_expect_str_eq(verdict_cause(&r), "sense.log");
 	cr_expect_null(finding(&r, "reonboard.plan", NULL));
 	run_free(&r);
@@ -157,12 +179,15 @@ Test(senselog, unreadable_log_is_undetermined_and_withholds_the_plan)
 Test(senselog, access_denied_says_why)
 {
 	struct run r;
-	run_short(&r, DEVICE(DT_OK, ", 'faults': [{'primitive': 'events_query', 'target': 'Microsoft-Windows-SENSE/Operational', 'error': 'access-denied'}]"));
+	run_short(&r, DEVICE(DT_OK,
+			     ", 'faults': [{'primitive': 'events_query', 'target': "
+			     "'Microsoft-Windows-SENSE/Operational', 'error': 'access-denied'}]"));
 	const struct dx_finding *f = finding(&r, "sense.log", "unreadable");
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
 	cr_expect(strcmp(f->reason, DX_REASON_ACCESS_DENIED) == 0 ||
-		  strcmp(f->reason, DX_REASON_NOT_ELEVATED) == 0, "%s", f->reason);
+			  strcmp(f->reason, DX_REASON_NOT_ELEVATED) == 0,
+		  "%s", f->reason);
 	run_free(&r);
 }
 
@@ -171,13 +196,17 @@ Test(senselog, access_denied_says_why)
 Test(senselog, event3_counts_only_while_sense_is_not_running)
 {
 	struct run r;
-	run_short(&r, DEVICE(DT_OK, ", 'events': [" SENSE_EV(3, "error", "2026-11-20T08:00:00Z",
-		"failed to start. Failure code: 0x80070005") "]"));
+	run_short(&r, DEVICE(DT_OK, ", 'events': [" SENSE_EV(
+					    3, "error", "2026-11-20T08:00:00Z",
+					    "failed to start. Failure code: 0x80070005") "]"));
 	cr_expect_null(finding(&r, "sense.log.service", NULL));
 	run_free(&r);
-	run_short(&r, "{'clock': '2026-11-20T09:00:00Z', 'services': {'Sense': {'state': 1, 'start_type': 2}" DT_OK "},"
-		      " 'registry': {'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}},"
-		      " 'events': [" SENSE_EV(3, "error", "2026-11-20T08:00:00Z", "failed to start. Failure code: 0x80070005") "]}");
+	run_short(&r, "{'clock': '2026-11-20T09:00:00Z', 'services': {'Sense': {'state': 1, "
+		      "'start_type': 2}" DT_OK "},"
+		      " 'registry': {'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat "
+		      "Protection|Status': {'OnboardingState': 1}},"
+		      " 'events': [" SENSE_EV(3, "error", "2026-11-20T08:00:00Z",
+					      "failed to start. Failure code: 0x80070005") "]}");
 	const struct dx_finding *f = finding(&r, "sense.log.service", "3");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(verdict_cause(&r), "sense.log.service");
@@ -187,11 +216,21 @@ Test(senselog, event3_counts_only_while_sense_is_not_running)
 Test(senselog, diagtrack_events_need_their_service_named)
 {
 	struct run r;
-	run_short(&r, DEVICE(DT_OK, ", 'events': ["
-		SENSE_EV(69, "warning", "2026-11-20T08:00:00Z", "The service is stopped. Service name: WSearch") ","
-		SENSE_EV(68, "warning", "2026-11-20T07:00:00Z", "The start type of the service is unexpected. Service name: diagtrack, actual start type: 4, expected start type: 2") ","
-		SENSE_EV(34, "error", "2026-11-19T07:00:00Z", "failed to add itself as a dependency on the Connected User Experiences and Telemetry service. Failure code: 0x80070422") "]"));
-	cr_expect_null(finding(&r, "sense.log.diagtrack", "stopped"), "69 names WSearch, not DiagTrack");
+	run_short(
+		&r,
+		DEVICE(DT_OK,
+		       ", 'events': [" SENSE_EV(69, "warning", "2026-11-20T08:00:00Z", "The service is stopped. Service name: WSearch") "," SENSE_EV(
+			       68, "warning", "2026-11-20T07:00:00Z",
+			       "The start type of the service is unexpected. Service "
+			       "name: diagtrack, actual start type: 4, expected start "
+			       "type: 2") "," SENSE_EV(34, "error", "2026-11-19T07:00:00Z",
+						       "failed to add itself as a "
+						       "dependency on the Connected User "
+						       "Experiences and Telemetry "
+						       "service. Failure code: "
+						       "0x80070422") "]"));
+	cr_expect_null(finding(&r, "sense.log.diagtrack", "stopped"),
+		       "69 names WSearch, not DiagTrack");
 	const struct dx_finding *f = finding(&r, "sense.log.diagtrack", "start-type");
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_WARNING);
@@ -241,7 +280,8 @@ Test(diagtrack, missing_service_and_denied_query)
 	cr_assert_not_null(f);
 	cr_expect_eq(ev_num(f, "win32_error"), 1060);
 	run_free(&r);
-	run_short(&r, DEVICE(DT_OK, ", 'faults': [{'primitive': 'svc_query', 'target': 'DiagTrack', 'error': 'access-denied'}]"));
+	run_short(&r, DEVICE(DT_OK, ", 'faults': [{'primitive': 'svc_query', 'target': "
+				    "'DiagTrack', 'error': 'access-denied'}]"));
 	rerun_as_if_network_ok(&r);
 	f = finding(&r, "diagtrack.service", "unreadable");
 	cr_assert_not_null(f);
@@ -280,7 +320,8 @@ Test(senselog, plan_only_when_log_and_diagtrack_ran_clear, .timeout = 60)
 	while ((e = readdir(d))) {
 		char name[256];
 		size_t n = strlen(e->d_name);
-		if (n < 6 || strcmp(e->d_name + n - 5, ".json") || !strcmp(e->d_name, "expected-verdicts.json"))
+		if (n < 6 || strcmp(e->d_name + n - 5, ".json") ||
+		    !strcmp(e->d_name, "expected-verdicts.json"))
 			continue;
 		snprintf(name, sizeof name, "%.*s", (int)(n - 5), e->d_name);
 		struct run r;
@@ -294,10 +335,13 @@ Test(senselog, plan_only_when_log_and_diagtrack_ran_clear, .timeout = 60)
 			cr_expect_not_null(dt, "%s: no diagtrack.service", name);
 			if (finding(&r, "reonboard.plan", NULL)) {
 				plans++;
-				cr_expect(log && dx_outcome(log) == DX_CLEAR && !strcmp(log->variant, ""),
-					  "%s: plan offered beside sense.log/%s", name, log ? log->variant : "-");
-				cr_expect(dt && dx_outcome(dt) == DX_CLEAR, "%s: plan offered beside diagtrack.service/%s",
-					  name, dt ? dt->variant : "-");
+				cr_expect(log && dx_outcome(log) == DX_CLEAR &&
+						  !strcmp(log->variant, ""),
+					  "%s: plan offered beside sense.log/%s", name,
+					  log ? log->variant : "-");
+				cr_expect(dt && dx_outcome(dt) == DX_CLEAR,
+					  "%s: plan offered beside diagtrack.service/%s", name,
+					  dt ? dt->variant : "-");
 			}
 		}
 		run_free(&r);

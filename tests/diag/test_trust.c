@@ -8,15 +8,21 @@
 
 /* A healthy Windows 11 whose Sense and DiagTrack run, with `reg` more
  * registry keys and `rest` more top-level members (faults, clock). */
-#define DEVICE_AT(clock, reg, rest) \
-	"{'clock': '" clock "'," \
-	" 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'}," \
-	" 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}" reg "}," \
-	" 'services': {'Sense': {'state': 4, 'start_type': 2}, 'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2}}," \
-	" 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}}" rest "}"
+#define DEVICE_AT(clock, reg, rest)                                                                \
+	"{'clock': '" clock "',"                                                                   \
+	" 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': "     \
+	"'22631', 'EditionID': 'Enterprise'},"                                                     \
+	" 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': "                   \
+	"{'OnboardingState': 1}" reg "},"                                                          \
+	" 'services': {'Sense': {'state': 4, 'start_type': 2}, 'WinDefend': {'state': 4}, "        \
+	"'DiagTrack': {'state': 4, 'start_type': 2}},"                                             \
+	" 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': "  \
+	"{'version': '10.8760.1.1'}}" rest "}"
 #define DEVICE(reg, rest) DEVICE_AT("2026-11-20T09:00:00Z", reg, rest)
 
-#define TLS12 "'HKLM|SYSTEM|CurrentControlSet|Control|SecurityProviders|SCHANNEL|Protocols|TLS 1.2|Client'"
+#define TLS12                                                                                      \
+	"'HKLM|SYSTEM|CurrentControlSet|Control|SecurityProviders|SCHANNEL|Protocols|TLS "         \
+	"1.2|Client'"
 #define WINHTTP "'HKLM|SOFTWARE|Microsoft|Windows|CurrentVersion|Internet Settings|WinHttp'"
 #define CIPHERS "'HKLM|SOFTWARE|Policies|Microsoft|Cryptography|Configuration|SSL|00010002'"
 #define AUTOROOT_POLICY "'HKLM|SOFTWARE|Policies|Microsoft|SystemCertificates|AuthRoot'"
@@ -35,9 +41,8 @@
 static int in_array(const struct dx_finding *f, const char *key, const char *s)
 {
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(f->evidence, key), *it;
-	cJSON_ArrayForEach(it, a)
-		if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
-			return 1;
+	cJSON_ArrayForEach(it,
+			   a) if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0) return 1;
 	return 0;
 }
 
@@ -84,7 +89,9 @@ Test(trust, tls12_disabled_by_default_is_a_cause_unless_winhttp_asks_for_it)
 	run_free(&r);
 
 	/* 0xA80: TLS 1.0, 1.1, 1.2 - WinHTTP asks for TLS 1.2 by name */
-	run_short(&r, DEVICE(", " TLS12 ": {'DisabledByDefault': 1}, " WINHTTP ": {'DefaultSecureProtocols': 2688}", ""));
+	run_short(&r, DEVICE(", " TLS12 ": {'DisabledByDefault': 1}, " WINHTTP
+			     ": {'DefaultSecureProtocols': 2688}",
+			     ""));
 	f = finding(&r, "schannel.tls12-client", "winhttp-asks");
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_WARNING);
@@ -92,7 +99,9 @@ Test(trust, tls12_disabled_by_default_is_a_cause_unless_winhttp_asks_for_it)
 	run_free(&r);
 
 	/* 0x200: TLS 1.1 only - no help */
-	run_short(&r, DEVICE(", " TLS12 ": {'DisabledByDefault': 1}, " WINHTTP ": {'DefaultSecureProtocols': 512}", ""));
+	run_short(&r, DEVICE(", " TLS12 ": {'DisabledByDefault': 1}, " WINHTTP
+			     ": {'DefaultSecureProtocols': 512}",
+			     ""));
 	cr_expect_not_null(finding(&r, "schannel.tls12-client", "disabled-by-default"));
 	run_free(&r);
 }
@@ -105,7 +114,8 @@ Test(trust, tls12_value_of_the_wrong_type_is_undetermined_and_withholds_the_plan
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
 	cr_expect_str_eq(f->reason, DX_REASON_FACTS_MISSING);
-	cr_expect(strstr(ev_str(f, "Enabled"), "bad-data") != NULL, "evidence: %s", ev_str(f, "Enabled"));
+	cr_expect(strstr(ev_str(f, "Enabled"), "bad-data") != NULL, "evidence: %s",
+		  ev_str(f, "Enabled"));
 	rerun_as_if_network_ok(&r);
 	cr_expect_null(finding(&r, "reonboard.plan", NULL));
 	run_free(&r);
@@ -114,9 +124,13 @@ Test(trust, tls12_value_of_the_wrong_type_is_undetermined_and_withholds_the_plan
 Test(trust, tls12_denied_read_says_not_elevated)
 {
 	struct run r;
-	run_short(&r, DEVICE("", ", 'process': {'elevated': false}, 'faults': [{'primitive': 'reg_read', "
-			     "'target': 'HKLM|SYSTEM|CurrentControlSet|Control|SecurityProviders|SCHANNEL|Protocols|TLS 1.2|Client|Enabled', "
-			     "'error': 'access-denied'}]"));
+	run_short(&r,
+		  DEVICE("",
+			 ", 'process': {'elevated': false}, 'faults': [{'primitive': 'reg_read', "
+			 "'target': "
+			 "'HKLM|SYSTEM|CurrentControlSet|Control|SecurityProviders|SCHANNEL|"
+			 "Protocols|TLS 1.2|Client|Enabled', "
+			 "'error': 'access-denied'}]"));
 	const struct dx_finding *f = finding(&r, "schannel.tls12-client", "unreadable");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(f->reason, DX_REASON_NOT_ELEVATED);
@@ -139,7 +153,9 @@ Test(trust, cipher_policy_absent_is_clear)
 Test(trust, cipher_policy_reg_sz_with_spaces_and_a_curve_suffix_keeps_an_accepted_suite)
 {
 	struct run r;
-	run_short(&r, DEVICE(", " CIPHERS ": {'Functions': 'TLS_RSA_WITH_AES_128_CBC_SHA , tls_ecdhe_rsa_with_aes_128_cbc_sha256_P256,'}", ""));
+	run_short(&r, DEVICE(", " CIPHERS ": {'Functions': 'TLS_RSA_WITH_AES_128_CBC_SHA , "
+			     "tls_ecdhe_rsa_with_aes_128_cbc_sha256_P256,'}",
+			     ""));
 	const struct dx_finding *f = finding(&r, "schannel.cipher-suites", "policy");
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_CLEAR);
@@ -153,8 +169,11 @@ Test(trust, cipher_policy_reg_sz_with_spaces_and_a_curve_suffix_keeps_an_accepte
 Test(trust, cipher_policy_multi_sz_without_ecdhe_is_a_cause)
 {
 	struct run r;
-	run_short(&r, DEVICE(", " CIPHERS ": {'Functions': {'type': 'REG_MULTI_SZ', 'data': "
-			     "['TLS_RSA_WITH_AES_256_GCM_SHA384', 'TLS_RSA_WITH_AES_128_GCM_SHA256,TLS_DHE_RSA_WITH_AES_256_GCM_SHA384']}}", ""));
+	run_short(&r,
+		  DEVICE(", " CIPHERS ": {'Functions': {'type': 'REG_MULTI_SZ', 'data': "
+			 "['TLS_RSA_WITH_AES_256_GCM_SHA384', "
+			 "'TLS_RSA_WITH_AES_128_GCM_SHA256,TLS_DHE_RSA_WITH_AES_256_GCM_SHA384']}}",
+			 ""));
 	const struct dx_finding *f = finding(&r, "schannel.cipher-suites", "none-accepted");
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_ERROR);
@@ -163,7 +182,9 @@ Test(trust, cipher_policy_multi_sz_without_ecdhe_is_a_cause)
 	cr_expect_eq(ev_num(f, "accepted_count"), 0);
 	/* a suffix that is not a curve does not make a suite accepted */
 	run_free(&r);
-	run_short(&r, DEVICE(", " CIPHERS ": {'Functions': 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_XYZ'}", ""));
+	run_short(&r,
+		  DEVICE(", " CIPHERS ": {'Functions': 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_XYZ'}",
+			 ""));
 	cr_expect_not_null(finding(&r, "schannel.cipher-suites", "none-accepted"));
 	cr_expect_str_eq(verdict_cause(&r), "schannel.cipher-suites");
 	run_free(&r);
@@ -224,9 +245,12 @@ Test(trust, roots_absent_with_auto_update_disabled_are_a_cause)
 Test(trust, lower_case_thumbprints_in_every_store_kind_count)
 {
 	struct run r;
-	run_short(&r, DEVICE(NO_AUTO_UPDATE CERT(ROOT_STORE, "8f43288ad272f3103b6fb1428485ea3014c0bcfe")
-			     CERT(AUTHROOT_STORE, "df3c24f9bfd666761b268073fe06d1cc8d4f82a4")
-			     CERT(GPO_STORE, "a8985d3a65e5e5c4b2d7d66d40c6dd2fb19c5436"), ""));
+	run_short(
+		&r,
+		DEVICE(NO_AUTO_UPDATE CERT(ROOT_STORE, "8f43288ad272f3103b6fb1428485ea3014c0bcfe")
+			       CERT(AUTHROOT_STORE, "df3c24f9bfd666761b268073fe06d1cc8d4f82a4")
+				       CERT(GPO_STORE, "a8985d3a65e5e5c4b2d7d66d40c6dd2fb19c5436"),
+		       ""));
 	const struct dx_finding *f = finding(&r, "trust.roots", NULL);
 	cr_assert_not_null(f);
 	cr_expect_str_eq(f->variant, "");
@@ -244,16 +268,21 @@ Test(trust, one_root_of_a_cross_signed_pair_is_enough_and_the_enterprise_store_c
 {
 	struct run r;
 	run_short(&r, DEVICE(NO_AUTO_UPDATE CERT(ROOT_STORE, MS2011) CERT(ENT_STORE, RSA2017)
-			     CERT(AUTHROOT_STORE, DGCA), ""));
+				     CERT(AUTHROOT_STORE, DGCA),
+			     ""));
 	const struct dx_finding *f = finding(&r, "trust.roots", NULL);
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_CLEAR);
-	cr_expect(in_array(f, "present", "Microsoft RSA Root Certificate Authority 2017 (Root (Enterprise))"));
+	cr_expect(in_array(f, "present",
+			   "Microsoft RSA Root Certificate Authority 2017 (Root (Enterprise))"));
 	run_free(&r);
 	/* the policy value of the wrong store does not count: a thumbprint
 	 * under the Disallowed store is not trust */
 	run_short(&r, DEVICE(NO_AUTO_UPDATE CERT(ROOT_STORE, MS2011) CERT(AUTHROOT_STORE, DGCA)
-			     CERT("HKLM|SOFTWARE|Microsoft|SystemCertificates|Disallowed|Certificates|", G2), ""));
+				     CERT("HKLM|SOFTWARE|Microsoft|SystemCertificates|Disallowed|"
+					  "Certificates|",
+					  G2),
+			     ""));
 	f = finding(&r, "trust.roots", "auto-update-disabled");
 	cr_assert_not_null(f);
 	cr_expect_eq(ev_num(f, "missing_count"), 2); /* G2 and RSA 2017 */
@@ -264,14 +293,17 @@ Test(trust, an_expired_root_is_not_needed_but_is_before_its_date)
 {
 	struct run r;
 	run_short(&r, DEVICE(NO_AUTO_UPDATE CERT(ROOT_STORE, MS2011) CERT(AUTHROOT_STORE, G2)
-			     CERT(AUTHROOT_STORE, DGCA), ""));
+				     CERT(AUTHROOT_STORE, DGCA),
+			     ""));
 	const struct dx_finding *f = finding(&r, "trust.roots", NULL);
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_CLEAR);
 	cr_expect(in_array(f, "expired_not_needed", "Baltimore CyberTrust Root"));
 	run_free(&r);
-	run_short(&r, DEVICE_AT("2025-01-10T09:00:00Z", NO_AUTO_UPDATE CERT(ROOT_STORE, MS2011)
-				CERT(AUTHROOT_STORE, G2) CERT(AUTHROOT_STORE, DGCA), ""));
+	run_short(&r, DEVICE_AT("2025-01-10T09:00:00Z",
+				NO_AUTO_UPDATE CERT(ROOT_STORE, MS2011) CERT(AUTHROOT_STORE, G2)
+					CERT(AUTHROOT_STORE, DGCA),
+				""));
 	f = finding(&r, "trust.roots", "auto-update-disabled");
 	cr_assert_not_null(f);
 	cr_expect(in_array(f, "missing", "Baltimore CyberTrust Root " BALTIMORE));
@@ -299,15 +331,19 @@ Test(trust, a_denied_store_matters_only_when_nothing_else_adds_the_root)
 	struct run r;
 	/* auto-update disabled, AuthRoot cannot be listed: the roots may be there */
 	run_short(&r, DEVICE(NO_AUTO_UPDATE, ", 'faults': [{'primitive': 'reg_subkeys', 'target': '"
-			     "HKLM|SOFTWARE|Microsoft|SystemCertificates|AuthRoot|Certificates', 'error': 'access-denied'}]"));
+					     "HKLM|SOFTWARE|Microsoft|SystemCertificates|AuthRoot|"
+					     "Certificates', 'error': 'access-denied'}]"));
 	const struct dx_finding *f = finding(&r, "trust.roots", "unreadable");
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_UNDETERMINED);
-	cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f->evidence, "stores_unreadable")), 1);
+	cr_expect_eq(cJSON_GetArraySize(
+			     cJSON_GetObjectItemCaseSensitive(f->evidence, "stores_unreadable")),
+		     1);
 	run_free(&r);
 	/* auto-update allowed: Windows adds what is missing anyway */
 	run_short(&r, DEVICE("", ", 'faults': [{'primitive': 'reg_subkeys', 'target': '"
-			     "HKLM|SOFTWARE|Microsoft|SystemCertificates|AuthRoot|Certificates', 'error': 'access-denied'}]"));
+				 "HKLM|SOFTWARE|Microsoft|SystemCertificates|AuthRoot|Certificates'"
+				 ", 'error': 'access-denied'}]"));
 	f = finding(&r, "trust.roots", "on-demand");
 	cr_assert_not_null(f);
 	cr_expect_eq(dx_outcome(f), DX_CLEAR);
@@ -318,8 +354,9 @@ Test(trust, a_denied_store_matters_only_when_nothing_else_adds_the_root)
 Test(trust, nothing_when_sense_is_missing)
 {
 	struct run r;
-	run_short(&r, "{'clock': '2026-11-20T09:00:00Z', 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': "
-		  "{'CurrentBuild': '22631', 'EditionID': 'Enterprise'}}}");
+	run_short(&r, "{'clock': '2026-11-20T09:00:00Z', 'registry': "
+		      "{'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': "
+		      "{'CurrentBuild': '22631', 'EditionID': 'Enterprise'}}}");
 	cr_expect_eq(count_id(&r, "trust.roots"), 0);
 	cr_expect_eq(count_id(&r, "schannel.tls12-client"), 0);
 	run_free(&r);

@@ -12,8 +12,11 @@ Test(asr, block_mode_is_a_warning_sz_or_dword)
 	for (int i = 0; i < 2; i++) {
 		char fx[512];
 		struct run r;
-		snprintf(fx, sizeof fx, "{'registry': {'HKLM|SOFTWARE|Policies|Microsoft|Windows Defender|Windows Defender Exploit Guard|ASR|Rules':"
-			 " {'d1e49aac-8f56-4280-b9ba-993a6d77406c': %s}}}", forms[i]);
+		snprintf(fx, sizeof fx,
+			 "{'registry': {'HKLM|SOFTWARE|Policies|Microsoft|Windows Defender|Windows "
+			 "Defender Exploit Guard|ASR|Rules':"
+			 " {'d1e49aac-8f56-4280-b9ba-993a6d77406c': %s}}}",
+			 forms[i]);
 		run_short(&r, fx);
 		const struct dx_finding *f = finding(&r, "asr.psexec-block", NULL);
 		cr_assert_not_null(f);
@@ -27,7 +30,8 @@ Test(asr, block_mode_is_a_warning_sz_or_dword)
 Test(asr, audit_mode_is_fine)
 {
 	struct run r;
-	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Policies|Microsoft|Windows Defender|Windows Defender Exploit Guard|ASR|Rules':"
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Policies|Microsoft|Windows Defender|Windows "
+		      "Defender Exploit Guard|ASR|Rules':"
 		      " {'D1E49AAC-8F56-4280-B9BA-993A6D77406C': '2'}}}");
 	cr_expect_null(finding(&r, "asr.psexec-block", NULL));
 	run_free(&r);
@@ -42,7 +46,9 @@ Test(reonboard, plan_only_when_nothing_is_wrong_with_real_paths)
 	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
 	cr_assert_not_null(f);
 	cr_expect_eq(f->severity, DX_SEV_INFO);
-	cr_expect_str_eq(ev_str(f, "cyber_folder"), "C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	cr_expect_str_eq(
+		ev_str(f, "cyber_folder"),
+		"C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
 	cr_expect_str_eq(ev_str(f, "senseGuid"), "present");
 	cr_expect_str_eq(ev_str(f, "identity_key"), "absent");
 	cr_expect_str_eq(ev_str(f, "onboarding_method"), "script-gpo-mecm");
@@ -57,18 +63,22 @@ Test(reonboard, plan_only_when_nothing_is_wrong_with_real_paths)
 	cr_expect_eq(cJSON_GetArraySize(key), 0, "deletes the absent identity key");
 	cr_assert_eq(cJSON_GetArraySize(values), 1, "deletes the absent anti-spoofing value");
 	cr_expect_str_eq(cJSON_GetArrayItem(values, 0)->valuestring,
-			 "reg.exe delete \"HKLM\\SOFTWARE\\Microsoft\\Windows Advanced Threat Protection\" /v senseGuid /f");
+			 "reg.exe delete \"HKLM\\SOFTWARE\\Microsoft\\Windows Advanced Threat "
+			 "Protection\" /v senseGuid /f");
 	if (strcmp(ev_str(f, "cyber_folder_state"), "present, not empty") == 0) {
 		cr_assert_eq(cJSON_GetArraySize(files), 1);
 		cr_expect_str_eq(cJSON_GetArrayItem(files, 0)->valuestring,
-				 "cmd.exe /c del /q \"C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber\\*.*\"");
+				 "cmd.exe /c del /q \"C:\\ProgramData\\Microsoft\\Windows Defender "
+				 "Advanced Threat Protection\\Cyber\\*.*\"");
 	} else {
 		cr_expect_eq(cJSON_GetArraySize(files), 0, "%s", ev_str(f, "cyber_folder_state"));
 	}
 	for (const cJSON *m = f->evidence->child; m; m = m->next)
 		if (strncmp(m->string, "cmd_", 4) == 0)
-			for (const cJSON *x = cJSON_IsArray(m) ? m->child : m; x; x = cJSON_IsArray(m) ? x->next : NULL)
-				cr_expect(!strchr(x->valuestring, '&'), "%s chains commands: %s", m->string, x->valuestring);
+			for (const cJSON *x = cJSON_IsArray(m) ? m->child : m; x;
+			     x = cJSON_IsArray(m) ? x->next : NULL)
+				cr_expect(!strchr(x->valuestring, '&'), "%s chains commands: %s",
+					  m->string, x->valuestring);
 	cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(f->evidence, "executed")));
 	cr_expect_str_eq(verdict_cause(&r), "reonboard.plan");
 	run_free(&r);
@@ -81,32 +91,49 @@ Test(reonboard, plan_only_when_nothing_is_wrong_with_real_paths)
 Test(reonboard, program_data_is_read_from_the_device)
 {
 	struct run r;
-	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': 'D:|PD'}}}}");
+	run_short(&r,
+		  "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': "
+		  "{'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': 'D:|PD'}}}}");
 	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
 	if (f) /* this device has errors (no Sense): no plan, nothing to check */
-		cr_expect_str_eq(ev_str(f, "cyber_folder"), "D:\\PD\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+		cr_expect_str_eq(
+			ev_str(f, "cyber_folder"),
+			"D:\\PD\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
 	run_free(&r);
-	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'},"
-		      " 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': 'D:|PD'}},"
-		      " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}},"
-		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2}},"
-		      " 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}}}");
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': "
+		      "{'CurrentBuild': '22631', 'EditionID': 'Enterprise'},"
+		      " 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': "
+		      "{'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': 'D:|PD'}},"
+		      " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': "
+		      "{'OnboardingState': 1}},"
+		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}, "
+		      "'DiagTrack': {'state': 4, 'start_type': 2}},"
+		      " 'files': {'C:|Program Files|Windows Defender Advanced Threat "
+		      "Protection|MsSense.exe': {'version': '10.8760.1.1'}}}");
 	rerun_as_if_network_ok(&r);
 	f = finding(&r, "reonboard.plan", NULL);
 	cr_assert_not_null(f);
-	cr_expect_str_eq(ev_str(f, "cyber_folder"), "D:\\PD\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	cr_expect_str_eq(ev_str(f, "cyber_folder"),
+			 "D:\\PD\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
 	run_free(&r);
 }
 
 /* A healthy device whose ProfileList and CurrentVersion are given by `extra`. */
-#define HEALTHY_WITH(extra) \
-	"{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'" extra "}," \
-	" 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}," \
-	" 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': '%SystemDrive%|ProgramData'}}}," \
-	" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2}}," \
-	" 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}," \
-	"           'E:|ProgramData|Microsoft|Windows Defender Advanced Threat Protection|Cyber|a.bin': {}," \
-	"           'C:|ProgramData|Microsoft|Windows Defender Advanced Threat Protection|Cyber': {'type': 'dir'}}}"
+#define HEALTHY_WITH(extra)                                                                        \
+	"{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': "     \
+	"'22631', 'EditionID': 'Enterprise'" extra "},"                                            \
+	" 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': "                   \
+	"{'OnboardingState': 1},"                                                                  \
+	" 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': "       \
+	"{'type': 'REG_EXPAND_SZ', 'data': '%SystemDrive%|ProgramData'}}},"                        \
+	" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}, 'DiagTrack': {'state': "  \
+	"4, 'start_type': 2}},"                                                                    \
+	" 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': "  \
+	"{'version': '10.8760.1.1'},"                                                              \
+	"           'E:|ProgramData|Microsoft|Windows Defender Advanced Threat "                   \
+	"Protection|Cyber|a.bin': {},"                                                             \
+	"           'C:|ProgramData|Microsoft|Windows Defender Advanced Threat "                   \
+	"Protection|Cyber': {'type': 'dir'}}}"
 
 /* Windows stores ProfileList\ProgramData as REG_EXPAND_SZ
  * "%SystemDrive%\ProgramData" (RegQueryValueEx does not expand it): the
@@ -118,16 +145,21 @@ Test(reonboard, program_data_expand_sz_with_system_drive)
 	rerun_as_if_network_ok(&r);
 	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
 	cr_assert_not_null(f);
-	cr_expect_str_eq(ev_str(f, "cyber_folder"), "E:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	cr_expect_str_eq(
+		ev_str(f, "cyber_folder"),
+		"E:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
 	cr_expect_str_eq(ev_str(f, "cyber_folder_state"), "present, not empty");
-	cr_expect(strchr(ev_str(f, "cmd_delete_files"), '%') == NULL, "%s", ev_str(f, "cmd_delete_files"));
+	cr_expect(strchr(ev_str(f, "cmd_delete_files"), '%') == NULL, "%s",
+		  ev_str(f, "cmd_delete_files"));
 	run_free(&r);
 	/* no SystemRoot value: Windows' default drive C: */
 	run_short(&r, HEALTHY_WITH(""));
 	rerun_as_if_network_ok(&r);
 	f = finding(&r, "reonboard.plan", NULL);
 	cr_assert_not_null(f);
-	cr_expect_str_eq(ev_str(f, "cyber_folder"), "C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	cr_expect_str_eq(
+		ev_str(f, "cyber_folder"),
+		"C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
 	cr_expect_str_eq(ev_str(f, "cyber_folder_state"), "present, empty");
 	run_free(&r);
 }
@@ -140,7 +172,9 @@ Test(reonboard, healthy_device_with_windows_profile_list)
 	rerun_as_if_network_ok(&r);
 	const struct dx_finding *f = finding(&r, "reonboard.plan", NULL);
 	cr_assert_not_null(f);
-	cr_expect_str_eq(ev_str(f, "cyber_folder"), "C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
+	cr_expect_str_eq(
+		ev_str(f, "cyber_folder"),
+		"C:\\ProgramData\\Microsoft\\Windows Defender Advanced Threat Protection\\Cyber");
 	cr_expect_str_eq(ev_str(f, "cyber_folder_state"), "present, empty");
 	run_free(&r);
 }
@@ -150,8 +184,11 @@ Test(reonboard, healthy_device_with_windows_profile_list)
 Test(reonboard, expansion_is_recursive_and_bounded)
 {
 	struct run r;
-	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'SystemRoot': '%SystemDrive%|W'},"
-		      " 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': {'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': '%SystemRoot%|PD|%ProgramData%|%NoSuchVar%'}}}}");
+	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': "
+		      "{'SystemRoot': '%SystemDrive%|W'},"
+		      " 'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion|ProfileList': "
+		      "{'ProgramData': {'type': 'REG_EXPAND_SZ', 'data': "
+		      "'%SystemRoot%|PD|%ProgramData%|%NoSuchVar%'}}}}");
 	char out[600];
 	dx_expand_path(&r.c, "%ProgramData%\\x", out, sizeof out);
 	cr_expect(strlen(out) < sizeof out - 1);
@@ -165,9 +202,11 @@ Test(verdict, first_error_in_article_order)
 {
 	/* Home edition + Sense stopped + MDAV disabled: the edition comes first */
 	struct run r;
-	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Core'},"
-		      " 'HKLM|SOFTWARE|Policies|Microsoft|Windows Defender': {'DisableAntiVirus': 1}},"
-		      " 'services': {'Sense': {'state': 1}, 'WinDefend': {'state': 1}}}");
+	run_short(&r,
+		  "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': "
+		  "{'CurrentBuild': '22631', 'EditionID': 'Core'},"
+		  " 'HKLM|SOFTWARE|Policies|Microsoft|Windows Defender': {'DisableAntiVirus': 1}},"
+		  " 'services': {'Sense': {'state': 1}, 'WinDefend': {'state': 1}}}");
 	cr_expect_str_eq(verdict_cause(&r), "os.home-edition");
 	const struct dx_finding *v = finding(&r, "verdict", NULL);
 	cr_expect_eq(v->severity, DX_SEV_ERROR);
@@ -186,9 +225,11 @@ Test(verdict, the_check_table_names_every_spec_id_once)
 			cr_expect_str_neq(dx_check_table[i].id, dx_check_table[k].id);
 	cr_expect_lt(dx_check_order("os.home-edition"), dx_check_order("sense.stopped"));
 	cr_expect_lt(dx_check_order("onboarding.event"), dx_check_order("sense.stopped"));
-	cr_expect_lt(dx_check_order("sense.missing.win11-capability"), dx_check_order("sense.missing"));
+	cr_expect_lt(dx_check_order("sense.missing.win11-capability"),
+		     dx_check_order("sense.missing"));
 	cr_expect_lt(dx_check_order("sense.stopped"), dx_check_order("mdav.disabled-by-policy"));
-	cr_expect_lt(dx_check_order("mdav.disabled-by-policy"), dx_check_order("agent.sense-version"));
+	cr_expect_lt(dx_check_order("mdav.disabled-by-policy"),
+		     dx_check_order("agent.sense-version"));
 	cr_expect_eq(dx_check_order("verdict"), (int)dx_check_table_len - 1);
 }
 
@@ -212,8 +253,10 @@ Test(verdict, rule1_out_of_scope_os_gets_the_other_procedure_not_sense_repair)
 		cr_expect_str_eq(m->variant, "out-of-scope", "%s", devices[i]);
 		cr_expect_eq(m->severity, DX_SEV_INFO, "%s", devices[i]);
 		cr_expect_null(finding(&r, "sense.missing.other", NULL), "%s", devices[i]);
-		cr_expect_null(finding(&r, "sense.missing.server2016-agent", NULL), "%s", devices[i]);
-		cr_expect_null(finding(&r, "sense.missing.win11-capability", NULL), "%s", devices[i]);
+		cr_expect_null(finding(&r, "sense.missing.server2016-agent", NULL), "%s",
+			       devices[i]);
+		cr_expect_null(finding(&r, "sense.missing.win11-capability", NULL), "%s",
+			       devices[i]);
 		cr_expect_null(finding(&r, "reonboard.plan", NULL), "%s", devices[i]);
 		run_free(&r);
 	}
@@ -240,11 +283,15 @@ Test(verdict, rule3_unreadable_sense_names_it_and_withholds_the_plan)
 	cr_expect_str_eq(rule_of(&r), "not-determined");
 	cr_expect_null(finding(&r, "reonboard.plan", NULL));
 	/* every undetermined check is listed with its reason */
-	const cJSON *nd = cJSON_GetObjectItem(finding(&r, "verdict", NULL)->evidence, "not_determined");
+	const cJSON *nd =
+		cJSON_GetObjectItem(finding(&r, "verdict", NULL)->evidence, "not_determined");
 	cr_assert_eq(cJSON_GetArraySize(nd), 2);
-	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(nd, 0), "id")->valuestring, "sense.unknown");
-	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(nd, 0), "reason")->valuestring, "access-denied");
-	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(nd, 1), "id")->valuestring, "net.not-tested");
+	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(nd, 0), "id")->valuestring,
+			 "sense.unknown");
+	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(nd, 0), "reason")->valuestring,
+			 "access-denied");
+	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(nd, 1), "id")->valuestring,
+			 "net.not-tested");
 	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(nd, 1), "reason")->valuestring,
 			 "network-not-tested");
 	/* even with connectivity tested, the unread Sense state blocks the plan */
@@ -317,11 +364,18 @@ Test(verdict, rule4_plan_only_when_everything_ran_and_nothing_explains)
 	run_free(&r);
 	/* a warning-level check left undetermined (signatures unreadable)
 	 * cannot explain the missing device: the plan still stands */
-	run_short(&r, "{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'},"
-		      " 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': {'OnboardingState': 1}},"
-		      " 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2}},"
-		      " 'files': {'C:|Program Files|Windows Defender Advanced Threat Protection|MsSense.exe': {'version': '10.8760.1.1'}},"
-		      " 'faults': [{'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|Microsoft|Windows Defender|Signature Updates|AVSignatureVersion', 'error': 'access-denied'}]}");
+	run_short(
+		&r,
+		"{'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': "
+		"{'CurrentBuild': '22631', 'EditionID': 'Enterprise'},"
+		" 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status': "
+		"{'OnboardingState': 1}},"
+		" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}, 'DiagTrack': "
+		"{'state': 4, 'start_type': 2}},"
+		" 'files': {'C:|Program Files|Windows Defender Advanced Threat "
+		"Protection|MsSense.exe': {'version': '10.8760.1.1'}},"
+		" 'faults': [{'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|Microsoft|Windows "
+		"Defender|Signature Updates|AVSignatureVersion', 'error': 'access-denied'}]}");
 	rerun_as_if_network_ok(&r);
 	const struct dx_finding *s = finding(&r, "agent.signatures", "unreadable");
 	cr_assert_not_null(s);
@@ -349,9 +403,13 @@ Test(verdict, outcome_follows_severity_unless_undetermined)
 Test(verdict, not_elevated_fixture_end_to_end)
 {
 	struct run r;
-	const char *fx = "{%s 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': {'CurrentBuild': '22631', 'EditionID': 'Enterprise'}},"
-		" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}, 'DiagTrack': {'state': 4, 'start_type': 2}},"
-		" 'faults': [{'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|Microsoft|Windows Advanced Threat Protection|Status', 'error': 'access-denied'}]}";
+	const char *fx =
+		"{%s 'registry': {'HKLM|SOFTWARE|Microsoft|Windows NT|CurrentVersion': "
+		"{'CurrentBuild': '22631', 'EditionID': 'Enterprise'}},"
+		" 'services': {'Sense': {'state': 4}, 'WinDefend': {'state': 4}, 'DiagTrack': "
+		"{'state': 4, 'start_type': 2}},"
+		" 'faults': [{'primitive': 'reg_read', 'target': 'HKLM|SOFTWARE|Microsoft|Windows "
+		"Advanced Threat Protection|Status', 'error': 'access-denied'}]}";
 	char text[1024];
 	snprintf(text, sizeof text, fx, "'process': {'elevated': false},");
 	run_short(&r, text);

@@ -14,15 +14,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_ASSERT(cond, ...)                                              \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "fuzz invariant failed (%s:%d): %s: ", \
-				__FILE__, __LINE__, #cond);                 \
-			fprintf(stderr, __VA_ARGS__);                       \
-			fputc('\n', stderr);                                \
-			abort();                                            \
-		}                                                           \
+#define FUZZ_ASSERT(cond, ...)                                                                     \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "fuzz invariant failed (%s:%d): %s: ", __FILE__, __LINE__, \
+				#cond);                                                            \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* A NUL-terminated copy of the input (cut at its first NUL, as a C string
@@ -51,9 +51,8 @@ static inline int fuzz_one_line(const char *s)
 
 /* A loader's rejection: one line that starts with `prefix` (the file and
  * the JSON path of the member at fault). */
-#define FUZZ_REJECTED(err, prefix)                                          \
-	FUZZ_ASSERT(strncmp((err), (prefix), strlen(prefix)) == 0 &&        \
-			    fuzz_one_line(err),                             \
+#define FUZZ_REJECTED(err, prefix)                                                                 \
+	FUZZ_ASSERT(strncmp((err), (prefix), strlen(prefix)) == 0 && fuzz_one_line(err),           \
 		    "rejection not one line starting %s: %s", (prefix), (err))
 
 /* 1 when every byte of s is printable ASCII. */

@@ -15,7 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!anchors_ready) {
 		mbedtls_x509_crt_init(&anchors);
 		if (mbedtls_x509_crt_parse(&anchors, (const unsigned char *)dx_roots_pem,
-					   dx_roots_pem_len) < 0 || !anchors.raw.len)
+					   dx_roots_pem_len) < 0 ||
+		    !anchors.raw.len)
 			abort();
 		anchors_ready = 1;
 	}
@@ -39,13 +40,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dx_tls_chain_facts(&chain, p.subject, sizeof p.subject, p.issuer, sizeof p.issuer,
 				   p.root, sizeof p.root);
 		FUZZ_ASSERT(fuzz_terminated(p.subject, sizeof p.subject) &&
-			    fuzz_terminated(p.issuer, sizeof p.issuer) &&
-			    fuzz_terminated(p.root, sizeof p.root), "facts not terminated");
+				    fuzz_terminated(p.issuer, sizeof p.issuer) &&
+				    fuzz_terminated(p.root, sizeof p.root),
+			    "facts not terminated");
 		if (flags) {
 			char reason[sizeof p.reason] = "";
 			enum dx_probe_class c = dx_tls_classify(flags, &p, reason, sizeof reason);
-			FUZZ_ASSERT(c == DX_PR_TLS_INTERCEPTED || c == DX_PR_TLS_FAILED, "class %d", c);
-			FUZZ_ASSERT(reason[0] && fuzz_terminated(reason, sizeof reason), "no reason");
+			FUZZ_ASSERT(c == DX_PR_TLS_INTERCEPTED || c == DX_PR_TLS_FAILED, "class %d",
+				    c);
+			FUZZ_ASSERT(reason[0] && fuzz_terminated(reason, sizeof reason),
+				    "no reason");
 			FUZZ_ASSERT(fuzz_terminated(p.tls_detail, sizeof p.tls_detail), "detail");
 		}
 	} else {

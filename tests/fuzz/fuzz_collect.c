@@ -41,7 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    fx->network->n, again.n);
 		second = written(&again);
 		FUZZ_ASSERT(strcmp(first, second) == 0,
-			    "written, read and written again differs:\n%.600s\n%.600s", first, second);
+			    "written, read and written again differs:\n%.600s\n%.600s", first,
+			    second);
 		cJSON_Delete(j);
 		cJSON_free(first);
 		cJSON_free(second);

@@ -19,7 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(r.head_len == hl, "head_len");
 	FUZZ_ASSERT(fuzz_terminated(r.line, sizeof r.line), "line");
 	for (const char *q = r.line; *q; q++)
-		FUZZ_ASSERT((unsigned char)*q >= 0x20 && *q != 0x7f, "control byte in the logged line");
+		FUZZ_ASSERT((unsigned char)*q >= 0x20 && *q != 0x7f,
+			    "control byte in the logged line");
 	if (rc != 1)
 		return 0;
 	FUZZ_ASSERT(r.method[0] && fuzz_terminated(r.method, sizeof r.method), "method");

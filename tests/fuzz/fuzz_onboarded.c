@@ -22,13 +22,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int rc = dx_onboarded_parse((const char *)data, size, i ? NULL : geos, &ob);
 		FUZZ_ASSERT(rc == 0 || rc == -1, "rc %d", rc);
 		FUZZ_ASSERT(fuzz_terminated(ob.geo, sizeof ob.geo) &&
-			    fuzz_terminated(ob.dc, sizeof ob.dc) &&
-			    fuzz_terminated(ob.datacenter, sizeof ob.datacenter) &&
-			    fuzz_terminated(ob.partner_geo, sizeof ob.partner_geo) &&
-			    fuzz_terminated(ob.vortex_geo, sizeof ob.vortex_geo) &&
-			    fuzz_terminated(ob.org_id, sizeof ob.org_id) &&
-			    fuzz_terminated(ob.error, sizeof ob.error), "an output not terminated");
-		FUZZ_ASSERT(ob.streamlined >= -1 && ob.streamlined <= 1, "streamlined %d", ob.streamlined);
+				    fuzz_terminated(ob.dc, sizeof ob.dc) &&
+				    fuzz_terminated(ob.datacenter, sizeof ob.datacenter) &&
+				    fuzz_terminated(ob.partner_geo, sizeof ob.partner_geo) &&
+				    fuzz_terminated(ob.vortex_geo, sizeof ob.vortex_geo) &&
+				    fuzz_terminated(ob.org_id, sizeof ob.org_id) &&
+				    fuzz_terminated(ob.error, sizeof ob.error),
+			    "an output not terminated");
+		FUZZ_ASSERT(ob.streamlined >= -1 && ob.streamlined <= 1, "streamlined %d",
+			    ob.streamlined);
 		FUZZ_ASSERT(rc == 0 || ob.error[0], "rejected without a reason");
 	}
 	return 0;

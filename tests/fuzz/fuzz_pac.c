@@ -26,20 +26,25 @@ static void check_entries(const struct dx_pac_entry *e, int n, size_t max)
 	FUZZ_ASSERT(n >= 1 && (size_t)n <= max, "%d entries for room for %zu", n, max);
 	for (int i = 0; i < n; i++) {
 		FUZZ_ASSERT(e[i].kind == DX_PAC_DIRECT || e[i].kind == DX_PAC_PROXY ||
-			    e[i].kind == DX_PAC_SOCKS, "entry %d: kind %d", i, (int)e[i].kind);
+				    e[i].kind == DX_PAC_SOCKS,
+			    "entry %d: kind %d", i, (int)e[i].kind);
 		if (e[i].kind == DX_PAC_DIRECT)
 			continue;
 		FUZZ_ASSERT(fuzz_terminated(e[i].host, sizeof e[i].host) && e[i].host[0] &&
-			    fuzz_printable(e[i].host) && !strchr(e[i].host, ' '),
+				    fuzz_printable(e[i].host) && !strchr(e[i].host, ' '),
 			    "entry %d: host not a printable name", i);
-		FUZZ_ASSERT(e[i].port >= 1 && e[i].port <= 65535, "entry %d: port %d", i, e[i].port);
+		FUZZ_ASSERT(e[i].port >= 1 && e[i].port <= 65535, "entry %d: port %d", i,
+			    e[i].port);
 	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct dx_pac_limits lim = {
-		.max_script = 64 << 10, .max_heap = 4u << 20, .budget_ms = 50, .max_result = 1024,
+		.max_script = 64 << 10,
+		.max_heap = 4u << 20,
+		.budget_ms = 50,
+		.max_result = 1024,
 	};
 	static const char *const urls[][2] = {
 		{"https://winatp-gw-eus.microsoft.com/test", "winatp-gw-eus.microsoft.com"},
@@ -61,13 +66,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(fuzz_terminated(out, sizeof out), "answer not terminated");
 		if (rc == DX_PAC_OK) {
 			char perr[200] = "";
-			FUZZ_ASSERT(strlen(out) <= lim.max_result, "answer of %zu bytes", strlen(out));
+			FUZZ_ASSERT(strlen(out) <= lim.max_result, "answer of %zu bytes",
+				    strlen(out));
 			check_entries(e, dx_pac_parse(out, e, 8, perr, sizeof perr), 8);
 		}
 		FUZZ_ASSERT(!strcmp(dx_pac_entry_point(p), "FindProxyForURL") ||
-			    !strcmp(dx_pac_entry_point(p), "FindProxyForURLEx"),
+				    !strcmp(dx_pac_entry_point(p), "FindProxyForURLEx"),
 			    "entry point %s", dx_pac_entry_point(p));
-		FUZZ_ASSERT(fuzz_terminated(dx_pac_alerts(p), 512) && fuzz_one_line(dx_pac_alerts(p)),
+		FUZZ_ASSERT(fuzz_terminated(dx_pac_alerts(p), 512) &&
+				    fuzz_one_line(dx_pac_alerts(p)),
 			    "alerts not one terminated line");
 	}
 	if (p)
@@ -80,7 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *s = fuzz_cstr(data, size), perr[200] = "";
 		int n = dx_pac_parse(s, e, 8, perr, sizeof perr);
 		if (n < 0)
-			FUZZ_ASSERT(perr[0] && fuzz_one_line(perr), "answer rejected without a one-line reason");
+			FUZZ_ASSERT(perr[0] && fuzz_one_line(perr),
+				    "answer rejected without a one-line reason");
 		else
 			check_entries(e, n, 8);
 		free(s);

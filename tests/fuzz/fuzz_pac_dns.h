@@ -9,7 +9,9 @@
 
 static enum dx_status fuzz_pac_resolve(void *ud, const char *host, struct dx_strlist *out)
 {
-	static const struct { const char *name, *addrs[2]; } dns[] = {
+	static const struct {
+		const char *name, *addrs[2];
+	} dns[] = {
 		{"proxy.contoso.com", {"10.0.0.5", NULL}},
 		{"winatp-gw-eus.microsoft.com", {"20.42.73.1", NULL}},
 		{"v6.contoso.com", {"fd00::5", NULL}},

@@ -34,17 +34,29 @@
 
 /* The name, and what it returns: one or more of "boolean", "string",
  * "number", "null", "undefined", '|'-separated. */
-static const struct { const char *name, *returns; } helpers[] = {
-	{"isPlainHostName", "boolean"},     {"dnsDomainIs", "boolean"},
-	{"localHostOrDomainIs", "boolean"}, {"isResolvable", "boolean"},
-	{"isResolvableEx", "boolean"},      {"dnsResolve", "string|null"},
-	{"dnsResolveEx", "string"},         {"myIpAddress", "string"},
-	{"myIpAddressEx", "string"},        {"dnsDomainLevels", "number"},
-	{"shExpMatch", "boolean"},          {"convert_addr", "number"},
-	{"isInNet", "boolean"},             {"isInNetEx", "boolean"},
-	{"sortIpAddressList", "string"},    {"getClientVersion", "string"},
-	{"alert", "undefined"},             {"weekdayRange", "boolean"},
-	{"dateRange", "boolean"},           {"timeRange", "boolean"},
+static const struct {
+	const char *name, *returns;
+} helpers[] = {
+	{"isPlainHostName", "boolean"},
+	{"dnsDomainIs", "boolean"},
+	{"localHostOrDomainIs", "boolean"},
+	{"isResolvable", "boolean"},
+	{"isResolvableEx", "boolean"},
+	{"dnsResolve", "string|null"},
+	{"dnsResolveEx", "string"},
+	{"myIpAddress", "string"},
+	{"myIpAddressEx", "string"},
+	{"dnsDomainLevels", "number"},
+	{"shExpMatch", "boolean"},
+	{"convert_addr", "number"},
+	{"isInNet", "boolean"},
+	{"isInNetEx", "boolean"},
+	{"sortIpAddressList", "string"},
+	{"getClientVersion", "string"},
+	{"alert", "undefined"},
+	{"weekdayRange", "boolean"},
+	{"dateRange", "boolean"},
+	{"timeRange", "boolean"},
 };
 
 /* FindProxyForURL(args, name): calls the helper `name` with the arguments
@@ -66,14 +78,19 @@ static const char dispatcher[] =
 	"  if (want[1].split('|').indexOf(got) < 0)\n"
 	"    return 'PROXY ' + want[0] + '-returned-' + got + '.invalid:1';\n"
 	"  if (got === 'number' && !(r >= 0 && Math.floor(r) === r))\n"
-	"    return 'PROXY ' + want[0] + '-returned-number-' + String(r).replace(/[^0-9a-z]/gi, '') + '.invalid:1';\n"
-	"  if (want[0] === 'dnsResolve' && got === 'string' && !/^\\d{1,3}(\\.\\d{1,3}){3}$/.test(r))\n"
+	"    return 'PROXY ' + want[0] + '-returned-number-' + String(r).replace(/[^0-9a-z]/gi, "
+	"'') + '.invalid:1';\n"
+	"  if (want[0] === 'dnsResolve' && got === 'string' && "
+	"!/^\\d{1,3}(\\.\\d{1,3}){3}$/.test(r))\n"
 	"    return 'PROXY dnsResolve-returned-not-an-address.invalid:1';\n"
 	"  return 'DIRECT';\n"
 	"}\n";
 
 static const struct dx_pac_limits lim = {
-	.max_script = 64 << 10, .max_heap = 8u << 20, .budget_ms = 10000, .max_result = 1024,
+	.max_script = 64 << 10,
+	.max_heap = 8u << 20,
+	.budget_ms = 10000,
+	.max_result = 1024,
 };
 static const struct dx_pac_env env = {fuzz_pac_resolve, NULL, "10.0.0.10;fd00::10", 1795000000, 0};
 static struct dx_pac *heap;
@@ -89,14 +106,16 @@ static void fresh_heap(void)
 	dx_pac_free(heap);
 	heap = NULL;
 	for (int i = 0; i < 3 && rc == DX_PAC_TIMEOUT; i++)
-		rc = dx_pac_load(&heap, dispatcher, sizeof dispatcher - 1, &env, &lim, err, sizeof err);
-	FUZZ_ASSERT(rc == DX_PAC_OK, "the dispatcher does not load: %s: %s", dx_pac_rc_name(rc), err);
+		rc = dx_pac_load(&heap, dispatcher, sizeof dispatcher - 1, &env, &lim, err,
+				 sizeof err);
+	FUZZ_ASSERT(rc == DX_PAC_OK, "the dispatcher does not load: %s: %s", dx_pac_rc_name(rc),
+		    err);
 	uses = 0;
 	loaded_at = dx_clock_ms();
 }
 
-static enum dx_pac_rc call(const char *args, const char *name, char *out, size_t outsz,
-			   char *err, size_t errsz)
+static enum dx_pac_rc call(const char *args, const char *name, char *out, size_t outsz, char *err,
+			   size_t errsz)
 {
 	/* the budget counts from the load: a heap is replaced after 5 s, so
 	 * a call has at least 5 s of it */
@@ -133,8 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > (64u << 10))
 		return 0;
 	size_t h = data[0] % (sizeof helpers / sizeof helpers[0]);
-	if (strcmp(helpers[h].name, "shExpMatch") == 0 &&
-	    memchr(data + 1, '*', size - 1) != NULL) {
+	if (strcmp(helpers[h].name, "shExpMatch") == 0 && memchr(data + 1, '*', size - 1) != NULL) {
 		size_t stars = 0;
 		for (size_t i = 1; i < size; i++)
 			stars += data[i] == '*';
@@ -163,7 +181,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fresh_heap();
 		rc = call(args, name, out, sizeof out, err, sizeof err);
 		if (rc == DX_PAC_TIMEOUT || rc == DX_PAC_MEMORY) {
-			FUZZ_ASSERT(err[0] && fuzz_one_line(err), "a stop without a one-line reason");
+			FUZZ_ASSERT(err[0] && fuzz_one_line(err),
+				    "a stop without a one-line reason");
 			fresh_heap();
 			free(args);
 			return 0;

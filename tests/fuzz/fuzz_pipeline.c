@@ -27,11 +27,24 @@ static size_t utf8_bad(const char *s, size_t n) /* 0, or 1 + offset */
 	size_t i = 0;
 	while (i < n) {
 		unsigned c = p[i], k, min, cp;
-		if (c < 0x80) { i++; continue; }
-		if (c >= 0xc2 && c <= 0xdf) { k = 1; min = 0x80; cp = c & 0x1f; }
-		else if (c >= 0xe0 && c <= 0xef) { k = 2; min = 0x800; cp = c & 0x0f; }
-		else if (c >= 0xf0 && c <= 0xf4) { k = 3; min = 0x10000; cp = c & 0x07; }
-		else return i + 1;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			k = 1;
+			min = 0x80;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			k = 2;
+			min = 0x800;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			k = 3;
+			min = 0x10000;
+			cp = c & 0x07;
+		} else
+			return i + 1;
 		for (unsigned j = 1; j <= k; j++) {
 			if (i + j >= n || (p[i + j] & 0xc0) != 0x80)
 				return i + 1;
@@ -81,7 +94,8 @@ static void html_check(const char *h, size_t n)
 		size_t t0 = j;
 		while (j < n && ((h[j] >= 'a' && h[j] <= 'z') || (h[j] >= '0' && h[j] <= '9')))
 			j++;
-		FUZZ_ASSERT(in_list(h + t0, j - t0, html_tags), "live markup at byte %zu: %.40s", i, h + i);
+		FUZZ_ASSERT(in_list(h + t0, j - t0, html_tags), "live markup at byte %zu: %.40s", i,
+			    h + i);
 		for (;;) { /* attributes: ' name="value"' */
 			FUZZ_ASSERT(j < n, "tag not closed at byte %zu", i);
 			if (h[j] == '>')
@@ -94,13 +108,15 @@ static void html_check(const char *h, size_t n)
 			size_t a0 = ++j;
 			while (j < n && ((h[j] >= 'a' && h[j] <= 'z') || h[j] == '-'))
 				j++;
-			FUZZ_ASSERT(in_list(h + a0, j - a0, html_attrs), "attribute at byte %zu: %.40s",
-				    a0, h + a0);
-			FUZZ_ASSERT(j + 1 < n && h[j] == '=' && h[j + 1] == '"', "attribute form at %zu", j);
+			FUZZ_ASSERT(in_list(h + a0, j - a0, html_attrs),
+				    "attribute at byte %zu: %.40s", a0, h + a0);
+			FUZZ_ASSERT(j + 1 < n && h[j] == '=' && h[j + 1] == '"',
+				    "attribute form at %zu", j);
 			size_t v0 = j + 2;
 			const char *q = memchr(h + v0, '"', n - v0);
 			FUZZ_ASSERT(q, "attribute value not closed at %zu", v0);
-			FUZZ_ASSERT(!memchr(h + v0, '<', (size_t)(q - h) - v0), "'<' in an attribute");
+			FUZZ_ASSERT(!memchr(h + v0, '<', (size_t)(q - h) - v0),
+				    "'<' in an attribute");
 			if (j - a0 == 4 && strncmp(h + a0, "href", 4) == 0)
 				FUZZ_ASSERT(h[v0] == '#', "link out of the page: %.40s", h + v0);
 			j = (size_t)(q - h) + 1;
@@ -192,8 +208,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 	for (int fmt = 3; fmt <= 4; fmt++) {
 		out = render(model, cat, fmt, &len);
 		FUZZ_ASSERT(!(bad = control_at(out, len)),
-			    "text%s: control character at byte %zu: %.60s", fmt == 4 ? " --verbose" : "",
-			    bad - 1, out + (bad > 30 ? bad - 30 : 0));
+			    "text%s: control character at byte %zu: %.60s",
+			    fmt == 4 ? " --verbose" : "", bad - 1, out + (bad > 30 ? bad - 30 : 0));
 		free(out);
 	}
 

@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t hdr_end = 0;
 	char *e = dx_http_head_end(in, n);
 	if (e) {
-		FUZZ_ASSERT(e >= in && e + 4 <= in + n && memcmp(e, "\r\n\r\n", 4) == 0, "head end");
+		FUZZ_ASSERT(e >= in && e + 4 <= in + n && memcmp(e, "\r\n\r\n", 4) == 0,
+			    "head end");
 		hdr_end = (size_t)(e - in) + 4;
 	}
 	size_t hdr = hdr_end ? hdr_end : n;
@@ -30,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(fuzz_terminated(line, sizeof line) && fuzz_printable(line), "line");
 	if (code) {
 		FUZZ_ASSERT(strncmp(in, "HTTP/1.", 7) == 0 && isdigit((unsigned char)in[9]) &&
-			    (n == 12 || in[12] == ' ' || in[12] == '\r' || in[12] == '\n'),
+				    (n == 12 || in[12] == ' ' || in[12] == '\r' || in[12] == '\n'),
 			    "status %d from \"%s\"", code, line);
 	}
 	dx_http_header_values(in, hdr, "Proxy-Authenticate", auth, sizeof auth);

@@ -13,7 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(fuzz_terminated(w.bypass, sizeof w.bypass), "bypass not terminated");
 	FUZZ_ASSERT(fuzz_terminated(w.error, sizeof w.error), "error not terminated");
 	if (rc) {
-		FUZZ_ASSERT(w.error[0] && !w.has_proxy, "rejected without a reason, or with a proxy");
+		FUZZ_ASSERT(w.error[0] && !w.has_proxy,
+			    "rejected without a reason, or with a proxy");
 		return 0;
 	}
 	FUZZ_ASSERT(!w.has_proxy || w.proxy[0], "has_proxy with an empty proxy");
@@ -21,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < 2; i++) {
 		struct dx_hostport hp;
 		if (dx_winhttp_proxy_for(w.proxy, schemes[i], &hp) == 0) {
-			FUZZ_ASSERT(fuzz_terminated(hp.host, sizeof hp.host), "host not terminated");
+			FUZZ_ASSERT(fuzz_terminated(hp.host, sizeof hp.host),
+				    "host not terminated");
 			FUZZ_ASSERT(hp.port > 0 && hp.port < 65536, "port %d", hp.port);
 		}
 	}

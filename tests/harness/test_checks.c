@@ -24,7 +24,9 @@ Test(checks, one_id_per_line_section_ignored_crlf_tolerated)
 
 Test(checks, bad_lists_are_errors_naming_the_line)
 {
-	static const struct { const char *text, *why; } bad[] = {
+	static const struct {
+		const char *text, *why;
+	} bad[] = {
 		{"", "no check IDs"},
 		{"\n\n", "no check IDs"},
 		{"os.supported\nusage: mdediag [--fixture FILE]\n", "line 2"},
@@ -35,7 +37,8 @@ Test(checks, bad_lists_are_errors_naming_the_line)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char err[256] = "";
-		cr_expect_eq(hx_checks_parse(bad[i].text, &ids, err, sizeof err), -1, "case %zu", i);
+		cr_expect_eq(hx_checks_parse(bad[i].text, &ids, err, sizeof err), -1, "case %zu",
+			     i);
 		cr_expect(strstr(err, bad[i].why), "case %zu: %s", i, err);
 	}
 	char longid[100];
@@ -49,11 +52,15 @@ Test(checks, bad_lists_are_errors_naming_the_line)
 Test(checks, the_ids_of_the_real_mdediag)
 {
 	char err[512];
-	cr_assert_eq(hx_checks_from_diag(HX_DIAG, 0, hx_now_ms() + 20000, &ids, err, sizeof err),
-		     0, "%s", err);
-	const char *some[] = {"os.supported", "sense.missing.win11-capability",
-		"net.proxy.auth-required", "net.sample-upload", "asr.psexec-block",
-		"agent.kb5005292", "reonboard.plan"};
+	cr_assert_eq(hx_checks_from_diag(HX_DIAG, 0, hx_now_ms() + 20000, &ids, err, sizeof err), 0,
+		     "%s", err);
+	const char *some[] = {"os.supported",
+			      "sense.missing.win11-capability",
+			      "net.proxy.auth-required",
+			      "net.sample-upload",
+			      "asr.psexec-block",
+			      "agent.kb5005292",
+			      "reonboard.plan"};
 	for (size_t i = 0; i < sizeof some / sizeof some[0]; i++)
 		cr_assert_geq(hx_idlist_find(&ids, some[i]), 0, "%s missing", some[i]);
 	cr_assert_str_eq(ids.id[ids.n - 1], "verdict");
@@ -63,12 +70,14 @@ Test(checks, a_program_that_fails_or_prints_usage_is_an_error)
 {
 	char err[512];
 	/* /bin/false exits 1; /bin/echo prints "--list-checks", not an ID */
-	cr_expect_eq(hx_checks_from_diag("/bin/false", 0, hx_now_ms() + 5000, &ids, err,
-					 sizeof err), -1);
+	cr_expect_eq(
+		hx_checks_from_diag("/bin/false", 0, hx_now_ms() + 5000, &ids, err, sizeof err),
+		-1);
 	cr_expect(strstr(err, "exit 1"), "%s", err);
-	cr_expect_eq(hx_checks_from_diag("/bin/echo", 0, hx_now_ms() + 5000, &ids, err,
-					 sizeof err), -1);
+	cr_expect_eq(hx_checks_from_diag("/bin/echo", 0, hx_now_ms() + 5000, &ids, err, sizeof err),
+		     -1);
 	cr_expect(strstr(err, "not a check ID"), "%s", err);
-	cr_expect_eq(hx_checks_from_diag("/nonexistent/mdediag", 0, hx_now_ms() + 5000, &ids,
-					 err, sizeof err), -1);
+	cr_expect_eq(hx_checks_from_diag("/nonexistent/mdediag", 0, hx_now_ms() + 5000, &ids, err,
+					 sizeof err),
+		     -1);
 }

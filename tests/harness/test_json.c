@@ -28,14 +28,16 @@ Test(merge, objects_merge_recursively_and_scalars_replace)
 {
 	cJSON *m = merged("{\"registry\": {\"K\": {\"a\": 1, \"b\": 2}}, \"events\": [1, 2]}",
 			  "{\"registry\": {\"K\": {\"b\": 3, \"c\": 4}}, \"events\": [9]}");
-	cr_assert(equal_text(m, "{\"registry\": {\"K\": {\"a\": 1, \"b\": 3, \"c\": 4}}, \"events\": [9]}"));
+	cr_assert(equal_text(
+		m, "{\"registry\": {\"K\": {\"a\": 1, \"b\": 3, \"c\": 4}}, \"events\": [9]}"));
 	cJSON_Delete(m);
 }
 
 Test(merge, null_deletes_a_member)
 {
-	cJSON *m = merged("{\"services\": {\"Sense\": {\"state\": 4}, \"WinDefend\": {\"state\": 4}}}",
-			  "{\"services\": {\"Sense\": null}}");
+	cJSON *m =
+		merged("{\"services\": {\"Sense\": {\"state\": 4}, \"WinDefend\": {\"state\": 4}}}",
+		       "{\"services\": {\"Sense\": null}}");
 	cr_assert(equal_text(m, "{\"services\": {\"WinDefend\": {\"state\": 4}}}"));
 	cJSON_Delete(m);
 }
@@ -55,19 +57,25 @@ Test(update, expectation_from_report_keeps_old_evidence_keys_and_skips_noise)
 {
 	cJSON *report = cJSON_Parse(
 		"{\"findings\": ["
-		" {\"id\": \"net.endpoint\", \"severity\": \"info\", \"evidence\": {\"host\": \"ok.example\", \"result\": \"ok\"}},"
-		" {\"id\": \"net.endpoint\", \"severity\": \"error\", \"evidence\": {\"host\": \"b.example\", \"port\": 443, \"result\": \"dns\", \"dns_ms\": 3}},"
-		" {\"id\": \"sense.stopped\", \"severity\": \"error\", \"evidence\": {\"state\": 1, \"state_name\": \"STOPPED\", \"image_path\": \"x\"}},"
-		" {\"id\": \"verdict\", \"severity\": \"error\", \"evidence\": {\"cause\": \"net.endpoint\"}}],"
+		" {\"id\": \"net.endpoint\", \"severity\": \"info\", \"evidence\": {\"host\": "
+		"\"ok.example\", \"result\": \"ok\"}},"
+		" {\"id\": \"net.endpoint\", \"severity\": \"error\", \"evidence\": {\"host\": "
+		"\"b.example\", \"port\": 443, \"result\": \"dns\", \"dns_ms\": 3}},"
+		" {\"id\": \"sense.stopped\", \"severity\": \"error\", \"evidence\": {\"state\": "
+		"1, \"state_name\": \"STOPPED\", \"image_path\": \"x\"}},"
+		" {\"id\": \"verdict\", \"severity\": \"error\", \"evidence\": {\"cause\": "
+		"\"net.endpoint\"}}],"
 		" \"verdict\": {\"id\": \"net.endpoint\"}}");
-	cJSON *old = cJSON_Parse("{\"findings\": [{\"id\": \"sense.stopped\", \"evidence\": {\"state\": 4}}],"
-				 " \"absent\": [\"net.tls-inspection\", \"sense.stopped\"]}");
+	cJSON *old = cJSON_Parse(
+		"{\"findings\": [{\"id\": \"sense.stopped\", \"evidence\": {\"state\": 4}}],"
+		" \"absent\": [\"net.tls-inspection\", \"sense.stopped\"]}");
 	cJSON *x = hx_update_expect(old, report, 1);
-	cr_assert(equal_text(x,
-		"{\"verdict\": \"net.endpoint\", \"exit\": 1, \"findings\": ["
-		" {\"id\": \"sense.stopped\", \"evidence\": {\"state\": 1}},"
-		" {\"id\": \"net.endpoint\", \"severity\": \"error\", \"evidence\": {\"host\": \"b.example\", \"result\": \"dns\"}}],"
-		" \"absent\": [\"net.tls-inspection\"]}"), "%s", cJSON_Print(x));
+	cr_assert(equal_text(x, "{\"verdict\": \"net.endpoint\", \"exit\": 1, \"findings\": ["
+				" {\"id\": \"sense.stopped\", \"evidence\": {\"state\": 1}},"
+				" {\"id\": \"net.endpoint\", \"severity\": \"error\", "
+				"\"evidence\": {\"host\": \"b.example\", \"result\": \"dns\"}}],"
+				" \"absent\": [\"net.tls-inspection\"]}"),
+		  "%s", cJSON_Print(x));
 	/* the author's member order stays: findings and absent first */
 	cr_assert_str_eq(x->child->string, "findings");
 	cr_assert_str_eq(x->child->next->string, "absent");
@@ -110,19 +118,18 @@ Test(json, rewrite_keeps_unchanged_text)
 		"  \"expect\": {\"exit\": 1, \"findings\": [{\"id\": \"a\"}, {\"id\":\"b\"}]}\n"
 		"}\n";
 	char *out = rewrite(text, set_exit_2);
-	cr_assert_str_eq(out,
-		"{\n"
-		"  \"cloud\": {\"hosts\": {},\n"
-		"             \"proxies\": [1.0, 2]},\n"
-		"  \"expect\": {\n"
-		"    \"exit\": 2,\n"
-		"    \"findings\": [\n"
-		"      {\"id\": \"a\"},\n"
-		"      {\"id\":\"b\"},\n"
-		"      \"new\"\n"
-		"    ]\n"
-		"  }\n"
-		"}\n");
+	cr_assert_str_eq(out, "{\n"
+			      "  \"cloud\": {\"hosts\": {},\n"
+			      "             \"proxies\": [1.0, 2]},\n"
+			      "  \"expect\": {\n"
+			      "    \"exit\": 2,\n"
+			      "    \"findings\": [\n"
+			      "      {\"id\": \"a\"},\n"
+			      "      {\"id\":\"b\"},\n"
+			      "      \"new\"\n"
+			      "    ]\n"
+			      "  }\n"
+			      "}\n");
 	free(out);
 }
 

@@ -49,10 +49,14 @@ Test(junit, document_counts_failures_and_escapes_attributes)
 	FILE *f = open_memstream(&buf, &len);
 	cr_assert_eq(hx_junit_write(f, "scenarios", cases, 2, 1.75), 0);
 	fclose(f);
-	cr_assert(strstr(buf, "<testsuite name=\"scenarios\" tests=\"2\" failures=\"1\""), "%s", buf);
-	cr_assert(strstr(buf, "<testcase classname=\"scenarios\" name=\"ok-scenario\" time=\"0.250\"/>"), "%s", buf);
+	cr_assert(strstr(buf, "<testsuite name=\"scenarios\" tests=\"2\" failures=\"1\""), "%s",
+		  buf);
+	cr_assert(strstr(buf,
+			 "<testcase classname=\"scenarios\" name=\"ok-scenario\" time=\"0.250\"/>"),
+		  "%s", buf);
 	cr_assert(strstr(buf, "name=\"bad&lt;&amp;&gt;\""), "%s", buf);
-	cr_assert(strstr(buf, "<failure message=\"verdict is &quot;a&quot;, expected &lt;b&gt;\""), "%s", buf);
+	cr_assert(strstr(buf, "<failure message=\"verdict is &quot;a&quot;, expected &lt;b&gt;\""),
+		  "%s", buf);
 	cr_assert(strstr(buf, "<system-err>stderr &amp; more?</system-err>"), "%s", buf);
 	cr_assert(strstr(buf, "</testsuites>\n"), "%s", buf);
 	free(buf);

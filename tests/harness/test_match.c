@@ -19,8 +19,15 @@ static const char report_text[] =
 
 static cJSON *report;
 
-static void setup(void) { report = cJSON_Parse(report_text); cr_assert_not_null(report); }
-static void teardown(void) { cJSON_Delete(report); }
+static void setup(void)
+{
+	report = cJSON_Parse(report_text);
+	cr_assert_not_null(report);
+}
+static void teardown(void)
+{
+	cJSON_Delete(report);
+}
 
 static int match(const char *expect, char *why, size_t whysz, int exit_code)
 {
@@ -37,29 +44,40 @@ TestSuite(match, .init = setup, .fini = teardown);
 Test(match, subset_of_findings_and_evidence_matches)
 {
 	char why[512];
-	cr_assert_eq(match("{\"verdict\": \"onboarding.event\", \"verdict_variant\": \"15\", \"exit\": 1,"
+	cr_assert_eq(match("{\"verdict\": \"onboarding.event\", \"verdict_variant\": \"15\", "
+			   "\"exit\": 1,"
 			   " \"findings\": [{\"id\": \"net.endpoint\", \"severity\": \"error\","
 			   "   \"evidence\": {\"host\": \"b.example\", \"result\": \"timeout\"}},"
 			   "  {\"id\": \"onboarding.event\", \"variant\": \"15\"}],"
-			   " \"absent\": [\"sense.missing\"]}", why, sizeof why, 1), HX_MATCH_OK, "%s", why);
+			   " \"absent\": [\"sense.missing\"]}",
+			   why, sizeof why, 1),
+		     HX_MATCH_OK, "%s", why);
 }
 
 Test(match, numbers_compare_numerically_and_strings_exactly)
 {
 	char why[512];
-	cr_assert_eq(match("{\"findings\": [{\"id\": \"net.endpoint\", \"evidence\": {\"port\": 443.0}}]}",
-			   why, sizeof why, 0), HX_MATCH_OK, "%s", why);
-	cr_assert_eq(match("{\"findings\": [{\"id\": \"net.endpoint\", \"evidence\": {\"port\": \"443\"}}]}",
-			   why, sizeof why, 0), HX_MATCH_FAIL);
-	cr_assert_eq(match("{\"findings\": [{\"id\": \"net.endpoint\", \"evidence\": {\"host\": \"A.example\"}}]}",
-			   why, sizeof why, 0), HX_MATCH_FAIL);
+	cr_assert_eq(match("{\"findings\": [{\"id\": \"net.endpoint\", \"evidence\": {\"port\": "
+			   "443.0}}]}",
+			   why, sizeof why, 0),
+		     HX_MATCH_OK, "%s", why);
+	cr_assert_eq(match("{\"findings\": [{\"id\": \"net.endpoint\", \"evidence\": {\"port\": "
+			   "\"443\"}}]}",
+			   why, sizeof why, 0),
+		     HX_MATCH_FAIL);
+	cr_assert_eq(match("{\"findings\": [{\"id\": \"net.endpoint\", \"evidence\": {\"host\": "
+			   "\"A.example\"}}]}",
+			   why, sizeof why, 0),
+		     HX_MATCH_FAIL);
 }
 
 Test(match, nested_evidence_objects_match_as_subsets)
 {
 	char why[512];
-	cr_assert_eq(match("{\"findings\": [{\"id\": \"net.endpoint\", \"evidence\": {\"extra\": {\"y\": 2}}}]}",
-			   why, sizeof why, 0), HX_MATCH_OK, "%s", why);
+	cr_assert_eq(match("{\"findings\": [{\"id\": \"net.endpoint\", \"evidence\": {\"extra\": "
+			   "{\"y\": 2}}}]}",
+			   why, sizeof why, 0),
+		     HX_MATCH_OK, "%s", why);
 }
 
 Test(match, one_finding_must_satisfy_every_criterion)
@@ -68,7 +86,8 @@ Test(match, one_finding_must_satisfy_every_criterion)
 	char why[512];
 	cr_assert_eq(match("{\"findings\": [{\"id\": \"net.endpoint\","
 			   " \"evidence\": {\"host\": \"a.example\", \"result\": \"timeout\"}}]}",
-			   why, sizeof why, 0), HX_MATCH_FAIL);
+			   why, sizeof why, 0),
+		     HX_MATCH_FAIL);
 	cr_assert(strstr(why, "none of 2 net.endpoint findings matches"), "%s", why);
 	cr_assert(strstr(why, "evidence.result is \"ok\", expected \"timeout\""), "%s", why);
 }
@@ -76,17 +95,23 @@ Test(match, one_finding_must_satisfy_every_criterion)
 Test(match, missing_finding_is_named)
 {
 	char why[512];
-	cr_assert_eq(match("{\"findings\": [{\"id\": \"net.tls-inspection\", \"severity\": \"error\"}]}",
-			   why, sizeof why, 1), HX_MATCH_FAIL);
-	cr_assert_str_eq(why, "finding net.tls-inspection: no net.tls-inspection finding in the report");
+	cr_assert_eq(
+		match("{\"findings\": [{\"id\": \"net.tls-inspection\", \"severity\": \"error\"}]}",
+		      why, sizeof why, 1),
+		HX_MATCH_FAIL);
+	cr_assert_str_eq(why,
+			 "finding net.tls-inspection: no net.tls-inspection finding in the report");
 }
 
 Test(match, wrong_severity_is_reported_precisely)
 {
 	char why[512];
-	cr_assert_eq(match("{\"findings\": [{\"id\": \"onboarding.event\", \"severity\": \"warning\"}]}",
-			   why, sizeof why, 1), HX_MATCH_FAIL);
-	cr_assert_str_eq(why, "finding onboarding.event: severity is \"error\", expected \"warning\"");
+	cr_assert_eq(
+		match("{\"findings\": [{\"id\": \"onboarding.event\", \"severity\": \"warning\"}]}",
+		      why, sizeof why, 1),
+		HX_MATCH_FAIL);
+	cr_assert_str_eq(why,
+			 "finding onboarding.event: severity is \"error\", expected \"warning\"");
 }
 
 Test(match, verdict_exit_and_absent_mismatches)
@@ -98,7 +123,8 @@ Test(match, verdict_exit_and_absent_mismatches)
 	cr_assert_str_eq(why, "verdict variant is 15, expected 10");
 	cr_assert_eq(match("{\"exit\": 0}", why, sizeof why, 1), HX_MATCH_FAIL);
 	cr_assert_str_eq(why, "exit status 1, expected 0");
-	cr_assert_eq(match("{\"absent\": [\"onboarding.event\"]}", why, sizeof why, 1), HX_MATCH_FAIL);
+	cr_assert_eq(match("{\"absent\": [\"onboarding.event\"]}", why, sizeof why, 1),
+		     HX_MATCH_FAIL);
 	cr_assert_str_eq(why, "finding onboarding.event present, expected absent");
 }
 
@@ -107,8 +133,9 @@ Test(match, typos_in_expectations_are_errors_not_passes)
 	char why[512];
 	cr_assert_eq(match("{\"verdikt\": \"x\"}", why, sizeof why, 0), HX_MATCH_BAD_EXPECT);
 	cr_assert(strstr(why, "unknown member \"verdikt\""), "%s", why);
-	cr_assert_eq(match("{\"findings\": [{\"id\": \"verdict\", \"sevrity\": \"error\"}]}",
-			   why, sizeof why, 0), HX_MATCH_BAD_EXPECT);
+	cr_assert_eq(match("{\"findings\": [{\"id\": \"verdict\", \"sevrity\": \"error\"}]}", why,
+			   sizeof why, 0),
+		     HX_MATCH_BAD_EXPECT);
 	cr_assert_eq(match("{\"findings\": [{\"severity\": \"error\"}]}", why, sizeof why, 0),
 		     HX_MATCH_BAD_EXPECT);
 }

@@ -93,6 +93,7 @@ Test(proc, a_missing_program_is_an_error_with_the_reason)
 	char err[256];
 	char *argv[] = {"/nonexistent/mdediag", NULL};
 	cr_assert_eq(hx_proc_start(&p, argv, 10, 10, err, sizeof err), -1);
-	cr_assert(strstr(err, "cannot run /nonexistent/mdediag: No such file or directory"), "%s", err);
+	cr_assert(strstr(err, "cannot run /nonexistent/mdediag: No such file or directory"), "%s",
+		  err);
 	hx_proc_free(&p);
 }

@@ -57,15 +57,15 @@ static void write_file(const char *dir, const char *name, const char *a, const c
 }
 
 /* SubjectAltName: SEQUENCE OF [2] IA5String, written back to front. */
-static int san_ext(unsigned char *buf, size_t size, char **hosts, int n,
-		   unsigned char **start)
+static int san_ext(unsigned char *buf, size_t size, char **hosts, int n, unsigned char **start)
 {
 	unsigned char *p = buf + size;
 	size_t len = 0;
 	int r;
 	for (int i = n - 1; i >= 0; i--) {
 		size_t l = strlen(hosts[i]);
-		if ((r = mbedtls_asn1_write_raw_buffer(&p, buf, (const unsigned char *)hosts[i], l)) < 0)
+		if ((r = mbedtls_asn1_write_raw_buffer(&p, buf, (const unsigned char *)hosts[i],
+						       l)) < 0)
 			return r;
 		len += (size_t)r;
 		if ((r = mbedtls_asn1_write_len(&p, buf, l)) < 0)
@@ -78,7 +78,8 @@ static int san_ext(unsigned char *buf, size_t size, char **hosts, int n,
 	if ((r = mbedtls_asn1_write_len(&p, buf, len)) < 0)
 		return r;
 	len += (size_t)r;
-	if ((r = mbedtls_asn1_write_tag(&p, buf, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) < 0)
+	if ((r = mbedtls_asn1_write_tag(&p, buf,
+					MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) < 0)
 		return r;
 	len += (size_t)r;
 	*start = p;
@@ -86,9 +87,8 @@ static int san_ext(unsigned char *buf, size_t size, char **hosts, int n,
 }
 
 static void make_cert(char *out, size_t outsz, mbedtls_pk_context *subj_key,
-		      mbedtls_pk_context *iss_key, const char *subj, const char *iss,
-		      int ca, const char *from, const char *to, char **hosts, int nhosts,
-		      int serial)
+		      mbedtls_pk_context *iss_key, const char *subj, const char *iss, int ca,
+		      const char *from, const char *to, char **hosts, int nhosts, int serial)
 {
 	mbedtls_x509write_cert w;
 	mbedtls_mpi sn;
@@ -112,18 +112,19 @@ static void make_cert(char *out, size_t outsz, mbedtls_pk_context *subj_key,
 	mbedtls_x509write_crt_set_authority_key_identifier(&w);
 	if (ca)
 		mbedtls_x509write_crt_set_key_usage(&w, MBEDTLS_X509_KU_KEY_CERT_SIGN |
-							MBEDTLS_X509_KU_CRL_SIGN);
+								MBEDTLS_X509_KU_CRL_SIGN);
 	if (nhosts) {
 		int len = san_ext(san, sizeof san, hosts, nhosts, &sstart);
 		if (len < 0)
 			die("san", len);
-		if ((r = mbedtls_x509write_crt_set_extension(&w, MBEDTLS_OID_SUBJECT_ALT_NAME,
-							     MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME),
-							     0, sstart, (size_t)len)))
+		if ((r = mbedtls_x509write_crt_set_extension(
+			     &w, MBEDTLS_OID_SUBJECT_ALT_NAME,
+			     MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), 0, sstart,
+			     (size_t)len)))
 			die("set san", r);
 	}
-	if ((r = mbedtls_x509write_crt_pem(&w, (unsigned char *)out, outsz,
-					   mbedtls_ctr_drbg_random, &drbg)))
+	if ((r = mbedtls_x509write_crt_pem(&w, (unsigned char *)out, outsz, mbedtls_ctr_drbg_random,
+					   &drbg)))
 		die("crt_pem", r);
 	mbedtls_x509write_crt_free(&w);
 	mbedtls_mpi_free(&sn);
@@ -131,8 +132,8 @@ static void make_cert(char *out, size_t outsz, mbedtls_pk_context *subj_key,
 
 int main(int argc, char **argv)
 {
-	static char root[8192], leaf[32768], exp[32768], wrong[8192], iroot[8192],
-		insp[32768], key[4096];
+	static char root[8192], leaf[32768], exp[32768], wrong[8192], iroot[8192], insp[32768],
+		key[4096];
 	static const char *wrongname[] = {"wrong.example.invalid"};
 	mbedtls_pk_context rk, ik, lk;
 	const char *dir;
@@ -150,21 +151,23 @@ int main(int argc, char **argv)
 	genkey(&ik);
 	genkey(&lk);
 	make_cert(root, sizeof root, &rk, &rk, "CN=MDE Test Root,O=mdediag tests",
-		  "CN=MDE Test Root,O=mdediag tests", 1, "20200101000000", "20401231235959",
-		  NULL, 0, 1);
+		  "CN=MDE Test Root,O=mdediag tests", 1, "20200101000000", "20401231235959", NULL,
+		  0, 1);
 	make_cert(iroot, sizeof iroot, &ik, &ik, "CN=Contoso TLS Inspection CA,O=Contoso",
-		  "CN=Contoso TLS Inspection CA,O=Contoso", 1, "20200101000000",
-		  "20401231235959", NULL, 0, 2);
-	make_cert(leaf, sizeof leaf, &lk, &rk, "CN=mde test leaf", "CN=MDE Test Root,O=mdediag tests",
-		  0, "20200101000000", "20401231235959", argv + 2, argc - 2, 3);
-	make_cert(exp, sizeof exp, &lk, &rk, "CN=mde expired leaf", "CN=MDE Test Root,O=mdediag tests",
-		  0, "20200101000000", "20210101000000", argv + 2, argc - 2, 4);
+		  "CN=Contoso TLS Inspection CA,O=Contoso", 1, "20200101000000", "20401231235959",
+		  NULL, 0, 2);
+	make_cert(leaf, sizeof leaf, &lk, &rk, "CN=mde test leaf",
+		  "CN=MDE Test Root,O=mdediag tests", 0, "20200101000000", "20401231235959",
+		  argv + 2, argc - 2, 3);
+	make_cert(exp, sizeof exp, &lk, &rk, "CN=mde expired leaf",
+		  "CN=MDE Test Root,O=mdediag tests", 0, "20200101000000", "20210101000000",
+		  argv + 2, argc - 2, 4);
 	make_cert(wrong, sizeof wrong, &lk, &rk, "CN=wrong.example.invalid",
 		  "CN=MDE Test Root,O=mdediag tests", 0, "20200101000000", "20401231235959",
 		  (char **)wrongname, 1, 5);
 	make_cert(insp, sizeof insp, &lk, &ik, "CN=mde intercepted leaf",
-		  "CN=Contoso TLS Inspection CA,O=Contoso", 0, "20200101000000",
-		  "20401231235959", argv + 2, argc - 2, 6);
+		  "CN=Contoso TLS Inspection CA,O=Contoso", 0, "20200101000000", "20401231235959",
+		  argv + 2, argc - 2, 6);
 	write_file(dir, "root.pem", root, NULL);
 	write_file(dir, "inspect-root.pem", iroot, NULL);
 	write_file(dir, "leaf.pem", leaf, root);

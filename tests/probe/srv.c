@@ -38,8 +38,8 @@ int srv_start(struct srv *s, const char *config_json)
 		close(out[0]);
 		execlp("python3", "python3", getenv("MDEDIAG_TESTSRV"), "--mkcerts",
 		       getenv("MDEDIAG_MKCERTS"), "--dir", s->dir, "--config", cfg,
-		       "--destinations", getenv("MDEDIAG_DESTINATIONS"), "--hosts",
-		       "ok.test", "bad.test", "x.test", (char *)NULL);
+		       "--destinations", getenv("MDEDIAG_DESTINATIONS"), "--hosts", "ok.test",
+		       "bad.test", "x.test", (char *)NULL);
 		_exit(127);
 	}
 	close(in[0]);
@@ -64,7 +64,8 @@ int srv_start(struct srv *s, const char *config_json)
 	s->refuse = cJSON_GetObjectItem(j, "refuse")->valueint;
 	s->silent = cJSON_GetObjectItem(j, "silent")->valueint;
 	px = cJSON_GetObjectItem(j, "proxies");
-	cJSON_ArrayForEach(it, px) {
+	cJSON_ArrayForEach(it, px)
+	{
 		if (s->nproxies == 8)
 			break;
 		snprintf(s->proxy_names[s->nproxies], 32, "%s", it->string);

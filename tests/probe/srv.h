@@ -5,12 +5,12 @@
 
 struct srv {
 	pid_t pid;
-	int in_fd;               /* the server runs until this is closed */
+	int in_fd; /* the server runs until this is closed */
 	int https, http, refuse, silent;
 	char proxy_names[8][32];
 	int proxy_ports[8];
 	int nproxies;
-	char dir[256];           /* certificates: root.pem, inspect-root.pem */
+	char dir[256]; /* certificates: root.pem, inspect-root.pem */
 	char root_pem[300];
 };
 

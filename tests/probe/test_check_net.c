@@ -12,8 +12,12 @@
 #include "testplat.h"
 
 #define ATP DX_KEY_ATP
-#define OB_STD_US "{\"body\":\"{\\\"vortexGeoLocation\\\":\\\"US\\\",\\\"datacenter\\\":\\\"CentralUs\\\"}\"}"
-#define OB_GW_EU "{\"body\":\"{\\\"partnerGeoLocation\\\":\\\"GW_EU\\\",\\\"datacenter\\\":\\\"WestEurope\\\"}\"}"
+#define OB_STD_US                                                                                  \
+	"{\"body\":\"{\\\"vortexGeoLocation\\\":\\\"US\\\",\\\"datacenter\\\":\\\"CentralUs\\\"}"  \
+	"\"}"
+#define OB_GW_EU                                                                                   \
+	"{\"body\":\"{\\\"partnerGeoLocation\\\":\\\"GW_EU\\\",\\\"datacenter\\\":"                \
+	"\\\"WestEurope\\\"}\"}"
 
 static struct srv S;
 static struct dx_data D;
@@ -119,8 +123,8 @@ TestSuite(check_net, .timeout = 60);
 
 Test(check_net, standard_us_healthy_all_info)
 {
-	static const struct tp_reg reg[] = {{ATP, "OnboardedInfo", DX_REG_SZ,
-					     (const unsigned char *)OB_STD_US, 0}};
+	static const struct tp_reg reg[] = {
+		{ATP, "OnboardedInfo", DX_REG_SZ, (const unsigned char *)OB_STD_US, 0}};
 	const struct dx_finding *f;
 	setup("{}", reg, 1, NULL, 0);
 	catch_all();
@@ -145,15 +149,16 @@ Test(check_net, standard_us_healthy_all_info)
 	cr_expect_geq(evn(f, "tls_ms"), 0);
 	cr_expect_eq(strncmp(ev(f, "address"), "127.0.0.1:", 10), 0, "%s", ev(f, "address"));
 	cr_expect_str_eq(ev(f, "resolved") /* an array, not a string */, "");
-	cr_expect_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(f->evidence, "resolved"), 0)
-				 ->valuestring, "20.1.2.3");
+	cr_expect_str_eq(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(f->evidence, "resolved"), 0)->valuestring,
+		"20.1.2.3");
 	teardown();
 }
 
 Test(check_net, streamlined_eu_core_refused_is_a_cnc_error)
 {
-	static const struct tp_reg reg[] = {{ATP, "OnboardedInfo", DX_REG_SZ,
-					     (const unsigned char *)OB_GW_EU, 0}};
+	static const struct tp_reg reg[] = {
+		{ATP, "OnboardedInfo", DX_REG_SZ, (const unsigned char *)OB_GW_EU, 0}};
 	const struct dx_finding *f;
 	setup("{}", reg, 1, NULL, 0);
 	rule("edr-weu.eu.endpoint.security.microsoft.com", 443, S.refuse);
@@ -184,8 +189,8 @@ Test(check_net, streamlined_eu_core_refused_is_a_cnc_error)
 
 Test(check_net, dns_failures_from_the_platform)
 {
-	static const struct tp_reg reg[] = {{ATP, "OnboardedInfo", DX_REG_SZ,
-					     (const unsigned char *)OB_STD_US, 0}};
+	static const struct tp_reg reg[] = {
+		{ATP, "OnboardedInfo", DX_REG_SZ, (const unsigned char *)OB_STD_US, 0}};
 	static const struct tp_dns dns[] = {
 		{"winatp-gw-cus.microsoft.com", DX_NOT_FOUND, NULL},
 		{"winatp-gw-eus.microsoft.com", DX_TRANSIENT, NULL},
@@ -255,7 +260,8 @@ Test(check_net, static_proxy_carries_crl_only_when_preferred)
 			 (const unsigned char *)&one, 4},
 		};
 		const struct dx_finding *f;
-		setup("{\"proxies\":[{\"name\":\"x\",\"mode\":\"allow\"}]}", reg, prefer ? 3 : 2, NULL, 0);
+		setup("{\"proxies\":[{\"name\":\"x\",\"mode\":\"allow\"}]}", reg, prefer ? 3 : 2,
+		      NULL, 0);
 		rule("proxy.contoso.local", 8080, srv_proxy(&S, "x"));
 		catch_all();
 		dx_check_net(&C);
@@ -264,7 +270,8 @@ Test(check_net, static_proxy_carries_crl_only_when_preferred)
 		cr_expect_str_eq(ev(f, "proxy"), prefer ? "proxy.contoso.local:8080" : "direct");
 		cr_expect_str_eq(ev(f, "proxy_source"), prefer ? "static" : "none");
 		/* Sense's own traffic takes the static proxy either way */
-		cr_expect_str_eq(ev(endpoint("winatp-gw-cus.microsoft.com"), "proxy_source"), "static");
+		cr_expect_str_eq(ev(endpoint("winatp-gw-cus.microsoft.com"), "proxy_source"),
+				 "static");
 		teardown();
 	}
 }
@@ -366,8 +373,8 @@ Test(check_net, unreachable_proxy)
 
 Test(check_net, fixture_mode_never_leaves_loopback)
 {
-	static const struct tp_reg reg[] = {{ATP, "OnboardedInfo", DX_REG_SZ,
-					     (const unsigned char *)OB_STD_US, 0}};
+	static const struct tp_reg reg[] = {
+		{ATP, "OnboardedInfo", DX_REG_SZ, (const unsigned char *)OB_STD_US, 0}};
 	const struct dx_finding *f;
 	setup("{}", reg, 1, NULL, 0);
 	dx_check_net(&C); /* no --connect-to: names resolve to 20.1.2.3 */
@@ -422,8 +429,8 @@ Test(check_net, malformed_winhttp_is_a_warning_and_direct)
 
 Test(check_net, blackholed_network_costs_one_timeout)
 {
-	static const struct tp_reg reg[] = {{ATP, "OnboardedInfo", DX_REG_SZ,
-					     (const unsigned char *)OB_STD_US, 0}};
+	static const struct tp_reg reg[] = {
+		{ATP, "OnboardedInfo", DX_REG_SZ, (const unsigned char *)OB_STD_US, 0}};
 	double t0;
 	setup("{\"hosts\":{\"*\":{\"fault\":\"silent\"}}}", reg, 1, NULL, 0);
 	catch_all();
@@ -442,8 +449,8 @@ Test(check_net, blackholed_network_costs_one_timeout)
 
 Test(check_net, service_tags_inside_and_outside)
 {
-	static const struct tp_reg reg[] = {{ATP, "OnboardedInfo", DX_REG_SZ,
-					     (const unsigned char *)OB_STD_US, 0}};
+	static const struct tp_reg reg[] = {
+		{ATP, "OnboardedInfo", DX_REG_SZ, (const unsigned char *)OB_STD_US, 0}};
 	static const struct tp_dns dns[] = {
 		{"winatp-gw-cus.microsoft.com", DX_OK, "52.9.9.9"},
 		{"*", DX_OK, "20.1.2.3"},
@@ -456,7 +463,8 @@ Test(check_net, service_tags_inside_and_outside)
 	fp = fopen(path, "w");
 	fputs("{\"values\":[{\"name\":\"MicrosoftDefenderForEndpoint\",\"properties\":"
 	      "{\"addressPrefixes\":[\"20.1.0.0/16\",\"2603:1000::/25\"]}},"
-	      "{\"name\":\"Other\",\"properties\":{\"addressPrefixes\":[\"52.0.0.0/8\"]}}]}", fp);
+	      "{\"name\":\"Other\",\"properties\":{\"addressPrefixes\":[\"52.0.0.0/8\"]}}]}",
+	      fp);
 	fclose(fp);
 	O.service_tags_path = path;
 	catch_all();
@@ -466,8 +474,9 @@ Test(check_net, service_tags_inside_and_outside)
 	cr_expect_str_eq(f->variant, "outside");
 	cr_expect_eq(evn(f, "addresses_outside"), 1);
 	cr_expect(strstr(ev(f, "reminder"), "SmartScreen"));
-	cr_expect_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(f->evidence, "outside"), 0)
-				 ->valuestring, "winatp-gw-cus.microsoft.com 52.9.9.9");
+	cr_expect_str_eq(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(f->evidence, "outside"), 0)->valuestring,
+		"winatp-gw-cus.microsoft.com 52.9.9.9");
 	teardown();
 }
 
@@ -487,13 +496,18 @@ static const struct dx_finding *static_ip_for(const char *tags_text)
 
 Test(check_net, service_tags_scanner_reads_top_level_values_only)
 {
-	static const struct tp_reg reg[] = {{ATP, "OnboardedInfo", DX_REG_SZ,
-					     (const unsigned char *)OB_STD_US, 0}};
+	static const struct tp_reg reg[] = {
+		{ATP, "OnboardedInfo", DX_REG_SZ, (const unsigned char *)OB_STD_US, 0}};
 	static const char *bad[] = {
-		"", "not json", "[]", "{\"values\":", "{\"values\":[{\"name\":",
+		"",
+		"not json",
+		"[]",
+		"{\"values\":",
+		"{\"values\":[{\"name\":",
 		"{\"x\":{\"values\":[{\"name\":\"MicrosoftDefenderForEndpoint\","
 		"\"properties\":{\"addressPrefixes\":[\"0.0.0.0/0\"]}}]}}",
-		"{\"values\":[{\"name\":\"Other\",\"properties\":{\"addressPrefixes\":[\"0.0.0.0/0\"]}}]}",
+		"{\"values\":[{\"name\":\"Other\",\"properties\":{\"addressPrefixes\":[\"0.0.0.0/"
+		"0\"]}}]}",
 	};
 	const struct dx_finding *f;
 	setup("{}", reg, 1, NULL, 0);

@@ -44,7 +44,8 @@ Test(check_pac, the_same_first_route_is_no_disagreement)
 	struct dx_pac_obs o[] = {
 		/* host case, a later entry, the default port, a SOCKS entry
 		 * WinHTTP skips: the same route */
-		obs("a.example", "PROXY Proxy.Contoso.local:8080; DIRECT", "PROXY proxy.contoso.local:8080"),
+		obs("a.example", "PROXY Proxy.Contoso.local:8080; DIRECT",
+		    "PROXY proxy.contoso.local:8080"),
 		obs("b.example", "SOCKS s:1080; PROXY p.example", "PROXY p.example:80"),
 		obs("c.example", "DIRECT", "DIRECT"),
 		obs("d.example", "PROXY x:1", ""), /* the OS was not asked */

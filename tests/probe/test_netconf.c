@@ -38,7 +38,9 @@ Test(onboarded, gw_partner_geo_means_streamlined_eu)
 {
 	struct dx_onboarded ob;
 	cr_assert_eq(parse_ob("{\"partnerGeoLocation\":\"GW_EU\",\"vortexGeoLocation\":\"EU\","
-			      "\"datacenter\":\"WestEurope\",\"orgId\":\"o1\"}", &ob), 0);
+			      "\"datacenter\":\"WestEurope\",\"orgId\":\"o1\"}",
+			      &ob),
+		     0);
 	cr_assert_eq(ob.streamlined, 1);
 	cr_assert_str_eq(ob.geo, "EU");
 	cr_assert_str_eq(ob.dc, "weu");
@@ -47,7 +49,9 @@ Test(onboarded, gw_partner_geo_means_streamlined_eu)
 
 Test(onboarded, standard_region_from_vortex_and_datacenter)
 {
-	static const struct { const char *dcname, *geo, *dc; } rows[] = {
+	static const struct {
+		const char *dcname, *geo, *dc;
+	} rows[] = {
 		{"NorthEurope3", "EU", "neu3"}, {"CentralUs", "US", "cus"},
 		{"EastUs3", "US", "eus3"},      {"UkSouth", "UK", "uks"},
 		{"AustraliaEast", "AU", "aue"}, {"West Europe", "EU", "weu"},
@@ -77,8 +81,8 @@ Test(onboarded, unknown_geo_falls_back_to_default_regions)
 	struct dx_onboarded ob;
 	cJSON *d = load_destinations();
 	char text[] = "{\"body\":\"{\\\"vortexGeoLocation\\\":\\\"CH\\\"}\"}";
-	cr_assert_eq(dx_onboarded_parse(text, strlen(text),
-					cJSON_GetObjectItem(d, "geos"), &ob), 0);
+	cr_assert_eq(dx_onboarded_parse(text, strlen(text), cJSON_GetObjectItem(d, "geos"), &ob),
+		     0);
 	cr_assert_str_eq(ob.geo, "");
 	cr_assert_str_eq(ob.vortex_geo, "CH");
 	cJSON_Delete(d);
@@ -87,12 +91,20 @@ Test(onboarded, unknown_geo_falls_back_to_default_regions)
 Test(onboarded, malformed_inputs_are_rejected_with_a_reason)
 {
 	static const char *bad[] = {
-		"", "{", "[]", "{\"body\":5}", "{\"nobody\":\"x\"}", "{\"body\":\"not json\"}",
-		"{\"body\":\"[1,2]\"}", "null", "\"str\"",
+		"",
+		"{",
+		"[]",
+		"{\"body\":5}",
+		"{\"nobody\":\"x\"}",
+		"{\"body\":\"not json\"}",
+		"{\"body\":\"[1,2]\"}",
+		"null",
+		"\"str\"",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct dx_onboarded ob;
-		cr_assert_eq(dx_onboarded_parse(bad[i], strlen(bad[i]), NULL, &ob), -1, "%s", bad[i]);
+		cr_assert_eq(dx_onboarded_parse(bad[i], strlen(bad[i]), NULL, &ob), -1, "%s",
+			     bad[i]);
 		cr_assert_neq(ob.error[0], 0, "no reason for %s", bad[i]);
 		cr_assert_eq(ob.streamlined, -1);
 	}
@@ -123,8 +135,7 @@ Test(onboarded, fuzz_truncations_and_random_bytes_never_crash)
 
 /* ---- WinHttpSettings ---- */
 
-static size_t winhttp_blob(unsigned char *b, uint32_t flags, const char *proxy,
-			   const char *bypass)
+static size_t winhttp_blob(unsigned char *b, uint32_t flags, const char *proxy, const char *bypass)
 {
 	size_t off = 0, pl = strlen(proxy), bl = strlen(bypass);
 	uint32_t v[3] = {0x18, 7, flags};
@@ -140,8 +151,8 @@ static size_t winhttp_blob(unsigned char *b, uint32_t flags, const char *proxy,
 
 Test(winhttp, direct_value_from_kb4494447)
 {
-	static const unsigned char direct[] = {0x18, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-					       0, 0, 0, 0, 0, 0, 0, 0};
+	static const unsigned char direct[] = {0x18, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+					       0,    0, 0, 0, 0, 0, 0, 0, 0, 0};
 	struct dx_winhttp w;
 	cr_assert_eq(dx_winhttp_decode(direct, sizeof direct, &w), 0);
 	cr_assert_eq(w.flags, 1);
@@ -216,7 +227,12 @@ Test(winhttp, random_bytes_never_crash)
 
 Test(proxy, static_proxy_values)
 {
-	static const struct { const char *in; int ok; const char *host; int port; } rows[] = {
+	static const struct {
+		const char *in;
+		int ok;
+		const char *host;
+		int port;
+	} rows[] = {
 		{"10.0.0.6:8080", 1, "10.0.0.6", 8080},
 		{"proxy.contoso.local:3128", 1, "proxy.contoso.local", 3128},
 		{"http://proxy:80/", 1, "proxy", 80},
@@ -354,8 +370,13 @@ Test(destinations, standard_us_has_the_us_rows_only)
 
 Test(destinations, each_standard_region_gets_its_cnc)
 {
-	static const struct { const char *geo; int cnc; const char *host; } rows[] = {
-		{"EU", 4, "winatp-gw-weu3.microsoft.com"}, {"UK", 2, "winatp-gw-ukw.microsoft.com"},
+	static const struct {
+		const char *geo;
+		int cnc;
+		const char *host;
+	} rows[] = {
+		{"EU", 4, "winatp-gw-weu3.microsoft.com"},
+		{"UK", 2, "winatp-gw-ukw.microsoft.com"},
 		{"AU", 2, "winatp-gw-aus.microsoft.com"},
 	};
 	cJSON *j = load_destinations();
@@ -405,14 +426,16 @@ Test(connect_to, parse_and_first_match_wins)
 	struct dx_connect_to r[4];
 	char addr[64] = "20.1.2.3";
 	int port = 0;
-	cr_assert_eq(dx_connect_to_parse("winatp-gw-cus.microsoft.com:443:127.0.0.1:9001", &r[0]), 0);
+	cr_assert_eq(dx_connect_to_parse("winatp-gw-cus.microsoft.com:443:127.0.0.1:9001", &r[0]),
+		     0);
 	cr_assert_eq(dx_connect_to_parse(":443:127.0.0.1:9002", &r[1]), 0);
 	cr_assert_eq(dx_connect_to_parse("::[::1]:9003", &r[2]), 0);
 	cr_assert_str_eq(r[2].addr, "::1");
 	cr_assert_eq(r[1].port, 443);
 	cr_assert_str_eq(r[1].host, "");
 	cr_assert_eq(dx_connect_to_apply(r, 3, "WINATP-GW-CUS.microsoft.com", 443, addr,
-					 sizeof addr, &port), 0);
+					 sizeof addr, &port),
+		     0);
 	cr_assert_str_eq(addr, "127.0.0.1");
 	cr_assert_eq(port, 9001);
 	cr_assert_eq(dx_connect_to_apply(r, 3, "other", 443, addr, sizeof addr, &port), 1);
@@ -435,8 +458,8 @@ Test(connect_to, empty_target_keeps_address_or_port)
 
 Test(connect_to, malformed_rules)
 {
-	static const char *bad[] = {"", "a", "a:1", "a:1:b", "a:x:b:1", "a:1:b:70000",
-				    "a:1:[::1:2", "a:1:b:2:c", NULL};
+	static const char *bad[] = {
+		"", "a", "a:1", "a:1:b", "a:x:b:1", "a:1:b:70000", "a:1:[::1:2", "a:1:b:2:c", NULL};
 	for (int i = 0; bad[i]; i++) {
 		struct dx_connect_to r;
 		cr_assert_eq(dx_connect_to_parse(bad[i], &r), -1, "%s", bad[i]);

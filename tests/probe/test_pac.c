@@ -38,9 +38,8 @@ static struct dx_pac_env env(void *ud)
 }
 
 /* Loads `script` and asks for url/host; returns the class, answer in out. */
-static enum dx_pac_rc eval(const char *script, const char *url, const char *host,
-			   char *out, size_t outsz, char *err, size_t errsz,
-			   const struct dx_pac_limits *lim)
+static enum dx_pac_rc eval(const char *script, const char *url, const char *host, char *out,
+			   size_t outsz, char *err, size_t errsz, const struct dx_pac_limits *lim)
 {
 	struct dx_pac *p;
 	struct dx_pac_env e = env(NULL);
@@ -58,8 +57,7 @@ static const char *expr(const char *js)
 	static char out[4096];
 	char script[2048], err[256];
 	snprintf(script, sizeof script,
-		 "function FindProxyForURL(u, h) { return (%s) ? 'DIRECT' : 'PROXY no:1'; }",
-		 js);
+		 "function FindProxyForURL(u, h) { return (%s) ? 'DIRECT' : 'PROXY no:1'; }", js);
 	if (eval(script, "https://x/", "x", out, sizeof out, err, sizeof err, NULL) != DX_PAC_OK)
 		snprintf(out, sizeof out, "error: %s", err);
 	return out;
@@ -197,21 +195,25 @@ Test(pac, convert_addr_is_a_signed_32_bit_number)
 Test(pac, null_answer_means_direct)
 {
 	char out[64], err[256];
-	cr_assert_eq(eval("function FindProxyForURL(u, h) { return null; }", "https://x/", "x",
-			  out, sizeof out, err, sizeof err, NULL), DX_PAC_OK, "%s", err);
+	cr_assert_eq(eval("function FindProxyForURL(u, h) { return null; }", "https://x/", "x", out,
+			  sizeof out, err, sizeof err, NULL),
+		     DX_PAC_OK, "%s", err);
 	cr_expect_str_eq(out, "DIRECT");
 }
 
 Test(pac, ex_entry_point_wins_and_alerts_are_kept)
 {
 	const char *s = "function FindProxyForURL(u, h) { return 'PROXY a:1'; }\n"
-			"function FindProxyForURLEx(u, h) { alert('ex for ' + h); return 'PROXY b:2; DIRECT'; }";
+			"function FindProxyForURLEx(u, h) { alert('ex for ' + h); return 'PROXY "
+			"b:2; DIRECT'; }";
 	struct dx_pac *p;
 	struct dx_pac_env e = env(NULL);
 	char out[256], err[256];
-	cr_assert_eq(dx_pac_load(&p, s, strlen(s), &e, NULL, err, sizeof err), DX_PAC_OK, "%s", err);
-	cr_assert_eq(dx_pac_find(p, "https://h.example/", "h.example", out, sizeof out, err,
-				 sizeof err), DX_PAC_OK, "%s", err);
+	cr_assert_eq(dx_pac_load(&p, s, strlen(s), &e, NULL, err, sizeof err), DX_PAC_OK, "%s",
+		     err);
+	cr_assert_eq(
+		dx_pac_find(p, "https://h.example/", "h.example", out, sizeof out, err, sizeof err),
+		DX_PAC_OK, "%s", err);
 	cr_expect_str_eq(out, "PROXY b:2; DIRECT");
 	cr_expect_str_eq(dx_pac_entry_point(p), "FindProxyForURLEx");
 	cr_expect_str_eq(dx_pac_alerts(p), "ex for h.example");
@@ -228,41 +230,48 @@ Test(pac, script_not_utf8_is_read_as_latin1)
 	 * (the mark dropped); then a UTF-8 script, left as it is */
 	static const char *const scripts[] = {
 		"// Proxy f\xfcr das B\xfcro\n"
-		"function FindProxyForURL(u, h) { return 'B\xfcro' === 'B\\u00fcro' ? 'DIRECT' : 'PROXY no:1'; }",
+		"function FindProxyForURL(u, h) { return 'B\xfcro' === 'B\\u00fcro' ? 'DIRECT' : "
+		"'PROXY no:1'; }",
 		"// \x95\x5c\x8e\xa6 \x83\x76\x83\x8d\x83\x4c\x83\x56\n"
 		"function FindProxyForURL(u, h) { return 'DIRECT'; }",
 		"\xef\xbb\xbf// B\xfcro, after a UTF-8 byte order mark\n"
 		"function FindProxyForURL(u, h) { return 'DIRECT'; }",
-		"// B\xc3\xbcro\nfunction FindProxyForURL(u, h) { return 'B\xc3\xbcro' === 'B\\u00fcro' ? 'DIRECT' : 'PROXY no:1'; }",
+		"// B\xc3\xbcro\nfunction FindProxyForURL(u, h) { return 'B\xc3\xbcro' === "
+		"'B\\u00fcro' ? 'DIRECT' : 'PROXY no:1'; }",
 	};
 	for (size_t i = 0; i < 4; i++) {
 		struct dx_pac *p;
 		struct dx_pac_env e = env(NULL);
 		char out[64], err[256];
-		cr_assert_eq(dx_pac_load(&p, scripts[i], strlen(scripts[i]), &e, NULL, err, sizeof err),
-			     DX_PAC_OK, "script %zu: %s", i, err);
+		cr_assert_eq(
+			dx_pac_load(&p, scripts[i], strlen(scripts[i]), &e, NULL, err, sizeof err),
+			DX_PAC_OK, "script %zu: %s", i, err);
 		cr_expect_eq(dx_pac_read_as_latin1(p), i < 3, "script %zu", i);
-		cr_expect_eq(dx_pac_find(p, "https://x/", "x", out, sizeof out, err, sizeof err), DX_PAC_OK);
+		cr_expect_eq(dx_pac_find(p, "https://x/", "x", out, sizeof out, err, sizeof err),
+			     DX_PAC_OK);
 		cr_expect_str_eq(out, "DIRECT", "script %zu", i);
 		dx_pac_free(p);
 	}
 	/* a script that fails on its own says how it was read */
 	char out[64], err[256];
-	cr_expect_eq(eval("function FindProxyForURL(u, h) { return '\xfc; }", "https://x/", "x", out,
-			  sizeof out, err, sizeof err, NULL), DX_PAC_SYNTAX);
+	cr_expect_eq(eval("function FindProxyForURL(u, h) { return '\xfc; }", "https://x/", "x",
+			  out, sizeof out, err, sizeof err, NULL),
+		     DX_PAC_SYNTAX);
 	cr_expect(strstr(err, "(the script is not UTF-8: read as Latin-1)") != NULL, "%s", err);
 }
 
 Test(pac, dns_goes_through_the_environment)
 {
-	const char *s = "function FindProxyForURL(u, h) {"
-			" return isResolvable('intranet.contoso.local') ? 'DIRECT' : 'PROXY p:1'; }";
+	const char *s =
+		"function FindProxyForURL(u, h) {"
+		" return isResolvable('intranet.contoso.local') ? 'DIRECT' : 'PROXY p:1'; }";
 	struct dx_pac *p;
 	int calls = 0;
 	struct dx_pac_env e = env(&calls);
 	char out[64], err[256];
 	cr_assert_eq(dx_pac_load(&p, s, strlen(s), &e, NULL, err, sizeof err), DX_PAC_OK);
-	cr_assert_eq(dx_pac_find(p, "https://x/", "x", out, sizeof out, err, sizeof err), DX_PAC_OK);
+	cr_assert_eq(dx_pac_find(p, "https://x/", "x", out, sizeof out, err, sizeof err),
+		     DX_PAC_OK);
 	cr_expect_str_eq(out, "DIRECT");
 	cr_expect_eq(calls, 1);
 	dx_pac_free(p);
@@ -272,7 +281,8 @@ Test(pac, parse_answers)
 {
 	struct dx_pac_entry e[4];
 	char err[160];
-	cr_assert_eq(dx_pac_parse("PROXY proxy.contoso.local:8080; DIRECT", e, 4, err, sizeof err), 2);
+	cr_assert_eq(dx_pac_parse("PROXY proxy.contoso.local:8080; DIRECT", e, 4, err, sizeof err),
+		     2);
 	cr_expect_eq(e[0].kind, DX_PAC_PROXY);
 	cr_expect_str_eq(e[0].host, "proxy.contoso.local");
 	cr_expect_eq(e[0].port, 8080);
@@ -301,8 +311,7 @@ static double t0;
  * a runtime error into a timeout); the endless loops get 300 ms so they end
  * quickly, the memory cases 20 s so the heap cap is what stops them. */
 static struct dx_pac_limits lim = {0, 8u << 20, 3000, 0};
-static enum dx_pac_rc hostile(const char *script, size_t len, char *err, size_t errsz,
-			      double *ms)
+static enum dx_pac_rc hostile(const char *script, size_t len, char *err, size_t errsz, double *ms)
 {
 	struct dx_pac *p;
 	struct dx_pac_env e = env(NULL);
@@ -326,14 +335,14 @@ static enum dx_pac_rc hostile(const char *script, size_t len, char *err, size_t 
 	return rc;
 }
 
-#define HOSTILE(script, want)                                                          \
-	do {                                                                          \
-		char err_[256] = "";                                                  \
-		double ms_;                                                           \
-		enum dx_pac_rc rc_ = hostile(script, strlen(script), err_, sizeof err_, &ms_); \
-		cr_expect_eq(rc_, want, "%s: got %s (%s)", #want, dx_pac_rc_name(rc_), err_); \
-		cr_expect_neq(err_[0], 0);                                            \
-		cr_expect_lt(ms_, 5000, "took %.0f ms", ms_);                           \
+#define HOSTILE(script, want)                                                                      \
+	do {                                                                                       \
+		char err_[256] = "";                                                               \
+		double ms_;                                                                        \
+		enum dx_pac_rc rc_ = hostile(script, strlen(script), err_, sizeof err_, &ms_);     \
+		cr_expect_eq(rc_, want, "%s: got %s (%s)", #want, dx_pac_rc_name(rc_), err_);      \
+		cr_expect_neq(err_[0], 0);                                                         \
+		cr_expect_lt(ms_, 5000, "took %.0f ms", ms_);                                      \
 	} while (0)
 
 Test(pac_hostile, endless_loop_in_the_call)
@@ -374,7 +383,8 @@ Test(pac_hostile, backtracking_regexp_stops_at_the_budget)
 		char err[256] = "";
 		double ms;
 		enum dx_pac_rc rc = hostile(scripts[i], strlen(scripts[i]), err, sizeof err, &ms);
-		cr_expect_eq(rc, DX_PAC_TIMEOUT, "script %zu: got %s (%s)", i, dx_pac_rc_name(rc), err);
+		cr_expect_eq(rc, DX_PAC_TIMEOUT, "script %zu: got %s (%s)", i, dx_pac_rc_name(rc),
+			     err);
 		cr_expect(strstr(err, "300 ms") != NULL, "script %zu: %s", i, err);
 		cr_expect_lt(ms, 2000, "script %zu took %.0f ms for a budget of 300", i, ms);
 	}
@@ -387,7 +397,9 @@ Test(pac_hostile, syntax_error)
 
 Test(pac_hostile, binary_garbage)
 {
-	HOSTILE("\x7f" "ELF\x01\x01\x01 garbage \xff\xfe", DX_PAC_SYNTAX);
+	HOSTILE("\x7f"
+		"ELF\x01\x01\x01 garbage \xff\xfe",
+		DX_PAC_SYNTAX);
 }
 
 Test(pac_hostile, html_error_page)
@@ -447,8 +459,8 @@ static struct dx_pac *load_capped(const char *script, size_t max_heap)
  * between two of dx_pac_load's steps; here a URL larger than the cap. */
 Test(pac_hostile, heap_full_when_the_evaluator_allocates)
 {
-	struct dx_pac *p = load_capped("function FindProxyForURL(u, h) { return 'DIRECT'; }",
-				       1u << 20);
+	struct dx_pac *p =
+		load_capped("function FindProxyForURL(u, h) { return 'DIRECT'; }", 1u << 20);
 	char err[256] = "", out[64];
 	size_t n = 2u << 20; /* more than the cap */
 	char *url = malloc(n + 1);
@@ -500,7 +512,8 @@ Test(pac_hostile, heap_abandoned_past_the_unwind_slack)
 {
 	struct dx_pac *p = load_capped(
 		"var big = '[' + new Array(200001).join('[],') + '[]]';"
-		"function FindProxyForURL(u, h) { return JSON.parse(big).length + ''; }", 4u << 20);
+		"function FindProxyForURL(u, h) { return JSON.parse(big).length + ''; }",
+		4u << 20);
 	char err[256] = "", out[64];
 	enum dx_pac_rc rc = dx_pac_find(p, "https://a/", "a", out, sizeof out, err, sizeof err);
 	cr_expect_eq(rc, DX_PAC_MEMORY, "%s (%s)", dx_pac_rc_name(rc), err);
@@ -552,15 +565,19 @@ Test(pac_hostile, reasons_stay_one_line)
 	struct dx_pac *p;
 	struct dx_pac_env e = env(NULL);
 	cr_assert_eq(eval("function FindProxyForURL(u, h) { throw 'line one\\nline two'; }",
-			  "https://x/", "x", out, sizeof out, err, sizeof err, NULL), DX_PAC_RUNTIME);
+			  "https://x/", "x", out, sizeof out, err, sizeof err, NULL),
+		     DX_PAC_RUNTIME);
 	cr_assert_str_eq(err, "line one line two");
-	cr_assert_eq(eval("function FindProxyForURL(u, h) { return 'x\\r\\ny'; }",
-			  "https://x/", "x", out, sizeof out, err, sizeof err, NULL), DX_PAC_BAD_RESULT);
+	cr_assert_eq(eval("function FindProxyForURL(u, h) { return 'x\\r\\ny'; }", "https://x/",
+			  "x", out, sizeof out, err, sizeof err, NULL),
+		     DX_PAC_BAD_RESULT);
 	cr_assert_null(strpbrk(err, "\r\n"), "%s", err);
 	cr_assert(strstr(err, "returned \"x  y\""), "%s", err);
-	const char *script = "function FindProxyForURL(u, h) { alert('a\\tb\\nc'); return 'DIRECT'; }";
+	const char *script =
+		"function FindProxyForURL(u, h) { alert('a\\tb\\nc'); return 'DIRECT'; }";
 	cr_assert_eq(dx_pac_load(&p, script, strlen(script), &e, NULL, err, sizeof err), DX_PAC_OK);
-	cr_assert_eq(dx_pac_find(p, "https://x/", "x", out, sizeof out, err, sizeof err), DX_PAC_OK);
+	cr_assert_eq(dx_pac_find(p, "https://x/", "x", out, sizeof out, err, sizeof err),
+		     DX_PAC_OK);
 	cr_assert_str_eq(dx_pac_alerts(p), "a b c");
 	dx_pac_free(p);
 }
@@ -593,18 +610,21 @@ Test(pac_hostile, large_but_accepted_script_stays_in_budget)
 	for (int i = 0; o + 200 < n / 2; i++)
 		o += (size_t)sprintf(s + o, "host%d.contoso.com=p%d ", i, i);
 	o += (size_t)sprintf(s + o, "'.split(' ');\nvar map = {};\n"
-			     "for (var i = 0; i < table.length; i++) {"
-			     " var kv = table[i].split('='); map[kv[0]] = kv[1]; }\n");
+				    "for (var i = 0; i < table.length; i++) {"
+				    " var kv = table[i].split('='); map[kv[0]] = kv[1]; }\n");
 	while (o + 100 < n)
-		o += (size_t)sprintf(s + o, "// a comment line that makes the file large, as real ones do\n");
+		o += (size_t)sprintf(
+			s + o, "// a comment line that makes the file large, as real ones do\n");
 	strcpy(s + o, "function FindProxyForURL(u, h) {"
 		      " return map[h] ? 'PROXY ' + map[h] + ':80' : 'DIRECT'; }");
 	/* the default heap cap; time generous for sanitizer builds (logged) */
 	struct dx_pac_limits big = {0, 0, 20000, 0};
 	t0 = dx_clock_ms();
-	cr_assert_eq(dx_pac_load(&p, s, strlen(s), &e, &big, err, sizeof err), DX_PAC_OK, "%s", err);
-	cr_expect_eq(dx_pac_find(p, "https://x/", "host7.contoso.com", out, sizeof out, err,
-				 sizeof err), DX_PAC_OK, "%s", err);
+	cr_assert_eq(dx_pac_load(&p, s, strlen(s), &e, &big, err, sizeof err), DX_PAC_OK, "%s",
+		     err);
+	cr_expect_eq(
+		dx_pac_find(p, "https://x/", "host7.contoso.com", out, sizeof out, err, sizeof err),
+		DX_PAC_OK, "%s", err);
 	cr_expect_str_eq(out, "PROXY p7:80");
 	ms = dx_clock_ms() - t0;
 	cr_log_info("1 MiB PAC: %.0f ms, heap peak %zu KiB", ms, dx_pac_heap_peak(p) >> 10);

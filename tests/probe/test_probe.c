@@ -43,8 +43,8 @@ static void stop(void)
 static struct dx_probe run1(const char *host, int tls, int port, int via_proxy, int timeout_ms)
 {
 	struct dx_probe p;
-	struct dx_probe_config cfg = {.anchors_pem = anchors, .anchors_len = anchors_len,
-				      .timeout_ms = timeout_ms};
+	struct dx_probe_config cfg = {
+		.anchors_pem = anchors, .anchors_len = anchors_len, .timeout_ms = timeout_ms};
 	char err[200];
 	memset(&p, 0, sizeof p);
 	dx_probe_init(&p);
@@ -59,38 +59,39 @@ static struct dx_probe run1(const char *host, int tls, int port, int via_proxy, 
 	return p;
 }
 
-#define CFG_FAULTS                                                                  \
-	"{\"hosts\":{\"ok.test\":{\"fault\":\"ok\"},"                               \
-	"\"st.test\":{\"fault\":\"status\",\"status\":503},"                         \
-	"\"nf.test\":{\"fault\":\"status\",\"status\":404},"                         \
-	"\"rst.test\":{\"fault\":\"reset\"},"                                         \
-	"\"rsta.test\":{\"fault\":\"reset-after\"},"                                  \
-	"\"sil.test\":{\"fault\":\"silent\"},"                                        \
-	"\"tf.test\":{\"fault\":\"tls-fail\"},"                                       \
-	"\"wn.test\":{\"fault\":\"wrong-name\"},"                                     \
-	"\"exp.test\":{\"fault\":\"expired\"},"                                       \
-	"\"int.test\":{\"fault\":\"intercept\"},"                                     \
-	"\"ref.test\":{\"fault\":\"refuse\"},"                                        \
-	"\"slow.test\":{\"fault\":\"delay\",\"ms\":150}},"                           \
-	"\"proxies\":[{\"name\":\"allow\",\"mode\":\"allow\"},"                      \
-	"{\"name\":\"deny\",\"mode\":\"deny\"},"                                      \
-	"{\"name\":\"basic\",\"mode\":\"auth-basic\"},"                               \
-	"{\"name\":\"ntlm\",\"mode\":\"auth-ntlm\"},"                                 \
-	"{\"name\":\"fail\",\"mode\":\"fail\"},"                                      \
-	"{\"name\":\"silentp\",\"mode\":\"silent\"},"                                 \
+#define CFG_FAULTS                                                                                 \
+	"{\"hosts\":{\"ok.test\":{\"fault\":\"ok\"},"                                              \
+	"\"st.test\":{\"fault\":\"status\",\"status\":503},"                                       \
+	"\"nf.test\":{\"fault\":\"status\",\"status\":404},"                                       \
+	"\"rst.test\":{\"fault\":\"reset\"},"                                                      \
+	"\"rsta.test\":{\"fault\":\"reset-after\"},"                                               \
+	"\"sil.test\":{\"fault\":\"silent\"},"                                                     \
+	"\"tf.test\":{\"fault\":\"tls-fail\"},"                                                    \
+	"\"wn.test\":{\"fault\":\"wrong-name\"},"                                                  \
+	"\"exp.test\":{\"fault\":\"expired\"},"                                                    \
+	"\"int.test\":{\"fault\":\"intercept\"},"                                                  \
+	"\"ref.test\":{\"fault\":\"refuse\"},"                                                     \
+	"\"slow.test\":{\"fault\":\"delay\",\"ms\":150}},"                                         \
+	"\"proxies\":[{\"name\":\"allow\",\"mode\":\"allow\"},"                                    \
+	"{\"name\":\"deny\",\"mode\":\"deny\"},"                                                   \
+	"{\"name\":\"basic\",\"mode\":\"auth-basic\"},"                                            \
+	"{\"name\":\"ntlm\",\"mode\":\"auth-ntlm\"},"                                              \
+	"{\"name\":\"fail\",\"mode\":\"fail\"},"                                                   \
+	"{\"name\":\"silentp\",\"mode\":\"silent\"},"                                              \
 	"{\"name\":\"inspect\",\"mode\":\"intercept\"}]}"
 
 TestSuite(engine, .init = NULL, .fini = NULL, .timeout = 60);
 
 Test(engine, direct_classes)
 {
-	static const struct { const char *host; enum dx_probe_class cls; int status; } rows[] = {
-		{"ok.test", DX_PR_OK, 200},
-		{"nf.test", DX_PR_OK, 404},
-		{"st.test", DX_PR_HTTP_STATUS, 503},
-		{"rst.test", DX_PR_RESET, 0},
-		{"rsta.test", DX_PR_RESET, 0},
-		{"tf.test", DX_PR_TLS_FAILED, 0},
+	static const struct {
+		const char *host;
+		enum dx_probe_class cls;
+		int status;
+	} rows[] = {
+		{"ok.test", DX_PR_OK, 200},          {"nf.test", DX_PR_OK, 404},
+		{"st.test", DX_PR_HTTP_STATUS, 503}, {"rst.test", DX_PR_RESET, 0},
+		{"rsta.test", DX_PR_RESET, 0},       {"tf.test", DX_PR_TLS_FAILED, 0},
 		{"slow.test", DX_PR_OK, 200},
 	};
 	start(CFG_FAULTS);
@@ -231,8 +232,8 @@ Test(engine, many_silent_targets_cost_one_deadline)
 	 * 1 s, not 40 s. The bound (8 s) leaves room for a sanitized build on
 	 * a loaded machine and still tells one deadline from forty. No target
 	 * must finish its handshake in time: that would measure the machine. */
-	cfg = (struct dx_probe_config){.anchors_pem = anchors, .anchors_len = anchors_len,
-				       .timeout_ms = 1000};
+	cfg = (struct dx_probe_config){
+		.anchors_pem = anchors, .anchors_len = anchors_len, .timeout_ms = 1000};
 	for (int i = 0; i < 40; i++) {
 		memset(&p[i], 0, sizeof p[i]);
 		dx_probe_init(&p[i]);
@@ -259,8 +260,8 @@ Test(engine, every_address_in_order_until_one_answers)
 	struct dx_probe_config cfg;
 	char err[200];
 	start(CFG_FAULTS);
-	cfg = (struct dx_probe_config){.anchors_pem = anchors, .anchors_len = anchors_len,
-				       .timeout_ms = NO_DEADLINE_MS};
+	cfg = (struct dx_probe_config){
+		.anchors_pem = anchors, .anchors_len = anchors_len, .timeout_ms = NO_DEADLINE_MS};
 	memset(&p, 0, sizeof p);
 	dx_probe_init(&p);
 	p.host = "ok.test";
@@ -286,7 +287,8 @@ Test(engine, every_address_in_order_until_one_answers)
 	cr_assert_eq(dx_probe_run(&p, 1, &cfg, err, sizeof err), 0, "%s", err);
 	cr_expect_eq(p.result, DX_PR_REFUSED, "%s", p.reason);
 	cr_expect(strstr(p.reason, "every address tried: [::1] connection refused; "
-				   "127.0.0.1 connection refused"), "%s", p.reason);
+				   "127.0.0.1 connection refused"),
+		  "%s", p.reason);
 	stop();
 }
 
@@ -323,8 +325,8 @@ Test(engine, blackholed_address_gets_its_share_of_the_deadline)
 	char err[200];
 	double t0;
 	int port = blackhole(fds);
-	cfg = (struct dx_probe_config){.anchors_pem = dx_roots_pem, .anchors_len = dx_roots_pem_len,
-				       .timeout_ms = 2000};
+	cfg = (struct dx_probe_config){
+		.anchors_pem = dx_roots_pem, .anchors_len = dx_roots_pem_len, .timeout_ms = 2000};
 	memset(&p, 0, sizeof p);
 	dx_probe_init(&p);
 	p.host = "ok.test";
@@ -372,8 +374,10 @@ Test(engine, progress_goes_to_the_callers_callback)
 	start(CFG_FAULTS);
 	/* two healthy targets; the deadline is not the subject here, only a
 	 * bound no machine reaches */
-	struct dx_probe_config cfg = {.anchors_pem = anchors, .anchors_len = anchors_len,
-				      .timeout_ms = NO_DEADLINE_MS, .progress = on_progress,
+	struct dx_probe_config cfg = {.anchors_pem = anchors,
+				      .anchors_len = anchors_len,
+				      .timeout_ms = NO_DEADLINE_MS,
+				      .progress = on_progress,
 				      .progress_user = &seen};
 	for (int i = 0; i < 2; i++) {
 		memset(&p[i], 0, sizeof p[i]);
@@ -396,8 +400,8 @@ Test(engine, progress_goes_to_the_callers_callback)
 Test(engine, bad_anchors_mean_not_probed)
 {
 	struct dx_probe p;
-	struct dx_probe_config cfg = {.anchors_pem = "not a pem", .anchors_len = 10,
-				      .timeout_ms = 1000};
+	struct dx_probe_config cfg = {
+		.anchors_pem = "not a pem", .anchors_len = 10, .timeout_ms = 1000};
 	char err[200] = "";
 	memset(&p, 0, sizeof p);
 	dx_probe_init(&p);
@@ -467,7 +471,8 @@ Test(roots, all_five_expected_roots_are_embedded_and_parse)
 	int n = 0;
 	mbedtls_x509_crt_init(&chain);
 	cr_assert_eq(mbedtls_x509_crt_parse(&chain, (const unsigned char *)dx_roots_pem,
-					    dx_roots_pem_len), 0);
+					    dx_roots_pem_len),
+		     0);
 	for (const mbedtls_x509_crt *c = &chain; c && c->raw.len; c = c->next)
 		n++;
 	cr_expect_eq(n, 5);
@@ -480,7 +485,8 @@ Test(roots, builtin_roots_call_a_foreign_chain_interception)
 {
 	struct dx_probe p;
 	struct dx_probe_config cfg = {.anchors_pem = dx_roots_pem,
-				      .anchors_len = dx_roots_pem_len, .timeout_ms = NO_DEADLINE_MS};
+				      .anchors_len = dx_roots_pem_len,
+				      .timeout_ms = NO_DEADLINE_MS};
 	char err[200];
 	start(CFG_FAULTS);
 	memset(&p, 0, sizeof p);

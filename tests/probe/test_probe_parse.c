@@ -15,16 +15,16 @@ Test(probe_parse, status_line_is_parsed_strictly)
 {
 	cr_expect_eq(status("HTTP/1.1 200 OK\r\n"), 200);
 	cr_expect_eq(status("HTTP/1.0 403 Forbidden\r\n\r\n"), 403);
-	cr_expect_eq(status("HTTP/1.1 204\r\n"), 204);   /* empty reason */
-	cr_expect_eq(status("HTTP/1.1 407"), 407);       /* end of the data */
-	cr_expect_eq(status("HTTP/1.1 2001\r\n"), 0);    /* four digits */
+	cr_expect_eq(status("HTTP/1.1 204\r\n"), 204); /* empty reason */
+	cr_expect_eq(status("HTTP/1.1 407"), 407);     /* end of the data */
+	cr_expect_eq(status("HTTP/1.1 2001\r\n"), 0);  /* four digits */
 	cr_expect_eq(status("HTTP/1.1 2001 OK\r\n"), 0);
 	cr_expect_eq(status("HTTP/1.1 200x\r\n"), 0);
 	cr_expect_eq(status("HTTP/1.x 200 OK\r\n"), 0);
 	cr_expect_eq(status("HTTP/1.1  200 OK\r\n"), 0);
 	cr_expect_eq(status("HTTP/1.1 20\r\n"), 0);
 	cr_expect_eq(status("HTTP/2 200\r\n"), 0);
-	cr_expect_eq(status("HTTP/1.1 047 x\r\n"), 0);  /* outside 100..599 */
+	cr_expect_eq(status("HTTP/1.1 047 x\r\n"), 0); /* outside 100..599 */
 	cr_expect_eq(status("HTTP/1.1 600\r\n"), 0);
 	cr_expect_eq(status(""), 0);
 }

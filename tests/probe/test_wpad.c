@@ -28,22 +28,30 @@ static void serve(int ls, int port)
 		req[n > 0 ? n : 0] = 0;
 		sscanf(req, "GET %255s", path);
 		if (!strcmp(path, "/wpad.dat"))
-			snprintf(out, sizeof out, "HTTP/1.0 302 Found\r\nLocation: /moved/proxy.pac\r\n\r\n");
+			snprintf(out, sizeof out,
+				 "HTTP/1.0 302 Found\r\nLocation: /moved/proxy.pac\r\n\r\n");
 		else if (!strcmp(path, "/moved/proxy.pac"))
-			snprintf(out, sizeof out, "HTTP/1.0 301 Moved\r\nLocation: http://127.0.0.1:%d/final.pac\r\n\r\n",
+			snprintf(out, sizeof out,
+				 "HTTP/1.0 301 Moved\r\nLocation: "
+				 "http://127.0.0.1:%d/final.pac\r\n\r\n",
 				 port);
 		else if (!strcmp(path, "/final.pac"))
-			snprintf(out, sizeof out, "HTTP/1.0 200 OK\r\nContent-Length: %zu\r\n\r\n%s",
-				 strlen(SCRIPT), SCRIPT);
+			snprintf(out, sizeof out,
+				 "HTTP/1.0 200 OK\r\nContent-Length: %zu\r\n\r\n%s", strlen(SCRIPT),
+				 SCRIPT);
 		else if (!strcmp(path, "/loop"))
 			snprintf(out, sizeof out, "HTTP/1.0 307 Again\r\nLocation: /loop\r\n\r\n");
 		else if (!strcmp(path, "/to-https"))
-			snprintf(out, sizeof out, "HTTP/1.0 302 Found\r\nLocation: https://127.0.0.1:1/x.pac\r\n\r\n");
+			snprintf(out, sizeof out,
+				 "HTTP/1.0 302 Found\r\nLocation: "
+				 "https://127.0.0.1:1/x.pac\r\n\r\n");
 		else if (!strcmp(path, "/auth"))
-			snprintf(out, sizeof out, "HTTP/1.0 401 Unauthorized\r\nWWW-Authenticate: Negotiate\r\n"
+			snprintf(out, sizeof out,
+				 "HTTP/1.0 401 Unauthorized\r\nWWW-Authenticate: Negotiate\r\n"
 				 "WWW-Authenticate: NTLM\r\nContent-Length: 0\r\n\r\n");
 		else
-			snprintf(out, sizeof out, "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+			snprintf(out, sizeof out,
+				 "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n");
 		send(c, out, strlen(out), 0);
 		close(c);
 	}
@@ -102,8 +110,10 @@ Test(wpad_download, redirects_are_followed)
 	cr_expect_str_eq(r.body, SCRIPT);
 	cr_expect_eq(r.status, 200);
 	cr_expect_eq(r.redirects, 2);
-	snprintf(want, sizeof want, "http://127.0.0.1:%d/wpad.dat -> http://127.0.0.1:%d/moved/proxy.pac"
-		 " -> http://127.0.0.1:%d/final.pac", port, port, port);
+	snprintf(want, sizeof want,
+		 "http://127.0.0.1:%d/wpad.dat -> http://127.0.0.1:%d/moved/proxy.pac"
+		 " -> http://127.0.0.1:%d/final.pac",
+		 port, port, port);
 	cr_expect_str_eq(r.hops, want);
 	free(r.body);
 }

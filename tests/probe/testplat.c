@@ -5,8 +5,8 @@
 #include <strings.h>
 #include "testplat.h"
 
-static enum dx_status reg_read(void *ctx, const char *key, const char *value,
-			       struct dx_regval *out, struct dx_err *err)
+static enum dx_status reg_read(void *ctx, const char *key, const char *value, struct dx_regval *out,
+			       struct dx_err *err)
 {
 	struct tp_state *st = ctx;
 	for (size_t i = 0; i < st->nreg; i++) {
@@ -15,7 +15,8 @@ static enum dx_status reg_read(void *ctx, const char *key, const char *value,
 		if (strcasecmp(r->key, key) || strcasecmp(r->value, value))
 			continue;
 		len = r->type == DX_REG_BINARY ? r->len
-		      : r->len ? r->len : strlen((const char *)r->data);
+		      : r->len                 ? r->len
+					       : strlen((const char *)r->data);
 		out->type = r->type;
 		out->data = malloc(len + 1);
 		memcpy(out->data, r->data, len);
@@ -31,8 +32,8 @@ static enum dx_status reg_read(void *ctx, const char *key, const char *value,
 	return DX_NOT_FOUND;
 }
 
-static enum dx_status resolve(void *ctx, const char *host, int timeout_ms,
-			      struct dx_strlist *out, struct dx_err *err)
+static enum dx_status resolve(void *ctx, const char *host, int timeout_ms, struct dx_strlist *out,
+			      struct dx_err *err)
 {
 	(void)timeout_ms;
 	struct tp_state *st = ctx;
@@ -55,7 +56,9 @@ static enum dx_status resolve(void *ctx, const char *host, int timeout_ms,
 		enum dx_status s = best ? best->status : DX_NOT_FOUND;
 		err->code = s == DX_NOT_FOUND ? 11001 : s == DX_TRANSIENT ? 11002 : 10060;
 		snprintf(err->text, sizeof err->text, "%s: %s", host,
-			 s == DX_NOT_FOUND ? "no such host" : s == DX_TRANSIENT ? "server failure" : "timed out");
+			 s == DX_NOT_FOUND   ? "no such host"
+			 : s == DX_TRANSIENT ? "server failure"
+					     : "timed out");
 		return s;
 	}
 	dx_strlist_push(out, best->addr);
@@ -63,7 +66,9 @@ static enum dx_status resolve(void *ctx, const char *host, int timeout_ms,
 }
 
 static const struct dx_platform_ops tp_ops = {
-	.name = "test", .reg_read = reg_read, .resolve = resolve,
+	.name = "test",
+	.reg_read = reg_read,
+	.resolve = resolve,
 };
 
 void tp_open(struct dx_platform *p, struct tp_state *st)

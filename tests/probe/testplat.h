@@ -11,8 +11,8 @@ struct tp_reg {
 	size_t len;                /* BINARY length (SZ: 0 = strlen) */
 };
 struct tp_dns {
-	const char *pattern;       /* exact, "*.suffix" or "*" */
-	enum dx_status status;     /* DX_OK, DX_NOT_FOUND, DX_TRANSIENT, DX_TIMEOUT */
+	const char *pattern;   /* exact, "*.suffix" or "*" */
+	enum dx_status status; /* DX_OK, DX_NOT_FOUND, DX_TRANSIENT, DX_TIMEOUT */
 	const char *addr;
 };
 struct tp_state {
@@ -20,7 +20,7 @@ struct tp_state {
 	size_t nreg;
 	const struct tp_dns *dns;
 	size_t ndns;
-	int resolves;              /* calls to resolve, for assertions */
+	int resolves; /* calls to resolve, for assertions */
 };
 void tp_open(struct dx_platform *p, struct tp_state *st);
 #endif

@@ -48,19 +48,24 @@ static void set(cJSON *o, const char *k, char *v)
 static void rerender(cJSON *model, const struct dx_catalog *cat)
 {
 	cJSON *f, *v = cJSON_GetObjectItemCaseSensitive(model, "verdict");
-	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "findings")) {
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "findings"))
+	{
 		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
 		static const char *const fields[] = {"title", "detail", "guidance"};
 		for (int i = 0; i < 3; i++)
-			set(f, fields[i], dx_catalog_render_ev(cat, str(f, "id"), str(f, "variant"),
-							       fields[i], ev));
+			set(f, fields[i],
+			    dx_catalog_render_ev(cat, str(f, "id"), str(f, "variant"), fields[i],
+						 ev));
 		dx_catalog_render_steps(cat, str(f, "id"), str(f, "variant"), (cJSON *)ev);
 	}
 	if (v && str(v, "id")[0]) {
 		const cJSON *ev = cJSON_GetObjectItemCaseSensitive(v, "evidence");
-		set(v, "title", dx_catalog_render_ev(cat, str(v, "id"), str(v, "variant"), "title", ev));
-		set(v, "detail", dx_catalog_render_ev(cat, str(v, "id"), str(v, "variant"), "detail", ev));
-		set(v, "next_step", dx_catalog_render_ev(cat, str(v, "id"), str(v, "variant"), "guidance", ev));
+		set(v, "title",
+		    dx_catalog_render_ev(cat, str(v, "id"), str(v, "variant"), "title", ev));
+		set(v, "detail",
+		    dx_catalog_render_ev(cat, str(v, "id"), str(v, "variant"), "detail", ev));
+		set(v, "next_step",
+		    dx_catalog_render_ev(cat, str(v, "id"), str(v, "variant"), "guidance", ev));
 		dx_catalog_render_steps(cat, str(v, "id"), str(v, "variant"), (cJSON *)ev);
 	}
 }
@@ -70,7 +75,8 @@ int main(int argc, char **argv)
 	struct dx_catalog cat;
 	char err[256];
 	if (argc < 4) {
-		fprintf(stderr, "usage: render_model MODEL.json text|html|intune|json en|ja [WIDTH]\n");
+		fprintf(stderr,
+			"usage: render_model MODEL.json text|html|intune|json en|ja [WIDTH]\n");
 		return 2;
 	}
 	char *text = slurp(argv[1]);

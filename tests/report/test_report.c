@@ -22,8 +22,8 @@ static struct dx_catalog load(const char *lang)
 }
 
 /* Renders with `fn` into a string the caller frees. */
-static char *render(int (*fn)(FILE *, const cJSON *, const struct dx_catalog *),
-		    const cJSON *model, const struct dx_catalog *cat)
+static char *render(int (*fn)(FILE *, const cJSON *, const struct dx_catalog *), const cJSON *model,
+		    const struct dx_catalog *cat)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -87,7 +87,8 @@ static cJSON *net_model(const char *issuer, const char *hostname)
 	v = cJSON_AddObjectToObject(m, "verdict");
 	cJSON_AddStringToObject(v, "id", "net.tls-inspection");
 	cJSON_AddStringToObject(v, "severity", "error");
-	cJSON_AddStringToObject(v, "title", "TLS inspection intercepts Defender for Endpoint traffic");
+	cJSON_AddStringToObject(v, "title",
+				"TLS inspection intercepts Defender for Endpoint traffic");
 	cJSON_AddStringToObject(v, "detail", issuer);
 	cJSON_AddStringToObject(v, "next_step", "Exclude the destinations from decryption.");
 	return m;
@@ -100,11 +101,15 @@ Test(catalog, every_check_id_has_a_message_in_every_language)
 	for (size_t l = 0; dx_langs[l]; l++) {
 		struct dx_catalog cat = load(dx_langs[l]);
 		for (size_t i = 0; i < dx_check_table_len; i++) {
-			const char *t = dx_catalog_template(&cat, dx_check_table[i].id, "", "title");
-			cr_expect(t && t[0], "%s: no title for %s", dx_langs[l], dx_check_table[i].id);
-			cr_expect(dx_catalog_template(&cat, dx_check_table[i].id, "", "detail") != NULL,
+			const char *t =
+				dx_catalog_template(&cat, dx_check_table[i].id, "", "title");
+			cr_expect(t && t[0], "%s: no title for %s", dx_langs[l],
+				  dx_check_table[i].id);
+			cr_expect(dx_catalog_template(&cat, dx_check_table[i].id, "", "detail") !=
+					  NULL,
 				  "%s: no detail for %s", dx_langs[l], dx_check_table[i].id);
-			cr_expect(dx_catalog_template(&cat, dx_check_table[i].id, "", "guidance") != NULL,
+			cr_expect(dx_catalog_template(&cat, dx_check_table[i].id, "", "guidance") !=
+					  NULL,
 				  "%s: no guidance for %s", dx_langs[l], dx_check_table[i].id);
 		}
 		dx_catalog_free(&cat);
@@ -116,16 +121,21 @@ Test(catalog, every_english_message_exists_in_japanese)
 	struct dx_catalog en = load("en"), ja = load("ja");
 	const cJSON *m;
 	int n = 0;
-	cJSON_ArrayForEach(m, en.messages) {
+	cJSON_ArrayForEach(m, en.messages)
+	{
 		const cJSON *j = cJSON_GetObjectItemCaseSensitive(ja.messages, m->string), *fld;
 		cr_expect(j, "ja lacks %s", m->string);
-		cJSON_ArrayForEach(fld, m) {
+		cJSON_ArrayForEach(fld, m)
+		{
 			const cJSON *jf = cJSON_GetObjectItemCaseSensitive(j, fld->string);
 			if (cJSON_IsArray(fld)) /* "steps": one template per step */
-				cr_expect(cJSON_IsArray(jf) && cJSON_GetArraySize(jf) == cJSON_GetArraySize(fld),
-					  "ja %s.%s has not the same steps", m->string, fld->string);
+				cr_expect(cJSON_IsArray(jf) &&
+						  cJSON_GetArraySize(jf) == cJSON_GetArraySize(fld),
+					  "ja %s.%s has not the same steps", m->string,
+					  fld->string);
 			else
-				cr_expect(cJSON_IsString(jf), "ja %s lacks %s", m->string, fld->string);
+				cr_expect(cJSON_IsString(jf), "ja %s lacks %s", m->string,
+					  fld->string);
 		}
 		n++;
 	}
@@ -214,7 +224,8 @@ Test(html, connectivity_table_shows_escaped_issuer_and_timings)
 	cJSON *m = net_model("CN=Evil <script>alert(1)</script> \"CA\" & Co", "PC-01");
 	char *html = render(dx_report_html, m, &cat);
 	cr_expect(strstr(html, "id=\"connectivity-table\""));
-	cr_expect(strstr(html, "CN=Evil &lt;script&gt;alert(1)&lt;/script&gt; &quot;CA&quot; &amp; Co"));
+	cr_expect(strstr(html,
+			 "CN=Evil &lt;script&gt;alert(1)&lt;/script&gt; &quot;CA&quot; &amp; Co"));
 	cr_expect_null(strstr(html, "<script"));
 	cr_expect(strstr(html, "<td class=\"num\">17</td>"), "TLS timing missing");
 	/* a host name wraps only after a dot, never inside a label */
@@ -288,7 +299,11 @@ Test(intune, one_line_within_the_limit_even_with_huge_values)
 	struct dx_catalog cat = load("ja");
 	char *big = malloc(20001);
 	for (int i = 0; i < 20000; i += 4)
-		memcpy(big + i, i % 8 ? "|\n\x1b" "a" : "\xe3\x81\x82|", 4);
+		memcpy(big + i,
+		       i % 8 ? "|\n\x1b"
+			       "a"
+			     : "\xe3\x81\x82|",
+		       4);
 	big[20000] = '\0';
 	cJSON *m = net_model(big, big);
 	char *line = render(dx_report_intune, m, &cat);
@@ -324,9 +339,12 @@ static int text_writer_ja(FILE *f, const cJSON *m, const struct dx_catalog *cat)
 Test(text, japanese_wraps_within_80_columns)
 {
 	struct dx_catalog cat = load("ja");
-	cJSON *m = net_model("発行者" "がとても長い名前を持つ証明書で、" "途中に空白がありません。"
+	cJSON *m = net_model("発行者"
+			     "がとても長い名前を持つ証明書で、"
+			     "途中に空白がありません。"
 			     "発行者がとても長い名前を持つ証明書で、途中に空白がありません。"
-			     "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ",
+			     "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQ"
+			     "RSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ",
 			     "ホスト");
 	char *text = render(text_writer_ja, m, &cat);
 	int lines = 0;
@@ -365,11 +383,13 @@ Test(progress, one_line_rewritten_in_place_and_erased, .init = cr_redirect_stder
 Test(values, enumerated_words_are_said_in_the_catalog_language)
 {
 	struct dx_catalog cat = load("ja");
-	cJSON *ev = cJSON_Parse("{\"s\":\"STOPPED\",\"m\":\"script-gpo-mecm\",\"c\":\"present, empty\","
-				"\"x\":\"present, C:\\\\path\",\"e\":\"\",\"b\":true,\"p\":\"C:\\\\Windows\"}");
+	cJSON *ev = cJSON_Parse(
+		"{\"s\":\"STOPPED\",\"m\":\"script-gpo-mecm\",\"c\":\"present, empty\","
+		"\"x\":\"present, C:\\\\path\",\"e\":\"\",\"b\":true,\"p\":\"C:\\\\Windows\"}");
 	char *r = dx_catalog_render_template(&cat, "{s}|{m}|{c}|{x}|{e}|{b}|{p}", ev);
-	cr_expect_str_eq(r, "停止|スクリプト、グループ ポリシーまたは Configuration Manager|あり、空|"
-			    "present, C:\\path|(空)|はい|C:\\Windows");
+	cr_expect_str_eq(r,
+			 "停止|スクリプト、グループ ポリシーまたは Configuration Manager|あり、空|"
+			 "present, C:\\path|(空)|はい|C:\\Windows");
 	free(r);
 	/* without a catalog, values stay as they are */
 	r = dx_render_template("{s}|{e}|{b}", ev);
@@ -411,13 +431,16 @@ Test(console, utf8_becomes_utf16_with_pairs_and_replacement)
 	static struct fake_console c;
 	struct dx_console_writer w = {fake_write, &c};
 	/* 診断 (BMP), U+1F600 (a pair), an invalid byte, a NUL kept, "\n" */
-	static const char s[] = "A\xe8\xa8\xba\xe6\x96\xad\xf0\x9f\x98\x80\xff" "\0" "\n";
+	static const char s[] = "A\xe8\xa8\xba\xe6\x96\xad\xf0\x9f\x98\x80\xff"
+				"\0"
+				"\n";
 	memset(&c, 0, sizeof c);
 	cr_assert_eq(dx_console_write_utf8(&w, s, sizeof s - 1), 0);
 	static const unsigned short want[] = {'A', 0x8A3A, 0x65AD, 0xD83D, 0xDE00, 0xFFFD, 0, '\n'};
 	cr_assert_eq(c.n, sizeof want / sizeof want[0]);
 	for (size_t i = 0; i < c.n; i++)
-		cr_expect_eq(c.units[i], want[i], "unit %zu: %04x, want %04x", i, c.units[i], want[i]);
+		cr_expect_eq(c.units[i], want[i], "unit %zu: %04x, want %04x", i, c.units[i],
+			     want[i]);
 }
 
 Test(console, a_truncated_sequence_at_the_end_is_one_replacement)

@@ -19,8 +19,8 @@
 
 static const char *probe_status(enum dx_status s)
 {
-	static const char *names[] = {"OK", "NOT_FOUND", "ACCESS_DENIED", "TRANSIENT",
-				      "TIMEOUT", "BAD_DATA", "UNSUPPORTED"};
+	static const char *names[] = {"OK",      "NOT_FOUND", "ACCESS_DENIED", "TRANSIENT",
+				      "TIMEOUT", "BAD_DATA",  "UNSUPPORTED"};
 
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
@@ -83,9 +83,7 @@ static void probe_regval(const struct dx_regval *v)
 	printf(", \"type\": \"%s\"", probe_regtype(v->type));
 	switch (v->type) {
 	case DX_REG_DWORD:
-	case DX_REG_QWORD:
-		printf(", \"data\": %llu", (unsigned long long)v->num);
-		break;
+	case DX_REG_QWORD: printf(", \"data\": %llu", (unsigned long long)v->num); break;
 	case DX_REG_SZ:
 	case DX_REG_EXPAND_SZ:
 		printf(", \"data\": ");
@@ -148,11 +146,15 @@ static int probe_one(const struct dx_platform *p, char *line)
 	printf("{\"q\": ");
 	probe_cstr(copy);
 
-#define PROBE_STATUS() do { \
-	printf(", \"status\": \"%s\", \"code\": %lu", probe_status(st), \
-	       (unsigned long)err.code); \
-	if (st) { printf(", \"reason\": "); probe_cstr(err.text); } \
-} while (0)
+#define PROBE_STATUS()                                                                             \
+	do {                                                                                       \
+		printf(", \"status\": \"%s\", \"code\": %lu", probe_status(st),                    \
+		       (unsigned long)err.code);                                                   \
+		if (st) {                                                                          \
+			printf(", \"reason\": ");                                                  \
+			probe_cstr(err.text);                                                      \
+		}                                                                                  \
+	} while (0)
 
 	if (!strcmp(f[0], "reg") && n == 3) {
 		st = o->reg_read(p->ctx, f[1], f[2], &v, &err);
@@ -171,8 +173,8 @@ static int probe_one(const struct dx_platform *p, char *line)
 		st = o->svc_query(p->ctx, f[1], &svc, &err);
 		PROBE_STATUS();
 		if (!st) {
-			printf(", \"state\": %d, \"start_type\": %d, \"image_path\": ",
-			       svc.state, svc.start_type);
+			printf(", \"state\": %d, \"start_type\": %d, \"image_path\": ", svc.state,
+			       svc.start_type);
 			probe_cstr(svc.image_path);
 		}
 	} else if (!strcmp(f[0], "exists") && n == 2) {
@@ -194,13 +196,13 @@ static int probe_one(const struct dx_platform *p, char *line)
 		size_t len = 0;
 		uint64_t size = 0;
 
-		st = o->file_tail ? o->file_tail(p->ctx, f[1], strtoul(f[2], NULL, 10),
-						 &text, &len, &size, &err)
+		st = o->file_tail ? o->file_tail(p->ctx, f[1], strtoul(f[2], NULL, 10), &text, &len,
+						 &size, &err)
 				  : dx_fail(&err, DX_UNSUPPORTED, 0, "file_tail: none");
 		PROBE_STATUS();
 		if (!st) {
-			printf(", \"len\": %lu, \"size\": %llu, \"text\": ",
-			       (unsigned long)len, (unsigned long long)size);
+			printf(", \"len\": %lu, \"size\": %llu, \"text\": ", (unsigned long)len,
+			       (unsigned long long)size);
 			probe_cstr(text);
 		}
 		free(text);
@@ -212,14 +214,14 @@ static int probe_one(const struct dx_platform *p, char *line)
 		dx_strlist_free(&l);
 	} else if (!strcmp(f[0], "events") && n == 6) {
 		st = o->events_query(p->ctx, f[1], strcmp(f[2], "-") ? f[2] : NULL,
-				     (uint32_t)strtoul(f[3], NULL, 10),
-				     strtoll(f[4], NULL, 10), strtoul(f[5], NULL, 10),
-				     &ev, &err);
+				     (uint32_t)strtoul(f[3], NULL, 10), strtoll(f[4], NULL, 10),
+				     strtoul(f[5], NULL, 10), &ev, &err);
 		PROBE_STATUS();
 		if (!st) {
 			printf(", \"events\": [");
 			for (i = 0; i < ev.count; i++) {
-				printf("%s{\"id\": %lu, \"level\": %d, \"time\": %lld, \"provider\": ",
+				printf("%s{\"id\": %lu, \"level\": %d, \"time\": %lld, "
+				       "\"provider\": ",
 				       i ? ", " : "", (unsigned long)ev.items[i].id,
 				       ev.items[i].level, (long long)ev.items[i].time);
 				probe_cstr(ev.items[i].provider);

@@ -37,12 +37,8 @@ static DWORD WINAPI svc_control(DWORD control, DWORD type, void *data, void *ctx
 		svc_report(SERVICE_STOP_PENDING);
 		SetEvent(svc_stop_event);
 		return NO_ERROR;
-	case SERVICE_CONTROL_PAUSE:
-		svc_report(SERVICE_PAUSED);
-		return NO_ERROR;
-	case SERVICE_CONTROL_CONTINUE:
-		svc_report(SERVICE_RUNNING);
-		return NO_ERROR;
+	case SERVICE_CONTROL_PAUSE: svc_report(SERVICE_PAUSED); return NO_ERROR;
+	case SERVICE_CONTROL_CONTINUE: svc_report(SERVICE_RUNNING); return NO_ERROR;
 	case SERVICE_CONTROL_INTERROGATE:
 		SetServiceStatus(svc_handle, &svc_status);
 		return NO_ERROR;
@@ -60,8 +56,8 @@ static void WINAPI svc_main(DWORD argc, wchar_t **argv)
 	if (argc > 0 && argv[0]) {
 		_snwprintf(key, 300, L"SYSTEM\\CurrentControlSet\\Services\\%ls", argv[0]);
 		key[299] = L'\0';
-		if (RegGetValueW(HKEY_LOCAL_MACHINE, key, L"MdediagTestState",
-				 RRF_RT_REG_DWORD, NULL, &want, &size) == ERROR_SUCCESS &&
+		if (RegGetValueW(HKEY_LOCAL_MACHINE, key, L"MdediagTestState", RRF_RT_REG_DWORD,
+				 NULL, &want, &size) == ERROR_SUCCESS &&
 		    want >= SERVICE_START_PENDING && want <= SERVICE_PAUSED)
 			state = want;
 	}

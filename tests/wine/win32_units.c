@@ -110,11 +110,13 @@ int main(int argc, char **argv)
 	/* 4. REG_EXPAND_SZ in Wine's own registry, expanded by dx_expand_path */
 	{
 		struct dx_regval v;
-		enum dx_status s = dx_reg_read(&p, "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList",
-					       "ProgramData", &v, &err);
+		enum dx_status s = dx_reg_read(
+			&p, "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList",
+			"ProgramData", &v, &err);
 		snprintf(buf, sizeof buf, "%s %s \"%s\"", dx_status_name(s),
 			 s ? err.text : dx_regtype_name(v.type), s ? "" : (const char *)v.data);
-		ok(s == DX_OK && v.type == DX_REG_EXPAND_SZ, "ProfileList\\ProgramData is REG_EXPAND_SZ", buf);
+		ok(s == DX_OK && v.type == DX_REG_EXPAND_SZ,
+		   "ProfileList\\ProgramData is REG_EXPAND_SZ", buf);
 		if (s == DX_OK)
 			dx_regval_free(&v);
 		struct dx_ctx c;
@@ -137,7 +139,8 @@ int main(int argc, char **argv)
 		int r = dx_sock_poll(&fd, 1, 200);
 		double t = dx_clock_ms() - t0;
 		snprintf(buf, sizeof buf, "returned %d after %.0f ms", r, t);
-		ok(r == 0 && t >= 150, "dx_sock_poll with nothing wanted waits (no WSAEINVAL spin)", buf);
+		ok(r == 0 && t >= 150, "dx_sock_poll with nothing wanted waits (no WSAEINVAL spin)",
+		   buf);
 		dx_sock_close(s);
 	}
 	/* 6. a refused connection names its Winsock error */
@@ -154,8 +157,8 @@ int main(int argc, char **argv)
 			dx_sock_close(s);
 		}
 		snprintf(buf, sizeof buf, "%s (%.0f ms)", why, dx_clock_ms() - t0);
-		ok(rc == DX_SOCK_REFUSED && strstr(why, "WSAECONNREFUSED") && strstr(why, "10061") &&
-		   strstr(why, "SYN retries"),
+		ok(rc == DX_SOCK_REFUSED && strstr(why, "WSAECONNREFUSED") &&
+			   strstr(why, "10061") && strstr(why, "SYN retries"),
 		   "refused connect: named Winsock error", buf);
 	}
 	/* 7. a scoped link-local address is numeric */
@@ -163,7 +166,8 @@ int main(int argc, char **argv)
 		unsigned char b[16];
 		int bits = 0;
 		ok(dx_addr_is_numeric("fe80::1%1") && dx_addr_bytes("fe80::1%1", b, &bits) == 0 &&
-		   bits == 128 && b[0] == 0xfe, "fe80::1%1 is a numeric address", "");
+			   bits == 128 && b[0] == 0xfe,
+		   "fe80::1%1 is a numeric address", "");
 	}
 	/* 8. a PAC heap abandoned past the unwind slack: the escape longjmps
 	 * out of Duktape's allocator through its frames (SEH unwinding on
@@ -175,11 +179,12 @@ int main(int argc, char **argv)
 		struct dx_pac_limits small = {0, 4u << 20, 20000, 0};
 		struct dx_pac *pac = NULL;
 		char err[256] = "", out[64];
-		enum dx_pac_rc rc = dx_pac_load(&pac, script, strlen(script), NULL, &small, err,
-						sizeof err);
+		enum dx_pac_rc rc =
+			dx_pac_load(&pac, script, strlen(script), NULL, &small, err, sizeof err);
 		if (rc == DX_PAC_OK)
 			rc = dx_pac_find(pac, "https://a/", "a", out, sizeof out, err, sizeof err);
-		ok(rc == DX_PAC_MEMORY && strcmp(err, "needed more than 4 MiB of memory (stopped)") == 0,
+		ok(rc == DX_PAC_MEMORY &&
+			   strcmp(err, "needed more than 4 MiB of memory (stopped)") == 0,
 		   "PAC heap abandoned past the unwind slack: a status, no abort", err);
 		dx_pac_free(pac);
 	}
@@ -205,8 +210,9 @@ int main(int argc, char **argv)
 		t3 = dx_w32_variant_text(&v);
 		snprintf(buf, sizeof buf, "\"%s\", \"%s\", \"%s\"", t1 ? t1 : "(null)",
 			 t2 ? t2 : "(null)", t3 ? t3 : "(null)");
-		ok(t1 && t2 && t3 && !strcmp(t1, "7, 8, 4294967295") && !strcmp(t2, "a, \xc3\xa9") &&
-		   !strcmp(t3, "42"), "array event values are their elements", buf);
+		ok(t1 && t2 && t3 && !strcmp(t1, "7, 8, 4294967295") &&
+			   !strcmp(t2, "a, \xc3\xa9") && !strcmp(t3, "42"),
+		   "array event values are their elements", buf);
 		free(t1);
 		free(t2);
 		free(t3);
