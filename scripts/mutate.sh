@@ -21,8 +21,8 @@ names=() files=() olds=() news=() whats=()
 fault() { names+=("$1"); files+=("$2"); olds+=("$3"); news+=("$4"); whats+=("$5"); }
 fault verdict-rule diag/verdict.c $'\tif (undetermined) {' $'\tif (0 && undetermined) {' \
   "the re-onboard plan offered although a check that could explain the device was not determined"
-fault severity diag/check_sense.c $'"sense.missing.server2016-agent",\n\t\t\t   DX_SEV_ERROR' \
-  $'"sense.missing.server2016-agent",\n\t\t\t   DX_SEV_WARNING' \
+fault severity diag/check_sense.c '"sense.missing.server2016-agent", DX_SEV_ERROR' \
+  '"sense.missing.server2016-agent", DX_SEV_WARNING' \
   "a Server 2016 without the unified agent reported as a warning, not an error"
 fault probe-class diag/net/probe.c 'finish(p, DX_PR_PROXY_DENIED,' 'finish(p, DX_PR_HTTP_STATUS,' \
   "a proxy's 403 to CONNECT classified as the server's HTTP status"
