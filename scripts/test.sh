@@ -53,12 +53,14 @@ wine_prefix=$PWD/build-win/wine/prefix
 win_lane() {
   unset DISPLAY  # Wine headless
   bash scripts/fetch-windows-deps.sh ||
-    { echo "build-win (fetching the Windows dependencies)" >>"$state/broken"; return 1; }
+    { : >"$state/win-built"; echo "build-win (fetching the Windows dependencies)" >>"$state/broken"; return 1; }
   mkdir -p build-win/wine
   # WINEPREFIX before meson setup: its exe_wrapper check runs Wine
   export WINEPREFIX=$wine_prefix WINEDEBUG=-all
-  timed "windows build" build_tree build-win --cross-file cross/mingw64.txt || return 1
-  local rc=0
+  timed "windows build" build_tree build-win --cross-file cross/mingw64.txt
+  local rc=$?
+  : >"$state/win-built"  # built or not: the native tests may start
+  [ $rc = 0 ] || return 1
   timed "wine tests" test_tree build-win </dev/null || rc=1
   # leave no Wine server behind holding this script's output open
   wineserver -k </dev/null >/dev/null 2>&1
@@ -72,13 +74,13 @@ timed "native build" build_tree build && native_built=1 || status=1
 
 # 2. Three lanes at once on two cores. Each lane's output is kept in a log
 #    and printed when all are done; a line per step says when it ends.
-#    - Windows (above), in the background: the longest, mostly waiting on
-#      Wine.
-#    - The native tests, in the background.
+#    - Windows (above): the cross build, then the Wine suite, mostly
+#      waiting on Wine.
 #    - The sanitizer tree (AddressSanitizer + UndefinedBehaviorSanitizer;
 #      its fuzz-replay suite runs the fuzz targets' kept findings and
-#      seeds, fuzzing itself is scripts/fuzz.sh), built beside the native
-#      tests and then tested: its scenario run is the longest single test.
+#      seeds, fuzzing itself is scripts/fuzz.sh), built and tested.
+#    - The native tests, once the Windows tree is built: the two builds
+#      first, side by side, so that neither long lane starts late.
 #    Deadlines in the slow trees are stretched (harness --slow); every test
 #    passes beside stress-ng --cpu 2 (README).
 win_pid= native_pid=
@@ -86,11 +88,16 @@ if [ "${MDEDIAG_NO_WINDOWS:-0}" != 1 ]; then
   mkdir -p build-win
   win_lane >build-win/lane.log 2>&1 </dev/null &
   win_pid=$!
+else
+  : >"$state/win-built"
 fi
 mkdir -p build
 : >build/lane.log
 if [ $native_built = 1 ]; then
-  timed "native tests" test_tree build >build/lane.log 2>&1 </dev/null &
+  {
+    while [ ! -e "$state/win-built" ] && kill -0 "${win_pid:-$$}" 2>/dev/null; do sleep 1; done
+    timed "native tests" test_tree build
+  } >build/lane.log 2>&1 </dev/null &
   native_pid=$!
 fi
 if [ $asan = 1 ]; then
