@@ -11,6 +11,11 @@ RENDER_MODEL = os.environ["RENDER_MODEL"]
 FIXTURES = os.environ["FIXTURES"]
 HERE = os.environ["REPORT_TESTS"]
 OUTDIR = os.environ["OUTDIR"]
+# The test script's name: files a test writes to OUTDIR carry it, since the
+# report tests run side by side and must not rewrite each other's inputs
+# (a model truncated by one test while another read it: report-intune-line,
+# "Expecting value: line 1 column 1").
+TEST = os.path.splitext(os.path.basename(sys.argv[0]))[0]
 HOSTILE = os.path.join(HERE, "fixtures", "hostile.json")
 LANGS = ("en", "ja")
 
@@ -74,7 +79,7 @@ def real_net_model():
         for rule in ready["connect_to"]:
             args += ["--connect-to", rule]
         p = run(args)
-        out = os.path.join(OUTDIR, "model-tls-inspection-real.json")
+        out = os.path.join(OUTDIR, "model-tls-inspection-real.%s.json" % TEST)
         open(out, "wb").write(p.stdout)
         model = json.loads(p.stdout)
         if model["verdict"]["id"] != "net.tls-inspection":
@@ -90,8 +95,8 @@ def net_model():
     """The synthetic report with the probe's network findings (TLS
     inspection) and hostile strings, written to the build tree; returns its
     path."""
-    base = os.path.join(OUTDIR, "base-healthy.json")
-    out = os.path.join(OUTDIR, "model-tls-inspection.json")
+    base = os.path.join(OUTDIR, "base-healthy.%s.json" % TEST)
+    out = os.path.join(OUTDIR, "model-tls-inspection.%s.json" % TEST)
     data, _ = diag(os.path.join(FIXTURES, "healthy-win11.json"), "json")
     open(base, "wb").write(data)
     subprocess.run([sys.executable, os.path.join(HERE, "make_net_model.py"), base, out], check=True)
