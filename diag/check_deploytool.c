@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "checks.h"
+#include "jpath.h"
 
 #define TAIL_MAX (64 * 1024) /* the end of the log that is read */
 #define LINE_MAX_SHOWN 200
@@ -90,8 +91,8 @@ static const cJSON *exit_row(const struct dx_ctx *c, long code)
 
 static const char *str_of(const cJSON *o, const char *k, const char *dflt)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsString(v) ? v->valuestring : dflt;
+	const char *v = cm_jpath_string(o, k);
+	return v ? v : dflt;
 }
 
 /* The log of this computer: DefenderDeploymentTool-<name>.log whose name

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 #include "checks.h"
+#include "jpath.h"
 
 #define KEY_TLS12_CLIENT                                                                           \
 	"HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS "   \
@@ -365,14 +366,10 @@ static void check_roots(struct dx_ctx *c, int allowed, const char *root_dir_url)
 	cJSON *groups_met = cJSON_CreateObject();
 	cJSON_ArrayForEach(r, roots)
 	{
-		const char *name =
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "name"));
-		const char *tp =
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "thumbprint"));
-		const char *grp =
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "group"));
-		const char *na =
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "not_after"));
+		const char *name = cm_jpath_string(r, "name");
+		const char *tp = cm_jpath_string(r, "thumbprint");
+		const char *grp = cm_jpath_string(r, "group");
+		const char *na = cm_jpath_string(r, "not_after");
 		if (!name || !tp || !grp)
 			continue;
 		int64_t end = parse_time(na);
@@ -395,12 +392,9 @@ static void check_roots(struct dx_ctx *c, int allowed, const char *root_dir_url)
 	/* the roots of the groups with none present */
 	cJSON_ArrayForEach(r, roots)
 	{
-		const char *name =
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "name"));
-		const char *tp =
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "thumbprint"));
-		const char *grp =
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "group"));
+		const char *name = cm_jpath_string(r, "name");
+		const char *tp = cm_jpath_string(r, "thumbprint");
+		const char *grp = cm_jpath_string(r, "group");
 		const cJSON *met = grp ? cJSON_GetObjectItemCaseSensitive(groups_met, grp) : NULL;
 		if (name && tp && cJSON_IsFalse(met)) {
 			char buf[200];
